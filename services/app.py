@@ -1,0 +1,34 @@
+"""The services a running Kindred needs, opened once per process over one data directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
+from services.preferences import PreferenceStore
+from services.storage import Database, open_database
+
+
+@dataclass
+class KindredServices:
+    data_dir: Path
+    directory_db: Database
+    private_db: Database
+    preferences: PreferenceStore
+
+    def close(self) -> None:
+        self.directory_db.close()
+        self.private_db.close()
+
+
+def open_services(data_dir: Path) -> KindredServices:
+    ensure_data_dir(data_dir)
+    directory_db = open_database(data_dir / DIRECTORY_DB_NAME, "directory")
+    private_db = open_database(data_dir / PRIVATE_DB_NAME, "private")
+    return KindredServices(
+        data_dir=data_dir,
+        directory_db=directory_db,
+        private_db=private_db,
+        preferences=PreferenceStore(private_db),
+    )

@@ -1,0 +1,56 @@
+"""Device preferences: small settings the locked app needs (theme, crisis-line country).
+
+They are kept apart from the encrypted store on purpose: the crisis lines and the theme
+must work before — and without — an unlock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from services.models import DevicePreference
+from services.storage import Database
+
+THEME_MODES = ("system", "light", "dark")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    theme_mode: str = "system"
+    country: str | None = None
+    welcome_done: bool = False
+
+
+class PreferenceStore:
+    def __init__(self, database: Database):
+        self._db = database
+
+    def load(self) -> Preferences:
+        with self._db.transaction() as session:
+            values = {row.key: row.value for row in session.scalars(select(DevicePreference))}
+        theme = values.get("theme_mode", "system")
+        return Preferences(
+            theme_mode=theme if theme in THEME_MODES else "system",
+            country=values.get("country") or None,
+            welcome_done=values.get("welcome_done") == "1",
+        )
+
+    def _put(self, key: str, value: str) -> None:
+        with self._db.transaction() as session:
+            session.merge(DevicePreference(key=key, value=value))
+
+    def set_theme_mode(self, mode: str) -> Preferences:
+        if mode not in THEME_MODES:
+            raise ValueError(f"theme must be one of {', '.join(THEME_MODES)}")
+        self._put("theme_mode", mode)
+        return self.load()
+
+    def set_country(self, code: str | None) -> Preferences:
+        self._put("country", (code or "").upper())
+        return self.load()
+
+    def mark_welcome_done(self) -> Preferences:
+        self._put("welcome_done", "1")
+        return self.load()

@@ -1,0 +1,82 @@
+"""The app shell: app bar with "Get help now", and Find / Journal / Saved / Settings.
+
+Phones get a bottom navigation bar, wider windows a navigation rail.
+"""
+
+import flet as ft
+
+from views.state import use_app_state
+from views.welcome import WelcomeContent
+from views.widgets.help_action import HelpAction
+
+DESTINATIONS = [
+    ("/", "Find", ft.Icons.SEARCH_OUTLINED, ft.Icons.SEARCH),
+    ("/journal", "Journal", ft.Icons.EDIT_NOTE_OUTLINED, ft.Icons.EDIT_NOTE),
+    ("/saved", "Saved", ft.Icons.BOOKMARK_BORDER, ft.Icons.BOOKMARK),
+    ("/settings", "Settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS),
+]
+
+
+def selected_destination() -> int:
+    for index, (route, *_rest) in enumerate(DESTINATIONS):
+        if route != "/" and ft.is_route_active(route):
+            return index
+    return 0
+
+
+@ft.component
+def Shell():
+    state = use_app_state()
+    outlet = ft.use_route_outlet()
+    appbar = ft.AppBar(title=ft.Text("Kindred"), actions=[HelpAction()])
+
+    if not state.preferences.welcome_done:
+        return ft.View(route="/", can_pop=False, appbar=appbar, controls=[WelcomeContent()])
+
+    selected = selected_destination()
+
+    def go(e):
+        ft.context.page.navigate(DESTINATIONS[int(e.control.selected_index)][0])
+
+    if state.is_phone:
+        return ft.View(
+            route="/",  # one key for every tab: switching tabs is not a push
+            can_pop=False,
+            appbar=appbar,
+            padding=0,
+            navigation_bar=ft.NavigationBar(
+                selected_index=selected,
+                on_change=go,
+                destinations=[
+                    ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=label)
+                    for _route, label, icon, selected_icon in DESTINATIONS
+                ],
+            ),
+            controls=[outlet],
+        )
+    return ft.View(
+        route="/",
+        can_pop=False,
+        appbar=appbar,
+        padding=0,
+        controls=[
+            ft.Row(
+                expand=True,
+                spacing=0,
+                vertical_alignment=ft.CrossAxisAlignment.STRETCH,
+                controls=[
+                    ft.NavigationRail(
+                        selected_index=selected,
+                        on_change=go,
+                        label_type=ft.NavigationRailLabelType.ALL,
+                        destinations=[
+                            ft.NavigationRailDestination(icon=icon, selected_icon=selected_icon, label=label)
+                            for _route, label, icon, selected_icon in DESTINATIONS
+                        ],
+                    ),
+                    ft.VerticalDivider(width=1),
+                    ft.Container(expand=True, content=outlet),
+                ],
+            )
+        ],
+    )

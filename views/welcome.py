@@ -1,0 +1,46 @@
+"""First-run welcome: what Kindred is, and in plain words what stays on the device."""
+
+import flet as ft
+
+from views.state import use_app_state
+from views.widgets.screen import ScreenBody
+
+PROMISES = [
+    (ft.Icons.PHONE_ANDROID, "Your journal, notes and saved groups stay on this device. They are never uploaded."),
+    (ft.Icons.LOCK_OUTLINE, "Private things are stored encrypted, so the file alone is unreadable."),
+    (ft.Icons.CLOUD_OFF, "It works with no internet. Updating the group directory is optional and sends nothing about you."),
+    (ft.Icons.VISIBILITY_OFF, "No accounts, no ads, no analytics, no tracking."),
+]
+
+
+@ft.component
+def WelcomeContent():
+    state = use_app_state()
+
+    async def get_started():
+        await state.finish_welcome()
+
+    return ScreenBody(
+        [
+            ft.Text("Welcome to Kindred", theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM),
+            ft.Text(
+                "Find a support group that fits you, keep the ones you like close, "
+                "and keep a private journal between meetings."
+            ),
+            *[
+                ft.Row(
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                    controls=[
+                        ft.Icon(icon, color=ft.Colors.PRIMARY),
+                        ft.Text(text, expand=True),
+                    ],
+                )
+                for icon, text in PROMISES
+            ],
+            ft.Text(
+                "If you need someone to talk to right now, \"Get help now\" at the top is always one tap away.",
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            ft.FilledButton("Get started", icon=ft.Icons.ARROW_FORWARD, on_click=get_started),
+        ]
+    )
