@@ -4,6 +4,7 @@ import flet as ft
 
 from services.crisis import crisis_info
 from views.state import use_app_state
+from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 
 ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "web": ft.Icons.OPEN_IN_NEW}
@@ -52,7 +53,7 @@ def HelpScreen():
         fullscreen_dialog=True,
         appbar=ft.AppBar(
             title=ft.Text("Get help now"),
-            leading=ft.IconButton(ft.Icons.CLOSE, tooltip="Close help", on_click=close),
+            leading=IconAction(ft.Icons.CLOSE, "Close help", on_click=close),
         ),
         controls=[
             ScreenBody(
