@@ -1,0 +1,66 @@
+"""Playwright with Debian's Chromium (FLET-NOTES.md, layer 3)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT_DIR = ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # This machine's network is closed; without these Chromium keeps dialling out.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("KINDRED_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def launch_chromium(playwright):
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing on CI: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("Chromium is not installed here (apt-get install chromium); browser tests need it")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
+def open_app(browser, url: str, viewport: dict):
+    """A new page with the Flutter accessibility tree switched on."""
+    page = browser.new_page(viewport=viewport)
+    page.set_default_timeout(20_000)
+    page.goto(url)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    return page
+
+
+def open_destination(page, name: str) -> None:
+    """Phones show tabs in a navigation bar; wider windows a rail of buttons."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    rail_button = page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}\b"))
+    tab.or_(rail_button).first.click()
+
+
+def save_screenshot(page, name: str) -> None:
+    """Screenshots for the README, written only when asked (KINDRED_UPDATE_SCREENSHOTS=1)."""
+    if os.environ.get("KINDRED_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(600)  # let animations settle
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))

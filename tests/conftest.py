@@ -1,0 +1,33 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from services.app import open_services  # noqa: E402
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def services(data_dir: Path):
+    opened = open_services(data_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_locale_guess(monkeypatch):
+    # Tests must not depend on the machine's LANG; tests that check the guess set it.
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    os.environ.setdefault("KINDRED_TESTING", "1")

@@ -1,0 +1,93 @@
+"""The real app in a real browser, at phone and desktop size."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.app_process import running_app
+from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_welcome_destinations_and_crisis_lines(browser, data_dir, size, viewport):
+    with running_app(data_dir, env={"LANG": "en_GB.UTF-8"}) as app:
+        page = open_app(browser, app.url, viewport)
+        expect(page.get_by_text("Welcome to Kindred")).to_be_visible()
+        expect(page.get_by_text("stay on this device", exact=False)).to_be_visible()
+        save_screenshot(page, f"welcome-{size}")
+        page.get_by_role("button", name="Get started").click()
+
+        for destination, heading in [("Journal", "Journal"), ("Saved", "Saved groups"), ("Settings", "Settings"), ("Find", "Find a group")]:
+            open_destination(page, destination)
+            expect(page.get_by_text(heading, exact=True).first).to_be_visible()
+            save_screenshot(page, f"{destination.lower()}-{size}")
+
+        page.get_by_role("button", name="Get help now").click()
+        expect(page.get_by_text("Samaritans")).to_be_visible()
+        expect(page.get_by_role("button", name="Call 116 123")).to_be_visible()
+        expect(page.get_by_text("call 999", exact=False)).to_be_visible()
+        save_screenshot(page, f"help-{size}")
+        page.get_by_role("button", name="Close help").click()
+        expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
+        page.close()
+
+
+def test_dark_theme_and_country_choice_survive_a_restart(browser, data_dir):
+    with running_app(data_dir) as app:
+        page = open_app(browser, app.url, PHONE)
+        page.get_by_role("button", name="Get started").click()
+        open_destination(page, "Settings")
+        page.get_by_role("button", name="Dark").click()
+        page.wait_for_timeout(500)
+        page.close()
+    # Country is picked through the service here; the dropdown's overlay is tested in-process.
+    from services.app import open_services
+
+    services = open_services(data_dir)
+    services.preferences.set_country("AU")
+    services.close()
+    with running_app(data_dir) as app:
+        page = open_app(browser, app.url, PHONE)
+        expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
+        save_screenshot(page, "find-phone-dark")
+        # A dark background: sample the top-left pixel of a screenshot.
+        from io import BytesIO
+
+        png = page.screenshot()
+        assert _is_dark(BytesIO(png)), "the dark theme was not applied after restart"
+        page.get_by_role("button", name="Get help now").click()
+        expect(page.get_by_text("Lifeline")).to_be_visible()
+        page.close()
+
+
+def _is_dark(png_stream) -> bool:
+    import struct
+    import zlib
+
+    data = png_stream.getvalue()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, width, idat = 8, 0, b""
+    color_type = 6
+    while offset < len(data):
+        length = struct.unpack(">I", data[offset : offset + 4])[0]
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        if kind == b"IHDR":
+            width = struct.unpack(">I", body[:4])[0]
+            color_type = body[9]
+        elif kind == b"IDAT":
+            idat += body
+        offset += 12 + length
+    raw = zlib.decompress(idat)
+    channels = 4 if color_type == 6 else 3
+    # The second row, first pixel after the filter byte (filter 0 or 1 keeps pixel 0 raw).
+    row = raw[(width * channels + 1) * 400 : (width * channels + 1) * 401]
+    r, g, b = row[1], row[2], row[3]
+    return (r + g + b) / 3 < 80

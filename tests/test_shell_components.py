@@ -1,0 +1,103 @@
+"""The app shell rendered in-process: welcome, destinations, help, settings."""
+
+import flet as ft
+import pytest
+
+from tests.ui_harness import start_ui
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_first_run_shows_the_welcome_and_what_stays_on_the_device(services):
+    ui = await start_ui(services)
+    assert ui.has_text("Welcome to Kindred")
+    assert ui.has_text("stay on this device")
+    assert not ui.find(ft.NavigationBar), "no navigation until the welcome is done"
+    await ui.click(ui.button("Get started"))
+    assert not ui.has_text("Welcome to Kindred")
+    assert ui.find(ft.NavigationBar)
+    assert services.preferences.load().welcome_done
+
+
+async def test_the_welcome_is_not_shown_again(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services)
+    assert not ui.has_text("Welcome to Kindred")
+    assert ui.has_text("Find a group")
+
+
+@pytest.mark.parametrize(
+    ("width", "navigation"), [(390, ft.NavigationBar), (1280, ft.NavigationRail)]
+)
+async def test_every_destination_opens_at_phone_and_desktop_width(services, width, navigation):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, width=width)
+    nav = ui.find(navigation)
+    assert len(nav) == 1
+    other = ft.NavigationRail if navigation is ft.NavigationBar else ft.NavigationBar
+    assert not ui.find(other)
+    expected = {1: "Journal", 2: "Saved groups", 3: "Settings", 0: "Find a group"}
+    for index, heading in expected.items():
+        nav = ui.find(navigation)[0]
+        ui.set(nav, selected_index=index)
+        await ui.event(nav, "change")
+        assert ui.has_text(heading), f"{heading} after selecting {index}; on screen: {ui.texts()}"
+        assert ui.find(navigation)[0].selected_index == index
+
+
+async def test_resizing_switches_between_bar_and_rail(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, width=1280)
+    assert ui.find(ft.NavigationRail)
+    await ui.event(ui.page, "resize", {"width": 390, "height": 844})
+    assert ui.find(ft.NavigationBar) and not ui.find(ft.NavigationRail)
+
+
+async def test_help_is_in_the_app_bar_everywhere_and_shows_the_countrys_lines(services):
+    services.preferences.mark_welcome_done()
+    services.preferences.set_country("GB")
+    for route in ("/", "/journal", "/saved", "/settings"):
+        ui = await start_ui(services, route=route)
+        await ui.click(ui.button("Get help now"))
+        assert ui.current_route() == "/help"
+        assert ui.has_text("Samaritans")
+        assert ui.has_text("call 999")
+        await ui.click(ui.labelled("Close help"))
+        assert ui.current_route() == "/"
+
+
+async def test_help_works_before_the_welcome_is_done(services):
+    services.preferences.set_country("AU")
+    ui = await start_ui(services)
+    await ui.click(ui.button("Get help now"))
+    assert ui.has_text("Lifeline")
+
+
+async def test_unknown_country_falls_back_to_findahelpline(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, route="/help")
+    assert ui.has_text("Find A Helpline")
+    assert ui.has_text("your local emergency number")
+
+
+async def test_settings_change_theme_and_country(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, route="/settings")
+    segmented = ui.find(ft.SegmentedButton)[0]
+    ui.set(segmented, selected=["dark"])
+    await ui.event(segmented, "change", ["dark"])
+    assert ui.page.theme_mode == ft.ThemeMode.DARK
+    assert services.preferences.load().theme_mode == "dark"
+
+    dropdown = ui.find(ft.Dropdown)[0]
+    ui.set(dropdown, value="IE")
+    await ui.event(dropdown, "select", "IE")
+    assert services.preferences.load().country == "IE"
+    await ui.click(ui.button("Get help now"))
+    assert ui.has_text("Samaritans") and ui.has_text("50808")
+
+
+async def test_theme_choice_is_applied_at_start(services):
+    services.preferences.set_theme_mode("light")
+    ui = await start_ui(services)
+    assert ui.page.theme_mode == ft.ThemeMode.LIGHT

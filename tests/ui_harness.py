@@ -1,0 +1,121 @@
+"""Render the real Kindred UI in-process, the way Flet tests itself (FLET-NOTES.md, layer 2).
+
+A ``Session`` over a connection that only records messages; events are sent with
+``session.dispatch_event``. No Flutter, no browser: fast and exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+import flet as ft
+from flet.controls.context import _context_page
+from flet.messaging.connection import Connection
+from flet.messaging.protocol import MessageAction
+from flet.messaging.session import Session
+from flet.pubsub.pubsub_hub import PubSubHub
+
+from services.app import KindredServices
+from views.app import make_page_handler
+
+
+class RecordingConnection(Connection):
+    """Records what the server sends, and answers route pushes as the Flutter client would."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+        self.pubsubhub = PubSubHub()
+        self.session: Session | None = None
+
+    def send_message(self, message):
+        self.messages.append(message)
+        if message.action == MessageAction.INVOKE_METHOD and message.body.name == "push_route":
+            asyncio.get_running_loop().create_task(self._client_pushes_route(message.body))
+
+    async def _client_pushes_route(self, body) -> None:
+        route = body.args["route"]
+        self.session.apply_page_patch({"route": route})
+        self.session.handle_invoke_method_results(body.control_id, body.call_id, None, None)
+        await self.session.dispatch_event(self.session.page._i, "route_change", {"route": route})
+
+
+async def flush(turns: int = 10) -> None:
+    for _ in range(turns):
+        await asyncio.sleep(0)
+
+
+class UI:
+    """A running UI session with helpers to look at and poke the control tree."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.page = session.page
+
+    def controls(self) -> Iterable:
+        return list(self.session.index.values())
+
+    def texts(self) -> list[str]:
+        found = []
+        for control in self.controls():
+            value = getattr(control, "value", None) if isinstance(control, ft.Text) else None
+            if isinstance(value, str):
+                found.append(value)
+        return found
+
+    def has_text(self, fragment: str) -> bool:
+        return any(fragment in text for text in self.texts())
+
+    def find(self, kind: type, predicate=lambda c: True) -> list:
+        return [c for c in self.controls() if isinstance(c, kind) and predicate(c)]
+
+    def button(self, label: str):
+        def matches(control) -> bool:
+            content = getattr(control, "content", None)
+            text = content if isinstance(content, str) else getattr(content, "value", None)
+            return text == label
+
+        buttons = self.find(ft.Button, matches) + self.find(ft.TextButton, matches)
+        assert buttons, f"no button labelled {label!r}; texts on screen: {self.texts()}"
+        return buttons[0]
+
+    def labelled(self, label: str):
+        found = self.find(ft.Semantics, lambda c: c.label == label)
+        assert found, f"nothing labelled {label!r}"
+        return found[0].content
+
+    async def click(self, control) -> None:
+        await self.session.dispatch_event(control._i, "click", None)
+        await flush()
+
+    def set(self, control, **props) -> None:
+        """What the client does when a person changes a value: a patch from outside."""
+        self.session.apply_patch(control._i, props)
+
+    async def event(self, control, name: str, data=None) -> None:
+        await self.session.dispatch_event(control._i, name, data)
+        await flush()
+
+    async def navigate(self, route: str) -> None:
+        self.page.navigate(route)
+        await flush()
+
+    def current_route(self) -> str:
+        return self.page.route
+
+
+async def start_ui(services: KindredServices, width: float = 390, route: str = "/") -> UI:
+    connection = RecordingConnection()
+    connection.loop = asyncio.get_running_loop()
+    session = Session(connection)
+    connection.session = session
+    page = session.page
+    page.width = width
+    page.route = route
+    connection.page_url = "http://127.0.0.1:8550"  # what page.url reads
+    _context_page.set(page)
+    await make_page_handler(services)(page)
+    session.get_page_patch()  # serialising the page is what expands the component tree
+    await flush()
+    return UI(session)
