@@ -7,6 +7,7 @@ from pathlib import Path
 
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
 from services.preferences import PreferenceStore
+from services.privacy import PrivateVault
 from services.storage import Database, open_database
 
 
@@ -16,6 +17,7 @@ class KindredServices:
     directory_db: Database
     private_db: Database
     preferences: PreferenceStore
+    vault: PrivateVault
 
     def close(self) -> None:
         self.directory_db.close()
@@ -31,4 +33,5 @@ def open_services(data_dir: Path) -> KindredServices:
         directory_db=directory_db,
         private_db=private_db,
         preferences=PreferenceStore(private_db),
+        vault=PrivateVault(private_db),
     )

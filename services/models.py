@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, String, Text
+from sqlalchemy import DateTime, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names keep Alembic batch migrations on SQLite predictable.
@@ -59,3 +59,30 @@ class DevicePreference(PrivateBase):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class KeySlot(PrivateBase):
+    """The data key, wrapped (encrypted) by one way of unlocking: a passphrase, the
+    one-time recovery code, or a key kept in the OS keyring."""
+
+    __tablename__ = "key_slot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method: Mapped[str] = mapped_column(String(20), unique=True)  # passphrase | recovery | keyring
+    kdf: Mapped[str] = mapped_column(Text)  # JSON: algorithm and parameters, with the salt
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)  # nonce || AES-GCM(data key)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PrivateRecord(PrivateBase):
+    """One private record, encrypted. Only what ordering needs stays plain."""
+
+    __tablename__ = "private_record"
+    __table_args__ = (Index("ix_private_record_kind_occurred", "kind", "occurred_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)  # nonce || AES-256-GCM(JSON payload)
