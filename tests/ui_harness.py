@@ -53,6 +53,11 @@ class UI:
         self.session = session
         self.page = session.page
 
+    @property
+    def state(self):
+        """The session's AppState (views/state.py)."""
+        return self.page.data
+
     def controls(self) -> Iterable:
         return list(self.session.index.values())
 

@@ -53,6 +53,7 @@ def make_page_handler(services: KindredServices):
             state.width = e.width
 
         page.on_resize = on_resize
+        page.data = state  # the session's own state; tests reach it here
         state.apply_theme()
         page.render_views(App, state)
 

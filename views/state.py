@@ -14,6 +14,7 @@ import flet as ft
 from services.app import KindredServices
 from services.crisis import guess_country
 from services.preferences import Preferences
+from services.privacy import PrivateStore
 
 PHONE_BREAKPOINT = 600  # logical px: below it a bottom navigation bar, above it a rail
 
@@ -27,6 +28,9 @@ class AppState:
     preferences: Preferences
     width: float = 1024
     page: ft.Page | None = field(default=None, repr=False)
+    # The unlocked private store of THIS session only (None while locked). Never shared
+    # between sessions: a second browser tab starts locked.
+    store: PrivateStore | None = field(default=None, repr=False)
 
     @property
     def is_phone(self) -> bool:
