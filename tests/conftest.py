@@ -31,3 +31,13 @@ def _no_locale_guess(monkeypatch):
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
     os.environ.setdefault("KINDRED_TESTING", "1")
+
+
+@pytest.fixture
+def feed_server():
+    """A real HTTP server on 127.0.0.1 with per-path behaviour (tests/feed_server.py)."""
+    from tests.feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()

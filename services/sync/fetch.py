@@ -1,0 +1,604 @@
+"""Download one public feed, safely.
+
+Everything a sync downloads goes through :class:`Fetcher`:
+
+- **https only**, except loopback addresses (127.0.0.0/8, ::1, ``localhost``) so a
+  publisher can test with ``kindred feed serve``. The rule is checked again on every
+  redirect, and a public server may never redirect to this device.
+- **Conditional requests** (``If-None-Match`` / ``If-Modified-Since``): an unchanged feed
+  costs one small 304 reply.
+- **gzip**, decoded here rather than by httpx, so that both the bytes on the wire and the
+  unpacked bytes are counted while streaming: an oversized body or a decompression bomb
+  is refused as soon as it crosses the limit, never after it has filled the memory.
+- **Time-outs**: connect, read (between two packets) and a total time for the whole body,
+  so a server that drips one byte a second cannot hold a sync forever.
+- **Retries with back-off** for transient failures only (connection refused or reset,
+  time-outs, a cut-off body, HTTP 408/429/500/502/503/504).
+- **No user data**: a fixed, generic ``User-Agent: Kindred``, no cookies (none are ever
+  stored), no ``Referer``, no proxy or ``.netrc`` credentials from the environment, and the
+  URL exactly as the source gave it. Nothing about the person, their device or their
+  location is ever added.
+
+Errors are :class:`FetchError` subclasses whose message is written for the person using
+the app ("Could not reach example.org …"), never a traceback.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.cookiejar
+import ipaddress
+import random
+import ssl
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+
+import httpx
+
+USER_AGENT = "Kindred"
+# The only headers a request ever carries (besides Host and, for an update check, the
+# validators the server itself gave us last time). Tests compare against this list.
+REQUEST_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept": "application/json, text/csv;q=0.9, */*;q=0.5",
+    "Accept-Encoding": "gzip",
+    "Connection": "keep-alive",
+}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How long to wait and how much to accept. Tests pass tiny values."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0  # longest silence between two packets
+    total_timeout: float = 180.0  # the whole of one attempt, headers and body
+    max_bytes: int = 64 * MiB  # as sent over the network (possibly compressed)
+    max_decoded_bytes: int = 256 * MiB  # after gzip is unpacked
+    max_redirects: int = 5
+    retries: int = 2  # further attempts after the first, for transient failures only
+    backoff: float = 1.0  # seconds before the first retry; doubled for each next one
+    max_backoff: float = 15.0  # never wait longer than this between attempts
+
+
+DEFAULT_LIMITS = FetchLimits()
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # the address asked for
+    final_url: str  # after redirects
+    status: int  # 200 (or another 2xx) or 304
+    body: bytes | None  # the unpacked body; None when not modified
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    wire_bytes: int = 0  # bytes received for the body, before unpacking
+    attempts: int = 1
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+class FetchError(Exception):
+    """A download failed. ``str(error)`` is a plain-language sentence for people."""
+
+    transient = False  # worth trying again after a pause
+
+    def __init__(self, message: str, *, url: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.attempts = 1
+
+
+class InvalidAddress(FetchError):
+    """The text is not a usable web address."""
+
+
+class UnsafeAddress(FetchError):
+    """Not https (and not this device), credentials in the URL, or a redirect to this device."""
+
+
+class ConnectionFailed(FetchError):
+    transient = True
+
+
+class CertificateProblem(FetchError):
+    """The server's TLS certificate could not be verified: never retried, never ignored."""
+
+
+class TimedOut(FetchError):
+    transient = True
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, message: str, *, status: int, url: str | None = None, retry_after: float | None = None):
+        super().__init__(message, url=url)
+        self.status = status
+        self.retry_after = retry_after
+        self.transient = status in TRANSIENT_STATUSES
+
+
+class TooLarge(FetchError):
+    """The body is bigger than the limit (on the wire, or once unpacked)."""
+
+
+class DecompressionBomb(TooLarge):
+    """A small compressed body that would unpack to more than the limit."""
+
+
+class Truncated(FetchError):
+    """The body ended before its announced end. A network hiccup, usually: retried."""
+
+    transient = True
+
+
+class BadContent(FetchError):
+    """Unsupported or corrupt compression."""
+
+
+class TooManyRedirects(FetchError):
+    pass
+
+
+# --- addresses ----------------------------------------------------------------------
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def normalise_url(text: str) -> str:
+    """What a person typed, as an address: trimmed, ``https://`` added when no scheme is given."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidAddress("Enter the address of a feed, for example https://example.org/groups.json.")
+    if "://" not in text:
+        text = "https://" + text
+    check_url(text)
+    return text
+
+
+def check_url(url: str | httpx.URL, *, redirected_from: str | httpx.URL | None = None) -> httpx.URL:
+    """Refuse anything but https (or plain http to this device). Returns the parsed URL."""
+    shown = str(url)
+    try:
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise InvalidAddress(f"\u201c{shown}\u201d is not a web address Kindred can use.", url=shown) from None
+    scheme = parsed.scheme.lower()
+    if scheme not in ("https", "http") or not parsed.host:
+        raise InvalidAddress(
+            f"\u201c{shown}\u201d is not a web address Kindred can use. It should start with https://.", url=shown
+        )
+    if parsed.userinfo:
+        raise UnsafeAddress(
+            "Addresses with a user name or password are not supported: a feed must be public.", url=shown
+        )
+    loopback = is_loopback_host(parsed.host)
+    if scheme == "http" and not loopback:
+        raise UnsafeAddress(
+            f"{shown} is not a secure address. Kindred only downloads over https:// "
+            "(plain http:// is allowed only from this device, for testing).",
+            url=shown,
+        )
+    if redirected_from is not None and loopback:
+        origin = redirected_from if isinstance(redirected_from, httpx.URL) else httpx.URL(str(redirected_from))
+        if not is_loopback_host(origin.host):
+            raise UnsafeAddress(
+                f"{origin.host} tried to send Kindred to an address on this device; that is not allowed.",
+                url=shown,
+            )
+    return parsed
+
+
+# --- the client -----------------------------------------------------------------------
+
+
+class _NoCookies(http.cookiejar.CookiePolicy):
+    """Never store a cookie, never send one."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+    def return_ok(self, cookie, request) -> bool:
+        return False
+
+    def domain_return_ok(self, domain, request) -> bool:
+        return False
+
+    def path_return_ok(self, path, request) -> bool:
+        return False
+
+
+def _host_of(url: str | httpx.URL) -> str:
+    try:
+        return (url if isinstance(url, httpx.URL) else httpx.URL(str(url))).host or str(url)
+    except Exception:  # noqa: BLE001 - only for messages
+        return str(url)
+
+
+def _size(n: int) -> str:
+    if n >= MiB:
+        return f"{n / MiB:.0f} MB" if n % MiB == 0 or n >= 10 * MiB else f"{n / MiB:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def _seconds(value: float) -> str:
+    if value == int(value):
+        value = int(value)
+        return f"{value} second" + ("" if value == 1 else "s")
+    return f"{value:g} seconds"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _status_message(status: int, url: str) -> str:
+    host = _host_of(url)
+    if status in (404, 410):
+        return f"There is no feed at this address any more ({host} answered \u201cnot found\u201d, HTTP {status})."
+    if status in (401, 403):
+        return f"{host} refused to hand out the feed (HTTP {status}). A feed must be public."
+    if status == 429:
+        return f"{host} is busy and asked Kindred to wait (HTTP 429). It will be tried again later."
+    if status >= 500:
+        return f"{host} had a problem of its own (HTTP {status}). Try again later."
+    return f"{host} answered with an unexpected HTTP status {status}."
+
+
+@dataclass
+class _Inflater:
+    """gzip (or deflate) decoding with a hard cap on the unpacked size."""
+
+    kind: str
+    limit: int
+    out: bytearray = field(default_factory=bytearray)
+
+    def __post_init__(self):
+        self._new()
+
+    def _new(self) -> None:
+        # gzip: 16 + MAX_WBITS; deflate: try the zlib wrapper first, raw deflate as a fallback.
+        self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS if self.kind == "gzip" else zlib.MAX_WBITS)
+        self._started = False
+
+    def feed(self, data: bytes) -> None:
+        pending = data
+        while pending:
+            if self._decoder.eof:
+                if not pending.strip(b"\0"):
+                    return  # padding after the last gzip member
+                self._new()  # another gzip member follows
+            room = self.limit - len(self.out)
+            try:
+                piece = self._decoder.decompress(pending, room + 1)  # max_length 0 would mean "no limit"
+            except zlib.error:
+                if self.kind == "deflate" and not self._started:
+                    self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
+                    self._started = True
+                    continue
+                raise BadContent("The feed's compressed data is damaged, so it could not be unpacked.") from None
+            self._started = True
+            self.out += piece
+            if len(self.out) > self.limit:
+                raise self._bomb()
+            pending = self._decoder.unused_data if self._decoder.eof else self._decoder.unconsumed_tail
+
+    def _bomb(self) -> DecompressionBomb:
+        return DecompressionBomb(
+            f"The feed would unpack to more than {_size(self.limit)}, which is not safe to open, so it was refused."
+        )
+
+    def finish(self) -> bytes:
+        # Output still held back because of the cap is produced by feeding nothing.
+        while not self._decoder.eof:
+            room = self.limit - len(self.out)
+            try:
+                piece = self._decoder.decompress(b"", room + 1)
+            except zlib.error:
+                raise BadContent("The feed's compressed data is damaged, so it could not be unpacked.") from None
+            if not piece:
+                break
+            self.out += piece
+            if len(self.out) > self.limit:
+                raise self._bomb()
+        if not self._decoder.eof and self.kind == "gzip":
+            raise Truncated("The download was cut off before the end of the compressed feed.")
+        return bytes(self.out)
+
+
+class Fetcher:
+    """An HTTP client with Kindred's rules. Reuse one for several downloads; close it after."""
+
+    def __init__(
+        self,
+        limits: FetchLimits = DEFAULT_LIMITS,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        verify: ssl.SSLContext | bool = True,
+    ):
+        self.limits = limits
+        self._sleep = sleep
+        self._client = httpx.Client(
+            headers=REQUEST_HEADERS,
+            cookies=http.cookiejar.CookieJar(policy=_NoCookies()),  # a bare jar: httpx.Cookies() would copy it into a default one
+            follow_redirects=False,  # done here, so every hop is checked
+            trust_env=False,  # no proxy settings, no .netrc credentials from the environment
+            timeout=httpx.Timeout(
+                connect=limits.connect_timeout, read=limits.read_timeout, write=limits.read_timeout, pool=limits.connect_timeout
+            ),
+            transport=transport,
+            verify=verify,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET ``url``; a 304 (with validators given) returns a result with ``body=None``."""
+        check_url(url)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = self._fetch_once(url, etag, last_modified, max_bytes)
+                return replace(result, attempts=attempt)
+            except FetchError as error:
+                error.attempts = attempt
+                if not error.transient or attempt > self.limits.retries:
+                    raise
+                delay = min(self.limits.max_backoff, self.limits.backoff * 2 ** (attempt - 1))
+                delay *= 0.5 + random.random() / 2  # jitter: many devices must not retry in step
+                retry_after = getattr(error, "retry_after", None)
+                if retry_after is not None:
+                    if retry_after > self.limits.max_backoff:
+                        raise  # the server wants a longer pause than a sync should wait for
+                    delay = max(delay, retry_after)
+                self._sleep(delay)
+
+    def _fetch_once(self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None) -> FetchResult:
+        limits = self.limits
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        deadline = time.monotonic() + limits.total_timeout
+        current = check_url(url)
+        for _hop in range(limits.max_redirects + 1):
+            request = self._client.build_request("GET", current, headers=conditional)
+            for name in ("Cookie", "Referer", "Authorization"):  # never, whatever the client holds
+                request.headers.pop(name, None)
+            response = self._send(request, current)
+            try:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise HTTPStatusError(
+                            f"{_host_of(current)} sent a redirect without saying where to.", status=status, url=url
+                        )
+                    try:
+                        target = current.join(location)
+                    except (httpx.InvalidURL, ValueError):
+                        raise InvalidAddress(
+                            f"{_host_of(current)} redirected to an address that is not valid.", url=url
+                        ) from None
+                    current = check_url(target, redirected_from=current)
+                    continue
+                if status == 304:
+                    if not conditional:
+                        raise HTTPStatusError(
+                            f"{_host_of(current)} answered \u201cnot modified\u201d to a first download (HTTP 304).",
+                            status=status,
+                            url=url,
+                        )
+                    return FetchResult(
+                        url=url,
+                        final_url=str(current),
+                        status=304,
+                        body=None,
+                        etag=response.headers.get("etag") or etag,
+                        last_modified=response.headers.get("last-modified") or last_modified,
+                        content_type=response.headers.get("content-type"),
+                    )
+                if not (200 <= status < 300) or status in (204, 206):
+                    raise HTTPStatusError(
+                        _status_message(status, str(current)),
+                        status=status,
+                        url=url,
+                        retry_after=parse_retry_after(response.headers.get("retry-after")),
+                    )
+                body, wire = self._read_body(response, current, deadline, max_bytes)
+                return FetchResult(
+                    url=url,
+                    final_url=str(current),
+                    status=status,
+                    body=body,
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                    content_type=response.headers.get("content-type"),
+                    wire_bytes=wire,
+                )
+            finally:
+                response.close()
+        raise TooManyRedirects(
+            f"{_host_of(url)} redirected more than {limits.max_redirects} times, so Kindred gave up.", url=url
+        )
+
+    def _send(self, request: httpx.Request, current: httpx.URL) -> httpx.Response:
+        host = _host_of(current)
+        try:
+            return self._client.send(request, stream=True, follow_redirects=False)
+        except httpx.ConnectTimeout:
+            raise TimedOut(
+                f"Could not reach {host} within {_seconds(self.limits.connect_timeout)}. "
+                "Check the internet connection, or try again later.",
+                url=str(current),
+            ) from None
+        except httpx.TimeoutException:
+            raise TimedOut(
+                f"{host} took too long to answer (nothing for {_seconds(self.limits.read_timeout)}). Try again later.",
+                url=str(current),
+            ) from None
+        except httpx.ConnectError as error:
+            if _is_certificate_error(error):
+                raise CertificateProblem(
+                    f"The security certificate of {host} could not be verified, so nothing was downloaded.",
+                    url=str(current),
+                ) from None
+            raise ConnectionFailed(
+                f"Could not reach {host}. Check the internet connection, or try again later.", url=str(current)
+            ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError):
+            raise ConnectionFailed(
+                f"{host} closed the connection without answering. Try again later.", url=str(current)
+            ) from None
+        except httpx.UnsupportedProtocol:
+            raise InvalidAddress(f"\u201c{current}\u201d is not a web address Kindred can use.", url=str(current)) from None
+        except httpx.TransportError:
+            raise ConnectionFailed(f"Could not download from {host}. Try again later.", url=str(current)) from None
+
+    def _read_body(
+        self, response: httpx.Response, current: httpx.URL, deadline: float, max_bytes: int | None
+    ) -> tuple[bytes, int]:
+        host = _host_of(current)
+        limit = min(max_bytes, self.limits.max_bytes) if max_bytes else self.limits.max_bytes
+        declared = response.headers.get("content-length")
+        try:
+            expected = int(declared) if declared is not None else None
+        except ValueError:
+            expected = None
+        too_large = TooLarge(
+            f"The feed at {host} is larger than the {_size(limit)} limit, so it was not downloaded.", url=str(current)
+        )
+        if expected is not None and expected > limit:
+            raise too_large
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if encoding in ("", "identity"):
+            inflater = None
+            out = bytearray()
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            inflater = _Inflater("deflate" if encoding == "deflate" else "gzip", self.limits.max_decoded_bytes)
+            out = inflater.out
+        else:
+            raise BadContent(
+                f"{host} sent the feed packed as \u201c{encoding}\u201d, which Kindred does not unpack.", url=str(current)
+            )
+        received = 0
+        try:
+            for chunk in response.iter_raw():  # as received: the deadline is checked per packet
+                received += len(chunk)
+                if received > limit:
+                    raise too_large
+                if time.monotonic() > deadline:
+                    raise TimedOut(
+                        f"Downloading from {host} took longer than {_seconds(self.limits.total_timeout)}, "
+                        "so Kindred stopped. Try again later.",
+                        url=str(current),
+                    )
+                if inflater is None:
+                    out += chunk
+                else:
+                    inflater.feed(chunk)
+        except httpx.TimeoutException:
+            raise TimedOut(
+                f"{host} stopped sending the feed part-way (nothing for {_seconds(self.limits.read_timeout)}). "
+                "Try again later.",
+                url=str(current),
+            ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            of = f" of {expected:,}" if expected is not None else ""
+            raise Truncated(
+                f"The download from {host} was cut off before the end (received {received:,}{of} bytes).",
+                url=str(current),
+            ) from None
+        except FetchError as error:
+            error.url = error.url or str(current)
+            raise
+        if expected is not None and received < expected:
+            raise Truncated(
+                f"The download from {host} was cut off before the end (received {received:,} of {expected:,} bytes).",
+                url=str(current),
+            )
+        if inflater is not None:
+            try:
+                body = inflater.finish()
+            except FetchError as error:
+                error.url = str(current)
+                raise
+        else:
+            body = bytes(out)
+        return body, received
+
+
+def _is_certificate_error(error: BaseException) -> bool:
+    seen = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        if "CERTIFICATE_VERIFY_FAILED" in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None, limits: FetchLimits = DEFAULT_LIMITS) -> FetchResult:
+    """One download with a client of its own (see :class:`Fetcher` to reuse connections)."""
+    with Fetcher(limits) as fetcher:
+        return fetcher.fetch(url, etag=etag, last_modified=last_modified)
