@@ -31,6 +31,14 @@ class AppState:
     # The unlocked private store of THIS session only (None while locked). Never shared
     # between sessions: a second browser tab starts locked.
     store: PrivateStore | None = field(default=None, repr=False)
+    # Directory sync, as this session sees it. The sync itself is the process's (one at a
+    # time); the progress and results shown are this session's.
+    sources_version: int = 0  # bumped after any change, so screens reload the sources
+    sync_running: bool = False
+    sync_status: str | None = None  # "Checking Acme (1 of 2)…"
+    sync_fraction: float | None = None
+    sync_outcomes: tuple = ()
+    sync_task: asyncio.Task | None = field(default=None, repr=False)
 
     @property
     def is_phone(self) -> bool:
@@ -57,6 +65,64 @@ class AppState:
 
     async def finish_welcome(self) -> None:
         self.preferences = await asyncio.to_thread(self.services.preferences.mark_welcome_done)
+
+    # --- directory sources and sync ---------------------------------------------------
+    async def add_source(self, url: str, **options):
+        added = await asyncio.to_thread(lambda: self.services.sync.add_source(url, **options))
+        self.sources_version += 1
+        return added
+
+    async def remove_source(self, name: str) -> int:
+        removed = await asyncio.to_thread(self.services.sync.remove_source, name)
+        self.sources_version += 1
+        return removed
+
+    async def set_source_paused(self, name: str, paused: bool) -> None:
+        await asyncio.to_thread(self.services.sync.set_paused, name, paused)
+        self.sources_version += 1
+
+    async def sync_sources(self, names: list[str] | None = None, due_only: bool = False) -> tuple:
+        """Sync in a worker thread; progress arrives here through the event loop."""
+        if self.sync_running:
+            return ()
+        loop = asyncio.get_running_loop()
+        self.sync_running = True
+        self.sync_status = "Checking for updates\u2026"
+        self.sync_fraction = None
+        self.sync_outcomes = ()
+        stage_words = {"checking": "Checking", "verifying": "Checking the signature of", "reading": "Reading",
+                       "saving": "Saving", "done": "Done with"}
+
+        def on_progress(progress) -> None:  # the worker thread calls this
+            text = f"{stage_words.get(progress.stage, 'Checking')} {progress.name} ({progress.index + 1} of {progress.total})\u2026"
+            fraction = (progress.index + (1 if progress.stage == "done" else 0.5)) / max(1, progress.total)
+            loop.call_soon_threadsafe(self._show_progress, text, fraction)
+
+        try:
+            outcomes = await asyncio.to_thread(
+                lambda: self.services.sync.sync(names, due_only=due_only, progress=on_progress)
+            )
+        except Exception as error:  # noqa: BLE001 - shown, never raised into the UI
+            outcomes = ()
+            self.sync_status = f"Sync stopped: {error}"
+        finally:
+            self.sync_running = False
+        self.sync_outcomes = tuple(outcomes)
+        self.sync_status = None
+        self.sync_fraction = None
+        self.sources_version += 1
+        return self.sync_outcomes
+
+    def _show_progress(self, text: str, fraction: float) -> None:
+        if self.sync_running:
+            self.sync_status = text
+            self.sync_fraction = fraction
+
+    def sync_in_background(self, names: list[str] | None = None, due_only: bool = False) -> None:
+        """Start a sync without waiting for it: the UI stays responsive meanwhile."""
+        if self.sync_running:
+            return
+        self.sync_task = asyncio.get_running_loop().create_task(self.sync_sources(names, due_only))
 
 
 AppStateContext = ft.create_context(None)

@@ -1,0 +1,310 @@
+"""Settings → Directory sources: the feeds this device keeps up to date.
+
+A list with each source's status (last update, group count, the last problem in plain
+words, "unverified" when no publisher key is pinned), a form to add one, pause / resume /
+remove, and "Sync now" with progress. All the work runs in services, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from services.sync.service import SourceError, SourceStatus
+from services.sync.staleness import ago
+from views.state import use_app_state
+from views.widgets.bind import bind
+from views.widgets.icon_action import IconAction
+from views.widgets.screen import ScreenBody
+
+
+def go(route: str) -> None:
+    ft.context.page.navigate(route)
+
+
+def use_sources():
+    """The sources, reloaded whenever a change or a sync finishes (``sources_version``)."""
+    state = use_app_state()
+    sources, set_sources = ft.use_state(None)
+
+    async def load():
+        set_sources(tuple(await asyncio.to_thread(state.services.sync.list_sources)))
+
+    ft.use_effect(load, [state.sources_version])
+    return sources
+
+
+def status_line(source: SourceStatus) -> str:
+    if source.last_success_at is None:
+        return "Not downloaded yet."
+    groups = f"{source.group_count:,} group{'s' if source.group_count != 1 else ''}"
+    text = f"{groups} · up to date as of {ago(source.last_success_at)}"
+    if source.last_updated_at and source.last_updated_at != source.last_success_at:
+        text += f" · last changed {ago(source.last_updated_at)}"
+    return text
+
+
+@ft.component
+def ErrorNote(message: str | None):
+    if not message:
+        return ft.Container(visible=False)
+    return ft.Semantics(
+        live_region=True,
+        content=ft.Text(message, color=ft.Colors.ERROR),
+    )
+
+
+@ft.component
+def TrustBadge(source: SourceStatus):
+    if source.verified:
+        return ft.Text(f"verified · publisher key {source.key_fingerprint}", size=13, color=ft.Colors.PRIMARY)
+    return ft.Container(
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+        border_radius=8,
+        bgcolor=ft.Colors.TERTIARY_CONTAINER,
+        content=ft.Text("unverified", size=13, color=ft.Colors.ON_TERTIARY_CONTAINER),
+        tooltip="No publisher key is pinned, so Kindred cannot check who wrote this feed.",
+    )
+
+
+@ft.component
+def SourceCard(source: SourceStatus):
+    state = use_app_state()
+    confirming, set_confirming = ft.use_state(False)
+    error, set_error = ft.use_state(None)
+
+    async def toggle_pause():
+        try:
+            await state.set_source_paused(source.name, not source.paused)
+        except SourceError as problem:
+            set_error(str(problem))
+
+    async def remove():
+        try:
+            await state.remove_source(source.name)
+        except SourceError as problem:
+            set_error(str(problem))
+
+    facts = [
+        ft.Row(
+            wrap=True,
+            spacing=8,
+            controls=[
+                ft.Text(source.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+                TrustBadge(source),
+                *([ft.Text("paused", size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if source.paused else []),
+            ],
+        ),
+        ft.Text(source.url, size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
+        ft.Text(status_line(source)),
+    ]
+    if source.timezone:
+        facts.append(ft.Text(f"Times without a zone are read as {source.timezone}.", size=13))
+    if source.last_error and source.last_checked_at:
+        facts.append(ErrorNote(f"Could not update {ago(source.last_checked_at)}: {source.last_error}"))
+    facts.append(ErrorNote(error))
+    if confirming:
+        facts.append(
+            ft.Column(
+                spacing=4,
+                controls=[
+                    ft.Text(
+                        f"Remove \u201c{source.name}\u201d and its {source.group_count:,} groups from this device? "
+                        "Groups you saved stay saved; they are shown as no longer listed."
+                    ),
+                    ft.Row(
+                        wrap=True,
+                        controls=[
+                            ft.FilledButton("Remove", icon=ft.Icons.DELETE_OUTLINE, on_click=remove),
+                            ft.TextButton("Keep it", on_click=lambda: set_confirming(False)),
+                        ],
+                    ),
+                ],
+            )
+        )
+    else:
+        facts.append(
+            ft.Row(
+                wrap=True,
+                controls=[
+                    ft.OutlinedButton(
+                        "Resume" if source.paused else "Pause",
+                        icon=ft.Icons.PLAY_ARROW if source.paused else ft.Icons.PAUSE,
+                        on_click=toggle_pause,
+                    ),
+                    ft.TextButton("Remove", icon=ft.Icons.DELETE_OUTLINE, on_click=lambda: set_confirming(True)),
+                ],
+            )
+        )
+    return ft.Card(content=ft.Container(padding=16, content=ft.Column(spacing=6, controls=facts)))
+
+
+@ft.component
+def AddSourceForm():
+    state = use_app_state()
+    url, set_url = ft.use_state("")
+    key, set_key = ft.use_state("")
+    zone, set_zone = ft.use_state("")
+    name, set_name = ft.use_state("")
+    error, set_error = ft.use_state(None)
+    busy, set_busy = ft.use_state(False)
+    form_key, set_form_key = ft.use_state(0)
+
+    async def add():
+        set_error(None)
+        set_busy(True)
+        try:
+            added = await state.add_source(url, public_key=key or None, timezone=zone or None, name=name or None)
+        except SourceError as problem:
+            set_error(str(problem))
+            set_busy(False)
+            return
+        set_busy(False)
+        for setter in (set_url, set_key, set_zone, set_name):
+            setter("")
+        set_form_key(lambda k: k + 1)  # fresh, empty fields
+        state.sync_in_background([added.name])
+
+    return ft.Card(
+        key=f"add-{form_key}",
+        content=ft.Container(
+            padding=16,
+            content=ft.Column(
+                spacing=10,
+                controls=[
+                    ft.Text("Add a source", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                    ft.Text(
+                        "The address of a feed of groups published by an organisation you trust: a Kindred "
+                        "feed, Meeting Guide JSON, an Open Referral (HSDS) file or a CSV.",
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    ),
+                    ft.TextField(
+                        label="Feed address",
+                        hint_text="https://example.org/groups.json",
+                        value=url,
+                        keyboard_type=ft.KeyboardType.URL,
+                        on_change=lambda e: set_url(e.control.value or ""),
+                    ),
+                    ft.TextField(
+                        label="Publisher key (optional)",
+                        hint_text="44 characters, from the publisher's website",
+                        value=key,
+                        on_change=lambda e: set_key(e.control.value or ""),
+                    ),
+                    ft.Text(
+                        "With the publisher's key, Kindred accepts only updates the publisher signed. "
+                        "Without it the source is shown as \u201cunverified\u201d.",
+                        size=13,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    ),
+                    ft.TextField(
+                        label="Time zone for groups that give none (optional)",
+                        hint_text="e.g. America/Chicago",
+                        value=zone,
+                        on_change=lambda e: set_zone(e.control.value or ""),
+                    ),
+                    ft.TextField(
+                        label="Name (optional)",
+                        value=name,
+                        on_change=lambda e: set_name(e.control.value or ""),
+                    ),
+                    ErrorNote(error),
+                    ft.FilledButton("Add source", icon=ft.Icons.ADD, on_click=add, disabled=busy or not url.strip()),
+                ],
+            ),
+        ),
+    )
+
+
+@ft.component
+def SyncPanel(sources):
+    state = use_app_state()
+    has_active = any(not s.paused for s in sources or ())
+    controls = [
+        ft.Row(
+            wrap=True,
+            controls=[
+                ft.FilledTonalButton(
+                    "Sync now",
+                    icon=ft.Icons.SYNC,
+                    on_click=bind(state.sync_sources),
+                    disabled=state.sync_running or not has_active,
+                ),
+            ],
+        )
+    ]
+    if state.sync_running:
+        controls.append(
+            ft.Semantics(
+                live_region=True,
+                content=ft.Column(
+                    spacing=4,
+                    controls=[
+                        ft.ProgressBar(value=state.sync_fraction),
+                        ft.Text(state.sync_status or "Checking for updates\u2026"),
+                    ],
+                ),
+            )
+        )
+    elif state.sync_outcomes:
+        lines = []
+        for outcome in state.sync_outcomes:
+            color = ft.Colors.ERROR if outcome.status == "failed" else None
+            lines.append(ft.Text(f"{outcome.name}: {outcome.message}", color=color))
+        controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=lines)))
+    return ft.Column(spacing=8, controls=controls)
+
+
+@ft.component
+def SourcesScreen():
+    sources = use_sources()
+    body = [
+        ft.Row(
+            spacing=4,
+            controls=[
+                IconAction(ft.Icons.ARROW_BACK, "Back to settings", on_click=lambda: go("/settings")),
+                ft.Text("Directory sources", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+            ],
+        ),
+        ft.Text(
+            "Kindred comes with a directory that works with no internet. Sources add groups from "
+            "organisations that publish a feed, and keep them up to date. Updating only downloads public "
+            "listings; it never sends anything about you. If an update fails, the last good copy stays."
+        ),
+    ]
+    if sources is None:
+        body.append(ft.ProgressRing())
+    else:
+        body.append(SyncPanel(sources))
+        if not sources:
+            body.append(ft.Text("No sources yet.", color=ft.Colors.ON_SURFACE_VARIANT))
+        body.extend(SourceCard(source, key=source.name) for source in sources)
+        body.append(AddSourceForm())
+    return ScreenBody(body)
+
+
+@ft.component
+def SourcesSummary():
+    """The Settings section: a one-line summary and the way to the sources screen."""
+    state = use_app_state()
+    sources = use_sources()
+    if sources is None:
+        summary = "\u2026"
+    elif not sources:
+        summary = "No sources. The directory that comes with Kindred works offline; add a feed to get more groups."
+    else:
+        groups = sum(s.group_count for s in sources)
+        synced = [s.last_success_at for s in sources if s.last_success_at]
+        summary = f"{len(sources)} source{'s' if len(sources) != 1 else ''} · {groups:,} groups"
+        summary += f" · up to date as of {ago(max(synced))}" if synced else " · not downloaded yet"
+        failing = [s for s in sources if s.last_error]
+        if failing:
+            summary += f" · {len(failing)} could not be updated"
+    controls = [ft.Text(summary)]
+    if state.sync_running:
+        controls.append(ft.Text(state.sync_status or "Checking for updates\u2026", color=ft.Colors.ON_SURFACE_VARIANT))
+    controls.append(
+        ft.OutlinedButton("Directory sources", icon=ft.Icons.RSS_FEED, on_click=lambda: go("/settings/sources"))
+    )
+    return ft.Column(spacing=8, controls=controls)
