@@ -1,6 +1,7 @@
 """``kindred feed``: tools for organisations that publish a feed of groups.
 
     kindred feed keygen -o PREFIX          writes PREFIX.key (private) and PREFIX.pub (public)
+    kindred feed build SOURCE [--format F] [--timezone ZONE] -o feed.json
     kindred feed sign FEED --key PREFIX.key    writes FEED.sig
     kindred feed verify FEED --pub PREFIX.pub
     kindred feed serve DIR [--port P]      a static server on 127.0.0.1, for testing
@@ -12,6 +13,7 @@ import sys
 
 from cli.common import UserFacingError
 from services.sync import signing
+from services.sync.build import FORMATS, BuildError, build_feed
 from services.sync.serve import make_server
 
 
@@ -28,6 +30,16 @@ def register(subparsers) -> None:
     keygen.add_argument("-o", "--output", required=True, metavar="PREFIX", help="file name prefix, e.g. keys/acme-2026")
     keygen.add_argument("--format", choices=signing.KEY_FORMATS, default="pem", help="private key format (default pem)")
     keygen.set_defaults(func=run_keygen)
+
+    build = commands.add_parser(
+        "build", help="make a Kindred feed from a CSV, Meeting Guide JSON or HSDS file (or folder / .zip)"
+    )
+    build.add_argument("source", metavar="SOURCE", help="your groups: CSV template, Meeting Guide JSON, HSDS JSON, folder or .zip")
+    build.add_argument("--format", choices=FORMATS, default="auto", help="SOURCE's format (default: detect it)")
+    build.add_argument("--timezone", metavar="ZONE", help="IANA zone for groups whose data gives none, e.g. America/Chicago")
+    build.add_argument("--publisher", metavar="NAME", help="publisher name in the feed (default: from SOURCE, else its file name)")
+    build.add_argument("-o", "--output", required=True, metavar="FEED", help="the feed file to write, e.g. groups.json")
+    build.set_defaults(func=run_build)
 
     sign = commands.add_parser("sign", help="sign a feed file; writes FEED.sig next to it")
     sign.add_argument("feed", metavar="FEED")
@@ -64,6 +76,24 @@ def run_keygen(args) -> int:
     print(f"Public key:  {pair.public_path}  (publish it: subscribers pin it)")
     print(f"Public key text: {pair.public_key}")
     print(f"Fingerprint: {pair.fingerprint}")
+    return 0
+
+
+def run_build(args) -> int:
+    try:
+        report = build_feed(args.source, args.output, format=args.format, timezone=args.timezone, publisher=args.publisher)
+    except BuildError as error:
+        raise UserFacingError(f"no feed was written: {error}") from None
+    print(f"Wrote {report.output}: {report.groups:,} groups from {report.format}, publisher \u201c{report.publisher}\u201d.")
+    if report.skipped:
+        print(f"Skipped {len(report.skipped):,} record(s):")
+        for where, reason in report.skipped[:50]:
+            print(f"  - {where}: {reason}")
+        if len(report.skipped) > 50:
+            print(f"  \u2026 and {len(report.skipped) - 50:,} more")
+    for repair in report.repairs[:50]:
+        print(f"  note: {repair}")
+    print(f"Next: kindred feed sign {report.output} --key PREFIX.key")
     return 0
 
 

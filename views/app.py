@@ -10,6 +10,7 @@ from views.help import HelpScreen
 from views.journal import JournalScreen
 from views.saved import SavedScreen
 from views.settings import SettingsScreen
+from views.sources import SourcesScreen
 from views.shell import Shell
 from views.state import AppState, AppStateContext
 
@@ -30,6 +31,7 @@ def App(state: AppState):
                         ft.Route(path="journal", component=JournalScreen),
                         ft.Route(path="saved", component=SavedScreen),
                         ft.Route(path="settings", component=SettingsScreen),
+                        ft.Route(path="settings/sources", component=SourcesScreen),
                     ],
                 ),
                 ft.Route(path="help", component=HelpScreen, modal=True),
@@ -56,5 +58,8 @@ def make_page_handler(services: KindredServices):
         page.data = state  # the session's own state; tests reach it here
         state.apply_theme()
         page.render_views(App, state)
+        # Check subscribed feeds that are due, in the background: the UI never waits for it,
+        # and with no sources (or no network) it costs nothing but one quick query.
+        state.sync_in_background(due_only=True)
 
     return start_session

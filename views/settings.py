@@ -3,6 +3,7 @@
 import flet as ft
 
 from services.crisis import all_countries
+from views.sources import SourcesSummary
 from views.state import use_app_state
 from views.widgets.screen import ScreenBody
 
@@ -56,6 +57,8 @@ def SettingsScreen():
                 on_select=on_country,
                 options=[ft.DropdownOption(key=code, text=name) for code, name in all_countries()],
             ),
+            SectionTitle("Directory sources"),
+            SourcesSummary(),
             SectionTitle("Your privacy"),
             ft.Text(
                 "Kindred has no account and no server. Your journal, notes and saved groups stay in "

@@ -14,7 +14,6 @@ import flet as ft
 from services.sync.service import SourceError, SourceStatus
 from services.sync.staleness import ago
 from views.state import use_app_state
-from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 
@@ -64,7 +63,6 @@ def TrustBadge(source: SourceStatus):
         border_radius=8,
         bgcolor=ft.Colors.TERTIARY_CONTAINER,
         content=ft.Text("unverified", size=13, color=ft.Colors.ON_TERTIARY_CONTAINER),
-        tooltip="No publisher key is pinned, so Kindred cannot check who wrote this feed.",
     )
 
 
@@ -96,7 +94,7 @@ def SourceCard(source: SourceStatus):
                 *([ft.Text("paused", size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if source.paused else []),
             ],
         ),
-        ft.Text(source.url, size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
+        ft.Text(source.url, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
         ft.Text(status_line(source)),
     ]
     if source.timezone:
@@ -181,15 +179,15 @@ def AddSourceForm():
                     ),
                     ft.TextField(
                         label="Feed address",
-                        hint_text="https://example.org/groups.json",
                         value=url,
+                        hint_text="https://example.org/groups.json",
                         keyboard_type=ft.KeyboardType.URL,
                         on_change=lambda e: set_url(e.control.value or ""),
                     ),
                     ft.TextField(
                         label="Publisher key (optional)",
-                        hint_text="44 characters, from the publisher's website",
                         value=key,
+                        hint_text="44 characters, from the publisher's website",
                         on_change=lambda e: set_key(e.control.value or ""),
                     ),
                     ft.Text(
@@ -200,8 +198,8 @@ def AddSourceForm():
                     ),
                     ft.TextField(
                         label="Time zone for groups that give none (optional)",
-                        hint_text="e.g. America/Chicago",
                         value=zone,
+                        hint_text="e.g. America/Chicago",
                         on_change=lambda e: set_zone(e.control.value or ""),
                     ),
                     ft.TextField(
@@ -221,6 +219,9 @@ def AddSourceForm():
 def SyncPanel(sources):
     state = use_app_state()
     has_active = any(not s.paused for s in sources or ())
+
+    async def sync_now():
+        await state.sync_sources()
     controls = [
         ft.Row(
             wrap=True,
@@ -228,7 +229,7 @@ def SyncPanel(sources):
                 ft.FilledTonalButton(
                     "Sync now",
                     icon=ft.Icons.SYNC,
-                    on_click=bind(state.sync_sources),
+                    on_click=sync_now,
                     disabled=state.sync_running or not has_active,
                 ),
             ],

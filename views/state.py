@@ -85,6 +85,8 @@ class AppState:
         """Sync in a worker thread; progress arrives here through the event loop."""
         if self.sync_running:
             return ()
+        if due_only and not await asyncio.to_thread(self.services.sync.sources_due):
+            return ()  # nothing to check: no sources, all paused, or all checked within the hour
         loop = asyncio.get_running_loop()
         self.sync_running = True
         self.sync_status = "Checking for updates\u2026"
@@ -99,19 +101,18 @@ class AppState:
             loop.call_soon_threadsafe(self._show_progress, text, fraction)
 
         try:
-            outcomes = await asyncio.to_thread(
+            outcomes = tuple(await asyncio.to_thread(
                 lambda: self.services.sync.sync(names, due_only=due_only, progress=on_progress)
-            )
+            ))
         except Exception as error:  # noqa: BLE001 - shown, never raised into the UI
-            outcomes = ()
-            self.sync_status = f"Sync stopped: {error}"
+            outcomes = (SyncProblem(str(error)),)
         finally:
             self.sync_running = False
-        self.sync_outcomes = tuple(outcomes)
-        self.sync_status = None
-        self.sync_fraction = None
+            self.sync_status = None
+            self.sync_fraction = None
+        self.sync_outcomes = outcomes
         self.sources_version += 1
-        return self.sync_outcomes
+        return outcomes
 
     def _show_progress(self, text: str, fraction: float) -> None:
         if self.sync_running:
@@ -123,6 +124,15 @@ class AppState:
         if self.sync_running:
             return
         self.sync_task = asyncio.get_running_loop().create_task(self.sync_sources(names, due_only))
+
+
+@dataclass(frozen=True)
+class SyncProblem:
+    """Shown in place of per-source outcomes when a sync could not run at all."""
+
+    message: str
+    name: str = "Sync"
+    status: str = "failed"
 
 
 AppStateContext = ft.create_context(None)

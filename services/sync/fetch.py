@@ -30,6 +30,7 @@ import http.cookiejar
 import ipaddress
 import random
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -59,7 +60,7 @@ class FetchLimits:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # longest silence between two packets
     total_timeout: float = 180.0  # the whole of one attempt, headers and body
-    max_bytes: int = 64 * MiB  # as sent over the network (possibly compressed)
+    max_bytes: int = 128 * MiB  # as sent over the network (possibly compressed)
     max_decoded_bytes: int = 256 * MiB  # after gzip is unpacked
     max_redirects: int = 5
     retries: int = 2  # further attempts after the first, for transient failures only
@@ -346,6 +347,24 @@ class _Inflater:
         return bytes(self.out)
 
 
+_tls_lock = threading.Lock()
+_tls_context: ssl.SSLContext | None = None
+
+
+def default_tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process (certifi's roots), as httpx would make it.
+
+    Building one reads and parses the whole CA bundle (tens of milliseconds); an unchanged
+    feed must cost less than that, so it is built once and shared."""
+    global _tls_context
+    with _tls_lock:
+        if _tls_context is None:
+            import certifi
+
+            _tls_context = ssl.create_default_context(cafile=certifi.where())
+        return _tls_context
+
+
 class Fetcher:
     """An HTTP client with Kindred's rules. Reuse one for several downloads; close it after."""
 
@@ -355,7 +374,7 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        verify: ssl.SSLContext | bool = True,
+        verify: ssl.SSLContext | None = None,
     ):
         self.limits = limits
         self._sleep = sleep
@@ -368,7 +387,7 @@ class Fetcher:
                 connect=limits.connect_timeout, read=limits.read_timeout, write=limits.read_timeout, pool=limits.connect_timeout
             ),
             transport=transport,
-            verify=verify,
+            verify=verify if verify is not None else default_tls_context(),
         )
 
     def close(self) -> None:

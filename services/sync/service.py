@@ -385,20 +385,20 @@ class SyncService:
             if error.status in (404, 410):
                 raise _Failed(
                     "The update was refused: this source has a pinned publisher key, but the feed has no "
-                    f"signature ({PurePosixPath(httpx.URL(sig_url).path).name} was not found). The last good copy is kept."
+                    f"signature ({PurePosixPath(httpx.URL(sig_url).path).name} was not found). "
                 ) from None
-            raise _Failed(f"The signature could not be downloaded: {error.message} The last good copy is kept.") from None
+            raise _Failed(f"The signature could not be downloaded: {error.message}") from None
         except FetchError as error:
-            raise _Failed(f"The signature could not be downloaded: {error.message} The last good copy is kept.") from None
+            raise _Failed(f"The signature could not be downloaded: {error.message}") from None
         try:
             signing.verify_bytes(source.public_key, body, sig.body or b"")
         except signing.BadSignature:
             raise _Failed(
                 "The update was refused: its signature does not match the publisher's key, so it may not "
-                "come from the publisher (or it was changed on the way). The last good copy is kept."
+                "come from the publisher (or it was changed on the way)."
             ) from None
         except signing.SigningError as error:
-            raise _Failed(f"The update was refused: {error} The last good copy is kept.") from None
+            raise _Failed(f"The update was refused: {error}") from None
 
     def _read(self, source: SourceStatus, body: bytes, final_url: str, content_type: str | None):
         suffix = _feed_suffix(final_url, content_type)
@@ -410,15 +410,12 @@ class SyncService:
             try:
                 feed = read_feed(path, "auto", source.timezone)
             except FeedError as error:
-                raise _Failed(f"The feed could not be read: {error}. The last good copy is kept.") from None
+                raise _Failed(f"The feed could not be read: {error}.") from None
             except (ValueError, OSError, KeyError, TypeError) as error:  # an importer bug must not cost data either
-                raise _Failed(f"The feed could not be read ({type(error).__name__}). The last good copy is kept.") from None
+                raise _Failed(f"The feed could not be read ({type(error).__name__}).") from None
         if not feed.groups:
             reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
-            raise _Failed(
-                "The feed has no usable groups, so nothing was changed"
-                + (f" ({reasons})." if reasons else ".")
-            )
+            raise _Failed("The feed has no usable groups" + (f" ({reasons})." if reasons else "."))
         return feed
 
     def _apply(self, source: SourceStatus, feed, etag, last_modified, checked_at: datetime, now: datetime) -> int:
@@ -443,12 +440,12 @@ class SyncService:
         except SourceError as error:
             raise _Failed(str(error)) from None
         except Exception as error:  # noqa: BLE001 - rolled back whole; say so
-            raise _Failed(f"The update could not be saved ({type(error).__name__}); nothing was changed.") from error
+            raise _Failed(f"The update could not be saved ({type(error).__name__}).") from error
         return previous
 
     def _record_failure(self, source: SourceStatus, message: str, checked_at: datetime) -> SyncOutcome:
-        if "last good copy" not in message and "nothing was changed" not in message:
-            message = message.rstrip() + (" The last good copy is kept." if source.last_success_at else " Nothing was changed.")
+        # Every failure leaves the groups as they were; say so in the same breath.
+        message = message.rstrip() + (" The last good copy is kept." if source.last_success_at else " Nothing was changed.")
         with self.db.transaction() as session:
             session.execute(
                 update(DirectorySource)

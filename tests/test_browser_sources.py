@@ -1,0 +1,60 @@
+"""Directory sources in a real browser: subscribe to a signed feed served on 127.0.0.1."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from services.app import open_services
+from tests.app_process import running_app
+from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot
+from tests.sync_support import kindred_feed, signed
+
+
+def shown(page, fragment: str):
+    """Flutter merges a card's texts into one accessible name: match a fragment of it."""
+    return page.locator(f'[aria-label*="{fragment}"], flt-semantics:has-text("{fragment}")').first
+
+
+def type_into(page, label: str, text: str) -> None:
+    """Flutter text fields: click, let the focus move, then type (fill() leaves them empty)."""
+    page.get_by_role("textbox", name=label).click()
+    page.wait_for_timeout(250)
+    page.keyboard.type(text, delay=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, size, viewport):
+    body = kindred_feed(12)
+    public_key, signature = signed(tmp_path, body)
+    feed_server.route("/groups.json", body=body, etag='"v1"', gzip=True)
+    feed_server.route("/groups.json.sig", body=signature)
+    services = open_services(data_dir)
+    services.preferences.mark_welcome_done()
+    # One source that already failed once, to show how a problem reads.
+    services.sync.add_source("http://127.0.0.1:9/offline.json", name="Old community list")
+    services.sync.sync()
+    services.close()
+
+    with running_app(data_dir) as app:
+        page = open_app(browser, app.url, viewport)
+        open_destination(page, "Settings")
+        page.get_by_role("button", name="Directory sources").click()
+        expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
+        type_into(page, "Feed address", feed_server.url("/groups.json"))
+        type_into(page, "Publisher key (optional)", public_key)
+        page.get_by_role("button", name="Add source").click()
+        expect(shown(page, "12 groups · up to date as of just now")).to_be_visible(timeout=30_000)
+        expect(shown(page, "verified · publisher key")).to_be_visible()
+        expect(shown(page, "Old community list")).to_be_visible()
+        expect(shown(page, "unverified")).to_be_visible()
+        expect(shown(page, "Could not update just now: Could not reach 127.0.0.1")).to_be_visible()
+        page.mouse.wheel(0, -2000)
+        save_screenshot(page, f"sources-{size}")
+        page.close()

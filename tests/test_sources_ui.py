@@ -1,0 +1,186 @@
+"""Settings → Directory sources, rendered in-process, syncing from a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+import pytest
+
+from tests.feed_server import closed_port
+from tests.sync_support import groups_of, kindred_feed, make_service, signed
+from tests.ui_harness import flush, start_ui
+
+pytestmark = pytest.mark.asyncio
+
+
+async def settle(ui, turns: int = 200) -> None:
+    """Let background work (threads, the sync task) finish and the UI re-render."""
+    for _ in range(turns):
+        task = ui.state.sync_task
+        if (task is None or task.done()) and not ui.state.sync_running:
+            break
+        await asyncio.sleep(0.02)
+    for _ in range(5):
+        await asyncio.sleep(0.02)
+        await flush()
+
+
+def field(ui, label: str) -> ft.TextField:
+    found = ui.find(ft.TextField, lambda c: c.label == label)
+    assert found, f"no field {label!r}"
+    return found[0]
+
+
+async def type_into(ui, label: str, value: str) -> None:
+    control = field(ui, label)
+    ui.set(control, value=value)
+    await ui.event(control, "change")
+
+
+@pytest.fixture
+def ready(services):
+    services.preferences.mark_welcome_done()
+    make_service(services)
+    return services
+
+
+async def test_settings_summarises_sources_and_leads_to_the_screen(ready):
+    ui = await start_ui(ready, route="/settings")
+    await settle(ui)
+    assert ui.has_text("Directory sources")
+    assert ui.has_text("No sources. The directory that comes with Kindred works offline")
+    await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "Directory sources")[0])
+    await settle(ui)
+    assert ui.current_route() == "/settings/sources"
+    assert ui.has_text("No sources yet.")
+    assert ui.has_text("it never sends anything about you")
+
+
+async def test_adding_a_source_syncs_it_and_shows_its_status(ready, feed_server, tmp_path):
+    body = kindred_feed(3)
+    public_key, signature = signed(tmp_path, body)
+    feed_server.route("/groups.json", body=body, etag='"v1"')
+    feed_server.route("/groups.json.sig", body=signature)
+    ui = await start_ui(ready, route="/settings/sources")
+    await settle(ui)
+    await type_into(ui, "Feed address", feed_server.url("/groups.json"))
+    await type_into(ui, "Publisher key (optional)", public_key)
+    await type_into(ui, "Name (optional)", "Acme")
+    await ui.click(ui.button("Add source"))
+    await settle(ui)
+    assert [uid for uid, _ in groups_of(ready, "Acme")] == ["Acme/g0", "Acme/g1", "Acme/g2"]
+    assert ui.has_text("Acme")
+    assert ui.has_text("3 groups · up to date as of just now")
+    assert any(t.startswith("verified · publisher key ") for t in ui.texts())
+    assert ui.has_text("Acme: Updated: 3 groups (was 0).")
+    assert field(ui, "Feed address").value == ""  # the form is empty again
+
+
+async def test_an_unsigned_source_is_labelled_unverified_and_bad_input_is_explained(ready, feed_server):
+    ui = await start_ui(ready, route="/settings/sources")
+    await settle(ui)
+    await type_into(ui, "Feed address", "http://feeds.example.org/groups.json")
+    await ui.click(ui.button("Add source"))
+    await settle(ui)
+    assert ui.has_text("is not a secure address")
+    await type_into(ui, "Feed address", feed_server.url("/groups.json"))
+    await type_into(ui, "Time zone for groups that give none (optional)", "Mars/Olympus")
+    await ui.click(ui.button("Add source"))
+    assert ui.has_text("is not a time zone Kindred knows")
+    await type_into(ui, "Time zone for groups that give none (optional)", "America/Chicago")
+    feed_server.route("/groups.json", body=kindred_feed(2))
+    await ui.click(ui.button("Add source"))
+    await settle(ui)
+    assert ui.has_text("unverified")
+    assert ui.has_text("Times without a zone are read as America/Chicago.")
+
+
+async def test_sync_now_reports_a_failure_in_plain_words_and_keeps_the_data(ready, feed_server):
+    feed_server.route("/groups.json", body=kindred_feed(4), etag='"v1"')
+    ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
+    ready.sync.sync()
+    feed_server.route("/groups.json", body=b"{ broken", etag='"v2"')
+    ui = await start_ui(ready, route="/settings/sources")
+    await settle(ui)
+    await ui.click(ui.button("Sync now"))
+    await settle(ui)
+    assert any("The feed could not be read" in t and "The last good copy is kept." in t for t in ui.texts())
+    assert any(t.startswith("Could not update just now: The feed could not be read") for t in ui.texts())
+    assert ui.has_text("4 groups · up to date as of")
+    assert len(groups_of(ready, "acme")) == 4
+
+
+async def test_progress_is_shown_while_syncing(ready, feed_server):
+    feed_server.route("/groups.json", body=kindred_feed(2), delay=0.25)
+    ready.sync.add_source(feed_server.url("/groups.json"), name="slowish")
+    ui = await start_ui(ready, route="/settings/sources")
+    await settle(ui)  # the automatic sync at start
+    feed_server.route("/groups.json", body=kindred_feed(3), delay=0.25)
+    ui.state.sync_in_background()
+    for _ in range(50):
+        await asyncio.sleep(0.02)
+        await flush()
+        if ui.find(ft.ProgressBar):
+            break
+    assert ui.find(ft.ProgressBar), "no progress bar while syncing"
+    assert any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()) or ui.has_text("Checking for updates")
+    assert ui.button("Sync now").disabled
+    await settle(ui)
+    assert not ui.find(ft.ProgressBar)
+    assert len(groups_of(ready, "slowish")) == 3
+
+
+async def test_pause_resume_and_remove_with_confirmation(ready, feed_server):
+    feed_server.route("/groups.json", body=kindred_feed(2))
+    ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
+    ready.sync.sync()
+    ui = await start_ui(ready, route="/settings/sources")
+    await settle(ui)
+    await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "Pause")[0])
+    await settle(ui)
+    assert ready.sync.get_source("acme").paused and ui.has_text("paused")
+    await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "Resume")[0])
+    await settle(ui)
+    assert not ready.sync.get_source("acme").paused
+    await ui.click(ui.button("Remove"))
+    assert any("Remove \u201cacme\u201d and its 2 groups" in t for t in ui.texts())
+    await ui.click(ui.button("Keep it"))
+    assert groups_of(ready, "acme")
+    await ui.click(ui.button("Remove"))
+    await ui.click(ui.find(ft.FilledButton, lambda c: c.content == "Remove")[0])
+    await settle(ui)
+    assert groups_of(ready, "acme") == [] and ready.sync.list_sources() == []
+    assert ui.has_text("No sources yet.")
+
+
+async def test_the_automatic_sync_at_start_runs_in_the_background(ready, feed_server):
+    feed_server.route("/groups.json", body=kindred_feed(3), delay=0.2)
+    ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
+    ui = await start_ui(ready, route="/")
+    # The first screen is there before the download finished: the start did not wait for it.
+    assert ui.has_text("Find a group")
+    assert groups_of(ready, "acme") == []
+    await settle(ui)
+    assert len(groups_of(ready, "acme")) == 3
+    # A second window opened right after does not check again (checked within the hour).
+    requests = len(feed_server.requests)
+    ui2 = await start_ui(ready, route="/")
+    await settle(ui2)
+    assert len(feed_server.requests) == requests
+
+
+async def test_offline_at_start_the_last_good_copy_stays(ready, feed_server):
+    feed_server.route("/groups.json", body=kindred_feed(3))
+    ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
+    ready.sync.sync()
+    from sqlalchemy import update
+
+    from services.models import DirectorySource
+
+    with ready.directory_db.transaction() as session:
+        session.execute(update(DirectorySource).values(location=f"http://127.0.0.1:{closed_port()}/groups.json", last_checked_at=None))
+    ui = await start_ui(ready, route="/settings")
+    await settle(ui)
+    assert len(groups_of(ready, "acme")) == 3
+    assert any("1 source · 3 groups · up to date as of" in t and "1 could not be updated" in t for t in ui.texts())

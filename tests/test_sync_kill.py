@@ -1,0 +1,107 @@
+"""kill -9 in the middle of applying an update: the previous groups survive whole."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from services.app import open_services
+from services.sync.fetch import FetchLimits
+from tests.sync_support import groups_of, kindred_feed, make_service
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    from services.app import open_services
+    from services.sync.fetch import FetchLimits
+    from services.sync.service import SyncService
+
+    services = open_services(Path(sys.argv[1]))
+    sync = SyncService(services.directory_db, FetchLimits(read_timeout=20, retries=0))
+    mode = sys.argv[2]
+    if mode == "before-commit":
+        def stop_here():
+            print("APPLYING", flush=True)
+            time.sleep(600)
+        sync.before_commit = stop_here
+
+    def progress(p):
+        print("STAGE", p.stage, flush=True)
+
+    sync.sync(progress=progress)
+    print("FINISHED", flush=True)
+    """
+)
+
+
+def run_child_and_kill(data_dir: Path, mode: str, marker: str, extra_delay: float = 0.0) -> str:
+    script = CHILD.format(root=str(ROOT))
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(data_dir), mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen = []
+    deadline = time.monotonic() + 120
+    try:
+        for line in child.stdout:
+            seen.append(line.strip())
+            if line.strip() == marker:
+                if extra_delay:
+                    time.sleep(extra_delay)
+                os.kill(child.pid, signal.SIGKILL)
+                break
+            if time.monotonic() > deadline:
+                break
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL, f"the child was not killed mid-apply: {seen}"
+    assert "FINISHED" not in seen, seen
+    return "\n".join(seen)
+
+
+@pytest.mark.parametrize(("mode", "marker", "delay"), [("before-commit", "APPLYING", 0.0), ("plain", "STAGE saving", 0.05)])
+def test_kill_9_mid_apply_leaves_the_previous_data_whole(feed_server, data_dir, mode, marker, delay):
+    services = open_services(data_dir)
+    try:
+        sync = make_service(services)
+        feed_server.route("/groups.json", body=kindred_feed(5, version=1), etag='"v1"')
+        sync.add_source(feed_server.url("/groups.json"), name="acme")
+        assert sync.sync()[0].status == "updated"
+        before = groups_of(services, "acme")
+    finally:
+        services.close()
+
+    feed_server.route("/groups.json", body=kindred_feed(4000, version=2), etag='"v2"')
+    run_child_and_kill(data_dir, mode, marker, delay)
+
+    services = open_services(data_dir)  # what a restart after the crash sees
+    try:
+        with services.directory_db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            fts = connection.execute(text("SELECT count(*) FROM directory_group_fts WHERE directory_group_fts MATCH 'peer'")).scalar()
+        assert groups_of(services, "acme") == before
+        assert fts >= len(before)
+        sync = make_service(services, FetchLimits(read_timeout=20, retries=0))
+        status = sync.get_source("acme")
+        assert status.etag == '"v1"' and status.group_count == 5
+        outcome = sync.sync()[0]  # and the next sync completes the update
+        assert outcome.status == "updated" and outcome.groups == 4000, outcome.message
+        assert len(groups_of(services, "acme")) == 4000
+    finally:
+        services.close()
