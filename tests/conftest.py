@@ -31,3 +31,17 @@ def _no_locale_guess(monkeypatch):
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
     os.environ.setdefault("KINDRED_TESTING", "1")
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory keyring backend for the test, then the machine's own again."""
+    import keyring
+
+    from tests.privacy_support import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
