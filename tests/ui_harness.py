@@ -28,11 +28,22 @@ class RecordingConnection(Connection):
         self.messages = []
         self.pubsubhub = PubSubHub()
         self.session: Session | None = None
+        # What the "client" answers to service methods (FilePicker.save_file, pick_files...):
+        # name -> function(args) -> result. Calls are recorded in ``invoked``.
+        self.client_methods: dict = {}
+        self.invoked: list[tuple[str, dict]] = []
 
     def send_message(self, message):
         self.messages.append(message)
         if message.action == MessageAction.INVOKE_METHOD and message.body.name == "push_route":
             asyncio.get_running_loop().create_task(self._client_pushes_route(message.body))
+        elif message.action == MessageAction.INVOKE_METHOD and message.body.name in self.client_methods:
+            body = message.body
+            self.invoked.append((body.name, body.args))
+            result = self.client_methods[body.name](body.args)
+            asyncio.get_running_loop().call_soon(
+                self.session.handle_invoke_method_results, body.control_id, body.call_id, result, None
+            )
 
     async def _client_pushes_route(self, body) -> None:
         route = body.args["route"]
@@ -109,8 +120,33 @@ class UI:
     def current_route(self) -> str:
         return self.page.route
 
+    @property
+    def connection(self) -> RecordingConnection:
+        return self.session.connection
 
-async def start_ui(services: KindredServices, width: float = 390, route: str = "/") -> UI:
+    def field(self, label: str):
+        found = self.find(ft.TextField, lambda c: c.label == label)
+        assert found, f"no text field labelled {label!r}; texts on screen: {self.texts()}"
+        return found[0]
+
+    async def type(self, label: str, value: str) -> None:
+        """What typing does: the client patches the value, then sends "change"."""
+        control = self.field(label)
+        self.set(control, value=value)
+        await self.event(control, "change", value)
+
+    async def settle(self, turns: int = 5) -> None:
+        """Let threads (scrypt, SQLite) finish and the UI re-render."""
+        for _ in range(turns):
+            await asyncio.sleep(0.05)
+            await flush()
+
+
+async def start_ui(services: KindredServices, width: float = 390, route: str = "/", passphrase: str | None = None) -> UI:
+    """A new UI session. With ``passphrase``: Kindred is set up (if it is not yet) and this
+    session is unlocked with it, the way the unlock screen does."""
+    if passphrase is not None and not services.vault.is_set_up():
+        services.vault.set_up(passphrase)
     connection = RecordingConnection()
     connection.loop = asyncio.get_running_loop()
     session = Session(connection)
@@ -123,4 +159,8 @@ async def start_ui(services: KindredServices, width: float = 390, route: str = "
     await make_page_handler(services)(page)
     session.get_page_patch()  # serialising the page is what expands the component tree
     await flush()
-    return UI(session)
+    ui = UI(session)
+    if passphrase is not None:
+        await ui.state.unlock(passphrase)
+        await flush()
+    return ui

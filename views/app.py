@@ -8,6 +8,7 @@ from services.app import KindredServices
 from views.find import FindScreen
 from views.help import HelpScreen
 from views.journal import JournalScreen
+from views.privacy import PrivacyScreen
 from views.saved import SavedScreen
 from views.settings import SettingsScreen
 from views.shell import Shell
@@ -33,6 +34,7 @@ def App(state: AppState):
                     ],
                 ),
                 ft.Route(path="help", component=HelpScreen, modal=True),
+                ft.Route(path="privacy", component=PrivacyScreen, modal=True),
             ],
             manage_views=True,
         ),
@@ -48,11 +50,22 @@ def make_page_handler(services: KindredServices):
         page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR)
         preferences = await asyncio.to_thread(services.preferences.load)
         state = AppState(services=services, preferences=preferences, width=page.width or 1024, page=page)
+        # Every session starts locked: unlocking belongs to this tab or window alone.
+        await state.load_vault_state()
+        state.file_picker = ft.FilePicker()  # backups: download and upload, also in the browser
 
         def on_resize(e: ft.PageResizeEvent) -> None:
             state.width = e.width
 
+        def on_keyboard(_e) -> None:
+            state.touch()  # typing counts as use for the auto-lock
+
+        def on_close(_e) -> None:
+            state.end_session()  # the tab is gone: forget the key
+
         page.on_resize = on_resize
+        page.on_keyboard_event = on_keyboard
+        page.on_close = on_close
         page.data = state  # the session's own state; tests reach it here
         state.apply_theme()
         page.render_views(App, state)
