@@ -91,3 +91,20 @@ def test_the_canary_never_reaches_any_log(services, tmp_path, caplog):
     assert CANARY not in caplog.text
     assert CANARY.encode() not in backup
     assert CANARY.encode() not in raw_bytes(services.private_db.path)
+
+
+def test_the_served_page_is_flets_own_plus_a_content_security_policy():
+    """assets/index.html overrides the Flet web client's page only to add a CSP that keeps
+    the browser from contacting any host but the local app. If Flet's page changes in an
+    upgrade, this fails so the copy is refreshed."""
+    from pathlib import Path
+
+    import flet_web
+
+    ours = (ROOT / "assets" / "index.html").read_text().splitlines()
+    flets = (Path(flet_web.__file__).parent / "web" / "index.html").read_text().splitlines()
+    added = [line for line in ours if line not in flets]
+    assert [line for line in flets if line not in ours] == []
+    policy = next(line for line in added if "Content-Security-Policy" in line)
+    assert "connect-src 'self'" in policy and "default-src 'self'" in policy
+    assert all(line.strip().startswith(("<!--", "<meta", "client otherwise", "that (and")) for line in added), added

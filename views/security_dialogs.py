@@ -20,9 +20,11 @@ def _kinds_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {kind.replace('_', ' ')}{'' if count == 1 else 's'}" for kind, count in sorted(counts.items()))
 
 
-def _field(label: str, on_change, password: bool = True, **kwargs):
+def _field(label: str, value: str, on_change, password: bool = True, **kwargs):
+    # Controlled (value= from state): a re-render must never reset what is being typed.
     return ft.TextField(
         label=label,
+        value=value,
         password=password,
         can_reveal_password=password,
         on_change=lambda e: on_change(e.control.value or ""),
@@ -81,8 +83,8 @@ def PinDialog(close):
                 f"screen of this window again. After {MAX_ATTEMPTS} wrong PINs, with a growing wait between tries, "
                 "your passphrase is needed. Closing Kindred always needs the passphrase."
             ),
-            _field("PIN (4 to 12 digits)", set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
-            _field("Type the PIN again", set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
+            _field("PIN (4 to 12 digits)", first, set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
+            _field("Type the PIN again", second, set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
             _error(error),
         ],
         [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Set PIN", on_click=save)],
@@ -123,9 +125,9 @@ def ChangePassphraseDialog(close):
     return _show(_dialog(
         "Change passphrase",
         [
-            _field("Current passphrase", set_current, autofocus=True),
-            _field("New passphrase", set_first),
-            _field("New passphrase again", set_second, on_submit=change),
+            _field("Current passphrase", current, set_current, autofocus=True),
+            _field("New passphrase", first, set_first),
+            _field("New passphrase again", second, set_second, on_submit=change),
             _error(error),
         ],
         [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Change", on_click=change)],
@@ -170,7 +172,7 @@ def BackupDialog(close):
                 "One encrypted file with all your private data. It is locked with your current passphrase; "
                 "type it to confirm it is you."
             ),
-            _field("Current passphrase", set_passphrase, autofocus=True, on_submit=create),
+            _field("Current passphrase", passphrase, set_passphrase, autofocus=True, on_submit=create),
             _error(error),
         ],
         [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Create backup", on_click=create, disabled=busy)],
@@ -222,7 +224,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
         "Open a backup",
         [
             ft.Text(f"{file_name}: type the passphrase you had when this backup was made. Nothing changes yet."),
-            _field("Backup passphrase", set_passphrase, autofocus=True, on_submit=open_file),
+            _field("Backup passphrase", passphrase, set_passphrase, autofocus=True, on_submit=open_file),
             _error(error),
         ],
         [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Open", on_click=open_file)],
@@ -262,7 +264,7 @@ def ExportDialog(close):
                 on_change=lambda e: set_fmt(e.control.value or "json"),
                 content=ft.Row([ft.Radio(value="json", label="JSON"), ft.Radio(value="csv", label="CSV")]),
             ),
-            _field("Passphrase", set_passphrase, on_submit=export),
+            _field("Passphrase", passphrase, set_passphrase, on_submit=export),
             _error(error),
         ],
         [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Export", on_click=export)],
@@ -290,7 +292,7 @@ def EraseDialog(close):
                 "the copies kept before restores. It cannot be undone. The public group directory, the theme and "
                 "the crisis-line country stay."
             ),
-            _field(f"Type {CONFIRM_WORD} to confirm", set_word, password=False, on_submit=erase),
+            _field(f"Type {CONFIRM_WORD} to confirm", word, set_word, password=False, on_submit=erase),
         ],
         [
             ft.TextButton("Cancel", on_click=close),
