@@ -17,7 +17,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 

@@ -122,7 +122,7 @@ def RecoveryCodeContent():
                     content=ft.Text(
                         code,
                         selectable=True,
-                        size=22,
+                        size=18,
                         font_family="monospace",
                         weight=ft.FontWeight.W_600,
                         color=ft.Colors.ON_SECONDARY_CONTAINER,

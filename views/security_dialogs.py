@@ -36,7 +36,8 @@ def _dialog(title: str, body: list, actions: list, on_dismiss):
     return ft.AlertDialog(
         modal=True,
         title=ft.Text(title),
-        content=ft.Column(body, tight=True, spacing=12, width=400, scroll=ft.ScrollMode.AUTO),
+        content=ft.Column(body, tight=True, spacing=12, width=400),
+        scrollable=True,  # long texts at 200 % scaling scroll inside the dialog
         actions=actions,
         on_dismiss=on_dismiss,
     )
