@@ -1,6 +1,7 @@
 """The private journal: check-ins, coping strategies, insights, self-checks, the safety
 plan, exports and imports. Plain Python over the encrypted private store; no UI here."""
 
+from services.journal import exchange, insights, reminder, safety_plan, selfcheck, strategies  # noqa: F401
 from services.journal.journal import PAGE_SIZE, Journal, OwnStrategy, TimelinePage, TimelineQuery
 from services.journal.model import (
     ALL_EMOTIONS,
