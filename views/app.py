@@ -8,6 +8,7 @@ from services.app import KindredServices
 from views.find import FindScreen
 from views.help import HelpScreen
 from views.journal import JournalScreen
+from views.journal_checkin import EditEntryScreen
 from views.saved import SavedScreen
 from views.settings import SettingsScreen
 from views.shell import Shell
@@ -28,6 +29,7 @@ def App(state: AppState):
                     children=[
                         ft.Route(index=True, component=FindScreen),
                         ft.Route(path="journal", component=JournalScreen),
+                        ft.Route(path="journal/entry/:id", component=EditEntryScreen),
                         ft.Route(path="saved", component=SavedScreen),
                         ft.Route(path="settings", component=SettingsScreen),
                     ],
