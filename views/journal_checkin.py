@@ -12,6 +12,7 @@ from services.journal import EMOTION_QUADRANTS, HELPED_LEVELS, Entry, JournalErr
 from services.journal.strategies import all_strategies
 from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, snack, use_journal, use_loaded
 from views.widgets.mood_picker import MoodPicker
+from views.widgets.bind import bind
 from views.widgets.screen import ScreenBody
 
 SCALE_WORDS = {"energy": ("very low", "very high"), "anxiety": ("none", "very high")}
@@ -61,7 +62,7 @@ def StrategyTried(name: str, helped: str | None, on_change, on_remove):
                 ft.Row(
                     controls=[
                         ft.Text(name, weight=ft.FontWeight.W_600, expand=True),
-                        ft.TextButton("Remove", on_click=lambda: on_remove(name)),
+                        ft.TextButton("Remove", on_click=bind(on_remove, name)),
                     ]
                 ),
                 ft.Text("Did it help?", size=13, color=ft.Colors.ON_SURFACE_VARIANT),

@@ -98,6 +98,7 @@ class Journal:
         self._lock = threading.RLock()
         self._entries: list[Entry] | None = None  # newest first, while cached
         self._keys: list[tuple] = []  # sort keys matching _entries, for bisect
+        self._store_ref = None
 
     @classmethod
     def for_store(cls, store: PrivateStore) -> "Journal":
@@ -107,11 +108,12 @@ class Journal:
             if journal is None:
                 # A weak proxy: the registry must not keep a locked-and-dropped store alive.
                 journal = _journals[store] = cls(weakref.proxy(store))
+                journal._store_ref = weakref.ref(store)
             return journal
 
     @property
     def store(self) -> PrivateStore:
-        return self._store
+        return self._store_ref() if self._store_ref is not None else self._store
 
     # --- the cache --------------------------------------------------------------------
     # Kept oldest first by (instant, id) so that bisect can place a new entry; read newest

@@ -1,6 +1,7 @@
 import flet as ft
 
 from services.journal import Entry
+from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.mood_picker import MoodDot
 
@@ -53,8 +54,8 @@ def EntryCard(entry: Entry, label: str, on_edit, on_delete):
                     ft.Column(
                         spacing=0,
                         controls=[
-                            IconAction(ft.Icons.EDIT_OUTLINED, f"Edit check-in at {entry.at:%H:%M}", on_click=lambda: on_edit(entry)),
-                            IconAction(ft.Icons.DELETE_OUTLINE, f"Delete check-in at {entry.at:%H:%M}", on_click=lambda: on_delete(entry)),
+                            IconAction(ft.Icons.EDIT_OUTLINED, f"Edit check-in at {entry.at:%H:%M}", on_click=bind(on_edit, entry)),
+                            IconAction(ft.Icons.DELETE_OUTLINE, f"Delete check-in at {entry.at:%H:%M}", on_click=bind(on_delete, entry)),
                         ],
                     ),
                 ],

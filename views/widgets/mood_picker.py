@@ -1,5 +1,7 @@
 import flet as ft
 
+from views.widgets.bind import bind
+
 from services.journal import MOOD_COLORS
 
 MOOD_ICONS = {
@@ -42,7 +44,7 @@ def MoodChoice(mood: int, label: str, selected: bool, on_pick):
             border=ft.Border.all(3 if selected else 1, mood_color(mood) if selected else ft.Colors.OUTLINE_VARIANT),
             bgcolor=ft.Colors.with_opacity(0.15, mood_color(mood)) if selected else None,
             ink=True,
-            on_click=lambda: on_pick(mood),
+            on_click=bind(on_pick, mood),
             content=ft.Column(
                 tight=True,
                 spacing=4,
