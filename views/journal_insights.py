@@ -158,7 +158,7 @@ def StrategyList(items, by: str):
         else:
             sign = "+" if s.mood_change > 0 else ""
             detail = f"mood {sign}{s.mood_change:.1f} at the next check-in (from {s.mood_change_count})"
-        rows.append(ft.Row(controls=[ft.Text(s.name, weight=ft.FontWeight.W_600, expand=True), ft.Text(detail, size=13)], wrap=True))
+        rows.append(ft.Column(spacing=0, controls=[ft.Text(s.name, weight=ft.FontWeight.W_600), ft.Text(detail, size=13)]))
     return ft.Column(spacing=6, controls=rows)
 
 

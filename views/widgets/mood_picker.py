@@ -32,14 +32,14 @@ def MoodDot(mood: int, size: int = 28):
 @ft.component
 def MoodChoice(mood: int, label: str, selected: bool, on_pick):
     """One mood: a coloured face and its word. Tapping it selects it."""
-    return ft.Semantics(
+    return ft.Container(expand=True, content=ft.Semantics(
         label=f"{label} (mood {mood} of 5)",
         button=True,
         selected=selected,
         container=True,
         content=ft.Container(
-            width=68,
             padding=ft.Padding.symmetric(vertical=8, horizontal=2),
+            alignment=ft.Alignment.TOP_CENTER,
             border_radius=12,
             border=ft.Border.all(3 if selected else 1, mood_color(mood) if selected else ft.Colors.OUTLINE_VARIANT),
             bgcolor=ft.Colors.with_opacity(0.15, mood_color(mood)) if selected else None,
@@ -56,15 +56,13 @@ def MoodChoice(mood: int, label: str, selected: bool, on_pick):
                 ],
             ),
         ),
-    )
+    ))
 
 
 @ft.component
 def MoodPicker(labels: dict, selected: int | None, on_pick):
     return ft.Row(
-        wrap=True,
-        spacing=6,
-        run_spacing=6,
-        alignment=ft.MainAxisAlignment.CENTER,
+        spacing=4,
+        vertical_alignment=ft.CrossAxisAlignment.START,
         controls=[MoodChoice(mood, labels[mood], selected == mood, on_pick) for mood in (1, 2, 3, 4, 5)],
     )
