@@ -132,6 +132,10 @@ def Timeline(settings, version: int, on_changed):
         set_entries(tuple(page.entries))
         set_total(page.total)
         set_loaded(True)
+        if query.is_empty and version == 0:
+            # With the first page on screen, decrypt the rest in the background: search,
+            # filters and insights then answer from memory.
+            await asyncio.to_thread(journal.warm_cache)
 
     ft.use_effect(load_first, [query, version])
 

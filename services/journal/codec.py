@@ -16,6 +16,7 @@ from services.journal.model import (
     Entry,
     JournalError,
     StrategyUse,
+    search_text_for,
 )
 
 PAYLOAD_VERSION = 1
@@ -167,17 +168,23 @@ def entry_from_payload(record_id: str, payload: dict, validate: bool = False) ->
             group=payload.get("group"),
             group_timing=payload.get("group_timing"),
         )
+    tags = tuple(payload.get("tags", ()))
+    strategies = tuple(StrategyUse(s["name"], s.get("helped")) for s in payload.get("strategies", ()))
+    emotions = tuple(payload.get("emotions", ()))
+    note = payload.get("note", "")
+    group = payload.get("group")
     return Entry(
         id=record_id,
         at=at,
         mood=payload["mood"],
-        emotions=tuple(payload.get("emotions", ())),
+        emotions=emotions,
         energy=payload.get("energy"),
         anxiety=payload.get("anxiety"),
         sleep_hours=payload.get("sleep_hours"),
-        tags=tuple(payload.get("tags", ())),
-        strategies=tuple(StrategyUse(s["name"], s.get("helped")) for s in payload.get("strategies", ())),
-        note=payload.get("note", ""),
-        group=payload.get("group"),
+        tags=tags,
+        strategies=strategies,
+        note=note,
+        group=group,
         group_timing=payload.get("group_timing"),
-    ).with_search_text()
+        search_text=search_text_for(note, tags, strategies, emotions, group),
+    )

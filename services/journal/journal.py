@@ -151,6 +151,11 @@ class Journal:
         self._entries.insert(index, entry)
         self._keys.insert(index, key)
 
+    def warm_cache(self) -> None:
+        """Decrypt every entry now (in a worker thread), so that search and insights are quick later."""
+        with self._lock:
+            self._cached()
+
     def drop_cache(self) -> None:
         with self._lock:
             self._entries = None
@@ -219,8 +224,8 @@ class Journal:
         first screen); searching and filtering use the cache of every entry.
         """
         query = query or TimelineQuery()
-        with self._lock:
-            cached = self._entries is not None and not self._store.is_locked
+        # No lock here: a first page must not wait for another thread filling the cache.
+        cached = self._entries is not None and not self._store.is_locked
         if query.is_empty and not cached:
             records = self._store.list(ENTRY_KIND, newest_first=True, limit=limit, offset=offset)
             return TimelinePage([entry_from_payload(r.id, r.payload) for r in records], self._store.count(ENTRY_KIND), offset)

@@ -76,8 +76,11 @@ class Entry:
         return self.at.date()
 
     def with_search_text(self) -> "Entry":
-        parts = [self.note, *self.tags, *(s.name for s in self.strategies), *self.emotions, self.group or ""]
-        return replace(self, search_text="\n".join(parts).casefold())
+        return replace(self, search_text=search_text_for(self.note, self.tags, self.strategies, self.emotions, self.group))
+
+
+def search_text_for(note: str, tags, strategies, emotions, group) -> str:
+    return "\n".join((note, *tags, *(s.name for s in strategies), *emotions, group or "")).casefold()
 
 
 @dataclass(frozen=True)
