@@ -55,6 +55,7 @@ def SafetyPlanForm(plan):
             *[
                 ft.Column(
                     spacing=4,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                     controls=[
                         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
                         ft.TextField(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
