@@ -8,6 +8,12 @@ from services.app import KindredServices
 from views.find import FindScreen
 from views.help import HelpScreen
 from views.journal import JournalScreen
+from views.journal_checkin import EditEntryScreen
+from views.journal_data import DataScreen
+from views.journal_insights import InsightsScreen
+from views.journal_safety_plan import SafetyPlanScreen
+from views.journal_selfcheck import SelfCheckScreen
+from views.journal_strategies import StrategiesScreen
 from views.privacy import PrivacyScreen
 from views.saved import SavedScreen
 from views.settings import SettingsScreen
@@ -28,7 +34,18 @@ def App(state: AppState):
                     outlet=True,
                     children=[
                         ft.Route(index=True, component=FindScreen),
-                        ft.Route(path="journal", component=JournalScreen),
+                        ft.Route(
+                            path="journal",
+                            children=[
+                                ft.Route(index=True, component=JournalScreen),
+                                ft.Route(path="entry/:id", component=EditEntryScreen),
+                                ft.Route(path="insights", component=InsightsScreen),
+                                ft.Route(path="strategies", component=StrategiesScreen),
+                                ft.Route(path="self-check", component=SelfCheckScreen),
+                                ft.Route(path="safety-plan", component=SafetyPlanScreen),
+                                ft.Route(path="data", component=DataScreen),
+                            ],
+                        ),
                         ft.Route(path="saved", component=SavedScreen),
                         ft.Route(path="settings", component=SettingsScreen),
                     ],
