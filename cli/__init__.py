@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import crisis_lines, info
+from cli import crisis_lines, directory, info
 from cli.common import UserFacingError
 from services.version import __version__
 
-COMMAND_MODULES = [info, crisis_lines]
+COMMAND_MODULES = [info, crisis_lines, directory]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,15 @@ TAG_KINDS = ("topic", "audience", "language", "accessibility", "type")
 CHUNK = 500
 
 
+def tag_value(kind: str, value: str) -> str:
+    """How a tag is stored and matched: vocabulary keys lower case, languages in title
+    case ("Urdu", "American Sign Language"), feed type codes as the feed wrote them."""
+    value = value.strip()
+    if kind == "language":
+        return value.title()
+    return value if kind == "type" else value.lower()
+
+
 def _minutes(value: time | None) -> int | None:
     return value.hour * 60 + value.minute if value is not None else None
 
@@ -81,7 +90,7 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
             })
         for kind, values in (("topic", record.topics), ("audience", record.audience), ("language", record.languages),
                              ("accessibility", record.accessibility), ("type", record.type_codes)):
-            for value in dict.fromkeys(v.lower() if kind != "type" else v for v in values):
+            for value in dict.fromkeys(tag_value(kind, v) for v in values):
                 tag_rows.append({"group_id": gid, "kind": kind, "value": value[:120]})
     for table, rows in ((DirectoryGroup, group_rows), (DirectorySchedule, rule_rows), (DirectoryGroupTag, tag_rows)):
         for start in range(0, len(rows), 5000):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.directory import places
 from services.directory.model import ATTENDANCES, COSTS, GroupSummary, NextMeeting, SearchPage
-from services.directory.repository import epoch, rules_for, tags_for
+from services.directory.repository import epoch, rules_for, tag_value, tags_for
 from services.directory.schedule import describe_rule, zone
 
 SORTS = ("relevance", "soonest", "distance")
@@ -96,7 +96,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     where.append("g.status = 'active'" if not query.show_closed else "g.status != 'inactive'")
 
     def tag_filter(kind: str, values) -> None:
-        values = [v.lower() for v in values if v]
+        values = [tag_value(kind, v) for v in values if v]
         if not values:
             return
         names = []

@@ -130,10 +130,11 @@ def valid_coordinates_or_repair(lat, lon, where: str, repairs: list[str]) -> tup
     return lat_f, lon_f
 
 
-def dedupe_ids(groups: list[GroupRecord], feed: ParsedFeed) -> list[GroupRecord]:
+def dedupe_ids(groups: list[tuple[int, GroupRecord]], feed: ParsedFeed) -> list[GroupRecord]:
+    """Keep the first record of each id; later ones are skipped, named by their record number."""
     seen: set[str] = set()
     kept = []
-    for index, group in enumerate(groups):
+    for index, group in groups:
         if group.external_id in seen:
             feed.skipped.append(_skip(index, group.external_id, group.name, f"duplicate id {group.external_id!r}: an earlier record has it"))
             continue

@@ -71,7 +71,7 @@ def parse(content: str, feed: ParsedFeed, name: str) -> None:
     for index, raw in enumerate(rows):
         row = {(k or "").strip().lower(): v for k, v in raw.items()}
         try:
-            groups.append(_row(row, index, feed))
+            groups.append((index, _row(row, index, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, row.get("id"), row.get("name"), f"(line {index + 2}) {problem}"))
     feed.groups.extend(dedupe_ids(groups, feed))

@@ -80,7 +80,7 @@ def parse_json(data: dict, feed: ParsedFeed) -> None:
 
 # ---------------------------------------------------------------- services → groups
 def _services_to_groups(pairs, feed: ParsedFeed) -> None:
-    groups: list[GroupRecord] = []
+    groups: list[tuple[int, GroupRecord]] = []
     for index, (service, sals) in enumerate(pairs):
         sid = text(service.get("id"))
         try:
@@ -90,10 +90,10 @@ def _services_to_groups(pairs, feed: ParsedFeed) -> None:
                 raise ValueError("the service has no name")
             located = [sal for sal in sals if isinstance(sal, dict)]
             if not located:
-                groups.append(_group(sid, service, None, feed))
+                groups.append((index, _group(sid, service, None, feed)))
             for sal in located:
                 ident = sid if len(located) == 1 else f"{sid}@{text(sal.get('id')) or len(groups)}"
-                groups.append(_group(ident, service, sal, feed))
+                groups.append((index, _group(ident, service, sal, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, sid, service.get("name"), str(problem)))
     feed.groups.extend(dedupe_ids(groups, feed))

@@ -63,7 +63,7 @@ def parse(data: dict, feed: ParsedFeed) -> None:
                                                raw.get("name") if isinstance(raw, dict) else None, "; ".join(bad_groups[index])))
             continue
         try:
-            groups.append(_group(index, raw, feed))
+            groups.append((index, _group(index, raw, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("id"), raw.get("name"), str(problem)))
     feed.groups.extend(dedupe_ids(groups, feed))

@@ -46,11 +46,12 @@ DAY_NAMES = {"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday":
 
 
 def looks_like(data) -> bool:
-    return (
-        isinstance(data, list) and len(data) > 0
-        and all(isinstance(item, dict) for item in data[:50])
-        and any("slug" in item or "day" in item or "time" in item or "types" in item for item in data[:50])
-    )
+    if not isinstance(data, list) or not data:
+        return False
+    sample = [item for item in data[:50] if isinstance(item, dict)]
+    # A stray non-object is a bad record (reported), not a reason to refuse the whole feed.
+    return len(sample) * 2 >= len(data[:50]) and any(
+        "slug" in item or "day" in item or "time" in item or "types" in item for item in sample)
 
 
 def _days(value) -> list[int] | str:
@@ -91,7 +92,7 @@ def parse(data, feed: ParsedFeed) -> None:
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("slug") or raw.get("id"), raw.get("name"), str(problem)))
             continue
-        groups.append(group)
+        groups.append((index, group))
     feed.groups.extend(dedupe_ids(groups, feed))
 
 
