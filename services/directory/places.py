@@ -119,7 +119,10 @@ def _qualifiers() -> dict[str, tuple[str, str | None]]:
 
 
 def nearest_city(lat: float, lon: float, radius_km: float = ZONE_RADIUS_KM) -> dict | None:
-    best, best_km = None, radius_km
+    # Candidates are compared by a flat-earth distance (cheap, and exact enough to rank
+    # cities a few degrees apart); only the winner is checked by great-circle distance.
+    scale = math.cos(math.radians(lat)) ** 2
+    best, best_score = None, math.inf
     cell_lat, cell_lon = math.floor(lat), math.floor(lon)
     reach = 2  # cells of one degree each side: covers 150 km except near the poles
     grid = _grid()
@@ -127,9 +130,13 @@ def nearest_city(lat: float, lon: float, radius_km: float = ZONE_RADIUS_KM) -> d
         for dlon in range(-reach, reach + 1):
             lon_cell = (cell_lon + dlon + 180) % 360 - 180
             for city in grid.get((cell_lat + dlat, lon_cell), ()):
-                km = distance_km(lat, lon, city["latitude"], city["longitude"])
-                if km <= best_km:
-                    best, best_km = city, km
+                dy = city["latitude"] - lat
+                dx = (city["longitude"] - lon + 180) % 360 - 180
+                score = dy * dy + dx * dx * scale
+                if score < best_score:
+                    best, best_score = city, score
+    if best is None or distance_km(lat, lon, best["latitude"], best["longitude"]) > radius_km:
+        return None
     return best
 
 
@@ -146,7 +153,8 @@ def timezone_at(lat: float, lon: float) -> str | None:
     marked in the data as derived from coordinates."""
     if not valid_coordinates(lat, lon):
         return None
-    return _zone_at_rounded(round(lat, 2), round(lon, 2))
+    # Rounded to 0.05° (≈5 km): nearby meetings share one lookup.
+    return _zone_at_rounded(round(lat * 20) / 20, round(lon * 20) / 20)
 
 
 def _zip_place(code: str) -> Place | None:

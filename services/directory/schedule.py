@@ -8,6 +8,7 @@ that happens twice on a fall-back day is taken at its first occurrence.
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -144,10 +145,17 @@ def parse_weekday(value) -> int | None:
     return WEEKDAY_NAMES.index(key) if key in WEEKDAY_NAMES else None
 
 
+_HHMM = re.compile(r"^\s*(\d{1,2}):(\d\d)(?::00)?\s*$")
+
+
 def parse_clock(value) -> time | None:
     """'19:00', '7:00 PM', '19:00:00', '7pm' → time; None when unreadable."""
     if not isinstance(value, str):
         return None
+    fast = _HHMM.match(value)
+    if fast:  # the common "19:00" without strptime, which is slow at 100k meetings
+        hour, minute = int(fast.group(1)), int(fast.group(2))
+        return time(hour, minute) if hour < 24 and minute < 60 else None
     text = value.strip().upper().replace(".", "")
     for pattern in ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p"):
         try:
