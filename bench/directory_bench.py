@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -27,8 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.directory_data import meetings  # noqa: E402
 
+# Peak memory is VmHWM of the child's own address space: ru_maxrss would carry over the
+# parent's high-water mark through fork, and the parent holds the generated meetings.
+PEAK = "int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
 IMPORT_CHILD = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from services.app import open_services
@@ -37,17 +41,17 @@ start = time.perf_counter()
 report = services.directory.import_file(Path({feed!r}), source="bench")
 elapsed = time.perf_counter() - start
 services.close()
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, report.imported, len(report.skipped))
-"""
+print(elapsed, PEAK, report.imported, len(report.skipped))
+""".replace("PEAK", PEAK)
 JSON_CHILD = """
-import json, resource, time
+import json, time
 start = time.perf_counter()
 with open({feed!r}, encoding="utf-8") as handle:
     data = json.load(handle)
 elapsed = time.perf_counter() - start
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(data))
-"""
-EMPTY_CHILD = "import resource; print(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+print(elapsed, PEAK, len(data))
+""".replace("PEAK", PEAK)
+EMPTY_CHILD = f"print(0, {PEAK})"
 
 
 def child(code: str) -> list[float]:
@@ -75,7 +79,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="kindred-bench-"))
     feed = work / "meetings.json"
-    feed.write_text(json.dumps(meetings(args.groups)), encoding="utf-8")
+    generated = meetings(args.groups)
+    feed.write_text(json.dumps(generated), encoding="utf-8")
+    del generated
     print(f"{args.groups} meetings, {feed.stat().st_size / 1e6:.1f} MB of Meeting Guide JSON")
 
     data_dir = work / "data"
@@ -85,6 +91,7 @@ def main() -> None:
     import_s, import_kb, imported, skipped = child(IMPORT_CHILD.format(root=str(ROOT), data=str(data_dir), feed=str(feed)))
     json_s, json_kb, _ = child(JSON_CHILD.format(feed=str(feed)))
     _, empty_kb = child(EMPTY_CHILD)
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"import: {import_s:.2f} s, peak RSS {import_kb / 1024:.0f} MB ({int(imported)} imported, {int(skipped)} skipped)")
     print(f"json.load baseline: {json_s:.2f} s, peak RSS {json_kb / 1024:.0f} MB (empty interpreter {empty_kb / 1024:.0f} MB)")
 

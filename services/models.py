@@ -76,7 +76,8 @@ class DirectoryGroup(DirectoryBase):
     __table_args__ = (UniqueConstraint("source_id", "external_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("directory_source.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique (source_id, external_id) index starts with it.
+    source_id: Mapped[int] = mapped_column(ForeignKey("directory_source.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(300))
     uid: Mapped[str] = mapped_column(String(520), unique=True)
     name: Mapped[str] = mapped_column(Text)
@@ -84,8 +85,10 @@ class DirectoryGroup(DirectoryBase):
     notes: Mapped[str | None] = mapped_column(Text)
     leadership: Mapped[str] = mapped_column(String(20))  # peer | professional | co_facilitated | unknown
     facilitator_credentials: Mapped[str | None] = mapped_column(Text)
-    attendance: Mapped[str] = mapped_column(String(20), index=True)  # in_person | online | hybrid
-    cost: Mapped[str] = mapped_column(String(20), index=True)  # free | donation | sliding_scale | fee | unknown
+    # attendance, cost and status take a handful of values each: an index on them would
+    # slow every import and rarely beat checking the rows the other conditions select.
+    attendance: Mapped[str] = mapped_column(String(20))  # in_person | online | hybrid
+    cost: Mapped[str] = mapped_column(String(20))  # free | donation | sliding_scale | fee | unknown
     cost_note: Mapped[str | None] = mapped_column(Text)
     typical_size: Mapped[int | None] = mapped_column(Integer)
     registration: Mapped[str] = mapped_column(String(20))  # drop_in | register | intake_call | unknown
@@ -106,7 +109,7 @@ class DirectoryGroup(DirectoryBase):
     contact_email: Mapped[str | None] = mapped_column(Text)
     contact_phone: Mapped[str | None] = mapped_column(String(120))
     website: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(30), index=True)  # active | temporarily_closed | inactive
+    status: Mapped[str] = mapped_column(String(30))  # active | temporarily_closed | inactive
     last_verified: Mapped[date | None] = mapped_column(Date)
     timezone_origin: Mapped[str] = mapped_column(String(20))  # feed | import | coordinates | place | unknown
     # The next meeting start as a UTC instant (epoch seconds) and the zone of the rule it
@@ -114,6 +117,8 @@ class DirectoryGroup(DirectoryBase):
     # rows whose instant has passed are recomputed before every search.
     next_start_utc: Mapped[int | None] = mapped_column(Integer, index=True)
     next_timezone: Mapped[str | None] = mapped_column(String(64))
+    # The feed's own type codes ("O,W,XYZ"), kept so nothing is lost on export; not searched.
+    type_codes: Mapped[str | None] = mapped_column(Text)
 
 
 class DirectorySchedule(DirectoryBase):
@@ -138,10 +143,11 @@ class DirectorySchedule(DirectoryBase):
 
 
 class DirectoryGroupTag(DirectoryBase):
-    """A value of a multi-valued field: topic, audience, language, accessibility or type code."""
+    """A value of a multi-valued field that search filters on: topic, audience, language or
+    accessibility. WITHOUT ROWID: the primary key is the table, one B-tree fewer to fill."""
 
     __tablename__ = "directory_group_tag"
-    __table_args__ = (Index("ix_directory_group_tag_kind_value", "kind", "value", "group_id"),)
+    __table_args__ = (Index("ix_directory_group_tag_kind_value", "kind", "value", "group_id"), {"sqlite_with_rowid": False})
 
     group_id: Mapped[int] = mapped_column(ForeignKey("directory_group.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -13,17 +13,15 @@ from services.directory import schedule as sched
 from services.directory.model import Contact, GroupRecord, Location, OnlineAccess, ScheduleRule, SourceInfo
 from services.models import DirectoryGroup, DirectoryGroupTag, DirectorySchedule, DirectorySource
 
-TAG_KINDS = ("topic", "audience", "language", "accessibility", "type")
+TAG_KINDS = ("topic", "audience", "language", "accessibility")
 CHUNK = 500
 
 
 def tag_value(kind: str, value: str) -> str:
     """How a tag is stored and matched: vocabulary keys lower case, languages in title
-    case ("Urdu", "American Sign Language"), feed type codes as the feed wrote them."""
+    case ("Urdu", "American Sign Language")."""
     value = value.strip()
-    if kind == "language":
-        return value.title()
-    return value if kind == "type" else value.lower()
+    return value.title() if kind == "language" else value.lower()
 
 
 def _minutes(value: time | None) -> int | None:
@@ -85,6 +83,7 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
             loc.venue, loc.address, loc.city, loc.region, loc.postal_code, loc.country, loc.latitude, loc.longitude,
             int(loc.approximate), online.url, online.phone, online.notes, contact.name, contact.email, contact.phone,
             contact.website, record.status, _iso(record.last_verified), record.timezone_origin, start_utc, zone_name,
+            ",".join(record.type_codes) or None,
         ))
         for rule in record.schedule:
             rule_rows.append((
@@ -92,7 +91,7 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
                 _minutes(rule.end), rule.timezone, _iso(rule.anchor_date), _iso(rule.starts_on), _iso(rule.ends_on), rule.note,
             ))
         for kind, values in (("topic", record.topics), ("audience", record.audience), ("language", record.languages),
-                             ("accessibility", record.accessibility), ("type", record.type_codes)):
+                             ("accessibility", record.accessibility)):
             for value in dict.fromkeys(tag_value(kind, v) for v in values):
                 if value:
                     tag_rows.append((gid, kind, value[:120]))
@@ -114,7 +113,7 @@ GROUP_COLUMNS = (
     "attendance", "cost", "cost_note", "typical_size", "registration", "confidentiality", "venue", "address", "city",
     "region", "postal_code", "country", "latitude", "longitude", "location_approximate", "online_url", "online_phone",
     "online_notes", "contact_name", "contact_email", "contact_phone", "website", "status", "last_verified",
-    "timezone_origin", "next_start_utc", "next_timezone",
+    "timezone_origin", "next_start_utc", "next_timezone", "type_codes",
 )
 RULE_COLUMNS = (
     "group_id", "kind", "weekday", "interval_weeks", "ordinal", "start_minute", "end_minute", "timezone",
@@ -193,7 +192,7 @@ def record_from_row(row: DirectoryGroup, rules: list[ScheduleRule], tags: dict[s
         accessibility=tuple(tags.get("accessibility", ())),
         contact=Contact(name=row.contact_name, email=row.contact_email, phone=row.contact_phone, website=row.website),
         status=row.status, last_verified=row.last_verified, timezone_origin=row.timezone_origin,
-        type_codes=tuple(tags.get("type", ())),
+        type_codes=tuple(row.type_codes.split(",")) if row.type_codes else (),
     )
 
 

@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("timezone_origin", sa.String(length=20), nullable=False),
         sa.Column("next_start_utc", sa.Integer(), nullable=True),
         sa.Column("next_timezone", sa.String(length=64), nullable=True),
+        sa.Column("type_codes", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_id"], ["directory_source.id"],
             name=op.f("fk_directory_group_source_id_directory_source"), ondelete="CASCADE",
@@ -73,7 +74,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_id", "external_id", name=op.f("uq_directory_group_source_id")),
         sa.UniqueConstraint("uid", name=op.f("uq_directory_group_uid")),
     )
-    for column in ("source_id", "attendance", "cost", "latitude", "status", "next_start_utc"):
+    for column in ("latitude", "next_start_utc"):
         op.create_index(op.f(f"ix_directory_group_{column}"), "directory_group", [column])
 
     op.create_table(
@@ -110,15 +111,17 @@ def upgrade() -> None:
             name=op.f("fk_directory_group_tag_group_id_directory_group"), ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("group_id", "kind", "value", name=op.f("pk_directory_group_tag")),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_directory_group_tag_kind_value", "directory_group_tag", ["kind", "value", "group_id"])
 
     # A plain (not external-content) FTS5 table kept in step by triggers: it holds its own
     # copy of the text, so the computed "place" column needs no matching real column.
-    # unicode61 with diacritics removed lets "zurich" find "Zürich".
+    # unicode61 with diacritics removed lets "zurich" find "Zürich". No prefix indexes:
+    # "anx"* walks a short run of terms in the index anyway, and they doubled import time.
     op.execute(
         "CREATE VIRTUAL TABLE directory_group_fts USING fts5("
-        "name, description, notes, place, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        "name, description, notes, place, tokenize = 'unicode61 remove_diacritics 2')"
     )
     op.execute(
         "CREATE TRIGGER directory_group_fts_insert AFTER INSERT ON directory_group BEGIN "
