@@ -163,18 +163,46 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     """Recompute the stored next meeting of every group whose stored one has started.
 
     An index range scan finds them; between searches that is usually none or a few, and
-    after a long time away at most every timed group once."""
-    due = list(session.scalars(select(DirectoryGroup.id).where(DirectoryGroup.next_start_utc < epoch(now))))
-    if not due:
+    after a long time away at most every timed group once. Rules are read in one join and
+    identical rules share one computation, as in an import."""
+    now_epoch = epoch(now)
+    rows = session.execute(text(
+        "SELECT s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
+        "s.ordinal, s.anchor_date, s.starts_on, s.ends_on "
+        "FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id "
+        "WHERE g.next_start_utc < :now"), {"now": now_epoch}).all()
+    if not rows:
         return 0
-    rules = rules_for(session, due)
+    by_group: dict[int, list[ScheduleRule]] = defaultdict(list)
+    rule_objects: dict[tuple, ScheduleRule] = {}
+    for row in rows:
+        key = tuple(row[1:])
+        rule = rule_objects.get(key)
+        if rule is None:
+            rule = rule_objects[key] = ScheduleRule(
+                kind=row.kind, weekday=row.weekday, start=_clock(row.start_minute), end=_clock(row.end_minute),
+                timezone=row.timezone, interval_weeks=row.interval_weeks, ordinal=row.ordinal,
+                anchor_date=_date(row.anchor_date), starts_on=_date(row.starts_on), ends_on=_date(row.ends_on))
+        by_group[row.group_id].append(rule)
+    cache: dict = {}
     updates = []
-    for gid in due:
-        start_utc, zone_name = next_start(rules.get(gid, []), now)
-        updates.append({"gid": gid, "start": start_utc, "zone": zone_name})
-    session.execute(
-        text("UPDATE directory_group SET next_start_utc = :start, next_timezone = :zone WHERE id = :gid"), updates)
-    return len(due)
+    for gid, rules in by_group.items():
+        start_utc, zone_name = next_start(rules, now, cache)
+        updates.append((start_utc, zone_name, gid))
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany("UPDATE directory_group SET next_start_utc = ?, next_timezone = ? WHERE id = ?", updates)
+    finally:
+        cursor.close()
+    return len(updates)
+
+
+def _date(value):
+    from datetime import date
+
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def record_from_row(row: DirectoryGroup, rules: list[ScheduleRule], tags: dict[str, list[str]]) -> GroupRecord:
