@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -227,9 +227,7 @@ def next_meeting_from(start_utc: int | None, zone_name: str | None, rules, perso
 
 
 def _plus_minutes(start: datetime, minutes: int) -> datetime:
-    # Wall-clock duration: added in UTC so a DST change mid-meeting cannot stretch it.
-    from datetime import timedelta
-
+    # Added in UTC: a meeting lasts its length in real time even if the clocks change during it.
     return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
 
 
