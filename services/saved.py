@@ -98,6 +98,12 @@ def listing_checker(services) -> Callable[[str], bool] | None:
     return None
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 def group_snapshot(services, group_id: str) -> dict[str, Any] | None:
     """Public details of a listed group from the directory, when it can say."""
     directory = getattr(services, "directory", None)
@@ -110,7 +116,12 @@ def group_snapshot(services, group_id: str) -> dict[str, Any] | None:
     if isinstance(group, dict):
         return group
     if hasattr(group, "__dataclass_fields__"):
-        return {k: v for k, v in asdict(group).items() if isinstance(v, (str, int, float, bool, list, dict, type(None)))}
+        # A JSON round trip keeps every public detail (dates and instants as ISO 8601), so
+        # the group can still be shown after its source stops listing it.
+        details = asdict(group)
+        record = details.pop("record", None)
+        flat = {**(record or {}), **details}  # GroupDetails: the record's fields at the top
+        return json.loads(json.dumps(flat, default=_iso))
     return {"name": getattr(group, "name", group_id)}
 
 

@@ -33,12 +33,12 @@ def test_set_up_save_with_a_note_restart_unlock_and_find_it(data_dir, tmp_path):
     setup = cli("setup")
     assert setup.returncode == 0, setup.stderr
     assert "no system keyring" in setup.stdout and "recovery code" in setup.stdout
-    assert cli("saved", "add", "nami:tuesday", "--note", f"bring {CANARY}").returncode == 0
+    assert cli("saved", "add", "bundled/dbsa-support-groups", "--note", f"bring {CANARY}").returncode == 0
     listed = cli("saved", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     [group] = json.loads(listed.stdout)
-    assert group["group_id"] == "nami:tuesday" and group["note"] == f"bring {CANARY}"
-    assert group["status"] == "unknown", "no directory yet: the listing state is unknown, not guessed"
+    assert group["group_id"] == "bundled/dbsa-support-groups" and group["note"] == f"bring {CANARY}"
+    assert group["name"] == "DBSA support groups" and group["status"] == "listed"
     locked = cli("saved", "list", env={k: v for k, v in environment.items() if k != "KINDRED_PASSPHRASE"})
     assert locked.returncode == 1 and "Kindred is locked" in locked.stderr and CANARY not in locked.stdout
     wrong = cli("saved", "list", env={**environment, "KINDRED_PASSPHRASE": "wrong passphrase"})
@@ -50,18 +50,18 @@ def test_saved_commands(data_dir, env, capsys):
     assert run(data_dir, "setup") == 0
     code_line = [line for line in capsys.readouterr().out.splitlines() if line.startswith("    ")]
     assert len(code_line) == 1 and len(code_line[0].strip()) == 29
-    assert run(data_dir, "saved", "add", "a:1", "--note", "first") == 0
-    assert run(data_dir, "saved", "note", "a:1", "second thoughts") == 0
-    assert run(data_dir, "saved", "attended", "a:1", "--date", "2026-02-03") == 0
-    assert run(data_dir, "saved", "attended", "a:1", "--date", "03/02/2026") == 1
+    assert run(data_dir, "saved", "add", "bundled/smart-recovery", "--note", "first") == 0
+    assert run(data_dir, "saved", "note", "bundled/smart-recovery", "second thoughts") == 0
+    assert run(data_dir, "saved", "attended", "bundled/smart-recovery", "--date", "2026-02-03") == 0
+    assert run(data_dir, "saved", "attended", "bundled/smart-recovery", "--date", "03/02/2026") == 1
     assert "is not a date" in capsys.readouterr().err
-    assert run(data_dir, "saved", "note", "zzz:9", "x") == 1
+    assert run(data_dir, "saved", "note", "bundled/zzz", "x") == 1
     assert "not one of your saved groups" in capsys.readouterr().err
     assert run(data_dir, "saved", "list") == 0
     out = capsys.readouterr().out
-    assert "a:1" in out and "note: second thoughts" in out and "went: 2026-02-03" in out
-    assert run(data_dir, "saved", "remove", "a:1") == 0
-    assert run(data_dir, "saved", "remove", "a:1") == 1
+    assert "SMART Recovery" in out and "note: second thoughts" in out and "went: 2026-02-03" in out
+    assert run(data_dir, "saved", "remove", "bundled/smart-recovery") == 0
+    assert run(data_dir, "saved", "remove", "bundled/smart-recovery") == 1
     capsys.readouterr()
     assert run(data_dir, "saved", "list", "--json") == 0
     assert json.loads(capsys.readouterr().out) == []
@@ -74,7 +74,7 @@ def test_not_set_up_is_a_clear_error(data_dir, env, capsys):
 
 def test_plain_export_asks_for_the_passphrase(data_dir, env, tmp_path, monkeypatch, capsys):
     run(data_dir, "setup")
-    run(data_dir, "saved", "add", "a:1", "--note", "n")
+    run(data_dir, "saved", "add", "bundled/smart-recovery", "--note", "n")
     assert run(data_dir, "saved", "export", "-o", str(tmp_path / "s.csv")) == 0
     assert (tmp_path / "s.csv").read_text().startswith("group_id,name,status,note")
     assert "NOT encrypted" in capsys.readouterr().out
@@ -85,7 +85,7 @@ def test_plain_export_asks_for_the_passphrase(data_dir, env, tmp_path, monkeypat
 
 def test_backup_create_restore_on_a_fresh_dir_and_refusals(data_dir, env, tmp_path, capsys, monkeypatch):
     run(data_dir, "setup")
-    run(data_dir, "saved", "add", "a:1", "--note", CANARY)
+    run(data_dir, "saved", "add", "bundled/smart-recovery", "--note", CANARY)
     path = tmp_path / "b.kindred-backup"
     assert run(data_dir, "backup", "create", "-o", str(path)) == 0
     assert CANARY.encode() not in path.read_bytes()
@@ -103,7 +103,7 @@ def test_backup_create_restore_on_a_fresh_dir_and_refusals(data_dir, env, tmp_pa
     assert json.loads(capsys.readouterr().out)[0]["note"] == CANARY
 
     # Restoring over data keeps a snapshot and says where.
-    run(data_dir, "saved", "add", "b:2")
+    assert run(data_dir, "saved", "add", "bundled/griefshare") == 0
     assert run(data_dir, "backup", "restore", str(path), "--yes") == 0
     out = capsys.readouterr().out
     assert "replaces the 2 private record(s)" in out and str(data_dir.resolve() / "snapshots") in out
@@ -119,7 +119,7 @@ def test_backup_create_restore_on_a_fresh_dir_and_refusals(data_dir, env, tmp_pa
 
 def test_change_passphrase_and_delete_all(data_dir, env, monkeypatch, capsys):
     run(data_dir, "setup")
-    run(data_dir, "saved", "add", "a:1")
+    run(data_dir, "saved", "add", "bundled/smart-recovery")
     monkeypatch.setenv("KINDRED_NEW_PASSPHRASE", "the second passphrase")
     assert run(data_dir, "security", "change-passphrase") == 0
     assert run(data_dir, "saved", "list") == 1

@@ -137,7 +137,13 @@ def test_saved_groups_survive_a_source_removal_and_are_marked_no_longer_listed(s
 
 
 def test_listing_checker_uses_a_directory_when_there_is_one(services):
-    assert listing_checker(services) is None
+    real = listing_checker(services)  # the app's own directory, with its bundled groups
+    assert real("bundled/dbsa-support-groups") and not real("bundled/no-such-group")
+
+    class NoDirectory:
+        pass
+
+    assert listing_checker(NoDirectory()) is None
 
     class Directory:
         def get_group(self, group_id):
