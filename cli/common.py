@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from typing import Any
 
 from services.app import KindredServices, open_services
 from services.paths import resolve_data_dir
+from services.privacy import PrivateStore, WrongSecret
+
+PASSPHRASE_ENV = "KINDRED_PASSPHRASE"
 
 
 class UserFacingError(Exception):
@@ -25,3 +30,51 @@ def services_from_args(args) -> KindredServices:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def stdin_is_interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def ask_passphrase(prompt: str = "Kindred passphrase: ", allow_env: bool = True) -> str:
+    """The passphrase from $KINDRED_PASSPHRASE, else asked without echo on a terminal."""
+    if allow_env and os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not stdin_is_interactive():
+        raise UserFacingError(
+            f"Kindred is locked. Set {PASSPHRASE_ENV} or run this command in a terminal to type your passphrase."
+        )
+    return getpass.getpass(prompt)
+
+
+def unlock_store(services: KindredServices) -> PrivateStore:
+    """Unlock for one CLI run: $KINDRED_PASSPHRASE, the OS keyring, or a prompt (3 tries)."""
+    vault = services.vault
+    if not vault.is_set_up():
+        raise UserFacingError("Kindred is not set up on this device yet. Run `kindred setup` first.")
+    if os.environ.get(PASSPHRASE_ENV):
+        try:
+            return vault.unlock(os.environ[PASSPHRASE_ENV])
+        except WrongSecret:
+            raise UserFacingError(f"{PASSPHRASE_ENV} does not unlock Kindred. Nothing was changed.") from None
+    store = vault.unlock_with_keyring()
+    if store is not None:
+        return store
+    if not stdin_is_interactive():
+        raise UserFacingError(
+            f"Kindred is locked. Set {PASSPHRASE_ENV} or run this command in a terminal to type your passphrase."
+        )
+    for _attempt in range(3):
+        try:
+            return vault.unlock(getpass.getpass("Kindred passphrase: "))
+        except WrongSecret:
+            print("That passphrase does not unlock Kindred. Nothing was changed.", file=sys.stderr)
+    raise UserFacingError("Kindred stays locked after three wrong passphrases. Nothing was changed.")
+
+
+def confirm(question: str, assume_yes: bool) -> bool:
+    if assume_yes:
+        return True
+    if not stdin_is_interactive():
+        raise UserFacingError("Not a terminal: add --yes to confirm.")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.directory.service import DirectoryService
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
 from services.preferences import PreferenceStore
 from services.privacy import PrivateVault
 from services.storage import Database, open_database
+from services.sync.service import SyncService
 
 
 @dataclass
@@ -18,6 +20,8 @@ class KindredServices:
     private_db: Database
     preferences: PreferenceStore
     vault: PrivateVault
+    directory: DirectoryService
+    sync: SyncService
 
     def close(self) -> None:
         self.directory_db.close()
@@ -28,10 +32,15 @@ def open_services(data_dir: Path) -> KindredServices:
     ensure_data_dir(data_dir)
     directory_db = open_database(data_dir / DIRECTORY_DB_NAME, "directory")
     private_db = open_database(data_dir / PRIVATE_DB_NAME, "private")
+    directory = DirectoryService(directory_db)
+    # A fresh install with no network is already useful; later starts only check a version.
+    directory.ensure_bundled()
     return KindredServices(
         data_dir=data_dir,
         directory_db=directory_db,
         private_db=private_db,
         preferences=PreferenceStore(private_db),
         vault=PrivateVault(private_db),
+        directory=directory,
+        sync=SyncService(directory_db),
     )

@@ -7,9 +7,9 @@ replace rows without touching anything private and a backup holds only the perso
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index, Integer, LargeBinary, MetaData, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names keep Alembic batch migrations on SQLite predictable.
@@ -45,6 +45,18 @@ class DirectorySource(DirectoryBase):
     location: Mapped[str | None] = mapped_column(Text)  # file path or URL
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    format: Mapped[str | None] = mapped_column(String(40))  # kindred | meeting-guide | hsds | csv
+    publisher: Mapped[str | None] = mapped_column(Text)
+    # Subscribed feeds (kind "feed", URL in ``location``): migration d0003.
+    public_key: Mapped[str | None] = mapped_column(Text)  # pinned Ed25519 key (base64); None = unverified
+    timezone: Mapped[str | None] = mapped_column(String(64))  # for groups whose feed gives no zone
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    etag: Mapped[str | None] = mapped_column(Text)  # validators of the last applied download
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # applied or confirmed unchanged
+    last_error: Mapped[str | None] = mapped_column(Text)  # the last check's failure, in plain words
+    group_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DevicePreference(PrivateBase):
@@ -86,3 +98,101 @@ class PrivateRecord(PrivateBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)  # nonce || AES-256-GCM(JSON payload)
+class DirectoryGroup(DirectoryBase):
+    """One support group (or meeting) from one source.
+
+    ``external_id`` is the source's own id; ``uid`` ("source/external_id") is what callers
+    see, stable across re-imports of the same source. Multi-valued fields (topics,
+    audience, languages, accessibility, raw feed type codes) live in ``directory_group_tag``
+    so filters use an index rather than scanning text.
+    """
+
+    __tablename__ = "directory_group"
+    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No index of its own: the unique (source_id, external_id) index starts with it.
+    source_id: Mapped[int] = mapped_column(ForeignKey("directory_source.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    uid: Mapped[str] = mapped_column(String(520), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    leadership: Mapped[str] = mapped_column(String(20))  # peer | professional | co_facilitated | unknown
+    facilitator_credentials: Mapped[str | None] = mapped_column(Text)
+    # attendance, cost and status take a handful of values each: an index on them would
+    # slow every import and rarely beat checking the rows the other conditions select.
+    attendance: Mapped[str] = mapped_column(String(20))  # in_person | online | hybrid
+    cost: Mapped[str] = mapped_column(String(20))  # free | donation | sliding_scale | fee | unknown
+    cost_note: Mapped[str | None] = mapped_column(Text)
+    typical_size: Mapped[int | None] = mapped_column(Integer)
+    registration: Mapped[str] = mapped_column(String(20))  # drop_in | register | intake_call | unknown
+    confidentiality: Mapped[str | None] = mapped_column(Text)
+    venue: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    postal_code: Mapped[str | None] = mapped_column(String(40))
+    country: Mapped[str | None] = mapped_column(String(80))
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    location_approximate: Mapped[bool] = mapped_column(Boolean)
+    online_url: Mapped[str | None] = mapped_column(Text)
+    online_phone: Mapped[str | None] = mapped_column(String(120))
+    online_notes: Mapped[str | None] = mapped_column(Text)
+    contact_name: Mapped[str | None] = mapped_column(Text)
+    contact_email: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))  # active | temporarily_closed | inactive
+    last_verified: Mapped[date | None] = mapped_column(Date)
+    timezone_origin: Mapped[str] = mapped_column(String(20))  # feed | import | coordinates | place | unknown
+    # The next meeting start as a UTC instant (epoch seconds) and the zone of the rule it
+    # came from. Kept so "soonest" and "within 24 h" are index lookups at 100k groups;
+    # rows whose instant has passed are recomputed before every search.
+    next_start_utc: Mapped[int | None] = mapped_column(Integer, index=True)
+    next_timezone: Mapped[str | None] = mapped_column(String(64))
+    # The feed's own type codes ("O,W,XYZ"), kept so nothing is lost on export; not searched.
+    type_codes: Mapped[str | None] = mapped_column(Text)
+
+
+class DirectorySchedule(DirectoryBase):
+    """One schedule rule of a group (a group may meet on several days)."""
+
+    __tablename__ = "directory_schedule"
+    __table_args__ = (Index("ix_directory_schedule_weekday_start", "weekday", "start_minute", "group_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("directory_group.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # weekly | monthly | by_appointment | varies
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday … 6 = Sunday, local to the meeting
+    interval_weeks: Mapped[int] = mapped_column(Integer)
+    ordinal: Mapped[int | None] = mapped_column(Integer)  # monthly: 1..5, or -1 for "last"
+    start_minute: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
+    end_minute: Mapped[int | None] = mapped_column(Integer)
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name; NULL = unknown
+    anchor_date: Mapped[date | None] = mapped_column(Date)  # a date the rule met on (every N weeks)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class DirectoryGroupTag(DirectoryBase):
+    """A value of a multi-valued field that search filters on: topic, audience, language or
+    accessibility. WITHOUT ROWID: the primary key is the table, one B-tree fewer to fill."""
+
+    __tablename__ = "directory_group_tag"
+    __table_args__ = (Index("ix_directory_group_tag_kind_value", "kind", "value", "group_id"), {"sqlite_with_rowid": False})
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("directory_group.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+
+
+# Full-text search lives in an FTS5 virtual table created by migration d0002 (SQLAlchemy
+# has no model for virtual tables). Schema comparisons must skip it and its shadow tables.
+FTS_TABLE = "directory_group_fts"
+
+
+def include_in_schema_comparison(name, type_, parent_names) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))

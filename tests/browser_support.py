@@ -64,3 +64,40 @@ def save_screenshot(page, name: str) -> None:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(600)  # let animations settle
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))
+
+
+def type_into(page, label: str, text: str) -> None:
+    """Flutter text fields: click, then type (fill() leaves them empty)."""
+    field = page.get_by_role("textbox", name=label)
+    field.click()
+    page.wait_for_timeout(250)  # let Flutter move the focus before the first key
+    page.keyboard.type(text, delay=10)
+
+
+def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> str:
+    """The first-run passphrase screen and the recovery code; returns the code."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Choose a passphrase")).to_be_visible()
+    type_into(page, "Passphrase", passphrase)
+    type_into(page, "Type it again", passphrase)
+    if screenshot:
+        save_screenshot(page, f"setup-{screenshot}")
+    page.get_by_role("button", name="Create passphrase").click()
+    expect(page.get_by_text("Your recovery code")).to_be_visible()
+    code = page.locator('[flt-semantics-identifier="recovery-code"]').get_attribute("aria-label") or ""
+    if screenshot:
+        save_screenshot(page, f"recovery-{screenshot}")
+    page.get_by_role("checkbox", name="I have written it down").click()
+    page.get_by_role("button", name="Continue").click()
+    return code.replace("Recovery code ", "")
+
+
+def unlock(page, passphrase: str, screenshot: str | None = None) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Kindred is locked")).to_be_visible()
+    type_into(page, "Passphrase", passphrase)
+    if screenshot:
+        save_screenshot(page, f"unlock-{screenshot}")
+    page.get_by_role("button", name="Unlock", exact=True).click()

@@ -41,3 +41,17 @@ def feed_server():
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory keyring backend for the test, then the machine's own again."""
+    import keyring
+
+    from tests.privacy_support import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -4,7 +4,17 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    launch_chromium,
+    open_app,
+    open_destination,
+    save_screenshot,
+    set_up_passphrase,
+    unlock,
+)
+from tests.privacy_support import PASSPHRASE
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +33,7 @@ def test_welcome_destinations_and_crisis_lines(browser, data_dir, size, viewport
         expect(page.get_by_text("stay on this device", exact=False)).to_be_visible()
         save_screenshot(page, f"welcome-{size}")
         page.get_by_role("button", name="Get started").click()
+        set_up_passphrase(page, PASSPHRASE, screenshot=size)
 
         for destination, heading in [("Journal", "Journal"), ("Saved", "Saved groups"), ("Settings", "Settings"), ("Find", "Find a group")]:
             open_destination(page, destination)
@@ -43,6 +54,7 @@ def test_dark_theme_and_country_choice_survive_a_restart(browser, data_dir):
     with running_app(data_dir) as app:
         page = open_app(browser, app.url, PHONE)
         page.get_by_role("button", name="Get started").click()
+        set_up_passphrase(page, PASSPHRASE)
         open_destination(page, "Settings")
         page.get_by_role("button", name="Dark").click()
         page.wait_for_timeout(500)
@@ -55,6 +67,7 @@ def test_dark_theme_and_country_choice_survive_a_restart(browser, data_dir):
     services.close()
     with running_app(data_dir) as app:
         page = open_app(browser, app.url, PHONE)
+        unlock(page, PASSPHRASE, screenshot="phone-dark")
         expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
         save_screenshot(page, "find-phone-dark")
         # A dark background: sample the top-left pixel of a screenshot.

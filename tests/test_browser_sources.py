@@ -5,20 +5,23 @@ from playwright.sync_api import expect, sync_playwright
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot
+from tests.browser_support import (
+    DESKTOP,
+    PHONE,
+    launch_chromium,
+    open_app,
+    open_destination,
+    save_screenshot,
+    type_into,
+    unlock,
+)
+from tests.privacy_support import PASSPHRASE
 from tests.sync_support import kindred_feed, signed
 
 
 def shown(page, fragment: str):
     """Flutter merges a card's texts into one accessible name: match a fragment of it."""
     return page.locator(f'[aria-label*="{fragment}"], flt-semantics:has-text("{fragment}")').first
-
-
-def type_into(page, label: str, text: str) -> None:
-    """Flutter text fields: click, let the focus move, then type (fill() leaves them empty)."""
-    page.get_by_role("textbox", name=label).click()
-    page.wait_for_timeout(250)
-    page.keyboard.type(text, delay=10)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +40,7 @@ def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, si
     feed_server.route("/groups.json.sig", body=signature)
     services = open_services(data_dir)
     services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
     # One source that already failed once, to show how a problem reads.
     services.sync.add_source("http://127.0.0.1:9/offline.json", name="Old community list")
     services.sync.sync()
@@ -44,6 +48,7 @@ def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, si
 
     with running_app(data_dir) as app:
         page = open_app(browser, app.url, viewport)
+        unlock(page, PASSPHRASE)
         open_destination(page, "Settings")
         page.get_by_role("button", name="Directory sources").click()
         expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()

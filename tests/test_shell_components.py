@@ -3,6 +3,7 @@
 import flet as ft
 import pytest
 
+from tests.privacy_support import PASSPHRASE
 from tests.ui_harness import start_ui
 
 pytestmark = pytest.mark.asyncio
@@ -15,13 +16,27 @@ async def test_first_run_shows_the_welcome_and_what_stays_on_the_device(services
     assert not ui.find(ft.NavigationBar), "no navigation until the welcome is done"
     await ui.click(ui.button("Get started"))
     assert not ui.has_text("Welcome to Kindred")
-    assert ui.find(ft.NavigationBar)
     assert services.preferences.load().welcome_done
+    # Then the passphrase set-up, and only then the app.
+    assert ui.has_text("Choose a passphrase")
+    assert not ui.find(ft.NavigationBar), "no navigation until a passphrase is set"
+    await ui.type("Passphrase", PASSPHRASE)
+    await ui.type("Type it again", PASSPHRASE)
+    await ui.click(ui.button("Create passphrase"))
+    await ui.settle()
+    assert ui.has_text("Your recovery code")
+    assert ui.button("Continue").disabled, "Continue waits for \"I have written it down\""
+    box = ui.find(ft.Checkbox)[0]
+    ui.set(box, value=True)
+    await ui.event(box, "change", True)
+    await ui.click(ui.button("Continue"))
+    assert ui.find(ft.NavigationBar)
+    assert services.vault.is_set_up()
 
 
 async def test_the_welcome_is_not_shown_again(services):
     services.preferences.mark_welcome_done()
-    ui = await start_ui(services)
+    ui = await start_ui(services, passphrase=PASSPHRASE)
     assert not ui.has_text("Welcome to Kindred")
     assert ui.has_text("Find a group")
 
@@ -31,7 +46,7 @@ async def test_the_welcome_is_not_shown_again(services):
 )
 async def test_every_destination_opens_at_phone_and_desktop_width(services, width, navigation):
     services.preferences.mark_welcome_done()
-    ui = await start_ui(services, width=width)
+    ui = await start_ui(services, width=width, passphrase=PASSPHRASE)
     nav = ui.find(navigation)
     assert len(nav) == 1
     other = ft.NavigationRail if navigation is ft.NavigationBar else ft.NavigationBar
@@ -47,7 +62,7 @@ async def test_every_destination_opens_at_phone_and_desktop_width(services, widt
 
 async def test_resizing_switches_between_bar_and_rail(services):
     services.preferences.mark_welcome_done()
-    ui = await start_ui(services, width=1280)
+    ui = await start_ui(services, width=1280, passphrase=PASSPHRASE)
     assert ui.find(ft.NavigationRail)
     await ui.event(ui.page, "resize", {"width": 390, "height": 844})
     assert ui.find(ft.NavigationBar) and not ui.find(ft.NavigationRail)
@@ -82,7 +97,7 @@ async def test_unknown_country_falls_back_to_findahelpline(services):
 
 async def test_settings_change_theme_and_country(services):
     services.preferences.mark_welcome_done()
-    ui = await start_ui(services, route="/settings")
+    ui = await start_ui(services, route="/settings", passphrase=PASSPHRASE)
     segmented = ui.find(ft.SegmentedButton)[0]
     ui.set(segmented, selected=["dark"])
     await ui.event(segmented, "change", ["dark"])

@@ -8,6 +8,7 @@ import flet as ft
 import pytest
 
 from tests.feed_server import closed_port
+from tests.privacy_support import PASSPHRASE
 from tests.sync_support import groups_of, kindred_feed, make_service, signed
 from tests.ui_harness import flush, start_ui
 
@@ -46,7 +47,7 @@ def ready(services):
 
 
 async def test_settings_summarises_sources_and_leads_to_the_screen(ready):
-    ui = await start_ui(ready, route="/settings")
+    ui = await start_ui(ready, route="/settings", passphrase=PASSPHRASE)
     await settle(ui)
     assert ui.has_text("Directory sources")
     assert ui.has_text("No sources. The directory that comes with Kindred works offline")
@@ -62,7 +63,7 @@ async def test_adding_a_source_syncs_it_and_shows_its_status(ready, feed_server,
     public_key, signature = signed(tmp_path, body)
     feed_server.route("/groups.json", body=body, etag='"v1"')
     feed_server.route("/groups.json.sig", body=signature)
-    ui = await start_ui(ready, route="/settings/sources")
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
     await settle(ui)
     await type_into(ui, "Feed address", feed_server.url("/groups.json"))
     await type_into(ui, "Publisher key (optional)", public_key)
@@ -78,7 +79,7 @@ async def test_adding_a_source_syncs_it_and_shows_its_status(ready, feed_server,
 
 
 async def test_an_unsigned_source_is_labelled_unverified_and_bad_input_is_explained(ready, feed_server):
-    ui = await start_ui(ready, route="/settings/sources")
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
     await settle(ui)
     await type_into(ui, "Feed address", "http://feeds.example.org/groups.json")
     await ui.click(ui.button("Add source"))
@@ -101,7 +102,7 @@ async def test_sync_now_reports_a_failure_in_plain_words_and_keeps_the_data(read
     ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
     ready.sync.sync()
     feed_server.route("/groups.json", body=b"{ broken", etag='"v2"')
-    ui = await start_ui(ready, route="/settings/sources")
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
     await settle(ui)
     await ui.click(ui.button("Sync now"))
     await settle(ui)
@@ -114,7 +115,7 @@ async def test_sync_now_reports_a_failure_in_plain_words_and_keeps_the_data(read
 async def test_progress_is_shown_while_syncing(ready, feed_server):
     feed_server.route("/groups.json", body=kindred_feed(2), delay=0.25)
     ready.sync.add_source(feed_server.url("/groups.json"), name="slowish")
-    ui = await start_ui(ready, route="/settings/sources")
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
     await settle(ui)  # the automatic sync at start
     feed_server.route("/groups.json", body=kindred_feed(3), delay=0.25)
     ui.state.sync_in_background()
@@ -135,7 +136,7 @@ async def test_pause_resume_and_remove_with_confirmation(ready, feed_server):
     feed_server.route("/groups.json", body=kindred_feed(2))
     ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
     ready.sync.sync()
-    ui = await start_ui(ready, route="/settings/sources")
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
     await settle(ui)
     await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "Pause")[0])
     await settle(ui)
@@ -157,7 +158,7 @@ async def test_pause_resume_and_remove_with_confirmation(ready, feed_server):
 async def test_the_automatic_sync_at_start_runs_in_the_background(ready, feed_server):
     feed_server.route("/groups.json", body=kindred_feed(3), delay=0.2)
     ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
-    ui = await start_ui(ready, route="/")
+    ui = await start_ui(ready, route="/", passphrase=PASSPHRASE)
     # The first screen is there before the download finished: the start did not wait for it.
     assert ui.has_text("Find a group")
     assert groups_of(ready, "acme") == []
@@ -165,7 +166,7 @@ async def test_the_automatic_sync_at_start_runs_in_the_background(ready, feed_se
     assert len(groups_of(ready, "acme")) == 3
     # A second window opened right after does not check again (checked within the hour).
     requests = len(feed_server.requests)
-    ui2 = await start_ui(ready, route="/")
+    ui2 = await start_ui(ready, route="/", passphrase=PASSPHRASE)
     await settle(ui2)
     assert len(feed_server.requests) == requests
 
@@ -180,7 +181,7 @@ async def test_offline_at_start_the_last_good_copy_stays(ready, feed_server):
 
     with ready.directory_db.transaction() as session:
         session.execute(update(DirectorySource).values(location=f"http://127.0.0.1:{closed_port()}/groups.json", last_checked_at=None))
-    ui = await start_ui(ready, route="/settings")
+    ui = await start_ui(ready, route="/settings", passphrase=PASSPHRASE)
     await settle(ui)
     assert len(groups_of(ready, "acme")) == 3
     assert any("1 source · 3 groups · up to date as of" in t and "1 could not be updated" in t for t in ui.texts())

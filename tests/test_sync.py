@@ -344,3 +344,22 @@ def test_gzip_on_the_wire_is_counted_against_the_cap_not_the_unpacked_size(feed_
     sync.add_source(feed_server.url("/big.json"), name="big")
     assert sync.sync()[0].status == "updated"
     assert len(groups_of(services, "big")) == 400
+
+
+def test_removing_a_source_keeps_a_saved_group_shown_as_no_longer_listed(feed_server, sync, services, tmp_path):
+    from services.saved import SavedGroups, group_snapshot, listing_checker
+    from tests.privacy_support import PASSPHRASE
+
+    first_sync(feed_server, sync, services, tmp_path, key=False)
+    store, _code = services.vault.set_up(PASSPHRASE)
+    saved = SavedGroups(store)
+    saved.save("acme/g1", snapshot=group_snapshot(services, "acme/g1"), note="went once, kind people")
+    assert saved.get("acme/g1", listing_checker(services)).status == "listed"
+    private_before = services.private_db.path.read_bytes()
+
+    sync.remove_source("acme")
+
+    assert services.private_db.path.read_bytes() == private_before  # the private file is not even opened for writing
+    kept = saved.get("acme/g1", listing_checker(services))
+    assert kept is not None and kept.status == "no longer listed"
+    assert kept.note == "went once, kind people" and "Peer support group 1" in kept.name

@@ -10,9 +10,11 @@ import asyncio
 from collections.abc import Iterable
 
 import flet as ft
+import msgpack
+from flet.controls.base_control import BaseControl
 from flet.controls.context import _context_page
 from flet.messaging.connection import Connection
-from flet.messaging.protocol import MessageAction
+from flet.messaging.protocol import MessageAction, configure_encode_object_for_msgpack
 from flet.messaging.session import Session
 from flet.pubsub.pubsub_hub import PubSubHub
 
@@ -28,17 +30,35 @@ class RecordingConnection(Connection):
         self.messages = []
         self.pubsubhub = PubSubHub()
         self.session: Session | None = None
+        # What the "client" answers to service methods (FilePicker.save_file, pick_files...):
+        # name -> function(args) -> result. Calls are recorded in ``invoked``.
+        self.client_methods: dict = {}
+        self.invoked: list[tuple[str, dict]] = []
 
     def send_message(self, message):
         self.messages.append(message)
+        # Encode it as the web server does: encoding is what records the "last sent"
+        # snapshots that later diffs (dialogs, lists) are computed against.
+        encode(message.action, message.body)
         if message.action == MessageAction.INVOKE_METHOD and message.body.name == "push_route":
             asyncio.get_running_loop().create_task(self._client_pushes_route(message.body))
+        elif message.action == MessageAction.INVOKE_METHOD and message.body.name in self.client_methods:
+            body = message.body
+            self.invoked.append((body.name, body.args))
+            result = self.client_methods[body.name](body.args)
+            asyncio.get_running_loop().call_soon(
+                self.session.handle_invoke_method_results, body.control_id, body.call_id, result, None
+            )
 
     async def _client_pushes_route(self, body) -> None:
         route = body.args["route"]
         self.session.apply_page_patch({"route": route})
         self.session.handle_invoke_method_results(body.control_id, body.call_id, None, None)
         await self.session.dispatch_event(self.session.page._i, "route_change", {"route": route})
+
+
+def encode(*parts) -> bytes:
+    return msgpack.packb(list(parts), default=configure_encode_object_for_msgpack(BaseControl))
 
 
 async def flush(turns: int = 10) -> None:
@@ -81,7 +101,7 @@ class UI:
             text = content if isinstance(content, str) else getattr(content, "value", None)
             return text == label
 
-        buttons = self.find(ft.Button, matches) + self.find(ft.TextButton, matches)
+        buttons = [c for kind in (ft.Button, ft.TextButton, ft.OutlinedButton, ft.FilledTonalButton) for c in self.find(kind, matches)]
         assert buttons, f"no button labelled {label!r}; texts on screen: {self.texts()}"
         return buttons[0]
 
@@ -109,8 +129,33 @@ class UI:
     def current_route(self) -> str:
         return self.page.route
 
+    @property
+    def connection(self) -> RecordingConnection:
+        return self.session.connection
 
-async def start_ui(services: KindredServices, width: float = 390, route: str = "/") -> UI:
+    def field(self, label: str):
+        found = self.find(ft.TextField, lambda c: c.label == label)
+        assert found, f"no text field labelled {label!r}; texts on screen: {self.texts()}"
+        return found[0]
+
+    async def type(self, label: str, value: str) -> None:
+        """What typing does: the client patches the value, then sends "change"."""
+        control = self.field(label)
+        self.set(control, value=value)
+        await self.event(control, "change", value)
+
+    async def settle(self, turns: int = 5) -> None:
+        """Let threads (scrypt, SQLite) finish and the UI re-render."""
+        for _ in range(turns):
+            await asyncio.sleep(0.05)
+            await flush()
+
+
+async def start_ui(services: KindredServices, width: float = 390, route: str = "/", passphrase: str | None = None) -> UI:
+    """A new UI session. With ``passphrase``: Kindred is set up (if it is not yet) and this
+    session is unlocked with it, the way the unlock screen does."""
+    if passphrase is not None and not services.vault.is_set_up():
+        services.vault.set_up(passphrase)
     connection = RecordingConnection()
     connection.loop = asyncio.get_running_loop()
     session = Session(connection)
@@ -118,9 +163,18 @@ async def start_ui(services: KindredServices, width: float = 390, route: str = "
     page = session.page
     page.width = width
     page.route = route
+    # What a browser on this machine reports: the web client, on Linux.
+    page.web = True
+    page.platform = ft.PagePlatform.LINUX
     connection.page_url = "http://127.0.0.1:8550"  # what page.url reads
     _context_page.set(page)
+    # The real server runs this too: it flushes queued updates (dialogs) and effects.
+    session.start_updates_scheduler()
     await make_page_handler(services)(page)
-    session.get_page_patch()  # serialising the page is what expands the component tree
+    encode(session.get_page_patch())  # serialising the page is what expands the component tree
     await flush()
-    return UI(session)
+    ui = UI(session)
+    if passphrase is not None:
+        await ui.state.unlock(passphrase)
+        await flush()
+    return ui

@@ -8,6 +8,13 @@ from services.app import KindredServices
 from views.find import FindScreen
 from views.help import HelpScreen
 from views.journal import JournalScreen
+from views.journal_checkin import EditEntryScreen
+from views.journal_data import DataScreen
+from views.journal_insights import InsightsScreen
+from views.journal_safety_plan import SafetyPlanScreen
+from views.journal_selfcheck import SelfCheckScreen
+from views.journal_strategies import StrategiesScreen
+from views.privacy import PrivacyScreen
 from views.saved import SavedScreen
 from views.settings import SettingsScreen
 from views.sources import SourcesScreen
@@ -28,13 +35,25 @@ def App(state: AppState):
                     outlet=True,
                     children=[
                         ft.Route(index=True, component=FindScreen),
-                        ft.Route(path="journal", component=JournalScreen),
+                        ft.Route(
+                            path="journal",
+                            children=[
+                                ft.Route(index=True, component=JournalScreen),
+                                ft.Route(path="entry/:id", component=EditEntryScreen),
+                                ft.Route(path="insights", component=InsightsScreen),
+                                ft.Route(path="strategies", component=StrategiesScreen),
+                                ft.Route(path="self-check", component=SelfCheckScreen),
+                                ft.Route(path="safety-plan", component=SafetyPlanScreen),
+                                ft.Route(path="data", component=DataScreen),
+                            ],
+                        ),
                         ft.Route(path="saved", component=SavedScreen),
                         ft.Route(path="settings", component=SettingsScreen),
                         ft.Route(path="settings/sources", component=SourcesScreen),
                     ],
                 ),
                 ft.Route(path="help", component=HelpScreen, modal=True),
+                ft.Route(path="privacy", component=PrivacyScreen, modal=True),
             ],
             manage_views=True,
         ),
@@ -50,11 +69,22 @@ def make_page_handler(services: KindredServices):
         page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR)
         preferences = await asyncio.to_thread(services.preferences.load)
         state = AppState(services=services, preferences=preferences, width=page.width or 1024, page=page)
+        # Every session starts locked: unlocking belongs to this tab or window alone.
+        await state.load_vault_state()
+        state.file_picker = ft.FilePicker()  # backups: download and upload, also in the browser
 
         def on_resize(e: ft.PageResizeEvent) -> None:
             state.width = e.width
 
+        def on_keyboard(_e) -> None:
+            state.touch()  # typing counts as use for the auto-lock
+
+        def on_close(_e) -> None:
+            state.end_session()  # the tab is gone: forget the key
+
         page.on_resize = on_resize
+        page.on_keyboard_event = on_keyboard
+        page.on_close = on_close
         page.data = state  # the session's own state; tests reach it here
         state.apply_theme()
         page.render_views(App, state)

@@ -48,6 +48,9 @@ def HelpScreen():
     def choose_country():
         ft.context.page.navigate("/settings")
 
+    def open_safety_plan():
+        ft.context.page.navigate("/journal/safety-plan")
+
     return ft.View(
         route="/help",
         fullscreen_dialog=True,
@@ -73,6 +76,7 @@ def HelpScreen():
                         f"You don't have to be in crisis to reach out. These lines for {where} are free and confidential.",
                     ),
                     *[CrisisLineCard(line) for line in info.lines],
+                    ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=open_safety_plan),
                     ft.Row(
                         wrap=True,
                         controls=[

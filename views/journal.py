@@ -1,21 +1,271 @@
-"""Journal: private check-ins. Arrives with the encrypted store in a later version."""
+"""Journal: a check-in in one tap plus Save, then the timeline (by day, newest first,
+paged, searchable, filterable, with a jump to a date)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
 
 import flet as ft
 
+from services.journal import PAGE_SIZE, Entry, TimelineQuery
+from views.journal_checkin import CheckInForm
+from views.journal_common import JOURNAL_LINKS, LockedJournal, go, snack, use_journal, use_loaded
+from views.widgets.entry_card import EntryCard
+from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+
+ALL = "__all__"
+
+
+def day_heading(day: date, today: date) -> str:
+    if day == today:
+        return "Today"
+    if (today - day).days == 1:
+        return "Yesterday"
+    return f"{day:%A %d %B %Y}"
 
 
 @ft.component
 def JournalScreen():
+    journal = use_journal()
+    if journal is None:
+        return LockedJournal()
+    return JournalHome()
+
+
+@ft.component
+def LowMoodOffer(on_done):
+    journal = use_journal()
+
+    async def dismiss():
+        await asyncio.to_thread(journal.mark_help_offered)
+        on_done()
+
+    async def open_help():
+        await asyncio.to_thread(journal.mark_help_offered)
+        go("/help")
+
+    return ft.Container(
+        bgcolor=ft.Colors.SECONDARY_CONTAINER,
+        border_radius=12,
+        padding=16,
+        content=ft.Column(
+            spacing=8,
+            controls=[
+                ft.Text(
+                    "Your last few check-ins have been very low. That sounds hard. "
+                    "If it would help to talk to someone, free and confidential lines are here.",
+                    color=ft.Colors.ON_SECONDARY_CONTAINER,
+                ),
+                ft.Row(
+                    wrap=True,
+                    controls=[
+                        ft.FilledTonalButton("See who I can talk to", icon=ft.Icons.SUPPORT_AGENT, on_click=open_help),
+                        ft.TextButton("Not now", on_click=dismiss),
+                    ],
+                ),
+            ],
+        ),
+    )
+
+
+@ft.component
+def JournalHome():
+    journal = use_journal()
+    version, set_version = ft.use_state(0)
+    form_key, set_form_key = ft.use_state(0)
+    settings, _ = use_loaded(journal.settings, [version])
+    offer, _ = use_loaded(journal.should_offer_help, [version])
+
+    def changed():
+        set_version(lambda v: v + 1)
+
+    async def saved(_entry):
+        set_form_key(lambda k: k + 1)  # a fresh, empty form
+        changed()
+
+    if settings is None:
+        return ScreenBody([ft.Text("Journal", theme_style=ft.TextThemeStyle.HEADLINE_SMALL), ft.ProgressRing()])
     return ScreenBody(
         [
             ft.Text("Journal", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-            Notice(
-                ft.Icons.EDIT_NOTE,
-                "Your private journal is coming",
-                "Quick mood check-ins and what helped will live here, encrypted on this device. "
-                "It is not built yet, so nothing you could type here would be kept.",
+            *([LowMoodOffer(changed)] if offer else []),
+            ft.Card(
+                content=ft.Container(
+                    padding=16,
+                    content=ft.Column(
+                        spacing=12,
+                        controls=[
+                            ft.Text("How are you feeling right now?", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                            CheckInForm(settings, on_saved=saved, key=f"new-{form_key}"),
+                        ],
+                    ),
+                )
             ),
+            ft.Row(
+                wrap=True,
+                spacing=8,
+                run_spacing=8,
+                controls=[ft.OutlinedButton(label, icon=icon, on_click=lambda _e, r=route: go(r)) for route, label, icon in JOURNAL_LINKS],
+            ),
+            Timeline(settings, version, changed),
         ]
+    )
+
+
+@ft.component
+def Timeline(settings, version: int, on_changed):
+    journal = use_journal()
+    query, set_query = ft.use_state(TimelineQuery())
+    search_text, set_search_text = ft.use_state("")
+    entries, set_entries = ft.use_state(())
+    total, set_total = ft.use_state(0)
+    loaded, set_loaded = ft.use_state(False)
+    show_filters, set_show_filters = ft.use_state(False)
+    # Filters list what the person has used: that needs every entry, so only when shown.
+    vocabulary, _ = use_loaded(lambda: journal.vocabulary() if show_filters else None, [version, show_filters])
+
+    async def load_first():
+        page = await asyncio.to_thread(journal.page, query, 0, PAGE_SIZE)
+        set_entries(tuple(page.entries))
+        set_total(page.total)
+        set_loaded(True)
+        if query.is_empty and version == 0:
+            # With the first page on screen, decrypt the rest in the background: search,
+            # filters and insights then answer from memory.
+            await asyncio.to_thread(journal.warm_cache)
+
+    ft.use_effect(load_first, [query, version])
+
+    async def load_more():
+        page = await asyncio.to_thread(journal.page, query, len(entries), PAGE_SIZE)
+        set_entries((*entries, *page.entries))
+        set_total(page.total)
+
+    def edit(entry: Entry):
+        go(f"/journal/entry/{entry.id}")
+
+    async def delete(entry: Entry):
+        removed = await asyncio.to_thread(journal.delete, entry.id)
+        on_changed()
+        if removed is None:
+            return
+
+        async def undo(_e=None):
+            await asyncio.to_thread(journal.save, removed)
+            on_changed()
+
+        snack("Check-in deleted.", action="Undo", on_action=undo)
+
+    def search(e):
+        text = (e.control.value or "").strip()
+        set_search_text(e.control.value or "")
+        set_query(TimelineQuery(**{**query.__dict__, "text": text}))
+
+    def set_filter(name: str):
+        def handler(e):
+            value = e.control.value
+            value = None if value in (None, "", ALL) else (int(value) if name == "mood" else value)
+            set_query(TimelineQuery(**{**query.__dict__, name: value}))
+
+        return handler
+
+    def pick_date(e):
+        picked = e.control.value
+        if picked is not None:
+            day = picked.date() if isinstance(picked, datetime) else picked
+            set_query(TimelineQuery(**{**query.__dict__, "on_or_before": day}))
+
+    def open_date_picker():
+        ft.context.page.show_dialog(
+            ft.DatePicker(
+                first_date=datetime(2000, 1, 1),
+                last_date=datetime.now(),
+                value=datetime.now(),
+                help_text="Show check-ins up to this day",
+                on_change=pick_date,
+            )
+        )
+
+    def clear():
+        set_search_text("")
+        set_query(TimelineQuery())
+
+    vocab = vocabulary or {"tags": [], "strategies": [], "groups": []}
+    filters = []
+    if show_filters:
+        def dropdown(name, label, options, value):
+            return ft.Dropdown(
+                label=label,
+                value=ALL if value in (None, "") else str(value),
+                width=240,
+                on_select=set_filter(name),
+                options=[ft.DropdownOption(key=ALL, text="Any"), *[ft.DropdownOption(key=str(k), text=t) for k, t in options]],
+            )
+
+        filters = [
+            ft.Row(
+                wrap=True,
+                spacing=8,
+                run_spacing=8,
+                controls=[
+                    dropdown("mood", "Mood", [(m, settings.label(m)) for m in (5, 4, 3, 2, 1)], query.mood),
+                    dropdown("tag", "Tag", [(t, t) for t in vocab["tags"]], query.tag),
+                    dropdown("strategy", "Strategy", [(s, s) for s in vocab["strategies"]], query.strategy),
+                    dropdown("group", "Group", [(g, g) for g in vocab["groups"]], query.group),
+                ],
+            )
+        ]
+
+    today = datetime.now().astimezone().date()
+    rows = []
+    current_day = None
+    for entry in entries:
+        if entry.day != current_day:
+            current_day = entry.day
+            rows.append(ft.Text(day_heading(current_day, today), theme_style=ft.TextThemeStyle.TITLE_SMALL,
+                                key=f"day-{current_day}"))
+        rows.append(EntryCard(entry, settings.label(entry.mood), edit, delete, key=entry.id))
+
+    if not loaded:
+        body = [ft.ProgressRing()]
+    elif not entries and query.is_empty:
+        body = [Notice(ft.Icons.EDIT_NOTE, "No entries yet", "How are you feeling right now? Tap a mood above and Save.")]
+    elif not entries:
+        body = [ft.Text("No check-ins match. Try fewer words or clear the filters.")]
+    else:
+        body = rows
+
+    return ft.Column(
+        spacing=12,
+        controls=[
+            ft.Text("Your check-ins", theme_style=ft.TextThemeStyle.TITLE_LARGE),
+            ft.Row(
+                spacing=4,
+                controls=[
+                    ft.TextField(
+                        label="Search notes, tags and strategies",
+                        value=search_text,
+                        prefix_icon=ft.Icons.SEARCH,
+                        expand=True,
+                        on_submit=search,
+                        on_change=search,
+                    ),
+                    IconAction(ft.Icons.FILTER_LIST, "Filters", on_click=lambda: set_show_filters(not show_filters)),
+                    IconAction(ft.Icons.CALENDAR_MONTH, "Jump to a date", on_click=open_date_picker),
+                ],
+            ),
+            *filters,
+            *(
+                [ft.Row(wrap=True, controls=[
+                    ft.Text(f"{total} matching" + (f", up to {query.on_or_before:%d %B %Y}" if query.on_or_before else "")),
+                    ft.TextButton("Show all", on_click=clear),
+                ])]
+                if not query.is_empty else []
+            ),
+            *body,
+            *([ft.OutlinedButton(f"Load more ({total - len(entries)} older)", on_click=load_more)] if len(entries) < total else []),
+        ],
     )

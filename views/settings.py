@@ -1,9 +1,21 @@
 """Settings: theme, the country for crisis lines, and what Kindred keeps where."""
 
+import asyncio
+from pathlib import Path
+
 import flet as ft
 
 from services.crisis import all_countries
 from views.sources import SourcesSummary
+from services.privacy.settings import AUTO_LOCK_CHOICES
+from views.security_dialogs import (
+    BackupDialog,
+    ChangePassphraseDialog,
+    EraseDialog,
+    ExportDialog,
+    PinDialog,
+    RestoreDialog,
+)
 from views.state import use_app_state
 from views.widgets.screen import ScreenBody
 
@@ -15,9 +27,65 @@ def SectionTitle(text: str):
     return ft.Text(text, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600)
 
 
+def auto_lock_label(minutes: int) -> str:
+    if minutes == 0:
+        return "Never"
+    return f"After {minutes} minute{'s' if minutes != 1 else ''}"
+
+
 @ft.component
 def SettingsScreen():
     state = use_app_state()
+    dialog, set_dialog = ft.use_state(None)  # (kind, extra) of the open dialog, or None
+
+    def close(_=None):
+        set_dialog(None)
+
+    def open_dialog(kind, *extra):
+        def handler(_=None):
+            state.touch()
+            set_dialog((kind, *extra))
+
+        return handler
+
+    async def on_auto_lock(e):
+        await state.set_auto_lock(int(e.control.value))
+
+    async def restore(_=None):
+        state.touch()
+        files = await state.file_picker.pick_files(
+            dialog_title="Choose a Kindred backup", with_data=True, allow_multiple=False
+        )
+        if not files:
+            return
+        picked = files[0]
+        data = picked.bytes
+        if data is None and picked.path:  # desktop apps get a path instead of the bytes
+            data = await asyncio.to_thread(Path(picked.path).read_bytes)
+        set_dialog(("restore", picked.name, data or b""))
+
+    async def remove_pin(_=None):
+        await state.remove_pin()
+
+    async def on_biometric(e):
+        await state.set_biometric(bool(e.control.value))
+
+    def lock_now(_=None):
+        state.lock_now()
+
+    def open_privacy(_=None):
+        ft.context.page.navigate("/privacy")
+
+    dialogs = {
+        "pin": lambda: PinDialog(close),
+        "passphrase": lambda: ChangePassphraseDialog(close),
+        "backup": lambda: BackupDialog(close),
+        "restore": lambda: RestoreDialog(close, dialog[1], dialog[2]),
+        "export": lambda: ExportDialog(close),
+        "erase": lambda: EraseDialog(close),
+    }
+    open_one = [dialogs[dialog[0]]()] if dialog else []
+    security = state.security
 
     async def on_theme(e):
         selected = next(iter(e.control.selected or []), "system")
@@ -59,11 +127,68 @@ def SettingsScreen():
             ),
             SectionTitle("Directory sources"),
             SourcesSummary(),
+            SectionTitle("Lock"),
+            ft.Text(
+                "Kindred is unlocked in this window only. Other windows and tabs need your passphrase.",
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton("Lock now", icon=ft.Icons.LOCK_OUTLINE, on_click=lock_now)]),
+            ft.Dropdown(
+                label="Lock automatically",
+                value=str(security.auto_lock_minutes),
+                on_select=on_auto_lock,
+                options=[ft.DropdownOption(key=str(m), text=auto_lock_label(m)) for m in AUTO_LOCK_CHOICES],
+            ),
+            ft.Text(
+                "PIN: " + ("on. It opens the screen after Kindred locks itself; it is a screen lock, not encryption."
+                           if security.has_pin else "off. A PIN is a quick screen lock, not encryption."),
+            ),
+            ft.Row(
+                wrap=True,
+                controls=[
+                    ft.OutlinedButton("Remove PIN", icon=ft.Icons.PIN_OUTLINED, on_click=remove_pin)
+                    if security.has_pin
+                    else ft.OutlinedButton("Set a PIN", icon=ft.Icons.PIN_OUTLINED, on_click=open_dialog("pin")),
+                    ft.OutlinedButton("Change passphrase", icon=ft.Icons.PASSWORD, on_click=open_dialog("passphrase")),
+                ],
+            ),
+            *(
+                [ft.Switch(label="Open the screen lock with fingerprint or face", value=security.biometric, on_change=on_biometric)]
+                if state.biometric_available
+                else []
+            ),
+            SectionTitle("Backups"),
+            ft.Text(
+                "A backup is one encrypted file with all your private data, locked with your passphrase. "
+                "Restoring shows what a file holds before anything changes, and keeps a copy of your current data.",
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            ft.Row(
+                wrap=True,
+                controls=[
+                    ft.FilledTonalButton("Create backup", icon=ft.Icons.DOWNLOAD, on_click=open_dialog("backup")),
+                    ft.OutlinedButton("Restore from backup", icon=ft.Icons.UPLOAD_FILE, on_click=restore),
+                    ft.TextButton("Export saved groups", icon=ft.Icons.TABLE_VIEW, on_click=open_dialog("export")),
+                ],
+            ),
             SectionTitle("Your privacy"),
             ft.Text(
-                "Kindred has no account and no server. Your journal, notes and saved groups stay in "
-                f"a folder on this device ({state.services.data_dir}). Updating the group directory only "
+                "Kindred has no account and no server. Your journal, notes and saved groups stay "
+                f"encrypted in a folder on this device ({state.services.data_dir}). Updating the group directory only "
                 "downloads public listings; it never sends anything about you."
             ),
+            ft.Row(
+                wrap=True,
+                controls=[
+                    ft.TextButton("How Kindred keeps things private", icon=ft.Icons.PRIVACY_TIP_OUTLINED, on_click=open_privacy),
+                    ft.OutlinedButton(
+                        "Delete all my data",
+                        icon=ft.Icons.DELETE_FOREVER,
+                        on_click=open_dialog("erase"),
+                        style=ft.ButtonStyle(color=ft.Colors.ERROR),
+                    ),
+                ],
+            ),
+            *open_one,
         ]
     )

@@ -5,9 +5,11 @@ Phones get a bottom navigation bar, wider windows a navigation rail.
 
 import flet as ft
 
+from views.lock import QuickUnlockContent, RecoveryCodeContent, SetUpContent, UnlockContent
 from views.state import use_app_state
 from views.welcome import WelcomeContent
 from views.widgets.help_action import HelpAction
+from views.widgets.icon_action import IconAction
 
 DESTINATIONS = [
     ("/", "Find", ft.Icons.SEARCH_OUTLINED, ft.Icons.SEARCH),
@@ -28,10 +30,31 @@ def selected_destination() -> int:
 def Shell():
     state = use_app_state()
     outlet = ft.use_route_outlet()
-    appbar = ft.AppBar(title=ft.Text("Kindred"), actions=[HelpAction()])
+    state.touch()  # navigating counts as use for the auto-lock
+    locked_bar = ft.AppBar(title=ft.Text("Kindred"), actions=[HelpAction()])
 
+    # Until this session is unlocked only the gate shows; "Get help now" always works.
+    gate = None
     if not state.preferences.welcome_done:
-        return ft.View(route="/", can_pop=False, appbar=appbar, controls=[WelcomeContent()])
+        gate = WelcomeContent()
+    elif not state.vault_set_up:
+        gate = SetUpContent()
+    elif state.store is None:
+        gate = UnlockContent()
+    elif state.pending_recovery_code:
+        gate = RecoveryCodeContent()
+    elif state.screen_locked:
+        gate = QuickUnlockContent()
+    if gate is not None:
+        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[gate])
+
+    def lock_now():
+        state.lock_now()
+
+    appbar = ft.AppBar(
+        title=ft.Text("Kindred"),
+        actions=[IconAction(ft.Icons.LOCK_OUTLINE, "Lock now", on_click=lock_now), HelpAction()],
+    )
 
     selected = selected_destination()
 

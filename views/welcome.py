@@ -2,6 +2,7 @@
 
 import flet as ft
 
+from views.lock import PrivacyLink
 from views.state import use_app_state
 from views.widgets.screen import ScreenBody
 
@@ -42,5 +43,6 @@ def WelcomeContent():
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             ft.FilledButton("Get started", icon=ft.Icons.ARROW_FORWARD, on_click=get_started),
+            PrivacyLink(),
         ]
     )

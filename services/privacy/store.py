@@ -165,6 +165,32 @@ class PrivateStore:
             result = session.execute(delete(PrivateRecord).where(PrivateRecord.id == record_id, PrivateRecord.kind == kind))
             return result.rowcount > 0
 
+    def all_records(self) -> list[PrivateRecordView]:
+        """Every record of every kind, decrypted (backups). Raises on any tampered row."""
+        self._require_key()
+        with self._db.transaction() as session:
+            rows = session.scalars(select(PrivateRecord).order_by(PrivateRecord.kind, PrivateRecord.occurred_at, PrivateRecord.id))
+            return [self._decrypt(row) for row in rows]
+
+    def replace_all(self, records: list[PrivateRecordView]) -> int:
+        """Replace every private record with ``records`` (a restore), in one transaction:
+        all of them are written, under this store's key, or nothing changes."""
+        key = self._require_key()
+        with self._db.transaction() as session:
+            session.execute(delete(PrivateRecord))
+            for record in records:
+                session.add(
+                    PrivateRecord(
+                        id=record.id,
+                        kind=record.kind,
+                        occurred_at=_utc(record.occurred_at),
+                        created_at=_utc(record.created_at),
+                        updated_at=_utc(record.updated_at),
+                        ciphertext=crypto.seal(key, crypto.dumps_payload(record.payload), crypto.record_aad(record.kind, record.id)),
+                    )
+                )
+        return len(records)
+
     def kinds(self) -> dict[str, int]:
         """How many records of each kind (for backups and 'what this file holds')."""
         self._require_key()

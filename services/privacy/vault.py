@@ -2,19 +2,20 @@
 
 The data key is random and never leaves this process unwrapped. It is stored wrapped
 under every way of unlocking: always a passphrase and a one-time recovery code (scrypt),
-and a key in the OS keyring where one works (later). Changing the passphrase re-wraps the
-key; it never re-encrypts data.
+and a random key kept in the OS keyring where a keyring backend works. Changing the
+passphrase re-wraps the key; it never re-encrypts data.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 
-from services.models import KeySlot
-from services.privacy import crypto
+from services.models import KeySlot, PrivateRecord
+from services.privacy import crypto, keychain
 from services.privacy.store import PrivateStore
 from services.storage import Database
 
@@ -51,17 +52,62 @@ class PrivateVault:
             existing.kdf = json.dumps(params)
             existing.wrapped_key = wrapped
 
-    def set_up(self, passphrase: str) -> tuple[PrivateStore, str]:
-        """Create the data key. Returns the unlocked store and the one-time recovery code."""
+    def set_up(self, passphrase: str, use_keyring: bool = True) -> tuple[PrivateStore, str]:
+        """Create the data key. Returns the unlocked store and the one-time recovery code.
+
+        Where an OS keyring works (and ``use_keyring``), a third slot wraps the data key
+        under a random key kept in the keyring.
+        """
         check_passphrase(passphrase)
         if self.is_set_up():
             raise VaultError("Kindred is already set up on this device; unlock it instead.")
-        data_key = crypto.new_data_key()
+        return self._create(crypto.new_data_key(), passphrase, use_keyring)
+
+    def _create(self, data_key: bytes, passphrase: str, use_keyring: bool) -> tuple[PrivateStore, str]:
         recovery_code = crypto.new_recovery_code()
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", data_key, passphrase)
             self._store_slot(session, "recovery", data_key, recovery_code)
+            if use_keyring:
+                self._add_keyring_slot(session, data_key)
         return PrivateStore(self._db, data_key), recovery_code
+
+    # --- the OS keyring ---------------------------------------------------------------
+    @staticmethod
+    def keyring_available() -> bool:
+        return keychain.available()
+
+    def _add_keyring_slot(self, session, data_key: bytes) -> bool:
+        username = f"data-key-{uuid.uuid4().hex}"
+        wrapping_key = keychain.store_new_wrapping_key(username)
+        if wrapping_key is None:
+            return False
+        params = {"algorithm": "keyring", "service": keychain.SERVICE_NAME, "username": username}
+        session.add(
+            KeySlot(
+                method="keyring",
+                kdf=json.dumps(params),
+                wrapped_key=crypto.wrap_key(data_key, wrapping_key, "keyring"),
+                created_at=datetime.now(timezone.utc),
+            )
+        )
+        return True
+
+    def has_keyring_slot(self) -> bool:
+        return "keyring" in self._slots()
+
+    def unlock_with_keyring(self) -> PrivateStore | None:
+        """The store, if the OS keyring still holds this device's key; else None."""
+        slot = self._slots().get("keyring")
+        if slot is None:
+            return None
+        wrapping_key = keychain.load_wrapping_key(json.loads(slot.kdf)["username"])
+        if wrapping_key is None:
+            return None
+        try:
+            return PrivateStore(self._db, crypto.unwrap_key(slot.wrapped_key, wrapping_key, "keyring"))
+        except crypto.WrongSecret:
+            return None
 
     def _unlock_slot(self, method: str, secret: str) -> PrivateStore:
         slot = self._slots().get(method)
@@ -78,7 +124,34 @@ class PrivateVault:
     def unlock_with_recovery_code(self, code: str) -> PrivateStore:
         return self._unlock_slot("recovery", crypto.normalise_recovery_code(code))
 
+    def verify_passphrase(self, passphrase: str) -> bool:
+        """Asked again before plain exports and backups; changes nothing."""
+        try:
+            self.unlock(passphrase).lock()
+            return True
+        except crypto.WrongSecret:
+            return False
+
     def change_passphrase(self, store: PrivateStore, new_passphrase: str) -> None:
         check_passphrase(new_passphrase)
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", store.data_key, new_passphrase)
+
+    def delete_everything(self) -> None:
+        """Remove every private record and every key slot (and the keyring entry).
+
+        Device preferences (theme, crisis-line country) stay so that help keeps working.
+        Afterwards the file is vacuumed and the WAL truncated, so the deleted ciphertext
+        and wrapped keys do not linger in free pages.
+        """
+        slots = self._slots()
+        with self._db.transaction() as session:
+            session.execute(delete(PrivateRecord))
+            session.execute(delete(KeySlot))
+        keyring_slot = slots.get("keyring")
+        if keyring_slot is not None:
+            keychain.delete_wrapping_key(json.loads(keyring_slot.kdf)["username"])
+        with self._db.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(text("VACUUM"))
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from services.models import DirectoryBase
+from services.models import DirectoryBase, include_in_schema_comparison
 
 target_metadata = DirectoryBase.metadata
 
@@ -15,6 +15,7 @@ def run_migrations() -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things in place
+        include_name=include_in_schema_comparison,  # FTS5 tables are made by hand in d0002
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,254 @@
+"""``kindred directory``: import, validate, search, export and list directory sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli.common import UserFacingError, print_json, services_from_args
+from services.directory.importers import FORMATS, FeedError
+from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
+from services.directory.places import PlaceNotFound, km_to_miles
+from services.directory.search import SORTS, SearchError, SearchQuery
+
+ATTENDANCE_CHOICES = ("in-person", "online", "hybrid")
+COST_CHOICES = ("free", "donation", "sliding-scale", "fee")
+SHOWN_SKIPS = 50
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("directory", help="the support-group directory: import, search, export")
+    commands = parser.add_subparsers(dest="directory_command", metavar="COMMAND", required=True)
+
+    imp = commands.add_parser("import", help="import a directory file (replaces that source's groups)")
+    imp.add_argument("path", help="a Kindred feed, Meeting Guide JSON, HSDS JSON / datapackage folder or .zip, or a CSV template file")
+    imp.add_argument("--format", choices=FORMATS, default="auto", help="the file's format (default: detect it)")
+    imp.add_argument("--source", help="the source's name (default: the file name without its extension)")
+    imp.add_argument("--timezone", help="IANA zone for meetings whose feed gives none (e.g. America/New_York)")
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.set_defaults(func=run_import)
+
+    val = commands.add_parser("validate", help="check a directory file and report; writes nothing")
+    val.add_argument("path")
+    val.add_argument("--format", choices=FORMATS, default="auto")
+    val.add_argument("--timezone")
+    val.add_argument("--json", action="store_true")
+    val.set_defaults(func=run_validate)
+
+    search = commands.add_parser("search", help="search the directory")
+    search.add_argument("text", nargs="?", help="words to look for (names, descriptions, notes, places); prefixes match")
+    search.add_argument("--topic", action="append", default=[], help="a topic, e.g. anxiety or grief_and_loss (repeatable)")
+    search.add_argument("--audience", action="append", default=[], help="e.g. women, lgbtq, veterans (repeatable)")
+    search.add_argument("--attendance", choices=ATTENDANCE_CHOICES, help="hybrid groups match in-person and online")
+    search.add_argument("--led-by", choices=("peer", "professional"), help="co-facilitated groups match both")
+    search.add_argument("--cost", choices=COST_CHOICES, action="append", default=[])
+    search.add_argument("--day", choices=WEEKDAY_NAMES, action="append", default=[], help="meets on this day (repeatable)")
+    search.add_argument("--time-of-day", choices=("morning", "afternoon", "evening"))
+    search.add_argument("--language")
+    search.add_argument("--accessibility", help="e.g. wheelchair_access")
+    search.add_argument("--max-size", type=int, help="typical group size at most N")
+    search.add_argument("--within", choices=("24h", "7d"), help="meets within the next 24 hours / 7 days")
+    search.add_argument("--near", metavar="PLACE", help="a city (\"Portland, OR\") or a US ZIP code")
+    search.add_argument("--within-km", type=float, metavar="N")
+    search.add_argument("--within-miles", type=float, metavar="N")
+    search.add_argument("--hide-closed", action="store_true", help="leave out temporarily closed groups")
+    search.add_argument("--sort", choices=SORTS, default="relevance")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--timezone", help="show times in this IANA zone (default: this device's zone)")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=run_search)
+
+    show = commands.add_parser("show", help="one group in full, with its next three meetings")
+    show.add_argument("id")
+    show.add_argument("--timezone")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=run_show)
+
+    export = commands.add_parser("export", help="write the directory to a file")
+    export.add_argument("--format", choices=("kindred", "meeting-guide"), required=True)
+    export.add_argument("-o", "--output", required=True, help="the file to write")
+    export.add_argument("--source", help="only this source")
+    export.set_defaults(func=run_export)
+
+    sources = commands.add_parser("sources", help="each source with its group count and last import")
+    sources.add_argument("--json", action="store_true")
+    sources.set_defaults(func=run_sources)
+
+
+def _report_json(report: ImportReport) -> dict:
+    return {
+        "source": report.source, "format": report.format, "imported": report.imported,
+        "skipped": [{"record": s.where, "reason": s.reason} for s in report.skipped],
+        "repairs": list(report.repairs), "replaced": report.replaced, "written": report.written,
+    }
+
+
+def _print_report(report: ImportReport, verb: str) -> None:
+    print(f"{verb} {report.imported} group(s) from {report.format} into source {report.source!r}"
+          + (f" (replacing {report.replaced})" if report.written and report.replaced else ""))
+    if report.skipped:
+        print(f"Skipped {len(report.skipped)} record(s):")
+        for skip in report.skipped[:SHOWN_SKIPS]:
+            print(f"  - {skip.where}: {skip.reason}")
+        if len(report.skipped) > SHOWN_SKIPS:
+            print(f"  … and {len(report.skipped) - SHOWN_SKIPS} more (use --json for all)")
+    if report.repairs:
+        print("Notes and repairs:")
+        for repair in report.repairs:
+            print(f"  - {repair}")
+
+
+def run_import(args) -> int:
+    services = services_from_args(args)
+    try:
+        report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone)
+    except FeedError as error:
+        raise UserFacingError(f"nothing was imported: {error}") from error
+    finally:
+        services.close()
+    if args.json:
+        print_json(_report_json(report))
+    else:
+        _print_report(report, "Imported")
+    return 0
+
+
+def run_validate(args) -> int:
+    services = services_from_args(args)
+    try:
+        report = services.directory.validate(Path(args.path), args.format, args.timezone)
+    except FeedError as error:
+        raise UserFacingError(f"not importable: {error}") from error
+    finally:
+        services.close()
+    if args.json:
+        print_json(_report_json(report))
+    else:
+        _print_report(report, "Would import")
+        print("Nothing was written.")
+    return 0
+
+
+def _meeting_json(meeting: NextMeeting | None) -> dict | None:
+    if meeting is None:
+        return None
+    return {
+        "start": meeting.start.isoformat(), "timezone": meeting.timezone,
+        "end": meeting.end.isoformat() if meeting.end else None,
+        "local_start": meeting.local_start.isoformat(), "local_timezone": meeting.local_timezone,
+    }
+
+
+def run_search(args) -> int:
+    services = services_from_args(args)
+    try:
+        near = services.directory.geocode(args.near) if args.near else None
+        within_km = args.within_km
+        if args.within_miles is not None:
+            within_km = args.within_miles * 1.609344
+        query = SearchQuery(
+            text=args.text, topics=tuple(args.topic), audience=tuple(args.audience),
+            leadership=args.led_by, attendance=args.attendance.replace("-", "_") if args.attendance else None,
+            cost=tuple(c.replace("-", "_") for c in args.cost),
+            days=tuple(WEEKDAY_NAMES.index(d) for d in args.day), time_of_day=args.time_of_day,
+            language=args.language, accessibility=args.accessibility, max_size=args.max_size,
+            meets_within=args.within, near=near, within_km=within_km, show_closed=not args.hide_closed,
+            sort=args.sort, limit=args.limit, offset=args.offset, timezone=args.timezone,
+        )
+        page = services.directory.search(query)
+    except (SearchError, PlaceNotFound) as error:
+        raise UserFacingError(str(error)) from error
+    finally:
+        services.close()
+    if args.json:
+        print_json({
+            "total": page.total,
+            "near": {"place": near.name, "latitude": near.latitude, "longitude": near.longitude} if near else None,
+            "results": [
+                {
+                    "id": r.id, "name": r.name, "source": r.source, "attendance": r.attendance,
+                    "topics": list(r.topics), "leadership": r.leadership, "cost": r.cost, "status": r.status,
+                    "city": r.city, "distance_km": r.distance_km, "next_meeting": _meeting_json(r.next_meeting),
+                    "schedule": r.schedule_note,
+                }
+                for r in page.results
+            ],
+        })
+        return 0
+    if near:
+        print(f"Near {near.name}")
+    shown_to = page.offset + len(page.results)
+    print(f"{page.total} group(s) found" + (f"; showing {page.offset + 1}–{shown_to}" if page.results else ""))
+    for r in page.results:
+        extra = []
+        if r.status != "active":
+            extra.append(r.status.replace("_", " ").upper())
+        if r.distance_km is not None:
+            extra.append(f"{r.distance_km:.1f} km / {km_to_miles(r.distance_km):.1f} mi")
+        print(f"\n{r.name}  [{r.id}]" + (f"  ({', '.join(extra)})" if extra else ""))
+        print(f"  {r.attendance.replace('_', ' ')}, {r.leadership.replace('_', '-')}-led, cost: {r.cost.replace('_', ' ')}"
+              + (f", topics: {', '.join(r.topics)}" if r.topics else ""))
+        if r.next_meeting:
+            print(f"  Next: {r.next_meeting.describe()}")
+        else:
+            print(f"  {r.schedule_note}")
+    return 0
+
+
+def run_show(args) -> int:
+    services = services_from_args(args)
+    try:
+        details = services.directory.get_group(args.id, args.timezone)
+    finally:
+        services.close()
+    if details is None:
+        raise UserFacingError(f"no group with id {args.id!r} (ids look like source/id; see 'kindred directory search')")
+    record = details.record
+    if args.json:
+        from services.directory.importers.kindred import export_group
+
+        print_json({"id": details.id, "source": details.source, **export_group(details.id, record),
+                    "schedule_text": list(details.schedule_text), "timezone_note": details.timezone_note,
+                    "next_meetings": [_meeting_json(m) for m in details.next_meetings]})
+        return 0
+    print(f"{record.name}  [{details.id}]")
+    for line in (record.description, record.notes):
+        if line:
+            print(f"\n{line}")
+    print("\nSchedule: " + "; ".join(details.schedule_text))
+    if details.timezone_note:
+        print(details.timezone_note)
+    for meeting in details.next_meetings:
+        print(f"  {meeting.describe()}")
+    return 0
+
+
+def run_export(args) -> int:
+    services = services_from_args(args)
+    try:
+        count = services.directory.export(args.format, Path(args.output), args.source)
+    except (FeedError, OSError) as error:
+        raise UserFacingError(f"export failed: {error}") from error
+    finally:
+        services.close()
+    print(f"Wrote {count} group(s) as {args.format} to {args.output}")
+    return 0
+
+
+def run_sources(args) -> int:
+    services = services_from_args(args)
+    try:
+        found = services.directory.sources()
+    finally:
+        services.close()
+    if args.json:
+        print_json([{"name": s.name, "kind": s.kind, "format": s.format, "location": s.location,
+                     "publisher": s.publisher, "groups": s.group_count,
+                     "last_imported_at": s.last_imported_at.isoformat() if s.last_imported_at else None} for s in found])
+        return 0
+    for s in found:
+        when = s.last_imported_at.strftime("%Y-%m-%d %H:%M UTC") if s.last_imported_at else "never"
+        print(f"{s.name}: {s.group_count} group(s), {s.format or '?'}, last imported {when} ({s.location or s.kind})")
+    return 0
+
+

@@ -1,0 +1,1 @@
+"""The group directory: model, importers, schedules, places, search and the service facade."""

@@ -1,0 +1,100 @@
+"""Read a directory file in any supported format: detect it, parse it, resolve time zones.
+
+``read_feed`` never writes anything; a fatal problem raises FeedError with what and where.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from services.directory.importers import csv_template, hsds, kindred, meeting_guide
+from services.directory.importers.common import FeedError, checked_import_zone, resolve_zones
+from services.directory.model import ParsedFeed
+
+FORMATS = ("auto", "kindred", "meeting-guide", "hsds", "csv")
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+__all__ = ["FORMATS", "FeedError", "read_feed", "detect_format"]
+
+
+def _load_json(path: Path):
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start})") from error
+    except json.JSONDecodeError as error:
+        raise FeedError(f"{path.name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start}); save the spreadsheet as 'CSV UTF-8'") from error
+
+
+def detect_format(path: Path, data=None) -> str:
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        return "hsds"
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    if data is None:
+        data = _load_json(path)
+    if kindred.looks_like(data):
+        return "kindred"
+    if meeting_guide.looks_like(data):
+        return "meeting-guide"
+    if hsds.looks_like(data):
+        return "hsds"
+    if isinstance(data, dict) and data and all(isinstance(v, dict) and "en" in v for v in list(data.values())[:20]):
+        raise FeedError(f"{path.name} is a list of Meeting Guide type codes and their names, not a feed of meetings")
+    if isinstance(data, list) and not data:
+        raise FeedError(f"{path.name} is an empty list: no meetings to import")
+    raise FeedError(
+        f"{path.name}: could not tell the format (not a Kindred feed, Meeting Guide JSON or HSDS); "
+        "name it with --format")
+
+
+def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> ParsedFeed:
+    path = Path(path)
+    if not path.exists():
+        raise FeedError(f"{path} does not exist")
+    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+        raise FeedError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if format not in FORMATS:
+        raise FeedError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    import_zone = checked_import_zone(timezone)
+    data = None
+    tabular = path.is_dir() or path.suffix.lower() in (".zip", ".csv")
+    if not tabular:
+        data = _load_json(path)
+    detected = detect_format(path, data) if format == "auto" else format
+    feed = ParsedFeed(format=detected)
+    if detected == "kindred":
+        if not isinstance(data, dict) or not kindred.looks_like(data):
+            raise FeedError(f"{path.name} is not a Kindred feed (it needs \"format\": \"kindred-directory\")")
+        kindred.parse(data, feed)
+    elif detected == "meeting-guide":
+        if not isinstance(data, list):
+            raise FeedError(f"{path.name} is not Meeting Guide JSON: that is a list of meetings, this is a {type(data).__name__}")
+        meeting_guide.parse(data, feed)
+    elif detected == "hsds":
+        if tabular:
+            hsds.parse_tabular(path, feed)
+        elif isinstance(data, dict):
+            hsds.parse_json(data, feed)
+        else:
+            raise FeedError(f"{path.name} is not HSDS JSON (expected an object)")
+    elif detected == "csv":
+        if path.is_dir():
+            raise FeedError(f"{path} is a folder; the CSV template is one .csv file")
+        csv_template.parse(_read_text(path), feed, path.name)
+    resolve_zones(feed, import_zone)
+    return feed

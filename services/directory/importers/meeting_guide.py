@@ -1,0 +1,249 @@
+"""Meeting Guide JSON (code4recovery spec), with the quirks real feeds have.
+
+- ``day``: 0 = Sunday … 6 = Saturday, as a number, a numeric string, a name, or an array;
+  no day and no time means by appointment.
+- ``time``/``end_time``: "HH:MM" (some feeds write "7:30 PM"); ``end_time`` defaults to an
+  hour after ``time``.
+- ``types``: an array or a comma string, any case; unknown codes are kept.
+- online from ``conference_url``/``conference_phone``; ``TC`` = temporarily closed;
+  ``approximate`` locations; ``attendance_option`` when a feed gives it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from services.directory.importers.common import (
+    as_date,
+    dedupe_ids,
+    skipped_record,
+    split_list,
+    text,
+    valid_coordinates_or_repair,
+)
+from services.directory.model import Contact, GroupRecord, Location, OnlineAccess, ParsedFeed, ScheduleRule
+from services.directory.schedule import parse_clock, parse_weekday, valid_zone
+from services.directory.vocabulary import infer_topics
+
+AUDIENCE_CODES = {
+    "W": "women", "M": "men", "LGBTQ": "lgbtq", "G": "lgbtq", "L": "lgbtq", "BI": "lgbtq", "T": "lgbtq",
+    "NB": "lgbtq", "Y": "young_adults", "SEN": "seniors", "POC": "bipoc", "N": "indigenous", "NDG": "indigenous",
+}
+LANGUAGE_CODES = {
+    "EN": "English", "S": "Spanish", "FR": "French", "DE": "German", "ITA": "Italian", "POR": "Portuguese",
+    "POL": "Polish", "RUS": "Russian", "UK": "Ukrainian", "AR": "Arabic", "FA": "Persian", "HE": "Hebrew",
+    "HI": "Hindi", "JA": "Japanese", "KOR": "Korean", "NL": "Dutch", "DA": "Danish", "SV": "Swedish",
+    "NO": "Norwegian", "FI": "Finnish", "EL": "Greek", "TUR": "Turkish", "TL": "Tagalog", "TH": "Thai",
+    "AF": "Afrikaans", "AM": "Amharic", "BG": "Bulgarian", "HR": "Croatian", "HU": "Hungarian", "IS": "Icelandic",
+    "KA": "Georgian", "LT": "Lithuanian", "ML": "Malayalam", "MT": "Maltese", "NE": "Nepali", "PUN": "Punjabi",
+    "SK": "Slovak", "SL": "Slovenian", "ASL": "American Sign Language",
+}
+ACCESSIBILITY_CODES = {
+    "X": "wheelchair_access", "XB": "wheelchair_accessible_bathroom", "ASL": "sign_language",
+    "FF": "fragrance_free", "BA": "childcare",
+}
+DAY_NAMES = {"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
+
+
+def looks_like(data) -> bool:
+    if not isinstance(data, list) or not data:
+        return False
+    sample = [item for item in data[:50] if isinstance(item, dict)]
+    # A stray non-object is a bad record (reported), not a reason to refuse the whole feed.
+    return len(sample) * 2 >= len(data[:50]) and any(
+        "slug" in item or "day" in item or "time" in item or "types" in item for item in sample)
+
+
+def _days(value) -> list[int] | str:
+    """Meeting Guide days (0 = Sunday) as our weekdays (0 = Monday); a str is an error."""
+    values = value if isinstance(value, list) else [value]
+    days = []
+    for item in values:
+        if isinstance(item, bool):
+            return f"day {item!r} is not a day of the week"
+        if isinstance(item, str) and item.strip().lstrip("-").isdigit():
+            item = int(item.strip())
+        if isinstance(item, str):
+            key = item.strip().lower()
+            if key in DAY_NAMES:
+                item = DAY_NAMES[key]
+            elif parse_weekday(key) is not None:
+                item = (parse_weekday(key) + 1) % 7
+            else:
+                return f"day {item!r} is not a day of the week"
+        if not isinstance(item, int) or not 0 <= item <= 6:
+            return f"day {item!r} is out of range (0 = Sunday … 6 = Saturday)"
+        days.append((item - 1) % 7)
+    return sorted(set(days))
+
+
+def _types(value) -> list[str]:
+    return [t.upper() for t in split_list(value)]
+
+
+def parse(data, feed: ParsedFeed) -> None:
+    groups = []
+    for index, raw in enumerate(data):
+        if not isinstance(raw, dict):
+            feed.skipped.append(skipped_record(index, None, None, f"is a {type(raw).__name__}, not a meeting object"))
+            continue
+        try:
+            group = _meeting(index, raw, feed)
+        except ValueError as problem:
+            feed.skipped.append(skipped_record(index, raw.get("slug") or raw.get("id"), raw.get("name"), str(problem)))
+            continue
+        groups.append((index, group))
+    feed.groups.extend(dedupe_ids(groups, feed))
+
+
+def _meeting(index: int, raw: dict, feed: ParsedFeed) -> GroupRecord:
+    name = text(raw.get("name"))
+    if not name:
+        raise ValueError("has no name")
+    ident = text(raw.get("slug")) or text(raw.get("id"))
+    if not ident:
+        raise ValueError("has neither a slug nor an id")
+    types = _types(raw.get("types"))
+    where = f"record {index + 1} (id {ident!r})"
+
+    zone_text = text(raw.get("timezone"))
+    zone = valid_zone(zone_text)
+    if zone_text and zone is None:
+        feed.repairs.append(f"{where}: timezone {zone_text!r} is not an IANA zone name; ignored it")
+
+    day_value = raw.get("day")
+    start = parse_clock(raw.get("time")) if text(raw.get("time")) else None
+    if text(raw.get("time")) and start is None:
+        raise ValueError(f"time {raw.get('time')!r} is not a time of day (HH:MM)")
+    has_day = day_value not in (None, "", [])
+    rules: list[ScheduleRule] = []
+    if has_day and start is not None:
+        days = _days(day_value)
+        if isinstance(days, str):
+            raise ValueError(days)
+        end = parse_clock(raw.get("end_time")) if text(raw.get("end_time")) else None
+        if text(raw.get("end_time")) and end is None:
+            feed.repairs.append(f"{where}: end_time {raw.get('end_time')!r} is unreadable; assumed one hour")
+        if end is None:
+            end = (datetime.combine(datetime.min, start) + timedelta(hours=1)).time()
+        rules = [ScheduleRule("weekly", weekday=d, start=start, end=end, timezone=zone) for d in days]
+    else:
+        note = None
+        if has_day or start is not None:
+            note = "the feed gives a day without a time" if has_day else "the feed gives a time without a day"
+        rules = [ScheduleRule("by_appointment", note=note)]
+
+    lat, lon = valid_coordinates_or_repair(raw.get("latitude"), raw.get("longitude"), where, feed.repairs)
+    approximate = str(raw.get("approximate", "")).strip().lower() in ("yes", "true", "1")
+    address = text(raw.get("formatted_address")) or text(raw.get("address"))
+    location = Location(
+        venue=text(raw.get("location")),
+        address=address,
+        city=text(raw.get("city")),
+        region=text(raw.get("state")) or text(raw.get("region")),
+        postal_code=text(raw.get("postal_code")),
+        country=text(raw.get("country")),
+        latitude=lat, longitude=lon, approximate=approximate,
+    )
+    conference_url = text(raw.get("conference_url"))
+    conference_phone = text(raw.get("conference_phone"))
+    online = OnlineAccess(url=conference_url, phone=conference_phone, notes=text(raw.get("conference_url_notes")) or text(raw.get("conference_phone_notes")))
+
+    status = "temporarily_closed" if "TC" in types else "active"
+    option = (text(raw.get("attendance_option")) or "").lower()
+    has_online = bool(conference_url or conference_phone)
+    has_place = bool(address or location.venue) and not approximate
+    if option in ("in_person", "online", "hybrid"):
+        attendance = option
+    elif has_online and has_place and status == "active":
+        attendance = "hybrid"
+    elif has_online or "ONL" in types:
+        attendance = "online"
+    else:
+        attendance = "in_person"
+    if option == "inactive":
+        status = "inactive"
+    if status == "temporarily_closed" and attendance == "hybrid":
+        attendance = "online"  # the venue is closed; the online meeting goes on
+
+    confidentiality = None
+    registration = "unknown"
+    if "O" in types:
+        confidentiality = "Open meeting: anyone may attend, including family and friends."
+        registration = "drop_in"
+    elif "C" in types:
+        confidentiality = "Closed meeting: for people who share the problem the group is about."
+        registration = "drop_in"
+
+    notes = "\n\n".join(n for n in (text(raw.get("notes")), text(raw.get("location_notes")), text(raw.get("group_notes"))) if n) or None
+    group_name = text(raw.get("group"))
+    return GroupRecord(
+        external_id=ident,
+        name=name,
+        description=f"Group: {group_name}" if group_name and group_name != name else None,
+        notes=notes,
+        topics=infer_topics(name, group_name, notes),
+        audience=tuple(sorted({AUDIENCE_CODES[t] for t in types if t in AUDIENCE_CODES})),
+        # Meeting Guide lists mutual-aid meetings, which members run themselves.
+        leadership="peer",
+        attendance=attendance,
+        schedule=tuple(rules),
+        location=location,
+        online=online,
+        registration=registration,
+        confidentiality=confidentiality,
+        languages=tuple(sorted({LANGUAGE_CODES[t] for t in types if t in LANGUAGE_CODES})),
+        accessibility=tuple(sorted({ACCESSIBILITY_CODES[t] for t in types if t in ACCESSIBILITY_CODES})),
+        contact=Contact(phone=text(raw.get("phone")), email=text(raw.get("email")), website=text(raw.get("website")) or text(raw.get("url"))),
+        status=status,
+        last_verified=as_date(raw.get("last_contact")) or as_date(raw.get("updated")),
+        timezone_origin="feed" if zone else "unknown",
+        type_codes=tuple(t for t in dict.fromkeys(types) if t),
+    )
+
+
+def _hhmm(value: time | None) -> str | None:
+    return f"{value:%H:%M}" if value else None
+
+
+def export(details) -> list[dict]:
+    """Our groups as Meeting Guide meetings. Rules it cannot express (monthly, every N
+    weeks, varies) are exported without day/time, with the rule written into the notes."""
+    from services.directory.schedule import describe_rule
+
+    meetings = []
+    for item in details:
+        record = item.record
+        timed = [r for r in record.schedule if r.kind == "weekly" and r.interval_weeks == 1 and r.has_times]
+        other = [describe_rule(r) for r in record.schedule if r not in timed]
+        types = list(record.type_codes)
+        if record.status == "temporarily_closed" and "TC" not in types:
+            types.append("TC")
+        base = {
+            "name": record.name,
+            "notes": "\n".join(n for n in [record.notes or "", *other] if n) or None,
+            "location": record.location.venue,
+            "formatted_address": record.location.address,
+            "latitude": record.location.latitude,
+            "longitude": record.location.longitude,
+            "approximate": "yes" if record.location.approximate else "no",
+            "conference_url": record.online.url,
+            "conference_phone": record.online.phone,
+            "types": types,
+            "url": record.contact.website,
+            "updated": record.last_verified.isoformat() if record.last_verified else None,
+        }
+        if not timed:
+            meetings.append({"slug": item.id, **base})
+        for n, rule in enumerate(timed):
+            meetings.append({
+                "slug": item.id if len(timed) == 1 else f"{item.id}#{n + 1}",
+                "day": (rule.weekday + 1) % 7,
+                "time": _hhmm(rule.start),
+                "end_time": _hhmm(rule.end),
+                "timezone": rule.timezone,
+                **base,
+            })
+    return [{k: v for k, v in m.items() if v not in (None, "", [])} for m in meetings]
+
+

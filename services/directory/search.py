@@ -1,0 +1,233 @@
+"""Search in the database: FTS5 for text (prefix matching, bm25 relevance), indexed
+filters, and sorts by relevance, soonest next meeting or distance, with stable paging.
+
+Python only touches the page it returns (plus the groups whose stored next meeting has
+passed, see repository.refresh_next_meetings).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from services.directory import places
+from services.directory.model import ATTENDANCES, COSTS, GroupSummary, NextMeeting, SearchPage
+from services.directory.repository import epoch, rules_for, tag_value, tags_for
+from services.directory.schedule import describe_rule, zone
+
+SORTS = ("relevance", "soonest", "distance")
+TIMES_OF_DAY = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
+MEETS_WITHIN = {"24h": 24 * 3600, "7d": 7 * 24 * 3600}
+MAX_LIMIT = 200
+# bm25 weights for name, description, notes, place: a word in the name counts most.
+BM25 = "bm25(directory_group_fts, 10.0, 3.0, 1.0, 2.0)"
+
+
+class SearchError(ValueError):
+    """A search that cannot be run as asked (the message says why)."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str | None = None
+    topics: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    leadership: str | None = None  # peer | professional (co-facilitated groups match both)
+    attendance: str | None = None  # in_person | online | hybrid (hybrid groups match in_person and online)
+    cost: tuple[str, ...] = ()
+    days: tuple[int, ...] = ()  # 0 = Monday, local to each meeting
+    time_of_day: str | None = None  # morning | afternoon | evening, local to each meeting
+    language: str | None = None
+    accessibility: str | None = None
+    max_size: int | None = None
+    meets_within: str | None = None  # 24h | 7d
+    near: places.Place | None = None
+    within_km: float | None = None
+    show_closed: bool = True  # temporarily closed groups (inactive ones are never listed)
+    sort: str = "relevance"
+    limit: int = 20
+    offset: int = 0
+    timezone: str | None = None  # the person's zone, for showing times
+
+
+def fts_query(user_text: str) -> str | None:
+    """Words as FTS5 prefix terms, all required: 'grief sup' → "grief"* "sup"*.
+    Quoting each word keeps FTS5 syntax (AND, NEAR, -, :) in the text from being obeyed."""
+    words = re.findall(r"\w+", user_text or "", re.UNICODE)
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _km_function(dbapi_connection) -> None:
+    def km(lat1, lon1, lat2, lon2):
+        if lat1 is None or lon1 is None:
+            return None
+        return places.distance_km(lat1, lon1, lat2, lon2)
+
+    dbapi_connection.create_function("kindred_km", 4, km, deterministic=True)
+
+
+def run_search(session: Session, query: SearchQuery, now: datetime, person_zone: str | None) -> SearchPage:
+    if query.sort not in SORTS:
+        raise SearchError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
+    if query.sort == "distance" and query.near is None:
+        raise SearchError("sorting by distance needs a place (near)")
+    if query.within_km is not None and query.near is None:
+        raise SearchError("'within N km' needs a place (near)")
+    if query.within_km is not None and not (query.within_km > 0):
+        raise SearchError("the distance must be more than 0 km")
+    limit = max(1, min(MAX_LIMIT, int(query.limit)))
+    offset = max(0, int(query.offset))
+
+    where: list[str] = []
+    params: dict = {"limit": limit, "offset": offset}
+    joins = ""
+    match = fts_query(query.text) if query.text else None
+    if match:
+        # bm25() only works in the FTS query itself, so that is a subquery.
+        joins = (f"JOIN (SELECT rowid AS gid, {BM25} AS score FROM directory_group_fts "
+                 "WHERE directory_group_fts MATCH :match) AS hit ON hit.gid = g.id")
+        params["match"] = match
+    where.append("g.status = 'active'" if not query.show_closed else "g.status != 'inactive'")
+
+    def tag_filter(kind: str, values) -> None:
+        values = [tag_value(kind, v) for v in values if v]
+        if not values:
+            return
+        names = []
+        for n, value in enumerate(values):
+            params[f"{kind}{n}"] = value
+            names.append(f":{kind}{n}")
+        params[f"{kind}_kind"] = kind
+        where.append(
+            f"g.id IN (SELECT group_id FROM directory_group_tag WHERE kind = :{kind}_kind AND value IN ({', '.join(names)}))")
+
+    tag_filter("topic", query.topics)
+    tag_filter("audience", query.audience)
+    tag_filter("language", [query.language] if query.language else [])
+    tag_filter("accessibility", [query.accessibility] if query.accessibility else [])
+
+    if query.leadership:
+        if query.leadership not in ("peer", "professional", "co_facilitated"):
+            raise SearchError(f"unknown leadership {query.leadership!r}; use peer or professional")
+        where.append("g.leadership IN (:leadership, 'co_facilitated')")
+        params["leadership"] = query.leadership
+    if query.attendance:
+        if query.attendance not in ATTENDANCES:
+            raise SearchError(f"unknown attendance {query.attendance!r}; use in_person, online or hybrid")
+        where.append("g.attendance IN (:attendance, 'hybrid')")
+        params["attendance"] = query.attendance
+    if query.cost:
+        bad = [c for c in query.cost if c not in COSTS]
+        if bad:
+            raise SearchError(f"unknown cost {bad[0]!r}; use {', '.join(COSTS)}")
+        names = []
+        for n, value in enumerate(query.cost):
+            params[f"cost{n}"] = value
+            names.append(f":cost{n}")
+        where.append(f"g.cost IN ({', '.join(names)})")
+    if query.days or query.time_of_day:
+        parts = []
+        if query.days:
+            names = []
+            for n, day in enumerate(query.days):
+                params[f"day{n}"] = int(day)
+                names.append(f":day{n}")
+            parts.append(f"weekday IN ({', '.join(names)})")
+        if query.time_of_day:
+            if query.time_of_day not in TIMES_OF_DAY:
+                raise SearchError(f"unknown time of day {query.time_of_day!r}; use morning, afternoon or evening")
+            params["tod_from"], params["tod_to"] = TIMES_OF_DAY[query.time_of_day]
+            parts.append("start_minute >= :tod_from AND start_minute < :tod_to")
+        where.append(f"g.id IN (SELECT group_id FROM directory_schedule WHERE {' AND '.join(parts)})")
+    if query.max_size is not None:
+        where.append("g.typical_size <= :max_size")
+        params["max_size"] = int(query.max_size)
+    if query.meets_within:
+        if query.meets_within not in MEETS_WITHIN:
+            raise SearchError(f"unknown window {query.meets_within!r}; use 24h or 7d")
+        params["now"] = epoch(now)
+        params["until"] = epoch(now) + MEETS_WITHIN[query.meets_within]
+        where.append("g.next_start_utc >= :now AND g.next_start_utc < :until")
+
+    distance_sql = "NULL"
+    if query.near is not None:
+        _km_function(session.connection().connection.dbapi_connection)
+        params["olat"], params["olon"] = query.near.latitude, query.near.longitude
+        distance_sql = "kindred_km(g.latitude, g.longitude, :olat, :olon)"
+        if query.within_km is not None:
+            # A bounding box on the indexed latitude first, the exact distance after; an
+            # online-only group's "location" is not a place to go, so it is never "near".
+            dlat = query.within_km / 111.0
+            params["lat_lo"], params["lat_hi"] = query.near.latitude - dlat, query.near.latitude + dlat
+            params["within_km"] = float(query.within_km)
+            where.append("g.latitude BETWEEN :lat_lo AND :lat_hi")
+            where.append("g.attendance != 'online'")
+            where.append(f"{distance_sql} <= :within_km")
+
+    if query.sort == "soonest":
+        order = "g.next_start_utc IS NULL, g.next_start_utc, g.id"
+    elif query.sort == "distance":
+        order = "distance_km IS NULL, distance_km, g.id"
+    elif match:
+        order = "hit.score, g.id"
+    else:
+        order = "g.name COLLATE NOCASE, g.id"
+
+    sql = f"""
+        SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
+               g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km, count(*) OVER () AS total
+        FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins}
+        WHERE {' AND '.join(where)}
+        ORDER BY {order}
+        LIMIT :limit OFFSET :offset
+    """
+    rows = session.execute(text(sql), params).all()
+    if rows:
+        total = rows[0].total
+    elif offset:
+        count_sql = f"SELECT count(*) FROM directory_group AS g {joins} WHERE {' AND '.join(where)}"
+        total = session.execute(text(count_sql), params).scalar() or 0
+    else:
+        total = 0
+    ids = [row.id for row in rows]
+    tags = tags_for(session, ids)
+    rules = rules_for(session, ids)
+    results = []
+    for row in rows:
+        results.append(GroupSummary(
+            id=row.uid, name=row.name, source=row.source, attendance=row.attendance,
+            topics=tuple(tags.get(row.id, {}).get("topic", ())), leadership=row.leadership, cost=row.cost,
+            status=row.status, city=row.city,
+            distance_km=round(row.distance_km, 1) if row.distance_km is not None else None,
+            next_meeting=next_meeting_from(row.next_start_utc, row.next_timezone, rules.get(row.id, []), person_zone),
+            schedule_note="; ".join(describe_rule(r) for r in rules.get(row.id, [])) or "No schedule given",
+        ))
+    return SearchPage(total=total, results=tuple(results), limit=limit, offset=offset, origin=query.near)
+
+
+def next_meeting_from(start_utc: int | None, zone_name: str | None, rules, person_zone: str | None) -> NextMeeting | None:
+    if start_utc is None or zone_name is None:
+        return None
+    start = datetime.fromtimestamp(start_utc, UTC).astimezone(zone(zone_name))
+    end = None
+    for rule in rules:
+        if rule.timezone == zone_name and rule.start == start.time().replace(second=0) and rule.end is not None:
+            end_minutes = (rule.end.hour * 60 + rule.end.minute) - (rule.start.hour * 60 + rule.start.minute)
+            end = _plus_minutes(start, end_minutes % (24 * 60))
+            break
+    local_zone = person_zone or zone_name
+    return NextMeeting(start=start, end=end, timezone=zone_name, local_start=start.astimezone(zone(local_zone)),
+                       local_timezone=local_zone)
+
+
+def _plus_minutes(start: datetime, minutes: int) -> datetime:
+    # Added in UTC: a meeting lasts its length in real time even if the clocks change during it.
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+

@@ -1,0 +1,202 @@
+"""The directory as the rest of Kindred sees it: import, validate, search, details, export,
+sources, places and "where else to look". Callers get plain dataclasses back."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+
+from services.directory import places, repository
+from services.directory.importers import FeedError, read_feed
+from services.directory.importers import kindred as kindred_format
+from services.directory.importers import meeting_guide
+from services.directory.model import GroupDetails, ImportReport, NextMeeting, SearchPage, SourceInfo, WhereToLook
+from services.directory.schedule import describe_rule, next_meetings, valid_zone, zone
+from services.directory.search import SearchError, SearchQuery, run_search
+from services.models import DirectoryGroup, DirectorySource
+from services.paths import ASSETS_DIR
+from services.storage import Database
+
+BUNDLED_SOURCE = "bundled"
+BUNDLED_FILE = ASSETS_DIR / "directory.json"
+WHERE_TO_LOOK_FILE = ASSETS_DIR / "where_to_look.json"
+EXPORT_FORMATS = ("kindred", "meeting-guide")
+
+
+def local_zone_name(environ=None) -> str | None:
+    """The device's IANA zone: $TZ, else /etc/localtime's link target; None if unknown."""
+    env = os.environ if environ is None else environ
+    if valid_zone(env.get("TZ", "").lstrip(":")):
+        return env["TZ"].lstrip(":")
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return None
+    marker = "zoneinfo/"
+    if marker in target:
+        return valid_zone(target.split(marker, 1)[1])
+    return None
+
+
+class DirectoryService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ------------------------------------------------------------------ import
+    def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None) -> ImportReport:
+        """Read and check a file; write nothing. Raises FeedError when it is unusable."""
+        feed = read_feed(Path(path), format, timezone)
+        return ImportReport(source or Path(path).stem, feed.format, len(feed.groups), tuple(feed.skipped),
+                            tuple(feed.repairs), 0, written=False)
+
+    def import_file(self, path: Path, format: str = "auto", source: str | None = None, timezone: str | None = None,
+                    now: datetime | None = None, kind: str = "file", publisher: str | None = None) -> ImportReport:
+        """Replace one source's groups with the file's, in one transaction: a fatal error
+        (FeedError) changes nothing; bad records are skipped and reported."""
+        path = Path(path)
+        name = (source or path.stem).strip()
+        if not name:
+            raise FeedError("the source needs a name (--source NAME)")
+        if name == BUNDLED_SOURCE and kind != "bundled":
+            raise FeedError(f"the source name {BUNDLED_SOURCE!r} is kept for the directory that comes with Kindred; choose another")
+        with _collector_paused():
+            feed = read_feed(path, format, timezone)
+        if not feed.groups:
+            reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
+            raise FeedError(f"{path.name}: no usable groups, so nothing was changed" + (f" ({reasons})" if reasons else ""))
+        now = now or datetime.now(UTC)
+        with _collector_paused(), self.db.transaction() as session:
+            source_row = repository.get_or_create_source(session, name, kind, now)
+            replaced = repository.replace_source_groups(session, source_row, feed.groups, now)
+            repository.mark_imported(session, source_row, last_imported_at=now, format=feed.format,
+                                     publisher=publisher or feed.publisher, kind=kind,
+                                     location=f"assets/{path.name}" if kind == "bundled" else str(path))
+        return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, True)
+
+    def ensure_bundled(self, path: Path = BUNDLED_FILE, now: datetime | None = None) -> bool:
+        """Load the bundled directory as source "bundled" unless this version is there already.
+        Returns True when it was (re)loaded. One indexed lookup on every other start."""
+        version = _bundled_version(path)
+        with self.db.transaction() as session:
+            current = session.scalar(select(DirectorySource.publisher).where(DirectorySource.name == BUNDLED_SOURCE))
+        if current == version:
+            return False
+        # The version goes in the source's publisher field, so the next start can tell.
+        report = self.import_file(path, "kindred", BUNDLED_SOURCE, now=now, kind="bundled", publisher=version)
+        return report.imported > 0
+
+    # ------------------------------------------------------------------ search and details
+    def search(self, query: SearchQuery, now: datetime | None = None) -> SearchPage:
+        now = now or datetime.now(UTC)
+        person_zone = query.timezone or local_zone_name()
+        if person_zone and not valid_zone(person_zone):
+            raise SearchError(f"{person_zone!r} is not an IANA time zone name")
+        with self.db.transaction() as session:
+            repository.refresh_next_meetings(session, now)
+            return run_search(session, query, now, person_zone)
+
+    def get_group(self, group_id: str, timezone: str | None = None, now: datetime | None = None) -> GroupDetails | None:
+        now = now or datetime.now(UTC)
+        person_zone = timezone or local_zone_name()
+        with self.db.transaction() as session:
+            row = session.scalar(select(DirectoryGroup).where(DirectoryGroup.uid == group_id))
+            if row is None:
+                return None
+            source_name = session.scalar(select(DirectorySource.name).where(DirectorySource.id == row.source_id))
+            rules = repository.rules_for(session, [row.id]).get(row.id, [])
+            tags = repository.tags_for(session, [row.id]).get(row.id, {})
+            record = repository.record_from_row(row, rules, tags)
+        upcoming = tuple(
+            NextMeeting(start=start, end=end, timezone=zone_name, local_start=start.astimezone(zone(person_zone or zone_name)),
+                        local_timezone=person_zone or zone_name)
+            for start, end, zone_name in next_meetings(rules, now, 3)
+        )
+        timed = [r for r in rules if r.has_times]
+        note = None
+        if timed and any(r.timezone is None for r in timed):
+            note = "Time zone unknown: the times are the group's local times, and no next meeting is claimed."
+        return GroupDetails(id=group_id, source=source_name, record=record, next_meetings=upcoming,
+                            schedule_text=tuple(describe_rule(r) for r in rules), timezone_note=note)
+
+    def all_groups(self, source: str | None = None) -> list[GroupDetails]:
+        """Every stored group (of one source, if named) with its full record, for export."""
+        with self.db.transaction() as session:
+            statement = select(DirectoryGroup, DirectorySource.name).join(DirectorySource, DirectorySource.id == DirectoryGroup.source_id)
+            if source:
+                statement = statement.where(DirectorySource.name == source)
+            rows = session.execute(statement.order_by(DirectoryGroup.id)).all()
+            ids = [row.id for row, _ in rows]
+            rules = repository.rules_for(session, ids)
+            tags = repository.tags_for(session, ids)
+            return [
+                GroupDetails(id=row.uid, source=name, record=repository.record_from_row(row, rules.get(row.id, []), tags.get(row.id, {})),
+                             next_meetings=(), schedule_text=(), timezone_note=None)
+                for row, name in rows
+            ]
+
+    def export(self, format: str, path: Path, source: str | None = None) -> int:
+        if format not in EXPORT_FORMATS:
+            raise FeedError(f"cannot export as {format!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        groups = self.all_groups(source)
+        if format == "kindred":
+            document = kindred_format.export(groups, publisher="Kindred export")
+        else:
+            document = meeting_guide.export(groups)
+        path = Path(path)
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        temporary.replace(path)  # never leave a half-written export under the real name
+        return len(groups)
+
+    def sources(self) -> list[SourceInfo]:
+        with self.db.transaction() as session:
+            return repository.sources(session)
+
+    # ------------------------------------------------------------------ places and other help
+    def geocode(self, place_text: str) -> places.Place:
+        return places.geocode(place_text)
+
+    def where_else_to_look(self, country: str | None = None) -> list[WhereToLook]:
+        return where_else_to_look(country)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while an import builds a few hundred thousand
+    objects that all stay alive: otherwise repeated full collections dominate the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _bundled_version(path: Path) -> str:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return f"Kindred bundled directory ({data.get('generated_at', 'unknown date')}, {len(data.get('groups', []))} entries)"
+
+
+@lru_cache(maxsize=2)
+def _where_to_look(path: Path) -> tuple[WhereToLook, ...]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(WhereToLook(e["name"], e["description"], e.get("url"), e.get("phone"), tuple(e.get("countries", [])))
+                 for e in data["places"])
+
+
+def where_else_to_look(country: str | None = None, path: Path = WHERE_TO_LOOK_FILE) -> list[WhereToLook]:
+    """Other places to find a group, for when a search finds little: those for the
+    person's country first, then those that apply everywhere."""
+    code = country.upper() if country else None
+    entries = _where_to_look(path)
+    own = [e for e in entries if code and code in e.countries]
+    everywhere = [e for e in entries if not e.countries]
+    return own + everywhere if code else list(entries)

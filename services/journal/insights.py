@@ -1,0 +1,301 @@
+"""What the entries say, in plain numbers: never a diagnosis.
+
+Pure functions over a list of entries (from the session's cache), so that they are fast
+and easy to test. Small samples are marked and tag comparisons need enough data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from services.journal.model import HELPED_SCORE, Entry
+
+PERIODS = (7, 30, 90, 365)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TIMES_OF_DAY = (("Night", 0, 6), ("Morning", 6, 12), ("Afternoon", 12, 18), ("Evening", 18, 24))
+MIN_TAG_ENTRIES = 5  # a tag needs this many entries before we compare it
+MIN_OTHER_ENTRIES = 5  # ... and there must be this many without it
+MIN_TOTAL_FOR_TAGS = 14
+MIN_TAG_DIFFERENCE = 0.3
+NEXT_ENTRY_WINDOW = timedelta(hours=24)  # "mood after a strategy" = the next check-in within a day
+
+
+@dataclass(frozen=True)
+class DayMood:
+    day: date
+    average: float
+    count: int
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    average: float | None
+    count: int
+
+
+@dataclass(frozen=True)
+class StrategyInsight:
+    name: str
+    times: int  # times tried
+    rated: int  # times with an answer to "did it help?"
+    helped: int  # answered "a little" or "a lot"
+    helped_a_lot: int
+    mood_change: float | None  # average change at the next check-in within a day
+    mood_change_count: int
+
+    @property
+    def helped_share(self) -> float | None:
+        return self.helped / self.rated if self.rated else None
+
+
+@dataclass(frozen=True)
+class TagInsight:
+    tag: str
+    count: int
+    average: float
+    others_average: float
+    others_count: int
+
+    @property
+    def difference(self) -> float:
+        return self.average - self.others_average
+
+
+@dataclass(frozen=True)
+class MeetingComparison:
+    meeting_days: int
+    meeting_average: float
+    other_days: int
+    other_average: float
+
+
+@dataclass
+class Insights:
+    today: date
+    total_entries: int
+    first_day: date | None
+    mood_by_period: dict[int, list[DayMood]] = field(default_factory=dict)
+    period_average: dict[int, Bucket] = field(default_factory=dict)
+    by_weekday: list[Bucket] = field(default_factory=list)
+    by_time_of_day: list[Bucket] = field(default_factory=list)
+    year_pixels: list[DayMood] = field(default_factory=list)  # the last 365 days that have entries
+    strategies_by_help: list[StrategyInsight] = field(default_factory=list)
+    strategies_by_change: list[StrategyInsight] = field(default_factory=list)
+    better_tags: list[TagInsight] = field(default_factory=list)
+    worse_tags: list[TagInsight] = field(default_factory=list)
+    tags_need_more_data: bool = True
+    meetings: MeetingComparison | None = None
+    captions: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        def bucket(b: Bucket) -> dict:
+            return {"label": b.label, "average": _r(b.average), "count": b.count}
+
+        def strategy(s: StrategyInsight) -> dict:
+            return {
+                "name": s.name, "times": s.times, "rated": s.rated, "helped": s.helped, "helped_a_lot": s.helped_a_lot,
+                "helped_share": _r(s.helped_share), "mood_change": _r(s.mood_change), "mood_change_count": s.mood_change_count,
+            }
+
+        def tag(t: TagInsight) -> dict:
+            return {"tag": t.tag, "count": t.count, "average": _r(t.average), "others_average": _r(t.others_average),
+                    "others_count": t.others_count, "difference": _r(t.difference)}
+
+        return {
+            "today": self.today.isoformat(),
+            "total_entries": self.total_entries,
+            "first_day": self.first_day.isoformat() if self.first_day else None,
+            "mood_by_period": {
+                str(days): [{"day": d.day.isoformat(), "average": _r(d.average), "count": d.count} for d in points]
+                for days, points in self.mood_by_period.items()
+            },
+            "period_average": {str(days): bucket(b) for days, b in self.period_average.items()},
+            "by_weekday": [bucket(b) for b in self.by_weekday],
+            "by_time_of_day": [bucket(b) for b in self.by_time_of_day],
+            "strategies_by_help": [strategy(s) for s in self.strategies_by_help],
+            "strategies_by_change": [strategy(s) for s in self.strategies_by_change],
+            "better_tags": [tag(t) for t in self.better_tags],
+            "worse_tags": [tag(t) for t in self.worse_tags],
+            "tags_need_more_data": self.tags_need_more_data,
+            "meetings": None if self.meetings is None else {
+                "meeting_days": self.meetings.meeting_days, "meeting_average": _r(self.meetings.meeting_average),
+                "other_days": self.meetings.other_days, "other_average": _r(self.meetings.other_average),
+            },
+            "captions": self.captions,
+        }
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _avg(total: float, count: int) -> float | None:
+    return total / count if count else None
+
+
+def compute(entries: list[Entry], today: date | None = None) -> Insights:
+    """``entries`` newest first (as the journal keeps them)."""
+    today = today or datetime.now().astimezone().date()
+    insights = Insights(today=today, total_entries=len(entries), first_day=entries[-1].day if entries else None)
+    if not entries:
+        insights.captions["overview"] = "No check-ins yet. After a few, this page shows what they have in common."
+        return insights
+
+    # One pass: per-day sums, weekday and time-of-day buckets, tag and meeting sums.
+    day_sum: dict[date, float] = defaultdict(float)
+    day_count: dict[date, int] = defaultdict(int)
+    weekday_sum = [0.0] * 7
+    weekday_count = [0] * 7
+    tod_sum = [0.0] * 4
+    tod_count = [0] * 4
+    meeting_days: set[date] = set()
+    for entry in entries:
+        at = entry.at
+        day = at.date()
+        mood = entry.mood
+        day_sum[day] += mood
+        day_count[day] += 1
+        weekday = day.weekday()
+        weekday_sum[weekday] += mood
+        weekday_count[weekday] += 1
+        slot = at.hour // 6
+        tod_sum[slot] += mood
+        tod_count[slot] += 1
+        if entry.group:
+            meeting_days.add(day)
+    day_average = {day: day_sum[day] / day_count[day] for day in day_sum}
+
+    for days in PERIODS:
+        start = today - timedelta(days=days - 1)
+        points = [DayMood(d, day_average[d], day_count[d]) for d in sorted(day_average) if start <= d <= today]
+        insights.mood_by_period[days] = points
+        total = sum(day_sum[p.day] for p in points)
+        count = sum(p.count for p in points)
+        insights.period_average[days] = Bucket(f"last {days} days", _avg(total, count), count)
+    insights.year_pixels = insights.mood_by_period[365]
+    insights.by_weekday = [Bucket(WEEKDAYS[i], _avg(weekday_sum[i], weekday_count[i]), weekday_count[i]) for i in range(7)]
+    insights.by_time_of_day = [
+        Bucket(label, _avg(tod_sum[i], tod_count[i]), tod_count[i]) for i, (label, _s, _e) in enumerate(TIMES_OF_DAY)
+    ]
+
+    _strategies(entries, insights)
+    _tags(entries, insights, day_average)
+    if meeting_days and len(day_average) > len(meeting_days):
+        meeting = [day_average[d] for d in meeting_days]
+        other = [v for d, v in day_average.items() if d not in meeting_days]
+        insights.meetings = MeetingComparison(len(meeting), sum(meeting) / len(meeting), len(other), sum(other) / len(other))
+    insights.captions = _captions(insights)
+    return insights
+
+
+def _strategies(entries: list[Entry], insights: Insights) -> None:
+    stats: dict[str, dict] = {}
+    # entries are newest first: the "next" check-in of entries[i] is entries[i - 1].
+    for index, entry in enumerate(entries):
+        if not entry.strategies:
+            continue
+        following = entries[index - 1] if index > 0 else None
+        change = None
+        if following is not None and following.at - entry.at <= NEXT_ENTRY_WINDOW:
+            change = following.mood - entry.mood
+        for use in entry.strategies:
+            key = use.name.casefold()
+            s = stats.get(key)
+            if s is None:
+                s = stats[key] = {"name": use.name, "times": 0, "rated": 0, "helped": 0, "a_lot": 0, "change": 0.0, "changes": 0}
+            s["times"] += 1
+            if use.helped is not None:
+                s["rated"] += 1
+                score = HELPED_SCORE[use.helped]
+                s["helped"] += score > 0
+                s["a_lot"] += score == 2
+            if change is not None:
+                s["change"] += change
+                s["changes"] += 1
+    results = [
+        StrategyInsight(s["name"], s["times"], s["rated"], s["helped"], s["a_lot"], _avg(s["change"], s["changes"]), s["changes"])
+        for s in stats.values()
+    ]
+    insights.strategies_by_help = sorted(
+        (r for r in results if r.rated), key=lambda r: (-(r.helped_share or 0), -r.helped_a_lot, -r.rated, r.name.casefold())
+    )
+    insights.strategies_by_change = sorted(
+        (r for r in results if r.mood_change_count), key=lambda r: (-(r.mood_change or 0), -r.mood_change_count, r.name.casefold())
+    )
+
+
+def _tags(entries: list[Entry], insights: Insights, day_average: dict[date, float]) -> None:
+    # Compare entries with a tag against entries without it.
+    if len(entries) < MIN_TOTAL_FOR_TAGS:
+        insights.tags_need_more_data = True
+        return
+    total = sum(e.mood for e in entries)
+    count = len(entries)
+    tag_sum: dict[str, float] = defaultdict(float)
+    tag_count: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    for entry in entries:
+        for tag in entry.tags:
+            key = tag.casefold()
+            names.setdefault(key, tag)
+            tag_sum[key] += entry.mood
+            tag_count[key] += 1
+    found = []
+    for key, n in tag_count.items():
+        others = count - n
+        if n < MIN_TAG_ENTRIES or others < MIN_OTHER_ENTRIES:
+            continue
+        found.append(TagInsight(names[key], n, tag_sum[key] / n, (total - tag_sum[key]) / others, others))
+    insights.tags_need_more_data = not found
+    insights.better_tags = sorted((t for t in found if t.difference >= MIN_TAG_DIFFERENCE), key=lambda t: -t.difference)[:10]
+    insights.worse_tags = sorted((t for t in found if t.difference <= -MIN_TAG_DIFFERENCE), key=lambda t: t.difference)[:10]
+
+
+def _captions(insights: Insights) -> dict[str, str]:
+    captions = {}
+    month = insights.period_average[30]
+    if month.count:
+        captions["overview"] = (
+            f"{month.count} check-in{'s' if month.count != 1 else ''} in the last 30 days; "
+            f"your average mood was {month.average:.1f} out of 5."
+        )
+    else:
+        captions["overview"] = "No check-ins in the last 30 days. Older ones are still here below."
+    weekdays = [b for b in insights.by_weekday if b.count >= 3]
+    if len(weekdays) >= 2:
+        best = max(weekdays, key=lambda b: b.average)
+        low = min(weekdays, key=lambda b: b.average)
+        if best.average - low.average >= 0.3:
+            captions["weekday"] = f"{best.label}s have tended to be your better days, {low.label}s the harder ones."
+        else:
+            captions["weekday"] = "Your mood has been about the same whichever day of the week it is."
+    if insights.strategies_by_help:
+        top = insights.strategies_by_help[0]
+        captions["strategies"] = (
+            f"\"{top.name}\" helped at least a little {top.helped} of the {top.rated} times you said."
+        )
+    if insights.meetings is not None:
+        m = insights.meetings
+        if abs(m.meeting_average - m.other_average) < 0.2:
+            captions["meetings"] = "Days with a group meeting and other days have felt about the same."
+        elif m.meeting_average > m.other_average:
+            captions["meetings"] = (
+                f"On days with a group meeting your mood averaged {m.meeting_average:.1f}, "
+                f"on other days {m.other_average:.1f}."
+            )
+        else:
+            captions["meetings"] = (
+                f"On days with a group meeting your mood averaged {m.meeting_average:.1f}, on other days "
+                f"{m.other_average:.1f}. Meeting days can be hard days too."
+            )
+    if insights.tags_need_more_data:
+        captions["tags"] = (
+            f"Tags are compared once a tag has at least {MIN_TAG_ENTRIES} check-ins and there are "
+            f"{MIN_TOTAL_FOR_TAGS} check-ins in all."
+        )
+    else:
+        captions["tags"] = "These went along with better or harder check-ins. Going along with is not the same as causing."
+    return captions

@@ -1,0 +1,379 @@
+"""The journal of one unlocked session: check-ins, the person's own strategies, settings,
+self-checks and the safety plan, all through the private store (encrypted).
+
+Decrypting every entry is the slow part (AES-GCM and JSON per record), so a ``Journal``
+keeps the decrypted entries of its session in memory once something needs all of them
+(search, filters, insights) and updates that cache on every write it makes. The cache
+lives exactly as long as the session's unlocked store, and is dropped when it is locked.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import uuid
+import weakref
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
+from services.journal.model import (
+    ENTRY_KIND,
+    SAFETY_PLAN_ID,
+    SAFETY_PLAN_KIND,
+    SELF_CHECK_KIND,
+    SETTINGS_ID,
+    SETTINGS_KIND,
+    STRATEGY_KIND,
+    DEFAULT_MOOD_LABELS,
+    Entry,
+    JournalError,
+    JournalSettings,
+)
+from services.privacy import PrivateStore
+
+PAGE_SIZE = 30
+LOW_MOOD = 1  # "very low"
+LOW_RUN_LENGTH = 3
+LOW_RUN_WINDOW = timedelta(days=7)
+
+
+def now_local() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    text: str = ""
+    mood: int | None = None
+    tag: str | None = None
+    strategy: str | None = None
+    group: str | None = None
+    on_or_before: date | None = None  # "jump to a date"
+
+    @property
+    def is_empty(self) -> bool:
+        return self == TimelineQuery()
+
+    def matches(self, entry: Entry) -> bool:
+        if self.mood is not None and entry.mood != self.mood:
+            return False
+        if self.tag and all(t.casefold() != self.tag.casefold() for t in entry.tags):
+            return False
+        if self.strategy and all(s.name.casefold() != self.strategy.casefold() for s in entry.strategies):
+            return False
+        if self.group and (entry.group or "").casefold() != self.group.casefold():
+            return False
+        if self.text:
+            return all(word in entry.search_text for word in self.text.casefold().split())
+        return True
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[Entry]
+    total: int  # matching entries in all
+    offset: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.entries) < self.total
+
+
+@dataclass(frozen=True)
+class OwnStrategy:
+    id: str
+    name: str
+    how_to: str = ""
+    learned_at: str | None = None  # a saved group's id or name
+
+
+_journals: "weakref.WeakKeyDictionary[PrivateStore, Journal]" = weakref.WeakKeyDictionary()
+_journals_lock = threading.Lock()
+
+
+class Journal:
+    def __init__(self, store: PrivateStore):
+        self._store = store
+        self._lock = threading.RLock()
+        self._entries: list[Entry] | None = None  # newest first, while cached
+        self._keys: list[tuple] = []  # sort keys matching _entries, for bisect
+        self._store_ref = None
+
+    @classmethod
+    def for_store(cls, store: PrivateStore) -> "Journal":
+        """The one Journal of a session's unlocked store (its cache is shared by that session only)."""
+        with _journals_lock:
+            journal = _journals.get(store)
+            if journal is None:
+                # A weak proxy: the registry must not keep a locked-and-dropped store alive.
+                journal = _journals[store] = cls(weakref.proxy(store))
+                journal._store_ref = weakref.ref(store)
+            return journal
+
+    @property
+    def store(self) -> PrivateStore:
+        return self._store_ref() if self._store_ref is not None else self._store
+
+    # --- the cache --------------------------------------------------------------------
+    # Kept oldest first by (instant, id) so that bisect can place a new entry; read newest
+    # first, which is exactly the store's order (occurred_at desc, id desc).
+    @staticmethod
+    def _sort_key(entry: Entry) -> tuple:
+        return (entry.at.timestamp(), entry.id)
+
+    def _cached(self) -> list[Entry]:
+        """Every entry, newest first. Call with the lock held."""
+        if self._store.is_locked:
+            self._entries = None
+            self._keys = []
+        if self._entries is None:
+            records = self._store.list(ENTRY_KIND, newest_first=False)
+            self._entries = [entry_from_payload(r.id, r.payload) for r in records]
+            self._keys = [self._sort_key(e) for e in self._entries]
+        return self._entries[::-1]
+
+    def _cache_remove(self, entry_id: str) -> None:
+        if self._entries is None:
+            return
+        for index in range(len(self._entries) - 1, -1, -1):
+            if self._entries[index].id == entry_id:
+                del self._entries[index]
+                del self._keys[index]
+                return
+
+    def _cache_insert(self, entry: Entry) -> None:
+        if self._entries is None:
+            return
+        self._cache_remove(entry.id)
+        key = self._sort_key(entry)
+        index = bisect.bisect_left(self._keys, key)
+        self._entries.insert(index, entry)
+        self._keys.insert(index, key)
+
+    def warm_cache(self) -> None:
+        """Decrypt every entry now (in a worker thread), so that search and insights are quick later."""
+        with self._lock:
+            self._cached()
+
+    def drop_cache(self) -> None:
+        with self._lock:
+            self._entries = None
+            self._keys = []
+
+    # --- entries ----------------------------------------------------------------------
+    def all_entries(self) -> list[Entry]:
+        """Every entry, newest first (a copy of the cached list)."""
+        with self._lock:
+            return self._cached()
+
+    def count(self) -> int:
+        with self._lock:
+            if self._entries is not None and not self._store.is_locked:
+                return len(self._entries)
+        return self._store.count(ENTRY_KIND)
+
+    def get(self, entry_id: str) -> Entry | None:
+        record = self._store.get(ENTRY_KIND, entry_id)
+        return entry_from_payload(record.id, record.payload) if record else None
+
+    def add(self, *, mood, at: datetime | None = None, **fields) -> Entry:
+        entry = make_entry(id=uuid.uuid4().hex, at=at or now_local(), mood=mood, **fields)
+        return self.save(entry)
+
+    def update(self, entry_id: str, **changes) -> Entry:
+        existing = self.get(entry_id)
+        if existing is None:
+            raise JournalError("That check-in no longer exists.")
+        values = {name: getattr(existing, name) for name in (
+            "at", "mood", "emotions", "energy", "anxiety", "sleep_hours", "tags", "strategies", "note", "group", "group_timing"
+        )}
+        values.update(changes)
+        return self.save(make_entry(id=entry_id, **values))
+
+    def save(self, entry: Entry) -> Entry:
+        """Write one validated entry (new or replacing the one with its id)."""
+        with self._lock:
+            self._store.put(ENTRY_KIND, entry_to_payload(entry), record_id=entry.id, occurred_at=entry.at)
+            self._cache_insert(entry)
+        return entry
+
+    def save_many(self, entries: list[Entry]) -> int:
+        """All or nothing: one transaction."""
+        with self._lock:
+            count = self._store.put_many(ENTRY_KIND, [(e.id, entry_to_payload(e), e.at) for e in entries])
+            if self._entries is not None:
+                for entry in entries:
+                    self._cache_insert(entry)
+        return count
+
+    def delete(self, entry_id: str) -> Entry | None:
+        """Delete and return the entry, so that the caller can offer "Undo" (``save`` it back)."""
+        with self._lock:
+            entry = self.get(entry_id)
+            if entry is None:
+                return None
+            self._store.delete(ENTRY_KIND, entry_id)
+            self._cache_remove(entry_id)
+        return entry
+
+    def page(self, query: TimelineQuery | None = None, offset: int = 0, limit: int = PAGE_SIZE) -> TimelinePage:
+        """One page of the timeline, newest first.
+
+        With no filter and nothing cached yet, only the page itself is decrypted (fast
+        first screen); searching and filtering use the cache of every entry.
+        """
+        query = query or TimelineQuery()
+        # No lock here: a first page must not wait for another thread filling the cache.
+        cached = self._entries is not None and not self._store.is_locked
+        if query.is_empty and not cached:
+            records = self._store.list(ENTRY_KIND, newest_first=True, limit=limit, offset=offset)
+            return TimelinePage([entry_from_payload(r.id, r.payload) for r in records], self._store.count(ENTRY_KIND), offset)
+        entries = self.all_entries()
+        if query.on_or_before is not None:
+            start = self._first_on_or_before(entries, query.on_or_before)
+            entries = entries[start:]
+        if not (query.text or query.mood or query.tag or query.strategy or query.group):
+            return TimelinePage(entries[offset : offset + limit], len(entries), offset)
+        matching = [e for e in entries if query.matches(e)]
+        return TimelinePage(matching[offset : offset + limit], len(matching), offset)
+
+    @staticmethod
+    def _first_on_or_before(entries: list[Entry], day: date) -> int:
+        for index, entry in enumerate(entries):
+            if entry.at.date() <= day:
+                return index
+        return len(entries)
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """Tags, strategies and groups the person has used, most used first (for filters and chips)."""
+        counts: dict[str, dict[str, int]] = {"tags": {}, "strategies": {}, "groups": {}}
+        names: dict[str, dict[str, str]] = {"tags": {}, "strategies": {}, "groups": {}}
+
+        def count(bucket: str, value: str) -> None:
+            key = value.casefold()
+            counts[bucket][key] = counts[bucket].get(key, 0) + 1
+            names[bucket].setdefault(key, value)
+
+        for entry in self.all_entries():
+            for tag in entry.tags:
+                count("tags", tag)
+            for use in entry.strategies:
+                count("strategies", use.name)
+            if entry.group:
+                count("groups", entry.group)
+        return {
+            bucket: [names[bucket][k] for k, _ in sorted(counts[bucket].items(), key=lambda kv: (-kv[1], kv[0]))]
+            for bucket in counts
+        }
+
+    # --- low moods ----------------------------------------------------------------------
+    def low_mood_run(self, today: datetime | None = None) -> str | None:
+        """If the latest check-ins are a recent run of very low moods, the id of the run's
+        first entry (so that one run is offered help once, however long it gets)."""
+        run = []
+        for entry in self.page(limit=60).entries:
+            if entry.mood > LOW_MOOD:
+                break
+            run.append(entry)
+        if len(run) < LOW_RUN_LENGTH or (today or now_local()) - run[0].at > LOW_RUN_WINDOW:
+            return None
+        return run[-1].id
+
+    def should_offer_help(self) -> bool:
+        run = self.low_mood_run()
+        return run is not None and self.settings().low_mood_offered_for != run
+
+    def mark_help_offered(self) -> None:
+        run = self.low_mood_run()
+        if run is not None:
+            self.save_settings(replace(self.settings(), low_mood_offered_for=run))
+
+    # --- settings -----------------------------------------------------------------------
+    def settings(self) -> JournalSettings:
+        record = self._store.get(SETTINGS_KIND, SETTINGS_ID)
+        if record is None:
+            return JournalSettings()
+        payload = record.payload
+        labels = dict(DEFAULT_MOOD_LABELS)
+        labels.update({int(k): v for k, v in (payload.get("mood_labels") or {}).items()})
+        return JournalSettings(
+            mood_labels=labels,
+            favourites=tuple(payload.get("favourites") or ()),
+            reminder_time=payload.get("reminder_time") or "20:00",
+            time_zone=payload.get("time_zone"),
+            low_mood_offered_for=payload.get("low_mood_offered_for"),
+        )
+
+    def save_settings(self, settings: JournalSettings) -> JournalSettings:
+        labels = {}
+        for mood in DEFAULT_MOOD_LABELS:
+            label = " ".join(str(settings.mood_labels.get(mood) or "").split())
+            if len(label) > 40:
+                raise JournalError("A mood name can be at most 40 characters.")
+            labels[str(mood)] = label or DEFAULT_MOOD_LABELS[mood]
+        try:
+            time.fromisoformat(settings.reminder_time)
+        except ValueError:
+            raise JournalError("Give the reminder time as hours and minutes, like 20:00.") from None
+        payload = {
+            "mood_labels": labels,
+            "favourites": list(dict.fromkeys(settings.favourites)),
+            "reminder_time": settings.reminder_time,
+            "time_zone": settings.time_zone,
+            "low_mood_offered_for": settings.low_mood_offered_for,
+        }
+        self._store.put(SETTINGS_KIND, payload, record_id=SETTINGS_ID)
+        return self.settings()
+
+    def rename_mood(self, mood: int, label: str) -> JournalSettings:
+        settings = self.settings()
+        return self.save_settings(replace(settings, mood_labels={**settings.mood_labels, mood: label}))
+
+    def toggle_favourite(self, strategy_name: str) -> JournalSettings:
+        settings = self.settings()
+        favourites = list(settings.favourites)
+        if strategy_name in favourites:
+            favourites.remove(strategy_name)
+        else:
+            favourites.append(strategy_name)
+        return self.save_settings(replace(settings, favourites=tuple(favourites)))
+
+    # --- the person's own coping strategies ----------------------------------------------
+    def own_strategies(self) -> list[OwnStrategy]:
+        records = self._store.list(STRATEGY_KIND, newest_first=False)
+        return [
+            OwnStrategy(r.id, r.payload["name"], r.payload.get("how_to", ""), r.payload.get("learned_at"))
+            for r in records
+        ]
+
+    def add_own_strategy(self, name: str, how_to: str = "", learned_at: str | None = None, strategy_id: str | None = None) -> OwnStrategy:
+        name = " ".join((name or "").split())
+        if not name:
+            raise JournalError("Give your strategy a name.")
+        if len(name) > 200 or len(how_to or "") > 5000:
+            raise JournalError("That is too long: a name up to 200 characters, a how-to up to 5,000.")
+        payload = {"name": name, "how_to": (how_to or "").strip()}
+        if learned_at and learned_at.strip():
+            payload["learned_at"] = learned_at.strip()
+        record = self._store.put(STRATEGY_KIND, payload, record_id=strategy_id)
+        return OwnStrategy(record.id, name, payload["how_to"], payload.get("learned_at"))
+
+    def delete_own_strategy(self, strategy_id: str) -> bool:
+        return self._store.delete(STRATEGY_KIND, strategy_id)
+
+    # --- self-checks and the safety plan (kept here so every kind has one owner) ----------
+    def save_self_check(self, payload: dict, at: datetime | None = None, record_id: str | None = None) -> str:
+        moment = at or now_local()
+        record = self._store.put(SELF_CHECK_KIND, {**payload, "at": moment.isoformat()}, record_id=record_id, occurred_at=moment)
+        return record.id
+
+    def self_check_records(self) -> list[tuple[str, dict]]:
+        return [(r.id, r.payload) for r in self._store.list(SELF_CHECK_KIND, newest_first=False)]
+
+    def safety_plan_payload(self) -> dict | None:
+        record = self._store.get(SAFETY_PLAN_KIND, SAFETY_PLAN_ID)
+        return record.payload if record else None
+
+    def save_safety_plan_payload(self, payload: dict) -> None:
+        self._store.put(SAFETY_PLAN_KIND, payload, record_id=SAFETY_PLAN_ID)

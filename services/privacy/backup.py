@@ -1,0 +1,293 @@
+"""Encrypted backups: one authenticated, versioned file with all of a person's private data.
+
+File format (version 1), all integers big-endian::
+
+    b"KINDRED-BACKUP\\n"            15 bytes, the magic
+    header length                   4 bytes
+    header                          JSON, UTF-8 (not secret, but authenticated)
+    body                            12-byte nonce || AES-256-GCM(zlib(JSON payload))
+
+The header carries the format version, the creation time, the scrypt parameters and salt,
+the body's length and a *key check* (a short AES-GCM seal under the backup key), so that a
+wrong passphrase can be told apart from a damaged file. The body's associated data is the
+magic, the header length and the header itself: changing any byte anywhere — created date,
+KDF parameters, body — makes the file fail to open.
+
+The backup key is derived from the person's passphrase with scrypt (N=2^15, r=8, p=1, a
+fresh 16-byte salt per file). The payload holds every private record (id, kind, times,
+payload) in plain JSON *inside* the encryption; counts per kind are inside too, so nothing
+about the person's data is readable without the passphrase.
+
+Restoring never changes anything until the whole file has been read, authenticated and
+decoded; then it snapshots the current database file into ``<data dir>/snapshots/`` and
+replaces every record in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import struct
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from services.privacy import crypto
+from services.privacy.store import PrivateRecordView, PrivateStore
+from services.privacy.vault import PrivateVault, VaultError
+from services.storage import Database
+from services.version import __version__
+
+MAGIC = b"KINDRED-BACKUP\n"
+FORMAT_VERSION = 1
+FILE_SUFFIX = ".kindred-backup"
+KEY_CHECK_PLAINTEXT = b"kindred-backup-key-check"
+KEY_CHECK_AAD = b"kindred/backup-key-check/v1"
+MAX_HEADER_BYTES = 64 * 1024
+SNAPSHOT_DIR = "snapshots"
+
+
+class BackupError(Exception):
+    """The file cannot be used; the message says why, in plain words. Nothing was changed."""
+
+
+class BackupWrongPassphrase(BackupError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    created_at: datetime
+    app_version: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class OpenedBackup:
+    summary: BackupSummary
+    records: list[PrivateRecordView] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: int
+    store: PrivateStore
+    snapshot_path: Path | None  # the data as it was just before, kept in the data folder
+    recovery_code: str | None  # set on a fresh device: a new one-time recovery code
+
+
+# --- writing --------------------------------------------------------------------------
+def _record_to_json(record: PrivateRecordView) -> dict:
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "occurred_at": record.occurred_at.isoformat(),
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "payload": record.payload,
+    }
+
+
+def _record_from_json(item: dict) -> PrivateRecordView:
+    return PrivateRecordView(
+        id=str(item["id"]),
+        kind=str(item["kind"]),
+        occurred_at=datetime.fromisoformat(item["occurred_at"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        updated_at=datetime.fromisoformat(item["updated_at"]),
+        payload=item["payload"],
+    )
+
+
+def encode_backup(records: list[PrivateRecordView], passphrase: str, kdf_params: dict | None = None) -> bytes:
+    """The backup file's bytes. ``kdf_params`` exists for fast property tests only."""
+    params = kdf_params or crypto.new_kdf_params()
+    key = crypto.derive_key(passphrase, params)
+    created_at = datetime.now(timezone.utc)
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.kind] = counts.get(record.kind, 0) + 1
+    payload = {
+        "created_at": created_at.isoformat(),
+        "counts": counts,
+        "records": [_record_to_json(r) for r in records],
+    }
+    compressed = zlib.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    body_length = crypto.NONCE_BYTES + len(compressed) + 16
+    header = {
+        "format": "kindred-backup",
+        "version": FORMAT_VERSION,
+        "created_at": created_at.isoformat(),
+        "app_version": __version__,
+        "cipher": "AES-256-GCM",
+        "compression": "zlib",
+        "kdf": params,
+        "body_bytes": body_length,
+        "key_check": crypto.seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_AAD).hex(),
+    }
+    header_bytes = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    prefix = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
+    body = crypto.seal(key, compressed, prefix)
+    assert len(body) == body_length
+    return prefix + body
+
+
+def write_file_atomically(path: Path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    return path
+
+
+def create_backup(vault: PrivateVault, store: PrivateStore, passphrase: str, path: Path | None = None) -> bytes:
+    """A backup of everything private, locked with the person's current passphrase.
+
+    The passphrase is asked again on purpose: someone holding an unlocked phone should not
+    be able to carry the data away under a passphrase of their own.
+    """
+    if not vault.verify_passphrase(passphrase):
+        raise BackupWrongPassphrase("That is not your current passphrase. Nothing was written.")
+    data = encode_backup(store.all_records(), passphrase)
+    if path is not None:
+        write_file_atomically(path, data)
+    return data
+
+
+def default_backup_name(now: datetime | None = None) -> str:
+    now = now or datetime.now()
+    return f"kindred-{now:%Y-%m-%d-%H%M%S}{FILE_SUFFIX}"
+
+
+# --- reading --------------------------------------------------------------------------
+def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
+    if not data:
+        raise BackupError("This file is empty: it is not a Kindred backup. Nothing was changed.")
+    if len(data) < len(MAGIC) or not data.startswith(MAGIC):
+        if MAGIC.startswith(data[: len(MAGIC)]) and len(data) < len(MAGIC) + 4:
+            raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+        raise BackupError("This is not a Kindred backup file. Nothing was changed.")
+    if len(data) < len(MAGIC) + 4:
+        raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+    (header_length,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
+    if header_length > MAX_HEADER_BYTES:
+        raise BackupError("This backup file is damaged: its header is not valid. Nothing was changed.")
+    header_end = len(MAGIC) + 4 + header_length
+    if len(data) < header_end:
+        raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+    try:
+        header = json.loads(data[len(MAGIC) + 4 : header_end].decode("utf-8"))
+        if header.get("format") != "kindred-backup":
+            raise ValueError("format")
+        version = int(header["version"])
+        body_bytes = int(header["body_bytes"])
+        bytes.fromhex(header["key_check"])
+        header["kdf"]["salt"]  # noqa: B018 - presence check
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        raise BackupError("This backup file is damaged: its header is not valid. Nothing was changed.") from None
+    if version > FORMAT_VERSION:
+        raise BackupError(
+            f"This backup was made by a newer version of Kindred (format {version}). Update Kindred, then try again."
+        )
+    body = data[header_end:]
+    if len(body) < body_bytes:
+        raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+    if len(body) > body_bytes:
+        raise BackupError("This backup file has extra data at the end: it was changed after it was made. Nothing was changed.")
+    return header, data[:header_end], body
+
+
+def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
+    """Authenticate and decode a backup. Raises ``BackupError`` with a plain reason."""
+    header, prefix, body = _parse(data)
+    try:
+        key = crypto.derive_key(passphrase, header["kdf"])
+    except (ValueError, KeyError, TypeError):
+        raise BackupError("This backup file is damaged: its key settings are not valid. Nothing was changed.") from None
+    try:
+        crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
+    except crypto.DecryptionError:
+        raise BackupWrongPassphrase(
+            "That passphrase does not open this backup. Use the passphrase you had when the backup was made. "
+            "Nothing was changed."
+        ) from None
+    try:
+        compressed = crypto.open_sealed(key, body, prefix)
+    except crypto.DecryptionError:
+        raise BackupError("This backup file was changed or damaged after it was made, so it cannot be trusted. Nothing was changed.") from None
+    try:
+        payload = json.loads(zlib.decompress(compressed).decode("utf-8"))
+        records = [_record_from_json(item) for item in payload["records"]]
+        counts = {str(k): int(v) for k, v in payload["counts"].items()}
+        created_at = datetime.fromisoformat(payload["created_at"])
+    except (ValueError, KeyError, TypeError, zlib.error, UnicodeDecodeError):
+        raise BackupError("This backup file's contents are not valid. Nothing was changed.") from None
+    summary = BackupSummary(created_at=created_at, app_version=str(header.get("app_version", "?")), counts=counts)
+    return OpenedBackup(summary=summary, records=records)
+
+
+def read_backup_file(path: Path, passphrase: str) -> OpenedBackup:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise BackupError(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise BackupError(f"The file {path} cannot be read: {error.strerror}.") from None
+    return read_backup(data, passphrase)
+
+
+# --- restoring ------------------------------------------------------------------------
+def snapshot_database(database: Database, data_dir: Path, reason: str = "before-restore") -> Path:
+    """A consistent copy of the private database file (still encrypted, same key slots).
+
+    To go back, quit Kindred and put this file in place of ``private.sqlite``.
+    """
+    folder = Path(data_dir) / SNAPSHOT_DIR
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = folder / f"private-{reason}-{datetime.now():%Y-%m-%d-%H%M%S-%f}.sqlite"
+    raw = database.engine.raw_connection()
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        raw.close()
+    return target
+
+
+def restore_backup(
+    vault: PrivateVault,
+    database: Database,
+    data_dir: Path,
+    opened: OpenedBackup,
+    passphrase: str,
+    store: PrivateStore | None = None,
+) -> RestoreResult:
+    """Replace all private records with the backup's.
+
+    On a device that is set up, ``store`` (unlocked) is required: the current data is first
+    copied to a snapshot in the data folder, then replaced in one transaction; the keys and
+    passphrase stay as they are. On a fresh device, Kindred is set up with ``passphrase``
+    (the backup's) and a new recovery code is returned.
+    """
+    if vault.is_set_up():
+        if store is None or store.is_locked:
+            raise VaultError("Unlock Kindred first: restoring replaces the data that is here now.")
+        snapshot = snapshot_database(database, data_dir)
+        restored = store.replace_all(opened.records)
+        return RestoreResult(restored=restored, store=store, snapshot_path=snapshot, recovery_code=None)
+    new_store, code = vault.set_up(passphrase)
+    restored = new_store.replace_all(opened.records)
+    return RestoreResult(restored=restored, store=new_store, snapshot_path=None, recovery_code=code)

@@ -1,0 +1,100 @@
+"""The journal in a real browser at phone size: a check-in in three taps shows in the
+timeline and the insights, and is still there after a restart and unlock."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from services.app import open_services
+from tests.app_process import running_app
+from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot, unlock
+
+PASSPHRASE = "correct horse battery"
+
+
+def entry_card(page, mood_word: str):
+    """A timeline card: Flutter merges its texts into one group named "<mood> · HH:MM ..."."""
+    return page.get_by_role("group", name=re.compile(rf"^{re.escape(mood_word)} · \d\d:\d\d"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def set_up_data_dir(data_dir):
+    services = open_services(data_dir)
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
+    services.close()
+    return data_dir
+
+
+def test_a_check_in_in_three_taps_survives_a_restart(browser, set_up_data_dir):
+    with running_app(set_up_data_dir) as app:
+        page = open_app(browser, app.url, PHONE)
+        unlock(page, PASSPHRASE)
+        open_destination(page, "Journal")  # tap 1
+        expect(page.get_by_text("How are you feeling right now?")).to_be_visible()
+        expect(page.get_by_text("No entries yet")).to_be_visible()
+        page.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()  # tap 2
+        save_screenshot(page, "journal-checkin-phone")
+        page.get_by_role("button", name="Save", exact=True).click()  # tap 3
+        expect(entry_card(page, "Good")).to_be_visible()
+        expect(page.get_by_text("Today", exact=True)).to_be_visible()
+        page.get_by_role("button", name="Insights").click()
+        expect(page.get_by_text("1 check-in in the last 30 days; your average mood was 4.0 out of 5.")).to_be_visible()
+        save_screenshot(page, "journal-insights-phone")
+        page.close()
+
+    with running_app(set_up_data_dir) as app:
+        # A new session after the restart starts locked: nothing of the journal shows.
+        page = open_app(browser, app.url, PHONE)
+        expect(page.get_by_text("Kindred is locked")).to_be_visible()
+        expect(entry_card(page, "Good")).to_have_count(0)
+        unlock(page, PASSPHRASE)
+        open_destination(page, "Journal")
+        expect(entry_card(page, "Good")).to_be_visible()
+        page.close()
+
+
+def test_journal_screens_for_the_readme(browser, set_up_data_dir):
+    """A few weeks of check-ins, seen at phone and desktop size."""
+    from datetime import datetime, timedelta
+
+    from services.journal import Journal, StrategyUse
+
+    services = open_services(set_up_data_dir)
+    journal = Journal(services.vault.unlock(PASSPHRASE))
+    now = datetime.now().astimezone().replace(minute=0, second=0, microsecond=0)
+    moods = [3, 4, 2, 3, 4, 5, 3, 2, 3, 4, 4, 3, 2, 3, 4, 5, 4, 3, 3, 4, 2, 3, 4, 4, 5, 3, 4, 3]
+    for day, mood in enumerate(moods):
+        at = now - timedelta(days=len(moods) - day, hours=(day % 3) * 4)
+        journal.add(
+            mood=mood, at=at, tags=["work"] if day % 2 else ["friends"],
+            strategies=[StrategyUse("A walk", "a lot" if mood >= 4 else "a little")] if day % 3 == 0 else
+            [StrategyUse("Box breathing", "a little" if day % 2 else "not really")],
+            note="Coffee with Sam, then a walk by the river." if day == len(moods) - 1 else "",
+            group="Tuesday peer group" if day % 7 == 1 else None, group_timing="after" if day % 7 == 1 else None,
+        )
+    services.close()
+    with running_app(set_up_data_dir) as app:
+        for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page = open_app(browser, app.url, viewport)
+            unlock(page, PASSPHRASE)
+            open_destination(page, "Journal")
+            expect(page.get_by_role("group", name=re.compile("Coffee with Sam"))).to_be_visible()
+            page.mouse.move(viewport["width"] / 2, 500)
+            page.mouse.wheel(0, 430)
+            page.wait_for_timeout(400)
+            save_screenshot(page, f"journal-timeline-{size}")
+            page.get_by_role("button", name="Insights").click()
+            page.mouse.move(1, 1)  # no hover tooltip in the picture
+            expect(page.get_by_role("group", name=re.compile("^Mood over time"))).to_be_visible()
+            save_screenshot(page, f"journal-insights-{size}" if size == "desktop" else "journal-insights-weeks-phone")
+            page.close()

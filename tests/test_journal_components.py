@@ -1,0 +1,255 @@
+"""The journal screens rendered in-process (tests/ui_harness.py), over a real encrypted store."""
+
+import asyncio
+import gc
+from datetime import datetime, timedelta
+
+import flet as ft
+import pytest
+
+from services.journal import Journal, StrategyUse
+from services.journal.codec import make_entry
+from tests.ui_harness import start_ui
+
+pytestmark = pytest.mark.asyncio
+PASSPHRASE = "correct horse battery"
+
+
+async def settle(ui, rounds: int = 40) -> None:
+    """Let worker threads (asyncio.to_thread) finish and the tree re-render."""
+    for _ in range(rounds):
+        await asyncio.sleep(0.01)
+    gc.collect()  # the session's index is weak: controls that left the tree disappear from it
+
+
+async def open_journal(services, route="/journal", width=390):
+    services.preferences.mark_welcome_done()
+    if services.vault.is_set_up():
+        store = services.vault.unlock(PASSPHRASE)
+    else:
+        store, _ = services.vault.set_up(PASSPHRASE)
+    ui = await start_ui(services, width=width, route=route)
+    ui.state.store = store
+    await settle(ui)
+    return ui, Journal.for_store(store)
+
+
+def field(ui, label):
+    found = ui.find(ft.TextField, lambda c: c.label == label)
+    assert found, f"no field {label!r}"
+    return found[0]
+
+
+async def test_a_locked_session_shows_no_journal_only_the_unlock_screen(services):
+    services.preferences.mark_welcome_done()
+    store, _code = services.vault.set_up("correct horse battery")
+    from services.journal import Journal
+
+    Journal(store).add(mood=2, note="a private note")
+    for route in ("/journal", "/journal/insights", "/journal/safety-plan"):
+        ui = await start_ui(services, route=route)
+        assert ui.has_text("Kindred is locked")
+        assert not ui.has_text("a private note")
+        assert not ui.has_text("How are you feeling right now?")
+
+
+async def test_a_check_in_in_one_tap_and_save(services):
+    ui, journal = await open_journal(services)
+    assert ui.has_text("No entries yet")
+    await ui.click(ui.labelled("Good (mood 4 of 5)"))
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    [entry] = journal.all_entries()
+    assert entry.mood == 4
+    assert ui.has_text("Today") and ui.has_text(f"Good · {entry.at:%H:%M}")
+
+
+async def test_save_without_a_mood_says_what_is_missing(services):
+    ui, journal = await open_journal(services)
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    assert ui.has_text("Choose how you are feeling first.") and journal.count() == 0
+
+
+async def test_a_detailed_check_in(services):
+    ui, journal = await open_journal(services)
+    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.button("Add details"))
+    await settle(ui)
+    tired = ui.find(ft.Chip, lambda c: c.label.value == "tired")[0]
+    await ui.event(tired, "select")
+    for label, value in (("Hours slept", "6.5"), ("Note", "Hard day at work"),
+                         ("Tags (people, places, activities), separated by commas", "work, #Sam"),
+                         ("Support group meeting (optional)", "Tuesday peer group")):
+        ui.set(field(ui, label), value=value)
+        await ui.event(field(ui, label), "change")
+    dropdown = ui.find(ft.Dropdown, lambda c: c.label == "Add a strategy you tried")[0]
+    ui.set(dropdown, value="A walk")
+    await ui.event(dropdown, "select", "A walk")
+    helped = [c for c in ui.find(ft.SegmentedButton) if any(s.value == "a lot" for s in c.segments)][0]
+    ui.set(helped, selected=["a lot"])
+    await ui.event(helped, "change", ["a lot"])
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    [entry] = journal.all_entries()
+    assert entry.mood == 2 and entry.emotions == ("tired",) and entry.sleep_hours == 6.5
+    assert entry.tags == ("work", "Sam") and entry.note == "Hard day at work"
+    assert entry.strategies == (StrategyUse("A walk", "a lot"),)
+    assert entry.group == "Tuesday peer group" and entry.group_timing == "after"
+
+
+async def test_a_huge_note_is_refused_clearly_and_the_form_keeps_it(services):
+    ui, journal = await open_journal(services)
+    await ui.click(ui.labelled("Okay (mood 3 of 5)"))
+    await ui.click(ui.button("Add details"))
+    await settle(ui)
+    ui.set(field(ui, "Note"), value="x" * 25_000)
+    await ui.event(field(ui, "Note"), "change")
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    assert ui.has_text("a note can hold up to 20,000") and journal.count() == 0
+    assert len(field(ui, "Note").value) == 25_000
+
+
+async def test_delete_with_undo_and_edit(services):
+    ui, journal = await open_journal(services)
+    entry = journal.add(mood=3, note="keep me")
+    ui2 = await start_ui(services, route="/journal")
+    ui2.state.store = journal.store
+    await settle(ui2)
+    await ui2.click(ui2.labelled(f"Delete check-in at {entry.at:%H:%M}"))
+    await settle(ui2)
+    assert journal.count() == 0
+    snack = [d for d in ui2.page._dialogs.controls if isinstance(d, ft.SnackBar)][-1]
+    assert snack.action == "Undo"
+    await snack.on_action(None)  # what tapping "Undo" runs
+    await settle(ui2)
+    assert journal.get(entry.id) is not None and ui2.has_text("keep me")
+
+    await ui2.click(ui2.labelled(f"Edit check-in at {entry.at:%H:%M}"))
+    await settle(ui2)
+    assert ui2.current_route() == f"/journal/entry/{entry.id}"
+    await ui2.click(ui2.labelled("Great (mood 5 of 5)"))
+    await ui2.click(ui2.button("Save"))
+    await settle(ui2)
+    assert journal.get(entry.id).mood == 5 and journal.get(entry.id).note == "keep me"
+
+
+async def test_timeline_pages_and_searches(services):
+    ui, journal = await open_journal(services)
+    base = datetime.now().astimezone() - timedelta(days=100)
+    journal.save_many([
+        make_entry(
+            id=f"e{i:03}", at=base + timedelta(days=i), mood=i % 5 + 1, note=f"note {i}" + (" lighthouse" if i == 42 else ""))
+        for i in range(75)
+    ])
+    ui = await start_ui(services, route="/journal")
+    ui.state.store = journal.store
+    await settle(ui)
+    assert ui.has_text("note 74") and not ui.has_text("note 40")
+    await ui.click(ui.find(ft.OutlinedButton, lambda c: str(c.content).startswith("Load more"))[0])
+    await settle(ui)
+    assert ui.has_text("note 40")
+    search = field(ui, "Search notes, tags and strategies")
+    ui.set(search, value="lighthouse")
+    await ui.event(search, "change")
+    await settle(ui)
+    assert ui.has_text("note 42 lighthouse") and not ui.has_text("note 74")
+    assert ui.has_text("1 matching")
+
+
+async def test_insights_show_charts_and_plain_captions(services):
+    ui, journal = await open_journal(services)
+    now = datetime.now().astimezone()
+    for day in range(20):
+        journal.add(mood=day % 5 + 1, at=now - timedelta(days=day), strategies=[StrategyUse("Box breathing", "a little")])
+    ui = await start_ui(services, route="/journal/insights")
+    ui.state.store = journal.store
+    await settle(ui)
+    import flet_charts as fch
+
+    assert ui.find(fch.LineChart) and len(ui.find(fch.BarChart)) == 2
+    assert ui.has_text("Mood over time") and ui.has_text("Your year in pixels")
+    assert ui.has_text("\"Box breathing\" helped at least a little")
+    assert not any("diagnos" in t.lower() and "not a diagnosis" not in t.lower() for t in ui.texts())
+
+
+async def test_phq9_item_nine_opens_the_crisis_lines_at_once(services):
+    ui, journal = await open_journal(services, route="/journal/self-check")
+    assert ui.has_text("Little interest or pleasure in doing things") and ui.has_text("Pfizer")
+    groups = ui.find(ft.RadioGroup)
+    ui.set(groups[8], value="1")
+    await ui.event(groups[8], "change")
+    assert ui.current_route() == "/help"
+
+
+async def test_a_self_check_is_scored_and_kept(services):
+    ui, journal = await open_journal(services, route="/journal/self-check")
+    gad = ui.find(ft.SegmentedButton)[0]
+    ui.set(gad, selected=["gad7"])
+    await ui.event(gad, "change")
+    await settle(ui)
+    assert ui.has_text("Feeling nervous, anxious or on edge")
+    for group in ui.find(ft.RadioGroup)[:7]:
+        ui.set(group, value="2")
+        await ui.event(group, "change")
+    await ui.click(ui.button("See my score"))
+    await settle(ui)
+    assert ui.has_text("GAD-7 score 14 of 21") and ui.has_text("moderate") and ui.has_text("not a diagnosis")
+
+
+async def test_the_safety_plan_is_reachable_from_help_and_saved(services):
+    ui, journal = await open_journal(services, route="/help")
+    await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "My safety plan")[0])
+    await settle(ui)
+    assert ui.current_route() == "/journal/safety-plan"
+    warning = ui.find(ft.TextField, lambda c: (c.hint_text or "").startswith("Thoughts, images"))[0]
+    ui.set(warning, value="Not sleeping\nSkipping meals")
+    await ui.event(warning, "change")
+    await ui.click(ui.button("Save my plan"))
+    await settle(ui)
+    from services.journal import safety_plan
+
+    assert safety_plan.load(journal).steps["warning_signs"] == ["Not sleeping", "Skipping meals"]
+
+
+async def test_a_run_of_very_low_moods_offers_help_once(services):
+    ui, journal = await open_journal(services)
+    now = datetime.now().astimezone()
+    for hours in (3, 2, 1):
+        journal.add(mood=1, at=now - timedelta(hours=hours))
+    ui = await start_ui(services, route="/journal")
+    ui.state.store = journal.store
+    await settle(ui)
+    assert ui.has_text("Your last few check-ins have been very low")
+    await ui.click(ui.button("Not now"))
+    await settle(ui)
+    assert not ui.has_text("Your last few check-ins have been very low")
+    ui = await start_ui(services, route="/journal")
+    ui.state.store = journal.store
+    await settle(ui)
+    assert not ui.has_text("Your last few check-ins have been very low")
+
+
+async def test_strategies_favourites_and_own(services):
+    ui, journal = await open_journal(services, route="/journal/strategies")
+    assert ui.has_text("TIPP (for very intense emotions)")
+    await ui.click(ui.labelled("Add A walk to favourites"))
+    await settle(ui)
+    assert journal.settings().favourites == ("A walk",)
+    ui.set(field(ui, "Name"), value="Call my sister")
+    await ui.event(field(ui, "Name"), "change")
+    ui.set(field(ui, "Learned at (a group, optional)"), value="Tuesday peer group")
+    await ui.event(field(ui, "Learned at (a group, optional)"), "change")
+    await ui.click(ui.button("Add strategy"))
+    await settle(ui)
+    assert [s.name for s in journal.own_strategies()] == ["Call my sister"]
+    assert ui.has_text("Your own, learned at Tuesday peer group")
+
+
+async def test_journal_sub_screens_at_desktop_width(services):
+    for route in ("/journal", "/journal/insights", "/journal/strategies", "/journal/self-check",
+                  "/journal/safety-plan", "/journal/data"):
+        ui, _journal = await open_journal(services, route=route, width=1280)
+        assert ui.find(ft.NavigationRail)
+        assert ui.find(ft.NavigationRail)[0].selected_index == 1, route

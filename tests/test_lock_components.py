@@ -1,0 +1,214 @@
+"""Locking, unlocking, PIN, auto-lock, backups and erasing, rendered in-process."""
+
+import flet as ft
+import pytest
+
+from services.privacy.backup import read_backup
+from services.saved import SavedGroups
+from tests.privacy_support import CANARY, PASSPHRASE
+from tests.ui_harness import start_ui
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def ready(services):
+    services.preferences.mark_welcome_done()
+    store, code = services.vault.set_up(PASSPHRASE)
+    SavedGroups(store).save("a:1", {"name": "A"}, note=CANARY)
+    return services, code
+
+
+async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready):
+    services, _ = ready
+    ui = await start_ui(services)
+    assert ui.has_text("Kindred is locked") and not ui.find(ft.NavigationBar)
+    await ui.type("Passphrase", "not my passphrase")
+    await ui.click(ui.button("Unlock"))
+    await ui.settle()
+    assert ui.has_text("doesn't unlock Kindred. Nothing was changed")
+    assert ui.state.store is None
+    await ui.type("Passphrase", PASSPHRASE)
+    await ui.click(ui.button("Unlock"))
+    await ui.settle()
+    assert ui.find(ft.NavigationBar)
+    assert SavedGroups(ui.state.store).get("a:1").note == CANARY
+
+
+async def test_recovery_code_instead(ready):
+    services, code = ready
+    ui = await start_ui(services)
+    await ui.click(ui.button("Use recovery code instead"))
+    await ui.type("Recovery code", code.lower())
+    await ui.click(ui.button("Unlock"))
+    await ui.settle()
+    assert ui.find(ft.NavigationBar)
+
+
+async def test_help_and_the_privacy_page_work_while_locked(ready):
+    services, _ = ready
+    services.preferences.set_country("GB")
+    ui = await start_ui(services)
+    await ui.click(ui.button("Get help now"))
+    assert ui.has_text("Samaritans")
+    await ui.navigate("/privacy")
+    assert ui.has_text("What is not hidden")
+    assert ui.has_text("How Kindred keeps things private")
+    assert ui.state.store is None
+
+
+async def test_each_session_unlocks_on_its_own(ready):
+    services, _ = ready
+    first = await start_ui(services, passphrase=PASSPHRASE)
+    second = await start_ui(services)
+    assert first.find(ft.NavigationBar)
+    assert second.state.store is None and second.has_text("Kindred is locked")
+    await first.click(first.labelled("Lock now"))
+    assert first.state.store is None and first.has_text("Kindred is locked")
+
+
+async def test_auto_lock_without_a_pin_locks_fully(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    dropdown = ui.find(ft.Dropdown, lambda c: c.label == "Lock automatically")[0]
+    ui.set(dropdown, value="1")
+    await ui.event(dropdown, "select", "1")
+    await ui.settle()
+    assert ui.state.security.auto_lock_minutes == 1
+    store = ui.state.store
+    assert not ui.state.check_idle(now=ui.state._last_activity + 59)
+    assert ui.state.check_idle(now=ui.state._last_activity + 61)
+    await ui.settle()
+    assert store.is_locked and ui.state.store is None
+    assert ui.has_text("locked itself after a while")
+
+
+async def test_pin_is_a_screen_lock_with_a_limit(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.click(ui.button("Set a PIN"))
+    assert ui.has_text("A PIN is a screen lock, not encryption")
+    await ui.type("PIN (4 to 12 digits)", "2468")
+    await ui.type("Type the PIN again", "2468")
+    await ui.click(ui.button("Set PIN"))
+    await ui.settle()
+    assert ui.state.security.has_pin
+    ui.state.screen_lock()  # what the idle timer does
+    await ui.settle()
+    assert ui.has_text("Screen locked") and ui.has_text("not encryption")
+    assert ui.state.store is not None, "a screen lock keeps the key in this session"
+    now = [1000.0]
+    ui.state._pin_gate.clock = lambda: now[0]
+    await ui.type("PIN", "1111")
+    await ui.click(ui.button("Open"))
+    await ui.settle()
+    assert ui.has_text("That PIN is not right. Wait 1 s")
+    now[0] += 5
+    await ui.type("PIN", "2468")
+    await ui.click(ui.button("Open"))
+    await ui.settle()
+    assert ui.find(ft.NavigationBar)
+    # After the limit, the passphrase is needed.
+    ui.state.screen_lock()
+    ui.state._pin_gate.clock = lambda: now[0]
+    await ui.settle()
+    for _ in range(5):
+        now[0] += 100
+        await ui.type("PIN", "0000")
+        await ui.click(ui.button("Open"))
+        await ui.settle()
+    assert ui.state.store is None and ui.has_text("Too many wrong PINs")
+    assert services.vault.unlock(PASSPHRASE).count("saved_group") == 1
+
+
+async def test_biometric_unlock_is_hidden_where_the_platform_has_none(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    assert not ui.state.biometric_available
+    assert not ui.find(ft.Switch)
+
+
+async def test_backup_download_and_restore_upload(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    saved = {}
+    ui.connection.client_methods["save_file"] = lambda args: saved.update(args) or None
+    await ui.click(ui.button("Create backup"))
+    await ui.type("Current passphrase", "wrong one")
+    await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Create backup"][-1])  # the dialog's
+    await ui.settle()
+    assert ui.has_text("That is not your current passphrase")
+    await ui.type("Current passphrase", PASSPHRASE)
+    await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Create backup"][-1])
+    await ui.settle()
+    assert ui.has_text("Your encrypted backup is kindred-")
+    data = saved["src_bytes"]
+    assert saved["file_name"].endswith(".kindred-backup") and CANARY.encode() not in data
+    assert read_backup(data, PASSPHRASE).summary.counts == {"saved_group": 1}
+    await ui.click(ui.button("Done"))
+
+    SavedGroups(ui.state.store).save("b:2", note="after the backup")
+    ui.connection.client_methods["pick_files"] = lambda args: [
+        {"id": 1, "name": "my.kindred-backup", "size": len(data), "bytes": list(data)}
+    ]
+    await ui.click(ui.button("Restore from backup"))
+    await ui.settle()
+    await ui.type("Backup passphrase", "wrong passphrase")
+    await ui.click(ui.button("Open"))
+    await ui.settle()
+    assert ui.has_text("does not open this backup")
+    await ui.type("Backup passphrase", PASSPHRASE)
+    await ui.click(ui.button("Open"))
+    await ui.settle()
+    assert ui.has_text("It holds 1 saved group.")
+    assert SavedGroups(ui.state.store).get("b:2") is not None, "nothing replaced before the person agrees"
+    await ui.click(ui.button("Replace my data"))
+    await ui.settle()
+    assert ui.has_text("Restored 1 private item.")
+    assert ui.has_text(str(services.data_dir / "snapshots"))
+    assert SavedGroups(ui.state.store).get("b:2") is None
+
+
+async def test_plain_export_asks_for_the_passphrase_again(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    saved = {}
+    ui.connection.client_methods["save_file"] = lambda args: saved.update(args) or None
+    await ui.click(ui.button("Export saved groups"))
+    await ui.type("Passphrase", "wrong")
+    await ui.click(ui.button("Export"))
+    await ui.settle()
+    assert ui.has_text("Nothing was exported") and not saved
+    await ui.type("Passphrase", PASSPHRASE)
+    await ui.click(ui.button("Export"))
+    await ui.settle()
+    assert CANARY.encode() in saved["src_bytes"] and saved["file_name"] == "kindred-saved-groups.json"
+
+
+async def test_delete_all_my_data(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.click(ui.button("Delete all my data"))
+    assert ui.button("Delete everything").disabled
+    await ui.type("Type DELETE to confirm", "DELETE")
+    await ui.click(ui.button("Delete everything"))
+    await ui.settle()
+    assert not services.vault.is_set_up()
+    assert ui.has_text("Choose a passphrase")
+
+
+async def test_change_passphrase(ready):
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.click(ui.button("Change passphrase"))
+    await ui.type("Current passphrase", "wrong")
+    await ui.type("New passphrase", "a whole new phrase")
+    await ui.type("New passphrase again", "a whole new phrase")
+    await ui.click(ui.button("Change"))
+    await ui.settle()
+    assert ui.has_text("Your current passphrase is not right")
+    await ui.type("Current passphrase", PASSPHRASE)
+    await ui.click(ui.button("Change"))
+    await ui.settle()
+    assert ui.has_text("Your new passphrase works now")
+    assert services.vault.verify_passphrase("a whole new phrase")

@@ -1,0 +1,247 @@
+"""The check-in: a mood (one tap), then optionally feelings, energy, anxiety, sleep, tags,
+coping strategies and whether they helped, a note, and a meeting. Also the edit screen
+(/journal/entry/:id)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from services.journal import EMOTION_QUADRANTS, HELPED_LEVELS, Entry, JournalError, JournalSettings, StrategyUse
+from services.journal.strategies import all_strategies
+from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, snack, use_journal, use_loaded
+from views.widgets.mood_picker import MoodPicker
+from views.widgets.bind import bind
+from views.widgets.screen import ScreenBody
+
+SCALE_WORDS = {"energy": ("very low", "very high"), "anxiety": ("none", "very high")}
+
+
+def _split_tags(text: str) -> list[str]:
+    return [part.strip().lstrip("#") for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+@ft.component
+def Scale(name: str, value: int | None, on_change):
+    low, high = SCALE_WORDS[name]
+
+    def changed(e):
+        chosen = next(iter(e.control.selected or []), None)
+        on_change(int(chosen) if chosen else None)
+
+    return ft.Column(
+        spacing=4,
+        controls=[
+            ft.Text(f"{name.capitalize()} (1 = {low}, 5 = {high})"),
+            ft.SegmentedButton(
+                selected=[str(value)] if value else [],
+                allow_empty_selection=True,
+                allow_multiple_selection=False,
+                show_selected_icon=False,
+                on_change=changed,
+                segments=[ft.Segment(value=str(n), label=ft.Text(str(n))) for n in range(1, 6)],
+            ),
+        ],
+    )
+
+
+@ft.component
+def StrategyTried(name: str, helped: str | None, on_change, on_remove):
+    def changed(e):
+        chosen = next(iter(e.control.selected or []), None)
+        on_change(name, chosen)
+
+    return ft.Container(
+        padding=8,
+        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+        border_radius=8,
+        content=ft.Column(
+            spacing=4,
+            controls=[
+                ft.Row(
+                    controls=[
+                        ft.Text(name, weight=ft.FontWeight.W_600, expand=True),
+                        ft.TextButton("Remove", on_click=bind(on_remove, name)),
+                    ]
+                ),
+                ft.Text("Did it help?", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                ft.SegmentedButton(
+                    selected=[helped] if helped else [],
+                    allow_empty_selection=True,
+                    allow_multiple_selection=False,
+                    show_selected_icon=False,
+                    on_change=changed,
+                    segments=[ft.Segment(value=level, label=ft.Text(level.capitalize())) for level in HELPED_LEVELS],
+                ),
+            ],
+        ),
+    )
+
+
+@ft.component
+def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_saved=None, start_open: bool = False):
+    journal = use_journal()
+    mood, set_mood = ft.use_state(initial.mood if initial else None)
+    details_open, set_details_open = ft.use_state(start_open or initial is not None)
+    emotions, set_emotions = ft.use_state(tuple(initial.emotions) if initial else ())
+    energy, set_energy = ft.use_state(initial.energy if initial else None)
+    anxiety, set_anxiety = ft.use_state(initial.anxiety if initial else None)
+    sleep, set_sleep = ft.use_state("" if not initial or initial.sleep_hours is None else f"{initial.sleep_hours:g}")
+    tags, set_tags = ft.use_state(", ".join(initial.tags) if initial else "")
+    tried, set_tried = ft.use_state(tuple((s.name, s.helped) for s in initial.strategies) if initial else ())
+    note, set_note = ft.use_state(initial.note if initial else "")
+    group, set_group = ft.use_state((initial.group or "") if initial else "")
+    timing, set_timing = ft.use_state((initial.group_timing or "after") if initial else "after")
+    error, set_error = ft.use_state(None)
+    saving, set_saving = ft.use_state(False)
+    strategy_names, _ = use_loaded(lambda: [s.name for s in all_strategies(journal)], [])
+
+    def pick_mood(value: int):
+        set_mood(value)
+        set_error(None)
+
+    def toggle_emotion(name: str):
+        set_emotions(tuple(e for e in emotions if e != name) if name in emotions else (*emotions, name))
+
+    def add_strategy(e):
+        name = e.control.value
+        if name and all(n != name for n, _ in tried):
+            set_tried((*tried, (name, None)))
+
+    def rate(name: str, helped: str | None):
+        set_tried(tuple((n, helped if n == name else h) for n, h in tried))
+
+    def remove(name: str):
+        set_tried(tuple((n, h) for n, h in tried if n != name))
+
+    async def save():
+        if mood is None:
+            set_error("Choose how you are feeling first.")
+            return
+        fields = dict(
+            mood=mood, emotions=emotions, energy=energy, anxiety=anxiety, sleep_hours=sleep.strip() or None,
+            tags=_split_tags(tags), strategies=[StrategyUse(n, h) for n, h in tried], note=note,
+            group=group.strip() or None, group_timing=timing if group.strip() else None,
+        )
+        set_saving(True)
+        try:
+            if initial is None:
+                entry = await asyncio.to_thread(lambda: journal.add(**fields))
+            else:
+                entry = await asyncio.to_thread(lambda: journal.update(initial.id, **fields))
+        except JournalError as problem:
+            set_error(str(problem))
+            set_saving(False)
+            return
+        set_saving(False)
+        set_error(None)
+        snack("Check-in saved." if initial is None else "Changes saved.")
+        if on_saved:
+            await on_saved(entry)
+
+    detail_controls = []
+    if details_open:
+        detail_controls = [
+            ft.Text("What are you feeling?", theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            *[
+                ft.Column(
+                    spacing=4,
+                    controls=[
+                        ft.Text(quadrant.capitalize(), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ft.Row(
+                            wrap=True,
+                            spacing=6,
+                            run_spacing=6,
+                            controls=[
+                                ft.Chip(label=ft.Text(word), selected=word in emotions, on_select=lambda _e, w=word: toggle_emotion(w))
+                                for word in words
+                            ],
+                        ),
+                    ],
+                )
+                for quadrant, words in EMOTION_QUADRANTS.items()
+            ],
+            Scale("energy", energy, set_energy),
+            Scale("anxiety", anxiety, set_anxiety),
+            ft.TextField(label="Hours slept", value=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160,
+                         on_change=lambda e: set_sleep(e.control.value or "")),
+            ft.TextField(label="Tags (people, places, activities), separated by commas", value=tags,
+                         on_change=lambda e: set_tags(e.control.value or "")),
+            ft.Text("Coping strategies you tried", theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried],
+            ft.Dropdown(
+                label="Add a strategy you tried",
+                editable=True,
+                enable_filter=True,
+                menu_height=320,
+                value=None,
+                expand=True,
+                on_select=add_strategy,
+                options=[ft.DropdownOption(key=name, text=name) for name in (strategy_names or [])],
+            ),
+            ft.TextField(label="Note", value=note, multiline=True, min_lines=3, max_lines=10,
+                         on_change=lambda e: set_note(e.control.value or "")),
+            ft.TextField(label="Support group meeting (optional)", value=group, hint_text="The group's name",
+                         on_change=lambda e: set_group(e.control.value or "")),
+            *(
+                [ft.SegmentedButton(
+                    selected=[timing],
+                    allow_multiple_selection=False,
+                    on_change=lambda e: set_timing(next(iter(e.control.selected or ["after"]))),
+                    segments=[ft.Segment(value="before", label=ft.Text("Before the meeting")),
+                              ft.Segment(value="after", label=ft.Text("After the meeting"))],
+                )]
+                if group.strip() else []
+            ),
+        ]
+
+    return ft.Column(
+        spacing=12,
+        controls=[
+            MoodPicker(settings.mood_labels, mood, pick_mood),
+            *detail_controls,
+            ErrorText(error),
+            ft.Row(
+                wrap=True,
+                spacing=8,
+                controls=[
+                    ft.FilledButton("Save", icon=ft.Icons.CHECK, on_click=save, disabled=saving),
+                    *(
+                        []
+                        if details_open
+                        else [ft.TextButton("Add details", icon=ft.Icons.EXPAND_MORE, on_click=lambda: set_details_open(True))]
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+@ft.component
+def EditEntryScreen():
+    journal = use_journal()
+    if journal is None:
+        return LockedJournal()
+    return EditEntry(ft.use_route_params().get("id", ""))
+
+
+@ft.component
+def EditEntry(entry_id: str):
+    journal = use_journal()
+    loaded, _ = use_loaded(lambda: (journal.get(entry_id), journal.settings()), [entry_id])
+
+    async def saved(_entry):
+        go("/journal")
+
+    if loaded is None:
+        body = [ft.ProgressRing()]
+    elif loaded[0] is None:
+        body = [ft.Text("This check-in no longer exists.")]
+    else:
+        entry, settings = loaded
+        body = [
+            ft.Text(f"{entry.at:%A %d %B %Y, %H:%M}", color=ft.Colors.ON_SURFACE_VARIANT),
+            CheckInForm(settings, initial=entry, on_saved=saved, key=entry.id),
+        ]
+    return ScreenBody([SubScreenTitle("Edit check-in"), *body])

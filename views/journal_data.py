@@ -1,0 +1,233 @@
+"""Your data: export (JSON, CSV), import (Kindred JSON, Daylio CSV with a mood mapping the
+person confirms), a daily reminder for their own calendar (.ics), and the mood words."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import date
+
+import flet as ft
+
+from services.journal import JournalError, exchange, reminder
+from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, snack, use_journal, use_loaded
+from views.widgets.bind import bind
+from views.widgets.screen import ScreenBody
+
+
+async def offer_download(file_name: str, data: bytes) -> None:
+    """In the browser this downloads the file; in a window it asks where to save it."""
+    picker = ft.FilePicker()
+    await picker.save_file(dialog_title="Save", file_name=file_name, src_bytes=data)
+
+
+@ft.component
+def DataScreen():
+    if use_journal() is None:
+        return LockedJournal("Export, import, reminder")
+    return DataBody()
+
+
+@ft.component
+def DataBody():
+    journal = use_journal()
+    settings, reload_settings = use_loaded(journal.settings, [])
+    if settings is None:
+        return ScreenBody([SubScreenTitle("Export, import, reminder"), ft.ProgressRing()])
+    return ScreenBody(
+        [
+            SubScreenTitle("Export, import, reminder"),
+            ExportSection(),
+            ImportSection(settings),
+            ReminderSection(settings, reload_settings),
+            MoodWordsSection(settings, reload_settings),
+        ]
+    )
+
+
+@ft.component
+def Heading(text: str):
+    return ft.Text(text, theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
+
+
+@ft.component
+def ExportSection():
+    journal = use_journal()
+
+    async def export(kind: str):
+        if kind == "json":
+            data = await asyncio.to_thread(exchange.export_json, journal)
+        else:
+            data = await asyncio.to_thread(exchange.export_csv, journal)
+        await offer_download(f"kindred-journal-{date.today():%Y-%m-%d}.{kind}", data)
+
+    return ft.Column(
+        spacing=8,
+        controls=[
+            Heading("Export"),
+            ft.Text("JSON holds everything (check-ins, your own strategies, self-checks, safety plan) and can be "
+                    "imported again. CSV has one row per check-in, for a spreadsheet. Exported files are not "
+                    "encrypted: keep them somewhere safe."),
+            ft.Row(wrap=True, controls=[
+                ft.FilledTonalButton("Export JSON", icon=ft.Icons.DOWNLOAD, on_click=bind(export, "json")),
+                ft.FilledTonalButton("Export CSV", icon=ft.Icons.TABLE_VIEW, on_click=bind(export, "csv")),
+            ]),
+        ],
+    )
+
+
+@ft.component
+def ImportSection(settings):
+    journal = use_journal()
+    data, set_data = ft.use_state(None)
+    file_name, set_file_name = ft.use_state("")
+    moods, set_moods = ft.use_state(None)  # Daylio mood names -> count, while confirming
+    mapping, set_mapping = ft.use_state({})
+    error, set_error = ft.use_state(None)
+    message, set_message = ft.use_state(None)
+
+    async def choose():
+        picker = ft.FilePicker()
+        files = await picker.pick_files(dialog_title="Choose a file to import", with_data=True,
+                                        file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["json", "csv"])
+        if not files:
+            return
+        await read(files[0].name, files[0].bytes or b"")
+
+    async def read(name: str, content: bytes):
+        set_error(None)
+        set_message(None)
+        set_file_name(name)
+        try:
+            source = await asyncio.to_thread(exchange.detect, content)
+            if source == "daylio":
+                found = await asyncio.to_thread(exchange.daylio_moods, content)
+                set_moods(found)
+                set_mapping(exchange.suggested_mood_map(found))
+            else:
+                set_moods(None)
+                await asyncio.to_thread(exchange.plan_kindred_json, content)  # check it before offering
+        except JournalError as problem:
+            set_data(None)
+            set_error(str(problem))
+            return
+        set_data(content)
+
+    async def run_import():
+        zone = settings.time_zone or reminder.guess_time_zone()
+        try:
+            plan = await asyncio.to_thread(exchange.plan_import, data, mapping, zone)
+            await asyncio.to_thread(exchange.apply, journal, plan)
+        except JournalError as problem:
+            set_error(str(problem))
+            return
+        set_data(None)
+        set_moods(None)
+        set_message(f"Imported {plan.summary()} from {file_name}.")
+
+    def mapped(name):
+        return lambda e: set_mapping({**mapping, name: int(e.control.value)})
+
+    confirm = []
+    if data is not None and moods is not None:
+        confirm = [
+            ft.Text(f"{file_name} is a Daylio export with {sum(moods.values())} entries. "
+                    "Which of Kindred's moods (1 = very low, 5 = great) does each Daylio mood mean?"),
+            *[
+                ft.Dropdown(
+                    label=f"\"{name}\" ({count} entries)",
+                    value=str(mapping[name]) if name in mapping else None,
+                    width=260,
+                    on_select=mapped(name),
+                    options=[ft.DropdownOption(key=str(n), text=f"{n} – {settings.label(n)}") for n in (5, 4, 3, 2, 1)],
+                )
+                for name, count in sorted(moods.items(), key=lambda kv: -mapping.get(kv[0], 0))
+            ],
+            ft.FilledButton("Import", icon=ft.Icons.UPLOAD, on_click=run_import,
+                            disabled=any(name not in mapping for name in moods)),
+        ]
+    elif data is not None:
+        confirm = [ft.Text(f"{file_name} is a Kindred journal export."),
+                   ft.FilledButton("Import", icon=ft.Icons.UPLOAD, on_click=run_import)]
+
+    return ft.Column(
+        spacing=8,
+        controls=[
+            Heading("Import"),
+            ft.Text("From a Kindred JSON export, or from Daylio (its CSV export). Importing the same file twice "
+                    "adds nothing twice; if anything in a file can't be read, nothing from it is imported."),
+            ft.OutlinedButton("Choose a file", icon=ft.Icons.FILE_OPEN, on_click=choose),
+            *confirm,
+            ErrorText(error),
+            *([ft.Text(message, color=ft.Colors.PRIMARY)] if message else []),
+        ],
+    )
+
+
+@ft.component
+def ReminderSection(settings, on_saved):
+    journal = use_journal()
+    at, set_at = ft.use_state(settings.reminder_time)
+    zone, set_zone = ft.use_state(settings.time_zone or reminder.guess_time_zone())
+    error, set_error = ft.use_state(None)
+    zones = ft.use_memo(reminder.time_zone_names, [])
+
+    async def download():
+        try:
+            data = await asyncio.to_thread(reminder.daily_reminder_ics, at.strip(), zone)
+            await asyncio.to_thread(journal.save_settings, replace(journal.settings(), reminder_time=at.strip(), time_zone=zone))
+        except JournalError as problem:
+            set_error(str(problem))
+            return
+        set_error(None)
+        on_saved()
+        await offer_download("kindred-check-in.ics", data)
+
+    return ft.Column(
+        spacing=8,
+        controls=[
+            Heading("A daily reminder"),
+            ft.Text("Add a daily check-in reminder to your own calendar: a repeating event with an alert. "
+                    "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep."),
+            ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+                ft.TextField(label="Time (24-hour)", value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
+                ft.Dropdown(label="Time zone", value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
+                            on_select=lambda e: set_zone(e.control.value or zone),
+                            options=[ft.DropdownOption(key=z, text=z) for z in zones]),
+            ]),
+            ErrorText(error),
+            ft.FilledTonalButton("Download reminder (.ics)", icon=ft.Icons.EVENT, on_click=download),
+        ],
+    )
+
+
+@ft.component
+def MoodWordsSection(settings, on_saved):
+    journal = use_journal()
+    labels, set_labels = ft.use_state(dict(settings.mood_labels))
+    error, set_error = ft.use_state(None)
+
+    async def save():
+        try:
+            await asyncio.to_thread(journal.save_settings, replace(journal.settings(), mood_labels=labels))
+        except JournalError as problem:
+            set_error(str(problem))
+            return
+        set_error(None)
+        on_saved()
+        snack("Mood words saved.")
+
+    return ft.Column(
+        spacing=8,
+        controls=[
+            Heading("Your mood words"),
+            ft.Text("Call each mood whatever fits you."),
+            *[
+                ft.TextField(label=f"Mood {n}", value=labels[n], max_length=40,
+                             on_change=lambda e, n=n: set_labels({**labels, n: e.control.value or ""}))
+                for n in (1, 2, 3, 4, 5)
+            ],
+            ErrorText(error),
+            ft.OutlinedButton("Save mood words", on_click=save),
+        ],
+    )

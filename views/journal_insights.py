@@ -1,0 +1,243 @@
+"""Insights: what the check-ins have in common, in charts and plain words. No diagnoses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import flet as ft
+import flet_charts as fch
+
+from services.journal import insights as insights_service
+from views.journal_common import LockedJournal, SubScreenTitle, use_journal, use_loaded
+from views.widgets.mood_picker import mood_color
+from views.widgets.notice import Notice
+from views.widgets.screen import ScreenBody
+
+PERIOD_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year"}
+
+
+def _axis(labels: dict[float, str], size: int = 28) -> fch.ChartAxis:
+    return fch.ChartAxis(
+        label_size=size,
+        labels=[fch.ChartAxisLabel(value=v, label=ft.Text(t, size=11)) for v, t in labels.items()],
+    )
+
+
+MOOD_AXIS = {1: "1", 2: "2", 3: "3", 4: "4", 5: "5"}
+
+
+@ft.component
+def Section(title: str, caption: str | None, content: ft.Control | None = None):
+    return ft.Card(
+        content=ft.Container(
+            padding=16,
+            content=ft.Column(
+                spacing=8,
+                controls=[
+                    ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                    *([ft.Text(caption, color=ft.Colors.ON_SURFACE_VARIANT)] if caption else []),
+                    *([content] if content is not None else []),
+                ],
+            ),
+        )
+    )
+
+
+@ft.component
+def MoodOverTime(result, days: int):
+    points = result.mood_by_period[days]
+    start = result.today - timedelta(days=days - 1)
+    if not points:
+        return ft.Text(f"No check-ins in the last {PERIOD_LABELS[days]}.")
+    step = {7: 1, 30: 7, 90: 30, 365: 90}[days]
+    labels = {}
+    for offset in range(0, days, step):
+        day = start + timedelta(days=offset)
+        labels[offset] = f"{day:%d %b}" if days > 7 else f"{day:%a}"
+    return ft.Semantics(
+        label=f"Line chart of your daily average mood over the last {PERIOD_LABELS[days]}",
+        container=True,
+        content=fch.LineChart(
+            height=220,
+            min_y=1,
+            max_y=5,
+            min_x=0,
+            max_x=days - 1,
+            interactive=True,
+            left_axis=_axis(MOOD_AXIS),
+            bottom_axis=_axis(labels),
+            horizontal_grid_lines=fch.ChartGridLines(interval=1, color=ft.Colors.OUTLINE_VARIANT, width=1),
+            data_series=[
+                fch.LineChartData(
+                    color=ft.Colors.PRIMARY,
+                    stroke_width=3,
+                    curved=days > 30,
+                    prevent_curve_over_shooting=True,
+                    point=days <= 30,
+                    points=[
+                        fch.LineChartDataPoint(x=(p.day - start).days, y=round(p.average, 2),
+                                               tooltip=f"{p.day:%d %b}: {p.average:.1f} ({p.count})")
+                        for p in points
+                    ],
+                )
+            ],
+        ),
+    )
+
+
+@ft.component
+def BucketBars(buckets, description: str):
+    short = [b.label[:3] if len(buckets) == 7 else b.label for b in buckets]
+    return ft.Semantics(
+        label=description + ": " + "; ".join(
+            f"{b.label} {b.average:.1f} from {b.count}" if b.average is not None else f"{b.label} no check-ins" for b in buckets
+        ),
+        container=True,
+        content=fch.BarChart(
+            height=200,
+            min_y=0,
+            max_y=5,
+            interactive=True,
+            left_axis=_axis(MOOD_AXIS),
+            bottom_axis=_axis({i: f"{s}\n({b.count})" for i, (s, b) in enumerate(zip(short, buckets))}, size=36),
+            horizontal_grid_lines=fch.ChartGridLines(interval=1, color=ft.Colors.OUTLINE_VARIANT, width=1),
+            groups=[
+                fch.BarChartGroup(
+                    x=i,
+                    rods=[
+                        fch.BarChartRod(
+                            to_y=round(b.average, 2) if b.average is not None else 0,
+                            width=18,
+                            color=mood_color(max(1, min(5, round(b.average)))) if b.average is not None else ft.Colors.OUTLINE_VARIANT,
+                            border_radius=4,
+                            tooltip=f"{b.label}: {b.average:.1f}" if b.average is not None else f"{b.label}: none",
+                        )
+                    ],
+                )
+                for i, b in enumerate(buckets)
+            ],
+        ),
+    )
+
+
+@ft.component
+def YearInPixels(result):
+    by_day = {p.day: p for p in result.year_pixels}
+    start = result.today - timedelta(days=364)
+    start -= timedelta(days=start.weekday())  # columns are weeks, Monday first
+    weeks = []
+    day = start
+    while day <= result.today:
+        column = []
+        for _ in range(7):
+            point = by_day.get(day)
+            color = mood_color(max(1, min(5, round(point.average)))) if point else ft.Colors.SURFACE_CONTAINER_HIGHEST
+            column.append(
+                ft.Container(
+                    width=9, height=9, border_radius=2, bgcolor=color if day <= result.today else None,
+                    tooltip=f"{day:%d %b %Y}: {point.average:.1f}" if point else None,
+                )
+            )
+            day += timedelta(days=1)
+        weeks.append(ft.Column(spacing=2, controls=column))
+    return ft.Semantics(
+        label=f"A calendar of the last year, one square per day coloured by mood; {len(by_day)} days have check-ins",
+        container=True,
+        content=ft.Row(spacing=2, scroll=ft.ScrollMode.AUTO, controls=weeks),
+    )
+
+
+@ft.component
+def StrategyList(items, by: str):
+    if not items:
+        return ft.Text("Once you note a strategy and whether it helped, it shows up here.")
+    rows = []
+    for s in items[:8]:
+        if by == "help":
+            detail = f"helped {s.helped} of {s.rated} times" + (f" ({s.helped_a_lot} a lot)" if s.helped_a_lot else "")
+        else:
+            sign = "+" if s.mood_change > 0 else ""
+            detail = f"mood {sign}{s.mood_change:.1f} at the next check-in (from {s.mood_change_count})"
+        rows.append(ft.Column(spacing=0, controls=[ft.Text(s.name, weight=ft.FontWeight.W_600), ft.Text(detail, size=13)]))
+    return ft.Column(spacing=6, controls=rows)
+
+
+@ft.component
+def TagList(result):
+    if result.tags_need_more_data:
+        return ft.Container(visible=False)
+    def rows(items, word):
+        return [ft.Text(f"{t.tag}: average {t.average:.1f} with it ({t.count}), {t.others_average:.1f} without ({t.others_count})")
+                for t in items]
+    controls = []
+    if result.better_tags:
+        controls += [ft.Text("Along with better check-ins", weight=ft.FontWeight.W_600), *rows(result.better_tags, "better")]
+    if result.worse_tags:
+        controls += [ft.Text("Along with harder check-ins", weight=ft.FontWeight.W_600), *rows(result.worse_tags, "harder")]
+    if not controls:
+        controls = [ft.Text("No tag stands out yet: your check-ins feel about the same with or without each.")]
+    return ft.Column(spacing=4, controls=controls)
+
+
+@ft.component
+def InsightsScreen():
+    journal = use_journal()
+    if journal is None:
+        return LockedJournal("Insights")
+    return InsightsBody()
+
+
+@ft.component
+def InsightsBody():
+    journal = use_journal()
+    period, set_period = ft.use_state(30)
+    result, _ = use_loaded(lambda: insights_service.compute(journal.all_entries()), [])
+
+    if result is None:
+        return ScreenBody([SubScreenTitle("Insights"), ft.ProgressRing()])
+    if result.total_entries == 0:
+        return ScreenBody([
+            SubScreenTitle("Insights"),
+            Notice(ft.Icons.INSIGHTS, "Nothing to show yet", result.captions["overview"]),
+        ])
+    meetings = result.meetings
+    return ScreenBody(
+        [
+            SubScreenTitle("Insights"),
+            ft.Text(result.captions["overview"]),
+            Section(
+                "Mood over time",
+                "Each point is one day's average mood (1 to 5).",
+                ft.Column(
+                    spacing=8,
+                    controls=[
+                        ft.SegmentedButton(
+                            selected=[str(period)],
+                            allow_multiple_selection=False,
+                            show_selected_icon=False,
+                            on_change=lambda e: set_period(int(next(iter(e.control.selected or ["30"])))),
+                            segments=[ft.Segment(value=str(d), label=ft.Text(t)) for d, t in PERIOD_LABELS.items()],
+                        ),
+                        MoodOverTime(result, period),
+                    ],
+                ),
+            ),
+            Section("By day of the week", result.captions.get("weekday", "The number under each day is how many check-ins it has."),
+                    BucketBars(result.by_weekday, "Average mood by day of the week")),
+            Section("By time of day", "Night is midnight to 6, morning 6 to noon, afternoon noon to 6, evening 6 to midnight.",
+                    BucketBars(result.by_time_of_day, "Average mood by time of day")),
+            Section("Your year in pixels", "One square per day, coloured by that day's average mood.", YearInPixels(result)),
+            Section("What helped, by how often", result.captions.get("strategies"), StrategyList(result.strategies_by_help, "help")),
+            Section("What helped, by mood afterwards",
+                    "The change in mood from the check-in where you tried it to your next one within a day.",
+                    StrategyList(result.strategies_by_change, "change")),
+            Section("Tags", result.captions.get("tags"), TagList(result)),
+            Section(
+                "Meeting days and other days",
+                result.captions.get("meetings") or "Link a check-in to a group meeting to compare meeting days with other days.",
+                ft.Text(f"Meeting days: {meetings.meeting_days}, other days: {meetings.other_days}.") if meetings else None,
+            ),
+            ft.Text("These are patterns in what you wrote down, not a diagnosis. They can be a good thing to bring to your group or a professional.",
+                    size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ]
+    )

@@ -1,0 +1,75 @@
+"""My safety plan: the six Stanley–Brown steps in the person's own words, encrypted."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from services.journal import JournalError
+from services.journal import safety_plan
+from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, snack, use_journal, use_loaded
+from views.widgets.screen import ScreenBody
+
+
+@ft.component
+def SafetyPlanScreen():
+    if use_journal() is None:
+        return LockedJournal("My safety plan")
+    return SafetyPlanBody()
+
+
+@ft.component
+def SafetyPlanBody():
+    journal = use_journal()
+    plan, _ = use_loaded(lambda: safety_plan.load(journal), [])
+    if plan is None:
+        return ScreenBody([SubScreenTitle("My safety plan"), ft.ProgressRing()])
+    return SafetyPlanForm(plan)
+
+
+@ft.component
+def SafetyPlanForm(plan):
+    journal = use_journal()
+    texts, set_texts = ft.use_state({key: "\n".join(plan.steps.get(key, [])) for key, *_ in safety_plan.STEPS})
+    reason, set_reason = ft.use_state(plan.reason_for_living)
+    error, set_error = ft.use_state(None)
+
+    def changed(key):
+        return lambda e: set_texts({**texts, key: e.control.value or ""})
+
+    async def save():
+        try:
+            await asyncio.to_thread(safety_plan.save, journal, texts, reason)
+        except JournalError as problem:
+            set_error(str(problem))
+            return
+        set_error(None)
+        snack("Safety plan saved.")
+
+    return ScreenBody(
+        [
+            SubScreenTitle("My safety plan"),
+            ft.Text("A plan, made while things are calmer, for the moments when they are not. "
+                    "Write one thing per line. Fill in what you can; you can come back to it any time."),
+            *[
+                ft.Column(
+                    spacing=4,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                    controls=[
+                        ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                        ft.TextField(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
+                                     min_lines=2, max_lines=8, on_change=changed(key)),
+                        *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: go("/help"))]
+                          if key == "professionals" else []),
+                    ],
+                )
+                for key, title, hint in safety_plan.STEPS
+            ],
+            ft.TextField(label=safety_plan.REASON_TITLE, value=reason, multiline=True, min_lines=1,
+                         on_change=lambda e: set_reason(e.control.value or "")),
+            ErrorText(error),
+            ft.FilledButton("Save my plan", icon=ft.Icons.SAVE, on_click=save),
+            ft.Text(safety_plan.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ]
+    )

@@ -1,0 +1,165 @@
+"""Self-checks: PHQ-9 and GAD-7 with their published wording, a score, its band, and a
+history chart. A screening, not a diagnosis. Any answer above zero on PHQ-9 item 9
+opens the crisis lines at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+import flet_charts as fch
+
+from services.journal import JournalError
+from services.journal import selfcheck
+from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, use_journal, use_loaded
+from views.widgets.screen import ScreenBody
+
+
+@ft.component
+def Question(number: int, text: str, value: int | None, on_answer):
+    return ft.Column(
+        spacing=4,
+        controls=[
+            ft.Text(f"{number}. {text}", weight=ft.FontWeight.W_600),
+            ft.RadioGroup(
+                value=None if value is None else str(value),
+                on_change=lambda e: on_answer(number - 1, int(e.control.value)),
+                content=ft.Column(
+                    spacing=0,
+                    controls=[ft.Radio(value=str(i), label=f"{answer} ({i})") for i, answer in enumerate(selfcheck.ANSWERS)],
+                ),
+            ),
+        ],
+    )
+
+
+@ft.component
+def HistoryChart(results, questionnaire):
+    if len(results) < 2:
+        return ft.Text("Your scores appear here as a chart once you have taken this check twice.")
+    return ft.Semantics(
+        label=f"Your {questionnaire.name} scores over time: " + ", ".join(f"{r.at:%d %b %Y} {r.score}" for r in results),
+        container=True,
+        content=fch.LineChart(
+            height=200,
+            min_y=0,
+            max_y=questionnaire.max_score,
+            left_axis=fch.ChartAxis(label_size=28),
+            bottom_axis=fch.ChartAxis(
+                label_size=28,
+                labels=[fch.ChartAxisLabel(value=i, label=ft.Text(f"{r.at:%d %b}", size=11)) for i, r in enumerate(results)],
+            ),
+            data_series=[
+                fch.LineChartData(
+                    color=ft.Colors.PRIMARY,
+                    stroke_width=3,
+                    point=True,
+                    points=[fch.LineChartDataPoint(x=i, y=r.score, tooltip=f"{r.score}") for i, r in enumerate(results)],
+                )
+            ],
+        ),
+    )
+
+
+@ft.component
+def SelfCheckScreen():
+    if use_journal() is None:
+        return LockedJournal("Self-checks")
+    return SelfCheckBody()
+
+
+@ft.component
+def SelfCheckBody():
+    journal = use_journal()
+    which, set_which = ft.use_state("phq9")
+    answers, set_answers = ft.use_state((None,) * len(selfcheck.PHQ9.items))
+    difficulty, set_difficulty = ft.use_state(None)
+    result, set_result = ft.use_state(None)
+    error, set_error = ft.use_state(None)
+    version, set_version = ft.use_state(0)
+    questionnaire = selfcheck.QUESTIONNAIRES[which]
+    history, _ = use_loaded(lambda: selfcheck.history(journal, which), [which, version])
+
+    def choose(e):
+        chosen = next(iter(e.control.selected or ["phq9"]))
+        set_which(chosen)
+        set_answers((None,) * len(selfcheck.QUESTIONNAIRES[chosen].items))
+        set_result(None)
+        set_error(None)
+
+    def answer(index: int, value: int):
+        set_answers(tuple(value if i == index else a for i, a in enumerate(answers)))
+        if which == "phq9" and index == selfcheck.PHQ9_SELF_HARM_ITEM and value > 0:
+            go("/help")  # the crisis lines, at once
+
+    async def submit():
+        try:
+            scored = selfcheck.score(which, answers, difficulty)
+        except JournalError as problem:
+            set_error(str(problem))
+            return
+        saved = await asyncio.to_thread(selfcheck.save, journal, scored)
+        set_error(None)
+        set_result(saved)
+        set_version(lambda v: v + 1)
+
+    def again():
+        set_answers((None,) * len(questionnaire.items))
+        set_difficulty(None)
+        set_result(None)
+
+    if result is not None:
+        body = [
+            ft.Text(result.caption, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Text(selfcheck.NOT_A_DIAGNOSIS),
+            *(
+                [ft.Container(
+                    bgcolor=ft.Colors.ERROR_CONTAINER, border_radius=12, padding=16,
+                    content=ft.Column(tight=True, controls=[
+                        ft.Text("You said you have had thoughts of being better off dead or of hurting yourself. "
+                                "You don't have to carry that alone: free, confidential lines are there to talk, any time.",
+                                color=ft.Colors.ON_ERROR_CONTAINER),
+                        ft.FilledButton("Get help now", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: go("/help")),
+                    ]),
+                )]
+                if result.needs_crisis_lines else []
+            ),
+            ft.OutlinedButton("Take it again", on_click=again),
+        ]
+    else:
+        body = [
+            ft.Text(questionnaire.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            *[Question(i + 1, text, answers[i], answer, key=f"{which}-{i}") for i, text in enumerate(questionnaire.items)],
+            ft.Text(selfcheck.DIFFICULTY_QUESTION, weight=ft.FontWeight.W_600),
+            ft.RadioGroup(
+                value=None if difficulty is None else str(difficulty),
+                on_change=lambda e: set_difficulty(int(e.control.value)),
+                content=ft.Column(spacing=0, controls=[
+                    ft.Radio(value=str(i), label=text) for i, text in enumerate(selfcheck.DIFFICULTY_ANSWERS)
+                ]),
+            ),
+            ErrorText(error),
+            ft.FilledButton("See my score", icon=ft.Icons.CHECK, on_click=submit),
+        ]
+
+    return ScreenBody(
+        [
+            SubScreenTitle("Self-checks"),
+            ft.Text("Two short questionnaires that many doctors use. " + selfcheck.NOT_A_DIAGNOSIS,
+                    color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.SegmentedButton(
+                selected=[which],
+                allow_multiple_selection=False,
+                show_selected_icon=False,
+                on_change=choose,
+                segments=[ft.Segment(value="phq9", label=ft.Text("PHQ-9 (mood)")),
+                          ft.Segment(value="gad7", label=ft.Text("GAD-7 (anxiety)"))],
+            ),
+            ft.Text(questionnaire.title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            *body,
+            ft.Text("Your history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            HistoryChart(history or [], questionnaire),
+            *[ft.Text(f"{r.at:%d %b %Y}: {r.score} of {r.max_score} ({r.band})", size=13) for r in reversed((history or [])[-5:])],
+            ft.Text(selfcheck.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ]
+    )

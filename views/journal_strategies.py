@@ -1,0 +1,122 @@
+"""Coping strategies: the bundled library with short how-tos, plus the person's own."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from services.journal import JournalError
+from services.journal.strategies import all_strategies, library_note
+from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, snack, use_journal, use_loaded
+from views.widgets.bind import bind
+from views.widgets.icon_action import IconAction
+from views.widgets.screen import ScreenBody
+
+
+@ft.component
+def StrategyCard(strategy, on_favourite, on_delete):
+    subtitle_bits = []
+    if strategy.own:
+        subtitle_bits.append("Your own")
+    if strategy.learned_at:
+        subtitle_bits.append(f"learned at {strategy.learned_at}")
+    details = [ft.Text(strategy.summary)] if strategy.summary else []
+    details += [ft.Text(f"{n}. {step}") for n, step in enumerate(strategy.steps, start=1)]
+    if strategy.caution:
+        details.append(
+            ft.Container(
+                bgcolor=ft.Colors.TERTIARY_CONTAINER,
+                border_radius=8,
+                padding=12,
+                content=ft.Text(strategy.caution, color=ft.Colors.ON_TERTIARY_CONTAINER),
+            )
+        )
+    if strategy.based_on:
+        details.append(ft.Text(f"Based on: {strategy.based_on}", size=12, color=ft.Colors.ON_SURFACE_VARIANT))
+    if strategy.own:
+        details.append(ft.TextButton("Delete this strategy", icon=ft.Icons.DELETE_OUTLINE, on_click=bind(on_delete, strategy)))
+    star = ft.Icons.STAR if strategy.favourite else ft.Icons.STAR_BORDER
+    return ft.Card(
+        key=strategy.id,
+        content=ft.ExpansionTile(
+            title=ft.Text(strategy.name, weight=ft.FontWeight.W_600),
+            subtitle=ft.Text(", ".join(subtitle_bits) if subtitle_bits else strategy.summary, max_lines=2),
+            leading=IconAction(
+                star,
+                f"Remove {strategy.name} from favourites" if strategy.favourite else f"Add {strategy.name} to favourites",
+                on_click=bind(on_favourite, strategy),
+            ),
+            controls_padding=ft.Padding.only(left=16, right=16, bottom=12),
+            expanded_cross_axis_alignment=ft.CrossAxisAlignment.START,
+            controls=details,
+        ),
+    )
+
+
+@ft.component
+def StrategiesScreen():
+    if use_journal() is None:
+        return LockedJournal("Coping strategies")
+    return StrategiesBody()
+
+
+@ft.component
+def StrategiesBody():
+    journal = use_journal()
+    version, set_version = ft.use_state(0)
+    strategies, _ = use_loaded(lambda: all_strategies(journal), [version])
+    name, set_name = ft.use_state("")
+    how_to, set_how_to = ft.use_state("")
+    learned_at, set_learned_at = ft.use_state("")
+    error, set_error = ft.use_state(None)
+    form_key, set_form_key = ft.use_state(0)
+
+    def refresh():
+        set_version(lambda v: v + 1)
+
+    async def favourite(strategy):
+        await asyncio.to_thread(journal.toggle_favourite, strategy.name)
+        refresh()
+
+    async def delete(strategy):
+        await asyncio.to_thread(journal.delete_own_strategy, strategy.id)
+        refresh()
+        snack(f"Deleted \"{strategy.name}\".")
+
+    async def add():
+        try:
+            await asyncio.to_thread(journal.add_own_strategy, name, how_to, learned_at or None)
+        except JournalError as problem:
+            set_error(str(problem))
+            return
+        set_error(None)
+        set_name("")
+        set_how_to("")
+        set_learned_at("")
+        set_form_key(lambda k: k + 1)
+        refresh()
+        snack("Added to your strategies.")
+
+    return ScreenBody(
+        [
+            SubScreenTitle("Coping strategies"),
+            ft.Text("Star the ones that work for you: favourites come first here and when you check in."),
+            *[StrategyCard(s, favourite, delete, key=s.id) for s in (strategies or [])],
+            ft.Text(library_note(), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text("Add your own", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Column(
+                key=f"form-{form_key}",
+                spacing=8,
+                controls=[
+                    ft.TextField(label="Name", value=name, on_change=lambda e: set_name(e.control.value or "")),
+                    ft.TextField(label="How to do it (optional)", value=how_to, multiline=True, min_lines=2,
+                                 on_change=lambda e: set_how_to(e.control.value or "")),
+                    ft.TextField(label="Learned at (a group, optional)", value=learned_at,
+                                 on_change=lambda e: set_learned_at(e.control.value or "")),
+                    ErrorText(error),
+                    ft.FilledButton("Add strategy", icon=ft.Icons.ADD, on_click=add),
+                ],
+            ),
+        ]
+    )

@@ -1,0 +1,308 @@
+"""Dialogs behind Settings → Security, backups and "Delete all my data".
+
+Each dialog is a component with its own state; the slow work runs in threads via AppState.
+"""
+
+from __future__ import annotations
+
+import flet as ft
+
+from services.privacy import VaultError, WrongSecret
+from services.privacy.backup import BackupError
+from services.privacy.erase import CONFIRM_WORD
+from services.privacy.pin import MAX_ATTEMPTS, PinError
+from views.state import use_app_state
+
+
+def _kinds_text(counts: dict[str, int]) -> str:
+    if not counts:
+        return "no private items"
+    return ", ".join(f"{count} {kind.replace('_', ' ')}{'' if count == 1 else 's'}" for kind, count in sorted(counts.items()))
+
+
+def _field(label: str, value: str, on_change, password: bool = True, **kwargs):
+    # Controlled (value= from state): a re-render must never reset what is being typed.
+    return ft.TextField(
+        label=label,
+        value=value,
+        password=password,
+        can_reveal_password=password,
+        on_change=lambda e: on_change(e.control.value or ""),
+        **kwargs,
+    )
+
+
+def _dialog(title: str, body: list, actions: list, on_dismiss):
+    return ft.AlertDialog(
+        modal=True,
+        title=ft.Text(title),
+        content=ft.Column(body, tight=True, spacing=12, width=400),
+        scrollable=True,  # long texts at 200 % scaling scroll inside the dialog
+        actions=actions,
+        on_dismiss=on_dismiss,
+    )
+
+
+def _show(dialog):
+    """Portal the dialog to the page overlay; the component itself takes no space."""
+    ft.use_dialog(dialog)
+    return ft.Container(width=0, height=0)
+
+
+def _error(message):
+    return ft.Text(message or "", color=ft.Colors.ERROR, visible=bool(message))
+
+
+async def save_bytes(state, file_name: str, data: bytes) -> str | None:
+    """Offer bytes as a download (browser) or a save dialog (desktop)."""
+    return await state.file_picker.save_file(dialog_title="Save", file_name=file_name, src_bytes=data)
+
+
+@ft.component
+def PinDialog(close):
+    state = use_app_state()
+    first, set_first = ft.use_state("")
+    second, set_second = ft.use_state("")
+    error, set_error = ft.use_state(None)
+
+    async def save(_=None):
+        if first != second:
+            set_error("The two PINs are different.")
+            return
+        try:
+            await state.set_pin(first)
+        except PinError as problem:
+            set_error(str(problem))
+            return
+        close()
+
+    return _show(_dialog(
+        "Set a PIN",
+        [
+            ft.Text(
+                "A PIN is a screen lock, not encryption. When Kindred locks itself after a while, the PIN opens the "
+                f"screen of this window again. After {MAX_ATTEMPTS} wrong PINs, with a growing wait between tries, "
+                "your passphrase is needed. Closing Kindred always needs the passphrase."
+            ),
+            _field("PIN (4 to 12 digits)", first, set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
+            _field("Type the PIN again", second, set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Set PIN", on_click=save)],
+        close,
+    ))
+
+
+@ft.component
+def ChangePassphraseDialog(close):
+    state = use_app_state()
+    current, set_current = ft.use_state("")
+    first, set_first = ft.use_state("")
+    second, set_second = ft.use_state("")
+    error, set_error = ft.use_state(None)
+    done, set_done = ft.use_state(False)
+
+    async def change(_=None):
+        if first != second:
+            set_error("The two new passphrases are different.")
+            return
+        try:
+            await state.change_passphrase(current, first)
+        except WrongSecret:
+            set_error("Your current passphrase is not right. Nothing was changed.")
+            return
+        except VaultError as problem:
+            set_error(str(problem))
+            return
+        set_done(True)
+
+    if done:
+        return _show(_dialog(
+            "Passphrase changed",
+            [ft.Text("Your new passphrase works now. Your data was not touched, and your recovery code still works.")],
+            [ft.FilledButton("Done", on_click=close)],
+            close,
+        ))
+    return _show(_dialog(
+        "Change passphrase",
+        [
+            _field("Current passphrase", current, set_current, autofocus=True),
+            _field("New passphrase", first, set_first),
+            _field("New passphrase again", second, set_second, on_submit=change),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Change", on_click=change)],
+        close,
+    ))
+
+
+@ft.component
+def BackupDialog(close):
+    state = use_app_state()
+    passphrase, set_passphrase = ft.use_state("")
+    error, set_error = ft.use_state(None)
+    saved_as, set_saved_as = ft.use_state(None)
+    busy, set_busy = ft.use_state(False)
+
+    async def create(_=None):
+        set_busy(True)
+        try:
+            name, data = await state.create_backup(passphrase)
+        except BackupError as problem:
+            set_error(str(problem))
+            set_busy(False)
+            return
+        path = await save_bytes(state, name, data)
+        set_saved_as(path or name)
+        set_busy(False)
+
+    if saved_as:
+        return _show(_dialog(
+            "Backup ready",
+            [
+                ft.Text(f"Your encrypted backup is {saved_as}."),
+                ft.Text("It opens only with the passphrase you just typed. Keep it somewhere safe, off this device."),
+            ],
+            [ft.FilledButton("Done", on_click=close)],
+            close,
+        ))
+    return _show(_dialog(
+        "Create a backup",
+        [
+            ft.Text(
+                "One encrypted file with all your private data. It is locked with your current passphrase; "
+                "type it to confirm it is you."
+            ),
+            _field("Current passphrase", passphrase, set_passphrase, autofocus=True, on_submit=create),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Create backup", on_click=create, disabled=busy)],
+        close,
+    ))
+
+
+@ft.component
+def RestoreDialog(close, file_name: str, data: bytes):
+    state = use_app_state()
+    passphrase, set_passphrase = ft.use_state("")
+    error, set_error = ft.use_state(None)
+    opened, set_opened = ft.use_state(None)
+    result, set_result = ft.use_state(None)
+
+    async def open_file(_=None):
+        try:
+            set_opened(await state.open_backup(data, passphrase))
+            set_error(None)
+        except BackupError as problem:
+            set_error(str(problem))
+
+    async def replace(_=None):
+        try:
+            set_result(await state.restore_backup(opened, passphrase))
+        except VaultError as problem:
+            set_error(str(problem))
+
+    if result is not None:
+        lines = [ft.Text(f"Restored {result.restored} private item{'s' if result.restored != 1 else ''}.")]
+        if result.snapshot_path:
+            lines.append(ft.Text(f"Your data as it was just before is kept in {result.snapshot_path}", selectable=True))
+        return _show(_dialog("Backup restored", lines, [ft.FilledButton("Done", on_click=close)], close))
+    if opened is not None:
+        summary = opened.summary
+        here = "This replaces the private data on this device. A copy of it is kept first, in your data folder." if state.store else ""
+        return _show(_dialog(
+            "Restore this backup?",
+            [
+                ft.Text(f"{file_name}, made {summary.created_at.astimezone():%d %B %Y at %H:%M}."),
+                ft.Text(f"It holds {_kinds_text(summary.counts)}."),
+                ft.Text(here),
+                _error(error),
+            ],
+            [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Replace my data", on_click=replace)],
+            close,
+        ))
+    return _show(_dialog(
+        "Open a backup",
+        [
+            ft.Text(f"{file_name}: type the passphrase you had when this backup was made. Nothing changes yet."),
+            _field("Backup passphrase", passphrase, set_passphrase, autofocus=True, on_submit=open_file),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Open", on_click=open_file)],
+        close,
+    ))
+
+
+@ft.component
+def ExportDialog(close):
+    state = use_app_state()
+    passphrase, set_passphrase = ft.use_state("")
+    fmt, set_fmt = ft.use_state("json")
+    error, set_error = ft.use_state(None)
+    saved_as, set_saved_as = ft.use_state(None)
+
+    async def export(_=None):
+        try:
+            name, data = await state.export_saved(passphrase, fmt)
+        except WrongSecret:
+            set_error("That passphrase is not right. Nothing was exported.")
+            return
+        set_saved_as(await save_bytes(state, name, data) or name)
+
+    if saved_as:
+        return _show(_dialog(
+            "Exported",
+            [ft.Text(f"Your saved groups are in {saved_as}. This copy is not encrypted.")],
+            [ft.FilledButton("Done", on_click=close)],
+            close,
+        ))
+    return _show(_dialog(
+        "Export saved groups",
+        [
+            ft.Text("A plain JSON or CSV file anyone can read, with your notes. Type your passphrase to confirm."),
+            ft.RadioGroup(
+                value=fmt,
+                on_change=lambda e: set_fmt(e.control.value or "json"),
+                content=ft.Row([ft.Radio(value="json", label="JSON"), ft.Radio(value="csv", label="CSV")]),
+            ),
+            _field("Passphrase", passphrase, set_passphrase, on_submit=export),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Export", on_click=export)],
+        close,
+    ))
+
+
+@ft.component
+def EraseDialog(close):
+    state = use_app_state()
+    word, set_word = ft.use_state("")
+
+    async def erase(_=None):
+        if word.strip() != CONFIRM_WORD:
+            return
+        close()
+        await state.erase_everything()
+        ft.context.page.navigate("/")
+
+    return _show(_dialog(
+        "Delete all my data?",
+        [
+            ft.Text(
+                "This deletes your saved groups, notes, attendance, journal, settings about you, every key and "
+                "the copies kept before restores. It cannot be undone. The public group directory, the theme and "
+                "the crisis-line country stay."
+            ),
+            _field(f"Type {CONFIRM_WORD} to confirm", word, set_word, password=False, on_submit=erase),
+        ],
+        [
+            ft.TextButton("Cancel", on_click=close),
+            ft.FilledButton(
+                "Delete everything",
+                on_click=erase,
+                disabled=word.strip() != CONFIRM_WORD,
+                style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
+            ),
+        ],
+        close,
+    ))
