@@ -135,7 +135,8 @@ def SourceCard(source: SourceStatus):
                 ],
             )
         )
-    return ft.Card(content=ft.Container(padding=16, content=ft.Column(spacing=6, controls=facts)))
+    # In a Row with expand, every card takes the full width, whatever its text.
+    return ft.Row(controls=[ft.Card(expand=True, content=ft.Container(padding=16, content=ft.Column(spacing=6, controls=facts)))])
 
 
 @ft.component
