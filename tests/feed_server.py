@@ -34,6 +34,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     fail_first: int = 0  # answer 503 to the first N requests
     fail_status: int = 503
+    gate: threading.Event | None = None  # hold the answer until the test sets it (at most 30 s)
 
 
 @dataclass
@@ -71,6 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"not found", {"Content-Type": "text/plain"})
         if route.delay and feed_server.stopping.wait(route.delay):
             return
+        if route.gate is not None:
+            route.gate.wait(30)
         with feed_server.lock:
             feed_server.hits[path] = feed_server.hits.get(path, 0) + 1
             hit = feed_server.hits[path]

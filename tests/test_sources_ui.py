@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import flet as ft
 import pytest
@@ -113,20 +114,23 @@ async def test_sync_now_reports_a_failure_in_plain_words_and_keeps_the_data(read
 
 
 async def test_progress_is_shown_while_syncing(ready, feed_server):
-    feed_server.route("/groups.json", body=kindred_feed(2), delay=0.25)
+    feed_server.route("/groups.json", body=kindred_feed(2))
     ready.sync.add_source(feed_server.url("/groups.json"), name="slowish")
+    ready.sync.sync()
+    answer = threading.Event()
+    feed_server.route("/groups.json", body=kindred_feed(3), gate=answer)  # held until we have looked
     ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
-    await settle(ui)  # the automatic sync at start
-    feed_server.route("/groups.json", body=kindred_feed(3), delay=0.25)
-    ui.state.sync_in_background()
-    for _ in range(50):
+    await settle(ui)
+    ui.state.sync_in_background()  # what "Sync now" runs (a click would wait for the handler to end)
+    for _ in range(250):  # the worker thread reports "checking" through the event loop
         await asyncio.sleep(0.02)
         await flush()
-        if ui.find(ft.ProgressBar):
+        if any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()):
             break
     assert ui.find(ft.ProgressBar), "no progress bar while syncing"
-    assert any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()) or ui.has_text("Checking for updates")
+    assert any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()), ui.texts()
     assert ui.button("Sync now").disabled
+    answer.set()
     await settle(ui)
     assert not ui.find(ft.ProgressBar)
     assert len(groups_of(ready, "slowish")) == 3
@@ -156,12 +160,14 @@ async def test_pause_resume_and_remove_with_confirmation(ready, feed_server):
 
 
 async def test_the_automatic_sync_at_start_runs_in_the_background(ready, feed_server):
-    feed_server.route("/groups.json", body=kindred_feed(3), delay=0.2)
+    answer = threading.Event()
+    feed_server.route("/groups.json", body=kindred_feed(3), gate=answer)
     ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
     ui = await start_ui(ready, route="/", passphrase=PASSPHRASE)
-    # The first screen is there before the download finished: the start did not wait for it.
+    # The server holds its answer, yet the first screen is there: the start did not wait.
     assert ui.has_text("Find a group")
     assert groups_of(ready, "acme") == []
+    answer.set()
     await settle(ui)
     assert len(groups_of(ready, "acme")) == 3
     # A second window opened right after does not check again (checked within the hour).
