@@ -363,3 +363,20 @@ def test_removing_a_source_keeps_a_saved_group_shown_as_no_longer_listed(feed_se
     kept = saved.get("acme/g1", listing_checker(services))
     assert kept is not None and kept.status == "no longer listed"
     assert kept.note == "went once, kind people" and "Peer support group 1" in kept.name
+
+
+def test_a_killed_syncs_leftover_download_folder_is_cleaned_up_later(feed_server, sync, services):
+    import os
+    import time as clock
+
+    old = services.data_dir / "sync-leftover"
+    old.mkdir()
+    (old / "groups.json").write_bytes(b"{}")
+    two_hours_ago = clock.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    young = services.data_dir / "sync-in-use-by-another-process"
+    young.mkdir()
+    feed_server.route("/groups.json", body=kindred_feed(1))
+    sync.add_source(feed_server.url("/groups.json"), name="acme")
+    sync.sync()
+    assert not old.exists() and young.exists()

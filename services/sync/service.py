@@ -25,8 +25,10 @@ saved-groups service, which asks the directory whether the id is still there.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import threading
+import time
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -315,6 +317,7 @@ class SyncService:
                     self.get_source(name)  # raises, listing the names there are
         outcomes = []
         with self._lock:
+            self._remove_stale_work_folders()
             sources = self.list_sources()
             if names is not None:
                 sources = [s for s in sources if s.name in set(names)]
@@ -458,6 +461,17 @@ class SyncService:
                            verified=source.verified)
 
     # --- helpers ---------------------------------------------------------------------
+
+    def _remove_stale_work_folders(self, older_than: float = 3600.0) -> None:
+        """Downloads are read from a temporary folder; a killed sync leaves its folder behind.
+        Remove those older than an hour (a younger one may be another process's, in use)."""
+        cutoff = time.time() - older_than
+        try:
+            leftovers = [p for p in self._work_dir.glob("sync-*") if p.is_dir() and p.stat().st_mtime < cutoff]
+        except OSError:
+            return
+        for folder in leftovers:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _feed_row(self, session, name: str) -> DirectorySource:
         row = session.scalar(select(DirectorySource).where(DirectorySource.name == name, DirectorySource.kind == FEED_KIND))
