@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import backup, crisis_lines, directory, info, journal, saved, security
+from cli import backup, crisis_lines, directory, info, journal, pwa, saved, security
 from cli.common import UserFacingError
 from services.version import __version__
 
-COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, journal]
+COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, journal, pwa]
 
 
 def build_parser() -> argparse.ArgumentParser:
