@@ -63,8 +63,9 @@ def make_page_handler(services: KindredServices):
 
     async def start_session(page: ft.Page) -> None:
         page.title = "Kindred"
-        page.theme = ft.Theme(color_scheme_seed=SEED_COLOR)
-        page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR)
+        # STANDARD density: 48 px touch targets in the browser too (web defaults to compact).
+        page.theme = ft.Theme(color_scheme_seed=SEED_COLOR, visual_density=ft.VisualDensity.STANDARD)
+        page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR, visual_density=ft.VisualDensity.STANDARD)
         preferences = await asyncio.to_thread(services.preferences.load)
         state = AppState(services=services, preferences=preferences, width=page.width or 1024, page=page)
         # Every session starts locked: unlocking belongs to this tab or window alone.
