@@ -128,15 +128,15 @@ def ChooseScreen():
                 body.append(ft.Card(key=choice.group_id, content=ft.Container(
                     padding=ft.Padding.only(left=4, top=4, right=4, bottom=4),
                     content=ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, spacing=0, controls=[
-                        ft.Container(
-                            expand=True, ink=True, border_radius=10,
+                        ft.Container(expand=True, content=ft.Semantics(button=True, container=True, content=ft.Container(
+                            ink=True, border_radius=10,
                             padding=ft.Padding.only(left=12, top=8, right=4, bottom=10),
                             on_click=lambda _e, gid=choice.group_id: go(details_route(gid)),
                             content=ft.Column(spacing=4, controls=[
                                 ft.Text(f"{n}. {choice.name}", theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
                                 ft.Text(choice.why),
                             ]),
-                        ),
+                        ))),
                         IconAction(ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
                                    f"Remove {choice.name} from Saved" if saved else f"Save {choice.name}",
                                    on_click=bind(toggle_save, choice.group_id, choice.name)),

@@ -131,14 +131,14 @@ def FindScreen():
             controls=[
                 ft.OutlinedButton(f"Filters ({len(chips)})" if chips else "Filters", icon=ft.Icons.TUNE,
                                   on_click=lambda: set_sheet_open(True)),
-                ft.Dropdown(
+                ft.Semantics(label="Sort results", container=True, content=ft.Dropdown(
                     label="Sort",
                     value=current().sort,
                     width=200,
                     dense=True,
                     on_select=on_sort,
                     options=[ft.DropdownOption(key=k, text=t) for k, t in sorts],
-                ),
+                )),
             ],
         ),
         *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=[
@@ -167,7 +167,8 @@ def FindScreen():
             *([WhereElseToLook(title="Not finding the right group?")] if total < 4 else []),
         ]
 
-    sheet = [FilterSheet(filters, prefs, change_filters, lambda: set_sheet_open(False))] if sheet_open else []
+    # Always in the same place in the tree: a sheet that moved would be closed and reopened.
+    sheet = FilterSheet(sheet_open, filters, prefs, change_filters, lambda: set_sheet_open(False), key="filter-sheet")
     return ft.Column(
         expand=True,
         scroll=ft.ScrollMode.AUTO,
@@ -175,11 +176,12 @@ def FindScreen():
         scroll_interval=200,
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         controls=[
+            sheet,
             ft.Container(
                 padding=ft.Padding.symmetric(horizontal=16, vertical=12),
                 width=720,
-                content=ft.Column(controls=[*header, *body, *sheet], spacing=12),
-            )
+                content=ft.Column(controls=[*header, *body], spacing=12),
+            ),
         ],
     )
 
@@ -248,8 +250,11 @@ def _chip(text: str, selected: bool, on_select):
 
 
 @ft.component
-def FilterSheet(filters: SearchQuery, prefs, on_change, on_close):
+def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close):
     """The directory's filters as chips. Each tap applies at once; Done closes."""
+    if not is_open:
+        ft.use_dialog(None)
+        return ft.Container(width=0, height=0)
 
     def set_field(**changes):
         return lambda _e=None: on_change(replace(filters, **changes))

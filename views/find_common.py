@@ -142,32 +142,35 @@ def GroupCard(summary: GroupSummary, saved: bool, prefs: finding.FindingPrefs, o
                 vertical_alignment=ft.CrossAxisAlignment.START,
                 spacing=0,
                 controls=[
-                    ft.Container(
-                        expand=True,
-                        ink=True,
-                        border_radius=10,
-                        padding=ft.Padding.only(left=12, top=8, right=4, bottom=10),
-                        on_click=bind(on_open, summary),
-                        content=ft.Column(
-                            spacing=6,
-                            controls=[
-                                ft.Text(summary.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
-                                *([ft.Text(", ".join(label(t) for t in summary.topics), size=13, color=ft.Colors.ON_SURFACE_VARIANT)]
-                                  if summary.topics else []),
-                                ft.Row(wrap=True, spacing=6, run_spacing=6, controls=badges_for(summary.attendance, summary.leadership, summary.cost)),
-                                ft.Row(
-                                    spacing=6,
-                                    controls=[
-                                        ft.Icon(ft.Icons.WARNING_AMBER if warning else ft.Icons.EVENT_OUTLINED, size=18,
-                                                color=ft.Colors.ERROR if warning else ft.Colors.PRIMARY),
-                                        ft.Text(when, expand=True, weight=ft.FontWeight.W_600 if warning else None,
-                                                color=ft.Colors.ERROR if warning else None),
-                                    ],
-                                ),
-                                *([ft.Text(" · ".join(place_bits), size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if place_bits else []),
-                            ],
-                        ),
-                    ),
+                    ft.Container(expand=True, content=ft.Semantics(
+                        button=True,
+                        container=True,
+                        content=ft.Container(
+                            ink=True,
+                            border_radius=10,
+                            padding=ft.Padding.only(left=12, top=8, right=4, bottom=10),
+                            on_click=bind(on_open, summary),
+                            content=ft.Column(
+                                spacing=6,
+                                controls=[
+                                    ft.Text(summary.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+                                    *([ft.Text(", ".join(label(t) for t in summary.topics), size=13, color=ft.Colors.ON_SURFACE_VARIANT)]
+                                      if summary.topics else []),
+                                    ft.Row(wrap=True, spacing=6, run_spacing=6, controls=badges_for(summary.attendance, summary.leadership, summary.cost)),
+                                    ft.Row(
+                                        spacing=6,
+                                        controls=[
+                                            ft.Icon(ft.Icons.WARNING_AMBER if warning else ft.Icons.EVENT_OUTLINED, size=18,
+                                                    color=ft.Colors.ERROR if warning else ft.Colors.PRIMARY),
+                                            ft.Text(when, expand=True, weight=ft.FontWeight.W_600 if warning else None,
+                                                    color=ft.Colors.ERROR if warning else None),
+                                        ],
+                                    ),
+                                    *([ft.Text(" · ".join(place_bits), size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if place_bits else []),
+                                ],
+                            ),
+                        )
+                    )),
                     IconAction(
                         ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
                         f"Remove {summary.name} from Saved" if saved else f"Save {summary.name}",
@@ -188,6 +191,6 @@ def LinkButton(text: str, link: str | None, icon, raw: str | None = None, filled
         if not raw:
             return ft.Container(visible=False)
         return ft.Text(f"{text}: {raw} (not a web, phone or e-mail link, so Kindred won't open it)",
-                       size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True)
+                       size=13, color=ft.Colors.ON_SURFACE_VARIANT)
     kind = ft.FilledButton if filled else ft.OutlinedButton
     return kind(text, icon=icon, url=safe)

@@ -25,5 +25,4 @@ def ShareButton(details: GroupDetails):
         await ft.Clipboard().set(text)
         snack("Copied the group's public details. Paste them into a message or note.")
 
-    return ft.OutlinedButton("Share", icon=ft.Icons.SHARE_OUTLINED, on_click=share,
-                             tooltip="Copy the group's public details (never your notes)")
+    return ft.OutlinedButton("Share", icon=ft.Icons.SHARE_OUTLINED, on_click=share)

@@ -70,7 +70,7 @@ def GroupDetailsBody(group_id: str, back_to: str):
             rows.append(ft.Column(spacing=6, controls=[ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM), *body]))
 
     def text(value):
-        return ft.Text(value, selectable=True) if value else None
+        return ft.Text(value) if value else None
 
     warnings = []
     if not listed:
@@ -81,9 +81,8 @@ def GroupDetailsBody(group_id: str, back_to: str):
     online_link = web_link(record.online.url)
     phone = record.online.phone
     actions = [
-        ft.FilledButton("Saved" if saved else "Save", icon=ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
-                        on_click=bind(toggle_save, group_id, record.name),
-                        tooltip="Remove from Saved" if saved else "Keep it under Saved"),
+        ft.FilledButton("Remove from Saved" if saved else "Save", icon=ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
+                        on_click=bind(toggle_save, group_id, record.name)),
     ]
     if record.attendance in ("online", "hybrid"):
         if record.online.url:
@@ -102,7 +101,7 @@ def GroupDetailsBody(group_id: str, back_to: str):
         zone_note = f"Times in your time zone ({details.next_meetings[0].local_timezone})."
     section(
         "When it meets",
-        *[ft.Text(line, selectable=True) for line in details.schedule_text],
+        *[ft.Text(line) for line in details.schedule_text],
         *([ft.Text("Next dates", weight=ft.FontWeight.W_600), *next_dates] if next_dates else []),
         ft.Text(zone_note, size=13, color=ft.Colors.ON_SURFACE_VARIANT) if zone_note else None,
         text(details.timezone_note),
@@ -110,7 +109,7 @@ def GroupDetailsBody(group_id: str, back_to: str):
     loc = record.location
     where = [p for p in (loc.venue, loc.address, ", ".join(p for p in (loc.city, loc.region, loc.postal_code) if p), loc.country) if p]
     if record.attendance != "online":
-        section("Where", *[ft.Text(line, selectable=True) for line in where],
+        section("Where", *[ft.Text(line) for line in where],
                 ft.Text("The location is approximate.", size=13) if loc.approximate and where else None)
     section("About", text(record.description), text(record.notes))
     section("Who leads it", ft.Text(LEADERSHIP.get(record.leadership, label(record.leadership))), text(record.facilitator_credentials))
@@ -124,7 +123,7 @@ def GroupDetailsBody(group_id: str, back_to: str):
         ("Accessibility", ", ".join(label(a) for a in record.accessibility) if record.accessibility else None),
     ]
     section("Good to know", *[ft.Text(spans=[ft.TextSpan(f"{k}: ", ft.TextStyle(weight=ft.FontWeight.W_600)), ft.TextSpan(v)],
-                                      selectable=True) for k, v in facts if v])
+                                      ) for k, v in facts if v])
     section("Your first time", ft.Text(first_time_text(record)))
     contact = record.contact
     contact_links = [

@@ -160,6 +160,10 @@ def SavedCard(item: SavedItem, prefs, on_changed):
         when, warning = "Temporarily closed", True
     elif upcoming:
         when, warning = "Next: " + next_meeting_text(upcoming[0], datetime.now(UTC), prefs.hour24), False
+    elif details and any(r.kind == "by_appointment" for r in details.record.schedule):
+        when, warning = "By appointment", False
+    elif details and any(r.kind == "varies" for r in details.record.schedule):
+        when, warning = "Times vary — see the organisation", False
     elif details and details.schedule_text:
         when, warning = details.schedule_text[0], False
     else:
@@ -184,32 +188,34 @@ def SavedCard(item: SavedItem, prefs, on_changed):
             content=ft.Column(
                 spacing=10,
                 controls=[
-                    *header,
-                    ft.Row(spacing=6, controls=[
-                        ft.Icon(ft.Icons.WARNING_AMBER if warning else ft.Icons.EVENT_OUTLINED, size=18,
-                                color=ft.Colors.ERROR if warning else ft.Colors.PRIMARY),
-                        ft.Text(when, expand=True, color=ft.Colors.ERROR if warning else None),
-                    ]),
-                    ft.TextField(
+                    # Its own semantics node: otherwise Flutter reads the whole card as the note field's name.
+                    ft.Semantics(container=True, content=ft.Column(spacing=10, controls=[
+                        *header,
+                        ft.Row(spacing=6, controls=[
+                            ft.Icon(ft.Icons.WARNING_AMBER if warning else ft.Icons.EVENT_OUTLINED, size=18,
+                                    color=ft.Colors.ERROR if warning else ft.Colors.PRIMARY),
+                            ft.Text(when, expand=True, color=ft.Colors.ERROR if warning else None),
+                        ]),
+                    ])),
+                    ft.Semantics(container=True, content=ft.TextField(
                         label="Things I want to bring up",
                         value=note,
                         multiline=True,
                         min_lines=2,
                         max_lines=8,
                         on_change=lambda e: set_note(e.control.value or ""),
-                    ),
+                    )),
                     *([ft.Text(error, color=ft.Colors.ERROR)] if error else []),
                     ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                        ft.FilledTonalButton("Save note", icon=ft.Icons.SAVE_OUTLINED, on_click=save_note,
-                                             disabled=note == note_saved),
+                        ft.FilledTonalButton("Save note", icon=ft.Icons.SAVE_OUTLINED, on_click=save_note),
                         ft.OutlinedButton("I went today", icon=ft.Icons.CHECK_CIRCLE_OUTLINE, on_click=went_today),
                     ]),
-                    ft.Text(attendance_text(group.attended), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.Semantics(container=True, content=ft.Text(attendance_text(group.attended), size=13,
+                                                                 color=ft.Colors.ON_SURFACE_VARIANT)),
                     *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=visits)] if visits else []),
                     ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
                         ft.TextButton("Details", icon=ft.Icons.INFO_OUTLINE, on_click=lambda: go(details_route(group.group_id, "/saved"))),
-                        *([ft.TextButton("Add to calendar", icon=ft.Icons.EVENT, on_click=add_to_calendar,
-                                         tooltip="A calendar file with every meeting and a reminder an hour before")]
+                        *([ft.TextButton("Add to calendar", icon=ft.Icons.EVENT, on_click=add_to_calendar)]
                           if has_times else []),
                         *([ShareButton(details)] if details else []),
                         IconAction(ft.Icons.BOOKMARK_REMOVE_OUTLINED, f"Remove {group.name} from Saved", on_click=remove),
