@@ -180,7 +180,7 @@ def FindScreen():
             ft.Container(
                 padding=ft.Padding.symmetric(horizontal=16, vertical=12),
                 width=720,
-                content=ft.Column(controls=[*header, *body], spacing=12),
+                content=ft.Column(controls=[*header, *body], spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             ),
         ],
     )

@@ -114,7 +114,7 @@ ATTENDANCE_ICONS = {"in_person": ft.Icons.PLACE_OUTLINED, "online": ft.Icons.VID
 
 def badges_for(attendance: str, leadership: str, cost: str) -> list:
     return [
-        Badge(LEADERSHIP.get(leadership, label(leadership)), ft.Icons.GROUPS_OUTLINED, "primary"),
+        Badge(LEADERSHIP.get(leadership, label(leadership)), ft.Icons.GROUPS_OUTLINED, "neutral" if leadership == "unknown" else "primary"),
         Badge(ATTENDANCE.get(attendance, label(attendance)), ATTENDANCE_ICONS.get(attendance)),
         *([Badge(COST[cost], ft.Icons.SAVINGS_OUTLINED)] if cost != "unknown" else []),
     ]

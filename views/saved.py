@@ -187,6 +187,7 @@ def SavedCard(item: SavedItem, prefs, on_changed):
             padding=16,
             content=ft.Column(
                 spacing=10,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                 controls=[
                     # Its own semantics node: otherwise Flutter reads the whole card as the note field's name.
                     ft.Semantics(container=True, content=ft.Column(spacing=10, controls=[
