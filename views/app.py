@@ -5,7 +5,9 @@ import asyncio
 import flet as ft
 
 from services.app import KindredServices
+from views.choose import ChooseScreen
 from views.find import FindScreen
+from views.group_details import GroupDetailsScreen
 from views.help import HelpScreen
 from views.journal import JournalScreen
 from views.journal_checkin import EditEntryScreen
@@ -35,6 +37,13 @@ def App(state: AppState):
                     children=[
                         ft.Route(index=True, component=FindScreen),
                         ft.Route(
+                            path="find",
+                            children=[
+                                ft.Route(path="group/:id", component=GroupDetailsScreen),
+                                ft.Route(path="choose", component=ChooseScreen),
+                            ],
+                        ),
+                        ft.Route(
                             path="journal",
                             children=[
                                 ft.Route(index=True, component=JournalScreen),
@@ -46,7 +55,13 @@ def App(state: AppState):
                                 ft.Route(path="data", component=DataScreen),
                             ],
                         ),
-                        ft.Route(path="saved", component=SavedScreen),
+                        ft.Route(
+                            path="saved",
+                            children=[
+                                ft.Route(index=True, component=SavedScreen),
+                                ft.Route(path="group/:id", component=GroupDetailsScreen),
+                            ],
+                        ),
                         ft.Route(path="settings", component=SettingsScreen),
                     ],
                 ),

@@ -15,6 +15,7 @@ from views.security_dialogs import (
     PinDialog,
     RestoreDialog,
 )
+from views.find_settings import FindingSettingsSection
 from views.state import use_app_state
 from views.widgets.screen import ScreenBody
 
@@ -108,6 +109,7 @@ def SettingsScreen():
                     for value, label, icon in THEME_CHOICES
                 ],
             ),
+            FindingSettingsSection(),
             SectionTitle("Crisis lines"),
             ft.Text(
                 "\"Get help now\" shows the lines for this country."
