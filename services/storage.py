@@ -19,13 +19,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.platform import install_persistence_hook, sqlite_journal_mode
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_KINDS = ("directory", "private")
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL natively; a rollback journal in the browser, which has no shared memory.
+    cursor.execute(f"PRAGMA journal_mode={sqlite_journal_mode()}")
     cursor.execute("PRAGMA foreign_keys=ON")
     # NORMAL is durable for committed transactions in WAL mode except on power loss of
     # the OS itself; FULL costs little here and makes "nothing is lost" literal.
@@ -37,6 +40,7 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
 def create_sqlite_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
+    install_persistence_hook(engine)
     return engine
 
 

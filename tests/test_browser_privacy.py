@@ -93,7 +93,7 @@ def test_second_tab_starts_locked_backup_downloads_and_nothing_private_leaves(br
         first.get_by_role("button", name="Create backup").click()
         type_into(first, "Current passphrase", PASSPHRASE)
         save_screenshot(first, "backup-phone")
-        with first.expect_download() as download_info:
+        with first.expect_download(timeout=60_000) as download_info:  # two scrypt runs; slow under load
             first.get_by_role("button", name="Create backup").last.click()
         backup_path = tmp_path / "downloaded.kindred-backup"
         download_info.value.save_as(backup_path)

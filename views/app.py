@@ -5,7 +5,9 @@ import asyncio
 import flet as ft
 
 from services.app import KindredServices
+from views.choose import ChooseScreen
 from views.find import FindScreen
+from views.group_details import GroupDetailsScreen
 from views.help import HelpScreen
 from views.journal import JournalScreen
 from views.journal_checkin import EditEntryScreen
@@ -36,6 +38,13 @@ def App(state: AppState):
                     children=[
                         ft.Route(index=True, component=FindScreen),
                         ft.Route(
+                            path="find",
+                            children=[
+                                ft.Route(path="group/:id", component=GroupDetailsScreen),
+                                ft.Route(path="choose", component=ChooseScreen),
+                            ],
+                        ),
+                        ft.Route(
                             path="journal",
                             children=[
                                 ft.Route(index=True, component=JournalScreen),
@@ -47,7 +56,13 @@ def App(state: AppState):
                                 ft.Route(path="data", component=DataScreen),
                             ],
                         ),
-                        ft.Route(path="saved", component=SavedScreen),
+                        ft.Route(
+                            path="saved",
+                            children=[
+                                ft.Route(index=True, component=SavedScreen),
+                                ft.Route(path="group/:id", component=GroupDetailsScreen),
+                            ],
+                        ),
                         ft.Route(path="settings", component=SettingsScreen),
                         ft.Route(path="settings/sources", component=SourcesScreen),
                     ],
@@ -65,8 +80,9 @@ def make_page_handler(services: KindredServices):
 
     async def start_session(page: ft.Page) -> None:
         page.title = "Kindred"
-        page.theme = ft.Theme(color_scheme_seed=SEED_COLOR)
-        page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR)
+        # STANDARD density: 48 px touch targets in the browser too (web defaults to compact).
+        page.theme = ft.Theme(color_scheme_seed=SEED_COLOR, visual_density=ft.VisualDensity.STANDARD)
+        page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR, visual_density=ft.VisualDensity.STANDARD)
         preferences = await asyncio.to_thread(services.preferences.load)
         state = AppState(services=services, preferences=preferences, width=page.width or 1024, page=page)
         # Every session starts locked: unlocking belongs to this tab or window alone.

@@ -1,21 +1,320 @@
-"""Find: the group finder. The directory engine and search arrive in a later version."""
+"""Find: search as you type, filters in a sheet, active filters removable in one tap, a
+sort choice, result cards that page in as the person scrolls, and kind empty states."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
 
 import flet as ft
 
+from services.directory.places import miles_to_km
+from services.directory.schedule import WEEKDAY_LONG
+from services.directory.search import SearchError, SearchQuery
+from services.directory.vocabulary import AUDIENCES, TOPICS
+from services.group_text import label
+from views.find_common import GroupCard, LinkButton, details_route, go, use_finding, use_saved_ids
+from views.find_search import PAGE_SIZE, SearchRunner, active_filters, clear_filters, remove_filter, toggled
+from views.state import use_app_state
+from views.widgets.bind import bind
 from views.widgets.notice import Notice
-from views.widgets.screen import ScreenBody
+
+SORTS = [("relevance", "Best match"), ("soonest", "Meets soonest"), ("distance", "Nearest")]
+DISTANCES = (5, 10, 25, 50)
+
+
+def effective_query(text: str, filters: SearchQuery, place) -> SearchQuery:
+    """What is searched: the typed words, the filters, and the person's place for distances."""
+    query = replace(filters, text=text.strip() or None, near=place, offset=0, limit=PAGE_SIZE)
+    if place is None:
+        query = replace(query, within_km=None, sort="relevance" if query.sort == "distance" else query.sort)
+    return query
 
 
 @ft.component
 def FindScreen():
-    return ScreenBody(
-        [
-            ft.Text("Find a group", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-            Notice(
-                ft.Icons.TRAVEL_EXPLORE,
-                "The group finder is on its way",
-                "Searching support groups by topic, format and schedule is not built yet. "
-                "Nothing here is searchable today.",
-            ),
+    state = use_app_state()
+    prefs = use_finding()
+    saved_ids, toggle_save = use_saved_ids()
+    text, set_text = ft.use_state("")
+    filters, set_filters = ft.use_state(SearchQuery(limit=PAGE_SIZE))
+    results, set_results = ft.use_state(())
+    total, set_total = ft.use_state(0)
+    loaded, set_loaded = ft.use_state(False)
+    error, set_error = ft.use_state(None)
+    sheet_open, set_sheet_open = ft.use_state(False)
+    more_pending = ft.use_ref(False)
+    runner_ref = ft.use_ref(None)
+
+    def on_result(query, page, append):
+        more_pending.current = False
+        set_error(None)
+        set_total(page.total)
+        set_loaded(True)
+        if append:
+            set_results(lambda old: (*old, *(r for r in page.results if r.id not in {o.id for o in old})))
+        else:
+            set_results(tuple(page.results))
+
+    def on_error(problem):
+        more_pending.current = False
+        set_loaded(True)
+        set_error(str(problem) if isinstance(problem, SearchError) else
+                  "Searching didn't work just now. Your words and filters are still here; try again.")
+
+    if runner_ref.current is None:
+        runner_ref.current = SearchRunner(state.services.directory.search, on_result, on_error)
+    runner: SearchRunner = runner_ref.current
+
+    def current(text_now=None, filters_now=None) -> SearchQuery:
+        return effective_query(text if text_now is None else text_now, filters if filters_now is None else filters_now, prefs.place)
+
+    async def first_search():
+        runner.request(current(), immediate=True)
+
+    place_key = prefs.place.name if prefs.place else None
+    ft.use_effect(first_search, [place_key])
+
+    def on_type(e):
+        state.touch()
+        value = e.control.value or ""
+        set_text(value)
+        runner.request(current(text_now=value))
+
+    def change_filters(new: SearchQuery):
+        state.touch()
+        set_filters(new)
+        runner.request(current(filters_now=new), immediate=True)
+
+    def load_more(_=None):
+        if more_pending.current or len(results) >= total:
+            return
+        more_pending.current = True
+        runner.request(replace(current(), offset=len(results)), immediate=True, append=True)
+
+    def on_scroll(e: ft.OnScrollEvent):
+        if e.max_scroll_extent and e.pixels >= e.max_scroll_extent - 300:
+            load_more()
+
+    def open_group(summary):
+        go(details_route(summary.id))
+
+    def on_sort(e):
+        change_filters(replace(filters, sort=e.control.value or "relevance"))
+
+    chips = active_filters(current(), prefs.distance_unit)
+    sorts = [(k, t) for k, t in SORTS if k != "distance" or prefs.place is not None]
+
+    header = [
+        ft.Row(
+            wrap=True,
+            alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            controls=[
+                ft.Text("Find a group", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+                ft.FilledTonalButton("Help me choose", icon=ft.Icons.ASSISTANT_OUTLINED, on_click=lambda: go("/find/choose")),
+            ],
+        ),
+        ft.TextField(
+            label="Search groups",
+            hint_text="A topic, a name or a town",
+            value=text,
+            prefix_icon=ft.Icons.SEARCH,
+            on_change=on_type,
+            on_submit=on_type,
+        ),
+        ft.Row(
+            wrap=True,
+            spacing=8,
+            run_spacing=8,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            controls=[
+                ft.OutlinedButton(f"Filters ({len(chips)})" if chips else "Filters", icon=ft.Icons.TUNE,
+                                  on_click=lambda: set_sheet_open(True)),
+                ft.Semantics(label="Sort results", container=True, content=ft.Dropdown(
+                    label="Sort",
+                    value=current().sort,
+                    width=200,
+                    dense=True,
+                    on_select=on_sort,
+                    options=[ft.DropdownOption(key=k, text=t) for k, t in sorts],
+                )),
+            ],
+        ),
+        *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=[
+            ft.Chip(label=ft.Text(words), delete_icon_tooltip=f"Remove filter {words}",
+                    on_delete=bind(change_filters, remove_filter(filters, key)), key=key)
+            for key, words in chips
+        ])] if chips else []),
+        PlaceLine(prefs),
+    ]
+
+    if error:
+        body = [ft.Semantics(live_region=True, content=ft.Text(error, color=ft.Colors.ERROR)),
+                ft.OutlinedButton("Try again", on_click=lambda: runner.request(current(), immediate=True))]
+    elif not loaded:
+        body = [ft.Row([ft.ProgressRing(width=24, height=24), ft.Text("Looking…")])]
+    elif not results:
+        body = [NoResults(text, chips, lambda: change_filters(clear_filters(filters)))]
+    else:
+        body = [
+            ft.Semantics(live_region=True, content=ft.Text(
+                f"{total} group{'s' if total != 1 else ''}" + (" — showing the first " + str(len(results)) if len(results) < total else ""),
+                color=ft.Colors.ON_SURFACE_VARIANT)),
+            *[GroupCard(r, r.id in saved_ids, prefs, open_group, toggle_save, key=r.id) for r in results],
+            *([ft.OutlinedButton(f"Show more ({total - len(results)} more)", icon=ft.Icons.EXPAND_MORE, on_click=load_more)]
+              if len(results) < total else []),
+            *([WhereElseToLook(title="Not finding the right group?")] if total < 4 else []),
         ]
+
+    # Always in the same place in the tree: a sheet that moved would be closed and reopened.
+    sheet = FilterSheet(sheet_open, filters, prefs, change_filters, lambda: set_sheet_open(False), key="filter-sheet")
+    return ft.Column(
+        expand=True,
+        scroll=ft.ScrollMode.AUTO,
+        on_scroll=on_scroll,
+        scroll_interval=200,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        controls=[
+            sheet,
+            ft.Container(
+                padding=ft.Padding.symmetric(horizontal=16, vertical=12),
+                width=720,
+                content=ft.Column(controls=[*header, *body], spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+            ),
+        ],
     )
+
+
+@ft.component
+def PlaceLine(prefs):
+    if prefs.place is None:
+        return ft.Row(wrap=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+            ft.Text("Add your town or ZIP code to see distances.", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.TextButton("Set my place", icon=ft.Icons.PLACE_OUTLINED, on_click=lambda: go("/settings")),
+        ])
+    return ft.Row(wrap=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+        ft.Text(f"Distances from {prefs.place.name} (private to you).", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.TextButton("Change", on_click=lambda: go("/settings")),
+    ])
+
+
+@ft.component
+def NoResults(text: str, chips: list, on_clear):
+    hints = []
+    if text.strip():
+        hints.append("Try fewer words, or a broader one (\"grief\" rather than \"grief after losing a parent\").")
+    if chips:
+        hints.append("Remove a filter or two above, or clear them all.")
+    hints.append("Online groups can be joined from anywhere.")
+    return ft.Column(
+        spacing=12,
+        controls=[
+            Notice(ft.Icons.TRAVEL_EXPLORE, "No groups match yet",
+                   "That doesn't mean there's nothing for you. " + " ".join(hints)),
+            *([ft.OutlinedButton("Clear all filters", icon=ft.Icons.FILTER_ALT_OFF, on_click=on_clear)] if chips else []),
+            WhereElseToLook(),
+        ],
+    )
+
+
+@ft.component
+def WhereElseToLook(title: str = "Where else to look"):
+    state = use_app_state()
+    places, set_places = ft.use_state(None)
+
+    async def load():
+        set_places(await asyncio.to_thread(state.services.directory.where_else_to_look, state.country))
+
+    ft.use_effect(load, [state.country])
+    from services.links import tel_link, web_link
+
+    rows = []
+    for place in places or []:
+        links = [LinkButton("Website", web_link(place.url), ft.Icons.OPEN_IN_NEW, raw=place.url)] if place.url else []
+        if place.phone:
+            links.append(LinkButton(f"Call {place.phone}", tel_link(place.phone), ft.Icons.CALL_OUTLINED, raw=place.phone))
+        rows.append(ft.Container(
+            padding=ft.Padding.only(top=4, bottom=4),
+            content=ft.Column(spacing=4, controls=[
+                ft.Text(place.name, weight=ft.FontWeight.W_600),
+                ft.Text(place.description, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                *([ft.Row(wrap=True, spacing=8, run_spacing=4, controls=links)] if links else []),
+            ]),
+        ))
+    return ft.Column(spacing=6, controls=[ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM), *rows])
+
+
+def _chip(text: str, selected: bool, on_select):
+    return ft.Chip(label=ft.Text(text), selected=selected, on_select=on_select, show_checkmark=True)
+
+
+@ft.component
+def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close):
+    """The directory's filters as chips. Each tap applies at once; Done closes."""
+    if not is_open:
+        ft.use_dialog(None)
+        return ft.Container(width=0, height=0)
+
+    def set_field(**changes):
+        return lambda _e=None: on_change(replace(filters, **changes))
+
+    def section(title: str, chips: list):
+        return ft.Column(spacing=6, controls=[
+            ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Row(wrap=True, spacing=6, run_spacing=6, controls=chips),
+        ])
+
+    unit = prefs.distance_unit
+    distance_chips = []
+    if prefs.place is not None:
+        for amount in DISTANCES:
+            km = miles_to_km(amount) if unit == "mi" else float(amount)
+            selected = filters.within_km is not None and abs(filters.within_km - km) < 0.01
+            distance_chips.append(_chip(f"Within {amount} {unit}", selected, set_field(within_km=None if selected else km)))
+
+    content = ft.Column(
+        scroll=ft.ScrollMode.AUTO,
+        spacing=14,
+        controls=[
+            ft.Row(alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
+                ft.Text("Filters", theme_style=ft.TextThemeStyle.TITLE_LARGE),
+                ft.FilledButton("Done", on_click=on_close),
+            ]),
+            section("How it meets", [
+                _chip(text, filters.attendance == key, set_field(attendance=None if filters.attendance == key else key))
+                for key, text in (("in_person", "In person"), ("online", "Online"))
+            ]),
+            section("Led by", [
+                _chip(text, filters.leadership == key, set_field(leadership=None if filters.leadership == key else key))
+                for key, text in (("peer", "Peers"), ("professional", "A professional"))
+            ]),
+            section("What it's for", [
+                _chip(label(topic), topic in filters.topics, set_field(topics=toggled(filters.topics, topic))) for topic in TOPICS
+            ]),
+            section("Cost", [
+                _chip(text, key in filters.cost, set_field(cost=toggled(filters.cost, key)))
+                for key, text in (("free", "Free"), ("donation", "Donation"), ("sliding_scale", "Sliding scale"))
+            ]),
+            section("When", [
+                *[_chip(text, filters.meets_within == key, set_field(meets_within=None if filters.meets_within == key else key))
+                  for key, text in (("24h", "Next 24 hours"), ("7d", "Next 7 days"))],
+                *[_chip(label(key), filters.time_of_day == key, set_field(time_of_day=None if filters.time_of_day == key else key))
+                  for key in ("morning", "afternoon", "evening")],
+            ]),
+            section("Day", [_chip(WEEKDAY_LONG[d][:3], d in filters.days, set_field(days=toggled(filters.days, d))) for d in range(7)]),
+            section("For", [_chip(label(a), a in filters.audience, set_field(audience=toggled(filters.audience, a))) for a in AUDIENCES]),
+            section("Distance", distance_chips) if distance_chips else
+            ft.Text("Set your place in Settings to filter by distance.", color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Switch(label="Hide groups that are temporarily closed", value=not filters.show_closed,
+                      on_change=lambda e: on_change(replace(filters, show_closed=not e.control.value))),
+            ft.TextButton("Clear all filters", icon=ft.Icons.FILTER_ALT_OFF, on_click=lambda: on_change(clear_filters(filters))),
+        ],
+    )
+    ft.use_dialog(ft.BottomSheet(
+        content=ft.Container(padding=ft.Padding.only(left=16, right=16, top=8, bottom=16), content=content),
+        show_drag_handle=True,
+        scrollable=True,
+        on_dismiss=lambda _e: on_close(),
+    ))
+    return ft.Container(width=0, height=0)

@@ -1,20 +1,227 @@
-"""Saved: the groups a person keeps. Arrives with the group finder in a later version."""
+"""Saved: the groups a person keeps, soonest next meeting first, each with private notes
+("things I want to bring up"), an "I went" log, Add to calendar (.ics), Share and Remove.
+Groups no longer listed stay, marked as such, shown from what was saved."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import flet as ft
 
+from services.calendar import CalendarError, group_ics, ics_file_name
+from services.directory.model import GroupDetails
+from services.group_snapshot import details_from_snapshot
+from services.group_text import next_meeting_text
+from services.saved import SavedGroup, SavedGroupError, SavedGroups
+from views.find_common import Badge, badges_for, details_route, go, snack, use_finding
+from views.find_share import ShareButton
+from views.state import use_app_state
+from views.widgets.bind import bind
+from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+
+NO_MEETING = datetime.max.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SavedItem:
+    saved: SavedGroup
+    details: GroupDetails | None
+    listed: bool
+
+
+def load_saved(state) -> list[SavedItem]:
+    """Every saved group with its live details (or its snapshot's), by next meeting."""
+    items = []
+    now = datetime.now(UTC)
+    for group in SavedGroups(state.store).list():
+        details = state.services.directory.get_group(group.group_id, now=now)
+        listed = details is not None
+        if details is None and group.details:
+            details = details_from_snapshot(group.group_id, group.details, None, now)
+        items.append(SavedItem(group, details, listed))
+
+    def key(item: SavedItem):
+        upcoming = item.details.next_meetings if item.details else ()
+        return (upcoming[0].start if upcoming else NO_MEETING, item.saved.name.lower())
+
+    return sorted(items, key=key)
 
 
 @ft.component
 def SavedScreen():
-    return ScreenBody(
-        [
-            ft.Text("Saved groups", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-            Notice(
-                ft.Icons.BOOKMARK_BORDER,
-                "No saved groups yet",
-                "Once the group finder is here, the groups you save will be listed with their next meetings.",
+    state = use_app_state()
+    prefs = use_finding()
+    items, set_items = ft.use_state(None)
+    version, set_version = ft.use_state(0)
+
+    async def load():
+        if state.store is not None:
+            set_items(tuple(await asyncio.to_thread(load_saved, state)))
+
+    ft.use_effect(load, [version, state.store])
+
+    def changed():
+        set_version(lambda v: v + 1)
+
+    title = ft.Text("Saved groups", theme_style=ft.TextThemeStyle.HEADLINE_SMALL)
+    if items is None:
+        return ScreenBody([title, ft.ProgressRing()])
+    if not items:
+        return ScreenBody([
+            title,
+            Notice(ft.Icons.BOOKMARK_BORDER, "No saved groups yet",
+                   "When a group looks right, tap its bookmark or Save. It shows here with its next meeting, "
+                   "room for your own notes, and a way to add it to your calendar."),
+            ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[
+                ft.FilledTonalButton("Find a group", icon=ft.Icons.SEARCH, on_click=lambda: go("/"))]),
+        ])
+    return ScreenBody([
+        title,
+        ft.Text("Soonest next meeting first. Your notes and visits are private and encrypted on this device.",
+                color=ft.Colors.ON_SURFACE_VARIANT),
+        *[SavedCard(item, prefs, changed, key=item.saved.group_id) for item in items],
+    ])
+
+
+def attendance_text(dates: list[str]) -> str:
+    if not dates:
+        return "No visits logged yet."
+    last = date.fromisoformat(dates[-1])
+    times = "once" if len(dates) == 1 else f"{len(dates)} times"
+    return f"You went {times}; last on {last:%a %d %b %Y}."
+
+
+@ft.component
+def SavedCard(item: SavedItem, prefs, on_changed):
+    state = use_app_state()
+    group = item.saved
+    details = item.details
+    note, set_note = ft.use_state(group.note)
+    note_saved, set_note_saved = ft.use_state(group.note)
+    error, set_error = ft.use_state(None)
+
+    def saved_groups() -> SavedGroups:
+        state.touch()
+        return SavedGroups(state.store)
+
+    async def save_note(_=None):
+        try:
+            await asyncio.to_thread(saved_groups().set_note, group.group_id, note)
+        except SavedGroupError as problem:
+            set_error(str(problem))
+            return
+        set_error(None)
+        set_note_saved(note)
+        snack("Note saved. Only you can see it.")
+
+    async def went_today():
+        await asyncio.to_thread(saved_groups().mark_attended, group.group_id, date.today())
+        snack("Logged: you went today. Well done for going.")
+        on_changed()
+
+    async def forget_visit(day: str):
+        await asyncio.to_thread(saved_groups().remove_attendance, group.group_id, date.fromisoformat(day))
+        on_changed()
+
+    async def add_to_calendar():
+        record = details.record
+        try:
+            data = await asyncio.to_thread(
+                group_ics, group.group_id, record.name, record.schedule, description=record.description,
+                location=record.location if record.attendance != "online" else None,
+                online_url=record.online.url, website=record.contact.website,
+            )
+        except CalendarError as problem:
+            set_error(str(problem))
+            return
+        set_error(None)
+        await state.file_picker.save_file(dialog_title="Save calendar file", file_name=ics_file_name(record.name), src_bytes=data)
+
+    async def remove():
+        store = saved_groups()
+        kept = await asyncio.to_thread(store.get, group.group_id)
+        await asyncio.to_thread(store.unsave, group.group_id)
+        on_changed()
+
+        async def undo(_e=None):
+            await asyncio.to_thread(store.save, kept.group_id, kept.details, kept.note)
+            for day in kept.attended:
+                await asyncio.to_thread(store.mark_attended, kept.group_id, date.fromisoformat(day))
+            on_changed()
+
+        ft.context.page.show_dialog(ft.SnackBar(ft.Text(f"Removed {group.name} from Saved."), action="Undo", on_action=undo))
+
+    upcoming = details.next_meetings if details else ()
+    if details and details.record.status == "temporarily_closed":
+        when, warning = "Temporarily closed", True
+    elif upcoming:
+        when, warning = "Next: " + next_meeting_text(upcoming[0], datetime.now(UTC), prefs.hour24), False
+    elif details and any(r.kind == "by_appointment" for r in details.record.schedule):
+        when, warning = "By appointment", False
+    elif details and any(r.kind == "varies" for r in details.record.schedule):
+        when, warning = "Times vary — see the organisation", False
+    elif details and details.schedule_text:
+        when, warning = details.schedule_text[0], False
+    else:
+        when, warning = "No regular time given", False
+    has_times = bool(details and any(r.has_times and r.timezone for r in details.record.schedule))
+
+    header = [ft.Text(group.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600)]
+    if not item.listed:
+        header.append(ft.Row([Badge("No longer listed", ft.Icons.INFO_OUTLINE, "warning")], wrap=True))
+    if details:
+        header.append(ft.Row(wrap=True, spacing=6, run_spacing=6,
+                             controls=badges_for(details.record.attendance, details.record.leadership, details.record.cost)))
+    visits = [
+        ft.Chip(label=ft.Text(f"{date.fromisoformat(day):%d %b}"), delete_icon_tooltip=f"Forget the visit on {day}",
+                on_delete=bind(forget_visit, day), key=day)
+        for day in group.attended[-5:]
+    ]
+    return ft.Card(
+        key=group.group_id,
+        content=ft.Container(
+            padding=16,
+            content=ft.Column(
+                spacing=10,
+                horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                controls=[
+                    # Its own semantics node: otherwise Flutter reads the whole card as the note field's name.
+                    ft.Semantics(container=True, content=ft.Column(spacing=10, controls=[
+                        *header,
+                        ft.Row(spacing=6, controls=[
+                            ft.Icon(ft.Icons.WARNING_AMBER if warning else ft.Icons.EVENT_OUTLINED, size=18,
+                                    color=ft.Colors.ERROR if warning else ft.Colors.PRIMARY),
+                            ft.Text(when, expand=True, color=ft.Colors.ERROR if warning else None),
+                        ]),
+                    ])),
+                    ft.Semantics(container=True, content=ft.TextField(
+                        label="Things I want to bring up",
+                        value=note,
+                        multiline=True,
+                        min_lines=2,
+                        max_lines=8,
+                        on_change=lambda e: set_note(e.control.value or ""),
+                    )),
+                    *([ft.Text(error, color=ft.Colors.ERROR)] if error else []),
+                    ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+                        ft.FilledTonalButton("Save note", icon=ft.Icons.SAVE_OUTLINED, on_click=save_note),
+                        ft.OutlinedButton("I went today", icon=ft.Icons.CHECK_CIRCLE_OUTLINE, on_click=went_today),
+                    ]),
+                    ft.Semantics(container=True, content=ft.Text(attendance_text(group.attended), size=13,
+                                                                 color=ft.Colors.ON_SURFACE_VARIANT)),
+                    *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=visits)] if visits else []),
+                    ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+                        ft.TextButton("Details", icon=ft.Icons.INFO_OUTLINE, on_click=lambda: go(details_route(group.group_id, "/saved"))),
+                        *([ft.TextButton("Add to calendar", icon=ft.Icons.EVENT, on_click=add_to_calendar)]
+                          if has_times else []),
+                        *([ShareButton(details)] if details else []),
+                        IconAction(ft.Icons.BOOKMARK_REMOVE_OUTLINED, f"Remove {group.name} from Saved", on_click=remove),
+                    ]),
+                ],
             ),
-        ]
+        ),
     )

@@ -16,6 +16,7 @@ from views.security_dialogs import (
     PinDialog,
     RestoreDialog,
 )
+from views.find_settings import FindingSettingsSection
 from views.state import use_app_state
 from views.widgets.screen import ScreenBody
 
@@ -109,6 +110,7 @@ def SettingsScreen():
                     for value, label, icon in THEME_CHOICES
                 ],
             ),
+            FindingSettingsSection(),
             SectionTitle("Crisis lines"),
             ft.Text(
                 "\"Get help now\" shows the lines for this country."

@@ -14,6 +14,7 @@ import flet as ft
 
 from services.app import KindredServices
 from services.crisis import guess_country
+from services.finding import FindingPrefs
 from services.preferences import Preferences
 from services.privacy import PrivateStore, WrongSecret
 from services.privacy import backup as backups
@@ -54,6 +55,9 @@ class AppState:
     security: private_settings.SecuritySettings = field(default_factory=private_settings.SecuritySettings)
     lock_message: str | None = None
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
+    # Place, distance unit, clock, "help me choose" answers (services/finding.py): private,
+    # loaded from the encrypted settings after unlocking, dropped again on locking.
+    finding: FindingPrefs | None = field(default=None, repr=False)
 
     @property
     def is_phone(self) -> bool:
@@ -152,6 +156,7 @@ class AppState:
         self._pin_gate = None
         self.screen_locked = False
         self.lock_message = message
+        self.finding = None
         self.store = None
         self._stop_idle_watch()
 

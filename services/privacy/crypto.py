@@ -6,18 +6,20 @@
 - Key wrapping: the data key is encrypted with AES-256-GCM under a key-encryption key
   derived from a passphrase or recovery code with scrypt (N=2^15, r=8, p=1: 32 MiB of
   memory, roughly 0.1 s here), or taken from the OS keyring.
+
+The primitives come from ``services.privacy.backends``: ``cryptography`` and
+``hashlib.scrypt`` natively, the browser's WebCrypto and bundled scrypt under Pyodide —
+the same bytes either way.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import secrets
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from services.privacy.backends import InvalidCiphertext, get_backend
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -35,7 +37,7 @@ class WrongSecret(Exception):
 
 
 def new_data_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
+    return os.urandom(KEY_BYTES)
 
 
 def record_aad(kind: str, record_id: str) -> bytes:
@@ -44,15 +46,15 @@ def record_aad(kind: str, record_id: str) -> bytes:
 
 def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    return nonce + get_backend().aesgcm_encrypt(key, nonce, plaintext, aad)
 
 
 def open_sealed(key: bytes, sealed: bytes, aad: bytes) -> bytes:
     if len(sealed) < NONCE_BYTES + 16:
         raise DecryptionError("the encrypted data is truncated")
     try:
-        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
-    except InvalidTag as error:
+        return get_backend().aesgcm_decrypt(key, sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
+    except InvalidCiphertext as error:
         raise DecryptionError("the encrypted data was changed or belongs elsewhere") from error
 
 
@@ -64,15 +66,7 @@ def derive_key(secret: str, params: dict) -> bytes:
     if params.get("algorithm") != "scrypt":
         raise ValueError(f"unsupported key derivation {params.get('algorithm')!r}")
     n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-    return hashlib.scrypt(
-        secret.encode("utf-8"),
-        salt=base64.b64decode(params["salt"]),
-        n=n,
-        r=r,
-        p=p,
-        maxmem=256 * 1024 * 1024,
-        dklen=KEY_BYTES,
-    )
+    return get_backend().scrypt(secret.encode("utf-8"), base64.b64decode(params["salt"]), n, r, p, KEY_BYTES)
 
 
 def wrap_key(data_key: bytes, wrapping_key: bytes, method: str) -> bytes:

@@ -37,7 +37,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-import httpx
+try:
+    import httpx
+except ImportError:  # the in-browser build (Pyodide) has no sockets and does not bundle httpx
+    httpx = None
 
 USER_AGENT = "Kindred"
 # The only headers a request ever carries (besides Host and, for an update check, the
@@ -183,6 +186,8 @@ def normalise_url(text: str) -> str:
 def check_url(url: str | httpx.URL, *, redirected_from: str | httpx.URL | None = None) -> httpx.URL:
     """Refuse anything but https (or plain http to this device). Returns the parsed URL."""
     shown = str(url)
+    if httpx is None:
+        raise InvalidAddress("Updating the directory from the web is not available in this version of Kindred.", url=shown)
     try:
         parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):
@@ -376,6 +381,8 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         verify: ssl.SSLContext | None = None,
     ):
+        if httpx is None:
+            raise ConnectionFailed("Updating the directory from the web is not available in this version of Kindred.")
         self.limits = limits
         self._sleep = sleep
         self._client = httpx.Client(

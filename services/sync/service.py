@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
-import httpx
+from urllib.parse import urlsplit
+
 from sqlalchemy import delete, func, select, update
 
 from services.directory import repository
@@ -143,6 +144,15 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite keeps no offset; we write UTC
 
 
+def _fingerprint(public_key: str | None) -> str | None:
+    if not public_key:
+        return None
+    try:
+        return signing.fingerprint(public_key)
+    except signing.SigningError:  # no crypto library here (the in-browser build)
+        return "(cannot be shown here)"
+
+
 def check_zone(name: str | None) -> str | None:
     name = (name or "").strip() or None
     if name is None:
@@ -157,14 +167,14 @@ def check_zone(name: str | None) -> str | None:
 
 
 def default_name(url: str) -> str:
-    parsed = httpx.URL(url)
-    host = (parsed.host or "feed").removeprefix("www.")
+    parsed = urlsplit(url)
+    host = (parsed.hostname or "feed").removeprefix("www.")
     stem = PurePosixPath(parsed.path).stem
     return f"{host} {stem}".strip() if stem and stem not in ("index", "feed", "groups", "meetings") else host
 
 
 def _feed_suffix(url: str, content_type: str | None) -> str:
-    suffix = PurePosixPath(httpx.URL(url).path).suffix.lower()
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
     if suffix in (".json", ".csv", ".zip"):
         return suffix
     kind = (content_type or "").split(";")[0].strip().lower()
@@ -389,7 +399,7 @@ class SyncService:
             if error.status in (404, 410):
                 raise _Failed(
                     "The update was refused: this source has a pinned publisher key, but the feed has no "
-                    f"signature ({PurePosixPath(httpx.URL(sig_url).path).name} was not found). "
+                    f"signature ({PurePosixPath(urlsplit(sig_url).path).name} was not found). "
                 ) from None
             raise _Failed(f"The signature could not be downloaded: {error.message}") from None
         except FetchError as error:
@@ -406,7 +416,7 @@ class SyncService:
 
     def _read(self, source: SourceStatus, body: bytes, final_url: str, content_type: str | None):
         suffix = _feed_suffix(final_url, content_type)
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePosixPath(httpx.URL(final_url).path).stem or "feed")[:60] or "feed"
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePosixPath(urlsplit(final_url).path).stem or "feed")[:60] or "feed"
         self._work_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="sync-", dir=self._work_dir) as folder:
             path = Path(folder) / f"{stem}{suffix}"
@@ -487,7 +497,7 @@ class SyncService:
             format=row.format,
             publisher=row.publisher,
             public_key=row.public_key,
-            key_fingerprint=signing.fingerprint(row.public_key) if row.public_key else None,
+            key_fingerprint=_fingerprint(row.public_key),
             timezone=row.timezone,
             paused=bool(row.paused),
             group_count=row.group_count or 0,  # kept in the same transaction as the groups

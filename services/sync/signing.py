@@ -26,9 +26,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+try:
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+except ImportError:  # the in-browser build (Pyodide) cannot bundle ``cryptography``
+    serialization = None
 
 SIGNATURE_SUFFIX = ".sig"
 MAX_SIGNATURE_FILE = 16 * 1024  # a .sig holds a few lines of base64; anything bigger is wrong
@@ -51,6 +54,11 @@ class KeyPairFiles:
     fingerprint: str
 
 
+def _require_crypto() -> None:
+    if serialization is None:
+        raise SigningError("Checking feed signatures is not available in this version of Kindred.")
+
+
 # --- public keys ---------------------------------------------------------------------
 
 
@@ -69,6 +77,7 @@ def fingerprint(public_key: str | Ed25519PublicKey) -> str:
 
 def parse_public_key(text: str | bytes) -> Ed25519PublicKey:
     """A public key from one line of base64 (32 bytes) or a PEM ``PUBLIC KEY`` block."""
+    _require_crypto()
     if isinstance(text, bytes):
         try:
             text = text.decode("ascii")
@@ -112,6 +121,7 @@ def load_public_key(path: str | os.PathLike) -> Ed25519PublicKey:
 
 
 def load_private_key(path: str | os.PathLike) -> Ed25519PrivateKey:
+    _require_crypto()
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -161,6 +171,7 @@ def private_key_bytes(key: Ed25519PrivateKey, fmt: str = "pem") -> bytes:
 
 def generate_keypair(prefix: str | os.PathLike, *, fmt: str = "pem", overwrite: bool = False) -> KeyPairFiles:
     """Write ``PREFIX.key`` (mode 0600) and ``PREFIX.pub``. Refuses to overwrite unless asked."""
+    _require_crypto()
     if fmt not in KEY_FORMATS:
         raise SigningError(f"unknown key format {fmt!r}; use one of: {', '.join(KEY_FORMATS)}")
     prefix = Path(prefix)

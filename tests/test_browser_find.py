@@ -1,0 +1,133 @@
+"""Find and Saved in a real browser at phone size, doing what a person does: search "grief",
+filter to online, open a result, save it, find it under Saved with its next meeting, add a
+note, restart, unlock, and find the note again. Also the README screenshots."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from services.app import open_services
+from tests.app_process import running_app
+from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot, type_into, unlock
+from tests.find_support import import_local
+
+PASSPHRASE = "correct horse battery"
+NOTE = "Ask how they handle the first anniversary"
+ENV = {"TZ": "America/New_York", "LANG": "en_US.UTF-8"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def set_up_data_dir(data_dir, tmp_path):
+    services = open_services(data_dir)
+    import_local(services, tmp_path)  # an online grief group with a weekly time, beside the bundled GriefShare
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
+    services.close()
+    return data_dir
+
+
+def labelled(page, fragment: str):
+    """Flutter merges a card's texts into one node: its text or its aria-label holds them."""
+    return page.get_by_text(fragment).or_(page.locator(f'[aria-label*="{fragment}"]')).first
+
+
+def tap(page, locator) -> None:
+    """A tap inside a field, the way a finger does (a click on Flutter's hidden textarea
+    does not always move Flutter's focus)."""
+    box = locator.bounding_box()
+    for _ in range(3):  # an empty multi-line field sometimes takes a second tap to get the focus
+        page.mouse.click(box["x"] + 24, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(400)
+        if page.evaluate("['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)"):
+            return
+
+
+def card(page, name: str):
+    return page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}\b"))
+
+
+def test_find_filter_open_save_and_note_survive_a_restart(browser, set_up_data_dir):
+    with running_app(set_up_data_dir, env=ENV) as app:
+        page = open_app(browser, app.url, PHONE)
+        unlock(page, PASSPHRASE)
+        expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
+        type_into(page, "Search groups", "grief")
+        expect(page.get_by_text("2 groups", exact=True).last).to_be_visible()
+        expect(card(page, "GriefShare")).to_be_visible()
+        expect(card(page, "Evening Grief Circle")).to_be_visible()
+
+        page.get_by_role("button", name="Filters").click()
+        page.get_by_role("checkbox", name="Online").or_(page.get_by_role("button", name="Online", exact=True)).first.click()
+        page.get_by_role("button", name="Done").click()
+        expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
+        expect(card(page, "Evening Grief Circle")).to_be_visible()
+        page.mouse.move(1, 1)
+        save_screenshot(page, "find-results-phone")
+
+        # GriefShare has no fixed time: saved from its card, it says where to look.
+        page.get_by_role("button", name="Save GriefShare").click()
+        card(page, "Evening Grief Circle").click()
+        expect(page.get_by_text("Your first time", exact=True)).to_be_visible()
+        expect(page.get_by_text("Next dates", exact=True)).to_be_visible()
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("button", name="Remove from Saved", exact=True)).to_be_visible()
+        save_screenshot(page, "group-details-phone")
+
+        open_destination(page, "Saved")
+        expect(page.get_by_text("Saved groups", exact=True)).to_be_visible()
+        expect(labelled(page, "Evening Grief Circle Peer-led Online Free Next: Tue 7:00 PM · ")).to_be_visible()
+        expect(labelled(page, "GriefShare Peer-led In person or online Times vary — see the organisation")).to_be_visible()
+        tap(page, page.get_by_role("textbox", name="Things I want to bring up").first)  # the soonest group's card
+        page.keyboard.type(NOTE, delay=10)
+        page.get_by_role("button", name="Save note").first.click()
+        expect(page.get_by_text("Note saved. Only you can see it.")).to_be_visible()
+        save_screenshot(page, "saved-list-phone")
+        page.close()
+
+    with running_app(set_up_data_dir, env=ENV) as app:
+        page = open_app(browser, app.url, PHONE)
+        expect(page.get_by_text("Kindred is locked")).to_be_visible()
+        unlock(page, PASSPHRASE)
+        open_destination(page, "Saved")
+        # Flutter puts a field's text into the DOM once it has the focus.
+        tap(page, page.get_by_role("textbox", name="Things I want to bring up").first)
+        expect(page.locator("textarea:focus, input:focus").first).to_have_value(NOTE)
+        page.close()
+    services = open_services(set_up_data_dir)
+    from services.saved import SavedGroups
+
+    assert SavedGroups(services.vault.unlock(PASSPHRASE)).get("local/evening-grief").note == NOTE
+    services.close()
+
+
+def test_find_details_and_saved_at_desktop_size(browser, set_up_data_dir):
+    from services.saved import SavedGroups, group_snapshot
+
+    services = open_services(set_up_data_dir)
+    store = services.vault.unlock(PASSPHRASE)
+    saved = SavedGroups(store)
+    for group_id, note in (("local/evening-grief", NOTE), ("local/philly-anxiety", "")):
+        saved.save(group_id, group_snapshot(services, group_id), note=note)
+    services.close()
+    with running_app(set_up_data_dir, env=ENV) as app:
+        page = open_app(browser, app.url, DESKTOP)
+        unlock(page, PASSPHRASE)
+        expect(card(page, "Evening Grief Circle")).to_be_visible()
+        page.mouse.move(1, 1)
+        save_screenshot(page, "find-results-desktop")
+        card(page, "Anxiety Support Philadelphia").click()
+        expect(page.get_by_role("button", name="Directions")).to_be_visible()
+        save_screenshot(page, "group-details-desktop")
+        open_destination(page, "Saved")
+        expect(labelled(page, "Next: Thu 6:00 PM · ")).to_be_visible()
+        save_screenshot(page, "saved-list-desktop")
+        page.close()

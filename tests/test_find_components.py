@@ -1,0 +1,277 @@
+"""Find, group details, Saved, "help me choose" and the finding settings, rendered in-process
+(tests/ui_harness.py) with real events."""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+import pytest
+
+from services import finding
+from services.directory.search import SearchQuery
+from services.privacy import settings as private_settings
+from services.saved import SavedGroups
+from tests.find_support import HOSTILE_ID, IN_PERSON_ID, ONLINE_GRIEF_ID, import_local
+from tests.ui_harness import start_ui
+from views.find_common import details_route, group_id_from_route, route_id
+from views.find_search import SearchRunner, active_filters, remove_filter
+
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _person_in_new_york(monkeypatch):
+    # The person's zone (services.directory.service.local_zone_name reads $TZ).
+    monkeypatch.setenv("TZ", "America/New_York")
+
+
+@pytest.fixture
+def local_services(services, tmp_path):
+    import_local(services, tmp_path)
+    services.preferences.mark_welcome_done()
+    return services
+
+
+async def wait_for(ui, predicate, turns: int = 60):
+    for _ in range(turns):
+        if predicate():
+            return
+        await ui.settle(1)
+    assert predicate(), f"never happened; texts on screen: {ui.texts()}"
+
+
+def inside(control) -> list:
+    """Every control under ``control`` (content, controls, and components' rendered bodies)."""
+    found, stack = [], [control]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        for name in ("content", "controls", "_b"):
+            value = getattr(current, name, None)
+            if isinstance(value, list):
+                stack.extend(v for v in value if hasattr(v, "_i"))
+            elif hasattr(value, "_i"):
+                stack.append(value)
+    return found
+
+
+def card_of(ui, group_id: str) -> list:
+    cards = ui.find(ft.Card, lambda c: c.key == group_id)
+    assert cards, f"no card for {group_id}"
+    return inside(cards[0])
+
+
+def test_route_ids_survive_any_characters():
+    for group_id in ("bundled/griefshare", "a~b/c d%2F", "x/ü/ñ?#"):
+        segment = route_id(group_id)
+        assert "/" not in segment and "%" not in segment and "?" not in segment and "#" not in segment
+        assert group_id_from_route(segment) == group_id
+
+
+@pytest.mark.asyncio
+async def test_search_runner_debounces_and_drops_stale_answers():
+    calls = []
+    shown = []
+    release = {}
+
+    def search(query):
+        calls.append(query.text)
+        if query.text == "slow":
+            release["event"].wait(5)
+        return query.text
+
+    import threading
+
+    release["event"] = threading.Event()
+    runner = SearchRunner(search, lambda q, page, append: shown.append(page), lambda e: shown.append(e), delay=0.05)
+    # Typing fast: only the last text is searched.
+    for text in ("g", "gr", "gri", "grief"):
+        runner.request(SearchQuery(text=text))
+    await runner.wait()
+    assert calls == ["grief"] and shown == ["grief"]
+
+    # A slow search overtaken by a newer one: its answer is dropped, never shown.
+    runner.request(SearchQuery(text="slow"), immediate=True)
+    await asyncio.sleep(0.05)
+    runner.request(SearchQuery(text="fast"), immediate=True)
+    for _ in range(250):
+        if "fast" in shown:
+            break
+        await asyncio.sleep(0.02)
+    assert shown == ["grief", "fast"], "the newer answer shows while the older search still runs"
+    release["event"].set()
+    await runner.wait()
+    assert shown == ["grief", "fast"] and runner.discarded == 1
+
+
+def test_active_filters_are_words_and_each_removes_alone():
+    query = SearchQuery(topics=("grief_and_loss", "anxiety"), attendance="online", cost=("free",), days=(1,), within_km=16.09344,
+                        show_closed=False)
+    chips = dict(active_filters(query, "mi"))
+    assert chips == {"topic:grief_and_loss": "Grief and loss", "topic:anxiety": "Anxiety", "attendance": "Online",
+                     "cost:free": "Free", "day:1": "Tuesday", "within_km": "Within 10 mi", "show_closed": "Open groups only"}
+    assert remove_filter(query, "topic:anxiety").topics == ("grief_and_loss",)
+    assert remove_filter(query, "attendance").attendance is None
+    assert remove_filter(query, "day:1").days == ()
+    assert remove_filter(query, "show_closed").show_closed is True
+
+
+@pytest.mark.asyncio
+async def test_find_searches_as_you_type_filters_and_opens_a_group(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE)
+    await wait_for(ui, lambda: ui.has_text("GriefShare") and ui.has_text("Evening Grief Circle"))
+    await ui.type("Search groups", "grief")
+    await wait_for(ui, lambda: not ui.has_text("Anxiety Support Philadelphia"))
+    assert ui.has_text("GriefShare") and ui.has_text("2 groups")
+    # GriefShare has no fixed time: the card says where to look instead of inventing one.
+    assert ui.has_text("Times vary — see the organisation")
+    assert any(t.startswith("Next: Tue ") for t in ui.texts())
+
+    # The filter sheet: "Online" applies at once and shows as a removable chip.
+    await ui.click(ui.button("Filters"))
+    online = ui.find(ft.Chip, lambda c: getattr(c.label, "value", None) == "Online")[0]
+    await ui.event(online, "select", True)
+    await wait_for(ui, lambda: any(b.content == "Filters (1)" for b in ui.find(ft.OutlinedButton)))
+    active = [c for c in ui.find(ft.Chip) if c.on_delete is not None]
+    assert [c.label.value for c in active] == ["Online"]
+    await ui.event(active[0], "delete")
+    await wait_for(ui, lambda: not [c for c in ui.find(ft.Chip) if c.on_delete is not None])
+
+    # No results: kind words, and where else to look.
+    await ui.type("Search groups", "zzzzqqq")
+    await wait_for(ui, lambda: ui.has_text("No groups match yet"))
+    await wait_for(ui, lambda: ui.has_text("Where else to look") and ui.has_text("Ask your health provider"))
+
+    # Save from the card.
+    await ui.type("Search groups", "grief")
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    await ui.click(ui.labelled("Save Evening Grief Circle"))
+    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID) is not None)
+    saved = SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID)
+    assert saved.details["name"] == "Evening Grief Circle"
+
+
+@pytest.mark.asyncio
+async def test_group_details_show_everything_and_only_safe_links(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route=details_route(IN_PERSON_ID))
+    await wait_for(ui, lambda: ui.has_text("Anxiety Support Philadelphia"))
+    for fragment in ("Every 2 weeks on Thursday 18:00–19:30 (America/New_York)", "Next dates", "Community Library",
+                     "Licensed clinical social worker (LCSW)", "Your first time", "A trained facilitator leads",
+                     "Listed by local; last checked 01 October 2026"):
+        assert ui.has_text(fragment), fragment
+    directions = [b for b in ui.find(ft.OutlinedButton) if b.content == "Directions"][0]
+    assert directions.url.startswith("https://www.google.com/maps/dir/?api=1&destination=39.95")
+    assert len([t for t in ui.texts() if t.startswith("• ")]) == 3
+
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route=details_route(HOSTILE_ID))
+    await wait_for(ui, lambda: ui.has_text("Hostile Links Group"))
+    urls = [c.url for c in ui.controls() if not isinstance(c, ft.Page) and getattr(c, "url", None)]
+    assert urls == [], urls
+    assert ui.has_text("javascript:alert(1) (not a web, phone or e-mail link, so Kindred won't open it)")
+    assert ui.has_text("file:///etc/passwd (not a web, phone or e-mail link")
+    assert ui.has_text("data:text/html,<b>x</b> (not a web, phone or e-mail link")
+
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route=details_route(ONLINE_GRIEF_ID))
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    join = [b for b in ui.find(ft.OutlinedButton) if b.content == "Join online"][0]
+    assert join.url == "https://example.org/join/grief"
+    call = [b for b in ui.find(ft.OutlinedButton) if str(b.content).startswith("Call in")][0]
+    assert call.url == "tel:+12155550100"
+    await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Save"][0])
+    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID) is not None)
+    copied = {}
+    ui.connection.client_methods["set"] = lambda args: copied.update(args) or None
+    await ui.click(ui.button("Share"))
+    await wait_for(ui, lambda: bool(copied))
+    assert "Evening Grief Circle" in copied["data"] and "https://example.org/join/grief" in copied["data"]
+
+
+@pytest.mark.asyncio
+async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_services):
+    store = local_services.vault.unlock(PASSPHRASE) if local_services.vault.is_set_up() else None
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
+    await wait_for(ui, lambda: ui.has_text("No saved groups yet"))
+    saved = SavedGroups(ui.state.store)
+    from services.saved import group_snapshot
+
+    for group_id in ("bundled/griefshare", ONLINE_GRIEF_ID, IN_PERSON_ID):
+        saved.save(group_id, group_snapshot(local_services, group_id))
+    saved.save("gone/old-group", {"name": "Old Tuesday group", "attendance": "online", "leadership": "peer",
+                                  "schedule": [{"kind": "weekly", "weekday": 1, "start": "18:00:00", "timezone": "Europe/London"}]})
+    del store
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
+    await wait_for(ui, lambda: ui.has_text("Old Tuesday group"))
+    names = [t for t in ui.texts() if t in ("GriefShare", "Evening Grief Circle", "Anxiety Support Philadelphia", "Old Tuesday group")]
+    assert names[-1] == "GriefShare", "a group with no fixed time comes last"
+    assert ui.has_text("No longer listed")
+
+    card = card_of(ui, ONLINE_GRIEF_ID)
+    note = [c for c in card if isinstance(c, ft.TextField) and c.label == "Things I want to bring up"][0]
+    ui.set(note, value="ask about the online etiquette")
+    await ui.event(note, "change", "ask about the online etiquette")
+    card = card_of(ui, ONLINE_GRIEF_ID)
+    await ui.click([b for b in card if isinstance(b, ft.FilledTonalButton) and b.content == "Save note"][0])
+    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID).note == "ask about the online etiquette")
+
+    went = [b for b in card_of(ui, ONLINE_GRIEF_ID) if isinstance(b, ft.OutlinedButton) and b.content == "I went today"][0]
+    await ui.click(went)
+    await wait_for(ui, lambda: len(SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID).attended) == 1)
+    await wait_for(ui, lambda: ui.has_text("You went once; last on"))
+
+    files = {}
+    ui.connection.client_methods["save_file"] = lambda args: files.update(args) or None
+    calendar_buttons = [b for b in ui.find(ft.TextButton) if b.content == "Add to calendar"]
+    assert len(calendar_buttons) == 3, "GriefShare has no time to add"
+    await ui.click([b for b in card_of(ui, ONLINE_GRIEF_ID) if isinstance(b, ft.TextButton) and b.content == "Add to calendar"][0])
+    await wait_for(ui, lambda: bool(files))
+    data = files["src_bytes"].decode()
+    assert files["file_name"] == "evening-grief-circle.ics"
+    assert "DTSTART;TZID=America/New_York:" in data and "RRULE:FREQ=WEEKLY;BYDAY=TU" in data and "BEGIN:VALARM" in data
+    assert "online etiquette" not in data, "notes never go into a calendar file"
+
+
+@pytest.mark.asyncio
+async def test_my_place_is_private_and_a_bad_place_says_so(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/settings")
+    await wait_for(ui, lambda: ui.has_text("Finding groups"))
+    await ui.type("My place (city or ZIP code)", "Nowheresville Xyz")
+    await ui.click(ui.button("Save place"))
+    await wait_for(ui, lambda: ui.field("My place (city or ZIP code)").error is not None)
+    field = ui.field("My place (city or ZIP code)")
+    assert field.error == "We couldn't find that place; try a city or ZIP code." and field.value == "Nowheresville Xyz"
+
+    await ui.type("My place (city or ZIP code)", "19103")
+    await ui.click(ui.button("Save place"))
+    await wait_for(ui, lambda: ui.has_text("Using: ZIP 19103"))
+    stored = private_settings.get(ui.state.store, "find_place")
+    assert stored["text"] == "19103"
+    raw = (local_services.data_dir / "private.sqlite").read_bytes()
+    assert b"19103" not in raw, "the place is encrypted at rest"
+
+    prefs = finding.set_hour24(ui.state.store, False)
+    finding.set_distance_unit(ui.state.store, "mi")
+    assert prefs.hour24 is False and finding.load(ui.state.store).place.kind == "zip"
+
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/")
+    await wait_for(ui, lambda: ui.has_text("Anxiety Support Philadelphia"))
+    await wait_for(ui, lambda: any("away" in t for t in ui.texts()))
+    assert any(t.startswith("Philadelphia · ") and t.endswith("mi away") for t in ui.texts()), ui.texts()
+    assert any(t.startswith("Next: Tue ") and ("PM" in t or "AM" in t) for t in ui.texts())
+
+
+@pytest.mark.asyncio
+async def test_help_me_choose_ends_in_a_ranked_list_and_keeps_answers_private(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/find/choose")
+    await wait_for(ui, lambda: ui.has_text("What would you like support with?"))
+    grief = ui.find(ft.Chip, lambda c: getattr(c.label, "value", None) == "Grief and loss")[0]
+    await ui.event(grief, "select", True)
+    await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Next"][0])
+    online = ui.find(ft.Chip, lambda c: getattr(c.label, "value", None) == "Online")[0]
+    await ui.event(online, "select", True)
+    await ui.click(ui.button("Skip to the results"))
+    await wait_for(ui, lambda: ui.has_text("Best fits first"))
+    assert ui.has_text("1. Evening Grief Circle")
+    assert ui.has_text("For grief and loss and online, as you wanted.")
+    answers = private_settings.get(ui.state.store, "choose_answers")
+    assert answers["topics"] == ["grief_and_loss"] and answers["attendance"] == "online"

@@ -1,0 +1,162 @@
+""""Help me choose": a few short questions (what the seed article says to weigh), then a
+ranked list with a plain "why this fits" line on each group. The answers are private:
+they are kept in the encrypted settings, never anywhere else."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import flet as ft
+
+from services import finding
+from services.choose import ANY, Answers, describe_answers, rank
+from services.directory.places import miles_to_km
+from services.directory.schedule import WEEKDAY_LONG
+from services.directory.vocabulary import TOPICS
+from services.group_text import label
+from views.find_common import details_route, go, use_finding, use_saved_ids
+from views.find_search import toggled
+from views.state import use_app_state
+from views.widgets.bind import bind
+from views.widgets.icon_action import IconAction
+from views.widgets.screen import ScreenBody
+
+TRAVEL = (5, 10, 25, 50)
+
+
+def _chip(text: str, selected: bool, on_select):
+    return ft.Chip(label=ft.Text(text), selected=selected, on_select=on_select, show_checkmark=True)
+
+
+def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list[tuple[str, str, list]]:
+    """(title, why it matters, chips) per step."""
+
+    def one(field: str, options):
+        current = getattr(answers, field)
+        return [_chip(text, current == key, lambda _e, key=key: set_answers(replace(answers, **{field: key}))) for key, text in options]
+
+    travel = []
+    if has_place:
+        for amount in TRAVEL:
+            km = miles_to_km(amount) if unit == "mi" else float(amount)
+            selected = answers.travel_km is not None and abs(answers.travel_km - km) < 0.01
+            travel.append(_chip(f"Up to {amount} {unit}", selected,
+                                lambda _e, km=km, selected=selected: set_answers(replace(answers, travel_km=None if selected else km))))
+    return [
+        ("What would you like support with?",
+         "Groups that share your experience tend to feel most understanding. Pick any that fit.",
+         [_chip(label(t), t in answers.topics, lambda _e, t=t: set_answers(replace(answers, topics=toggled(answers.topics, t))))
+          for t in TOPICS]),
+        ("In person or online?",
+         "Online groups are easy to join from home; meeting in person can feel closer.",
+         one("attendance", (("in_person", "In person"), ("online", "Online"), (ANY, "Either is fine")))),
+        ("Led by peers or by a professional?",
+         "Peers share what worked for them; a trained facilitator brings structure and expertise.",
+         one("leadership", (("peer", "Peers"), ("professional", "A professional"), (ANY, "Either is fine")))),
+        ("A smaller or a larger group?",
+         "Smaller groups allow deeper connection; larger ones bring more perspectives.",
+         one("size", (("small", "Smaller (up to about 12)"), ("large", "Larger"), (ANY, "Either is fine")))),
+        ("How often would you like to meet?",
+         "Regular meetings make it easier to keep going.",
+         one("frequency", (("weekly", "Every week or two"), ("monthly", "Once a month"), (ANY, "Either is fine")))),
+        ("What about cost?",
+         "Many groups are free; some ask a donation or a fee.",
+         one("cost", (("free", "Free only"), ("low", "Free or low cost"), (ANY, "Cost doesn't matter")))),
+        ("When are you usually free?",
+         "Pick days and times that tend to work. Skip this if any time is fine.",
+         [*[_chip(WEEKDAY_LONG[d][:3], d in answers.days, lambda _e, d=d: set_answers(replace(answers, days=toggled(answers.days, d))))
+            for d in range(7)],
+          *[_chip(label(t), t in answers.times, lambda _e, t=t: set_answers(replace(answers, times=toggled(answers.times, t))))
+            for t in ("morning", "afternoon", "evening")]]),
+        ("How far can you travel?",
+         "Only for groups that meet in person." if has_place else
+         "Set your place in Settings to weigh distance; for now, distance is left out.",
+         travel),
+    ]
+
+
+@ft.component
+def ChooseScreen():
+    state = use_app_state()
+    prefs = use_finding()
+    saved_ids, toggle_save = use_saved_ids()
+    answers, set_answers = ft.use_state(None)
+    step, set_step = ft.use_state(0)
+    results, set_results = ft.use_state(None)
+
+    async def prefill():
+        if answers is None and state.finding is not None:
+            set_answers(Answers.from_dict(state.finding.choose_answers))
+
+    ft.use_effect(prefill, [state.finding is not None])
+    current = answers or Answers()
+    steps = questions(current, lambda a: set_answers(a), prefs.distance_unit, prefs.place is not None)
+
+    async def finish():
+        state.touch()
+        set_step(len(steps))
+        set_results(None)
+        store = state.store
+        if store is not None:
+            state.finding = await asyncio.to_thread(finding.set_choose_answers, store, current.as_dict(), state.country)
+        ranked = await asyncio.to_thread(rank, state.services.directory, current, prefs.place)
+        set_results(tuple(ranked))
+
+    title = ft.Row(spacing=4, controls=[
+        IconAction(ft.Icons.ARROW_BACK, "Back to Find", on_click=lambda: go("/")),
+        ft.Text("Help me choose", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+    ])
+
+    if step >= len(steps):
+        summary = describe_answers(current, prefs.distance_unit)
+        body = [
+            ft.Text("You said: " + ("; ".join(summary) if summary else "nothing in particular") + ".", color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Row(wrap=True, spacing=8, controls=[
+                ft.OutlinedButton("Change my answers", icon=ft.Icons.EDIT_OUTLINED, on_click=lambda: set_step(0)),
+                ft.TextButton("Start again", on_click=lambda: (set_answers(Answers()), set_step(0))),
+            ]),
+        ]
+        if results is None:
+            body.append(ft.Row([ft.ProgressRing(width=24, height=24), ft.Text("Weighing the groups…")]))
+        elif not results:
+            body.append(ft.Text("No groups to weigh yet. Try Find, or the places in \"Where else to look\"."))
+        else:
+            body.append(ft.Text("Best fits first", theme_style=ft.TextThemeStyle.TITLE_MEDIUM))
+            for n, choice in enumerate(results, 1):
+                saved = choice.group_id in saved_ids
+                body.append(ft.Card(key=choice.group_id, content=ft.Container(
+                    padding=ft.Padding.only(left=4, top=4, right=4, bottom=4),
+                    content=ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, spacing=0, controls=[
+                        ft.Container(expand=True, content=ft.Semantics(button=True, container=True, content=ft.Container(
+                            ink=True, border_radius=10,
+                            padding=ft.Padding.only(left=12, top=8, right=4, bottom=10),
+                            on_click=lambda _e, gid=choice.group_id: go(details_route(gid)),
+                            content=ft.Column(spacing=4, controls=[
+                                ft.Text(f"{n}. {choice.name}", theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+                                ft.Text(choice.why),
+                            ]),
+                        ))),
+                        IconAction(ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
+                                   f"Remove {choice.name} from Saved" if saved else f"Save {choice.name}",
+                                   on_click=bind(toggle_save, choice.group_id, choice.name)),
+                    ]),
+                )))
+        return ScreenBody([title, *body])
+
+    question, why, chips = steps[step]
+    last = step == len(steps) - 1
+    return ScreenBody([
+        title,
+        ft.Text(f"Question {step + 1} of {len(steps)}", color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.ProgressBar(value=(step + 1) / len(steps)),
+        ft.Text(question, theme_style=ft.TextThemeStyle.TITLE_LARGE),
+        ft.Text(why, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Row(wrap=True, spacing=6, run_spacing=6, controls=chips),
+        ft.Text("Your answers stay private on this device.", size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Row(wrap=True, spacing=8, controls=[
+            *([ft.OutlinedButton("Back", on_click=lambda: set_step(step - 1))] if step else []),
+            ft.FilledButton("See groups that fit" if last else "Next", on_click=finish if last else (lambda: set_step(step + 1))),
+            *([ft.TextButton("Skip to the results", on_click=finish)] if not last else []),
+        ]),
+    ])

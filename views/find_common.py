@@ -1,0 +1,196 @@
+"""Pieces Find, group details, Saved and "help me choose" share: the person's finding
+preferences, saved-group ids, route ids, badges, the result card and safe link buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from urllib.parse import quote, unquote
+
+import flet as ft
+
+from services import finding
+from services.directory.model import GroupSummary
+from services.group_text import ATTENDANCE, COST, LEADERSHIP, distance_text, label, next_meeting_text, status_note
+from services.links import safe_link
+from services.saved import SavedGroups
+from views.state import use_app_state
+from views.widgets.bind import bind
+from views.widgets.icon_action import IconAction
+
+
+def route_id(group_id: str) -> str:
+    """A group id ("source/id", any characters) as one URL path segment, and back."""
+    return quote(group_id, safe="").replace("~", "%7E").replace("%", "~")
+
+
+def group_id_from_route(segment: str) -> str:
+    return unquote(segment.replace("~", "%"))
+
+
+def details_route(group_id: str, base: str = "/find") -> str:
+    return f"{base}/group/{route_id(group_id)}"
+
+
+def go(route: str) -> None:
+    ft.context.page.navigate(route)
+
+
+def snack(message: str) -> None:
+    ft.context.page.show_dialog(ft.SnackBar(ft.Text(message), show_close_icon=True))
+
+
+def use_finding() -> finding.FindingPrefs:
+    """This session's finding preferences (private), loaded once after unlocking."""
+    state = use_app_state()
+
+    async def load():
+        if state.store is not None and state.finding is None:
+            state.finding = await asyncio.to_thread(finding.load, state.store, state.country)
+
+    ft.use_effect(load, [state.store])
+    unit, hour24 = finding.defaults_for(state.country)
+    return state.finding or finding.FindingPrefs(distance_unit=unit, hour24=hour24)
+
+
+def use_saved_ids():
+    """(ids of saved groups, toggle(group_id, name)) for this session's unlocked store."""
+    state = use_app_state()
+    ids, set_ids = ft.use_state(frozenset())
+
+    async def load():
+        if state.store is None:
+            return
+        groups = await asyncio.to_thread(lambda: SavedGroups(state.store).list())
+        set_ids(frozenset(g.group_id for g in groups))
+
+    ft.use_effect(load, [state.store])
+
+    async def toggle(group_id: str, name: str):
+        state.touch()
+        if state.store is None:
+            return
+        saved = SavedGroups(state.store)
+        if group_id in ids:
+            await asyncio.to_thread(saved.unsave, group_id)
+            set_ids(ids - {group_id})
+            snack(f"Removed {name} from Saved.")
+        else:
+            await asyncio.to_thread(save_group, state, group_id)
+            set_ids(ids | {group_id})
+            snack(f"Saved {name}. It's under Saved with its next meeting.")
+
+    return ids, toggle
+
+
+def save_group(state, group_id: str):
+    from services.saved import group_snapshot
+
+    return SavedGroups(state.store).save(group_id, group_snapshot(state.services, group_id))
+
+
+@ft.component
+def Badge(text: str, icon=None, tone: str = "neutral"):
+    colours = {
+        "neutral": (ft.Colors.SURFACE_CONTAINER_HIGHEST, ft.Colors.ON_SURFACE_VARIANT),
+        "primary": (ft.Colors.PRIMARY_CONTAINER, ft.Colors.ON_PRIMARY_CONTAINER),
+        "warning": (ft.Colors.ERROR_CONTAINER, ft.Colors.ON_ERROR_CONTAINER),
+    }
+    bg, fg = colours[tone]
+    return ft.Container(
+        bgcolor=bg,
+        border_radius=8,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=3),
+        content=ft.Row(
+            tight=True,
+            spacing=4,
+            controls=[*([ft.Icon(icon, size=14, color=fg)] if icon else []), ft.Text(text, size=12, color=fg)],
+        ),
+    )
+
+
+ATTENDANCE_ICONS = {"in_person": ft.Icons.PLACE_OUTLINED, "online": ft.Icons.VIDEOCAM_OUTLINED, "hybrid": ft.Icons.DEVICES_OTHER_OUTLINED}
+
+
+def badges_for(attendance: str, leadership: str, cost: str) -> list:
+    return [
+        Badge(LEADERSHIP.get(leadership, label(leadership)), ft.Icons.GROUPS_OUTLINED, "neutral" if leadership == "unknown" else "primary"),
+        Badge(ATTENDANCE.get(attendance, label(attendance)), ATTENDANCE_ICONS.get(attendance)),
+        *([Badge(COST[cost], ft.Icons.SAVINGS_OUTLINED)] if cost != "unknown" else []),
+    ]
+
+
+def when_line(summary: GroupSummary, prefs: finding.FindingPrefs, now: datetime | None = None) -> tuple[str, bool]:
+    """(text, is_a_warning): the next meeting in the person's zone, or what to know instead."""
+    note = status_note(summary)
+    if summary.status == "temporarily_closed":
+        return "Temporarily closed", True
+    if summary.next_meeting is not None:
+        return "Next: " + next_meeting_text(summary.next_meeting, now or datetime.now(UTC), prefs.hour24), False
+    return note or "No regular time given", False
+
+
+@ft.component
+def GroupCard(summary: GroupSummary, saved: bool, prefs: finding.FindingPrefs, on_open, on_toggle_save):
+    when, warning = when_line(summary, prefs)
+    place_bits = [b for b in (summary.city, distance_text(summary.distance_km, prefs.distance_unit)) if b]
+    return ft.Card(
+        key=summary.id,
+        content=ft.Container(
+            padding=ft.Padding.only(left=4, top=4, right=4, bottom=4),
+            content=ft.Row(
+                vertical_alignment=ft.CrossAxisAlignment.START,
+                spacing=0,
+                controls=[
+                    ft.Container(expand=True, content=ft.Semantics(
+                        button=True,
+                        container=True,
+                        content=ft.Container(
+                            ink=True,
+                            border_radius=10,
+                            padding=ft.Padding.only(left=12, top=8, right=4, bottom=10),
+                            on_click=bind(on_open, summary),
+                            content=ft.Column(
+                                spacing=6,
+                                controls=[
+                                    ft.Text(summary.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+                                    *([ft.Text(", ".join(label(t) for t in summary.topics), size=13, color=ft.Colors.ON_SURFACE_VARIANT)]
+                                      if summary.topics else []),
+                                    ft.Row(wrap=True, spacing=6, run_spacing=6, controls=badges_for(summary.attendance, summary.leadership, summary.cost)),
+                                    ft.Row(
+                                        spacing=6,
+                                        controls=[
+                                            ft.Icon(ft.Icons.WARNING_AMBER if warning else ft.Icons.EVENT_OUTLINED, size=18,
+                                                    color=ft.Colors.ERROR if warning else ft.Colors.PRIMARY),
+                                            ft.Text(when, expand=True, weight=ft.FontWeight.W_600 if warning else None,
+                                                    color=ft.Colors.ERROR if warning else None),
+                                        ],
+                                    ),
+                                    *([ft.Text(" · ".join(place_bits), size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if place_bits else []),
+                                ],
+                            ),
+                        )
+                    )),
+                    IconAction(
+                        ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
+                        f"Remove {summary.name} from Saved" if saved else f"Save {summary.name}",
+                        on_click=bind(on_toggle_save, summary.id, summary.name),
+                    ),
+                ],
+            ),
+        ),
+    )
+
+
+@ft.component
+def LinkButton(text: str, link: str | None, icon, raw: str | None = None, filled: bool = False):
+    """A button that opens a link only if it is http(s), tel or mailto; otherwise the value
+    from the feed is shown as plain text and nothing opens."""
+    safe = safe_link(link)
+    if safe is None:
+        if not raw:
+            return ft.Container(visible=False)
+        return ft.Text(f"{text}: {raw} (not a web, phone or e-mail link, so Kindred won't open it)",
+                       size=13, color=ft.Colors.ON_SURFACE_VARIANT)
+    kind = ft.FilledButton if filled else ft.OutlinedButton
+    return kind(text, icon=icon, url=safe)

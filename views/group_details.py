@@ -1,0 +1,151 @@
+"""A group's details: everything the directory knows, the next three dates in the person's
+zone, Directions / Join / Call / website / e-mail (only safe links open), a "your first
+time" note, and Save. A saved group that is no longer listed is shown from its snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import flet as ft
+
+from services.group_snapshot import details_from_snapshot
+from services.group_text import ATTENDANCE, COST, LEADERSHIP, REGISTRATION, first_time_text, label, meeting_date_text
+from services.links import directions_link, mailto_link, tel_link, web_link
+from services.saved import SavedGroups
+from views.find_common import Badge, LinkButton, badges_for, go, group_id_from_route, use_finding, use_saved_ids
+from views.find_share import ShareButton
+from views.state import use_app_state
+from views.widgets.bind import bind
+from views.widgets.icon_action import IconAction
+from views.widgets.notice import Notice
+from views.widgets.screen import ScreenBody
+
+
+def load_details(state, group_id: str):
+    """(GroupDetails or None, listed): the directory's, else the saved snapshot's."""
+    details = state.services.directory.get_group(group_id)
+    if details is not None:
+        return details, True
+    if state.store is not None:
+        saved = SavedGroups(state.store).get(group_id)
+        if saved is not None and saved.details:
+            return details_from_snapshot(group_id, saved.details, None, datetime.now(UTC)), False
+    return None, False
+
+
+@ft.component
+def GroupDetailsScreen():
+    params = ft.use_route_params()
+    group_id = group_id_from_route(params.get("id", ""))
+    back_to = "/saved" if ft.is_route_active("/saved") else "/"
+    return GroupDetailsBody(group_id, back_to)
+
+
+@ft.component
+def GroupDetailsBody(group_id: str, back_to: str):
+    state = use_app_state()
+    prefs = use_finding()
+    saved_ids, toggle_save = use_saved_ids()
+    loaded, set_loaded = ft.use_state(None)  # (details, listed)
+
+    async def load():
+        set_loaded(await asyncio.to_thread(load_details, state, group_id))
+
+    ft.use_effect(load, [group_id])
+    back = IconAction(ft.Icons.ARROW_BACK, "Back to Saved" if back_to == "/saved" else "Back to results", on_click=lambda: go(back_to))
+    if loaded is None:
+        return ScreenBody([ft.Row([back]), ft.ProgressRing()])
+    details, listed = loaded
+    if details is None:
+        return ScreenBody([ft.Row([back]), Notice(ft.Icons.SEARCH_OFF, "This group isn't listed any more",
+                                                  "Its source no longer lists it. Search again for groups like it.")])
+    record = details.record
+    saved = group_id in saved_ids
+    rows: list = []
+
+    def section(title: str, *controls):
+        body = [c for c in controls if c is not None]
+        if body:
+            rows.append(ft.Column(spacing=6, controls=[ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM), *body]))
+
+    def text(value):
+        return ft.Text(value) if value else None
+
+    warnings = []
+    if not listed:
+        warnings.append(Badge("No longer listed: shown as you saved it", ft.Icons.INFO_OUTLINE, "warning"))
+    if record.status == "temporarily_closed":
+        warnings.append(Badge("Temporarily closed", ft.Icons.WARNING_AMBER, "warning"))
+
+    online_link = web_link(record.online.url)
+    phone = record.online.phone
+    actions = [
+        ft.FilledButton("Remove from Saved" if saved else "Save", icon=ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
+                        on_click=bind(toggle_save, group_id, record.name)),
+    ]
+    if record.attendance in ("online", "hybrid"):
+        if record.online.url:
+            actions.append(LinkButton("Join online", online_link, ft.Icons.VIDEOCAM_OUTLINED, raw=record.online.url, filled=False))
+        if phone:
+            actions.append(LinkButton(f"Call in {phone}", tel_link(phone), ft.Icons.CALL_OUTLINED, raw=phone))
+    directions = directions_link(record.location) if record.attendance != "online" else None
+    if directions:
+        actions.append(LinkButton("Directions", directions, ft.Icons.DIRECTIONS_OUTLINED))
+    actions.append(ShareButton(details))
+
+    # When
+    next_dates = [ft.Text("• " + meeting_date_text(m, prefs.hour24)) for m in details.next_meetings]
+    zone_note = None
+    if details.next_meetings:
+        zone_note = f"Times in your time zone ({details.next_meetings[0].local_timezone})."
+    section(
+        "When it meets",
+        *[ft.Text(line) for line in details.schedule_text],
+        *([ft.Text("Next dates", weight=ft.FontWeight.W_600), *next_dates] if next_dates else []),
+        ft.Text(zone_note, size=13, color=ft.Colors.ON_SURFACE_VARIANT) if zone_note else None,
+        text(details.timezone_note),
+    )
+    loc = record.location
+    where = [p for p in (loc.venue, loc.address, ", ".join(p for p in (loc.city, loc.region, loc.postal_code) if p), loc.country) if p]
+    if record.attendance != "online":
+        section("Where", *[ft.Text(line) for line in where],
+                ft.Text("The location is approximate.", size=13) if loc.approximate and where else None)
+    section("About", text(record.description), text(record.notes))
+    section("Who leads it", ft.Text(LEADERSHIP.get(record.leadership, label(record.leadership))), text(record.facilitator_credentials))
+    facts = [
+        ("Cost", COST.get(record.cost, label(record.cost)) + (f" — {record.cost_note}" if record.cost_note else "")),
+        ("Size", f"About {record.typical_size} people" if record.typical_size else None),
+        ("Joining", REGISTRATION.get(record.registration, label(record.registration))),
+        ("Confidentiality", record.confidentiality),
+        ("For", ", ".join(label(a) for a in record.audience) if record.audience else None),
+        ("Languages", ", ".join(record.languages) if record.languages else None),
+        ("Accessibility", ", ".join(label(a) for a in record.accessibility) if record.accessibility else None),
+    ]
+    section("Good to know", *[ft.Text(spans=[ft.TextSpan(f"{k}: ", ft.TextStyle(weight=ft.FontWeight.W_600)), ft.TextSpan(v)],
+                                      ) for k, v in facts if v])
+    section("Your first time", ft.Text(first_time_text(record)))
+    contact = record.contact
+    contact_links = [
+        LinkButton("Website", web_link(contact.website), ft.Icons.OPEN_IN_NEW, raw=contact.website) if contact.website else None,
+        LinkButton(f"E-mail {contact.email}", mailto_link(contact.email), ft.Icons.MAIL_OUTLINE, raw=contact.email) if contact.email else None,
+        LinkButton(f"Call {contact.phone}", tel_link(contact.phone), ft.Icons.CALL_OUTLINED, raw=contact.phone) if contact.phone else None,
+    ]
+    contact_links = [c for c in contact_links if c is not None]
+    section("Contact", text(contact.name), *([ft.Row(wrap=True, spacing=8, run_spacing=8, controls=contact_links)] if contact_links else []))
+    provenance = f"Listed by {details.source or 'an unknown source'}"
+    if record.last_verified:
+        provenance += f"; last checked {record.last_verified:%d %B %Y}"
+    rows.append(ft.Text(provenance + ".", size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+
+    return ScreenBody([
+        ft.Row(spacing=4, vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+            back,
+            ft.Text(record.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+        ]),
+        *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=warnings)] if warnings else []),
+        *([ft.Text(", ".join(label(t) for t in record.topics), color=ft.Colors.ON_SURFACE_VARIANT)] if record.topics else []),
+        ft.Row(wrap=True, spacing=6, run_spacing=6, controls=badges_for(record.attendance, record.leadership, record.cost)),
+        ft.Row(wrap=True, spacing=8, run_spacing=8, controls=actions),
+        *rows,
+    ])
