@@ -52,6 +52,7 @@ def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, si
         open_destination(page, "Settings")
         page.get_by_role("button", name="Directory sources").click()
         expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
+        page.wait_for_timeout(500)  # let the screen's first effects settle before typing
         type_into(page, "Feed address", feed_server.url("/groups.json"))
         type_into(page, "Publisher key (optional)", public_key)
         page.get_by_role("button", name="Add source").click()

@@ -282,7 +282,7 @@ def SourcesScreen():
         if not sources:
             body.append(ft.Text("No sources yet.", color=ft.Colors.ON_SURFACE_VARIANT))
         body.extend(SourceCard(source, key=source.name) for source in sources)
-        body.append(AddSourceForm())
+        body.append(AddSourceForm(key="add-source"))  # keyed: kept whatever the list above does
     return ScreenBody(body)
 
 
