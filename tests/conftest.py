@@ -55,3 +55,16 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, shared by a test module (FLET-NOTES.md, layer 3)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

@@ -5,24 +5,16 @@ note, restart, unlock, and find the note again. Also the README screenshots."""
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot, type_into, unlock
+from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, type_into, unlock
 from tests.find_support import import_local
 
 PASSPHRASE = "correct horse battery"
 NOTE = "Ask how they handle the first anniversary"
 ENV = {"TZ": "America/New_York", "LANG": "en_US.UTF-8"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

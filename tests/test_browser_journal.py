@@ -4,11 +4,11 @@ timeline and the insights, and is still there after a restart and unlock."""
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, launch_chromium, open_app, open_destination, save_screenshot, unlock
+from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, unlock
 
 PASSPHRASE = "correct horse battery"
 
@@ -16,14 +16,6 @@ PASSPHRASE = "correct horse battery"
 def entry_card(page, mood_word: str):
     """A timeline card: Flutter merges its texts into one group named "<mood> · HH:MM ..."."""
     return page.get_by_role("group", name=re.compile(rf"^{re.escape(mood_word)} · \d\d:\d\d"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

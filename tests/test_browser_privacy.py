@@ -18,24 +18,15 @@ proof is:
    backup file the browser downloads.
 """
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from services.app import open_services
 from services.privacy import settings as private_settings
 from services.privacy.backup import read_backup
 from services.saved import SavedGroups
 from tests.app_process import running_app
-from tests.browser_support import PHONE, launch_chromium, open_app, open_destination, save_screenshot, type_into, unlock
+from tests.browser_support import PHONE, open_app, open_destination, save_screenshot, type_into, unlock
 from tests.privacy_support import CANARY, PASSPHRASE, raw_bytes
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_second_tab_starts_locked_backup_downloads_and_nothing_private_leaves(browser, data_dir, tmp_path):

@@ -1,13 +1,12 @@
 """The real app in a real browser, at phone and desktop size."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.app_process import running_app
 from tests.browser_support import (
     DESKTOP,
     PHONE,
-    launch_chromium,
     open_app,
     open_destination,
     save_screenshot,
@@ -15,14 +14,6 @@ from tests.browser_support import (
     unlock,
 )
 from tests.privacy_support import PASSPHRASE
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])

@@ -1,14 +1,13 @@
 """Directory sources in a real browser: subscribe to a signed feed served on 127.0.0.1."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
 from tests.browser_support import (
     DESKTOP,
     PHONE,
-    launch_chromium,
     open_app,
     open_destination,
     save_screenshot,
@@ -22,14 +21,6 @@ from tests.sync_support import kindred_feed, signed
 def shown(page, fragment: str):
     """Flutter merges a card's texts into one accessible name: match a fragment of it."""
     return page.locator(f'[aria-label*="{fragment}"], flt-semantics:has-text("{fragment}")').first
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import flet as ft
 
 from services.group_snapshot import details_from_snapshot
-from services.group_text import ATTENDANCE, COST, LEADERSHIP, REGISTRATION, first_time_text, label, meeting_date_text
+from services.group_text import COST, LEADERSHIP, REGISTRATION, first_time_text, label, meeting_date_text
 from services.links import directions_link, mailto_link, tel_link, web_link
 from services.saved import SavedGroups
 from views.find_common import Badge, LinkButton, badges_for, go, group_id_from_route, use_finding, use_saved_ids
