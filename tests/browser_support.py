@@ -101,3 +101,25 @@ def unlock(page, passphrase: str, screenshot: str | None = None) -> None:
     if screenshot:
         save_screenshot(page, f"unlock-{screenshot}")
     page.get_by_role("button", name="Unlock", exact=True).click()
+
+
+def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
+    """Buttons on screen smaller than a thumb-sized target (48 px), with their names.
+
+    Rows cut off by the bottom edge or the navigation bar are left out: Flutter reports only
+    their visible slice. A dropdown's arrow is left out too: its field is the real target.
+    """
+    sizes = page.evaluate(
+        """(() => {
+             const tabs = Array.from(document.querySelectorAll('flt-semantics[role=tab]'));
+             const edge = Math.min(window.innerHeight, ...tabs.map(t => t.getBoundingClientRect().top));
+             return Array.from(document.querySelectorAll('flt-semantics[role=button], flt-semantics[role=tab]'))
+               .filter(e => e.style.pointerEvents !== 'none')
+               .filter(e => !e.parentElement.querySelector(':scope > input'))
+               .map(e => [e, e.getBoundingClientRect()])
+               .filter(([e, r]) => e.getAttribute('role') === 'tab' || (r.top > 1 && r.bottom < edge - 1))
+               .map(([e, r]) => [(e.getAttribute('aria-label') || e.innerText || '').trim().slice(0, 40),
+                                 Math.round(Math.min(r.height, r.width))]);
+           })()"""
+    )
+    return [(name, size) for name, size in sizes if size < minimum]

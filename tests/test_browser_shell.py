@@ -11,6 +11,7 @@ from tests.browser_support import (
     open_destination,
     save_screenshot,
     set_up_passphrase,
+    small_touch_targets,
     unlock,
 )
 from tests.privacy_support import PASSPHRASE
@@ -30,6 +31,10 @@ def test_welcome_destinations_and_crisis_lines(browser, data_dir, size, viewport
             open_destination(page, destination)
             expect(page.get_by_text(heading, exact=True).first).to_be_visible()
             save_screenshot(page, f"{destination.lower()}-{size}")
+            if size == "phone":
+                page.wait_for_timeout(300)  # let the screen settle before measuring
+                small = small_touch_targets(page)
+                assert small == [], f"touch targets under 48 px on {destination}: {small}"
 
         page.get_by_role("button", name="Get help now").click()
         expect(page.get_by_text("Samaritans")).to_be_visible()

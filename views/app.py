@@ -75,14 +75,34 @@ def App(state: AppState):
     )
 
 
+# Buttons at least 48 px tall (the touch-target size for phones): Flutter on the web
+# leaves out Material's padded tap area, so the padding itself provides the height.
+BUTTON_PADDING = ft.Padding.symmetric(horizontal=20, vertical=14)
+
+
+def kindred_theme() -> ft.Theme:
+    button_style = ft.ButtonStyle(padding=BUTTON_PADDING)
+    return ft.Theme(
+        color_scheme_seed=SEED_COLOR,
+        # STANDARD density in the browser too (the web defaults to compact).
+        visual_density=ft.VisualDensity.STANDARD,
+        button_theme=ft.ButtonTheme(style=button_style),
+        filled_button_theme=ft.FilledButtonTheme(style=button_style),
+        outlined_button_theme=ft.OutlinedButtonTheme(style=button_style),
+        text_button_theme=ft.TextButtonTheme(style=button_style),
+        segmented_button_theme=ft.SegmentedButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=14))),
+        # 24 px icon + 12 px all round = 48 px.
+        icon_button_theme=ft.IconButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.all(12))),
+    )
+
+
 def make_page_handler(services: KindredServices):
     """The function Flet calls once for every new UI session (window or browser tab)."""
 
     async def start_session(page: ft.Page) -> None:
         page.title = "Kindred"
-        # STANDARD density: 48 px touch targets in the browser too (web defaults to compact).
-        page.theme = ft.Theme(color_scheme_seed=SEED_COLOR, visual_density=ft.VisualDensity.STANDARD)
-        page.dark_theme = ft.Theme(color_scheme_seed=SEED_COLOR, visual_density=ft.VisualDensity.STANDARD)
+        page.theme = kindred_theme()
+        page.dark_theme = kindred_theme()
         preferences = await asyncio.to_thread(services.preferences.load)
         state = AppState(services=services, preferences=preferences, width=page.width or 1024, page=page)
         # Every session starts locked: unlocking belongs to this tab or window alone.

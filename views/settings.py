@@ -106,8 +106,8 @@ def SettingsScreen():
                 allow_empty_selection=False,
                 on_change=on_theme,
                 segments=[
-                    ft.Segment(value=value, label=ft.Text(label), icon=ft.Icon(icon))
-                    for value, label, icon in THEME_CHOICES
+                    ft.Segment(value=value, label=ft.Text(label))
+                    for value, label, _icon in THEME_CHOICES
                 ],
             ),
             FindingSettingsSection(),
