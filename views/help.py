@@ -4,8 +4,7 @@ import flet as ft
 
 from services.crisis import crisis_info
 from views.state import use_app_state
-from views.widgets.icon_action import IconAction
-from views.widgets.screen import ScreenBody
+from views.widgets.modal_view import ModalView
 
 ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "web": ft.Icons.OPEN_IN_NEW}
 
@@ -42,54 +41,44 @@ def HelpScreen():
     where = info.country_name or "your country"
     emergency = info.emergency_number or "your local emergency number"
 
-    def close():
-        ft.context.page.navigate("/")
-
     def choose_country():
         ft.context.page.navigate("/settings")
 
     def open_safety_plan():
         ft.context.page.navigate("/journal/safety-plan")
 
-    return ft.View(
-        route="/help",
-        fullscreen_dialog=True,
-        appbar=ft.AppBar(
-            title=ft.Text("Get help now"),
-            leading=IconAction(ft.Icons.CLOSE, "Close help", on_click=close),
-        ),
-        controls=[
-            ScreenBody(
-                [
-                    ft.Container(
-                        bgcolor=ft.Colors.ERROR_CONTAINER,
-                        border_radius=12,
-                        padding=16,
-                        content=ft.Text(
-                            f"If you might act on thoughts of harming yourself, or you are in danger right now, "
-                            f"call {emergency}.",
-                            color=ft.Colors.ON_ERROR_CONTAINER,
-                            weight=ft.FontWeight.W_600,
-                        ),
-                    ),
-                    ft.Text(
-                        f"You don't have to be in crisis to reach out. These lines for {where} are free and confidential.",
-                    ),
-                    *[CrisisLineCard(line) for line in info.lines],
-                    ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=open_safety_plan),
-                    ft.Row(
-                        wrap=True,
-                        controls=[
-                            ft.Text(f"Showing lines for {where}.", color=ft.Colors.ON_SURFACE_VARIANT),
-                            ft.TextButton("Change country", on_click=choose_country),
-                        ],
-                    ),
-                    ft.Text(
-                        f"Numbers last checked {info.last_checked}. Kindred does not see or record any call or message.",
-                        size=12,
-                        color=ft.Colors.ON_SURFACE_VARIANT,
-                    ),
-                ]
-            )
+    return ModalView(
+        "/help",
+        "Get help now",
+        "Close help",
+        [
+            ft.Container(
+                bgcolor=ft.Colors.ERROR_CONTAINER,
+                border_radius=12,
+                padding=16,
+                content=ft.Text(
+                    f"If you might act on thoughts of harming yourself, or you are in danger right now, "
+                    f"call {emergency}.",
+                    color=ft.Colors.ON_ERROR_CONTAINER,
+                    weight=ft.FontWeight.W_600,
+                ),
+            ),
+            ft.Text(
+                f"You don't have to be in crisis to reach out. These lines for {where} are free and confidential.",
+            ),
+            *[CrisisLineCard(line) for line in info.lines],
+            ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=open_safety_plan),
+            ft.Row(
+                wrap=True,
+                controls=[
+                    ft.Text(f"Showing lines for {where}.", color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.TextButton("Change country", on_click=choose_country),
+                ],
+            ),
+            ft.Text(
+                f"Numbers last checked {info.last_checked}. Kindred does not see or record any call or message.",
+                size=12,
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
         ],
     )

@@ -5,8 +5,7 @@ Reachable from the welcome, the set-up screen and Settings, locked or not."""
 import flet as ft
 
 from views.state import use_app_state
-from views.widgets.icon_action import IconAction
-from views.widgets.screen import ScreenBody
+from views.widgets.modal_view import ModalView
 
 SECTIONS = [
     (
@@ -63,39 +62,29 @@ SECTIONS = [
 def PrivacyScreen():
     state = use_app_state()
 
-    def close():
-        ft.context.page.navigate("/")
-
-    return ft.View(
-        route="/privacy",
-        fullscreen_dialog=True,
-        appbar=ft.AppBar(
-            title=ft.Text("Your privacy"),
-            leading=IconAction(ft.Icons.CLOSE, "Close privacy", on_click=close),
-        ),
-        controls=[
-            ScreenBody(
-                [
-                    ft.Text("How Kindred keeps things private", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-                    *[
-                        ft.Row(
-                            vertical_alignment=ft.CrossAxisAlignment.START,
+    return ModalView(
+        "/privacy",
+        "Your privacy",
+        "Close privacy",
+        [
+            ft.Text("How Kindred keeps things private", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            *[
+                ft.Row(
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                    controls=[
+                        ft.Icon(icon, color=ft.Colors.PRIMARY),
+                        ft.Column(
+                            expand=True,
+                            spacing=4,
                             controls=[
-                                ft.Icon(icon, color=ft.Colors.PRIMARY),
-                                ft.Column(
-                                    expand=True,
-                                    spacing=4,
-                                    controls=[
-                                        ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
-                                        ft.Text(body),
-                                    ],
-                                ),
+                                ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+                                ft.Text(body),
                             ],
-                        )
-                        for icon, title, body in SECTIONS
+                        ),
                     ],
-                    ft.Text(f"Your data folder: {state.services.data_dir}", size=12, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
-                ]
-            )
+                )
+                for icon, title, body in SECTIONS
+            ],
+            ft.Text(f"Your data folder: {state.services.data_dir}", size=12, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
         ],
     )
