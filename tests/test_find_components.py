@@ -33,7 +33,7 @@ def local_services(services, tmp_path):
     return services
 
 
-async def wait_for(ui, predicate, turns: int = 60):
+async def wait_for(ui, predicate, turns: int = 400):  # up to ~20 s: a loaded CI machine is slow
     for _ in range(turns):
         if predicate():
             return
