@@ -6,6 +6,8 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from services.app import KindredServices, open_services
@@ -25,6 +27,19 @@ class UserFacingError(Exception):
 
 def services_from_args(args) -> KindredServices:
     return open_services(resolve_data_dir(getattr(args, "data_dir", None)))
+
+
+@contextmanager
+def opened_services(args, translate: tuple[type[Exception], ...] = (), prefix: str = "") -> Iterator[KindredServices]:
+    """The services for one command, closed afterwards; errors listed in ``translate``
+    become a plain message for the terminal (``prefix`` + the error's own words)."""
+    services = services_from_args(args)
+    try:
+        yield services
+    except translate as error:
+        raise UserFacingError(f"{prefix}{error}") from error
+    finally:
+        services.close()
 
 
 def print_json(value: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.common import UserFacingError, print_json, services_from_args
+from cli.common import UserFacingError, opened_services, print_json, services_from_args
 from services.directory.importers import FORMATS, FeedError
 from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
 from services.directory.places import PlaceNotFound, km_to_miles
@@ -99,13 +99,8 @@ def _print_report(report: ImportReport, verb: str) -> None:
 
 
 def run_import(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (FeedError,), "nothing was imported: ") as services:
         report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone)
-    except FeedError as error:
-        raise UserFacingError(f"nothing was imported: {error}") from error
-    finally:
-        services.close()
     if args.json:
         print_json(_report_json(report))
     else:
@@ -114,13 +109,8 @@ def run_import(args) -> int:
 
 
 def run_validate(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (FeedError,), "not importable: ") as services:
         report = services.directory.validate(Path(args.path), args.format, args.timezone)
-    except FeedError as error:
-        raise UserFacingError(f"not importable: {error}") from error
-    finally:
-        services.close()
     if args.json:
         print_json(_report_json(report))
     else:
@@ -196,11 +186,8 @@ def run_search(args) -> int:
 
 
 def run_show(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         details = services.directory.get_group(args.id, args.timezone)
-    finally:
-        services.close()
     if details is None:
         raise UserFacingError(f"no group with id {args.id!r} (ids look like source/id; see 'kindred directory search')")
     record = details.record
@@ -224,23 +211,15 @@ def run_show(args) -> int:
 
 
 def run_export(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (FeedError, OSError), "export failed: ") as services:
         count = services.directory.export(args.format, Path(args.output), args.source)
-    except (FeedError, OSError) as error:
-        raise UserFacingError(f"export failed: {error}") from error
-    finally:
-        services.close()
     print(f"Wrote {count} group(s) as {args.format} to {args.output}")
     return 0
 
 
 def run_sources(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         found = services.directory.sources()
-    finally:
-        services.close()
     if args.json:
         print_json([{"name": s.name, "kind": s.kind, "format": s.format, "location": s.location,
                      "publisher": s.publisher, "groups": s.group_count,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.common import UserFacingError, print_json, services_from_args
+from cli.common import UserFacingError, opened_services, print_json, services_from_args
 from services.sync import signing
 from services.sync.service import SourceError, SyncProgress
 from services.sync.staleness import ago
@@ -95,11 +95,8 @@ def run_add(args) -> int:
 
 
 def run_list(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         sources = services.sync.list_sources()
-    finally:
-        services.close()
     if args.json:
         print_json([s.as_json() for s in sources])
         return 0
@@ -112,25 +109,15 @@ def run_list(args) -> int:
 
 
 def run_remove(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (SourceError,)) as services:
         removed = services.sync.remove_source(args.name)
-    except SourceError as error:
-        raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
     print(f"Removed \u201c{args.name}\u201d and its {removed:,} groups. Saved groups stay saved (shown as no longer listed).")
     return 0
 
 
 def run_pause(args, paused: bool) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (SourceError,)) as services:
         services.sync.set_paused(args.name, paused)
-    except SourceError as error:
-        raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
     print(f"\u201c{args.name}\u201d is {'paused: it keeps its groups but is not updated' if paused else 'updated again'}.")
     return 0
 
