@@ -125,6 +125,14 @@ def group_snapshot(services, group_id: str) -> dict[str, Any] | None:
     return {"name": getattr(group, "name", group_id)}
 
 
+class SavedList(list):
+    """Saved groups, plus how many saved-group records did not decrypt and were left out."""
+
+    def __init__(self, items=(), left_out: int = 0):
+        super().__init__(items)
+        self.left_out = left_out
+
+
 class SavedGroups:
     """Saved groups over one unlocked private store."""
 
@@ -203,11 +211,13 @@ class SavedGroups:
         record = self._find(_clean_group_id(group_id))
         return self._view(record, _as_checker(listed)) if record else None
 
-    def list(self, listed: Listed = None) -> list[SavedGroup]:
+    def list(self, listed: Listed = None) -> SavedList:
         """Saved groups, newest saved first. ``listed`` is the directory's answer (a
-        callable or a set of listed ids); without it, the last reconciled state is used."""
+        callable or a set of listed ids); without it, the state kept with the group is
+        used. ``left_out`` counts saved groups that do not decrypt."""
         checker = _as_checker(listed)
-        return [self._view(r, checker) for r in self._store.list(KIND, newest_first=True)]
+        records = self._store.list(KIND, newest_first=True)
+        return SavedList([self._view(r, checker) for r in records], left_out=records.left_out)
 
     def reconcile(self, listed: Listed) -> list[SavedGroup]:
         """After a directory import or sync: remember which saved groups are no longer

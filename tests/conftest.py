@@ -30,7 +30,20 @@ def _no_locale_guess(monkeypatch):
     # Tests must not depend on the machine's LANG; tests that check the guess set it.
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
-    os.environ.setdefault("KINDRED_TESTING", "1")
+
+
+CHEAP_SCRYPT = {"n": 2**10, "r": 8, "p": 1}
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(request, monkeypatch):
+    """Cheap scrypt costs for every new key slot, backup and PIN hash in this process (the
+    one seam: ``crypto.KDF_COSTS``). A test marked ``real_kdf`` keeps the real costs.
+    Subprocesses (CLI and app process tests) are not affected."""
+    from services.privacy import crypto
+
+    if request.node.get_closest_marker("real_kdf") is None:
+        monkeypatch.setattr(crypto, "KDF_COSTS", {"key": CHEAP_SCRYPT, "pin": CHEAP_SCRYPT})
 
 
 @pytest.fixture

@@ -82,7 +82,7 @@ def test_the_canary_never_reaches_any_log(services, tmp_path, caplog):
         saved.set_note("a:1", f"{CANARY} again")
         private_settings.update(store, place=CANARY)
         assert saved.list()[0].note == f"{CANARY} again"
-        backup = create_backup(services.vault, store, PASSPHRASE, tmp_path / "b.kindred-backup")
+        backup = create_backup(services.vault, store, PASSPHRASE, tmp_path / "b.kindred-backup").data
     finally:
         for name in ("sqlalchemy", "sqlalchemy.engine", "alembic", "keyring", "services", "flet"):
             logging.getLogger(name).setLevel(logging.NOTSET)

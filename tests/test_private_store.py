@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.privacy import DecryptionError, PrivateVault, VaultError, WrongSecret
+from services.privacy import DecryptionError, crypto, PrivateVault, VaultError, WrongSecret
 from services.privacy.store import LockedError
 
 CANARY = "CANARY-7f3a9c-private-words"
@@ -62,16 +62,19 @@ def test_a_ciphertext_moved_to_another_row_or_tampered_fails(services):
     connection = sqlite3.connect(services.private_db.path)
     connection.execute("UPDATE private_record SET ciphertext=(SELECT ciphertext FROM private_record WHERE id='a') WHERE id='b'")
     connection.commit()
+    # Never the wrong plaintext: the moved row does not decrypt, so it is skipped and reported.
+    assert store.get("note", "b") is None
+    assert [r.id for r in store.list("note")] == ["a"] and store.list("note").left_out == 1
     with pytest.raises(DecryptionError):
-        store.get("note", "b")
+        crypto.open_sealed(store.data_key, connection.execute("SELECT ciphertext FROM private_record WHERE id='b'").fetchone()[0], crypto.record_aad("note", "b"))
     ciphertext = connection.execute("SELECT ciphertext FROM private_record WHERE id='a'").fetchone()[0]
     tampered = bytes([ciphertext[0]]) + bytes([ciphertext[1] ^ 1]) + ciphertext[2:]
     connection.execute("UPDATE private_record SET ciphertext=? WHERE id='a'", (tampered,))
     connection.execute("UPDATE private_record SET kind='other' WHERE id='b'")
     connection.commit()
     connection.close()
-    with pytest.raises(DecryptionError):
-        store.get("note", "a")
+    assert store.get("note", "a") is None
+    assert {(r.kind, r.id) for r in store.integrity_report().unreadable} == {("note", "a"), ("other", "b")}
     assert a.payload == {"text": "a"}
 
 

@@ -263,8 +263,8 @@ class AppState:
     async def create_backup(self, passphrase: str) -> tuple[str, bytes]:
         store = self._require_store()
         self.touch()
-        data = await asyncio.to_thread(backups.create_backup, self.services.vault, store, passphrase)
-        return backups.default_backup_name(), data
+        created = await asyncio.to_thread(backups.create_backup, self.services.vault, store, passphrase)
+        return backups.default_backup_name(), created.data
 
     async def open_backup(self, data: bytes, passphrase: str) -> backups.OpenedBackup:
         self.touch()
