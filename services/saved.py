@@ -1,7 +1,7 @@
 """Saved groups: the directory groups a person keeps, with private notes and an
 attendance log. Everything here is private and goes through the encrypted store.
 
-A saved group refers to a directory group by its id (``"source:id"``) and keeps a snapshot
+A saved group refers to a directory group by its id (``"source/id"``, as the directory shows it) and keeps a snapshot
 of the public details it was saved with, so it survives a re-import or the removal of its
 source; it is then shown as "no longer listed". The record id is random, never derived
 from the group id: a plain row id made from a public group id would tell anyone holding
@@ -61,7 +61,7 @@ class SavedGroup:
 def _clean_group_id(group_id: str) -> str:
     group_id = (group_id or "").strip()
     if not group_id:
-        raise SavedGroupError("A group id is needed (it looks like source:id).")
+        raise SavedGroupError("A group id is needed (it looks like source/id, e.g. bundled/dbsa-support-groups).")
     if len(group_id) > 500:
         raise SavedGroupError("That group id is too long.")
     return group_id
