@@ -11,6 +11,14 @@ if str(ROOT) not in sys.path:
 from services.app import open_services  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    # A safety net for new files: every test that drives Chromium is a browser test, marked
+    # or not (`-m "not browser"` must leave them all out).
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"

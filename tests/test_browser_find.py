@@ -12,6 +12,8 @@ from tests.app_process import running_app
 from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, type_into, unlock
 from tests.find_support import import_local
 
+pytestmark = pytest.mark.browser
+
 PASSPHRASE = "correct horse battery"
 NOTE = "Ask how they handle the first anniversary"
 ENV = {"TZ": "America/New_York", "LANG": "en_US.UTF-8"}

@@ -10,6 +10,8 @@ from services.app import open_services
 from tests.app_process import running_app
 from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, unlock
 
+pytestmark = pytest.mark.browser
+
 PASSPHRASE = "correct horse battery"
 
 

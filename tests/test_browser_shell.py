@@ -16,6 +16,8 @@ from tests.browser_support import (
 )
 from tests.privacy_support import PASSPHRASE
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 def test_welcome_destinations_and_crisis_lines(browser, data_dir, size, viewport):

@@ -17,6 +17,8 @@ from tests.browser_support import (
 from tests.privacy_support import PASSPHRASE
 from tests.sync_support import kindred_feed, signed
 
+pytestmark = pytest.mark.browser
+
 
 def shown(page, fragment: str):
     """Flutter merges a card's texts into one accessible name: match a fragment of it."""

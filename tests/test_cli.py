@@ -3,9 +3,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cli import main as kindred
 
 
+@pytest.mark.slow
 def test_console_script_help_and_version():
     script = Path(sys.executable).parent / "kindred"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
@@ -52,8 +55,6 @@ def test_an_unknown_country_is_a_clear_error(data_dir, capsys):
 
 def test_every_command_opens_its_services_one_way():
     """Issue 11: `opened_services()` is the only way a command opens and closes services."""
-    from pathlib import Path
-
     cli_dir = Path(__file__).resolve().parent.parent / "cli"
     for module in sorted(cli_dir.glob("*.py")):
         if module.name == "common.py":
@@ -64,8 +65,6 @@ def test_every_command_opens_its_services_one_way():
 
 
 def test_help_and_errors_show_group_ids_as_they_are(data_dir, capsys, monkeypatch):
-    import pytest
-
     with pytest.raises(SystemExit):
         kindred(["saved", "add", "--help"])
     out = capsys.readouterr().out

@@ -22,6 +22,7 @@ def run(data_dir, *args) -> int:
     return kindred(["--data-dir", str(data_dir), *args])
 
 
+@pytest.mark.slow
 def test_set_up_save_with_a_note_restart_unlock_and_find_it(data_dir, tmp_path):
     """The issue's "done when", as separate processes: nothing is kept between runs but the files."""
     environment = {"KINDRED_PASSPHRASE": PASSPHRASE, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}

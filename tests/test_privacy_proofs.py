@@ -1,5 +1,6 @@
 """Proofs from the issue (point 7) that need no browser: durability under kill -9, logs."""
 
+import pytest
 import logging
 import os
 import signal
@@ -34,6 +35,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_kill_minus_9_during_writes_loses_no_committed_record(data_dir, tmp_path):
     services = open_services(data_dir)
     services.vault.set_up(PASSPHRASE)

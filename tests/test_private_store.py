@@ -126,3 +126,38 @@ def test_two_sessions_unlock_independently(services):
     second = PrivateVault(services.private_db).unlock("correct horse battery")
     first.lock()
     assert second.put("note", {"ok": True}).payload == {"ok": True}
+
+
+def _slot_costs(services) -> dict[str, int]:
+    import json
+
+    with services.private_db.transaction() as session:
+        from sqlalchemy import select
+
+        from services.models import KeySlot
+
+        return {slot.method: json.loads(slot.kdf)["n"] for slot in session.scalars(select(KeySlot))}
+
+
+def test_tests_get_cheap_key_derivation_from_one_fixture(services):
+    from services.privacy.pin import hash_pin
+    from tests.conftest import CHEAP_SCRYPT
+
+    services.vault.set_up("correct horse battery")
+    assert _slot_costs(services) == {"passphrase": CHEAP_SCRYPT["n"], "recovery": CHEAP_SCRYPT["n"]}
+    assert hash_pin("2468")["kdf"]["n"] == CHEAP_SCRYPT["n"]
+
+
+@pytest.mark.real_kdf
+def test_the_real_key_derivation_costs(services):
+    """The one test that keeps Kindred's real scrypt costs (tests/conftest.py: cheap_kdf)."""
+    from services.privacy import crypto
+    from services.privacy.pin import hash_pin
+
+    store, code = services.vault.set_up("correct horse battery")
+    assert _slot_costs(services) == {"passphrase": 2**15, "recovery": 2**15}
+    assert crypto.SCRYPT_PARAMS == {"n": 2**15, "r": 8, "p": 1}
+    pin = hash_pin("2468")
+    assert pin["kdf"]["n"] == 2**14 and pin["kdf"]["r"] == 8
+    assert services.vault.unlock("correct horse battery").key_id == store.key_id
+    assert services.vault.unlock_with_recovery_code(code).key_id == store.key_id
