@@ -18,7 +18,7 @@ import io
 import json
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from services.privacy.store import PrivateStore
@@ -43,7 +43,6 @@ class SavedGroup:
     attended: list[str]  # ISO dates, oldest first
     saved_at: datetime
     listed: bool | None  # None: unknown (no directory to ask)
-    unlisted_since: str | None = None
 
     @property
     def status(self) -> str:
@@ -162,7 +161,6 @@ class SavedGroups:
             attended=sorted(payload.get("attended", [])),
             saved_at=record.occurred_at,
             listed=listed,
-            unlisted_since=payload.get("unlisted_since"),
         )
 
     def save(self, group_id: str, snapshot: dict[str, Any] | None = None, note: str | None = None) -> SavedGroup:
@@ -172,7 +170,6 @@ class SavedGroups:
         payload = dict(existing.payload) if existing else {"group_id": group_id, "note": "", "attended": []}
         if snapshot:
             payload["snapshot"] = snapshot
-            payload.pop("unlisted_since", None)
             payload["listed"] = True
         if note is not None:
             payload["note"] = _clean_note(note)
@@ -218,29 +215,6 @@ class SavedGroups:
         checker = _as_checker(listed)
         records = self._store.list(KIND, newest_first=True)
         return SavedList([self._view(r, checker) for r in records], left_out=records.left_out)
-
-    def reconcile(self, listed: Listed) -> list[SavedGroup]:
-        """After a directory import or sync: remember which saved groups are no longer
-        listed (and which are back). Returns the groups that just became unlisted."""
-        checker = _as_checker(listed)
-        if checker is None:
-            return []
-        newly_gone = []
-        today = datetime.now(timezone.utc).date().isoformat()
-        for record in self._store.list(KIND, newest_first=False):
-            payload = dict(record.payload)
-            is_listed = bool(checker(payload["group_id"]))
-            if payload.get("listed", True) == is_listed and "listed" in payload:
-                continue
-            payload["listed"] = is_listed
-            if is_listed:
-                payload.pop("unlisted_since", None)
-            else:
-                payload.setdefault("unlisted_since", today)
-            updated = self._store.put(KIND, payload, record_id=record.id)
-            if not is_listed:
-                newly_gone.append(self._view(updated, None))
-        return newly_gone
 
 
 # --- plain exports (asked for with the passphrase again; see cli and views) -------------
