@@ -1,9 +1,9 @@
 """Saved groups: the directory groups a person keeps, with private notes and an
 attendance log. Everything here is private and goes through the encrypted store.
 
-A saved group refers to a directory group by its id (``"source/id"``, as the directory shows it) and keeps a snapshot
-of the public details it was saved with, so it survives a re-import or the removal of its
-source; it is then shown as "no longer listed". The record id is random, never derived
+A saved group refers to a directory group by its id (``"source/id"``, as the directory
+shows it) and keeps a snapshot of the public details it was saved with, so it survives a
+re-import or the removal of its source; it is then shown as "no longer listed". The record id is random, never derived
 from the group id: a plain row id made from a public group id would tell anyone holding
 the file which groups the person saved.
 
