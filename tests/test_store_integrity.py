@@ -334,3 +334,16 @@ def test_overwriting_an_unreadable_record_keeps_the_old_one_aside(services):
     write_under_old_key(services.private_db, "journal_entry", "e1", {"mood": 1})
     store.put_many("journal_entry", [("e1", {"mood": 2}, None)])
     assert len(store.integrity_report().set_aside) == 2
+
+
+def test_a_screen_lock_pin_does_not_reopen_a_stale_window(services):
+    from services.privacy.pin import PinGate
+
+    store, _ = services.vault.set_up(PASSPHRASE)
+    gate = PinGate(hash_pin("2468"), store=store)
+    assert gate.try_pin("2468").store is store  # still current: opens
+    erase_private_data(services.vault, services.data_dir)
+    services.vault.set_up(OTHER)
+    with pytest.raises(StaleKeyError):
+        gate.try_pin("2468")
+    assert store.is_locked

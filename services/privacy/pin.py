@@ -78,6 +78,9 @@ class PinGate:
     clock: Callable[[], float] = field(default=time.monotonic)
     failures: int = 0
     next_allowed_at: float = 0.0
+    # The screen-locked window's store: if given, the right PIN also checks that its key
+    # is still current (StaleKeyError otherwise: another window reset or restored).
+    store: PrivateStore | None = field(default=None, repr=False)
 
     @property
     def attempts_left(self) -> int:
@@ -105,7 +108,9 @@ class PinGate:
         return pin_matches(pin, self.stored)
 
     def _opened(self) -> PinAttempt:
-        return PinAttempt(ok=True, attempts_left=MAX_ATTEMPTS)
+        if self.store is not None:
+            self.store.check_current()
+        return PinAttempt(ok=True, attempts_left=MAX_ATTEMPTS, store=self.store)
 
     def _give_up(self) -> None:
         pass
