@@ -27,7 +27,7 @@ from services.directory.model import GroupDetails
 from services.finding import FindingPrefs
 from services.group_snapshot import details_from_snapshot
 from services.journal import Journal
-from services.privacy import DecryptionError, PrivateStore, VaultError, WrongSecret
+from services.privacy import STALE_MESSAGE, DecryptionError, PrivateStore, StaleKeyError, VaultError, WrongSecret
 from services.privacy import backup as backups
 from services.privacy import pin as pins
 from services.privacy import settings as private_settings
@@ -38,7 +38,7 @@ from services.privacy.backup import (
     RestoreResult,
 )
 from services.privacy.erase import CONFIRM_WORD, erase_private_data
-from services.privacy.pin import MAX_ATTEMPTS, PinAttempt, PinError
+from services.privacy.pin import MAX_ATTEMPTS, PinAttempt, PinError, PinReopen
 from services.privacy.settings import AUTO_LOCK_CHOICES, SecuritySettings
 from services.privacy.store import LockedError
 from services.privacy.strength import passphrase_strength
@@ -55,7 +55,7 @@ from services.saved import (
 
 # What screens may use without reaching the store or the vault themselves.
 __all__ = [
-    "AUTO_LOCK_CHOICES", "CONFIRM_WORD", "MAX_ATTEMPTS", "MIN_PASSPHRASE_LENGTH", "BackupError", "BackupWrongPassphrase",
+    "AUTO_LOCK_CHOICES", "CONFIRM_WORD", "STALE_MESSAGE", "StaleKeyError", "MAX_ATTEMPTS", "MIN_PASSPHRASE_LENGTH", "BackupError", "BackupWrongPassphrase",
     "DecryptionError", "FindingPrefs", "GroupGone", "SavedItem", "group_details", "KindredServices", "LockedError", "Opened", "OpenedBackup",
     "PinAttempt", "PinError", "PrivateSession", "RestoreResult", "SavedGroup", "SavedGroupError", "SecuritySettings",
     "SessionLocked", "VaultError", "WrongSecret", "default_finding", "erase_everything", "has_keyring_slot", "is_set_up", "keyring_available", "open_backup", "passphrase_strength",
@@ -126,6 +126,8 @@ class PrivateSession:
         # Set by the UI: biometrics open a screen lock only where the platform has them.
         self.biometric_available = False
         self.last_activity = clock()
+        # While screen-locked: what opens it again. A PinReopen when a PIN is set (the key is
+        # dropped and only the PIN, or the passphrase, brings it back); None for biometrics.
         self._pin_gate: pins.PinGate | None = None
         self._finding: finding.FindingPrefs | None = None
         self._journal: Journal | None = None
@@ -176,8 +178,10 @@ class PrivateSession:
 
     def lock(self, reason: str | None = None) -> None:
         """Lock fully: the data key is dropped from memory. Safe to call twice."""
-        was_open = self.is_open
+        was_open = self.is_open or self.screen_locked
         self._store.lock()
+        if isinstance(self._pin_gate, PinReopen):
+            self._pin_gate.forget()
         self._pin_gate = None
         self.screen_locked = False
         self._finding = None
@@ -186,28 +190,46 @@ class PrivateSession:
             self.lock_reason = reason
             self.announce(LOCKED)
 
-    def screen_lock(self) -> None:
-        """Auto-lock and "Lock now" with a PIN: a screen lock if a PIN or biometrics are set
-        up (the key stays, the PIN opens it again), else a full lock."""
+    def screen_lock(self, reason: str | None = "Kindred locked itself after a while without use.") -> None:
+        """Auto-lock and "Lock now". With a PIN: the key is dropped from memory, and the PIN
+        (or the passphrase) opens Kindred again; with biometrics only: a screen lock that keeps
+        the key; with neither: a full lock."""
         if not self.is_open:
             return
-        if self.security.has_pin or (self.security.biometric and self.biometric_available):
-            self._pin_gate = pins.PinGate(self.security.pin) if self.security.has_pin else None
+        if self.security.has_pin:
+            self._pin_gate = PinReopen.lock(self._store, self.security.pin, clock=self.clock)
+            self._finding = None
+            self._journal = None
+            self.screen_locked = True
+            self.announce(SCREEN)
+        elif self.security.biometric and self.biometric_available:
+            self._pin_gate = None
             self.screen_locked = True
             self.announce(SCREEN)
         else:
-            self.lock("Kindred locked itself after a while without use.")
+            self.lock(reason)
+
+    def lock_now(self) -> None:
+        """The "Lock now" button: with a PIN, the PIN opens Kindred again."""
+        self.screen_lock(reason=None)
 
     @property
     def pin_gate(self) -> pins.PinGate | None:
         return self._pin_gate
 
     def try_pin(self, pin: str) -> pins.PinAttempt:
+        """Raises ``StaleKeyError`` if another window replaced the data meanwhile."""
         gate = self._pin_gate
-        if gate is None or not self.is_open:
+        if gate is None or not self.screen_locked:
             return pins.PinAttempt(ok=False, locked_out=True, attempts_left=0)
-        attempt = gate.try_pin(pin)
+        try:
+            attempt = gate.try_pin(pin)
+        except StaleKeyError:
+            self.lock(STALE_MESSAGE)
+            raise
         if attempt.ok:
+            if attempt.store is not None:
+                self._store = attempt.store
             self.screen_locked = False
             self._pin_gate = None
             self.touch()
@@ -216,8 +238,13 @@ class PrivateSession:
             self.lock("Too many wrong PINs. Kindred is locked; your passphrase opens it.")
         return attempt
 
+    @property
+    def biometric_can_open(self) -> bool:
+        """Biometrics open a screen lock that kept the key (no PIN set)."""
+        return self.screen_locked and self.is_open and self.security.biometric and self.biometric_available
+
     def biometric_succeeded(self) -> None:
-        if self.is_open and self.screen_locked:
+        if self.biometric_can_open:
             self.screen_locked = False
             self._pin_gate = None
             self.touch()
@@ -384,8 +411,8 @@ class PrivateSession:
     def create_backup(self, passphrase: str) -> tuple[str, bytes]:
         store = self.store()
         self.touch()
-        data = backups.create_backup(self.services.vault, store, passphrase)
-        return backups.default_backup_name(), data
+        created = backups.create_backup(self.services.vault, store, passphrase)
+        return backups.default_backup_name(), created.data
 
     def export_saved(self, passphrase: str, fmt: str) -> tuple[str, bytes]:
         """A plain copy of the saved groups: the passphrase is asked again."""

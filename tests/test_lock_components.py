@@ -83,7 +83,7 @@ async def test_auto_lock_without_a_pin_locks_fully(ready):
     assert ui.has_text("locked itself after a while")
 
 
-async def test_pin_is_a_screen_lock_with_a_limit(ready):
+async def test_the_pin_reopens_after_auto_lock_and_after_lock_now_with_a_limit(ready):
     services, _ = ready
     ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
     await ui.click(ui.button("Set a PIN"))
@@ -93,10 +93,11 @@ async def test_pin_is_a_screen_lock_with_a_limit(ready):
     await ui.click(ui.button("Set PIN"))
     await ui.settle()
     assert ui.state.security.has_pin
-    ui.state.session.screen_lock()  # what the idle timer does
+    session = ui.state.session
+    session.screen_lock()  # what the idle timer does
     await ui.settle()
-    assert ui.has_text("Screen locked") and ui.has_text("not encryption")
-    assert ui.state.session is not None, "a screen lock keeps the key in this session"
+    assert ui.has_text("your PIN opens it") and ui.find(ft.TextField, lambda c: c.label == "PIN")
+    assert not session.is_open, "the key is put away: only the PIN (in this window) or the passphrase opens it"
     now = [1000.0]
     ui.state.session.pin_gate.clock = lambda: now[0]
     await ui.type("PIN", "1111")
@@ -107,7 +108,20 @@ async def test_pin_is_a_screen_lock_with_a_limit(ready):
     await ui.type("PIN", "2468")
     await ui.click(ui.button("Open"))
     await ui.settle()
+    assert ui.find(ft.NavigationBar) and ui.state.session.is_open
+    # "Lock now" in the app bar: the PIN opens it again too.
+    await ui.click(ui.labelled("Lock now"))
+    await ui.settle()
+    assert ui.has_text("your PIN opens it") and not ui.state.session.is_open
+    ui.state.session.pin_gate.clock = lambda: now[0]
+    now[0] += 100
+    await ui.type("PIN", "2468")
+    await ui.click(ui.button("Open"))
+    await ui.settle()
     assert ui.find(ft.NavigationBar)
+    await ui.navigate("/saved")
+    await ui.settle()
+    assert ui.has_text("Saved groups") and ui.state.session.saved_ids() == {"a:1"}, "the reopened key reads the data"
     # After the limit, the passphrase is needed.
     ui.state.session.screen_lock()
     ui.state.session.pin_gate.clock = lambda: now[0]

@@ -267,6 +267,15 @@ class AppModel:
             session.lock(message)
         self._forget(message)
 
+    def lock_button(self) -> None:
+        """"Lock now": with a PIN set, the PIN opens Kindred again (the key is dropped either way)."""
+        session = self.session
+        if session is not None and session.security.has_pin and session.is_open:
+            session.lock_now()
+            self.screen_locked = True
+            return
+        self.lock_now()
+
     def acknowledge_recovery_code(self) -> None:
         self.pending_recovery_code = None
 

@@ -37,7 +37,7 @@ def Shell():
         return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[outlet])
 
     def lock_now():
-        state.lock_now()
+        state.lock_button()
 
     appbar = ft.AppBar(
         title=ft.Text("Kindred"),

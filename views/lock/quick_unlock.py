@@ -2,6 +2,7 @@
 
 import flet as ft
 
+from services.session import MAX_ATTEMPTS
 from views.actions import use_actions
 from views.lock.common import ErrorText, Heading
 from views.models import use_app
@@ -41,14 +42,20 @@ def QuickUnlockContent():
     def use_passphrase():
         state.lock_now()
 
+    if state.security.has_pin:
+        heading, words = "Locked \u2014 your PIN opens it", (
+            "Kindred put its key away. In this window your PIN opens it again; after "
+            f"{MAX_ATTEMPTS} wrong PINs, in another window, or after closing Kindred, your passphrase is needed."
+        )
+    else:
+        heading, words = "Screen locked", (
+            "This is a screen lock, not encryption: Kindred is still open in this window. "
+            "Closing Kindred or choosing \"Use passphrase\" locks it fully."
+        )
     controls = [
         ft.Icon(ft.Icons.SCREEN_LOCK_PORTRAIT, size=40, color=ft.Colors.PRIMARY),
-        Heading("Screen locked"),
-        ft.Text(
-            "This is a screen lock, not encryption: Kindred is still open in this window. "
-            "Your PIN opens the screen again; closing Kindred or choosing \"Use passphrase\" locks it fully.",
-            color=ft.Colors.ON_SURFACE_VARIANT,
-        ),
+        Heading(heading),
+        ft.Text(words, color=ft.Colors.ON_SURFACE_VARIANT),
     ]
     if state.security.has_pin:
         controls += [
@@ -65,7 +72,7 @@ def QuickUnlockContent():
             ErrorText(message),
             ft.FilledButton("Open", icon=ft.Icons.LOCK_OPEN, on_click=try_pin),
         ]
-    if state.security.biometric and state.biometric_available:
+    if state.session is not None and state.session.biometric_can_open:
         controls.append(ft.OutlinedButton("Use fingerprint or face", icon=ft.Icons.FINGERPRINT, on_click=biometric))
     controls.append(ft.TextButton("Use passphrase", on_click=use_passphrase))
     return ScreenBody(controls, max_width=520)

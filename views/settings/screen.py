@@ -80,7 +80,7 @@ def SettingsScreen():
             await run(session.set_biometric, bool(e.control.value))
 
     def lock_now(_=None):
-        state.lock_now()
+        state.lock_button()
 
     def open_privacy(_=None):
         ft.context.page.navigate("/privacy")
