@@ -82,6 +82,9 @@ class AppModel:
     screen_locked: bool = False
     security: SecuritySettings = field(default_factory=SecuritySettings)
     lock_message: str | None = None
+    # "Get help now" is an overlay over whatever is on screen: closing it returns exactly
+    # there, with every half-typed answer and draft still in place.
+    help_open: bool = False
     finding: FindingPrefs | None = field(default=None, repr=False)
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)

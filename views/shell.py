@@ -6,6 +6,7 @@ Phones get a bottom navigation bar, wider windows a navigation rail.
 import flet as ft
 
 from views.guard import gate_for
+from views.help import HelpOverlay
 from views.models import use_app
 from views.widgets.help_action import HelpAction
 from views.widgets.icon_action import IconAction
@@ -34,7 +35,7 @@ def Shell():
 
     # Until this session is unlocked only the gate (the AuthGuard route) shows.
     if gate_for(state) is not None:
-        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[outlet])
+        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[outlet, HelpOverlay(key="help")])
 
     def lock_now():
         state.lock_button()
@@ -63,7 +64,7 @@ def Shell():
                     for _route, label, icon, selected_icon in DESTINATIONS
                 ],
             ),
-            controls=[outlet],
+            controls=[outlet, HelpOverlay(key="help")],
         )
     return ft.View(
         route="/",
@@ -88,6 +89,7 @@ def Shell():
                     ft.VerticalDivider(width=1),
                     ft.Container(expand=True, content=outlet),
                 ],
-            )
+            ),
+            HelpOverlay(key="help"),
         ],
     )
