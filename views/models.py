@@ -34,6 +34,26 @@ THEME_MODES = {"system": ft.ThemeMode.SYSTEM, "light": ft.ThemeMode.LIGHT, "dark
 
 @ft.observable
 @dataclass
+class FindModel:
+    """Find's search, kept for the whole session: opening a group, switching tabs or
+    setting a place and coming back shows the same words, filters, sort, results and
+    scroll position. ``applied`` is the query string the results belong to."""
+
+    text: str = ""
+    filters: object = None  # services.directory.search.SearchQuery (set by the screen)
+    results: tuple = ()
+    total: int = 0
+    loaded: bool = False
+    error: str | None = None
+    applied: str | None = None
+    place_key: str | None = None
+    _scroll: float = 0.0  # pixels; not observed (scrolling never re-renders)
+    _runner: object = None  # the screen's SearchRunner, kept with the results it fills in
+    _more_pending: bool = False
+
+
+@ft.observable
+@dataclass
 class SavedModel:
     """The ids of the saved groups (for bookmarks on Find) and a generation that moves on
     whenever the session announces a change to them (Saved reloads its cards)."""
@@ -88,6 +108,7 @@ class AppModel:
     finding: FindingPrefs | None = field(default=None, repr=False)
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)
+    find: FindModel = field(default_factory=FindModel)
     journal: JournalModel = field(default_factory=JournalModel)
     sync: SyncModel = field(default_factory=SyncModel)
     _unsubscribe: object = field(default=None, repr=False)
@@ -330,6 +351,12 @@ def use_saved_model() -> SavedModel:
     return app.saved
 
 
+def use_find_model() -> FindModel:
+    app = use_app()
+    ft.use_context(FindContext)
+    return app.find
+
+
 def use_journal_model() -> JournalModel:
     app = use_app()
     ft.use_context(JournalContext)
@@ -343,6 +370,7 @@ def use_sync_model() -> SyncModel:
 
 
 SavedContext = ft.create_context(None)
+FindContext = ft.create_context(None)
 JournalContext = ft.create_context(None)
 SyncContext = ft.create_context(None)
 
@@ -350,4 +378,4 @@ SyncContext = ft.create_context(None)
 def provide_models(app: AppModel, render):
     """Wrap ``render`` so that every screen below can reach the models."""
     return AppContext(app, lambda: SavedContext(app.saved, lambda: JournalContext(
-        app.journal, lambda: SyncContext(app.sync, render))))
+        app.journal, lambda: SyncContext(app.sync, lambda: FindContext(app.find, render)))))

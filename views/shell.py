@@ -5,6 +5,7 @@ Phones get a bottom navigation bar, wider windows a navigation rail.
 
 import flet as ft
 
+from views.find.route_state import find_route
 from views.guard import gate_for
 from views.help import HelpOverlay
 from views.models import use_app
@@ -48,7 +49,9 @@ def Shell():
     selected = selected_destination()
 
     def go(e):
-        ft.context.page.navigate(DESTINATIONS[int(e.control.selected_index)][0])
+        route = DESTINATIONS[int(e.control.selected_index)][0]
+        # Back to Find is back to the search as it was (words, filters, sort, place in the list).
+        ft.context.page.navigate(find_route(state.find) if route == "/" else route)
 
     if state.is_phone:
         return ft.View(
