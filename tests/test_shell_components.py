@@ -74,11 +74,12 @@ async def test_help_is_in_the_app_bar_everywhere_and_shows_the_countrys_lines(se
     for route in ("/", "/journal", "/saved", "/settings"):
         ui = await start_ui(services, route=route)
         await ui.click(ui.button("Get help now"))
-        assert ui.current_route() == "/help"
+        assert ui.current_route() == route, "help is an overlay: the page underneath stays"
         assert ui.has_text("Samaritans")
         assert ui.has_text("call 999")
         await ui.click(ui.labelled("Close help"))
-        assert ui.current_route() == "/"
+        assert ui.current_route() == route and not ui.state.help_open
+        assert not ui.has_text("Samaritans")
 
 
 async def test_help_works_before_the_welcome_is_done(services):
