@@ -21,8 +21,8 @@ def ready(services):
 
 async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready):
     services, _ = ready
-    ui = await start_ui(services)
-    assert ui.has_text("Kindred is locked") and not ui.find(ft.NavigationBar)
+    ui = await start_ui(services, route="/saved")
+    assert ui.has_text("Kindred is locked") and not ui.has_text("Saved groups")
     await ui.type("Passphrase", "not my passphrase")
     await ui.click(ui.button("Unlock"))
     await ui.settle()
@@ -31,24 +31,24 @@ async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready
     await ui.type("Passphrase", PASSPHRASE)
     await ui.click(ui.button("Unlock"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked and ui.has_text("Saved groups")
     assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY
 
 
 async def test_recovery_code_instead(ready):
     services, code = ready
-    ui = await start_ui(services)
+    ui = await start_ui(services, route="/saved")
     await ui.click(ui.button("Use recovery code instead"))
     await ui.type("Recovery code", code.lower())
     await ui.click(ui.button("Unlock"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked and ui.has_text("Saved groups")
 
 
 async def test_help_and_the_privacy_page_work_while_locked(ready):
     services, _ = ready
     services.preferences.set_country("GB")
-    ui = await start_ui(services)
+    ui = await start_ui(services, route="/saved")
     await ui.click(ui.button("Get help now"))
     assert ui.has_text("Samaritans")
     await ui.navigate("/privacy")
@@ -59,9 +59,9 @@ async def test_help_and_the_privacy_page_work_while_locked(ready):
 
 async def test_each_session_unlocks_on_its_own(ready):
     services, _ = ready
-    first = await start_ui(services, passphrase=PASSPHRASE)
-    second = await start_ui(services)
-    assert first.find(ft.NavigationBar)
+    first = await start_ui(services, passphrase=PASSPHRASE, route="/saved")
+    second = await start_ui(services, route="/saved")
+    assert first.state.unlocked and first.has_text("Saved groups")
     assert second.state.session is None and second.has_text("Kindred is locked")
     await first.click(first.labelled("Lock now"))
     assert first.state.session is None and first.has_text("Kindred is locked")
@@ -108,7 +108,7 @@ async def test_the_pin_reopens_after_auto_lock_and_after_lock_now_with_a_limit(r
     await ui.type("PIN", "2468")
     await ui.click(ui.button("Open"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar) and ui.state.session.is_open
+    assert ui.state.session.is_open
     # "Lock now" in the app bar: the PIN opens it again too.
     await ui.click(ui.labelled("Lock now"))
     await ui.settle()
@@ -118,7 +118,7 @@ async def test_the_pin_reopens_after_auto_lock_and_after_lock_now_with_a_limit(r
     await ui.type("PIN", "2468")
     await ui.click(ui.button("Open"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked
     await ui.navigate("/saved")
     await ui.settle()
     assert ui.has_text("Saved groups") and ui.state.session.saved_ids() == {"a:1"}, "the reopened key reads the data"
@@ -208,6 +208,8 @@ async def test_delete_all_my_data(ready):
     await ui.click(ui.button("Delete everything"))
     await ui.settle()
     assert not services.vault.is_set_up()
+    assert ui.has_text("Find a group"), "the public directory stays"
+    await ui.navigate("/saved")
     assert ui.has_text("Choose a passphrase")
 
 
