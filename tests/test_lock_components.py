@@ -228,3 +228,43 @@ async def test_change_passphrase(ready):
     await ui.settle()
     assert ui.has_text("Your new passphrase works now")
     assert services.vault.verify_passphrase("a whole new phrase")
+
+
+async def test_a_new_recovery_code_from_settings_with_copy_and_the_old_one_stops_working(ready):
+    services, old_code = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.click(ui.button("New recovery code"))
+    await ui.click(ui.button("Make a new code"))
+    await ui.settle()
+    assert ui.has_text("Your recovery code")
+    new_code = ui.state.pending_recovery_code
+    assert new_code and new_code != old_code
+    copied = {}
+    ui.connection.client_methods["set"] = lambda args: copied.update(args) or None
+    await ui.click(ui.button("Copy the code"))
+    await ui.wait_for(lambda: bool(copied))
+    assert copied["data"] == new_code
+    box = ui.find(ft.Checkbox)[0]
+    ui.set(box, value=True)
+    await ui.event(box, "change", True)
+    await ui.click(ui.button("Continue"))
+    assert ui.has_text("Settings")
+    from services.privacy import WrongSecret
+
+    with pytest.raises(WrongSecret):
+        services.vault.unlock_with_recovery_code(old_code)
+    assert services.vault.unlock_with_recovery_code(new_code).count("saved_group") == 1
+
+
+async def test_settings_shows_records_that_cannot_be_read_and_sets_them_aside(ready):
+    from tests.privacy_support import write_under_old_key
+
+    services, _ = ready
+    write_under_old_key(services.private_db, "journal_entry", "stale-1", {"mood": 3})
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.wait_for(lambda: ui.has_text("1 check-in cannot be read."))
+    assert any("never block the rest of your data" in t for t in ui.texts())
+    assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY, "the rest reads as before"
+    await ui.click(ui.button("Set them aside"))
+    await ui.wait_for(lambda: ui.has_text("1 check-in kept aside."))
+    assert ui.state.session.store().integrity_report().ok
