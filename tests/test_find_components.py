@@ -329,3 +329,20 @@ async def test_i_went_today_on_a_group_another_tab_removed_says_so_and_refreshes
     assert any("no longer in your saved groups" in t for t in ui.texts()), ui.texts()
     await wait_for(ui, lambda: ui.has_text("No saved groups yet"))
     assert SavedGroups(other).get(ONLINE_GRIEF_ID) is None, "nothing was brought back by the stale card"
+
+
+@pytest.mark.asyncio
+async def test_a_newcomer_searches_without_a_passphrase_and_the_first_save_asks_for_set_up(local_services):
+    assert not local_services.vault.is_set_up()
+    ui = await start_ui(local_services)
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    assert not ui.has_text("Choose a passphrase") and not ui.find(ft.Semantics, lambda c: c.label == "Lock now")
+    await ui.click(ui.labelled("Save Evening Grief Circle"))
+    await wait_for(ui, lambda: ui.has_text("Keep your saved groups private") and ui.has_text("Choose a passphrase"))
+    assert any("encrypted on this device" in t for t in ui.texts())
+    await ui.type("Passphrase", PASSPHRASE)
+    await ui.type("Type it again", PASSPHRASE)
+    await ui.click(ui.button("Create passphrase"))
+    await wait_for(ui, lambda: ui.has_text("Your recovery code"))
+    await wait_for(ui, lambda: ui.state.session is not None and ONLINE_GRIEF_ID in ui.state.saved.ids)
+    assert SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).details["name"] == "Evening Grief Circle"

@@ -105,6 +105,10 @@ class AppModel:
     # "Get help now" is an overlay over whatever is on screen: closing it returns exactly
     # there, with every half-typed answer and draft still in place.
     help_open: bool = False
+    # Set-up or unlock asked over a public screen (why, in a few words), and what to do once open.
+    asking_private: str | None = None
+    _after_open: object = field(default=None, repr=False)
+    height: float = 800
     finding: FindingPrefs | None = field(default=None, repr=False)
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)
@@ -190,6 +194,10 @@ class AppModel:
         self.session = session
         self._refresh_private()
         self._start_idle_watch()
+        then, self._after_open = self._after_open, None
+        self.asking_private = None
+        if then is not None:
+            self._background(then())
 
     def _on_session_topic(self, session: sessions.PrivateSession, topic: str) -> None:
         if session is not self.session:
@@ -299,6 +307,12 @@ class AppModel:
             self.screen_locked = True
             return
         self.lock_now()
+
+    def ask_for_private(self, why: str, then=None) -> None:
+        """Something private is being kept from a public screen: ask for set-up (first time)
+        or the passphrase, then run ``then`` (an async function)."""
+        self._after_open = then
+        self.asking_private = why
 
     def acknowledge_recovery_code(self) -> None:
         self.pending_recovery_code = None

@@ -6,7 +6,7 @@ Phones get a bottom navigation bar, wider windows a navigation rail.
 import flet as ft
 
 from views.find.route_state import find_route
-from views.guard import gate_for
+from views.guard import PrivateGateDialog, full_screen_gate
 from views.help import HelpOverlay
 from views.models import use_app
 from views.widgets.help_action import HelpAction
@@ -34,16 +34,22 @@ def Shell():
     state.touch()  # navigating counts as use for the auto-lock
     locked_bar = ft.AppBar(title=ft.Text("Kindred"), actions=[HelpAction()])
 
-    # Until this session is unlocked only the gate (the AuthGuard route) shows.
-    if gate_for(state) is not None:
-        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[outlet, HelpOverlay(key="help")])
+    # The first welcome, and a new recovery code, fill the whole window. Otherwise the
+    # public screens (Find, groups, help) always work; private ones sit behind the
+    # AuthGuard route, which asks for set-up or the passphrase in their place.
+    full_screen = full_screen_gate(state)
+    if full_screen is not None:
+        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[full_screen(), HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")])
 
     def lock_now():
         state.lock_button()
 
     appbar = ft.AppBar(
         title=ft.Text("Kindred"),
-        actions=[IconAction(ft.Icons.LOCK_OUTLINE, "Lock now", on_click=lock_now), HelpAction()],
+        actions=[
+            *([IconAction(ft.Icons.LOCK_OUTLINE, "Lock now", on_click=lock_now)] if state.unlocked else []),
+            HelpAction(),
+        ],
     )
 
     selected = selected_destination()
@@ -67,7 +73,7 @@ def Shell():
                     for _route, label, icon, selected_icon in DESTINATIONS
                 ],
             ),
-            controls=[outlet, HelpOverlay(key="help")],
+            controls=[outlet, HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")],
         )
     return ft.View(
         route="/",
@@ -94,5 +100,6 @@ def Shell():
                 ],
             ),
             HelpOverlay(key="help"),
+            PrivateGateDialog(key="private-gate"),
         ],
     )
