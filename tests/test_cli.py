@@ -42,7 +42,7 @@ def test_crisis_lines_use_the_saved_country(services, data_dir, capsys):
 def test_crisis_lines_text_output(data_dir, capsys):
     assert kindred(["--data-dir", str(data_dir), "crisis-lines", "--country", "US"]) == 0
     out = capsys.readouterr().out
-    assert "call 911" in out and "988" in out
+    assert "Call 911" in out and "988" in out and "For: " in out and "Hours: " in out
 
 
 def test_an_unknown_country_is_a_clear_error(data_dir, capsys):
