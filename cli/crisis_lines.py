@@ -55,7 +55,8 @@ def run(args) -> int:
     for line in info.lines:
         print(f"\n  {line.name}\n  {line.description}")
         print(f"    For: {line.audience}")
-        print(f"    Hours: {line.hours or 'not stated on the pages checked; see the website'}")
+        if any(action.kind in ("call", "text") for action in line.actions):
+            print(f"    Hours: {line.hours or 'not stated on the pages checked; see the website'}")
         if line.languages:
             print(f"    Languages: {line.languages}")
         for action in line.actions:
