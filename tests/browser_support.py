@@ -41,9 +41,10 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
-def open_app(browser, url: str, viewport: dict):
-    """A new page with the Flutter accessibility tree switched on."""
-    page = browser.new_page(viewport=viewport)
+def open_app(browser, url: str, viewport: dict, locale: str | None = None):
+    """A new page with the Flutter accessibility tree switched on; ``locale``: the browser's
+    language (e.g. "en-GB"), which is where the crisis help takes the country from."""
+    page = browser.new_page(viewport=viewport, locale=locale)
     page.set_default_timeout(20_000)
     page.goto(url)
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)

@@ -45,12 +45,30 @@ def test_crisis_lines_use_the_saved_country(services, data_dir, capsys):
 def test_crisis_lines_text_output(data_dir, capsys):
     assert kindred(["--data-dir", str(data_dir), "crisis-lines", "--country", "US"]) == 0
     out = capsys.readouterr().out
-    assert "call 911" in out and "988" in out
+    assert "Call 911" in out and "988" in out and "For: " in out and "Hours: " in out
 
 
 def test_an_unknown_country_is_a_clear_error(data_dir, capsys):
     assert kindred(["--data-dir", str(data_dir), "crisis-lines", "--country", "XX"]) == 1
     assert "unknown country code 'XX'" in capsys.readouterr().err
+
+
+def test_crisis_lines_for_an_unknown_country_offer_112_and_ask(data_dir, capsys, monkeypatch):
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.setenv(variable, "C.UTF-8")
+    assert kindred(["--data-dir", str(data_dir), "crisis-lines"]) == 0
+    out = capsys.readouterr().out
+    assert "Call 112 (also 911) from a mobile phone" in out
+    assert "choose it with --country" in out and "Find A Helpline" in out
+
+
+def test_crisis_lines_find_a_country_and_show_sources(data_dir, capsys):
+    assert kindred(["--data-dir", str(data_dir), "crisis-lines", "--find", "zealand"]) == 0
+    assert capsys.readouterr().out.strip() == "NZ  New Zealand"
+    assert kindred(["--data-dir", str(data_dir), "crisis-lines", "--country", "NZ", "--sources"]) == 0
+    out = capsys.readouterr().out
+    assert "Call 111" in out and "tel:1737" in out and "sms:234" in out and "For: Young people aged 12 to 24" in out
+    assert "Source: http://www.scoop.co.nz/" in out and "checked against a stored copy on" in out
 
 
 def test_every_command_opens_its_services_one_way():

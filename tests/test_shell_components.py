@@ -93,11 +93,11 @@ async def test_help_works_before_the_welcome_is_done(services):
     assert ui.has_text("Lifeline")
 
 
-async def test_unknown_country_falls_back_to_findahelpline(services):
+async def test_unknown_country_asks_and_still_shows_an_emergency_number(services):
     services.preferences.mark_welcome_done()
-    ui = await start_ui(services, route="/help")
-    assert ui.has_text("Find A Helpline")
-    assert ui.has_text("your local emergency number")
+    ui = await start_ui(services, route="/help", locales=("en",))
+    assert ui.has_text("Which country are you in?")
+    assert ui.button("Call 112") and ui.has_text("Find A Helpline")
 
 
 async def test_settings_change_theme_and_country(services):

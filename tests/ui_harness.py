@@ -181,12 +181,24 @@ class UI:
         await wait_until(condition, timeout, what or f"condition never held; texts: {self.texts()}")
 
 
-async def start_ui(services: KindredServices, width: float = 390, route: str = "/", passphrase: str | None = None) -> UI:
+def device_info(locales: tuple[str, ...]) -> dict:
+    """What a browser answers to page.get_device_info(): ("en-NZ", "en") → its locales."""
+    def locale(tag: str) -> dict:
+        language, _, country = tag.partition("-")
+        return {"language_code": language, "country_code": country or None}
+    return {"browser_name": "chrome", "language": locales[0] if locales else None,
+            "languages": list(locales), "locales": [locale(tag) for tag in locales]}
+
+
+async def start_ui(services: KindredServices, width: float = 390, route: str = "/", passphrase: str | None = None,
+                   locales: tuple[str, ...] = ("en",)) -> UI:
     """A new UI session. With ``passphrase``: Kindred is set up (if it is not yet) and this
-    session is unlocked with it, the way the unlock screen does."""
+    session is unlocked with it, the way the unlock screen does. ``locales``: the browser's
+    languages, most preferred first (the default "en" names no country)."""
     if passphrase is not None and not services.vault.is_set_up():
         services.vault.set_up(passphrase)
     connection = RecordingConnection()
+    connection.client_methods["get_device_info"] = lambda _args: device_info(locales)
     connection.loop = asyncio.get_running_loop()
     session = Session(connection)
     connection.session = session

@@ -18,6 +18,7 @@ from views.journal.safety_plan import SafetyPlanScreen
 from views.journal.screen import JournalScreen
 from views.journal.selfcheck import SelfCheckScreen
 from views.journal.strategies import StrategiesScreen
+from views.locale import watch_locale
 from views.models import AppModel, provide_models
 from views.privacy import PrivacyScreen
 from views.saved.screen import SavedScreen
@@ -134,6 +135,7 @@ def make_page_handler(services):
         page.data = state  # the session's own models; tests reach them here
         state.apply_theme()
         page.render_views(App, state, actions)
+        watch_locale(page, state)  # the country for help comes from this session's own locale
         # Check subscribed feeds that are due, in the background: the UI never waits for it,
         # and with no sources (or no network) it costs nothing but one quick query.
         start_sync(state, due_only=True)

@@ -1,26 +1,90 @@
-"""The crisis lines behind "Get help now": an overlay over whatever is on screen (closing it
-returns exactly there), and the /help route for a shared link. Works locked, offline,
-without a database."""
+"""Crisis help behind "Get help now": the emergency number (always, offline, even before the
+country is known), the country's crisis lines, and where else to look.
+
+"Get help now" is an overlay over whatever is on screen (closing it returns exactly there);
+/help is the same as a page, for a shared link or a bookmark.
+
+Works locked, offline and without a database: everything shown comes from bundled files.
+When the country is not known (a browser or device locale without a region), the screen asks
+first, with a searchable list, and meanwhile offers 112 and 911, which mobile phones treat
+as emergency numbers everywhere.
+"""
+
+import asyncio
 
 import flet as ft
 
 from services.crisis import crisis_info
+from services.links import tel_link
+from views.actions import use_actions
 from views.models import AppModel, use_app
+from views.widgets.country_picker import CountryPicker
 from views.widgets.icon_action import IconAction
 from views.widgets.modal_view import ModalView
 
-ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "web": ft.Icons.OPEN_IN_NEW}
+ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "chat": ft.Icons.CHAT, "web": ft.Icons.OPEN_IN_NEW}
+MAX_OTHER_NUMBERS = 3  # a few datasets list many numbers; the first ones are the useful ones
+
+
+@ft.component
+def EmergencyCard(info):
+    emergency = info.emergency
+    where = f"the emergency number in {info.country_name}" if info.country_known else "from any mobile phone"
+    others = emergency.others[:MAX_OTHER_NUMBERS]
+    return ft.Container(
+        bgcolor=ft.Colors.ERROR_CONTAINER,
+        border_radius=12,
+        padding=16,
+        content=ft.Column(
+            spacing=10,
+            controls=[
+                ft.Text(
+                    f"If you are in danger right now, or might act on thoughts of harming yourself, "
+                    f"call {emergency.primary}, {where}.",
+                    color=ft.Colors.ON_ERROR_CONTAINER,
+                    weight=ft.FontWeight.W_600,
+                ),
+                ft.Row(
+                    wrap=True,
+                    spacing=8,
+                    run_spacing=8,
+                    controls=[
+                        ft.FilledButton(
+                            f"Call {emergency.primary}",
+                            icon=ft.Icons.PHONE_IN_TALK,
+                            url=tel_link(emergency.primary),
+                            style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
+                        ),
+                        *[ft.OutlinedButton(f"Call {number}", url=tel_link(number)) for number in others],
+                    ],
+                ),
+                *([ft.Text(emergency.note, size=13, color=ft.Colors.ON_ERROR_CONTAINER)] if emergency.note else []),
+            ],
+        ),
+    )
+
+
+def _fact(label: str, value: str) -> ft.Text:
+    return ft.Text(spans=[ft.TextSpan(f"{label}: ", style=ft.TextStyle(weight=ft.FontWeight.W_600)), ft.TextSpan(value)])
 
 
 @ft.component
 def CrisisLineCard(line):
+    reachable = any(action.kind in ("call", "text") for action in line.actions)
+    facts = [_fact("For", line.audience)]
+    if reachable:
+        facts.append(_fact("Hours", line.hours or "not stated on the pages checked; see the website"))
+    if line.languages:
+        facts.append(_fact("Languages", line.languages))
     return ft.Card(
         content=ft.Container(
             padding=16,
+            width=float("inf"),  # every card as wide as the page, whatever its text
             content=ft.Column(
                 spacing=8,
                 controls=[
                     ft.Text(line.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+                    *facts,
                     ft.Text(line.description),
                     ft.Row(
                         wrap=True,
@@ -37,47 +101,85 @@ def CrisisLineCard(line):
     )
 
 
+@ft.component
+def WhereElse(country: str):
+    state = use_app()
+    places, set_places = ft.use_state(None)
+
+    async def load():
+        set_places(await asyncio.to_thread(state.services.directory.where_else_to_look, country))
+
+    ft.use_effect(load, [country])
+    rows = []
+    for place in places or []:
+        links = []
+        if place.phone and tel_link(place.phone):
+            links.append(ft.TextButton(f"Call {place.phone}", icon=ft.Icons.CALL_OUTLINED, url=tel_link(place.phone)))
+        if place.url:
+            links.append(ft.TextButton("Website", icon=ft.Icons.OPEN_IN_NEW, url=place.url))
+        rows.append(ft.Column(spacing=2, controls=[
+            ft.Text(place.name, weight=ft.FontWeight.W_600),
+            ft.Text(place.description, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            *([ft.Row(wrap=True, spacing=8, controls=links)] if links else []),
+        ]))
+    return ft.Column(spacing=8, controls=[
+        ft.Text("Where else to look", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        ft.Text("Other places that can point you to support or a group near you.", color=ft.Colors.ON_SURFACE_VARIANT),
+        *rows,
+    ])
+
+
 def open_help(app: AppModel) -> None:
     """Show the crisis lines over the current screen (nothing underneath changes)."""
     app.touch()
     app.help_open = True
 
 
-def help_controls(app: AppModel, leave) -> list:
-    """What "Get help now" shows. ``leave(route)`` closes the help and goes to ``route``."""
-    info = crisis_info(app.country)
-    where = info.country_name or "your country"
-    emergency = info.emergency_number or "your local emergency number"
-    return [
-        ft.Container(
-            bgcolor=ft.Colors.ERROR_CONTAINER,
-            border_radius=12,
-            padding=16,
-            content=ft.Text(
-                f"If you might act on thoughts of harming yourself, or you are in danger right now, "
-                f"call {emergency}.",
-                color=ft.Colors.ON_ERROR_CONTAINER,
-                weight=ft.FontWeight.W_600,
-            ),
-        ),
-        ft.Text(
-            f"You don't have to be in crisis to reach out. These lines for {where} are free and confidential.",
-        ),
-        *[CrisisLineCard(line) for line in info.lines],
-        ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=lambda: leave("/journal/safety-plan")),
-        ft.Row(
+def use_help_controls(leave) -> list:
+    """What "Get help now" shows (a hook: call it from a component). ``leave(route)`` closes
+    the help and goes to ``route``."""
+    state = use_app()
+    actions = use_actions()
+    picking, set_picking = ft.use_state(False)
+    info = crisis_info(state.country)
+
+    async def choose(code: str):
+        set_picking(False)
+        await actions.set_preferences(state.services.preferences.set_country, code)
+
+    controls: list = [EmergencyCard(info)]
+    if not info.country_known or picking:
+        controls.append(CountryPicker(choose))
+    if info.country_known:
+        controls.append(ft.Row(
             wrap=True,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
             controls=[
-                ft.Text(f"Showing lines for {where}.", color=ft.Colors.ON_SURFACE_VARIANT),
-                ft.TextButton("Change country", on_click=lambda: leave("/settings")),
+                ft.Text(f"Crisis lines for {info.country_name}", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                ft.TextButton("Cancel" if picking else "Change country", icon=ft.Icons.PUBLIC,
+                              on_click=lambda: set_picking(not picking)),
             ],
-        ),
+        ))
+        if info.own_lines:
+            controls.append(ft.Text("You don't have to be in crisis to reach out. These lines are free and confidential."))
+            controls += [CrisisLineCard(line) for line in info.own_lines]
+        else:
+            controls.append(ft.Text(
+                f"Kindred has no checked crisis lines for {info.country_name} yet. Find A Helpline lists "
+                f"lines in many countries (it needs the internet)."))
+    controls.append(CrisisLineCard(info.lines[-1]))  # Find A Helpline: an extra, never the only thing
+    if info.country_known:
+        controls.append(WhereElse(info.country_code))
+    controls += [
+        ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=lambda: leave("/journal/safety-plan")),
         ft.Text(
-            f"Numbers last checked {info.last_checked}. Kindred does not see or record any call or message.",
+            f"Lines last checked {info.last_checked} against public pages; numbers and hours change. "
+            f"Kindred does not see or record any call or message.",
             size=12,
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
     ]
+    return controls
 
 
 @ft.component
@@ -93,6 +195,7 @@ def HelpOverlay():
         app.help_open = False
         ft.context.page.navigate(route)
 
+    controls = use_help_controls(leave)  # hooks run on every render, open or not
     if not app.help_open:
         ft.use_dialog(None)
     else:
@@ -108,7 +211,7 @@ def HelpOverlay():
             content=ft.Container(
                 width=max(300, min(app.width - 32, 720)),
                 padding=ft.Padding.symmetric(horizontal=16, vertical=12),
-                content=ft.Column(spacing=16, controls=help_controls(app, leave)),
+                content=ft.Column(spacing=16, controls=controls),
             ),
             scrollable=True,
             on_dismiss=close,
@@ -119,9 +222,8 @@ def HelpOverlay():
 @ft.component
 def HelpScreen():
     """/help opened directly (a link or a bookmark): the same lines as a page."""
-    app = use_app()
 
     def leave(route: str) -> None:
         ft.context.page.navigate(route)
 
-    return ModalView("/help", "Get help now", "Close help", help_controls(app, leave))
+    return ModalView("/help", "Get help now", "Close help", use_help_controls(leave))

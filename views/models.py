@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import flet as ft
 
 from services import session as sessions
-from services.crisis import guess_country
+from services.crisis import country_from_locales, guess_country
 from services.preferences import Preferences
 from services.session import (
     FindingPrefs,
@@ -110,6 +110,9 @@ class AppModel:
     _after_open: object = field(default=None, repr=False)
     height: float = 800
     finding: FindingPrefs | None = field(default=None, repr=False)
+    # The country in THIS session's own browser or device locale (en-NZ → NZ), read from the
+    # client by watch_locale(); None when the locale names no country ("en").
+    locale_country: str | None = None
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)
     find: FindModel = field(default_factory=FindModel)
@@ -127,8 +130,22 @@ class AppModel:
 
     @property
     def country(self) -> str | None:
-        """The crisis-line country: the person's choice, else a guess from the locale."""
-        return self.preferences.country or guess_country()
+        """The crisis-line country: the person's choice, else the region of this session's own
+        browser or device locale. The machine's locale counts only outside a browser: in web
+        mode it is the server's, not the person's. None: not known, and help asks."""
+        if self.preferences.country:
+            return self.preferences.country
+        if self.locale_country:
+            return self.locale_country
+        if self.page is not None and self.page.web:
+            return None
+        return guess_country()
+
+    def set_locales(self, tags) -> None:
+        """This session's client reported its locales (most preferred first)."""
+        country = country_from_locales(tags)
+        if country != self.locale_country:
+            self.locale_country = country
 
     @property
     def unlocked(self) -> bool:

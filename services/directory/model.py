@@ -203,3 +203,5 @@ class WhereToLook:
     url: str | None
     phone: str | None
     countries: tuple[str, ...]
+    # Pages the entry was checked against, as (url, how) pairs; empty for older entries.
+    sources: tuple[tuple[str, str], ...] = ()

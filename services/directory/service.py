@@ -188,7 +188,8 @@ def _bundled_version(path: Path) -> str:
 @lru_cache(maxsize=2)
 def _where_to_look(path: Path) -> tuple[WhereToLook, ...]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(WhereToLook(e["name"], e["description"], e.get("url"), e.get("phone"), tuple(e.get("countries", [])))
+    return tuple(WhereToLook(e["name"], e["description"], e.get("url"), e.get("phone"), tuple(e.get("countries", [])),
+                             tuple((s["url"], s["how"]) for s in e.get("sources", ())))
                  for e in data["places"])
 
 

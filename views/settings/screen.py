@@ -125,7 +125,9 @@ def SettingsScreen():
             SectionTitle("Crisis lines"),
             ft.Text(
                 "\"Get help now\" shows the lines for this country."
-                + ("" if state.preferences.country else " This is a guess from your device's language settings."),
+                + ("" if state.preferences.country else
+                   " This is a guess from your browser's or device's language settings." if country else
+                   " Not known yet: choose it here, or \"Get help now\" will ask."),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             ft.Dropdown(
