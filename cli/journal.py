@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from cli.common import UserFacingError, print_json, services_from_args, unlock_store
+from services.private_files import write_private_file
 from services.journal import HELPED_LEVELS, Journal, JournalError, StrategyUse, exchange, insights
 from services.journal.reminder import guess_time_zone
 
@@ -145,7 +146,7 @@ def run_export(args) -> int:
         data = exchange.export_json(journal) if args.format == "json" else exchange.export_csv(journal)
         count = journal.count()
     try:
-        path.write_bytes(data)
+        write_private_file(path, data)  # 0600: it is plain text
     except OSError as error:
         raise UserFacingError(f"can't write {path}: {error.strerror}") from None
     print(f"Exported {count} check-ins to {path} ({args.format.upper()}). Keep it safe: it is not encrypted.")

@@ -26,7 +26,6 @@ replaces every record in one transaction.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import struct
 import zlib
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from services.private_files import create_private_file, write_private_file
 from services.privacy import crypto
 from services.privacy.store import PrivateRecordView, PrivateStore
 from services.privacy.vault import PrivateVault, VaultError
@@ -139,15 +139,7 @@ def encode_backup(records: list[PrivateRecordView], passphrase: str, kdf_params:
 
 
 def write_file_atomically(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    return path
+    return write_private_file(path, data)  # 0600, fsynced, renamed
 
 
 def create_backup(vault: PrivateVault, store: PrivateStore, passphrase: str, path: Path | None = None) -> bytes:
@@ -257,6 +249,7 @@ def snapshot_database(database: Database, data_dir: Path, reason: str = "before-
     target = folder / f"private-{reason}-{datetime.now():%Y-%m-%d-%H%M%S-%f}.sqlite"
     raw = database.engine.raw_connection()
     try:
+        create_private_file(target)
         destination = sqlite3.connect(target)
         try:
             raw.driver_connection.backup(destination)
