@@ -108,6 +108,7 @@ def _record_from_json(item: dict) -> PrivateRecordView:
 def encode_backup(records: list[PrivateRecordView], passphrase: str, kdf_params: dict | None = None) -> bytes:
     """The backup file's bytes. ``kdf_params`` exists for fast property tests only."""
     params = kdf_params or crypto.new_kdf_params()
+    passphrase = crypto.normalise_passphrase(passphrase)
     key = crypto.derive_key(passphrase, params)
     created_at = datetime.now(timezone.utc)
     counts: dict[str, int] = {}
@@ -203,12 +204,17 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
     """Authenticate and decode a backup. Raises ``BackupError`` with a plain reason."""
     header, prefix, body = _parse(data)
     try:
-        key = crypto.derive_key(passphrase, header["kdf"])
+        params = crypto.checked_kdf_params(header["kdf"])  # before any work: p=600 would cost a minute
     except (ValueError, KeyError, TypeError):
         raise BackupError("This backup file is damaged: its key settings are not valid. Nothing was changed.") from None
-    try:
-        crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
-    except crypto.DecryptionError:
+    for form in crypto.passphrase_forms(passphrase):  # NFC first; backups made before it used the bytes as typed
+        key = crypto.derive_key(form, params)
+        try:
+            crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
+            break
+        except crypto.DecryptionError:
+            continue
+    else:
         raise BackupWrongPassphrase(
             "That passphrase does not open this backup. Use the passphrase you had when the backup was made. "
             "Nothing was changed."
