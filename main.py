@@ -9,7 +9,7 @@ import sys
 import flet as ft
 
 from services import app_server
-from services.app import open_services
+from services.app import DamagedDataFile, open_services
 from services.paths import ASSETS_DIR, resolve_data_dir
 from services.version import __version__
 from views.app import make_page_handler
@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
             "Kindred keeps private data; never serve it to other people.",
             file=sys.stderr,
         )
-    services = open_services(resolve_data_dir(args.data_dir))
+    try:
+        services = open_services(resolve_data_dir(args.data_dir))
+    except DamagedDataFile as error:
+        print(f"Kindred cannot start: {error}", file=sys.stderr)
+        return 1
     web = args.web or not can_open_window()
     if web:
         shown_host = f"[{args.host}]" if ":" in args.host else args.host

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from cli.common import UserFacingError, print_json, services_from_args, unlock_store
-from services.private_files import write_private_file
+from services.private_files import read_limited, write_private_file
 from services.journal import HELPED_LEVELS, Journal, JournalError, StrategyUse, exchange, insights
 from services.journal.reminder import guess_time_zone
 
@@ -156,7 +156,7 @@ def run_export(args) -> int:
 def run_import(args) -> int:
     path = Path(args.path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, 512 * 1024 * 1024)
     except OSError as error:
         raise UserFacingError(f"can't read {path}: {error.strerror}") from None
     try:

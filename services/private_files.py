@@ -50,3 +50,21 @@ def spreadsheet_safe(value) -> str:
     if text.lstrip(" ")[:1] in FORMULA_STARTS and text:
         text = "'" + text
     return text
+
+
+class UnreadableFile(OSError):
+    """Not a regular file, or larger than the caller's limit: its ``strerror`` says which."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit``: /dev/zero, a FIFO or a huge file is refused
+    with an OSError (``strerror`` in plain words) instead of being read forever."""
+    import stat
+
+    with open(path, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UnreadableFile(0, "it is not a regular file", str(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(0, f"it is larger than {limit:,} bytes", str(path))
+    return data

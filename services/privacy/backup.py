@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from services.private_files import create_private_file, write_private_file
+from services.private_files import create_private_file, read_limited, write_private_file
 from services.privacy import crypto
 from services.privacy.store import PrivateRecordView, PrivateStore
 from services.privacy.vault import PrivateVault, VaultError
@@ -234,9 +234,12 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
     return OpenedBackup(summary=summary, records=records)
 
 
+MAX_BACKUP_BYTES = 2 * 1024**3
+
+
 def read_backup_file(path: Path, passphrase: str) -> OpenedBackup:
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(Path(path), MAX_BACKUP_BYTES)
     except FileNotFoundError:
         raise BackupError(f"There is no file at {path}.") from None
     except OSError as error:
