@@ -8,7 +8,8 @@ import sys
 
 import flet as ft
 
-from services.app import open_services
+from services import app_server
+from services.app import DamagedDataFile, open_services
 from services.paths import ASSETS_DIR, resolve_data_dir
 from services.version import __version__
 from views.app import make_page_handler
@@ -43,21 +44,32 @@ def main(argv: list[str] | None = None) -> int:
             "Kindred keeps private data; never serve it to other people.",
             file=sys.stderr,
         )
-    services = open_services(resolve_data_dir(args.data_dir))
+    try:
+        services = open_services(resolve_data_dir(args.data_dir))
+    except DamagedDataFile as error:
+        print(f"Kindred cannot start: {error}", file=sys.stderr)
+        return 1
     web = args.web or not can_open_window()
     if web:
         shown_host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"Kindred is running at http://{shown_host}:{args.port}  (press Ctrl-C to stop)", flush=True)
     try:
-        ft.run(
-            make_page_handler(services),
-            name="",
-            view=ft.AppView.WEB_BROWSER if web else ft.AppView.FLET_APP,
-            host=args.host,
-            port=args.port,
-            assets_dir=str(ASSETS_DIR),
-            no_cdn=True,
-        )
+        if web:
+            # Flet's own ASGI app, served by us: guarded to its own host and origin (no
+            # wildcard CORS, no API docs) and always stopping within seconds.
+            asgi = ft.run(make_page_handler(services), name="", view=ft.AppView.WEB_BROWSER,
+                          assets_dir=str(ASSETS_DIR), no_cdn=True, export_asgi_app=True)
+            app_server.serve(app_server.guard(asgi, args.host, args.port), args.host, args.port)
+        else:
+            ft.run(
+                make_page_handler(services),
+                name="",
+                view=ft.AppView.FLET_APP,
+                host=args.host,
+                port=args.port,
+                assets_dir=str(ASSETS_DIR),
+                no_cdn=True,
+            )
     except KeyboardInterrupt:
         pass
     finally:

@@ -7,10 +7,12 @@ add new groups to ``COMMAND_MODULES``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from cli import backup, crisis_lines, directory, feed, info, journal, pwa, saved, security, sources
-from cli.common import UserFacingError
+from cli.common import UserFacingError, terminal_safe_output
+from services.app import DamagedDataFile
 from services.version import __version__
 
 COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, journal, pwa, sources, feed]
@@ -39,12 +41,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        with terminal_safe_output():
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except UserFacingError as error:
+    except BrokenPipeError:
+        # `kindred … | head`: the reader has gone. Python would print a traceback at exit
+        # while flushing; point stdout at /dev/null instead (as the Python docs advise).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except (UserFacingError, DamagedDataFile) as error:
         print(f"kindred: {error}", file=sys.stderr)
-        return error.exit_code
+        return getattr(error, "exit_code", 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

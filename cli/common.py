@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,9 +70,45 @@ def report_left_out(count: int, kind: str) -> None:
         )
 
 
+# Control characters (escape sequences can set the title, clear the screen, fake output)
+# and bidirectional overrides (text that reads differently from what it is), never shown
+# raw on a terminal: feed names and descriptions come from anyone.
+UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str) -> str:
+    return UNSAFE_FOR_TERMINAL.sub("", text)
+
+
+class _SafeStream:
+    """A text stream that drops what :data:`UNSAFE_FOR_TERMINAL` matches from everything written."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(for_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """For one command: what it prints is free of control and bidi characters."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    # The same data, with the characters a terminal would act on written as JSON escapes.
+    sys.stdout.write(UNSAFE_FOR_TERMINAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def stdin_is_interactive() -> bool:

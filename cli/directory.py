@@ -87,11 +87,12 @@ def _print_report(report: ImportReport, verb: str) -> None:
     print(f"{verb} {report.imported} group(s) from {report.format} into source {report.source!r}"
           + (f" (replacing {report.replaced})" if report.written and report.replaced else ""))
     if report.skipped:
-        print(f"Skipped {len(report.skipped)} record(s):")
+        total = len(report.skipped) + report.skipped_more
+        print(f"Skipped {total} record(s):")
         for skip in report.skipped[:SHOWN_SKIPS]:
             print(f"  - {skip.where}: {skip.reason}")
-        if len(report.skipped) > SHOWN_SKIPS:
-            print(f"  … and {len(report.skipped) - SHOWN_SKIPS} more (use --json for all)")
+        if total > SHOWN_SKIPS:
+            print(f"  … and {total - SHOWN_SKIPS} more" + (" (use --json for more)" if len(report.skipped) > SHOWN_SKIPS else ""))
     if report.repairs:
         print("Notes and repairs:")
         for repair in report.repairs:

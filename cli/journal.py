@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cli.common import UserFacingError, opened_services, print_json, report_left_out, unlocked_store
 from services.journal import HELPED_LEVELS, Journal, JournalError, StrategyUse, exchange
+from services.private_files import read_limited, write_private_file
 from services.journal.reminder import guess_time_zone
 
 HELPED_WORDS = {"helped": "a lot", "a lot": "a lot", "a little": "a little", "not really": "not really", "no": "not really"}
@@ -142,7 +143,7 @@ def run_export(args) -> int:
         count = len(journal.all_entries())
         left_out = journal.left_out
     try:
-        path.write_bytes(data)
+        write_private_file(path, data)  # 0600: it is plain text
     except OSError as error:
         raise UserFacingError(f"can't write {path}: {error.strerror}") from None
     print(f"Exported {count} check-ins to {path} ({args.format.upper()}). Keep it safe: it is not encrypted.")
@@ -153,7 +154,7 @@ def run_export(args) -> int:
 def run_import(args) -> int:
     path = Path(args.path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, 512 * 1024 * 1024)
     except OSError as error:
         raise UserFacingError(f"can't read {path}: {error.strerror}") from None
     try:

@@ -108,6 +108,26 @@ def browser_requirements() -> list[str]:
     return reqs
 
 
+PINS_FILE = PWA_DIR / "pins.json"  # sha256 of every wheel and npm tarball the build uses
+
+
+def verify_pinned(path: Path) -> Path:
+    """``path`` if its sha256 is the one pinned for its file name; a download (or a cache)
+    that was changed is deleted and the build stops."""
+    pins = json.loads(PINS_FILE.read_text())
+    expected = pins.get(path.name)
+    if expected is None:
+        raise PwaBuildError(
+            f"{path.name} has no pinned hash in {PINS_FILE.relative_to(ROOT)}: check where it came from, then add "
+            "its sha256 there (a new version needs a new pin)")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        path.unlink(missing_ok=True)
+        raise PwaBuildError(f"{path.name} does not match its pinned hash (got {actual[:16]}…); it was deleted. "
+                            "Build again to download it afresh; if it still differs, do not publish.")
+    return path
+
+
 def fetch_wheels(cache: Path) -> list[Path]:
     """One wheel per browser requirement, downloaded into the cache when missing."""
     wheel_dir = cache / "wheels"
@@ -133,7 +153,7 @@ def fetch_wheels(cache: Path) -> list[Path]:
         found = [p for p in wheel_dir.glob("*.whl") if _wheel_name(p.name) == key and p.name.split("-")[1] == version]
         if not found:
             raise PwaBuildError(f"no wheel for {requirement} in {wheel_dir}")
-        paths.append(sorted(found)[0])
+        paths.append(verify_pinned(sorted(found)[0]))
     return paths
 
 
@@ -150,6 +170,7 @@ def fetch_npm(cache: Path) -> dict[str, Path]:
                 raise PwaBuildError("npm is needed once to fetch the bundled JavaScript packages")
             print(f"Fetching {spec} from the npm registry…")
             _run(["npm", "pack", spec, "--pack-destination", str(npm_dir)], stdout=subprocess.DEVNULL)
+        verify_pinned(tarball)
         unpacked = npm_dir / tarball.name.removesuffix(".tgz")
         if not unpacked.exists():
             with tarfile.open(tarball) as tar:

@@ -5,12 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError
+
 from services.directory.service import DirectoryService
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
 from services.preferences import PreferenceStore
 from services.privacy import PrivateVault
 from services.storage import Database, open_database
 from services.sync.service import SyncService
+
+
+class DamagedDataFile(Exception):
+    """A database file that SQLite cannot open; the message says what to do."""
+
+
+def _open(path: Path, kind: str, data_dir: Path) -> Database:
+    try:
+        return open_database(path, kind)
+    except DatabaseError as error:
+        reason = str(error.orig) if getattr(error, "orig", None) else type(error).__name__
+        if kind == "private":
+            raise DamagedDataFile(
+                f"Kindred's private data file {path} is damaged and cannot be opened ({reason}). Nothing was changed. "
+                "To recover: move the damaged file aside, then restore a backup (kindred backup restore FILE), or put "
+                f"the newest copy from {data_dir / 'snapshots'} in its place as private.sqlite.") from None
+        raise DamagedDataFile(
+            f"Kindred's directory file {path} is damaged and cannot be opened ({reason}). It holds only public "
+            "directory data: move it aside and Kindred builds a new one at the next start (sync your sources again "
+            "afterwards).") from None
 
 
 @dataclass
@@ -30,8 +52,12 @@ class KindredServices:
 
 def open_services(data_dir: Path) -> KindredServices:
     ensure_data_dir(data_dir)
-    directory_db = open_database(data_dir / DIRECTORY_DB_NAME, "directory")
-    private_db = open_database(data_dir / PRIVATE_DB_NAME, "private")
+    directory_db = _open(data_dir / DIRECTORY_DB_NAME, "directory", data_dir)
+    try:
+        private_db = _open(data_dir / PRIVATE_DB_NAME, "private", data_dir)
+    except DamagedDataFile:
+        directory_db.close()
+        raise
     directory = DirectoryService(directory_db)
     # A fresh install with no network is already useful; later starts only check a version.
     directory.ensure_bundled()

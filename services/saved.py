@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from services.private_files import spreadsheet_safe
 from services.privacy.store import PrivateStore
 
 KIND = "saved_group"
@@ -230,14 +231,14 @@ def export_csv(groups: list[SavedGroup]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     for group in groups:
-        writer.writerow(
-            {
-                "group_id": group.group_id,
-                "name": group.name,
-                "status": group.status,
-                "note": group.note,
-                "attended": " ".join(group.attended),
-                "saved_at": group.saved_at.isoformat(),
-            }
-        )
+        row = {
+            "group_id": group.group_id,
+            "name": group.name,
+            "status": group.status,
+            "note": group.note,
+            "attended": " ".join(group.attended),
+            "saved_at": group.saved_at.isoformat(),
+        }
+        # Names come from feeds and notes from the person: neither may run as a formula.
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue()

@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.private_files import create_private_file
 from services.platform import install_persistence_hook, sqlite_journal_mode
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -89,6 +90,7 @@ class Database:
 
 def open_database(path: Path, kind: str) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
+    create_private_file(path)  # 0600 even in an existing 0755 folder; SQLite gives its WAL files the same mode
     engine = create_sqlite_engine(path)
     upgrade(engine, kind)
     return Database(

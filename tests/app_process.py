@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import socket
@@ -14,6 +15,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 180
+_started: list[subprocess.Popen] = []
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel sends SIGKILL when the test process dies, so a
+    test run that is killed (a time-out) never leaves a server behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    for process in _started:
+        if process.poll() is None:
+            process.kill()
 
 
 def free_port() -> int:
@@ -27,6 +47,7 @@ class RunningApp:
         self.process = process
         self.url = url
         self.log_path = log_path
+        self.port = int(url.rstrip("/").rsplit(":", 1)[1])
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -55,7 +76,9 @@ def start_app(data_dir: Path, extra_args: list[str] | None = None, env: dict | N
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
         env=full_env,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
+    _started.append(process)
     url = f"http://127.0.0.1:{port}/"
     # Generous: on a machine busy with other CPU-bound work, importing Flet alone takes long.
     deadline = time.monotonic() + START_TIMEOUT

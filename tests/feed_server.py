@@ -35,6 +35,7 @@ class Route:
     fail_first: int = 0  # answer 503 to the first N requests
     fail_status: int = 503
     gate: threading.Event | None = None  # hold the answer until the test sets it (at most 30 s)
+    drip_headers: tuple[int, float] | None = None  # (header bytes, seconds between them) before the real headers
 
 
 @dataclass
@@ -98,12 +99,27 @@ class _Handler(BaseHTTPRequestHandler):
         elif route.gzip:
             body = gzip.compress(body, mtime=0)
             headers["Content-Encoding"] = "gzip"
+        if route.drip_headers:
+            count, interval = route.drip_headers
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(count):  # each byte well within the read time-out, the whole far beyond
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    if feed_server.stopping.wait(interval):
+                        return
+                self.wfile.write(b"\r\n")
+            except OSError:
+                return
         if route.status != 200:
             return self._send(route.status, body, headers)
         self._send(200, body, headers, route=route)
 
     def _send(self, status, body, headers, body_allowed=True, route: Route | None = None):
-        self.send_response(status)
+        if route and route.drip_headers:
+            self.log_request(status)  # the status line went out with the dripped header
+        else:
+            self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
         announce = route.announce_length if route else True

@@ -155,8 +155,8 @@ def test_the_real_key_derivation_costs(services):
     from services.privacy.pin import hash_pin
 
     store, code = services.vault.set_up("correct horse battery")
-    assert _slot_costs(services) == {"passphrase": 2**15, "recovery": 2**15}
-    assert crypto.SCRYPT_PARAMS == {"n": 2**15, "r": 8, "p": 1}
+    assert _slot_costs(services) == {"passphrase": 2**17, "recovery": 2**17}
+    assert crypto.SCRYPT_PARAMS == {"n": 2**17, "r": 8, "p": 1}
     pin = hash_pin("2468")
     assert pin["kdf"]["n"] == 2**14 and pin["kdf"]["r"] == 8
     assert services.vault.unlock("correct horse battery").key_id == store.key_id

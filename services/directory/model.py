@@ -163,14 +163,35 @@ class SkippedRecord:
     reason: str
 
 
+class CappedList(list):
+    """Skipped records or repair notes of one read: the first ``KEPT`` in full, the rest only
+    counted, so that a hostile feed cannot make its report as large as itself."""
+
+    KEPT = 1_000
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.more = 0
+
+    def append(self, record) -> None:
+        if len(self) < self.KEPT:
+            super().append(record)
+        else:
+            self.more += 1
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.more
+
+
 @dataclass
 class ParsedFeed:
     """What an importer read: groups, skipped records and repairs it made, all reported."""
 
     format: str
     groups: list[GroupRecord] = field(default_factory=list)
-    skipped: list[SkippedRecord] = field(default_factory=list)
-    repairs: list[str] = field(default_factory=list)
+    skipped: CappedList = field(default_factory=CappedList)
+    repairs: CappedList = field(default_factory=CappedList)
     publisher: str | None = None
 
 
@@ -183,6 +204,7 @@ class ImportReport:
     repairs: tuple[str, ...]
     replaced: int  # groups of this source that were there before
     written: bool  # False for validate
+    skipped_more: int = 0  # skipped records beyond those listed in ``skipped``
 
 
 @dataclass(frozen=True)

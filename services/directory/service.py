@@ -53,32 +53,43 @@ class DirectoryService:
     def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None) -> ImportReport:
         """Read and check a file; write nothing. Raises FeedError when it is unusable."""
         feed = read_feed(Path(path), format, timezone)
+        _require_groups(feed, Path(path))  # validate says what import would do, refusals included
         return ImportReport(source or Path(path).stem, feed.format, len(feed.groups), tuple(feed.skipped),
-                            tuple(feed.repairs), 0, written=False)
+                            tuple(feed.repairs), 0, written=False, skipped_more=feed.skipped.more)
 
     def import_file(self, path: Path, format: str = "auto", source: str | None = None, timezone: str | None = None,
                     now: datetime | None = None, kind: str = "file", publisher: str | None = None) -> ImportReport:
         """Replace one source's groups with the file's, in one transaction: a fatal error
         (FeedError) changes nothing; bad records are skipped and reported."""
         path = Path(path)
-        name = (source or path.stem).strip()
-        if not name:
-            raise FeedError("the source needs a name (--source NAME)")
+        name = check_source_name(source or path.stem)
         if name == BUNDLED_SOURCE and kind != "bundled":
             raise FeedError(f"the source name {BUNDLED_SOURCE!r} is kept for the directory that comes with Kindred; choose another")
+        self._refuse_subscription(name, kind)
         with _collector_paused():
             feed = read_feed(path, format, timezone)
-        if not feed.groups:
-            reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
-            raise FeedError(f"{path.name}: no usable groups, so nothing was changed" + (f" ({reasons})" if reasons else ""))
+        _require_groups(feed, path)
         now = now or datetime.now(UTC)
         with _collector_paused(), self.db.transaction() as session:
             source_row = repository.get_or_create_source(session, name, kind, now)
+            if source_row.kind == "feed" and kind != "feed":
+                raise FeedError(_subscribed_message(name))  # subscribed meanwhile: rolled back
             replaced = repository.replace_source_groups(session, source_row, feed.groups, now)
             repository.mark_imported(session, source_row, last_imported_at=now, format=feed.format,
                                      publisher=publisher or feed.publisher, kind=kind,
                                      location=f"assets/{path.name}" if kind == "bundled" else str(path))
-        return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, True)
+        return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, True,
+                            skipped_more=feed.skipped.more)
+
+    def _refuse_subscription(self, name: str, kind: str) -> None:
+        """A file never silently replaces a subscribed feed (its address, its pinned key and
+        its verified groups would all be gone)."""
+        if kind == "feed":
+            return
+        with self.db.transaction() as session:
+            existing = session.scalar(select(DirectorySource.kind).where(DirectorySource.name == name))
+        if existing == "feed":
+            raise FeedError(_subscribed_message(name))
 
     def ensure_bundled(self, path: Path = BUNDLED_FILE, now: datetime | None = None) -> bool:
         """Load the bundled directory as source "bundled" unless this version is there already.
@@ -165,6 +176,36 @@ class DirectoryService:
 
     def where_else_to_look(self, country: str | None = None) -> list[WhereToLook]:
         return where_else_to_look(country)
+
+
+MAX_SOURCE_NAME = 100
+
+
+def check_source_name(text: str) -> str:
+    """A source name as given, trimmed; refused when it could not name a source (group ids
+    are ``source/id``, so a ``/`` would make them ambiguous)."""
+    name = (text or "").strip()
+    if not name:
+        raise FeedError("the source needs a name (--source NAME)")
+    if "/" in name or "\\" in name:
+        raise FeedError(f"the source name {name!r} contains a slash; group ids are source/id, so use letters, digits, - or _")
+    if any(not ch.isprintable() for ch in name):
+        raise FeedError("the source name contains control characters; use letters, digits, - or _")
+    if len(name) > MAX_SOURCE_NAME:
+        raise FeedError(f"the source name is {len(name)} characters long (at most {MAX_SOURCE_NAME})")
+    return name
+
+
+def _subscribed_message(name: str) -> str:
+    return (f"{name!r} is a subscribed feed (kindred sources list): importing a file under that name would drop its "
+            "address, its pinned publisher key and its verified groups. Import under another --source name, or "
+            f"remove the subscription first (kindred sources remove {name}).")
+
+
+def _require_groups(feed, path: Path) -> None:
+    if not feed.groups:
+        reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
+        raise FeedError(f"{path.name}: no usable groups, so nothing was changed" + (f" ({reasons})" if reasons else ""))
 
 
 @contextmanager

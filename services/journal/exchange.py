@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from services.private_files import spreadsheet_safe
 from services.journal import safety_plan as safety_plan_module
 from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
 from services.journal.journal import Journal
@@ -80,12 +81,7 @@ def export_json(journal: Journal) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula; a leading apostrophe keeps them text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+_csv_cell = spreadsheet_safe  # spreadsheets run cells that start like a formula
 
 
 def export_csv(journal: Journal) -> bytes:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import sqlite3
 import struct
 import zlib
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from services.private_files import create_private_file, read_limited, write_private_file
 from services.privacy import crypto
 from services.privacy.store import PrivateRecordView, PrivateStore, RawRecord
 from services.privacy.vault import PrivateVault, VaultError
@@ -147,6 +147,7 @@ def encode_backup(
 ) -> bytes:
     """The backup file's bytes. ``kdf_params`` exists for fast property tests only."""
     params = kdf_params or crypto.new_kdf_params()
+    passphrase = crypto.normalise_passphrase(passphrase)
     key = crypto.derive_key(passphrase, params)
     created_at = datetime.now(timezone.utc)
     counts: dict[str, int] = {}
@@ -179,15 +180,7 @@ def encode_backup(
 
 
 def write_file_atomically(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    return path
+    return write_private_file(path, data)  # 0600, fsynced, renamed
 
 
 def create_backup(vault: PrivateVault, store: PrivateStore, passphrase: str, path: Path | None = None) -> CreatedBackup:
@@ -253,12 +246,17 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
     """Authenticate and decode a backup. Raises ``BackupError`` with a plain reason."""
     header, prefix, body = _parse(data)
     try:
-        key = crypto.derive_key(passphrase, header["kdf"])
+        params = crypto.checked_kdf_params(header["kdf"])  # before any work: p=600 would cost a minute
     except (ValueError, KeyError, TypeError):
         raise BackupError("This backup file is damaged: its key settings are not valid. Nothing was changed.") from None
-    try:
-        crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
-    except crypto.DecryptionError:
+    for form in crypto.passphrase_forms(passphrase):  # NFC first; backups made before it used the bytes as typed
+        key = crypto.derive_key(form, params)
+        try:
+            crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
+            break
+        except crypto.DecryptionError:
+            continue
+    else:
         raise BackupWrongPassphrase(
             "That passphrase does not open this backup. Use the passphrase you had when the backup was made. "
             "Nothing was changed."
@@ -281,9 +279,12 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
     return OpenedBackup(summary=summary, records=records, kept_aside=kept_aside)
 
 
+MAX_BACKUP_BYTES = 2 * 1024**3
+
+
 def read_backup_file(path: Path, passphrase: str) -> OpenedBackup:
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(Path(path), MAX_BACKUP_BYTES)
     except FileNotFoundError:
         raise BackupError(f"There is no file at {path}.") from None
     except OSError as error:
@@ -302,6 +303,7 @@ def snapshot_database(database: Database, data_dir: Path, reason: str = "before-
     target = folder / f"private-{reason}-{datetime.now():%Y-%m-%d-%H%M%S-%f}.sqlite"
     raw = database.engine.raw_connection()
     try:
+        create_private_file(target)
         destination = sqlite3.connect(target)
         try:
             raw.driver_connection.backup(destination)

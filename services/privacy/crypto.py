@@ -4,8 +4,9 @@
   associated data that binds the ciphertext to its record id and kind (a ciphertext
   copied to another row fails to decrypt).
 - Key wrapping: the data key is encrypted with AES-256-GCM under a key-encryption key
-  derived from a passphrase or recovery code with scrypt (N=2^15, r=8, p=1: 32 MiB of
-  memory, roughly 0.1 s here), or taken from the OS keyring.
+  derived from a passphrase or recovery code with scrypt (N=2^17, r=8, p=1: OWASP's
+  recommendation, 128 MiB of memory), or taken from the OS keyring. Slots made with the
+  earlier N=2^15 are re-wrapped at their next unlock. Passphrases are NFC-normalised.
 
 The primitives come from ``services.privacy.backends``: ``cryptography`` and
 ``hashlib.scrypt`` natively, the browser's WebCrypto and bundled scrypt under Pyodide —
@@ -15,21 +16,27 @@ the same bytes either way.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import unicodedata
 
 from services.privacy.backends import InvalidCiphertext, get_backend
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-SCRYPT_PARAMS = {"n": 2**15, "r": 8, "p": 1}  # passphrase, recovery code, backups
+SCRYPT_PARAMS = {"n": 2**17, "r": 8, "p": 1}  # passphrase, recovery code, backups (OWASP)
 PIN_SCRYPT_PARAMS = {"n": 2**14, "r": 8, "p": 1}  # the PIN's hash (a screen lock)
 # The one place new key-derivation costs are read from. Tests swap in cheap costs through
 # one fixture (tests/conftest.py); stored parameters always travel with what they protect.
 KDF_COSTS = {"key": SCRYPT_PARAMS, "pin": PIN_SCRYPT_PARAMS}
+# Parameters read from a key slot or a backup header are used before anything can be
+# authenticated, so only those Kindred writes (or wrote: N = 2^15 until 0.1) are accepted:
+# p = 600 would cost a minute, larger values hours.
+STORED_N_RANGE = (2**14, 2**18)
 RECORD_AAD_PREFIX = b"kindred/record/v1"
 WRAP_AAD_PREFIX = b"kindred/key-wrap/v1"
 
@@ -76,6 +83,46 @@ def open_sealed(key: bytes, sealed: bytes, aad: bytes) -> bytes:
 def new_kdf_params(purpose: str = "key") -> dict:
     """Fresh scrypt parameters and salt for a new key slot, backup (``key``) or PIN hash (``pin``)."""
     return {"algorithm": "scrypt", **KDF_COSTS[purpose], "salt": base64.b64encode(os.urandom(16)).decode()}
+
+
+def checked_kdf_params(params) -> dict:
+    """``params`` as read from a file or a key slot, if within what Kindred writes; else ValueError."""
+    if not isinstance(params, dict) or params.get("algorithm") != "scrypt":
+        raise ValueError("unsupported key derivation")
+    n, r, p = params.get("n"), params.get("r"), params.get("p")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)):
+        raise ValueError("key derivation settings are not whole numbers")
+    costs = KDF_COSTS.values()  # what this process writes (cheap in tests) is always accepted
+    low = min(STORED_N_RANGE[0], *(c["n"] for c in costs))
+    high = max(STORED_N_RANGE[1], *(c["n"] for c in costs))
+    if n & (n - 1) or not low <= n <= high or r not in {8, *(c["r"] for c in costs)} or p not in {1, *(c["p"] for c in costs)}:
+        raise ValueError(f"key derivation settings n={n}, r={r}, p={p} are outside what Kindred writes")
+    try:
+        salt = base64.b64decode(params.get("salt") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise ValueError("the key derivation salt is not valid") from None
+    if not 16 <= len(salt) <= 64:
+        raise ValueError("the key derivation salt is not valid")
+    return params
+
+
+def is_current(params: dict) -> bool:
+    """True when a slot's settings are the ones new slots get (else re-wrap it)."""
+    return all(params.get(k) == v for k, v in KDF_COSTS["key"].items())
+
+
+def normalise_passphrase(passphrase: str) -> str:
+    """NFC: the same passphrase typed on another keyboard or system gives the same bytes."""
+    return unicodedata.normalize("NFC", passphrase)
+
+
+def passphrase_forms(passphrase: str) -> list[str]:
+    """The forms to try, NFC first: slots made before normalisation used the bytes as typed."""
+    forms = [normalise_passphrase(passphrase)]
+    for other in (passphrase, unicodedata.normalize("NFD", passphrase)):
+        if other not in forms:
+            forms.append(other)
+    return forms
 
 
 def derive_key(secret: str, params: dict) -> bytes:

@@ -47,6 +47,7 @@ class PrivateVault:
         return "passphrase" in self._slots()
 
     def _store_slot(self, session, method: str, data_key: bytes, secret: str) -> None:
+        secret = crypto.normalise_passphrase(secret)
         params = crypto.new_kdf_params()
         wrapped = crypto.wrap_key(data_key, crypto.derive_key(secret, params), method)
         existing = session.scalar(select(KeySlot).where(KeySlot.method == method))
@@ -139,9 +140,26 @@ class PrivateVault:
         slot = self._slots().get(method)
         if slot is None:
             raise VaultError("Kindred is not set up on this device yet.")
-        params = json.loads(slot.kdf)
-        data_key = crypto.unwrap_key(slot.wrapped_key, crypto.derive_key(secret, params), method)
-        return self._open_store(data_key)
+        try:
+            params = crypto.checked_kdf_params(json.loads(slot.kdf))
+        except (ValueError, TypeError) as error:
+            raise VaultError(
+                f"Kindred's key settings on this device are not valid ({error}); the file may have been changed. "
+                "Nothing was changed. Restore a backup, or a copy from the snapshots folder.") from None
+        forms = crypto.passphrase_forms(secret)
+        for index, form in enumerate(forms):
+            try:
+                data_key = crypto.unwrap_key(slot.wrapped_key, crypto.derive_key(form, params), method)
+            except crypto.WrongSecret:
+                if index == len(forms) - 1:
+                    raise
+                continue
+            if index > 0 or not crypto.is_current(params):
+                # An older slot (weaker settings, or the passphrase as typed, not NFC): re-wrap it now.
+                with self._db.transaction() as session:
+                    self._store_slot(session, method, data_key, form)
+            return self._open_store(data_key)
+        raise crypto.WrongSecret()
 
     def unlock(self, passphrase: str) -> PrivateStore:
         """Raises ``WrongSecret`` for a wrong passphrase; nothing is changed either way."""

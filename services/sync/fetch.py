@@ -29,6 +29,7 @@ import email.utils
 import http.cookiejar
 import ipaddress
 import random
+import socket
 import ssl
 import threading
 import time
@@ -395,6 +396,8 @@ class Fetcher:
             ),
             transport=transport,
             verify=verify if verify is not None else default_tls_context(),
+            # A fresh connection per request: its socket is what the deadline watchdog cuts.
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     def close(self) -> None:
@@ -448,7 +451,7 @@ class Fetcher:
             request = self._client.build_request("GET", current, headers=conditional)
             for name in ("Cookie", "Referer", "Authorization"):  # never, whatever the client holds
                 request.headers.pop(name, None)
-            response = self._send(request, current)
+            response = self._send(request, current, deadline)
             try:
                 status = response.status_code
                 if status in REDIRECT_STATUSES:
@@ -505,10 +508,52 @@ class Fetcher:
             f"{_host_of(url)} redirected more than {limits.max_redirects} times, so Kindred gave up.", url=url
         )
 
-    def _send(self, request: httpx.Request, current: httpx.URL) -> httpx.Response:
+    def _send(self, request: httpx.Request, current: httpx.URL, deadline: float) -> httpx.Response:
+        """Send and read the status line and headers, all within the attempt's deadline: a
+        host that drips its headers a byte at a time (each within the read time-out) is
+        cut off by a watchdog that shuts the connection's socket at the deadline."""
         host = _host_of(current)
+        sockets: list[socket.socket] = []
+
+        def trace(event: str, info: dict) -> None:
+            if event == "connection.connect_tcp.complete":
+                stream = info.get("return_value")
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                if sock is not None:
+                    sockets.append(sock)
+
+        def cut_off() -> None:
+            for sock in sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        too_slow = TimedOut(
+            f"{host} took longer than {_seconds(self.limits.total_timeout)} to answer, so Kindred stopped. Try again later.",
+            url=str(current),
+        )
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise too_slow
+        request.extensions["trace"] = trace
+        watchdog = threading.Timer(remaining, cut_off)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             return self._client.send(request, stream=True, follow_redirects=False)
+        except httpx.TransportError:
+            if time.monotonic() >= deadline:
+                raise too_slow from None
+            return self._send_failed(current)
+        finally:
+            watchdog.cancel()
+
+    def _send_failed(self, current: httpx.URL) -> httpx.Response:
+        """Re-raise the transport error being handled as Kindred's own, in plain words."""
+        host = _host_of(current)
+        try:
+            raise
         except httpx.ConnectTimeout:
             raise TimedOut(
                 f"Could not reach {host} within {_seconds(self.limits.connect_timeout)}. "

@@ -13,6 +13,7 @@ import email.utils
 import gzip
 import hashlib
 import mimetypes
+import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +28,26 @@ CONTENT_TYPES = {
     ".pub": "text/plain; charset=us-ascii",
     ".zip": "application/zip",
 }
+
+
+# Only what a feed folder publishes: the feed, its signature, the public key, static pages.
+SERVED_SUFFIXES = {".json", ".sig", ".pub", ".csv", ".zip", ".geojson", ".txt", ".md", ".html", ".xml", ".css",
+                   ".png", ".svg", ".ico", ".webp", ".jpg", ".jpeg"}
+_KEY_WORDS = {"key", "pem", "priv", "private", "secret", "bak", "backup", "swp"}
+
+
+def servable(path: str) -> bool:
+    """True for a name on the allow-list: no hidden parts, a published kind of file, and no
+    word that marks a key or a copy of one (``a.KEY``, ``a.key.bak``, ``a.key~``, ``id.pem``)."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    if not parts or any(p.startswith(".") or p.endswith("~") or p.startswith("#") for p in parts):
+        return False
+    name = parts[-1].lower()
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if suffix not in SERVED_SUFFIXES:
+        return False
+    words = set(re.split(r"[._\-~ ]+", name))
+    return not (words & _KEY_WORDS)
 
 
 @dataclass
@@ -102,19 +123,24 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
 
     def _resolve(self) -> Path | None:
         path = unquote(urlsplit(self.path).path)
-        if path.endswith("/"):
-            return None  # no directory listings
-        candidate = (self.root / path.lstrip("/")).resolve()
+        if path.endswith("/") or "\x00" in path:
+            return None  # no directory listings; a null byte names no file
+        if not servable(path):
+            return None  # never a private key or a backup of one, even if left in the folder
         try:
+            candidate = (self.root / path.lstrip("/")).resolve()
             candidate.relative_to(self.root)
-        except ValueError:
+            if not candidate.is_file() or not servable(candidate.name):
+                return None
+        except (ValueError, OSError):
             return None
-        if not candidate.is_file() or candidate.name.endswith(".key"):
-            return None  # never serve a private key, even if one was left in the folder
         return candidate
 
     def _serve(self, head: bool) -> None:
-        path = self._resolve()
+        try:
+            path = self._resolve()
+        except Exception:  # noqa: BLE001 - any odd path is a 404, never a traceback
+            path = None
         if path is None:
             self._plain(404, b"not found\n", head)
             return

@@ -343,9 +343,16 @@ class SyncService:
                         outcomes.append(SyncOutcome(source.name, "paused", "Paused: not checked.",
                                                     groups=source.group_count, verified=source.verified))
                     else:
-                        outcomes.append(self._sync_one(fetcher, source.name, report, clock))
+                        outcomes.append(self._sync_one_safely(fetcher, source, report, clock))
                     report("done")
         return outcomes
+
+    def _sync_one_safely(self, fetcher: Fetcher, source: SourceStatus, report: Callable[[str], None], clock) -> SyncOutcome:
+        """One source; whatever goes wrong becomes that source's recorded problem and the run goes on."""
+        try:
+            return self._sync_one(fetcher, source.name, report, clock)
+        except Exception as error:  # noqa: BLE001 - one bad source must never stop the others
+            return self._record_failure(source, f"The update could not be completed ({type(error).__name__}).", clock())
 
     def _sync_one(self, fetcher: Fetcher, name: str, report: Callable[[str], None], clock) -> SyncOutcome:
         source = self.get_source(name)
@@ -381,7 +388,7 @@ class SyncService:
             previous = self._apply(source, feed, result.etag, result.last_modified, checked_at, clock())
         except _Failed as failure:
             return self._record_failure(source, failure.message, checked_at)
-        skipped = len(feed.skipped)
+        skipped = feed.skipped.total
         message = f"Updated: {len(feed.groups):,} groups (was {previous:,})"
         message += f"; {skipped:,} record{'s' if skipped != 1 else ''} skipped." if skipped else "."
         return SyncOutcome(name, "updated", message, groups=len(feed.groups), previous=previous, skipped=skipped,
@@ -422,7 +429,9 @@ class SyncService:
                     feed = read_feed(path, "auto", source.timezone)
             except FeedError as error:
                 raise _Failed(f"The feed could not be read: {error}.") from None
-            except (ValueError, OSError, KeyError, TypeError) as error:  # an importer bug must not cost data either
+            except RecursionError:
+                raise _Failed("The feed could not be read: it nests lists or objects too deeply.") from None
+            except Exception as error:  # noqa: BLE001 - an importer bug must not cost data either
                 raise _Failed(f"The feed could not be read ({type(error).__name__}).") from None
         if not feed.groups:
             reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])

@@ -26,6 +26,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.private_files import read_limited
+
 try:
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
@@ -35,6 +37,8 @@ except ImportError:  # the in-browser build (Pyodide) cannot bundle ``cryptograp
 
 SIGNATURE_SUFFIX = ".sig"
 MAX_SIGNATURE_FILE = 16 * 1024  # a .sig holds a few lines of base64; anything bigger is wrong
+MAX_KEY_FILE = 16 * 1024
+MAX_FEED_FILE = 512 * 1024 * 1024
 KEY_FORMATS = ("pem", "raw")
 
 
@@ -104,7 +108,7 @@ def parse_public_key(text: str | bytes) -> Ed25519PublicKey:
 def load_public_key(path: str | os.PathLike) -> Ed25519PublicKey:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_SIGNATURE_FILE)
     except FileNotFoundError:
         raise SigningError(f"There is no public key file at {path}.") from None
     except OSError as error:
@@ -124,7 +128,7 @@ def load_private_key(path: str | os.PathLike) -> Ed25519PrivateKey:
     _require_crypto()
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_KEY_FILE)
     except FileNotFoundError:
         raise SigningError(f"There is no private key file at {path}.") from None
     except OSError as error:
@@ -222,9 +226,11 @@ def sign_file(feed_path: str | os.PathLike, key_paths: list[str | os.PathLike]) 
     """Sign a feed file with one or more private keys; writes ``FEED.sig`` (one line each)."""
     feed_path = Path(feed_path)
     try:
-        data = feed_path.read_bytes()
+        data = read_limited(feed_path, MAX_FEED_FILE)
     except FileNotFoundError:
         raise SigningError(f"There is no feed file at {feed_path}.") from None
+    except OSError as error:
+        raise SigningError(f"Could not read the feed file {feed_path}: {error.strerror or error}.") from None
     keys = [load_private_key(p) for p in key_paths]
     if not keys:
         raise SigningError("Give at least one private key to sign with.")
@@ -285,13 +291,17 @@ def verify_file(feed_path: str | os.PathLike, public_key_path: str | os.PathLike
     sig_path = Path(signature) if signature else signature_path(feed_path)
     key = load_public_key(public_key_path)
     try:
-        data = feed_path.read_bytes()
+        data = read_limited(feed_path, MAX_FEED_FILE)
     except FileNotFoundError:
         raise SigningError(f"There is no feed file at {feed_path}.") from None
+    except OSError as error:
+        raise SigningError(f"Could not read the feed file {feed_path}: {error.strerror or error}.") from None
     try:
-        sig = sig_path.read_bytes()
+        sig = read_limited(sig_path, MAX_SIGNATURE_FILE)
     except FileNotFoundError:
         raise SigningError(f"There is no signature file at {sig_path}. Sign the feed first (kindred feed sign).") from None
+    except OSError as error:
+        raise SigningError(f"Could not read the signature file {sig_path}: {error.strerror or error}.") from None
     verify_bytes(key, data, sig)
     return fingerprint(key)
 

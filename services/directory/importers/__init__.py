@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
-from services.directory.importers import csv_template, hsds, kindred, meeting_guide
-from services.directory.importers.common import FeedError, checked_import_zone, resolve_zones
+from services.directory.importers import bounds, csv_template, hsds, kindred, meeting_guide
+from services.directory.importers.common import FeedError, check_quotes, checked_import_zone, resolve_zones
 from services.directory.model import ParsedFeed
 
 FORMATS = ("auto", "kindred", "meeting-guide", "hsds", "csv")
@@ -18,24 +20,41 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 __all__ = ["FORMATS", "FeedError", "read_feed", "detect_format"]
 
 
-def _load_json(path: Path):
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (a device such as /dev/zero,
+    a pipe, or a file that grows while read is refused rather than read forever)."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(_fstat_mode(handle)):
+                raise FeedError(f"{path} is not a regular file")
+            raw = handle.read(limit + 1)
     except OSError as error:
         raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
+    if len(raw) > limit:
+        raise FeedError(f"{path.name} is larger than {limit // (1024 * 1024)} MB")
+    return raw
+
+
+def _fstat_mode(handle) -> int:
+    return os.fstat(handle.fileno()).st_mode
+
+
+def _load_json(path: Path):
+    raw = read_bounded(path)
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:
         raise FeedError(f"{path.name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+    except RecursionError:
+        raise FeedError(f"{path.name} nests lists or objects too deeply to be a directory feed") from None
 
 
 def _read_text(path: Path) -> str:
+    raw = read_bounded(path)
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start}); save the spreadsheet as 'CSV UTF-8'") from error
 
@@ -66,6 +85,8 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
     path = Path(path)
     if not path.exists():
         raise FeedError(f"{path} does not exist")
+    if not (path.is_file() or path.is_dir()):
+        raise FeedError(f"{path} is not a regular file (a device or pipe cannot be imported)")
     if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
         raise FeedError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     if format not in FORMATS:
@@ -75,8 +96,26 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
     tabular = path.is_dir() or path.suffix.lower() in (".zip", ".csv")
     if not tabular:
         data = _load_json(path)
-    detected = detect_format(path, data) if format == "auto" else format
-    feed = ParsedFeed(format=detected)
+    detected = format
+    try:
+        if format == "auto":
+            detected = detect_format(path, data)
+        feed = ParsedFeed(format=detected)
+        _parse(path, detected, data, tabular, feed)
+    except FeedError:
+        raise
+    except RecursionError:
+        raise FeedError(f"{path.name} nests lists or objects too deeply to be a directory feed") from None
+    except MemoryError:
+        raise FeedError(f"{path.name} needs more memory to read than this device has free") from None
+    except Exception as error:  # noqa: BLE001 - a reader bug on hostile input: a sentence, never a traceback
+        raise FeedError(f"{path.name} could not be read as {detected} ({type(error).__name__}); nothing was changed") from error
+    bounds.apply(feed, path.name)
+    resolve_zones(feed, import_zone)
+    return feed
+
+
+def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> None:
     if detected == "kindred":
         if not isinstance(data, dict) or not kindred.looks_like(data):
             raise FeedError(f"{path.name} is not a Kindred feed (it needs \"format\": \"kindred-directory\")")
@@ -95,6 +134,6 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
     elif detected == "csv":
         if path.is_dir():
             raise FeedError(f"{path} is a folder; the CSV template is one .csv file")
-        csv_template.parse(_read_text(path), feed, path.name)
-    resolve_zones(feed, import_zone)
-    return feed
+        content = _read_text(path)
+        check_quotes(content, path.name)
+        csv_template.parse(content, feed, path.name)

@@ -3,7 +3,9 @@ step every importer's groups go through."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import re
 from datetime import date, datetime
 
@@ -14,6 +16,20 @@ from services.directory.schedule import valid_zone
 
 class FeedError(Exception):
     """A fatal problem with a whole file: nothing is imported. The message says what and where."""
+
+
+# A feed with at least this many unusable records, more of them bad than good, is refused
+# whole: its report would be as large as the feed and it is not a directory worth reading.
+MOSTLY_BAD_AFTER = 1_000
+
+
+def refuse_if_mostly_bad(bad: int, seen: int, name: str = "the feed") -> None:
+    """Stop reading once a feed is clearly mostly unusable (checked as records are read, so
+    a million empty records cost milliseconds, not minutes)."""
+    if bad >= MOSTLY_BAD_AFTER and bad * 2 > seen:
+        raise FeedError(
+            f"{name}: {bad:,} of the first {seen:,} records are unusable, so the feed was refused as a whole "
+            "(it is not a directory of groups Kindred can read)")
 
 
 def text(value) -> str | None:
@@ -156,3 +172,18 @@ def _skip(index: int, ident, name, reason: str):
 
 
 skipped_record = _skip
+
+
+def check_quotes(content: str, name: str) -> None:
+    """Refuse a CSV whose quoted field never closes: the csv module would otherwise read
+    the rest of the file into that one field, silently."""
+    reader = csv.reader(io.StringIO(content), strict=True)
+    try:
+        for _row in reader:
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise FeedError(
+                f"{name}: a quoted field opened on or before line {reader.line_num} never closes, so the rest of the "
+                "file would be read as one value; add the missing closing quote (\")") from None
+        # Other strictness problems (a character after a closing quote) are read leniently as before.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from services.directory.importers.common import FeedError, as_date, as_float, dedupe_ids, skipped_record, split_list, text
+from services.directory.importers.common import FeedError, as_date, as_float, dedupe_ids, refuse_if_mostly_bad, skipped_record, split_list, text
 from services.directory.model import (
     ATTENDANCES,
     COSTS,
@@ -74,6 +74,7 @@ def parse(content: str, feed: ParsedFeed, name: str) -> None:
             groups.append((index, _row(row, index, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, row.get("id"), row.get("name"), f"(line {index + 2}) {problem}"))
+            refuse_if_mostly_bad(feed.skipped.total, index + 1)
     feed.groups.extend(dedupe_ids(groups, feed))
 
 

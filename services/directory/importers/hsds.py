@@ -15,10 +15,12 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
 from services.directory.importers.common import (
+    refuse_if_mostly_bad,
     FeedError,
     as_date,
     dedupe_ids,
@@ -96,6 +98,7 @@ def _services_to_groups(pairs, feed: ParsedFeed) -> None:
                 groups.append((index, _group(ident, service, sal, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, sid, service.get("name"), str(problem)))
+            refuse_if_mostly_bad(feed.skipped.total, index + 1)
     feed.groups.extend(dedupe_ids(groups, feed))
 
 
@@ -293,6 +296,58 @@ def _rules(raw: dict, where: str, feed: ParsedFeed) -> list[ScheduleRule]:
 
 
 # ---------------------------------------------------------------- tabular datapackage
+# A datapackage .zip is untrusted: a few kilobytes can inflate to gigabytes. Entries are
+# streamed and counted as they inflate (never trusting the sizes the archive declares).
+MAX_ENTRY_BYTES = 128 * 2**20
+MAX_TOTAL_BYTES = 256 * 2**20
+MAX_RATIO = 200  # inflated/compressed, checked once an entry passes RATIO_FROM bytes
+RATIO_FROM = 1 * 2**20
+MAX_ENTRIES = 1_000
+
+
+def read_capped(file: Path, limit: int) -> bytes:
+    with open(file, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FeedError(f"{file.name} is larger than {limit // 2**20} MB")
+    return data
+
+
+def read_zip_tables(path: Path) -> dict[str, bytes]:
+    """The .csv and .json entries of a zip, inflated with per-entry, total and ratio caps."""
+    files: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise FeedError(f"{path.name} holds {len(infos):,} files; a datapackage has a few tables")
+            total = 0
+            for info in infos:
+                if info.is_dir() or not info.filename.lower().endswith((".csv", ".json")):
+                    continue
+                if info.flag_bits & 0x1:
+                    raise FeedError(f"{path.name}: {info.filename} is encrypted (password-protected); "
+                                    "export the datapackage without a password")
+                out = bytearray()
+                with archive.open(info) as entry:
+                    while chunk := entry.read(64 * 1024):
+                        out += chunk
+                        total += len(chunk)
+                        if len(out) > MAX_ENTRY_BYTES:
+                            raise FeedError(f"{path.name}: {info.filename} inflates to more than "
+                                            f"{MAX_ENTRY_BYTES // 2**20} MB, so it was not read")
+                        if total > MAX_TOTAL_BYTES:
+                            raise FeedError(f"{path.name} inflates to more than {MAX_TOTAL_BYTES // 2**20} MB, so it was not read")
+                        if len(out) > RATIO_FROM and len(out) > MAX_RATIO * max(info.compress_size, 1):
+                            raise FeedError(f"{path.name}: {info.filename} inflates more than {MAX_RATIO} times "
+                                            "(a zip bomb?), so it was not read")
+                files[info.filename] = bytes(out)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError, ValueError,
+            zlib.error, OSError) as error:
+        raise FeedError(f"{path.name} is not a readable .zip file ({error})") from error
+    return files
+
+
 class _Tables:
     """CSV tables of a datapackage from a folder or a .zip, by table name."""
 
@@ -300,17 +355,16 @@ class _Tables:
         self.feed = feed
         self.files: dict[str, bytes] = {}
         if path.is_dir():
+            total = 0
             for file in path.rglob("*"):
                 if file.is_file() and file.suffix.lower() in (".csv", ".json"):
-                    self.files[str(file.relative_to(path)).replace("\\", "/")] = file.read_bytes()
+                    data = read_capped(file, MAX_ENTRY_BYTES)
+                    total += len(data)
+                    if total > MAX_TOTAL_BYTES:
+                        raise FeedError(f"{path.name}: its tables add up to more than {MAX_TOTAL_BYTES // 2**20} MB")
+                    self.files[str(file.relative_to(path)).replace("\\", "/")] = data
         else:
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    for info in archive.infolist():
-                        if not info.is_dir() and info.filename.lower().endswith((".csv", ".json")):
-                            self.files[info.filename] = archive.read(info)
-            except zipfile.BadZipFile as error:
-                raise FeedError(f"{path.name} is not a readable .zip file ({error})") from error
+            self.files = read_zip_tables(path)
         self.by_name = {Path(name).stem.lower(): name for name in sorted(self.files, key=len, reverse=True)}
         self._read_datapackage()
 

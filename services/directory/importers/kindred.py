@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from services.directory.importers.common import FeedError, as_date, dedupe_ids, skipped_record, text
+from services.directory.importers.common import FeedError, refuse_if_mostly_bad, as_date, dedupe_ids, skipped_record, text
 from services.directory.model import (
     WEEKDAY_NAMES,
     Contact,
@@ -79,10 +79,13 @@ def _schema_errors(data: dict) -> list:
     except invalid:
         return list(_validator().iter_errors(data))
     errors = []
+    bad = 0
     for index, raw in enumerate(data["groups"]):
         try:
             group(raw)
         except invalid:
+            bad += 1
+            refuse_if_mostly_bad(bad, index + 1)  # before the slow, precise check below
             alone = {**data, "groups": [raw]}
             errors.extend(_GroupError(error, index) for error in _validator().iter_errors(alone))
     return errors

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from services.directory.importers.common import (
     as_date,
     dedupe_ids,
+    refuse_if_mostly_bad,
     skipped_record,
     split_list,
     text,
@@ -86,11 +87,13 @@ def parse(data, feed: ParsedFeed) -> None:
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
             feed.skipped.append(skipped_record(index, None, None, f"is a {type(raw).__name__}, not a meeting object"))
+            refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
         try:
             group = _meeting(index, raw, feed)
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("slug") or raw.get("id"), raw.get("name"), str(problem)))
+            refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
         groups.append((index, group))
     feed.groups.extend(dedupe_ids(groups, feed))
