@@ -28,7 +28,7 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 SCRYPT_PARAMS = {"n": 2**17, "r": 8, "p": 1}
 # Parameters read from a key slot or a backup header are used before anything can be
-# authenticated, so only those Kindred writes (or wrote: N = 2^15 until 0.1) are accepted:
+# authenticated, so only those Kindred writes (or wrote: N = 2^15 before issue 13) are accepted:
 # p = 600 would cost a minute, larger values hours.
 STORED_N_RANGE = (2**14, 2**18)
 RECORD_AAD_PREFIX = b"kindred/record/v1"
