@@ -13,7 +13,7 @@ wrong passphrase can be told apart from a damaged file. The body's associated da
 magic, the header length and the header itself: changing any byte anywhere — created date,
 KDF parameters, body — makes the file fail to open.
 
-The backup key is derived from the person's passphrase with scrypt (N=2^15, r=8, p=1, a
+The backup key is derived from the person's NFC-normalised passphrase with scrypt (N=2^17, r=8, p=1, a
 fresh 16-byte salt per file). The payload holds every private record (id, kind, times,
 payload) in plain JSON *inside* the encryption; counts per kind are inside too, so nothing
 about the person's data is readable without the passphrase. Records that do not decrypt

@@ -34,7 +34,7 @@ PIN_SCRYPT_PARAMS = {"n": 2**14, "r": 8, "p": 1}  # the PIN's hash (a screen loc
 # one fixture (tests/conftest.py); stored parameters always travel with what they protect.
 KDF_COSTS = {"key": SCRYPT_PARAMS, "pin": PIN_SCRYPT_PARAMS}
 # Parameters read from a key slot or a backup header are used before anything can be
-# authenticated, so only those Kindred writes (or wrote: N = 2^15 until 0.1) are accepted:
+# authenticated, so only those Kindred writes (or wrote: N = 2^15 before issue 13) are accepted:
 # p = 600 would cost a minute, larger values hours.
 STORED_N_RANGE = (2**14, 2**18)
 RECORD_AAD_PREFIX = b"kindred/record/v1"
