@@ -8,9 +8,8 @@ import pytest
 
 from cli import main as kindred
 
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parent / "data"  # real public feeds, see data/PROVENANCE.md
 MG = TESTDATA / "meeting-guide"
-pytestmark = pytest.mark.skipif(not TESTDATA.exists(), reason=f"shared test data not found at {TESTDATA}")
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 

@@ -1,4 +1,4 @@
-"""Importers: every shared test feed imports, or is refused or repaired with a clear
+"""Importers: every test feed in tests/data imports, or is refused or repaired with a clear
 message and nothing changed; bad records are skipped and reported; re-imports replace
 only their own source."""
 
@@ -14,12 +14,11 @@ from services.directory.importers import FeedError, read_feed
 from services.directory.service import BUNDLED_SOURCE
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parent / "data"  # real public feeds, see data/PROVENANCE.md
 MG = TESTDATA / "meeting-guide"
 HSDS = TESTDATA / "hsds3"
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(not TESTDATA.exists(), reason=f"shared test data not found at {TESTDATA}")
 
 
 def counts(services) -> dict[str, int]:
@@ -41,7 +40,7 @@ def counts(services) -> dict[str, int]:
         ("hsds3/csv", "hsds", 1),
     ],
 )
-def test_every_shared_feed_imports(services, name, fmt, expected):
+def test_every_test_feed_imports(services, name, fmt, expected):
     report = services.directory.import_file(TESTDATA / name, source="t", now=NOW)
     assert (report.format, report.imported, report.skipped) == (fmt, expected, ())
     assert counts(services)["t"] == expected
