@@ -77,11 +77,12 @@ def test_export_and_sources(data_dir, tmp_path, capsys):
 
 
 def test_text_output_names_the_zone_or_says_it_is_unknown(data_dir, capsys):
-    run(data_dir, "import", str(MG / "times.json"), "--source", "t")
+    run(data_dir, "import", str(MG / "appointment.json"), "--source", "a")
     capsys.readouterr()
-    assert run(data_dir, "search", "monday", "--timezone", "Europe/Paris") == 0
+    assert run(data_dir, "search", "meeting", "--timezone", "Europe/Paris") == 0
     out = capsys.readouterr().out
-    assert "time zone unknown" in out  # times.json gives no zone and no place to derive one
+    # "San Francisco" with no state or country: a town name alone never decides a zone across countries
+    assert "time zone unknown" in out
     run(data_dir, "import", str(MG / "times.json"), "--source", "t", "--timezone", "America/Chicago")
     capsys.readouterr()
     run(data_dir, "search", "monday 7pm", "--timezone", "Europe/Paris")

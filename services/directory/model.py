@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 LEADERSHIPS = ("peer", "professional", "co_facilitated", "unknown")
-ATTENDANCES = ("in_person", "online", "hybrid")
+ATTENDANCES = ("in_person", "online", "hybrid", "phone", "ask")
 COSTS = ("free", "donation", "sliding_scale", "fee", "unknown")
 REGISTRATIONS = ("drop_in", "register", "intake_call", "unknown")
 STATUSES = ("active", "temporarily_closed", "inactive")
 RULE_KINDS = ("weekly", "monthly", "by_appointment", "varies")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-UNKNOWN_ZONE_LABEL = "time zone unknown"
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ class GroupRecord:
     contact: Contact = field(default_factory=Contact)
     status: str = "active"
     last_verified: date | None = None
-    timezone_origin: str = "unknown"  # feed | import | coordinates | place | unknown
+    timezone_origin: str = "unknown"  # feed | coordinates | region | import | unknown
     type_codes: tuple[str, ...] = ()  # a feed's own codes, kept even when we do not know them
 
 
@@ -172,6 +171,10 @@ class ParsedFeed:
     skipped: list[SkippedRecord] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     publisher: str | None = None
+    meetings: int = 0  # rows that describe a meeting (Meeting Guide: one per weekday meeting)
+    zone_counts: dict[str, int] = field(default_factory=dict)  # how each meeting's zone was decided
+    doubtful: list[str] = field(default_factory=list)  # contradictions the source should look at
+    not_groups: int = 0  # services skipped because they are not support groups (HSDS)
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,9 @@ class ImportReport:
     repairs: tuple[str, ...]
     replaced: int  # groups of this source that were there before
     written: bool  # False for validate
+    meetings: int = 0
+    zones: tuple[tuple[str, int], ...] = ()  # (origin, meetings): feed, coordinates, region, import, unknown
+    doubtful: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,7 @@ class DirectoryService:
     def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None) -> ImportReport:
         """Read and check a file; write nothing. Raises FeedError when it is unusable."""
         feed = read_feed(Path(path), format, timezone)
-        return ImportReport(source or Path(path).stem, feed.format, len(feed.groups), tuple(feed.skipped),
-                            tuple(feed.repairs), 0, written=False)
+        return _report(feed, source or Path(path).stem, 0, written=False)
 
     def import_file(self, path: Path, format: str = "auto", source: str | None = None, timezone: str | None = None,
                     now: datetime | None = None, kind: str = "file", publisher: str | None = None) -> ImportReport:
@@ -78,7 +77,7 @@ class DirectoryService:
             repository.mark_imported(session, source_row, last_imported_at=now, format=feed.format,
                                      publisher=publisher or feed.publisher, kind=kind,
                                      location=f"assets/{path.name}" if kind == "bundled" else str(path))
-        return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, True)
+        return _report(feed, name, replaced, written=True)
 
     def ensure_bundled(self, path: Path = BUNDLED_FILE, now: datetime | None = None) -> bool:
         """Load the bundled directory as source "bundled" unless this version is there already.
@@ -165,6 +164,15 @@ class DirectoryService:
 
     def where_else_to_look(self, country: str | None = None) -> list[WhereToLook]:
         return where_else_to_look(country)
+
+
+def _report(feed, name: str, replaced: int, written: bool) -> ImportReport:
+    from services.directory.importers.common import ZONE_ORIGINS
+
+    zones = tuple((origin, feed.zone_counts.get(origin, 0)) for origin in ZONE_ORIGINS)
+    return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, written,
+                        meetings=feed.meetings or sum(len(g.schedule) for g in feed.groups), zones=zones,
+                        doubtful=tuple(feed.doubtful))
 
 
 @contextmanager
