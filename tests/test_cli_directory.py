@@ -39,8 +39,9 @@ def test_search_near_a_place_reports_distances(data_dir, capsys):
     capsys.readouterr()
     assert run(data_dir, "search", "--near", "19103", "--within-km", "40", "--sort", "distance", "--json", "--limit", "3") == 0
     result = json.loads(capsys.readouterr().out)
-    distances = [r["distance_km"] for r in result["results"]]
-    assert result["results"] and distances == sorted(distances) and distances[-1] <= 40
+    distances = [r["distance_km"] for r in result["results"] if r["attendance"] in ("in-person", "hybrid")]
+    assert distances and distances == sorted(distances) and distances[-1] <= 40
+    assert all(r["distance_km"] is None for r in result["results"] if r["attendance"] not in ("in-person", "hybrid"))
     assert run(data_dir, "search", "--near", "Atlantis City", "--json") == 1
     assert "no city called 'Atlantis City'" in capsys.readouterr().err
 

@@ -135,6 +135,13 @@ class GroupSummary:
     distance_km: float | None
     next_meeting: NextMeeting | None
     schedule_note: str  # e.g. "Weekly on Tuesday 19:00" or "times vary — see the organisation"
+    times: tuple[ScheduleRule, ...] = ()  # every meeting of the group
+    updated: date | None = None  # the feed's own date for the listing, else the day it was imported
+    stale: bool = False  # updated long enough ago that the person should check first
+    region: str | None = None
+    country: str | None = None
+    audience: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

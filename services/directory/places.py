@@ -433,3 +433,15 @@ def address_parts(text: str | None) -> dict:
         if named:
             found["city"] = named[0]
     return found
+
+
+@lru_cache(maxsize=64)
+def country_for_zone(zone: str | None) -> str | None:
+    """The country most people in an IANA zone live in ("America/Chicago" → "US"), to rank places."""
+    if not zone:
+        return None
+    counts: dict[str, int] = {}
+    for city in _geonames()[0]:
+        if city["timezone"] == zone:
+            counts[city["countrycode"]] = counts.get(city["countrycode"], 0) + city["population"]
+    return max(counts, key=counts.get) if counts else None

@@ -159,8 +159,12 @@ class DirectoryService:
             return repository.sources(session)
 
     # ------------------------------------------------------------------ places and other help
-    def geocode(self, place_text: str) -> places.Place:
-        return places.geocode(place_text)
+    def geocode(self, place_text: str, country: str | None = None) -> places.Place:
+        """Raises places.AmbiguousPlace (with candidates) when several places fit."""
+        return places.geocode(place_text, country)
+
+    def place_candidates(self, place_text: str, country: str | None = None) -> list[places.Place]:
+        return places.candidates(place_text, country)
 
     def where_else_to_look(self, country: str | None = None) -> list[WhereToLook]:
         return where_else_to_look(country)
