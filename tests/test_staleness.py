@@ -30,10 +30,11 @@ def test_ago(moment, text):
     assert ago(moment, NOW) == text
 
 
-def test_listing_age_takes_the_newest_of_the_publishers_check_and_the_download():
+def test_listing_age_is_the_feeds_own_date_where_given_else_the_download():
     age = listing_age(date(2026, 3, 25), datetime(2026, 3, 1, tzinfo=UTC), NOW)
-    assert age.text == "listed 8 months ago" and age.stale and age.days == 245
-    fresh = listing_age(date(2025, 1, 1), NOW - timedelta(days=2), NOW)
-    assert fresh.text == "listed 2 days ago" and not fresh.stale
-    assert listing_age(None, NOW - timedelta(hours=1), NOW).text == "listed today"
+    assert age.text == "updated 8 months ago" and age.stale and age.days == 245
+    # a listing last updated in 2021 is old, however recently it was downloaded
+    old = listing_age(date(2021, 6, 1), NOW - timedelta(days=2), NOW)
+    assert old.text == "updated 5 years ago" and old.stale
+    assert listing_age(None, NOW - timedelta(hours=1), NOW).text == "updated today"
     assert listing_age(None, None, NOW) is None

@@ -136,7 +136,7 @@ SCHEDULE_STATE_LABELS = {
     ScheduleState.TIME_ZONE_UNKNOWN: "Time zone not given — check the time with the group",
     ScheduleState.BY_APPOINTMENT: "By appointment",
     ScheduleState.CALL_FOR_TIMES: "Call for group times",
-    ScheduleState.TEMPORARILY_CLOSED: "Venue temporarily closed",
+    ScheduleState.TEMPORARILY_CLOSED: "Temporarily closed",
     ScheduleState.NO_TIME: "No regular time given",
 }
 UNKNOWN_ZONE_LABEL = "time zone unknown"

@@ -1,8 +1,9 @@
-"""How old a listing is, in plain words: "listed 8 months ago".
+"""How old a listing is, in plain words: "updated 8 months ago".
 
-A group's age is the newest of two dates: the day its publisher last checked it
-(``last_verified`` in the feed) and the last time this device downloaded it from its
-source. The Find and Saved screens use :func:`listing_age`; the sources screen uses
+A group's age is the day its publisher last updated or checked it (``last_verified`` in
+the feed) where the feed gives one, else the last time this device downloaded it from its
+source — never the newer of the two: a listing last checked in 2021 is old however recently
+it was downloaded. The Find and Saved screens use :func:`listing_age`; the sources screen uses
 :func:`ago` for "last updated 3 days ago".
 """
 
@@ -16,7 +17,7 @@ STALE_AFTER_DAYS = 180  # about six months: old enough that a person should chec
 
 @dataclass(frozen=True)
 class ListingAge:
-    text: str  # "listed 8 months ago"
+    text: str  # "updated 8 months ago"
     days: int
     stale: bool  # old enough to suggest checking with the organisation first
 
@@ -74,11 +75,11 @@ def listing_age(
     stale_after_days: int = STALE_AFTER_DAYS,
 ) -> ListingAge | None:
     """The age of a group's listing, or None when nothing says how old it is."""
-    candidates = [_as_utc(m) for m in (last_verified, last_downloaded) if m is not None]
-    if not candidates:
+    chosen = last_verified if last_verified is not None else last_downloaded
+    if chosen is None:
         return None
-    newest = max(candidates)
+    newest = _as_utc(chosen)
     now = _as_utc(now or datetime.now(UTC))
     days = max(0, (now - newest).days)
     # Day granularity: "listed today", "listed 3 days ago", "listed 8 months ago".
-    return ListingAge(text=f"listed {ago(newest.date(), now)}", days=days, stale=days >= stale_after_days)
+    return ListingAge(text=f"updated {ago(newest.date(), now)}", days=days, stale=days >= stale_after_days)
