@@ -32,6 +32,8 @@ def register(subparsers) -> None:
     imp.add_argument("--format", choices=FORMATS, default="auto", help="the file's format (default: detect it)")
     imp.add_argument("--source", help="the source's name (default: the file name without its extension)")
     imp.add_argument("--timezone", help="IANA zone for meetings whose feed gives none (e.g. America/New_York)")
+    imp.add_argument("--all-services", action="store_true",
+                     help="HSDS: keep every service, not only support groups (a 211 lists scouts and marine patrols too)")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(func=run_import)
 
@@ -39,6 +41,7 @@ def register(subparsers) -> None:
     val.add_argument("path")
     val.add_argument("--format", choices=FORMATS, default="auto")
     val.add_argument("--timezone")
+    val.add_argument("--all-services", action="store_true")
     val.add_argument("--json", action="store_true")
     val.set_defaults(func=run_validate)
 
@@ -132,7 +135,8 @@ def _print_report(report: ImportReport, verb: str) -> None:
 
 def run_import(args) -> int:
     with opened_services(args, (FeedError,), "nothing was imported: ") as services:
-        report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone)
+        report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone,
+                                                all_services=args.all_services)
     if args.json:
         print_json(_report_json(report))
     else:
@@ -142,7 +146,7 @@ def run_import(args) -> int:
 
 def run_validate(args) -> int:
     with opened_services(args, (FeedError,), "not importable: ") as services:
-        report = services.directory.validate(Path(args.path), args.format, args.timezone)
+        report = services.directory.validate(Path(args.path), args.format, args.timezone, all_services=args.all_services)
     if args.json:
         print_json(_report_json(report))
     else:

@@ -182,6 +182,7 @@ class ParsedFeed:
     zone_counts: dict[str, int] = field(default_factory=dict)  # how each meeting's zone was decided
     doubtful: list[str] = field(default_factory=list)  # contradictions the source should look at
     not_groups: int = 0  # services skipped because they are not support groups (HSDS)
+    all_services: bool = False  # HSDS: import every service, groups or not (an explicit choice)
 
 
 @dataclass(frozen=True)

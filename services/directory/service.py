@@ -50,13 +50,15 @@ class DirectoryService:
         self.db = db
 
     # ------------------------------------------------------------------ import
-    def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None) -> ImportReport:
+    def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None,
+                 all_services: bool = False) -> ImportReport:
         """Read and check a file; write nothing. Raises FeedError when it is unusable."""
-        feed = read_feed(Path(path), format, timezone)
+        feed = read_feed(Path(path), format, timezone, all_services)
         return _report(feed, source or Path(path).stem, 0, written=False)
 
     def import_file(self, path: Path, format: str = "auto", source: str | None = None, timezone: str | None = None,
-                    now: datetime | None = None, kind: str = "file", publisher: str | None = None) -> ImportReport:
+                    now: datetime | None = None, kind: str = "file", publisher: str | None = None,
+                    all_services: bool = False) -> ImportReport:
         """Replace one source's groups with the file's, in one transaction: a fatal error
         (FeedError) changes nothing; bad records are skipped and reported."""
         path = Path(path)
@@ -66,7 +68,7 @@ class DirectoryService:
         if name == BUNDLED_SOURCE and kind != "bundled":
             raise FeedError(f"the source name {BUNDLED_SOURCE!r} is kept for the directory that comes with Kindred; choose another")
         with _collector_paused():
-            feed = read_feed(path, format, timezone)
+            feed = read_feed(path, format, timezone, all_services)
         if not feed.groups:
             reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
             raise FeedError(f"{path.name}: no usable groups, so nothing was changed" + (f" ({reasons})" if reasons else ""))

@@ -62,7 +62,8 @@ def detect_format(path: Path, data=None) -> str:
         "name it with --format")
 
 
-def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> ParsedFeed:
+def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all_services: bool = False) -> ParsedFeed:
+    """``all_services``: HSDS only — import every service, not only support groups."""
     path = Path(path)
     if not path.exists():
         raise FeedError(f"{path} does not exist")
@@ -76,7 +77,7 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
     if not tabular:
         data = _load_json(path)
     detected = detect_format(path, data) if format == "auto" else format
-    feed = ParsedFeed(format=detected)
+    feed = ParsedFeed(format=detected, all_services=all_services)
     if detected == "kindred":
         if not isinstance(data, dict) or not kindred.looks_like(data):
             raise FeedError(f"{path.name} is not a Kindred feed (it needs \"format\": \"kindred-directory\")")
@@ -97,4 +98,7 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
             raise FeedError(f"{path} is a folder; the CSV template is one .csv file")
         csv_template.parse(_read_text(path), feed, path.name)
     resolve_zones(feed, import_zone)
+    if feed.not_groups:
+        feed.repairs.append(f"{feed.not_groups} service(s) are not support groups (a 211 lists every service) and were "
+                            "skipped; import with --all-services to keep them")
     return feed
