@@ -236,8 +236,8 @@ def test_kindred_feed_round_trip_and_schema_errors(tmp_path, services):
     assert report.format == "kindred" and report.imported == 4
     assert report.skipped[0].where == "record 5 (id 'broken', 'Broken')" and "teleport" in report.skipped[0].reason
     original = {g.record.external_id: g.record for g in services.directory.all_groups("sheet")}
-    again = {g.record.external_id.split("/", 1)[1]: g.record for g in services.directory.all_groups("again")}
-    assert again.keys() == original.keys()
+    again = {g.record.external_id: g.record for g in services.directory.all_groups("again")}
+    assert again.keys() == original.keys()  # the same ids, never "sheet/sheet/…"
     for key, record in original.items():
         assert again[key].schedule == record.schedule and again[key].location == record.location
         assert again[key].topics == record.topics and again[key].cost == record.cost

@@ -312,25 +312,33 @@ def _hhmm(value: time | None) -> str | None:
 
 
 def export(details) -> list[dict]:
-    """Our groups as Meeting Guide meetings. Rules it cannot express (monthly, every N
-    weeks, varies) are exported without day/time, with the rule written into the notes."""
+    """Our groups as Meeting Guide meetings: one row per weekly meeting, each with the
+    group's name. The first row's slug is the group's own id and later ones add "-2", "-3",
+    so importing the export again gives the same groups with the same ids. Rules Meeting
+    Guide cannot express (monthly, every N weeks, varies) are exported without day/time,
+    with the rule written into the notes."""
+    from services.directory.importers.kindred import export_ids
     from services.directory.schedule import describe_rule
 
     meetings = []
-    for item in details:
+    for ident, item in zip(export_ids(details), details):
         record = item.record
         timed = [r for r in record.schedule if r.kind == "weekly" and r.interval_weeks == 1 and r.has_times]
         other = [describe_rule(r) for r in record.schedule if r not in timed]
         types = list(record.type_codes)
         if record.status == "temporarily_closed" and "TC" not in types:
             types.append("TC")
+        group_name = record.description[len("Group: "):] if (record.description or "").startswith("Group: ") else None
         base = {
             "name": record.name,
+            "group": group_name,
             "notes": "\n".join(n for n in [record.notes or "", *other] if n) or None,
             "location": record.location.venue,
             "formatted_address": record.location.address,
-            "latitude": record.location.latitude,
-            "longitude": record.location.longitude,
+            "state": record.location.region,
+            "country": record.location.country,
+            "latitude": record.location.latitude if not record.location.approximate else None,
+            "longitude": record.location.longitude if not record.location.approximate else None,
             "approximate": "yes" if record.location.approximate else "no",
             "conference_url": record.online.url,
             "conference_phone": record.online.phone,
@@ -339,10 +347,10 @@ def export(details) -> list[dict]:
             "updated": record.last_verified.isoformat() if record.last_verified else None,
         }
         if not timed:
-            meetings.append({"slug": item.id, **base})
+            meetings.append({"slug": ident, **base})
         for n, rule in enumerate(timed):
             meetings.append({
-                "slug": item.id if len(timed) == 1 else f"{item.id}#{n + 1}",
+                "slug": ident if n == 0 else f"{ident}-{n + 1}",
                 "day": (rule.weekday + 1) % 7,
                 "time": _hhmm(rule.start),
                 "end_time": _hhmm(rule.end),
@@ -350,5 +358,3 @@ def export(details) -> list[dict]:
                 **base,
             })
     return [{k: v for k, v in m.items() if v not in (None, "", [])} for m in meetings]
-
-
