@@ -84,7 +84,7 @@ def parse_json(data: dict, feed: ParsedFeed) -> None:
 # counted, unless the import asks for every service.
 NOT_A_GROUP = "not a support group (no group, meeting or peer-support words, no topic Kindred covers)"
 GROUP_WORDS = re.compile(
-    r"\bsupport groups?\b|\bpeer support\b|\bmutual (?:aid|support)\b|\bself[- ]help\b|\bgroups?\b|"
+    r"\bsupport groups?\b|\bpeer support\b|\bmutual (?:aid|support)\b|\bgroups?\b|"
     r"\bmeetings?\b|\bcircle\b|\banonymous\b|\bpeer[- ]led\b", re.I)
 
 
@@ -92,7 +92,9 @@ def is_support_group(service: dict) -> bool:
     terms = " ".join(filter(None, (text(t.get("name")) for t in service.get("taxonomy_terms") or [] if isinstance(t, dict))))
     blob = " ".join(filter(None, [text(service.get("name")), text(service.get("alternate_name")),
                                   text(service.get("description")), terms]))
-    return bool(GROUP_WORDS.search(blob) or infer_topics(blob))
+    # "families" or "wellbeing" alone describe half of a 211; a clinical topic is specific enough
+    specific = set(infer_topics(blob)) - {"caregivers_and_family", "general_wellbeing", "stress"}
+    return bool(GROUP_WORDS.search(blob) or specific)
 
 
 def _services_to_groups(pairs, feed: ParsedFeed) -> None:
