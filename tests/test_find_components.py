@@ -243,7 +243,7 @@ async def test_my_place_is_private_and_a_bad_place_says_so(local_services):
 
     await ui.type("My place (city or ZIP code)", "19103")
     await ui.click(ui.button("Save place"))
-    await wait_for(ui, lambda: ui.has_text("Using: ZIP 19103"))
+    await wait_for(ui, lambda: ui.has_text("Using: Philadelphia, Pennsylvania, US (ZIP 19103)"))
     stored = private_settings.get(ui.state.store, "find_place")
     assert stored["text"] == "19103"
     raw = (local_services.data_dir / "private.sqlite").read_bytes()
