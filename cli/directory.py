@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from cli.common import UserFacingError, opened_services, print_json, services_from_args
 import re
 import sys
 from collections import Counter
+from pathlib import Path
+
+from cli.common import UserFacingError, opened_services, print_json
 
 from services.directory.importers import FORMATS, FeedError
 from services.directory.importers.common import ZONE_ORIGIN_WORDS
 from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
+from services.directory import places
 from services.directory.places import AmbiguousPlace, PlaceNotFound, country_for_zone, km_to_miles
 from services.directory.search import SORTS, SearchError, SearchQuery
 from services.directory.service import local_zone_name
@@ -173,11 +174,29 @@ def _time_json(rule) -> dict:
     }
 
 
-def run_search(args) -> int:
-    services = services_from_args(args)
+def _near(args, country: str | None):
+    """The --near place (offline, no database needed); AmbiguousPlace lists candidates."""
+    if not args.near:
+        return None
     try:
-        country = (args.country or country_for_zone(args.timezone or local_zone_name()) or "").upper() or None
-        near = services.directory.geocode(args.near, country) if args.near else None
+        return places.geocode(args.near, country)
+    except AmbiguousPlace:
+        raise
+    except PlaceNotFound as error:
+        raise UserFacingError(str(error)) from error
+
+
+def run_search(args) -> int:
+    country = (args.country or country_for_zone(args.timezone or local_zone_name()) or "").upper() or None
+    try:
+        near = _near(args, country)
+    except AmbiguousPlace as ambiguous:
+        # One a line on stdout, for a person to pick from and for scripts to read.
+        print(f"kindred: {args.near!r} could be several places; name one with its state or country:", file=sys.stderr)
+        for candidate in ambiguous.candidates:
+            print(candidate.name)
+        return AMBIGUOUS_PLACE_EXIT
+    with opened_services(args, (SearchError, PlaceNotFound)) as services:
         within_km = args.within_km
         if args.within_miles is not None:
             within_km = args.within_miles * 1.609344
@@ -191,16 +210,6 @@ def run_search(args) -> int:
             sort=args.sort, limit=args.limit, offset=args.offset, timezone=args.timezone,
         )
         page = services.directory.search(query)
-    except AmbiguousPlace as ambiguous:
-        # One a line on stdout, for a person to pick from and for scripts to read.
-        print(f"kindred: {args.near!r} could be several places; name one with its state or country:", file=sys.stderr)
-        for candidate in ambiguous.candidates:
-            print(candidate.name)
-        return AMBIGUOUS_PLACE_EXIT
-    except (SearchError, PlaceNotFound) as error:
-        raise UserFacingError(str(error)) from error
-    finally:
-        services.close()
     if args.json:
         print_json({
             "total": page.total,

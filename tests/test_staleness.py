@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.sync.staleness import ago, listing_age
+from services.sync.staleness import ago
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -28,13 +28,3 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 )
 def test_ago(moment, text):
     assert ago(moment, NOW) == text
-
-
-def test_listing_age_is_the_feeds_own_date_where_given_else_the_download():
-    age = listing_age(date(2026, 3, 25), datetime(2026, 3, 1, tzinfo=UTC), NOW)
-    assert age.text == "updated 8 months ago" and age.stale and age.days == 245
-    # a listing last updated in 2021 is old, however recently it was downloaded
-    old = listing_age(date(2021, 6, 1), NOW - timedelta(days=2), NOW)
-    assert old.text == "updated 5 years ago" and old.stale
-    assert listing_age(None, NOW - timedelta(hours=1), NOW).text == "updated today"
-    assert listing_age(None, None, NOW) is None

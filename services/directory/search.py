@@ -19,7 +19,9 @@ from services.directory.model import ATTENDANCES, COSTS, GroupSummary, NextMeeti
 from services.directory.repository import epoch, rules_for, tag_value, tags_for
 from services.directory.schedule import describe_rule, zone
 from services.directory.vocabulary import tags_for_word
-from services.sync.staleness import STALE_AFTER_DAYS
+
+# A listing not updated for this long may be out of date: the person should check before going.
+STALE_AFTER_DAYS = 180
 
 # Who meets where: a radius and a distance only mean something for groups that meet in person.
 IN_PERSON_SQL = "('in_person', 'hybrid')"
