@@ -112,6 +112,16 @@ class CorrectionDraft:
     subject: str
     body: str
 
+    @property
+    def mailto(self) -> str | None:
+        """A mailto: link that opens the person's own e-mail app with the draft filled in."""
+        from urllib.parse import quote
+
+        from services.links import mailto_link
+
+        base = mailto_link(self.to)
+        return f"{base}?subject={quote(self.subject)}&body={quote(self.body)}" if base else None
+
 
 def correction_draft(record: GroupRecord, group_id: str, source: str, schedule: tuple[str, ...] = (),
                      problem: str = "", updated: date | None = None) -> CorrectionDraft:

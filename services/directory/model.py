@@ -152,6 +152,8 @@ class GroupDetails:
     next_meetings: tuple[NextMeeting, ...]  # up to 3
     schedule_text: tuple[str, ...]
     timezone_note: str | None  # says so when no zone is known and no time is claimed
+    updated: date | None = None  # the feed's own date for the listing, else the day it was imported
+    stale: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
 from services.directory.model import GroupDetails, ImportReport, NextMeeting, SearchPage, SourceInfo, WhereToLook
 from services.directory.schedule import describe_rule, next_meetings, valid_zone, zone
-from services.directory.search import SearchError, SearchQuery, run_search
+from services.directory.search import STALE_AFTER_DAYS, SearchError, SearchQuery, listing_updated, run_search
 from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
 from services.storage import Database
@@ -110,7 +110,8 @@ class DirectoryService:
             row = session.scalar(select(DirectoryGroup).where(DirectoryGroup.uid == group_id))
             if row is None:
                 return None
-            source_name = session.scalar(select(DirectorySource.name).where(DirectorySource.id == row.source_id))
+            source_name, imported_at = session.execute(
+                select(DirectorySource.name, DirectorySource.last_imported_at).where(DirectorySource.id == row.source_id)).one()
             rules = repository.rules_for(session, [row.id]).get(row.id, [])
             tags = repository.tags_for(session, [row.id]).get(row.id, {})
             record = repository.record_from_row(row, rules, tags)
@@ -123,8 +124,10 @@ class DirectoryService:
         note = None
         if timed and any(r.timezone is None for r in timed):
             note = "Time zone unknown: the times are the group's local times, and no next meeting is claimed."
+        updated = listing_updated(record.last_verified, imported_at)
         return GroupDetails(id=group_id, source=source_name, record=record, next_meetings=upcoming,
-                            schedule_text=tuple(describe_rule(r) for r in rules), timezone_note=note)
+                            schedule_text=tuple(describe_rule(r) for r in rules), timezone_note=note, updated=updated,
+                            stale=updated is not None and (now.date() - updated).days >= STALE_AFTER_DAYS)
 
     def all_groups(self, source: str | None = None) -> list[GroupDetails]:
         """Every stored group (of one source, if named) with its full record, for export."""
