@@ -253,6 +253,11 @@ def region_of(*texts: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
+def countries_named(*texts: str | None) -> set[str]:
+    """Every country the texts can mean ("Georgia" → US and GE; "CA" → US and CA)."""
+    return {c for t in texts if t for c, _ in _regions().get(_fold(t), [])}
+
+
 def _in_regions(city: dict, regions: list[tuple[str, str | None]]) -> bool:
     return any(city["countrycode"] == c and (a is None or city["admin1code"] == a) for c, a in regions)
 

@@ -73,7 +73,7 @@ ZONE_ORIGIN_WORDS = {"feed": "by feed", "coordinates": "by coordinates", "region
 # "6:30pm Central", "7 PM EST": a zone named beside a time in a meeting's own text.
 _NAMED_ZONE = re.compile(
     r"(?<!\d)\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?\s*\(?\b(eastern|central|mountain|pacific|atlantic|"
-    r"e[sd]?t|c[sd]?t|m[sd]?t|p[sd]?t)\b", re.I)
+    r"e[sd]?t|c[sd]?t|m[sd]?t|p[sd]?t)\b(?!\s+europe)", re.I)
 _NAMED_ZONES = {"eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
                 "pacific": "America/Los_Angeles", "atlantic": "America/Halifax", "e": "America/New_York",
                 "c": "America/Chicago", "m": "America/Denver", "p": "America/Los_Angeles"}
@@ -107,7 +107,12 @@ def _decide_zone(group: GroupRecord, import_zone: str | None, where: str, doubtf
         city = places.nearest_city_in(lat, lon, country, admin1)
         if city is not None:
             return city["timezone"], "coordinates", location
-        if country is not None and places.nearest_city(lat, lon) is not None:
+        anywhere = places.nearest_city(lat, lon)
+        texts = (location.country, location.region, parts.get("country"), parts.get("region"))
+        if anywhere is not None and anywhere["countrycode"] in places.countries_named(*texts):
+            # "Georgia" is a US state and a country: the coordinates say which
+            return anywhere["timezone"], "coordinates", location
+        if country is not None and anywhere is not None:
             region = places.region_name(country, admin1) or country
             doubtful.append(f"{where}: coordinates ({lat}, {lon}) lie outside {region}, where its address is; ignored them")
             location = dataclasses.replace(location, latitude=None, longitude=None)
