@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-LEADERSHIPS = ("peer", "professional", "co_facilitated", "unknown")
-ATTENDANCES = ("in_person", "online", "hybrid", "phone", "ask")
-COSTS = ("free", "donation", "sliding_scale", "fee", "unknown")
-REGISTRATIONS = ("drop_in", "register", "intake_call", "unknown")
-STATUSES = ("active", "temporarily_closed", "inactive")
+from services.directory.vocabulary import Attendance, Cost, Leadership, Registration, Status
+
+# The stored values, from the one vocabulary (services/directory/vocabulary.py).
+LEADERSHIPS = tuple(v.value for v in Leadership)
+ATTENDANCES = tuple(v.value for v in Attendance)
+COSTS = tuple(v.value for v in Cost)
+REGISTRATIONS = tuple(v.value for v in Registration)
+STATUSES = tuple(v.value for v in Status)
 RULE_KINDS = ("weekly", "monthly", "by_appointment", "varies")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
