@@ -312,3 +312,21 @@ def test_cli_import_summary_and_search_json(data_dir, capsys):
                     "--attendance", "online", "--limit", "50"]) == 0
     online = json.loads(capsys.readouterr().out)["results"]
     assert online and all(r["distance_km"] is None for r in online if r["attendance"] == "online")
+
+
+# ------------------------------------------------------------------ the person's place
+def test_a_place_choice_and_my_location_stay_private(services):
+    from services import session as sessions
+
+    opened = sessions.set_up(services, "correct horse battery", "US")
+    person = opened.session
+    with pytest.raises(sessions.PlaceNeedsChoice) as asked:
+        person.set_place("Springfield")
+    chosen = next(p for p in asked.value.candidates if p.name == "Springfield, Massachusetts, US")
+    assert person.choose_place(chosen, "Springfield").place.name == "Springfield, Massachusetts, US"
+    prefs = person.set_device_location(39.9526, -75.1652)  # what the device worked out
+    assert prefs.place.kind == "device" and prefs.place.name == "My location (near Philadelphia, Pennsylvania, US)"
+    raw = (services.data_dir / "private.sqlite").read_bytes()
+    assert b"39.95" not in raw and b"Philadelphia" not in raw  # encrypted at rest, never written in clear
+    with pytest.raises(ValueError):
+        person.set_device_location(0, 0)
