@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from collections import Counter
 from pathlib import Path
 
 from cli.common import UserFacingError, opened_services, print_json
-from services.directory.importers import FORMATS, FeedError
-from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
-from services.directory.places import PlaceNotFound, km_to_miles
-from services.directory.search import SORTS, SearchError, SearchQuery
 
-ATTENDANCE_CHOICES = ("in-person", "online", "hybrid")
-COST_CHOICES = ("free", "donation", "sliding-scale", "fee")
+from services.directory.importers import FORMATS, FeedError
+from services.directory.importers.common import ZONE_ORIGIN_WORDS
+from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
+from services.directory import places
+from services.directory.places import AmbiguousPlace, PlaceNotFound, country_for_zone, km_to_miles
+from services.directory.search import SORTS, SearchError, SearchQuery
+from services.directory.service import local_zone_name
+from services.directory.vocabulary import ONLINE_ANYWHERE, Attendance, Cost, Leadership
+
+ATTENDANCE_CHOICES = tuple(a.cli for a in Attendance)  # in-person, online, hybrid, phone, ask
+COST_CHOICES = ("free", "donation", "sliding-scale", "fee", "not-stated")
 SHOWN_SKIPS = 50
+AMBIGUOUS_PLACE_EXIT = 2
 
 
 def register(subparsers) -> None:
@@ -24,6 +33,8 @@ def register(subparsers) -> None:
     imp.add_argument("--format", choices=FORMATS, default="auto", help="the file's format (default: detect it)")
     imp.add_argument("--source", help="the source's name (default: the file name without its extension)")
     imp.add_argument("--timezone", help="IANA zone for meetings whose feed gives none (e.g. America/New_York)")
+    imp.add_argument("--all-services", action="store_true",
+                     help="HSDS: keep every service, not only support groups (a 211 lists scouts and marine patrols too)")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
     imp.set_defaults(func=run_import)
 
@@ -31,6 +42,7 @@ def register(subparsers) -> None:
     val.add_argument("path")
     val.add_argument("--format", choices=FORMATS, default="auto")
     val.add_argument("--timezone")
+    val.add_argument("--all-services", action="store_true")
     val.add_argument("--json", action="store_true")
     val.set_defaults(func=run_validate)
 
@@ -47,7 +59,10 @@ def register(subparsers) -> None:
     search.add_argument("--accessibility", help="e.g. wheelchair_access")
     search.add_argument("--max-size", type=int, help="typical group size at most N")
     search.add_argument("--within", choices=("24h", "7d"), help="meets within the next 24 hours / 7 days")
-    search.add_argument("--near", metavar="PLACE", help="a city (\"Portland, OR\") or a US ZIP code")
+    search.add_argument("--near", metavar="PLACE",
+                        help="\"City, ST\", \"City, State\", \"City ST\", \"City, Country\" or a US ZIP code; "
+                             "a name several places share lists them and exits with status 2")
+    search.add_argument("--country", metavar="CC", help="your country (ISO code) to rank places by (default: from this device's zone)")
     search.add_argument("--within-km", type=float, metavar="N")
     search.add_argument("--within-miles", type=float, metavar="N")
     search.add_argument("--hide-closed", action="store_true", help="leave out temporarily closed groups")
@@ -75,10 +90,20 @@ def register(subparsers) -> None:
     sources.set_defaults(func=run_sources)
 
 
+def skipped_by_reason(report: ImportReport) -> dict[str, int]:
+    """Skips counted by the kind of reason (the values that differ per record left out)."""
+    counts = Counter(re.sub(r"'[^']*'|\"[^\"]*\"|-?\d+(?:\.\d+)?", "…", skip.reason) for skip in report.skipped)
+    return dict(counts.most_common())
+
+
 def _report_json(report: ImportReport) -> dict:
     return {
         "source": report.source, "format": report.format, "imported": report.imported,
+        "groups": report.imported, "meetings": report.meetings, "zones": dict(report.zones),
+        "skipped_by_reason": skipped_by_reason(report),
         "skipped": [{"record": s.where, "reason": s.reason} for s in report.skipped],
+        "skipped_more": report.skipped_more,
+        "doubtful": list(report.doubtful),
         "repairs": list(report.repairs), "replaced": report.replaced, "written": report.written,
     }
 
@@ -86,6 +111,10 @@ def _report_json(report: ImportReport) -> dict:
 def _print_report(report: ImportReport, verb: str) -> None:
     print(f"{verb} {report.imported} group(s) from {report.format} into source {report.source!r}"
           + (f" (replacing {report.replaced})" if report.written and report.replaced else ""))
+    if report.repairs:
+        print("Notes and repairs:")
+        for repair in report.repairs:
+            print(f"  - {repair}")
     if report.skipped:
         total = len(report.skipped) + report.skipped_more
         print(f"Skipped {total} record(s):")
@@ -93,15 +122,26 @@ def _print_report(report: ImportReport, verb: str) -> None:
             print(f"  - {skip.where}: {skip.reason}")
         if total > SHOWN_SKIPS:
             print(f"  … and {total - SHOWN_SKIPS} more" + (" (use --json for more)" if len(report.skipped) > SHOWN_SKIPS else ""))
-    if report.repairs:
-        print("Notes and repairs:")
-        for repair in report.repairs:
-            print(f"  - {repair}")
+    if report.doubtful:
+        print(f"Doubtful ({len(report.doubtful)}; worth checking with the source):")
+        for line in report.doubtful[:SHOWN_SKIPS]:
+            print(f"  - {line}")
+        if len(report.doubtful) > SHOWN_SKIPS:
+            print(f"  … and {len(report.doubtful) - SHOWN_SKIPS} more (use --json for all)")
+    print("Summary:")
+    print(f"  groups: {report.imported}")
+    print(f"  meetings: {report.meetings}")
+    print("  zones decided: " + ", ".join(f"{count} {ZONE_ORIGIN_WORDS[origin]}" for origin, count in report.zones))
+    reasons = skipped_by_reason(report)
+    if report.skipped_more:
+        reasons["more, not itemised"] = report.skipped_more
+    print("  skipped: " + (", ".join(f"{count} {reason}" for reason, count in reasons.items()) if reasons else "none"))
 
 
 def run_import(args) -> int:
     with opened_services(args, (FeedError,), "nothing was imported: ") as services:
-        report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone)
+        report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone,
+                                                all_services=args.all_services)
     if args.json:
         print_json(_report_json(report))
     else:
@@ -111,7 +151,7 @@ def run_import(args) -> int:
 
 def run_validate(args) -> int:
     with opened_services(args, (FeedError,), "not importable: ") as services:
-        report = services.directory.validate(Path(args.path), args.format, args.timezone)
+        report = services.directory.validate(Path(args.path), args.format, args.timezone, all_services=args.all_services)
     if args.json:
         print_json(_report_json(report))
     else:
@@ -130,16 +170,44 @@ def _meeting_json(meeting: NextMeeting | None) -> dict | None:
     }
 
 
+def _time_json(rule) -> dict:
+    return {
+        "kind": rule.kind, "weekday": WEEKDAY_NAMES[rule.weekday] if rule.weekday is not None else None,
+        "start": f"{rule.start:%H:%M}" if rule.start else None, "end": f"{rule.end:%H:%M}" if rule.end else None,
+        "timezone": rule.timezone,
+    }
+
+
+def _near(args, country: str | None):
+    """The --near place (offline, no database needed); AmbiguousPlace lists candidates."""
+    if not args.near:
+        return None
+    try:
+        return places.geocode(args.near, country)
+    except AmbiguousPlace:
+        raise
+    except PlaceNotFound as error:
+        raise UserFacingError(str(error)) from error
+
+
 def run_search(args) -> int:
+    country = (args.country or country_for_zone(args.timezone or local_zone_name()) or "").upper() or None
+    try:
+        near = _near(args, country)
+    except AmbiguousPlace as ambiguous:
+        # One a line on stdout, for a person to pick from and for scripts to read.
+        print(f"kindred: {args.near!r} could be several places; name one with its state or country:", file=sys.stderr)
+        for candidate in ambiguous.candidates:
+            print(candidate.name)
+        return AMBIGUOUS_PLACE_EXIT
     with opened_services(args, (SearchError, PlaceNotFound)) as services:
-        near = services.directory.geocode(args.near) if args.near else None
         within_km = args.within_km
         if args.within_miles is not None:
             within_km = args.within_miles * 1.609344
         query = SearchQuery(
             text=args.text, topics=tuple(args.topic), audience=tuple(args.audience),
             leadership=args.led_by, attendance=args.attendance.replace("-", "_") if args.attendance else None,
-            cost=tuple(c.replace("-", "_") for c in args.cost),
+            cost=tuple("unknown" if c == "not-stated" else c.replace("-", "_") for c in args.cost),
             days=tuple(WEEKDAY_NAMES.index(d) for d in args.day), time_of_day=args.time_of_day,
             language=args.language, accessibility=args.accessibility, max_size=args.max_size,
             meets_within=args.within, near=near, within_km=within_km, show_closed=not args.hide_closed,
@@ -152,9 +220,14 @@ def run_search(args) -> int:
             "near": {"place": near.name, "latitude": near.latitude, "longitude": near.longitude} if near else None,
             "results": [
                 {
-                    "id": r.id, "name": r.name, "source": r.source, "attendance": r.attendance,
-                    "topics": list(r.topics), "leadership": r.leadership, "cost": r.cost, "status": r.status,
-                    "city": r.city, "distance_km": r.distance_km, "next_meeting": _meeting_json(r.next_meeting),
+                    "id": r.id, "name": r.name, "source": r.source, "attendance": Attendance(r.attendance).cli,
+                    "topics": list(r.topics), "audience": list(r.audience), "languages": list(r.languages),
+                    "leadership": r.leadership, "cost": r.cost, "status": r.status,
+                    "city": r.city, "region": r.region, "country": r.country,
+                    "distance_km": r.distance_km if Attendance(r.attendance).in_person else None,
+                    "next_meeting": _meeting_json(r.next_meeting),
+                    "times": [_time_json(rule) for rule in r.times],
+                    "updated": r.updated.isoformat() if r.updated else None, "stale": r.stale,
                     "schedule": r.schedule_note,
                 }
                 for r in page.results
@@ -167,13 +240,18 @@ def run_search(args) -> int:
     print(f"{page.total} group(s) found" + (f"; showing {page.offset + 1}–{shown_to}" if page.results else ""))
     for r in page.results:
         extra = []
+        attendance = Attendance(r.attendance)
         if r.status != "active":
             extra.append(r.status.replace("_", " ").upper())
-        if r.distance_km is not None:
+        if not attendance.in_person:
+            extra.append(ONLINE_ANYWHERE)
+        elif r.distance_km is not None:
             extra.append(f"{r.distance_km:.1f} km / {km_to_miles(r.distance_km):.1f} mi")
         print(f"\n{r.name}  [{r.id}]" + (f"  ({', '.join(extra)})" if extra else ""))
-        print(f"  {r.attendance.replace('_', ' ')}, {r.leadership.replace('_', '-')}-led, cost: {r.cost.replace('_', ' ')}"
+        print(f"  {attendance.label}, {Leadership(r.leadership).label}, {Cost(r.cost).label}"
               + (f", topics: {', '.join(r.topics)}" if r.topics else ""))
+        if r.updated:
+            print(f"  Updated {r.updated.isoformat()}" + (" — may be out of date; check with the group" if r.stale else ""))
         if r.next_meeting:
             print(f"  Next: {r.next_meeting.describe()}")
         else:

@@ -104,7 +104,9 @@ def score(record: GroupRecord, answers: Answers, distance_km: float | None = Non
             misses.append("not focused on what you're looking for")
     if answers.attendance in ("in_person", "online"):
         wanted = answers.attendance
-        if record.attendance == wanted or record.attendance == "hybrid":
+        meets_in_person = record.attendance in ("in_person", "hybrid")
+        remote = record.attendance != "in_person"  # online, by phone, ask for the link, or hybrid
+        if (wanted == "online" and remote) or (wanted == "in_person" and meets_in_person):
             points += 3
             fits.append("online, as you wanted" if wanted == "online" else "meets in person, as you wanted")
         else:
@@ -144,7 +146,7 @@ def score(record: GroupRecord, answers: Answers, distance_km: float | None = Non
             fits.append("meets when you're free")
         elif free is False:
             misses.append("meets at other times")
-    if answers.travel_km and record.attendance != "online" and answers.attendance != "online":
+    if answers.travel_km and record.attendance in ("in_person", "hybrid") and answers.attendance != "online":
         if distance_km is not None and distance_km <= answers.travel_km:
             points += 2 if record.attendance == "in_person" else 1
             fits.append("close enough to get to")

@@ -14,6 +14,15 @@ DISTANCE_UNITS = ("km", "mi")
 MILES_COUNTRIES = {"US", "GB", "LR", "MM"}
 TWELVE_HOUR_COUNTRIES = {"US", "CA", "AU", "NZ", "IN", "PH", "PK", "EG", "SA", "MY", "BD", "CO", "MX", "IE"}
 PLACE_NOT_FOUND = "We couldn't find that place; try a city or ZIP code."
+PLACE_FIELDS = ("name", "latitude", "longitude", "timezone", "country", "kind", "region", "population")
+
+
+class PlaceNeedsChoice(ValueError):
+    """Several places fit what was typed: the person picks one of ``candidates``."""
+
+    def __init__(self, candidates: list[places.Place]):
+        self.candidates = candidates
+        super().__init__("Several places have that name — which one?")
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ def load(store: PrivateStore, country: str | None = None) -> FindingPrefs:
     stored = values.get("find_place")
     if isinstance(stored, dict):
         try:
-            place = places.Place(**{k: stored[k] for k in ("name", "latitude", "longitude", "timezone", "country", "kind")})
+            place = places.Place(**{k: stored[k] for k in PLACE_FIELDS if k in stored})
         except (KeyError, TypeError):
             place = None
     unit = values.get("distance_unit") if values.get("distance_unit") in DISTANCE_UNITS else unit
@@ -55,11 +64,32 @@ def set_place(store: PrivateStore, text: str, country: str | None = None) -> Fin
         private_settings.update(store, find_place=None)
         return load(store, country)
     try:
-        place = places.geocode(text)
+        place = places.geocode(text, country)
+    except places.AmbiguousPlace as ambiguous:
+        raise PlaceNeedsChoice(ambiguous.candidates) from None
     except places.PlaceNotFound:
         raise ValueError(PLACE_NOT_FOUND) from None
+    return choose_place(store, place, text, country)
+
+
+def choose_place(store: PrivateStore, place: places.Place, text: str, country: str | None = None) -> FindingPrefs:
+    """Keep a place the person chose (from the candidates, or their device's location)."""
     private_settings.update(store, find_place={**asdict(place), "text": text})
     return load(store, country)
+
+
+def set_device_location(store: PrivateStore, latitude: float, longitude: float, country: str | None = None) -> FindingPrefs:
+    """"Use my location": the position the device worked out, kept only in the encrypted
+    settings and never sent anywhere; shown as the town it is near."""
+    if not places.valid_coordinates(latitude, longitude):
+        raise ValueError("Your device did not give a usable location.")
+    city = places.nearest_city(latitude, longitude, radius_km=100)
+    near = places.display_name(city["name"], city["countrycode"], city["admin1code"]) if city else None
+    place = places.Place(
+        name=f"My location (near {near})" if near else "My location", latitude=round(latitude, 3),
+        longitude=round(longitude, 3), timezone=city["timezone"] if city else None,
+        country=city["countrycode"] if city else None, kind="device", region=city["admin1code"] if city else None)
+    return choose_place(store, place, place.name, country)
 
 
 def set_distance_unit(store: PrivateStore, unit: str, country: str | None = None) -> FindingPrefs:

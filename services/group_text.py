@@ -3,32 +3,32 @@ first time" note and the public text a person may share. Pure functions, no UI."
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from services.directory.model import GroupRecord, GroupSummary, NextMeeting
+from services.directory.model import GroupRecord, GroupSummary, NextMeeting, ScheduleRule
 from services.directory.places import km_to_miles
+from services.directory.vocabulary import (
+    ATTENDANCE_LABELS,
+    COST_LABELS,
+    LEADERSHIP_LABELS,
+    ONLINE_ANYWHERE,
+    REGISTRATION_LABELS,
+    Attendance,
+    ScheduleState,
+    label,
+)
 from services.links import web_link  # a hostile feed's link is never passed on as a link
 
-ATTENDANCE = {"in_person": "In person", "online": "Online", "hybrid": "In person or online"}
-LEADERSHIP = {"peer": "Peer-led", "professional": "Professional", "co_facilitated": "Peer and professional",
-              "unknown": "Leadership not given"}
-COST = {"free": "Free", "donation": "Donation", "sliding_scale": "Sliding scale", "fee": "Fee",
-        "unknown": "Cost not given"}
-REGISTRATION = {"drop_in": "Drop in, no sign-up", "register": "Register first", "intake_call": "A call before the first visit",
-                "unknown": "Not given"}
-TOPIC_WORDS = {"trauma_ptsd": "Trauma and PTSD", "ocd": "OCD", "lgbtq": "LGBTQ+", "bipoc": "BIPOC"}
-ACCESSIBILITY_WORDS = {"wheelchair_access": "Wheelchair access", "asl": "ASL interpretation",
-                       "hearing_loop": "Hearing loop", "fragrance_free": "Fragrance free"}
+# The one vocabulary's labels, under the names the screens have always imported.
+ATTENDANCE = ATTENDANCE_LABELS
+LEADERSHIP = LEADERSHIP_LABELS
+COST = COST_LABELS
+REGISTRATION = REGISTRATION_LABELS
+SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-
-def label(value: str) -> str:
-    """A vocabulary key as words: "grief_and_loss" → "Grief and loss"."""
-    if value in TOPIC_WORDS:
-        return TOPIC_WORDS[value]
-    if value in ACCESSIBILITY_WORDS:
-        return ACCESSIBILITY_WORDS[value]
-    text = value.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+__all__ = ["ATTENDANCE", "COST", "LEADERSHIP", "REGISTRATION", "label", "times_text", "where_text",
+           "freshness_text", "correction_draft", "status_note"]
 
 
 def clock(moment: datetime, hour24: bool) -> str:
@@ -67,6 +67,84 @@ def meeting_date_text(meeting: NextMeeting, hour24: bool) -> str:
     return f"{start:%A} {start.day} {start:%B}, {clock(start, hour24)}"
 
 
+def times_text(rules, hour24: bool) -> str | None:
+    """Every weekly time of a group on one line: "Mon, Wed, Fri · 7:00 PM; Sat · 10:00 AM"
+    (the group's own local times)."""
+    by_time: dict[tuple, list[int]] = {}
+    for rule in rules:
+        if isinstance(rule, ScheduleRule) and rule.kind == "weekly" and rule.has_times and rule.interval_weeks == 1:
+            by_time.setdefault((rule.start, rule.timezone), []).append(rule.weekday)
+    if not by_time:
+        return None
+    parts = []
+    for (start, _zone), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0][0])):
+        moment = datetime.combine(date(2000, 1, 3), start)
+        parts.append(f"{', '.join(SHORT_DAYS[d] for d in sorted(set(days)))} · {clock(moment, hour24)}")
+    return "; ".join(parts)
+
+
+def where_text(attendance: str, distance_km: float | None, unit: str) -> str | None:
+    """"2.3 mi away" for a group that meets in person; "Online — anywhere" for one that does
+    not — never a distance to an online group, never "0.0 mi" for a group with no place."""
+    if not Attendance(attendance).in_person:
+        return ONLINE_ANYWHERE
+    return distance_text(distance_km, unit)
+
+
+def freshness_text(updated: date | None, stale: bool, source: str) -> str:
+    """"From aa-philly · updated 3 Mar 2025 · may be out of date — check with the group"."""
+    text = f"From {source}"
+    if updated:
+        text += f" · updated {updated.day} {updated:%b %Y}"
+    else:
+        text += " · no update date given"
+    if stale:
+        text += " · may be out of date — check with the group before going"
+    return text
+
+
+@dataclass(frozen=True)
+class CorrectionDraft:
+    """A correction for the person to send to the listing's source themselves."""
+
+    to: str | None  # an e-mail address of the source, when it gives one
+    link: str | None  # else a web page of the source
+    subject: str
+    body: str
+
+    @property
+    def mailto(self) -> str | None:
+        """A mailto: link that opens the person's own e-mail app with the draft filled in."""
+        from urllib.parse import quote
+
+        from services.links import mailto_link
+
+        base = mailto_link(self.to)
+        return f"{base}?subject={quote(self.subject)}&body={quote(self.body)}" if base else None
+
+
+def correction_draft(record: GroupRecord, group_id: str, source: str, schedule: tuple[str, ...] = (),
+                     problem: str = "", updated: date | None = None) -> CorrectionDraft:
+    """"Report a problem": what is wrong plus the listing's public details, drafted on the
+    device. Kindred sends nothing; nothing about the person is included."""
+    lines = [problem.strip() or "What is wrong: (please describe — e.g. the time changed, the group no longer meets)",
+             "", "The listing as shown:", f"Name: {record.name}", f"Listing id: {group_id}"]
+    lines += [f"When: {text}" for text in schedule]
+    where = ", ".join(p for p in (record.location.venue, record.location.address, record.location.city,
+                                  record.location.region) if p)
+    if where:
+        lines.append(f"Where: {where}")
+    online = web_link(record.online.url)
+    if online:
+        lines.append(f"Online: {online}")
+    if updated:
+        lines.append(f"Last updated: {updated.isoformat()}")
+    lines += ["", f"Found through the {source} listing."]
+    return CorrectionDraft(
+        to=record.contact.email or None, link=web_link(record.contact.website),
+        subject=f"Correction to the listing: {record.name}", body="\n".join(lines))
+
+
 def distance_text(km: float | None, unit: str) -> str | None:
     if km is None:
         return None
@@ -76,20 +154,28 @@ def distance_text(km: float | None, unit: str) -> str | None:
     return f"{km:.1f} km away" if km < 10 else f"{km:.0f} km away"
 
 
-def status_note(summary: GroupSummary) -> str | None:
+def schedule_state(summary: GroupSummary) -> ScheduleState | None:
     """Whatever a person must know before counting on the next meeting."""
     if summary.status == "temporarily_closed":
-        return "Temporarily closed"
+        return ScheduleState.TEMPORARILY_CLOSED
+    if summary.next_meeting is not None:
+        return None
+    kinds = {rule.kind for rule in summary.times}
     note = summary.schedule_note.lower()
-    if summary.next_meeting is None:
-        if note.startswith("by appointment"):
-            return "By appointment"
-        if "vary" in note or "varies" in note:
-            return "Times vary — see the organisation"
-        if "time zone unknown" in note:
-            return "Time zone not given — check the time with the group"
-        return "No regular time given"
-    return None
+    if "call for group times" in note:
+        return ScheduleState.CALL_FOR_TIMES
+    if "by_appointment" in kinds or note.startswith("by appointment"):
+        return ScheduleState.BY_APPOINTMENT
+    if "varies" in kinds or "vary" in note or "varies" in note:
+        return ScheduleState.TIMES_VARY
+    if any(rule.has_times and rule.timezone is None for rule in summary.times) or "time zone unknown" in note:
+        return ScheduleState.TIME_ZONE_UNKNOWN
+    return ScheduleState.NO_TIME
+
+
+def status_note(summary: GroupSummary) -> str | None:
+    state = schedule_state(summary)
+    return state.label if state else None
 
 
 def first_time_text(record: GroupRecord) -> str:
@@ -103,7 +189,7 @@ def first_time_text(record: GroupRecord) -> str:
     else:
         parts.append("It is run by people who have been through something similar. "
                      "Nobody will expect you to be an expert or to have answers.")
-    if record.attendance == "online":
+    if record.attendance in ("online", "phone", "ask"):
         parts.append("Online, you can join a few minutes early to check your sound, keep your camera off if you "
                      "prefer, and find a quiet spot where no one overhears.")
     elif record.attendance == "hybrid":

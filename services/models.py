@@ -190,6 +190,8 @@ class DirectoryGroup(DirectoryBase):
     # rows whose instant has passed are recomputed before every search.
     next_start_utc: Mapped[int | None] = mapped_column(Integer, index=True)
     next_timezone: Mapped[str | None] = mapped_column(String(64))
+    # the moment next_start_utc was worked out for: a clock earlier than this recomputes it
+    next_computed_utc: Mapped[int | None] = mapped_column(Integer, index=True)
     # The feed's own type codes ("O,W,XYZ"), kept so nothing is lost on export; not searched.
     type_codes: Mapped[str | None] = mapped_column(Text)
 

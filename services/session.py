@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from services import finding
 from services.app import KindredServices
 from services.directory.model import GroupDetails
-from services.finding import FindingPrefs
+from services.finding import FindingPrefs, PlaceNeedsChoice
 from services.group_snapshot import details_from_snapshot
 from services.journal import Journal
 from services.privacy import STALE_MESSAGE, DecryptionError, PrivateStore, StaleKeyError, VaultError, WrongSecret
@@ -56,7 +56,7 @@ from services.saved import (
 # What screens may use without reaching the store or the vault themselves.
 __all__ = [
     "AUTO_LOCK_CHOICES", "CONFIRM_WORD", "STALE_MESSAGE", "StaleKeyError", "MAX_ATTEMPTS", "MIN_PASSPHRASE_LENGTH", "BackupError", "BackupWrongPassphrase",
-    "DecryptionError", "FindingPrefs", "GroupGone", "IntegrityNote", "SavedItem", "group_details", "KindredServices", "LockedError", "Opened", "OpenedBackup",
+    "DecryptionError", "FindingPrefs", "GroupGone", "IntegrityNote", "PlaceNeedsChoice", "SavedItem", "group_details", "KindredServices", "LockedError", "Opened", "OpenedBackup",
     "PinAttempt", "PinError", "PrivateSession", "RestoreResult", "SavedGroup", "SavedGroupError", "SecuritySettings",
     "SessionLocked", "VaultError", "WrongSecret", "default_finding", "erase_everything", "has_keyring_slot", "is_set_up", "keyring_available", "open_backup", "passphrase_strength",
     "restore_backup", "set_up", "unlock", "unlock_with_keyring", "unlock_with_recovery_code",
@@ -320,8 +320,17 @@ class PrivateSession:
         return prefs
 
     def set_place(self, text: str) -> finding.FindingPrefs:
-        """Raises ``ValueError`` with a message for a place that was not found."""
+        """Raises ``ValueError`` with a message for a place that was not found, and
+        ``PlaceNeedsChoice`` (with candidates) when several places have that name."""
         return self._finding_changed(finding.set_place(self.store(), text, self.country))
+
+    def choose_place(self, place, text: str) -> finding.FindingPrefs:
+        """Keep one of the candidates the person picked."""
+        return self._finding_changed(finding.choose_place(self.store(), place, text, self.country))
+
+    def set_device_location(self, latitude: float, longitude: float) -> finding.FindingPrefs:
+        """"Use my location": kept only in the encrypted settings, never sent."""
+        return self._finding_changed(finding.set_device_location(self.store(), latitude, longitude, self.country))
 
     def set_distance_unit(self, unit: str) -> finding.FindingPrefs:
         return self._finding_changed(finding.set_distance_unit(self.store(), unit, self.country))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SHARED_TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+SHARED_TESTDATA = Path(__file__).resolve().parent / "data"  # real public feeds, see data/PROVENANCE.md
 
 ONLINE_GRIEF_ID = "local/evening-grief"
 IN_PERSON_ID = "local/philly-anxiety"

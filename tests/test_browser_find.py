@@ -83,7 +83,7 @@ def test_find_filter_open_save_and_note_survive_a_restart(browser, set_up_data_d
         open_destination(page, "Saved")
         expect(page.get_by_text("Saved groups", exact=True)).to_be_visible()
         expect(labelled(page, "Evening Grief Circle Peer-led Online Free Next: Tue 7:00 PM · ")).to_be_visible()
-        expect(labelled(page, "GriefShare Peer-led In person or online Times vary — see the organisation")).to_be_visible()
+        expect(labelled(page, "GriefShare Peer-led In person and online Cost not stated Times vary — see the organisation")).to_be_visible()
         tap(page, page.get_by_role("textbox", name="Things I want to bring up").first)  # the soonest group's card
         page.keyboard.type(NOTE, delay=10)
         page.get_by_role("button", name="Save note").first.click()

@@ -13,7 +13,7 @@ from tests.feed_server import closed_port
 from tests.sync_support import kindred_feed, meeting_guide_feed
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTDATA = ROOT.parent / "shared" / "testdata"  # shared/ beside the work tree, as on CI
+TESTDATA = ROOT / "tests" / "data"  # real public feeds, see tests/data/PROVENANCE.md
 
 
 @pytest.fixture
@@ -100,7 +100,6 @@ def test_sync_exits_non_zero_when_a_source_failed(cli, feed_server):
     assert code == 1 and "There is no source called \u201cnope\u201d" in err
 
 
-@pytest.mark.skipif(not (TESTDATA / "meeting-guide" / "times.json").exists(), reason="shared test data not present")
 def test_feed_build_from_meeting_guide_and_hsds(cli, tmp_path):
     for source in (TESTDATA / "meeting-guide" / "times.json", TESTDATA / "hsds3" / "service_list.json"):
         out_path = tmp_path / f"{source.stem}.feed.json"

@@ -1,4 +1,4 @@
-"""Importers: every shared test feed imports, or is refused or repaired with a clear
+"""Importers: every test feed in tests/data imports, or is refused or repaired with a clear
 message and nothing changed; bad records are skipped and reported; re-imports replace
 only their own source."""
 
@@ -14,12 +14,11 @@ from services.directory.importers import FeedError, read_feed
 from services.directory.service import BUNDLED_SOURCE
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parent / "data"  # real public feeds, see data/PROVENANCE.md
 MG = TESTDATA / "meeting-guide"
 HSDS = TESTDATA / "hsds3"
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(not TESTDATA.exists(), reason=f"shared test data not found at {TESTDATA}")
 
 
 def counts(services) -> dict[str, int]:
@@ -29,11 +28,11 @@ def counts(services) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("name", "fmt", "expected"),
     [
-        ("meeting-guide/eda.json", "meeting-guide", 185),
-        ("meeting-guide/edmonton.json", "meeting-guide", 315),
+        ("meeting-guide/eda.json", "meeting-guide", 163),  # 185 meeting rows
+        ("meeting-guide/edmonton.json", "meeting-guide", 256),  # 315 meeting rows
         ("meeting-guide/times.json", "meeting-guide", 9),
         ("meeting-guide/timezones.json", "meeting-guide", 2),
-        ("meeting-guide/appointment.json", "meeting-guide", 2),
+        ("meeting-guide/appointment.json", "meeting-guide", 1),  # two rows of one group
         ("hsds3/service_full.json", "hsds", 1),
         ("hsds3/service_list.json", "hsds", 1),
         ("hsds3/organization_full.json", "hsds", 1),
@@ -41,7 +40,7 @@ def counts(services) -> dict[str, int]:
         ("hsds3/csv", "hsds", 1),
     ],
 )
-def test_every_shared_feed_imports(services, name, fmt, expected):
+def test_every_test_feed_imports(services, name, fmt, expected):
     report = services.directory.import_file(TESTDATA / name, source="t", now=NOW)
     assert (report.format, report.imported, report.skipped) == (fmt, expected, ())
     assert counts(services)["t"] == expected
@@ -136,20 +135,20 @@ def test_meeting_guide_quirks(services):
     shifters = services.directory.get_group("edmonton/6", "America/Edmonton", NOW)
     assert shifters.record.schedule[0].weekday == 5 and shifters.record.schedule[0].start == time(11)  # [6], "11:00 AM"
     assert shifters.next_meetings[0].start.isoformat() == "2026-03-07T11:00:00-07:00"
-    assert shifters.record.timezone_origin == "place" and shifters.record.location.approximate
+    assert shifters.record.timezone_origin == "region" and shifters.record.location.approximate  # Edmonton, Alberta
     statuses = {g.record.status for g in services.directory.all_groups("edmonton")}
     assert statuses == {"active", "temporarily_closed"}
 
 
 def test_meeting_guide_online_and_in_person_from_eda(services):
     services.directory.import_file(MG / "eda.json", timezone="America/New_York", now=NOW)
-    london = services.directory.get_group(
-        "eda/london-monday-to-friday-daily-readings-starts-march-1st-online-monday", "Europe/London", NOW)
+    london = services.directory.get_group("eda/london-daily-readings-friday", "Europe/London", NOW)
     assert london.record.attendance == "online" and london.record.online.url.startswith("https://")
+    assert len(london.record.schedule) == 5  # one group, Monday to Friday
     assert london.record.location.approximate
     # "2am Eastern": with --timezone the feed's times are read in New York time
-    assert london.next_meetings[0].start.isoformat() == "2026-03-09T02:00:00-04:00"
-    assert london.next_meetings[0].local_start.isoformat() == "2026-03-09T06:00:00+00:00"
+    assert london.next_meetings[0].start.isoformat() == "2026-03-03T02:00:00-05:00"  # Tuesday, the next weekday
+    assert london.next_meetings[0].local_start.isoformat() == "2026-03-03T07:00:00+00:00"
     inactive = [g for g in services.directory.all_groups("eda") if g.record.status == "inactive"]
     assert len(inactive) == 1
 
@@ -237,8 +236,8 @@ def test_kindred_feed_round_trip_and_schema_errors(tmp_path, services):
     assert report.format == "kindred" and report.imported == 4
     assert report.skipped[0].where == "record 5 (id 'broken', 'Broken')" and "teleport" in report.skipped[0].reason
     original = {g.record.external_id: g.record for g in services.directory.all_groups("sheet")}
-    again = {g.record.external_id.split("/", 1)[1]: g.record for g in services.directory.all_groups("again")}
-    assert again.keys() == original.keys()
+    again = {g.record.external_id: g.record for g in services.directory.all_groups("again")}
+    assert again.keys() == original.keys()  # the same ids, never "sheet/sheet/…"
     for key, record in original.items():
         assert again[key].schedule == record.schedule and again[key].location == record.location
         assert again[key].topics == record.topics and again[key].cost == record.cost
@@ -267,7 +266,7 @@ def test_validate_writes_nothing(services, tmp_path):
     copy = tmp_path / "eda.json"
     shutil.copy(MG / "eda.json", copy)
     report = services.directory.validate(copy)
-    assert report.imported == 185 and not report.written
+    assert report.imported == 163 and report.meetings == 185 and not report.written
     assert "eda" not in counts(services)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from services.app import open_services
-from services.directory.places import PlaceNotFound, distance_km, geocode, km_to_miles, place_from_address, timezone_at
+from services.directory.places import PlaceNotFound, address_parts, city_in_region, distance_km, geocode, km_to_miles, region_of, timezone_at, zip_in_region
 from services.directory.search import SearchQuery
 from services.directory.service import BUNDLED_FILE, BUNDLED_SOURCE, local_zone_name
 
@@ -41,8 +41,10 @@ def test_time_zone_from_coordinates_and_addresses():
     assert timezone_at(53.48, -2.24) == "Europe/London"  # Manchester
     assert timezone_at(30.0, -40.0) is None  # mid-Atlantic: no city near, so no guess
     assert timezone_at(100, 101) is None
-    assert place_from_address("8318 104 St, Edmonton, Alberta, T6E 4E8, Canada").timezone == "America/Edmonton"
-    assert place_from_address("123 Main St, Anytown, OK 12345, USA") is None  # ZIP 12345 is in New York state
+    edmonton = address_parts("8318 104 St, Edmonton, Alberta, T6E 4E8, Canada")
+    assert city_in_region(edmonton["city"], *region_of(edmonton["region"], edmonton["country"])).timezone == "America/Edmonton"
+    anytown = address_parts("123 Main St, Anytown, OK 12345, USA")
+    assert zip_in_region(anytown["postal_code"], region_of(anytown["region"])[1]) is None  # ZIP 12345 is in New York state
 
 
 def test_a_fresh_install_has_the_bundled_directory_once(data_dir):

@@ -152,8 +152,9 @@ async def test_group_details_show_everything_and_only_safe_links(local_services)
     await wait_for(ui, lambda: ui.has_text("Anxiety Support Philadelphia"))
     for fragment in ("Every 2 weeks on Thursday 18:00–19:30 (America/New_York)", "Next dates", "Community Library",
                      "Licensed clinical social worker (LCSW)", "Your first time", "A trained facilitator leads",
-                     "Listed by local; last checked 01 October 2026"):
+                     "From local · updated 1 Oct 2026."):
         assert ui.has_text(fragment), fragment
+    assert [b for b in ui.find(ft.OutlinedButton) if b.content == "Report a problem"]
     directions = [b for b in ui.find(ft.OutlinedButton) if b.content == "Directions"][0]
     assert directions.url.startswith("https://www.google.com/maps/dir/?api=1&destination=39.95")
     assert len([t for t in ui.texts() if t.startswith("• ")]) == 3
@@ -237,7 +238,7 @@ async def test_my_place_is_private_and_a_bad_place_says_so(local_services):
 
     await ui.type("My place (city or ZIP code)", "19103")
     await ui.click(ui.button("Save place"))
-    await wait_for(ui, lambda: ui.has_text("Using: ZIP 19103"))
+    await wait_for(ui, lambda: ui.has_text("Using: Philadelphia, Pennsylvania, US (ZIP 19103)"))
     stored = private_settings.get(ui.state.session.store(), "find_place")
     assert stored["text"] == "19103"
     raw = (local_services.data_dir / "private.sqlite").read_bytes()

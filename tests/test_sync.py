@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import gzip
 from datetime import UTC, datetime, timedelta
 
@@ -226,11 +228,20 @@ def test_one_failing_source_does_not_stop_the_others(feed_server, sync, services
     assert sync.get_source("meetings").format == "meeting-guide"
 
 
-def test_the_sources_time_zone_applies_to_groups_without_one(feed_server, sync, services):
+def test_the_sources_time_zone_is_a_default_not_an_override(feed_server, sync, services):
+    # the groups are in Springfield, IL: their region decides, the source's zone does not override it
     feed_server.route("/nozone.json", body=kindred_feed(3, zone=None))
     sync.add_source(feed_server.url("/nozone.json"), name="nozone", timezone="Europe/London")
     assert sync.sync()[0].status == "updated"
-    assert zones_of(services, "nozone") == {"Europe/London"}
+    assert zones_of(services, "nozone") == {"America/Chicago"}
+    # with no place to go by, the source's zone is used
+    document = json.loads(kindred_feed(3, zone=None))
+    for item in document["groups"]:
+        item.pop("location", None)
+    feed_server.route("/noplace.json", body=json.dumps(document).encode())
+    sync.add_source(feed_server.url("/noplace.json"), name="noplace", timezone="Europe/London")
+    assert [o.status for o in sync.sync() if o.name == "noplace"] == ["updated"]
+    assert zones_of(services, "noplace") == {"Europe/London"}
 
 
 def test_a_csv_feed_by_url(feed_server, sync, services):

@@ -8,14 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-LEADERSHIPS = ("peer", "professional", "co_facilitated", "unknown")
-ATTENDANCES = ("in_person", "online", "hybrid")
-COSTS = ("free", "donation", "sliding_scale", "fee", "unknown")
-REGISTRATIONS = ("drop_in", "register", "intake_call", "unknown")
-STATUSES = ("active", "temporarily_closed", "inactive")
+from services.directory.vocabulary import Attendance, Cost, Leadership, Registration, Status
+
+# The stored values, from the one vocabulary (services/directory/vocabulary.py).
+LEADERSHIPS = tuple(v.value for v in Leadership)
+ATTENDANCES = tuple(v.value for v in Attendance)
+COSTS = tuple(v.value for v in Cost)
+REGISTRATIONS = tuple(v.value for v in Registration)
+STATUSES = tuple(v.value for v in Status)
 RULE_KINDS = ("weekly", "monthly", "by_appointment", "varies")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-UNKNOWN_ZONE_LABEL = "time zone unknown"
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ class GroupRecord:
     contact: Contact = field(default_factory=Contact)
     status: str = "active"
     last_verified: date | None = None
-    timezone_origin: str = "unknown"  # feed | import | coordinates | place | unknown
+    timezone_origin: str = "unknown"  # feed | coordinates | region | import | unknown
     type_codes: tuple[str, ...] = ()  # a feed's own codes, kept even when we do not know them
 
 
@@ -136,6 +138,13 @@ class GroupSummary:
     distance_km: float | None
     next_meeting: NextMeeting | None
     schedule_note: str  # e.g. "Weekly on Tuesday 19:00" or "times vary — see the organisation"
+    times: tuple[ScheduleRule, ...] = ()  # every meeting of the group
+    updated: date | None = None  # the feed's own date for the listing, else the day it was imported
+    stale: bool = False  # updated long enough ago that the person should check first
+    region: str | None = None
+    country: str | None = None
+    audience: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,8 @@ class GroupDetails:
     next_meetings: tuple[NextMeeting, ...]  # up to 3
     schedule_text: tuple[str, ...]
     timezone_note: str | None  # says so when no zone is known and no time is claimed
+    updated: date | None = None  # the feed's own date for the listing, else the day it was imported
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,11 @@ class ParsedFeed:
     skipped: CappedList = field(default_factory=CappedList)
     repairs: CappedList = field(default_factory=CappedList)
     publisher: str | None = None
+    meetings: int = 0  # rows that describe a meeting (Meeting Guide: one per weekday meeting)
+    zone_counts: dict[str, int] = field(default_factory=dict)  # how each meeting's zone was decided
+    doubtful: list[str] = field(default_factory=list)  # contradictions the source should look at
+    not_groups: int = 0  # services skipped because they are not support groups (HSDS)
+    all_services: bool = False  # HSDS: import every service, groups or not (an explicit choice)
 
 
 @dataclass(frozen=True)
@@ -204,6 +220,9 @@ class ImportReport:
     repairs: tuple[str, ...]
     replaced: int  # groups of this source that were there before
     written: bool  # False for validate
+    meetings: int = 0
+    zones: tuple[tuple[str, int], ...] = ()  # (origin, meetings): feed, coordinates, region, import, unknown
+    doubtful: tuple[str, ...] = ()
     skipped_more: int = 0  # skipped records beyond those listed in ``skipped``
 
 

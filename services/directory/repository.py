@@ -83,7 +83,7 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
             loc.venue, loc.address, loc.city, loc.region, loc.postal_code, loc.country, loc.latitude, loc.longitude,
             int(loc.approximate), online.url, online.phone, online.notes, contact.name, contact.email, contact.phone,
             contact.website, record.status, _iso(record.last_verified), record.timezone_origin, start_utc, zone_name,
-            ",".join(record.type_codes) or None,
+            ",".join(record.type_codes) or None, epoch(now),
         ))
         for rule in record.schedule:
             rule_rows.append((
@@ -113,7 +113,7 @@ GROUP_COLUMNS = (
     "attendance", "cost", "cost_note", "typical_size", "registration", "confidentiality", "venue", "address", "city",
     "region", "postal_code", "country", "latitude", "longitude", "location_approximate", "online_url", "online_phone",
     "online_notes", "contact_name", "contact_email", "contact_phone", "website", "status", "last_verified",
-    "timezone_origin", "next_start_utc", "next_timezone", "type_codes",
+    "timezone_origin", "next_start_utc", "next_timezone", "type_codes", "next_computed_utc",
 )
 RULE_COLUMNS = (
     "group_id", "kind", "weekday", "interval_weeks", "ordinal", "start_minute", "end_minute", "timezone",
@@ -160,7 +160,8 @@ def tags_for(session: Session, group_ids) -> dict[int, dict[str, list[str]]]:
 
 
 def refresh_next_meetings(session: Session, now: datetime) -> int:
-    """Recompute the stored next meeting of every group whose stored one has started.
+    """Recompute the stored next meeting of every group whose stored one has started, and of
+    every group worked out for a later clock than ``now`` (the clock went backwards).
 
     An index range scan finds them; between searches that is usually none or a few, and
     after a long time away at most every timed group once. Rules are read in one join and
@@ -170,7 +171,8 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
         "SELECT s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
         "s.ordinal, s.anchor_date, s.starts_on, s.ends_on "
         "FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id "
-        "WHERE g.next_start_utc < :now"), {"now": now_epoch}).all()
+        "WHERE g.next_start_utc < :now OR g.next_computed_utc > :now "
+        "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)"), {"now": now_epoch}).all()
     if not rows:
         return 0
     by_group: dict[int, list[ScheduleRule]] = defaultdict(list)
@@ -188,10 +190,11 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     updates = []
     for gid, rules in by_group.items():
         start_utc, zone_name = next_start(rules, now, cache)
-        updates.append((start_utc, zone_name, gid))
+        updates.append((start_utc, zone_name, now_epoch, gid))
     cursor = session.connection().connection.dbapi_connection.cursor()
     try:
-        cursor.executemany("UPDATE directory_group SET next_start_utc = ?, next_timezone = ? WHERE id = ?", updates)
+        cursor.executemany(
+            "UPDATE directory_group SET next_start_utc = ?, next_timezone = ?, next_computed_utc = ? WHERE id = ?", updates)
     finally:
         cursor.close()
     return len(updates)

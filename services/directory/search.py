@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -18,6 +18,19 @@ from services.directory import places
 from services.directory.model import ATTENDANCES, COSTS, GroupSummary, NextMeeting, SearchPage
 from services.directory.repository import epoch, rules_for, tag_value, tags_for
 from services.directory.schedule import describe_rule, zone
+from services.directory.vocabulary import tags_for_word
+
+# A listing not updated for this long may be out of date: the person should check before going.
+STALE_AFTER_DAYS = 180
+
+# Who meets where: a radius and a distance only mean something for groups that meet in person.
+IN_PERSON_SQL = "('in_person', 'hybrid')"
+REMOTE_SQL = "('online', 'phone', 'ask')"
+# Which stored attendances a filter value matches: a hybrid group is both in person and online.
+ATTENDANCE_MATCHES = {
+    "in_person": ("in_person", "hybrid"), "online": ("online", "hybrid", "ask"), "hybrid": ("hybrid",),
+    "phone": ("phone",), "ask": ("ask",),
+}
 
 SORTS = ("relevance", "soonest", "distance")
 TIMES_OF_DAY = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
@@ -33,7 +46,7 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True)
 class SearchQuery:
-    text: str | None = None
+    text: str | None = None  # words; topics, audiences and languages match by name and synonym too
     topics: tuple[str, ...] = ()
     audience: tuple[str, ...] = ()
     leadership: str | None = None  # peer | professional (co-facilitated groups match both)
@@ -46,7 +59,7 @@ class SearchQuery:
     max_size: int | None = None
     meets_within: str | None = None  # 24h | 7d
     near: places.Place | None = None
-    within_km: float | None = None
+    within_km: float | None = None  # applies to groups that meet in person; remote ones stay, labelled
     show_closed: bool = True  # temporarily closed groups (inactive ones are never listed)
     sort: str = "relevance"
     limit: int = 20
@@ -89,10 +102,18 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     joins = ""
     match = fts_query(query.text) if query.text else None
     if match:
-        # bm25() only works in the FTS query itself, so that is a subquery.
-        joins = (f"JOIN (SELECT rowid AS gid, {BM25} AS score FROM directory_group_fts "
+        # bm25() only works in the FTS query itself, so that is a subquery; a group found only
+        # through its tags ("anxious" → anxiety) has no text score and ranks after text hits.
+        joins = (f"LEFT JOIN (SELECT rowid AS gid, {BM25} AS score FROM directory_group_fts "
                  "WHERE directory_group_fts MATCH :match) AS hit ON hit.gid = g.id")
         params["match"] = match
+        for n, word in enumerate(re.findall(r"\w+", query.text or "", re.UNICODE)):
+            params[f"w{n}"] = f'"{word}"*'
+            options = [f"g.id IN (SELECT rowid FROM directory_group_fts WHERE directory_group_fts MATCH :w{n})"]
+            for m, (kind, value) in enumerate(tags_for_word(word)):
+                params[f"w{n}k{m}"], params[f"w{n}v{m}"] = kind, tag_value(kind, value)
+                options.append(f"g.id IN (SELECT group_id FROM directory_group_tag WHERE kind = :w{n}k{m} AND value = :w{n}v{m})")
+            where.append("(" + " OR ".join(options) + ")")
     where.append("g.status = 'active'" if not query.show_closed else "g.status != 'inactive'")
 
     def tag_filter(kind: str, values) -> None:
@@ -119,9 +140,12 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
         params["leadership"] = query.leadership
     if query.attendance:
         if query.attendance not in ATTENDANCES:
-            raise SearchError(f"unknown attendance {query.attendance!r}; use in_person, online or hybrid")
-        where.append("g.attendance IN (:attendance, 'hybrid')")
-        params["attendance"] = query.attendance
+            raise SearchError(f"unknown attendance {query.attendance!r}; use {', '.join(ATTENDANCES)}")
+        names = []
+        for n, value in enumerate(ATTENDANCE_MATCHES[query.attendance]):
+            params[f"att{n}"] = value
+            names.append(f":att{n}")
+        where.append(f"g.attendance IN ({', '.join(names)})")
     if query.cost:
         bad = [c for c in query.cost if c not in COSTS]
         if bad:
@@ -159,28 +183,29 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     if query.near is not None:
         _km_function(session.connection().connection.dbapi_connection)
         params["olat"], params["olon"] = query.near.latitude, query.near.longitude
-        distance_sql = "kindred_km(g.latitude, g.longitude, :olat, :olon)"
+        # An online group's "location" is not a place to go: it never gets a distance.
+        distance_sql = f"CASE WHEN g.attendance IN {IN_PERSON_SQL} THEN kindred_km(g.latitude, g.longitude, :olat, :olon) END"
         if query.within_km is not None:
-            # A bounding box on the indexed latitude first, the exact distance after; an
-            # online-only group's "location" is not a place to go, so it is never "near".
+            # A bounding box on the indexed latitude first, the exact distance after. Groups
+            # that meet online or by phone are reachable from anywhere, so a radius keeps them.
             dlat = query.within_km / 111.0
             params["lat_lo"], params["lat_hi"] = query.near.latitude - dlat, query.near.latitude + dlat
             params["within_km"] = float(query.within_km)
-            where.append("g.latitude BETWEEN :lat_lo AND :lat_hi")
-            where.append("g.attendance != 'online'")
-            where.append(f"{distance_sql} <= :within_km")
+            where.append(f"(g.attendance IN {REMOTE_SQL} OR (g.latitude BETWEEN :lat_lo AND :lat_hi "
+                         f"AND {distance_sql} <= :within_km))")
 
     if query.sort == "soonest":
         order = "g.next_start_utc IS NULL, g.next_start_utc, g.id"
     elif query.sort == "distance":
         order = "distance_km IS NULL, distance_km, g.id"
     elif match:
-        order = "hit.score, g.id"
+        order = "hit.score IS NULL, hit.score, g.id"
     else:
         order = "g.name COLLATE NOCASE, g.id"
 
     sql = f"""
         SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
+               g.region, g.country, g.last_verified, s.last_imported_at,
                g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km, count(*) OVER () AS total
         FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins}
         WHERE {' AND '.join(where)}
@@ -191,7 +216,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     if rows:
         total = rows[0].total
     elif offset:
-        count_sql = f"SELECT count(*) FROM directory_group AS g {joins} WHERE {' AND '.join(where)}"
+        count_sql = f"SELECT count(*) FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE {' AND '.join(where)}"
         total = session.execute(text(count_sql), params).scalar() or 0
     else:
         total = 0
@@ -200,6 +225,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     rules = rules_for(session, ids)
     results = []
     for row in rows:
+        updated = listing_updated(row.last_verified, row.last_imported_at)
         results.append(GroupSummary(
             id=row.uid, name=row.name, source=row.source, attendance=row.attendance,
             topics=tuple(tags.get(row.id, {}).get("topic", ())), leadership=row.leadership, cost=row.cost,
@@ -207,8 +233,29 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
             distance_km=round(row.distance_km, 1) if row.distance_km is not None else None,
             next_meeting=next_meeting_from(row.next_start_utc, row.next_timezone, rules.get(row.id, []), person_zone),
             schedule_note="; ".join(describe_rule(r) for r in rules.get(row.id, [])) or "No schedule given",
+            times=tuple(rules.get(row.id, [])), updated=updated,
+            stale=updated is not None and (now.date() - updated).days >= STALE_AFTER_DAYS,
+            region=row.region, country=row.country,
+            audience=tuple(tags.get(row.id, {}).get("audience", ())),
+            languages=tuple(tags.get(row.id, {}).get("language", ())),
         ))
     return SearchPage(total=total, results=tuple(results), limit=limit, offset=offset, origin=query.near)
+
+
+def listing_updated(last_verified, last_imported_at) -> date | None:
+    """When the listing was last updated: the feed's own date where it gives one, else the
+    day it was imported — never the newer of the two (a 2021 listing is old however
+    recently it was downloaded)."""
+    for value in (last_verified, last_imported_at):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+            except ValueError:
+                continue
+        return value.date() if isinstance(value, datetime) else value
+    return None
 
 
 def next_meeting_from(start_utc: int | None, zone_name: str | None, rules, person_zone: str | None) -> NextMeeting | None:

@@ -19,7 +19,7 @@ from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
 from services.directory.model import GroupDetails, ImportReport, NextMeeting, SearchPage, SourceInfo, WhereToLook
 from services.directory.schedule import describe_rule, next_meetings, valid_zone, zone
-from services.directory.search import SearchError, SearchQuery, run_search
+from services.directory.search import STALE_AFTER_DAYS, SearchError, SearchQuery, listing_updated, run_search
 from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
 from services.storage import Database
@@ -50,15 +50,16 @@ class DirectoryService:
         self.db = db
 
     # ------------------------------------------------------------------ import
-    def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None) -> ImportReport:
+    def validate(self, path: Path, format: str = "auto", timezone: str | None = None, source: str | None = None,
+                 all_services: bool = False) -> ImportReport:
         """Read and check a file; write nothing. Raises FeedError when it is unusable."""
-        feed = read_feed(Path(path), format, timezone)
+        feed = read_feed(Path(path), format, timezone, all_services)
         _require_groups(feed, Path(path))  # validate says what import would do, refusals included
-        return ImportReport(source or Path(path).stem, feed.format, len(feed.groups), tuple(feed.skipped),
-                            tuple(feed.repairs), 0, written=False, skipped_more=feed.skipped.more)
+        return _report(feed, source or Path(path).stem, 0, written=False)
 
     def import_file(self, path: Path, format: str = "auto", source: str | None = None, timezone: str | None = None,
-                    now: datetime | None = None, kind: str = "file", publisher: str | None = None) -> ImportReport:
+                    now: datetime | None = None, kind: str = "file", publisher: str | None = None,
+                    all_services: bool = False) -> ImportReport:
         """Replace one source's groups with the file's, in one transaction: a fatal error
         (FeedError) changes nothing; bad records are skipped and reported."""
         path = Path(path)
@@ -67,7 +68,7 @@ class DirectoryService:
             raise FeedError(f"the source name {BUNDLED_SOURCE!r} is kept for the directory that comes with Kindred; choose another")
         self._refuse_subscription(name, kind)
         with _collector_paused():
-            feed = read_feed(path, format, timezone)
+            feed = read_feed(path, format, timezone, all_services)
         _require_groups(feed, path)
         now = now or datetime.now(UTC)
         with _collector_paused(), self.db.transaction() as session:
@@ -78,8 +79,7 @@ class DirectoryService:
             repository.mark_imported(session, source_row, last_imported_at=now, format=feed.format,
                                      publisher=publisher or feed.publisher, kind=kind,
                                      location=f"assets/{path.name}" if kind == "bundled" else str(path))
-        return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, True,
-                            skipped_more=feed.skipped.more)
+        return _report(feed, name, replaced, written=True)
 
     def _refuse_subscription(self, name: str, kind: str) -> None:
         """A file never silently replaces a subscribed feed (its address, its pinned key and
@@ -120,7 +120,8 @@ class DirectoryService:
             row = session.scalar(select(DirectoryGroup).where(DirectoryGroup.uid == group_id))
             if row is None:
                 return None
-            source_name = session.scalar(select(DirectorySource.name).where(DirectorySource.id == row.source_id))
+            source_name, imported_at = session.execute(
+                select(DirectorySource.name, DirectorySource.last_imported_at).where(DirectorySource.id == row.source_id)).one()
             rules = repository.rules_for(session, [row.id]).get(row.id, [])
             tags = repository.tags_for(session, [row.id]).get(row.id, {})
             record = repository.record_from_row(row, rules, tags)
@@ -133,8 +134,10 @@ class DirectoryService:
         note = None
         if timed and any(r.timezone is None for r in timed):
             note = "Time zone unknown: the times are the group's local times, and no next meeting is claimed."
+        updated = listing_updated(record.last_verified, imported_at)
         return GroupDetails(id=group_id, source=source_name, record=record, next_meetings=upcoming,
-                            schedule_text=tuple(describe_rule(r) for r in rules), timezone_note=note)
+                            schedule_text=tuple(describe_rule(r) for r in rules), timezone_note=note, updated=updated,
+                            stale=updated is not None and (now.date() - updated).days >= STALE_AFTER_DAYS)
 
     def all_groups(self, source: str | None = None) -> list[GroupDetails]:
         """Every stored group (of one source, if named) with its full record, for export."""
@@ -171,8 +174,12 @@ class DirectoryService:
             return repository.sources(session)
 
     # ------------------------------------------------------------------ places and other help
-    def geocode(self, place_text: str) -> places.Place:
-        return places.geocode(place_text)
+    def geocode(self, place_text: str, country: str | None = None) -> places.Place:
+        """Raises places.AmbiguousPlace (with candidates) when several places fit."""
+        return places.geocode(place_text, country)
+
+    def place_candidates(self, place_text: str, country: str | None = None) -> list[places.Place]:
+        return places.candidates(place_text, country)
 
     def where_else_to_look(self, country: str | None = None) -> list[WhereToLook]:
         return where_else_to_look(country)
@@ -206,6 +213,15 @@ def _require_groups(feed, path: Path) -> None:
     if not feed.groups:
         reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
         raise FeedError(f"{path.name}: no usable groups, so nothing was changed" + (f" ({reasons})" if reasons else ""))
+
+
+def _report(feed, name: str, replaced: int, written: bool) -> ImportReport:
+    from services.directory.importers.common import ZONE_ORIGINS
+
+    zones = tuple((origin, feed.zone_counts.get(origin, 0)) for origin in ZONE_ORIGINS)
+    return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, written,
+                        meetings=feed.meetings or sum(len(g.schedule) for g in feed.groups), zones=zones,
+                        doubtful=tuple(feed.doubtful), skipped_more=feed.skipped.more)
 
 
 @contextmanager

@@ -13,10 +13,12 @@ from services.group_text import (
     ATTENDANCE,
     COST,
     LEADERSHIP,
-    distance_text,
+    freshness_text,
     label,
     next_meeting_text,
     status_note,
+    times_text,
+    where_text,
 )
 from services.links import safe_link
 from services.session import FindingPrefs
@@ -103,14 +105,16 @@ def Badge(text: str, icon=None, tone: str = "neutral"):
     )
 
 
-ATTENDANCE_ICONS = {"in_person": ft.Icons.PLACE_OUTLINED, "online": ft.Icons.VIDEOCAM_OUTLINED, "hybrid": ft.Icons.DEVICES_OTHER_OUTLINED}
+ATTENDANCE_ICONS = {"in_person": ft.Icons.PLACE_OUTLINED, "online": ft.Icons.VIDEOCAM_OUTLINED,
+                    "hybrid": ft.Icons.DEVICES_OTHER_OUTLINED, "phone": ft.Icons.CALL_OUTLINED, "ask": ft.Icons.HELP_OUTLINE}
 
 
 def badges_for(attendance: str, leadership: str, cost: str) -> list:
+    # Every label comes from the one vocabulary (services/directory/vocabulary.py).
     return [
         Badge(LEADERSHIP.get(leadership, label(leadership)), ft.Icons.GROUPS_OUTLINED, "neutral" if leadership == "unknown" else "primary"),
         Badge(ATTENDANCE.get(attendance, label(attendance)), ATTENDANCE_ICONS.get(attendance)),
-        *([Badge(COST[cost], ft.Icons.SAVINGS_OUTLINED)] if cost != "unknown" else []),
+        Badge(COST.get(cost, label(cost)), ft.Icons.SAVINGS_OUTLINED),  # "Cost not stated" when the feed is silent
     ]
 
 
@@ -127,7 +131,10 @@ def when_line(summary: GroupSummary, prefs: FindingPrefs, now: datetime | None =
 @ft.component
 def GroupCard(summary: GroupSummary, saved: bool, prefs: FindingPrefs, on_open, on_toggle_save):
     when, warning = when_line(summary, prefs)
-    place_bits = [b for b in (summary.city, distance_text(summary.distance_km, prefs.distance_unit)) if b]
+    where = where_text(summary.attendance, summary.distance_km, prefs.distance_unit)
+    place_bits = [b for b in ((summary.city if where != "Online — anywhere" else None), where) if b]
+    all_times = times_text(summary.times, prefs.hour24)
+    freshness = freshness_text(summary.updated, summary.stale, summary.source)
     return ft.Card(
         key=summary.id,
         content=ft.Container(
@@ -160,7 +167,9 @@ def GroupCard(summary: GroupSummary, saved: bool, prefs: FindingPrefs, on_open, 
                                                     color=ft.Colors.ERROR if warning else None),
                                         ],
                                     ),
+                                    *([ft.Text(all_times, size=14)] if all_times else []),
                                     *([ft.Text(" · ".join(place_bits), size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if place_bits else []),
+                                    ft.Text(freshness, size=12, color=ft.Colors.ERROR if summary.stale else ft.Colors.ON_SURFACE_VARIANT),
                                 ],
                             ),
                         )

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import flet as ft
 
+from services.directory.vocabulary import ONLINE_ANYWHERE, Attendance
 from services.group_text import (
     COST,
     LEADERSHIP,
     REGISTRATION,
+    correction_draft,
     first_time_text,
+    freshness_text,
     label,
     meeting_date_text,
+    times_text,
 )
 from services.links import directions_link, mailto_link, tel_link, web_link
 from services.session import group_details
@@ -23,6 +27,7 @@ from views.find.common import (
     badges_for,
     go,
     group_id_from_route,
+    snack,
     use_finding,
     use_saved_ids,
 )
@@ -87,12 +92,15 @@ def GroupDetailsBody(group_id: str, back_to: str):
         ft.FilledButton("Remove from Saved" if saved else "Save", icon=ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
                         on_click=bind(toggle_save, group_id, record.name)),
     ]
-    if record.attendance in ("online", "hybrid"):
+    attendance = Attendance(record.attendance) if record.attendance in Attendance._value2member_map_ else Attendance.IN_PERSON
+    if attendance.remote:
         if record.online.url:
             actions.append(LinkButton("Join online", online_link, ft.Icons.VIDEOCAM_OUTLINED, raw=record.online.url, filled=False))
         if phone:
             actions.append(LinkButton(f"Call in {phone}", tel_link(phone), ft.Icons.CALL_OUTLINED, raw=phone))
-    directions = directions_link(record.location) if record.attendance != "online" else None
+        if attendance is Attendance.ASK:
+            actions.append(Badge("Ask the group for the link", ft.Icons.INFO_OUTLINE))
+    directions = directions_link(record.location) if attendance.in_person else None
     if directions:
         actions.append(LinkButton("Directions", directions, ft.Icons.DIRECTIONS_OUTLINED))
     actions.append(ShareButton(details))
@@ -102,8 +110,10 @@ def GroupDetailsBody(group_id: str, back_to: str):
     zone_note = None
     if details.next_meetings:
         zone_note = f"Times in your time zone ({details.next_meetings[0].local_timezone})."
+    all_times = times_text(record.schedule, prefs.hour24)
     section(
         "When it meets",
+        *([ft.Text(all_times, weight=ft.FontWeight.W_600)] if all_times else []),
         *[ft.Text(line) for line in details.schedule_text],
         *([ft.Text("Next dates", weight=ft.FontWeight.W_600), *next_dates] if next_dates else []),
         ft.Text(zone_note, size=13, color=ft.Colors.ON_SURFACE_VARIANT) if zone_note else None,
@@ -111,9 +121,11 @@ def GroupDetailsBody(group_id: str, back_to: str):
     )
     loc = record.location
     where = [p for p in (loc.venue, loc.address, ", ".join(p for p in (loc.city, loc.region, loc.postal_code) if p), loc.country) if p]
-    if record.attendance != "online":
+    if attendance.in_person:
         section("Where", *[ft.Text(line) for line in where],
                 ft.Text("The location is approximate.", size=13) if loc.approximate and where else None)
+    else:
+        section("Where", ft.Text(ONLINE_ANYWHERE))
     section("About", text(record.description), text(record.notes))
     section("Who leads it", ft.Text(LEADERSHIP.get(record.leadership, label(record.leadership))), text(record.facilitator_credentials))
     facts = [
@@ -136,10 +148,12 @@ def GroupDetailsBody(group_id: str, back_to: str):
     ]
     contact_links = [c for c in contact_links if c is not None]
     section("Contact", text(contact.name), *([ft.Row(wrap=True, spacing=8, run_spacing=8, controls=contact_links)] if contact_links else []))
-    provenance = f"Listed by {details.source or 'an unknown source'}"
-    if record.last_verified:
-        provenance += f"; last checked {record.last_verified:%d %B %Y}"
-    rows.append(ft.Text(provenance + ".", size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+    updated = getattr(details, "updated", None) or record.last_verified
+    stale = bool(getattr(details, "stale", False))
+    rows.append(ft.Semantics(identifier="listing-freshness", container=True, content=ft.Text(
+        freshness_text(updated, stale, details.source or "an unknown source") + ".", size=13,
+        color=ft.Colors.ERROR if stale else ft.Colors.ON_SURFACE_VARIANT, weight=ft.FontWeight.W_600 if stale else None)))
+    rows.append(ReportProblemButton(details))
 
     return ScreenBody([
         ft.Row(spacing=4, vertical_alignment=ft.CrossAxisAlignment.START, controls=[
@@ -152,3 +166,53 @@ def GroupDetailsBody(group_id: str, back_to: str):
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=actions),
         *rows,
     ])
+
+
+@ft.component
+def ReportProblemButton(details):
+    """"Report a problem": a correction drafted here, on the device, for the person to send
+    to the listing's source themselves. Kindred sends nothing."""
+    typed = ft.use_ref("")  # what the person wrote; the dialog's buttons read it when pressed
+
+    def draft():
+        return correction_draft(details.record, details.id, details.source or "directory", details.schedule_text,
+                                typed.current or "", getattr(details, "updated", None))
+
+    async def copy(_=None):
+        current = draft()
+        await ft.Clipboard().set(f"{current.subject}\n\n{current.body}")
+        snack("Copied the correction. Paste it into an e-mail or message to the source.")
+
+    def close(_=None):
+        ft.context.page.pop_dialog()
+
+    def edited(e):
+        typed.current = e.control.value or ""
+
+    async def open_mail(_=None):
+        await ft.UrlLauncher().launch_url(draft().mailto)
+
+    def open_dialog(_=None):
+        current = draft()
+        sends = []
+        if current.mailto:
+            # the e-mail app opens with the text; the person decides whether to send it
+            sends.append(ft.TextButton("Open in my e-mail app", icon=ft.Icons.MAIL_OUTLINE, on_click=open_mail))
+        elif current.link:
+            sends.append(ft.TextButton("Open the source's website", icon=ft.Icons.OPEN_IN_NEW, url=current.link))
+        ft.context.page.show_dialog(ft.AlertDialog(
+            title=ft.Text("Report a problem"),
+            content=ft.Column(tight=True, scroll=ft.ScrollMode.AUTO, width=480, spacing=10,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
+                ft.Text("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "
+                        "you send it yourself, if you want to."),
+                ft.TextField(label="What is wrong?", multiline=True, min_lines=2, on_change=edited),
+                ft.Text("What goes with it (the listing's public details):", size=13, weight=ft.FontWeight.W_600),
+                ft.Text(current.body.split("\n\n", 1)[-1], size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
+                *([] if sends else [ft.Text("This source gives no contact address: copy the text and send it to them "
+                                            "the way you know.", size=13)]),
+            ]),
+            actions=[*sends, ft.TextButton("Copy text", icon=ft.Icons.COPY, on_click=copy), ft.TextButton("Close", on_click=close)],
+        ))
+
+    return ft.OutlinedButton("Report a problem", icon=ft.Icons.FLAG_OUTLINED, on_click=open_dialog)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from services.directory.places import miles_to_km
 from services.directory.schedule import WEEKDAY_LONG
 from services.directory.search import SearchQuery
-from services.group_text import COST, label
+from services.group_text import ATTENDANCE, COST, LEADERSHIP, label
 
 DEBOUNCE_SECONDS = 0.25
 PAGE_SIZE = 20
@@ -76,9 +76,9 @@ def active_filters(query: SearchQuery, unit: str = "km") -> list[tuple[str, str]
     found = [(f"topic:{t}", label(t)) for t in query.topics]
     found += [(f"audience:{a}", label(a)) for a in query.audience]
     if query.attendance:
-        found.append(("attendance", {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}[query.attendance]))
+        found.append(("attendance", ATTENDANCE.get(query.attendance, label(query.attendance))))
     if query.leadership:
-        found.append(("leadership", "Peer-led" if query.leadership == "peer" else "Professional"))
+        found.append(("leadership", LEADERSHIP.get(query.leadership, label(query.leadership))))
     found += [(f"cost:{c}", COST.get(c, label(c))) for c in query.cost]
     found += [(f"day:{d}", WEEKDAY_LONG[d]) for d in query.days]
     if query.time_of_day:

@@ -1,13 +1,45 @@
-"""Settings → Finding groups: my place (city or ZIP code, found offline, kept private),
-the distance unit and 12- or 24-hour times."""
+"""Settings → Finding groups: my place (city or ZIP code, found offline, kept private;
+a name several places share offers them to choose from; "Use my location" where the device
+can tell), the distance unit and 12- or 24-hour times."""
 
 from __future__ import annotations
 
+import asyncio
+
 import flet as ft
 
+from services.session import PlaceNeedsChoice
 from views.actions import FAILED, use_actions
 from views.find.common import use_finding
 from views.models import use_app
+from views.widgets.bind import bind
+
+
+LOCATION_TIMEOUT_S = 20
+
+
+def _place_or_candidates(session, text: str):
+    """The new preferences, or the places to choose from when several have that name."""
+    try:
+        return session.set_place(text)
+    except PlaceNeedsChoice as choice:
+        return list(choice.candidates)
+
+
+async def device_position():
+    """The device's own position (browser or phone geolocation), asked for with permission;
+    None where the platform has none. Computed on the device and never sent anywhere."""
+    try:
+        from flet_geolocator import Geolocator, GeolocatorPermissionStatus
+    except ImportError:
+        return None
+    locator = Geolocator()
+    # A platform that never answers must not leave the button spinning.
+    status = await asyncio.wait_for(locator.request_permission(), LOCATION_TIMEOUT_S)
+    if status in (GeolocatorPermissionStatus.DENIED, GeolocatorPermissionStatus.DENIED_FOREVER):
+        raise ValueError("Location permission was not given. You can type your town instead.")
+    position = await asyncio.wait_for(locator.get_current_position(), LOCATION_TIMEOUT_S)
+    return (position.latitude, position.longitude) if position else None
 
 
 @ft.component
@@ -17,6 +49,7 @@ def FindingSettingsSection():
     prefs = use_finding()
     text, set_text = ft.use_state(None)
     error, set_error = ft.use_state(None)
+    choices, set_choices = ft.use_state(())
     shown = prefs.place_text if text is None else text
 
     async def change(method: str, *args, on_error=None) -> bool:
@@ -30,9 +63,44 @@ def FindingSettingsSection():
         return True
 
     async def save_place(_=None):
-        if await change("set_place", shown, on_error=set_error):  # on a problem, what was typed stays
+        session = state.session
+        if session is None:
+            return
+        found = await run(_place_or_candidates, session, shown, on_error=set_error)  # on a problem, what was typed stays
+        if found is FAILED:
+            return
+        if isinstance(found, list):
+            set_choices(tuple(found))
             set_error(None)
+            return
+        state.finding = found
+        set_choices(())
+        set_error(None)
+        set_text(None)
+
+    async def pick(place):
+        if await change("choose_place", place, place.name):
+            set_choices(())
             set_text(None)
+            set_error(None)
+
+    async def use_my_location(_=None):
+        session = state.session
+        if session is None:
+            return
+        try:
+            position = await device_position()
+        except Exception as problem:  # noqa: BLE001 - the platform's own words become a calm message
+            set_error(str(problem) if isinstance(problem, ValueError) else "This device could not tell where you are. "
+                      "You can type your town instead.")
+            return
+        if position is None:
+            set_error("This device could not tell where you are. You can type your town instead.")
+            return
+        if await change("set_device_location", *position, on_error=set_error):
+            set_choices(())
+            set_text(None)
+            set_error(None)
 
     async def forget_place(_=None):
         if await change("set_place", ""):
@@ -63,8 +131,15 @@ def FindingSettingsSection():
             ),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
                 ft.FilledTonalButton("Save place", icon=ft.Icons.CHECK, on_click=save_place),
+                ft.OutlinedButton("Use my location", icon=ft.Icons.MY_LOCATION, on_click=use_my_location,
+                                  tooltip="Worked out on this device and kept encrypted; never sent"),
                 *([ft.TextButton("Forget my place", on_click=forget_place)] if prefs.place else []),
             ]),
+            *([ft.Text("Several places have that name — which one?", weight=ft.FontWeight.W_600),
+               ft.Column(spacing=4, controls=[
+                   ft.TextButton(place.name, icon=ft.Icons.PLACE_OUTLINED, key=place.name,
+                                 on_click=bind(pick, place))
+                   for place in choices])] if choices else []),
             *([ft.Text(f"Using: {prefs.place.name}", color=ft.Colors.PRIMARY)] if prefs.place else []),
             ft.Text("Distances in"),
             ft.SegmentedButton(

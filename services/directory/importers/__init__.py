@@ -81,7 +81,8 @@ def detect_format(path: Path, data=None) -> str:
         "name it with --format")
 
 
-def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> ParsedFeed:
+def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all_services: bool = False) -> ParsedFeed:
+    """``all_services``: HSDS only — import every service, not only support groups."""
     path = Path(path)
     if not path.exists():
         raise FeedError(f"{path} does not exist")
@@ -100,7 +101,7 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
     try:
         if format == "auto":
             detected = detect_format(path, data)
-        feed = ParsedFeed(format=detected)
+        feed = ParsedFeed(format=detected, all_services=all_services)
         _parse(path, detected, data, tabular, feed)
     except FeedError:
         raise
@@ -112,6 +113,9 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
         raise FeedError(f"{path.name} could not be read as {detected} ({type(error).__name__}); nothing was changed") from error
     bounds.apply(feed, path.name)
     resolve_zones(feed, import_zone)
+    if feed.not_groups:
+        feed.repairs.append(f"{feed.not_groups} service(s) are not support groups (a 211 lists every service) and were "
+                            "skipped; import with --all-services to keep them")
     return feed
 
 

@@ -83,44 +83,102 @@ def split_list(value) -> list[str]:
     return [s for s in (text(i) for i in items) if s]
 
 
+ZONE_ORIGINS = ("feed", "coordinates", "region", "import", "unknown")
+ZONE_ORIGIN_WORDS = {"feed": "by feed", "coordinates": "by coordinates", "region": "by region",
+                     "import": "by --timezone", "unknown": "unknown"}
+# "6:30pm Central", "7 PM EST": a zone named beside a time in a meeting's own text.
+_NAMED_ZONE = re.compile(
+    r"(?<!\d)\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?\s*\(?\b(eastern|central|mountain|pacific|atlantic|"
+    r"e[sd]?t|c[sd]?t|m[sd]?t|p[sd]?t)\b(?!\s+europe)", re.I)
+_NAMED_ZONES = {"eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
+                "pacific": "America/Los_Angeles", "atlantic": "America/Halifax", "e": "America/New_York",
+                "c": "America/Chicago", "m": "America/Denver", "p": "America/Los_Angeles"}
+
+
+def _named_zone(*texts: str | None) -> tuple[str, str] | None:
+    for value in texts:
+        match = _NAMED_ZONE.search(value or "")
+        if match:
+            word = match.group(1).lower()
+            return match.group(0).strip(), _NAMED_ZONES.get(word, _NAMED_ZONES.get(word[:1]))
+    return None
+
+
+def _decide_zone(group: GroupRecord, import_zone: str | None, where: str, doubtful: list[str]):
+    """(zone, origin, location) from the group's region and coordinates together; a town
+    name is only looked up inside its own country and state."""
+    location = group.location
+    if import_zone and location.approximate and group.attendance not in ("in_person", "hybrid"):
+        # An online meeting's approximate place is where its members are from, not a clock:
+        # its times are in the feed's own zone.
+        return import_zone, "import", location
+    parts = places.address_parts(location.address)
+    country, admin1 = places.region_of(location.country, location.region, parts.get("country"), parts.get("region"))
+    lat, lon = location.latitude, location.longitude
+    if lat is not None and lon is not None and places.placeholder_coordinates(lat, lon):
+        doubtful.append(f"{where}: coordinates ({lat}, {lon}) are a placeholder, not a place; ignored them")
+        location = dataclasses.replace(location, latitude=None, longitude=None)
+        lat = lon = None
+    if lat is not None and lon is not None:
+        city = places.nearest_city_in(lat, lon, country, admin1)
+        if city is not None:
+            return city["timezone"], "coordinates", location
+        anywhere = places.nearest_city(lat, lon)
+        texts = (location.country, location.region, parts.get("country"), parts.get("region"))
+        if anywhere is not None and anywhere["countrycode"] in places.countries_named(*texts):
+            # "Georgia" is a US state and a country: the coordinates say which
+            return anywhere["timezone"], "coordinates", location
+        if country is not None and anywhere is not None:
+            region = places.region_name(country, admin1) or country
+            doubtful.append(f"{where}: coordinates ({lat}, {lon}) lie outside {region}, where its address is; ignored them")
+            location = dataclasses.replace(location, latitude=None, longitude=None)
+    if country == "US" or country is None:
+        place = places.zip_in_region(location.postal_code or parts.get("postal_code"), admin1)
+        if place is not None and place.timezone:
+            return place.timezone, "region", location
+    town = places.city_in_region(location.city or parts.get("city"), country, admin1)
+    if town is not None:
+        if location.latitude is None:
+            location = dataclasses.replace(location, latitude=town.latitude, longitude=town.longitude, approximate=True)
+        return town.timezone, "region", location
+    zone = places.zone_for_region(country, admin1) if admin1 or country else None
+    if zone:
+        return zone, "region", location
+    if import_zone:
+        return import_zone, "import", location
+    return None, "unknown", location
+
+
 def resolve_zones(feed: ParsedFeed, import_zone: str | None) -> None:
-    """Give every timed rule with no zone one: the zone given at import, else the zone at
-    the group's coordinates, else at a city found in its address (coordinates then become
-    approximate ones), else none — "time zone unknown", never a silent UTC."""
-    derived = 0
-    unknown = 0
+    """Give every timed rule with no zone one, decided from the group's region (state,
+    province, ZIP, country) and coordinates together; ``--timezone`` is the default for the
+    rest, not an override; else none — "time zone unknown", never a silent UTC. Counts how
+    each meeting's zone was decided and lists the doubtful cases in the feed's report."""
     for index, group in enumerate(feed.groups):
-        if not any(rule.timezone is None and rule.kind in ("weekly", "monthly") for rule in group.schedule):
+        timed = [r for r in group.schedule if r.kind in ("weekly", "monthly")]
+        where = f"{group.name!r} (id {group.external_id!r})"
+        if timed and all(r.timezone for r in timed):
+            origin = "feed"
+            zone = timed[0].timezone
+        elif timed:
+            zone, origin, location = _decide_zone(group, import_zone, where, feed.doubtful)
+            rules = tuple(dataclasses.replace(r, timezone=zone) if r.timezone is None else r for r in group.schedule)
+            group = feed.groups[index] = dataclasses.replace(group, schedule=rules, timezone_origin=origin, location=location)
+        else:
+            loc = group.location
+            if loc.latitude is not None and loc.longitude is not None and places.placeholder_coordinates(loc.latitude, loc.longitude):
+                feed.doubtful.append(f"{where}: coordinates ({loc.latitude}, {loc.longitude}) are a placeholder, not a place; ignored them")
+                feed.groups[index] = dataclasses.replace(group, location=dataclasses.replace(loc, latitude=None, longitude=None))
             continue
-        zone, origin, location = None, "unknown", group.location
-        if import_zone:
-            zone, origin = import_zone, "import"
-        elif places.valid_coordinates(location.latitude, location.longitude):
-            zone = places.timezone_at(location.latitude, location.longitude)
-            origin = "coordinates" if zone else "unknown"
-        else:
-            found = places.place_from_address(location.address, ", ".join(
-                p for p in (location.city, location.region, location.country) if p))
-            if found is not None:
-                zone, origin = found.timezone, "place"
-                if location.latitude is None:
-                    location = dataclasses.replace(location, latitude=found.latitude, longitude=found.longitude, approximate=True)
-        if zone:
-            derived += origin in ("coordinates", "place")
-        else:
-            unknown += 1
-        rules = tuple(dataclasses.replace(r, timezone=zone) if r.timezone is None else r for r in group.schedule)
-        feed.groups[index] = dataclasses.replace(group, schedule=rules, timezone_origin=origin, location=location)
-    if derived:
-        feed.repairs.append(
-            f"{derived} group(s) had no time zone in the feed; it was derived offline from their coordinates or "
-            "address. If every time in this feed is in one zone, import again with --timezone ZONE."
-        )
+        feed.zone_counts[origin] = feed.zone_counts.get(origin, 0) + len(timed)
+        named = _named_zone(group.name, group.notes)
+        if named and zone and named[1] and not places._same_clock(zone, named[1]):
+            feed.doubtful.append(f"{where}: its text says {named[0]!r} but its meetings are in {zone}; check with the source")
+    unknown = feed.zone_counts.get("unknown", 0)
     if unknown:
         feed.repairs.append(
-            f"{unknown} group(s) have no time zone (none in the feed, none given with --timezone, no place to "
-            "derive one from): they are shown as 'time zone unknown' and no next meeting is claimed."
-        )
+            f"{unknown} meeting(s) have no time zone (none in the feed, no region or coordinates to decide one, no "
+            "--timezone): they are shown as 'time zone unknown' and no next meeting is claimed.")
 
 
 def checked_import_zone(value: str | None) -> str | None:
@@ -140,6 +198,8 @@ def valid_coordinates_or_repair(lat, lon, where: str, repairs: list[str]) -> tup
     lat_f, lon_f = as_float(lat), as_float(lon)
     if lat_f is None and lon_f is None:
         return None, None
+    if lat_f == 0 and lon_f == 0:
+        return None, None  # (0, 0) is a blank, not a place in the Gulf of Guinea
     if lat_f is None or lon_f is None or not places.valid_coordinates(lat_f, lon_f):
         repairs.append(f"{where}: coordinates ({lat}, {lon}) are impossible (latitude must be -90..90, longitude -180..180); dropped them")
         return None, None

@@ -81,10 +81,32 @@ def parse_json(data: dict, feed: ParsedFeed) -> None:
 
 
 # ---------------------------------------------------------------- services → groups
+# A 211 lists every service (scouts, marine patrol, food banks): only those that are groups,
+# or about what Kindred's groups are about, are support groups. The rest are skipped and
+# counted, unless the import asks for every service.
+NOT_A_GROUP = "not a support group (no group, meeting or peer-support words, no topic Kindred covers)"
+GROUP_WORDS = re.compile(
+    r"\bsupport groups?\b|\bpeer support\b|\bmutual (?:aid|support)\b|\bgroups?\b|"
+    r"\bmeetings?\b|\bcircle\b|\banonymous\b|\bpeer[- ]led\b", re.I)
+
+
+def is_support_group(service: dict) -> bool:
+    terms = " ".join(filter(None, (text(t.get("name")) for t in service.get("taxonomy_terms") or [] if isinstance(t, dict))))
+    blob = " ".join(filter(None, [text(service.get("name")), text(service.get("alternate_name")),
+                                  text(service.get("description")), terms]))
+    # "families" or "wellbeing" alone describe half of a 211; a clinical topic is specific enough
+    specific = set(infer_topics(blob)) - {"caregivers_and_family", "general_wellbeing", "stress"}
+    return bool(GROUP_WORDS.search(blob) or specific)
+
+
 def _services_to_groups(pairs, feed: ParsedFeed) -> None:
     groups: list[tuple[int, GroupRecord]] = []
     for index, (service, sals) in enumerate(pairs):
         sid = text(service.get("id"))
+        if not feed.all_services and not is_support_group(service):
+            feed.not_groups += 1
+            feed.skipped.append(skipped_record(index, sid, service.get("name"), NOT_A_GROUP))
+            continue
         try:
             if not sid:
                 raise ValueError("the service has no id")
@@ -119,6 +141,8 @@ def _group(ident: str, service: dict, sal: dict | None, feed: ParsedFeed) -> Gro
     rules: list[ScheduleRule] = []
     for raw in schedules:
         rules.extend(_rules(raw, f"{where} schedule {raw.get('id', '?')!r}", feed))
+    if any(raw.get("hours_of_operation") for raw in schedules):
+        rules = _group_times_or_call(rules)
 
     addresses = [a for a in location_raw.get("addresses") or [] if isinstance(a, dict)]
     address = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})
@@ -170,7 +194,9 @@ def _group(ident: str, service: dict, sal: dict | None, feed: ParsedFeed) -> Gro
     else:
         registration = "unknown"
 
-    languages = [text(lang.get("name")) or text(lang.get("code")) for lang in service.get("languages") or [] if isinstance(lang, dict)]
+    # 3.0 names a language in "name"; 1.x/2.x exports in "language"
+    languages = [text(lang.get("name")) or text(lang.get("language")) or text(lang.get("code"))
+                 for lang in service.get("languages") or [] if isinstance(lang, dict)]
     languages += [text(lang.get("name")) for lang in location_raw.get("languages") or [] if isinstance(lang, dict)]
     accessibility = set()
     for item in location_raw.get("accessibility") or []:
@@ -295,6 +321,26 @@ def _rules(raw: dict, where: str, feed: ParsedFeed) -> list[ScheduleRule]:
     return rules
 
 
+def _group_times_or_call(rules: list[ScheduleRule]) -> list[ScheduleRule]:
+    """1.x/2.x regular_schedules are a service's hours of operation. A group's own meeting
+    is short; an agency's office hours (a long day, or the same hours five days a week) are
+    not meeting times: the person is told to call for the group's times instead."""
+    timed = [r for r in rules if r.kind == "weekly" and r.start is not None]
+    if not timed:
+        return rules
+    def minutes(r):
+        return ((r.end.hour * 60 + r.end.minute) if r.end else 0) - (r.start.hour * 60 + r.start.minute)
+    same_hours: dict[tuple, set] = {}
+    for r in timed:
+        same_hours.setdefault((r.start, r.end), set()).add(r.weekday)
+    if any(minutes(r) >= 180 for r in timed) or any(len(days) >= 5 for days in same_hours.values()):
+        hours = "; ".join(f"{', '.join(('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[d] for d in sorted(days))} "
+                          f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M}"
+                          for (start, end), days in same_hours.items())
+        return [ScheduleRule("varies", note=f"Call for group times (the agency's office hours: {hours})")]
+    return rules
+
+
 # ---------------------------------------------------------------- tabular datapackage
 # A datapackage .zip is untrusted: a few kilobytes can inflate to gigabytes. Entries are
 # streamed and counted as they inflate (never trusting the sizes the archive declares).
@@ -346,6 +392,39 @@ def read_zip_tables(path: Path) -> dict[str, bytes]:
             zlib.error, OSError) as error:
         raise FeedError(f"{path.name} is not a readable .zip file ({error})") from error
     return files
+
+
+# How HSDS versions and real 211 exports name the same tables.
+TABLE_ALIASES = {
+    "service_at_location": ("services_at_location", "service_at_locations", "services_at_locations"),
+    "taxonomy_terms": ("taxonomy", "taxonomies_terms", "taxonomy_term"),
+    "service_taxonomy": ("services_taxonomy", "service_taxonomies"),
+    "regular_schedules": ("regular_schedule",),
+    "physical_addresses": ("physical_address",),
+    "languages": ("language",),
+    "phones": ("phone",),
+    "locations": ("location",),
+    "organizations": ("organization",),
+}
+READ_TABLES = {"services", "locations", "addresses", "physical_addresses", "accessibility", "accessibility_for_disabilities",
+               "schedules", "regular_schedules", "languages", "phones", "cost_options", "contacts", "organizations",
+               "programs", "service_at_location", "taxonomy_terms", "service_taxonomy", "attributes", "datapackage"}
+
+
+def _alias_tables(tables) -> None:
+    for canonical, aliases in TABLE_ALIASES.items():
+        if canonical not in tables.by_name:
+            for alias in aliases:
+                if alias in tables.by_name:
+                    tables.by_name[canonical] = tables.by_name[alias]
+                    tables.feed.repairs.append(f"read {tables.by_name[alias]} as the {canonical} table")
+                    break
+
+
+def _unread_tables(tables) -> list[str]:
+    aliases = {alias for names in TABLE_ALIASES.values() for alias in names}
+    return sorted({name for name, file in tables.by_name.items()
+                   if file.lower().endswith(".csv") and name not in READ_TABLES and name not in aliases})
 
 
 class _Tables:
@@ -435,6 +514,7 @@ def _old_schedule(row: dict, feed: ParsedFeed) -> dict | None:
 
 def parse_tabular(path: Path, feed: ParsedFeed) -> None:
     tables = _Tables(path, feed)
+    _alias_tables(tables)
     if not tables.has("services"):
         raise FeedError(f"{path.name}: no services.csv found — not an HSDS datapackage")
     services = tables.rows("services")
@@ -454,7 +534,7 @@ def parse_tabular(path: Path, feed: ParsedFeed) -> None:
             converted = _old_schedule(row, feed)
             if converted:
                 schedules.append({**converted, "service_id": row.get("service_id"), "location_id": row.get("location_id"),
-                                  "service_at_location_id": row.get("service_at_location_id")})
+                                  "service_at_location_id": row.get("service_at_location_id"), "hours_of_operation": True})
     schedules_by_service = _by(schedules, "service_id")
     schedules_by_sal = _by(schedules, "service_at_location_id")
     schedules_by_location = _by(schedules, "location_id")
@@ -465,6 +545,22 @@ def parse_tabular(path: Path, feed: ParsedFeed) -> None:
     organizations = {row["id"]: row for row in tables.rows("organizations") if row.get("id")}
     programs = {row["id"]: row for row in tables.rows("programs") if row.get("id")}
     sal_by_service = _by(tables.rows("service_at_location"), "service_id")
+    term_names = {row["id"]: row for row in tables.rows("taxonomy_terms") if row.get("id")}
+    terms_by_service: dict[str, list[dict]] = {}
+    for row in tables.rows("service_taxonomy"):
+        term = term_names.get(row.get("taxonomy_id") or row.get("taxonomy_term_id") or "")
+        if term and row.get("service_id"):
+            terms_by_service.setdefault(row["service_id"], []).append(term)
+    for row in tables.rows("attributes"):
+        term = term_names.get(row.get("taxonomy_term_id") or "")
+        if term and row.get("link_id"):
+            terms_by_service.setdefault(row["link_id"], []).append(term)
+    if locations and not sal_by_service and not any(s.get("location_id") for s in schedules):
+        feed.repairs.append("locations.csv is there but no table links services to locations (no service_at_location): "
+                            "every service comes in with no place")
+    unread = _unread_tables(tables)
+    if unread:
+        feed.repairs.append(f"tables not read (Kindred has no use for them): {', '.join(unread)}")
 
     pairs = []
     for service in services:
@@ -475,6 +571,7 @@ def parse_tabular(path: Path, feed: ParsedFeed) -> None:
         built["organization"] = organizations.get(service.get("organization_id") or "", {})
         built["program"] = programs.get(service.get("program_id") or "", {})
         built["languages"] = languages.get(sid, [])
+        built["taxonomy_terms"] = terms_by_service.get(sid, [])
         built["phones"] = phones.get(sid, [])
         built["contacts"] = contacts.get(sid, [])
         built["cost_options"] = [{**c, "amount": _number(c.get("amount"))} for c in costs.get(sid, [])]

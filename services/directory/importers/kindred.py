@@ -180,6 +180,17 @@ def _clock(value) -> str | None:
     return f"{value:%H:%M}" if value else None
 
 
+def export_ids(details) -> list[str]:
+    """Each group's id in an export: the feed's own id, so that importing the export again
+    gives the same ids (never "source/source/id"); prefixed with its source only where two
+    sources use the same id."""
+    counts: dict[str, int] = {}
+    for item in details:
+        counts[item.record.external_id] = counts.get(item.record.external_id, 0) + 1
+    return [item.record.external_id if counts[item.record.external_id] == 1 else f"{item.source}-{item.record.external_id}"
+            for item in details]
+
+
 def export_group(group_id_external: str, record: GroupRecord) -> dict:
     def rule(r: ScheduleRule) -> dict:
         out = {
@@ -218,5 +229,5 @@ def export(details, publisher: str) -> dict:
         "format": FORMAT_NAME, "version": VERSION,
         "publisher": {"name": publisher, "note": "Exported from Kindred"},
         "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "groups": [export_group(item.id, item.record) for item in details],
+        "groups": [export_group(ident, item.record) for ident, item in zip(export_ids(details), details)],
     }

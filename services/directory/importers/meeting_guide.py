@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import datetime, time, timedelta
 
 from services.directory.importers.common import (
@@ -82,24 +84,141 @@ def _types(value) -> list[str]:
     return [t.upper() for t in split_list(value)]
 
 
+# A venue name that only says the meeting has no venue.
+PLACEHOLDER_VENUE = re.compile(r"^(online|virtual|zoom|web|internet|phone|telephone|conference call|tbd|tba|various|"
+                               r"none|n/?a|online meeting|virtual meeting|zoom meeting|google meet)\b", re.I)
+# An address shared by this many differently named meetings, every one of them online, is
+# where a feed parks its online meetings (a city hall, the intergroup office), not a venue.
+PARKED_ADDRESS_GROUPS = 20
+# Meeting Guide lists mutual-aid (12-step) meetings: no dues or fees, a collection for
+# the group's costs. The format defines it; the feed need not say it.
+TWELVE_STEP_COST_NOTE = ("No dues or fees; a voluntary collection (12-step tradition). From the Meeting Guide "
+                         "format's convention — this listing does not state a cost itself.")
+
+
 def parse(data, feed: ParsedFeed) -> None:
-    groups = []
+    rows = []
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
             feed.skipped.append(skipped_record(index, None, None, f"is a {type(raw).__name__}, not a meeting object"))
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
+        rows.append((index, raw))
+    parked = _parked_addresses([raw for _, raw in rows])
+    if parked:
+        feed.repairs.append(
+            f"{sum(parked.values())} online meeting(s) give an address that {len(parked)} place(s) share with many "
+            "differently named online meetings and no in-person one (e.g. " + ", ".join(repr(a) for a in list(parked)[:2])
+            + "): a parking address, not a venue; they are listed as online, with no distance")
+    meetings = []
+    for index, raw in rows:
         try:
-            group = _meeting(index, raw, feed)
+            meetings.append((index, raw, _meeting(index, raw, feed, parked)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("slug") or raw.get("id"), raw.get("name"), str(problem)))
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
-        groups.append((index, group))
-    feed.groups.extend(dedupe_ids(groups, feed))
+    feed.meetings += len(meetings)
+    feed.groups.extend(dedupe_ids(_grouped(meetings, feed), feed))
 
 
-def _meeting(index: int, raw: dict, feed: ParsedFeed) -> GroupRecord:
+def _address_key(raw: dict) -> str:
+    address = text(raw.get("formatted_address")) or text(raw.get("address")) or ""
+    return re.sub(r"[^a-z0-9]+", " ", address.lower()).strip()
+
+
+def _parked_addresses(rows: list[dict]) -> dict[str, int]:
+    names: dict[str, set] = {}
+    offline: set[str] = set()
+    counts: dict[str, int] = {}
+    for raw in rows:
+        key = _address_key(raw)
+        if not key:
+            continue
+        if text(raw.get("conference_url")) or text(raw.get("conference_phone")):
+            names.setdefault(key, set()).add((text(raw.get("name")) or "").lower())
+            counts[key] = counts.get(key, 0) + 1
+        else:
+            offline.add(key)
+    return {key: counts[key] for key, found in names.items() if len(found) >= PARKED_ADDRESS_GROUPS and key not in offline}
+
+
+def _grouped(meetings: list[tuple[int, dict, GroupRecord]], feed: ParsedFeed) -> list[tuple[int, GroupRecord]]:
+    """One group per name and place: Meeting Guide lists each weekday meeting as its own row.
+    The group keeps every meeting's time; its id is the shortest, then smallest, of its rows'
+    slugs, so it stays the same across re-imports (and across our own Meeting Guide export)."""
+    by_key: dict[tuple, list[tuple[int, GroupRecord]]] = {}
+    for index, raw, record in meetings:
+        where = record.location
+        place = (_address_key(raw), (where.venue or "").lower()) if record.attendance in ("in_person", "hybrid") else ()
+        online = (record.online.url or "", record.online.phone or "") if record.attendance != "in_person" else ()
+        key = (re.sub(r"\W+", " ", record.name.lower()).strip(), place, online, record.status)
+        by_key.setdefault(key, []).append((index, record))
+    grouped = []
+    merged = 0
+    for rows in by_key.values():
+        rows.sort(key=lambda row: _slug_order(row[1].external_id))
+        index, first = rows[0]
+        if len(rows) > 1:
+            merged += len(rows) - 1
+            records = [r for _, r in rows]
+            rules = tuple(sorted(dict.fromkeys(rule for r in records for rule in r.schedule),
+                                 key=lambda rule: (rule.weekday if rule.weekday is not None else 9, rule.start or time(0))))
+            first = dataclasses.replace(
+                first,
+                schedule=rules,
+                topics=tuple(dict.fromkeys(t for r in records for t in r.topics)),
+                audience=tuple(sorted({a for r in records for a in r.audience})),
+                languages=tuple(sorted({lang for r in records for lang in r.languages})),
+                accessibility=tuple(sorted({a for r in records for a in r.accessibility})),
+                type_codes=tuple(dict.fromkeys(t for r in records for t in r.type_codes)),
+                notes="\n\n".join(dict.fromkeys(r.notes for r in records if r.notes)) or None,
+                last_verified=max((r.last_verified for r in records if r.last_verified), default=None),
+            )
+        grouped.append((index, first))
+    if merged:
+        feed.repairs.append(f"{len(meetings)} meeting rows are {len(grouped)} groups: rows with the same name and "
+                            "place are one group with all its times")
+    return grouped
+
+
+def _slug_order(slug: str):
+    return (len(slug), slug)
+
+
+def _attendance(raw: dict, types: list[str], location: Location, online: OnlineAccess, parked: dict) -> tuple[str, str]:
+    """(attendance, status). In person needs a specific street address and no TC; online
+    comes from the link or phone; TC closes the venue, not an online meeting; a meeting
+    with neither a venue nor a way to join is temporarily closed."""
+    address = location.address or ""
+    venue = location.venue or ""
+    option = (text(raw.get("attendance_option")) or "").lower()
+    first_part = address.split(",")[0]
+    street = bool(re.search(r"\d", first_part)) and bool(re.search(r"[a-z]{2}", first_part, re.I))
+    placeholder = (
+        location.approximate or not street or _address_key(raw) in parked
+        or bool(venue and PLACEHOLDER_VENUE.match(venue)))
+    closed_venue = "TC" in types or option == "online"
+    in_person = not placeholder and not closed_venue
+    if option in ("in_person", "hybrid") and not closed_venue and address and not location.approximate:
+        in_person = True
+    if online.url:
+        attendance = "hybrid" if in_person else "online"
+    elif online.phone:
+        attendance = "hybrid" if in_person else "phone"
+    elif "ONL" in types or option in ("online", "hybrid"):
+        attendance = "hybrid" if in_person else "ask"
+    else:
+        attendance = "in_person"
+    status = "active"
+    if option == "inactive":
+        status = "inactive"
+    elif attendance == "in_person" and "TC" in types:
+        status = "temporarily_closed"  # the venue is closed and there is no other way to join
+    return attendance, status
+
+
+def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict) -> GroupRecord:
     name = text(raw.get("name"))
     if not name:
         raise ValueError("has no name")
@@ -143,7 +262,7 @@ def _meeting(index: int, raw: dict, feed: ParsedFeed) -> GroupRecord:
         venue=text(raw.get("location")),
         address=address,
         city=text(raw.get("city")),
-        region=text(raw.get("state")) or text(raw.get("region")),
+        region=text(raw.get("state")),  # Meeting Guide's "region" is a neighbourhood, not a state
         postal_code=text(raw.get("postal_code")),
         country=text(raw.get("country")),
         latitude=lat, longitude=lon, approximate=approximate,
@@ -152,22 +271,7 @@ def _meeting(index: int, raw: dict, feed: ParsedFeed) -> GroupRecord:
     conference_phone = text(raw.get("conference_phone"))
     online = OnlineAccess(url=conference_url, phone=conference_phone, notes=text(raw.get("conference_url_notes")) or text(raw.get("conference_phone_notes")))
 
-    status = "temporarily_closed" if "TC" in types else "active"
-    option = (text(raw.get("attendance_option")) or "").lower()
-    has_online = bool(conference_url or conference_phone)
-    has_place = bool(address or location.venue) and not approximate
-    if option in ("in_person", "online", "hybrid"):
-        attendance = option
-    elif has_online and has_place and status == "active":
-        attendance = "hybrid"
-    elif has_online or "ONL" in types:
-        attendance = "online"
-    else:
-        attendance = "in_person"
-    if option == "inactive":
-        status = "inactive"
-    if status == "temporarily_closed" and attendance == "hybrid":
-        attendance = "online"  # the venue is closed; the online meeting goes on
+    attendance, status = _attendance(raw, types, location, online, parked)
 
     confidentiality = None
     registration = "unknown"
@@ -193,6 +297,8 @@ def _meeting(index: int, raw: dict, feed: ParsedFeed) -> GroupRecord:
         schedule=tuple(rules),
         location=location,
         online=online,
+        cost="free",
+        cost_note=TWELVE_STEP_COST_NOTE,
         registration=registration,
         confidentiality=confidentiality,
         languages=tuple(sorted({LANGUAGE_CODES[t] for t in types if t in LANGUAGE_CODES})),
@@ -210,25 +316,33 @@ def _hhmm(value: time | None) -> str | None:
 
 
 def export(details) -> list[dict]:
-    """Our groups as Meeting Guide meetings. Rules it cannot express (monthly, every N
-    weeks, varies) are exported without day/time, with the rule written into the notes."""
+    """Our groups as Meeting Guide meetings: one row per weekly meeting, each with the
+    group's name. The first row's slug is the group's own id and later ones add "-2", "-3",
+    so importing the export again gives the same groups with the same ids. Rules Meeting
+    Guide cannot express (monthly, every N weeks, varies) are exported without day/time,
+    with the rule written into the notes."""
+    from services.directory.importers.kindred import export_ids
     from services.directory.schedule import describe_rule
 
     meetings = []
-    for item in details:
+    for ident, item in zip(export_ids(details), details):
         record = item.record
         timed = [r for r in record.schedule if r.kind == "weekly" and r.interval_weeks == 1 and r.has_times]
         other = [describe_rule(r) for r in record.schedule if r not in timed]
         types = list(record.type_codes)
         if record.status == "temporarily_closed" and "TC" not in types:
             types.append("TC")
+        group_name = record.description[len("Group: "):] if (record.description or "").startswith("Group: ") else None
         base = {
             "name": record.name,
+            "group": group_name,
             "notes": "\n".join(n for n in [record.notes or "", *other] if n) or None,
             "location": record.location.venue,
             "formatted_address": record.location.address,
-            "latitude": record.location.latitude,
-            "longitude": record.location.longitude,
+            "state": record.location.region,
+            "country": record.location.country,
+            "latitude": record.location.latitude if not record.location.approximate else None,
+            "longitude": record.location.longitude if not record.location.approximate else None,
             "approximate": "yes" if record.location.approximate else "no",
             "conference_url": record.online.url,
             "conference_phone": record.online.phone,
@@ -237,10 +351,10 @@ def export(details) -> list[dict]:
             "updated": record.last_verified.isoformat() if record.last_verified else None,
         }
         if not timed:
-            meetings.append({"slug": item.id, **base})
+            meetings.append({"slug": ident, **base})
         for n, rule in enumerate(timed):
             meetings.append({
-                "slug": item.id if len(timed) == 1 else f"{item.id}#{n + 1}",
+                "slug": ident if n == 0 else f"{ident}-{n + 1}",
                 "day": (rule.weekday + 1) % 7,
                 "time": _hhmm(rule.start),
                 "end_time": _hhmm(rule.end),
@@ -248,5 +362,3 @@ def export(details) -> list[dict]:
                 **base,
             })
     return [{k: v for k, v in m.items() if v not in (None, "", [])} for m in meetings]
-
-
