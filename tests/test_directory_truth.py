@@ -187,6 +187,19 @@ def test_real_211_rows_that_are_not_groups_are_skipped_or_kept_on_request(servic
     assert clinic.schedule[0].note.startswith("Call for group times")
 
 
+def test_a_211_that_is_mostly_other_services_is_not_refused_as_mostly_bad(services, tmp_path):
+    """A real 211 lists thousands of services and a few groups: skipping the rest is not a
+    sign of a broken feed (the hostile-feed guard refuses feeds that are mostly bad)."""
+    folder = tmp_path / "big-211"
+    shutil.copytree(HSDS_211, folder)
+    services_csv = folder / "data" / "services.csv"
+    extra = "".join(f"x{n},o1,,Tax preparation help {n},,Free tax filing for families.,,,active,,,,,,\n" for n in range(1500))
+    services_csv.write_text(services_csv.read_text() + extra)
+    report = services.directory.import_file(folder, source="211", now=NOW)
+    assert report.imported == 2
+    assert any("1503 service(s) are not support groups" in r for r in report.repairs)
+
+
 def test_an_hsds_package_without_its_link_table_says_so(tmp_path):
     folder = tmp_path / "pkg"
     shutil.copytree(HSDS_211, folder)

@@ -80,4 +80,5 @@ def apply(feed: ParsedFeed, name: str) -> None:
         else:
             feed.skipped.append(SkippedRecord(f"group {group.external_id[:60]!r} ({group.name[:60]!r})", reason))
     feed.groups[:] = kept
-    refuse_if_mostly_bad(feed.skipped.total, feed.skipped.total + len(kept), name)
+    bad = feed.skipped.total - feed.not_groups  # services that are not groups were left out, not bad
+    refuse_if_mostly_bad(bad, bad + len(kept), name)
