@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from services.directory.importers import csv_template, hsds, kindred, meeting_guide
+from services.directory.importers import bmlt, csv_template, hsds, kindred, meeting_guide
 from services.directory.importers.common import FeedError, checked_import_zone, resolve_zones
 from services.directory.model import ParsedFeed
 
-FORMATS = ("auto", "kindred", "meeting-guide", "hsds", "csv")
+FORMATS = ("auto", "kindred", "meeting-guide", "bmlt", "hsds", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 __all__ = ["FORMATS", "FeedError", "read_feed", "detect_format"]
@@ -49,6 +49,8 @@ def detect_format(path: Path, data=None) -> str:
         data = _load_json(path)
     if kindred.looks_like(data):
         return "kindred"
+    if bmlt.looks_like(data):
+        return "bmlt"
     if meeting_guide.looks_like(data):
         return "meeting-guide"
     if hsds.looks_like(data):
@@ -58,7 +60,7 @@ def detect_format(path: Path, data=None) -> str:
     if isinstance(data, list) and not data:
         raise FeedError(f"{path.name} is an empty list: no meetings to import")
     raise FeedError(
-        f"{path.name}: could not tell the format (not a Kindred feed, Meeting Guide JSON or HSDS); "
+        f"{path.name}: could not tell the format (not a Kindred feed, Meeting Guide JSON, BMLT JSON or HSDS); "
         "name it with --format")
 
 
@@ -85,6 +87,11 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None) -> 
         if not isinstance(data, list):
             raise FeedError(f"{path.name} is not Meeting Guide JSON: that is a list of meetings, this is a {type(data).__name__}")
         meeting_guide.parse(data, feed)
+    elif detected == "bmlt":
+        if bmlt.meetings_of(data) is None:
+            raise FeedError(f"{path.name} is not BMLT GetSearchResults JSON: that is a list of meetings "
+                            "(or an object with \"meetings\"), this is a " + type(data).__name__)
+        bmlt.parse(data, feed)
     elif detected == "hsds":
         if tabular:
             hsds.parse_tabular(path, feed)
