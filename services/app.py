@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.directory.catalogue import CatalogueService
 from services.directory.service import DirectoryService
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
 from services.preferences import PreferenceStore
@@ -22,6 +23,7 @@ class KindredServices:
     vault: PrivateVault
     directory: DirectoryService
     sync: SyncService
+    catalogue: CatalogueService | None = None  # open directories Kindred can suggest (offline)
 
     def close(self) -> None:
         self.directory_db.close()
@@ -43,4 +45,5 @@ def open_services(data_dir: Path) -> KindredServices:
         vault=PrivateVault(private_db),
         directory=directory,
         sync=SyncService(directory_db),
+        catalogue=CatalogueService(data_dir),
     )
