@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import backup, crisis_lines, directory, feed, info, journal, pwa, saved, security, sources
+from cli import backup, crisis_lines, directory, feed, info, journal, publish, pwa, saved, security, sources
 from cli.common import UserFacingError
 from services.version import __version__
 
-COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, journal, pwa, sources, feed]
+COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, journal, pwa, sources, feed, publish]
 
 
 def build_parser() -> argparse.ArgumentParser:
