@@ -3,14 +3,17 @@ CSV per table (organizations, services, locations, addresses, service_at_locatio
 schedules, phones, languages, accessibility), columns as the specification orders them.
 
 Mapping, where HSDS has no field of its own for what Kindred knows:
-- leadership, credentials, typical size, confidentiality and topics go into the service's
-  ``description`` (one labelled line each), audiences into ``eligibility_description``,
-  registration into ``application_process``, cost into ``fees_description``;
+- leadership, typical size, confidentiality and topics go into the service's ``description``
+  (one labelled line each), credentials into ``accreditations``, audiences into
+  ``eligibility_description``, registration into ``application_process``, cost into
+  ``fees_description``;
 - each schedule rule becomes a ``schedules`` row (WEEKLY with ``interval``, or MONTHLY with an
   ordinal ``byday`` such as ``2MO``); HSDS gives a time zone only as a UTC offset, which DST
   makes wrong half the year, so the IANA zone is written in the row's ``description`` and
   ``timezone`` is left empty (readers derive the zone from the location, as Kindred does);
-- in-person groups get a physical location with its address; online access a virtual one.
+- an in-person group gets a physical location with its address; an online one a virtual
+  location with its link; a hybrid one its physical location, with the way to join online
+  in that service_at_location's ``description`` (one place, so readers list it once).
 
 Ids are UUIDs derived from the publisher's group ids (uuid5), so a re-export keeps them.
 """
@@ -61,7 +64,7 @@ def _service_description(record: GroupRecord) -> str:
     if record.notes:
         lines.append(record.notes)
     if record.leadership in _LEADERSHIP:
-        lines.append(_LEADERSHIP[record.leadership] + (f" ({record.facilitator_credentials})" if record.facilitator_credentials else "") + ".")
+        lines.append(_LEADERSHIP[record.leadership] + ".")
     if record.topics:
         lines.append("Topics: " + ", ".join(_label(t) for t in record.topics) + ".")
     if record.typical_size:
@@ -106,6 +109,7 @@ def tables_for(items, publisher: str, publisher_description: str | None = None, 
             "url": record.contact.website or "", "email": record.contact.email or "",
             "status": _STATUS.get(record.status, "active"),
             "application_process": _REGISTRATION.get(record.registration, ""),
+            "accreditations": record.facilitator_credentials or "",
             "fees_description": " — ".join(p for p in (_COST.get(record.cost, ""), record.cost_note or "") if p),
             "eligibility_description": ("For: " + ", ".join(_label(a) for a in record.audience) + ".") if record.audience else "",
             "assured_date": record.last_verified.isoformat() if record.last_verified else "",
@@ -117,7 +121,7 @@ def tables_for(items, publisher: str, publisher_description: str | None = None, 
         for language in record.languages:
             rows["language"].append({"id": _id("language", item.id, language), "service_id": sid, "name": language,
                                      "code": _LANGUAGE_CODES.get(language, "")})
-        locations = []
+        locations = []  # (location id, service_at_location description)
         loc = record.location
         if record.attendance in ("in_person", "hybrid") and (loc.address or loc.venue or loc.city):
             lid = _id("location", item.id, "physical")
@@ -134,8 +138,10 @@ def tables_for(items, publisher: str, publisher_description: str | None = None, 
             for feature in record.accessibility:
                 rows["accessibility"].append({"id": _id("accessibility", item.id, feature), "location_id": lid,
                                               "description": _label(feature)})
-            locations.append(lid)
-        if record.attendance in ("online", "hybrid") and (record.online.url or record.online.phone):
+            joining = " ".join(p for p in ("Also online:" if record.online.url or record.online.phone else "",
+                                           record.online.url or "", record.online.phone or "") if p)
+            locations.append((lid, joining if record.attendance == "hybrid" else ""))
+        if record.attendance == "online" and (record.online.url or record.online.phone):
             vid = _id("location", item.id, "virtual")
             rows["location"].append({"id": vid, "location_type": "virtual", "organization_id": org_id,
                                      "url": record.online.url or "", "name": f"{record.name} (online)",
@@ -143,11 +149,11 @@ def tables_for(items, publisher: str, publisher_description: str | None = None, 
             if record.online.phone:
                 rows["phone"].append({"id": _id("phone", item.id, "dial-in"), "service_id": sid, "location_id": vid,
                                       "number": record.online.phone, "type": "voice", "description": "Dial in to join"})
-            locations.append(vid)
+            locations.append((vid, ""))
         sal_ids = []
-        for lid in locations:
+        for lid, note in locations:
             sal = _id("service_at_location", item.id, lid)
-            rows["service_at_location"].append({"id": sal, "service_id": sid, "location_id": lid})
+            rows["service_at_location"].append({"id": sal, "service_id": sid, "location_id": lid, "description": note})
             sal_ids.append(sal)
         for n, rule in enumerate(record.schedule):
             # The schedule belongs to the service; tied to its first place when it has one.
