@@ -211,3 +211,35 @@ def test_a_bundled_file_edited_without_re_signing_is_refused(tmp_path, test_cata
     bundled.write_bytes(bundled.read_bytes().replace(b"NA India", b"NA Indie"))
     with pytest.raises(CatalogueError, match="not signed"):
         CatalogueService(bundled=bundled, public_key=pair.public_key).load()
+
+
+def test_subscribe_then_sync_a_bmlt_address_over_http(feed_server, services):
+    """Subscribing adds the entry's address; a BMLT address (a query string, no .json) syncs
+    and is read as BMLT. (Catalogue addresses are https only, so the sync half uses the same
+    kind of address on 127.0.0.1.)"""
+    from pathlib import Path
+
+    status = CatalogueService().subscribe("virtual na", services.sync)
+    assert status.name == "Virtual NA" and status.url.startswith("https://bmlt.virtual-na.org/main_server/client_interface/json/")
+    fixture = Path(__file__).resolve().parent / "data" / "bmlt" / "virtual_na.json"
+    feed_server.route("/main_server/client_interface/json/", body=fixture.read_bytes())
+    url = feed_server.url("/main_server/client_interface/json/?switcher=GetSearchResults&get_used_formats=1")
+    services.sync.add_source(url, name="Local BMLT")
+    [outcome] = services.sync.sync(["Local BMLT"])
+    assert outcome.ok and outcome.groups == 2, outcome.message
+    listed = {s.name: s for s in services.directory.sources()}
+    assert listed["Local BMLT"].format == "bmlt" and listed["Local BMLT"].group_count == 2
+    [request] = feed_server.requests_for("/main_server/client_interface/json/")
+    assert request.path.endswith("?switcher=GetSearchResults&get_used_formats=1")
+
+
+def test_cli_update_refuses_a_copy_not_signed_by_kindreds_key(tmp_path, feed_server, data_dir, capsys):
+    (tmp_path / "keys").mkdir()
+    pair = signing.generate_keypair(tmp_path / "keys" / "stranger")
+    body = BUNDLED_CATALOGUE.read_bytes().replace(b'"generated_at": "2026-12-02"', b'"generated_at": "2027-06-01"')
+    feed_server.route("/c.json", body=body)
+    feed_server.route("/c.json.sig", body=(signing.sign_bytes(signing.load_private_key(pair.private_path), body) + "\n").encode())
+    assert main(["--data-dir", str(data_dir), "directory", "catalogue", "--update", feed_server.url("/c.json")]) == 1
+    assert "not signed by Kindred's catalogue key" in capsys.readouterr().err
+    assert main(["--data-dir", str(data_dir), "directory", "catalogue", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["generated_at"] == "2026-12-02"

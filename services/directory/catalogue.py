@@ -197,6 +197,12 @@ class CatalogueService:
                                   s.entry.name.casefold()))
         return found
 
+    def subscribe(self, name: str, sync, source_name: str | None = None):
+        """Add the entry called ``name`` as a directory source (``sync`` is the SyncService);
+        nothing is downloaded until the next sync. Raises CatalogueError or SourceError."""
+        entry = self.entry(name)
+        return sync.add_source(entry.url, name=source_name or entry.name)
+
     # --- updating ------------------------------------------------------------------
     def update_from(self, url: str, fetcher=None) -> Catalogue:
         """Download a catalogue and its ``.sig``; keep it when it verifies against the pinned
