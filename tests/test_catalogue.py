@@ -243,3 +243,15 @@ def test_cli_update_refuses_a_copy_not_signed_by_kindreds_key(tmp_path, feed_ser
     assert "not signed by Kindred's catalogue key" in capsys.readouterr().err
     assert main(["--data-dir", str(data_dir), "directory", "catalogue", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["generated_at"] == "2026-12-02"
+
+
+def test_the_asset_is_what_the_documented_build_script_writes():
+    """docs/catalogue.md says entries are edited in tools/build_catalogue.py: the signed asset must match it."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "tools" / "build_catalogue.py"
+    spec = importlib.util.spec_from_file_location("build_catalogue", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.document() == json.loads(BUNDLED_CATALOGUE.read_text(encoding="utf-8"))
