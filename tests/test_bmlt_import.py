@@ -59,6 +59,7 @@ def test_online_meetings_in_their_own_zones_with_links_from_comments():
     brazil, russia = feed.groups
     assert brazil.attendance == russia.attendance == "online"
     assert brazil.online.url == "https://us04web.zoom.us/j/9998886262"
+    assert brazil.online.notes.startswith("Clicar no link")
     # Placeholder coordinates in Oklahoma are not taken as the meeting's place.
     assert brazil.location.latitude is None and russia.location.latitude is None
     assert any("online-only meeting" in r for r in feed.repairs)

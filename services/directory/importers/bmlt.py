@@ -171,14 +171,14 @@ def _meeting(index: int, raw: dict, format_names: dict[str, str], feed: ParsedFe
 
     link = text(raw.get("virtual_meeting_link"))
     comments = text(raw.get("comments"))
-    if not link and "VM" in code_set and comments:
+    venue_type = text(raw.get("venue_type"))
+    if not link and ("VM" in code_set or venue_type in ("2", "3")) and comments:
         found = _URL.search(comments)  # older virtual listings put the link in the comments
         link = found.group(0) if found else None
     phone = text(raw.get("phone_meeting_number"))
     street = text(raw.get("location_street"))
     city = text(raw.get("location_municipality")) or text(raw.get("location_city_subsection"))
     has_place = bool(street or city)
-    venue_type = text(raw.get("venue_type"))
     attendance = attendance_for(venue_type, code_set, bool(link or phone), has_place)
 
     lat, lon = None, None
@@ -197,7 +197,8 @@ def _meeting(index: int, raw: dict, format_names: dict[str, str], feed: ParsedFe
         country=text(raw.get("location_nation")),
         latitude=lat, longitude=lon,
     )
-    extra = text(raw.get("virtual_meeting_additional_info"))
+    # Online-only listings often put the joining instructions where a venue would go.
+    extra = text(raw.get("virtual_meeting_additional_info")) or (text(raw.get("location_text")) if not physical else None)
     online = OnlineAccess(url=link, phone=phone, notes=extra)
 
     audience, languages, accessibility, notes_from_codes = set(), set(), set(), []
