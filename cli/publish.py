@@ -16,7 +16,6 @@ See docs/publishing.md for the whole path to a feed on a static host.
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,22 +27,17 @@ from services.directory.model import (
     LEADERSHIPS,
     REGISTRATIONS,
     STATUSES,
-    WEEKDAY_NAMES,
     Contact,
     GroupRecord,
     Location,
     OnlineAccess,
     ScheduleRule,
 )
-from services.directory.schedule import parse_clock, parse_weekday
 from services.directory.service import local_zone_name
 from services.group_text import ATTENDANCE, COST, LEADERSHIP, label, next_meeting_text
 from services.paths import ensure_data_dir, resolve_data_dir
+from services.publishing.forms import monthly_rule, weekly_rule
 from services.publishing.organisation import DraftError, OrganisationEditor
-
-_ORDINALS = {"1": 1, "first": 1, "1st": 1, "2": 2, "second": 2, "2nd": 2, "3": 3, "third": 3, "3rd": 3,
-             "4": 4, "fourth": 4, "4th": 4, "5": 5, "fifth": 5, "5th": 5, "last": -1, "-1": -1}
-
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -138,33 +132,9 @@ def _editor(args) -> OrganisationEditor:
     return OrganisationEditor(ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None))))
 
 
-def _times(text: str) -> tuple:
-    match = re.fullmatch(r"\s*([^\s-]+)\s*(?:-\s*([^\s-]+))?\s*", text)
-    start = parse_clock(match.group(1)) if match else None
-    end = parse_clock(match.group(2)) if match and match.group(2) else None
-    if start is None or (match and match.group(2) and end is None):
-        raise UserFacingError(f"{text!r}: give times as HH:MM or HH:MM-HH:MM")
-    return start, end
-
-
 def _schedule(args, zone: str | None) -> tuple[ScheduleRule, ...] | None:
-    rules = []
-    for value in args.weekly or []:
-        day, _, times = value.strip().partition(" ")
-        weekday = parse_weekday(day)
-        if weekday is None:
-            raise UserFacingError(f"--weekly {value!r}: start with a day ({', '.join(WEEKDAY_NAMES)})")
-        start, end = _times(times)
-        anchor = date.fromisoformat(args.met_on) if args.met_on else None
-        rules.append(ScheduleRule("weekly", weekday=weekday, start=start, end=end, timezone=zone,
-                                  interval_weeks=args.every_weeks or 1, anchor_date=anchor))
-    for value in args.monthly or []:
-        parts = value.split(None, 2)
-        if len(parts) < 3 or parts[0].lower() not in _ORDINALS or parse_weekday(parts[1]) is None:
-            raise UserFacingError(f"--monthly {value!r}: write it like \"2nd tue 19:00-20:30\" or \"last fri 18:00\"")
-        start, end = _times(parts[2])
-        rules.append(ScheduleRule("monthly", weekday=parse_weekday(parts[1]), start=start, end=end, timezone=zone,
-                                  ordinal=_ORDINALS[parts[0].lower()]))
+    rules = [weekly_rule(value, zone, args.every_weeks or 1, args.met_on) for value in args.weekly or []]
+    rules += [monthly_rule(value, zone) for value in args.monthly or []]
     if args.by_appointment:
         rules.append(ScheduleRule("by_appointment"))
     if args.times_vary:
@@ -184,7 +154,10 @@ def _apply(record: GroupRecord, args) -> GroupRecord:
         raise UserFacingError(f"a date should look like 2026-12-02 ({error})") from None
     existing_zone = next((r.timezone for r in record.schedule if r.timezone), None)
     zone = args.timezone or existing_zone or local_zone_name()
-    schedule = _schedule(args, zone)
+    try:
+        schedule = _schedule(args, zone)
+    except DraftError as error:
+        raise UserFacingError("; ".join(error.problems)) from None
     if schedule is None and args.timezone and record.schedule:
         schedule = tuple(dataclasses.replace(r, timezone=args.timezone) if r.kind in ("weekly", "monthly") else r
                          for r in record.schedule)

@@ -9,7 +9,6 @@ import csv
 import json
 import threading
 from datetime import UTC, datetime, time
-from pathlib import Path
 
 import pytest
 
@@ -213,3 +212,25 @@ def test_cli_publish_export_serve_and_subscribe_from_a_second_kindred(tmp_path, 
     assert [(r["name"], r["next_meeting"]["timezone"]) for r in found] == [("Grief Support Circle", "America/New_York")]
     code, out, _ = run(person, "directory", "search", "anxiety", "--attendance", "online", "--json")
     assert [r["name"] for r in json.loads(out)["results"] if r["source"] == "Riverside"] == ["Anxiety Peer Group"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("tue 19:00-20:30", (1, time(19), time(20, 30))), ("Thursday 7pm", (3, time(19), None)),
+     ("sun 7pm-8:30pm", (6, time(19), time(20, 30)))],
+)
+def test_weekly_words(text, expected):
+    from services.publishing.forms import weekly_rule
+
+    rule = weekly_rule(text, "America/Chicago")
+    assert (rule.weekday, rule.start, rule.end, rule.timezone) == (*expected, "America/Chicago")
+
+
+def test_monthly_words_and_mistakes():
+    from services.publishing.forms import monthly_rule, weekly_rule
+
+    rule = monthly_rule("last fri 18:00", "Europe/London")
+    assert (rule.kind, rule.ordinal, rule.weekday, rule.start) == ("monthly", -1, 4, time(18))
+    for bad, call in (("funday 7pm", weekly_rule), ("tue 25:00", weekly_rule), ("every tue 7pm", monthly_rule)):
+        with pytest.raises(DraftError):
+            call(bad, "Europe/London")
