@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cli.common import UserFacingError, ask_passphrase, confirm, services_from_args, unlock_store
+from cli.common import UserFacingError, ask_passphrase, confirm, opened_services, unlock_store, unlocked_store
 from services.privacy import VaultError
 from services.privacy.backup import BackupError, create_backup, default_backup_name, read_backup_file, restore_backup
 
@@ -35,18 +35,15 @@ def _backup_passphrase() -> str:
 
 def run_create(args) -> int:
     path = Path(args.output or default_backup_name())
-    services = services_from_args(args)
-    try:
-        store = unlock_store(services)
+    with opened_services(args, (BackupError,)) as services, unlocked_store(services) as store:
         passphrase = ask_passphrase("Your current passphrase (locks the backup): ")
-        try:
-            create_backup(services.vault, store, passphrase, path)
-        except BackupError as error:
-            raise UserFacingError(str(error)) from None
-        counts = store.kinds()
-    finally:
-        services.close()
-    print(f"Backup written to {path} ({sum(counts.values())} record(s)). It opens with your current passphrase.")
+        created = create_backup(services.vault, store, passphrase, path)
+    print(f"Backup written to {path} ({created.written} record(s)). It opens with your current passphrase.")
+    if created.kept_aside:
+        print(
+            f"{created.kept_aside} record(s) that could not be read were left out of the readable part and put in "
+            "the backup as they are (still encrypted). Run `kindred security check` for details."
+        )
     return 0
 
 
@@ -56,6 +53,8 @@ def _describe(summary) -> str:
         lines.append("    (no private records)")
     for kind, count in sorted(summary.counts.items()):
         lines.append(f"    {count:>6}  {kind.replace('_', ' ')}")
+    if summary.kept_aside:
+        lines.append(f"    {summary.kept_aside:>6}  record(s) that could not be read, kept as they were (restored as set aside)")
     return "\n".join(lines)
 
 
@@ -69,28 +68,24 @@ def run_show(args) -> int:
 
 
 def run_restore(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (BackupError, VaultError)) as services:
         passphrase = _backup_passphrase()
-        try:
-            opened = read_backup_file(Path(args.path), passphrase)
-        except BackupError as error:
-            raise UserFacingError(str(error)) from None
+        opened = read_backup_file(Path(args.path), passphrase)
         print(_describe(opened.summary))
         store = None
         if services.vault.is_set_up():
             store = unlock_store(services)
             here = store.kinds()
             print(f"This replaces the {sum(here.values())} private record(s) on this device. A snapshot is kept first.")
-        if not confirm("Restore this backup?", args.yes):
-            print("Nothing was changed.")
-            return 1
         try:
+            if not confirm("Restore this backup?", args.yes):
+                print("Nothing was changed.")
+                return 1
             result = restore_backup(services.vault, services.private_db, services.data_dir, opened, passphrase, store=store)
-        except VaultError as error:
-            raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
+        finally:
+            if store is not None:
+                store.lock()
+        result.store.lock()
     print(f"Restored {result.restored} record(s).")
     if result.snapshot_path:
         print(f"Your data as it was just before is kept in {result.snapshot_path}")

@@ -12,7 +12,8 @@ from typing import Any
 
 from services.app import KindredServices, open_services
 from services.paths import resolve_data_dir
-from services.privacy import PrivateStore, WrongSecret
+from services.privacy import LockedError, PrivateStore, WrongSecret
+from services.privacy.integrity import kind_label
 
 PASSPHRASE_ENV = "KINDRED_PASSPHRASE"
 
@@ -25,21 +26,47 @@ class UserFacingError(Exception):
         self.exit_code = exit_code
 
 
-def services_from_args(args) -> KindredServices:
+def _services_from_args(args) -> KindredServices:
     return open_services(resolve_data_dir(getattr(args, "data_dir", None)))
 
 
 @contextmanager
 def opened_services(args, translate: tuple[type[Exception], ...] = (), prefix: str = "") -> Iterator[KindredServices]:
     """The services for one command, closed afterwards; errors listed in ``translate``
-    become a plain message for the terminal (``prefix`` + the error's own words)."""
-    services = services_from_args(args)
+    become a plain message for the terminal (``prefix`` + the error's own words). Every
+    command opens its services this way.
+
+    A store found stale (another window or command reset Kindred or restored a backup
+    while this one ran) always becomes its own plain message."""
+    services = _services_from_args(args)
     try:
         yield services
+    except LockedError as error:
+        raise UserFacingError(str(error)) from error
     except translate as error:
         raise UserFacingError(f"{prefix}{error}") from error
     finally:
         services.close()
+
+
+@contextmanager
+def unlocked_store(services: KindredServices) -> Iterator[PrivateStore]:
+    """The private store for one command (see ``unlock_store``), locked again afterwards."""
+    store = unlock_store(services)
+    try:
+        yield store
+    finally:
+        store.lock()
+
+
+def report_left_out(count: int, kind: str) -> None:
+    """Say on stderr how many records did not decrypt and were left out of a listing."""
+    if count:
+        print(
+            f"{count} {kind_label(kind, count)} could not be read and {'was' if count == 1 else 'were'} left out. "
+            "Run `kindred security check` for details.",
+            file=sys.stderr,
+        )
 
 
 def print_json(value: Any) -> None:

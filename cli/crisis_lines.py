@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from cli.common import UserFacingError, print_json, services_from_args
+from cli.common import UserFacingError, opened_services, print_json
 from services.crisis import country_name, crisis_info, guess_country
 
 
@@ -20,11 +20,8 @@ def run(args) -> int:
     if country and not country_name(country):
         raise UserFacingError(f"unknown country code {country!r}; use a two-letter code such as US, GB or AU")
     if not country:
-        services = services_from_args(args)
-        try:
+        with opened_services(args) as services:
             country = services.preferences.load().country or guess_country()
-        finally:
-            services.close()
     info = crisis_info(country)
     if args.json:
         print_json(asdict(info))

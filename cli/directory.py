@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.common import UserFacingError, opened_services, print_json, services_from_args
+from cli.common import UserFacingError, opened_services, print_json
 from services.directory.importers import FORMATS, FeedError
 from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
 from services.directory.places import PlaceNotFound, km_to_miles
@@ -140,8 +140,7 @@ def _meeting_json(meeting: NextMeeting | None) -> dict | None:
 
 
 def run_search(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (SearchError, PlaceNotFound)) as services:
         near = services.directory.geocode(args.near) if args.near else None
         within_km = args.within_km
         if args.within_miles is not None:
@@ -156,10 +155,6 @@ def run_search(args) -> int:
             sort=args.sort, limit=args.limit, offset=args.offset, timezone=args.timezone,
         )
         page = services.directory.search(query)
-    except (SearchError, PlaceNotFound) as error:
-        raise UserFacingError(str(error)) from error
-    finally:
-        services.close()
     if args.json:
         print_json({
             "total": page.total,

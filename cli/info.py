@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.common import print_json, services_from_args
+from cli.common import opened_services, print_json
 from services.storage import current_revision, head_revision
 from services.version import __version__
 
@@ -14,8 +14,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         report = {
             "version": __version__,
             "data_dir": str(services.data_dir),
@@ -28,8 +27,6 @@ def run(args) -> int:
                 for db in (services.directory_db, services.private_db)
             },
         }
-    finally:
-        services.close()
     if args.json:
         print_json(report)
     else:

@@ -6,12 +6,13 @@ system keyring, or a passphrase prompt on a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from cli.common import UserFacingError, print_json, services_from_args, unlock_store
-from services.journal import HELPED_LEVELS, Journal, JournalError, StrategyUse, exchange, insights
+from cli.common import UserFacingError, opened_services, print_json, report_left_out, unlocked_store
+from services.journal import HELPED_LEVELS, Journal, JournalError, StrategyUse, exchange
 from services.journal.reminder import guess_time_zone
 
 HELPED_WORDS = {"helped": "a lot", "a lot": "a lot", "a little": "a little", "not really": "not really", "no": "not really"}
@@ -57,18 +58,10 @@ def register(subparsers) -> None:
 
 
 @contextmanager
-def open_journal(args):
-    services = services_from_args(args)
-    try:
-        store = unlock_store(services)  # $KINDRED_PASSPHRASE, the keyring, or a prompt
-        try:
-            yield Journal(store)
-        except JournalError as error:
-            raise UserFacingError(str(error)) from None
-        finally:
-            store.lock()
-    finally:
-        services.close()
+def open_journal(args) -> Iterator[Journal]:
+    # Unlocks with $KINDRED_PASSPHRASE, the keyring, or a prompt.
+    with opened_services(args, (JournalError,)) as services, unlocked_store(services) as store:
+        yield Journal(store)
 
 
 def parse_strategy(text: str) -> StrategyUse:
@@ -101,12 +94,14 @@ def entry_dict(entry) -> dict:
 
 def run_list(args) -> int:
     with open_journal(args) as journal:
-        entries = journal.page(limit=args.limit or max(journal.count(), 1)).entries
+        page = journal.page(limit=args.limit or max(journal.count(), 1))
+        entries = page.entries
         labels = journal.settings()
+    report_left_out(page.left_out, "journal_entry")
     if args.json:
         print_json([entry_dict(e) for e in entries])
         return 0
-    if not entries:
+    if not entries and not page.left_out:
         print("No entries yet. Add one with: kindred journal add --mood N")
     for e in entries:
         extras = []
@@ -122,7 +117,8 @@ def run_list(args) -> int:
 
 def run_insights(args) -> int:
     with open_journal(args) as journal:
-        result = insights.compute(journal.all_entries())
+        result = journal.insights()
+    report_left_out(result.left_out, "journal_entry")
     if args.json:
         print_json(result.to_dict())
         return 0
@@ -143,12 +139,14 @@ def run_export(args) -> int:
     path = Path(args.output)
     with open_journal(args) as journal:
         data = exchange.export_json(journal) if args.format == "json" else exchange.export_csv(journal)
-        count = journal.count()
+        count = len(journal.all_entries())
+        left_out = journal.left_out
     try:
         path.write_bytes(data)
     except OSError as error:
         raise UserFacingError(f"can't write {path}: {error.strerror}") from None
     print(f"Exported {count} check-ins to {path} ({args.format.upper()}). Keep it safe: it is not encrypted.")
+    report_left_out(left_out, "journal_entry")
     return 0
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from cli.common import UserFacingError, ask_passphrase, print_json, services_from_args, unlock_store
+from cli.common import UserFacingError, ask_passphrase, opened_services, print_json, report_left_out, unlocked_store
 from services.privacy.backup import write_file_atomically
 from services.saved import SavedGroupError, SavedGroups, export_csv, export_json, group_snapshot, listing_checker
 
@@ -15,7 +17,7 @@ def register(subparsers) -> None:
     commands = saved.add_subparsers(dest="saved_command", metavar="ACTION", required=True)
 
     add = commands.add_parser("add", help="save a directory group")
-    add.add_argument("group_id", metavar="GROUP_ID", help="the group's id, like source:id")
+    add.add_argument("group_id", metavar="GROUP_ID", help="the group's id as `kindred directory search` shows it, like bundled/dbsa-support-groups")
     add.add_argument("--note", help="a private note")
     add.set_defaults(func=run_add)
 
@@ -43,38 +45,26 @@ def register(subparsers) -> None:
     export.set_defaults(func=run_export)
 
 
-class _Session:
-    def __init__(self, args):
-        self.services = services_from_args(args)
-
-    def __enter__(self):
-        try:
-            self.saved = SavedGroups(unlock_store(self.services))
-        except BaseException:
-            self.services.close()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.services.close()
-        if exc[0] is SavedGroupError:
-            raise UserFacingError(str(exc[1])) from None
-        return False
+@contextmanager
+def saved_groups(args) -> Iterator[tuple[object, SavedGroups]]:
+    """The services and the saved groups of the unlocked store, for one command."""
+    with opened_services(args, (SavedGroupError,)) as services, unlocked_store(services) as store:
+        yield services, SavedGroups(store)
 
 
 def run_add(args) -> int:
-    with _Session(args) as s:
-        checker = listing_checker(s.services)
+    with saved_groups(args) as (services, saved):
+        checker = listing_checker(services)
         if checker is not None and not checker(args.group_id):
             raise UserFacingError(f"There is no group {args.group_id} in the directory.")
-        group = s.saved.save(args.group_id, group_snapshot(s.services, args.group_id), note=args.note)
+        group = saved.save(args.group_id, group_snapshot(services, args.group_id), note=args.note)
     print(f"Saved {group.name}.")
     return 0
 
 
 def run_note(args) -> int:
-    with _Session(args) as s:
-        group = s.saved.set_note(args.group_id, args.text)
+    with saved_groups(args) as (_services, saved):
+        group = saved.set_note(args.group_id, args.text)
     print(f"Note kept for {group.name}.")
     return 0
 
@@ -90,15 +80,15 @@ def _parse_day(text: str | None) -> date | None:
 
 def run_attended(args) -> int:
     day = _parse_day(args.date)
-    with _Session(args) as s:
-        group = s.saved.mark_attended(args.group_id, day)
+    with saved_groups(args) as (_services, saved):
+        group = saved.mark_attended(args.group_id, day)
     print(f"Logged: you went to {group.name} on {(day or date.today()).isoformat()}.")
     return 0
 
 
 def run_remove(args) -> int:
-    with _Session(args) as s:
-        removed = s.saved.unsave(args.group_id)
+    with saved_groups(args) as (_services, saved):
+        removed = saved.unsave(args.group_id)
     if not removed:
         raise UserFacingError(f"{args.group_id} is not one of your saved groups.")
     print(f"Removed {args.group_id} from your saved groups.")
@@ -106,13 +96,14 @@ def run_remove(args) -> int:
 
 
 def run_list(args) -> int:
-    with _Session(args) as s:
-        groups = s.saved.list(listing_checker(s.services))
+    with saved_groups(args) as (services, saved):
+        groups = saved.list(listing_checker(services))
+    report_left_out(groups.left_out, "saved_group")
     if args.json:
         print_json([g.as_json() for g in groups])
         return 0
     if not groups:
-        print("No saved groups yet.")
+        print("No saved groups yet." if not groups.left_out else "No saved groups that can be read.")
         return 0
     for group in groups:
         status = {"listed": "", "no longer listed": "  (no longer listed)", "unknown": ""}[group.status]
@@ -128,8 +119,7 @@ def run_list(args) -> int:
 def run_export(args) -> int:
     path = Path(args.output)
     fmt = args.format or ("csv" if path.suffix.lower() == ".csv" else "json")
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         if not services.vault.is_set_up():
             raise UserFacingError("Kindred is not set up on this device yet. Run `kindred setup` first.")
         # A plain export leaves the encryption behind, so the passphrase is asked again,
@@ -137,9 +127,12 @@ def run_export(args) -> int:
         passphrase = ask_passphrase("Kindred passphrase (for a plain export): ")
         if not services.vault.verify_passphrase(passphrase):
             raise UserFacingError("That passphrase does not unlock Kindred. Nothing was written.")
-        groups = SavedGroups(services.vault.unlock(passphrase)).list(listing_checker(services))
-    finally:
-        services.close()
+        store = services.vault.unlock(passphrase)
+        try:
+            groups = SavedGroups(store).list(listing_checker(services))
+        finally:
+            store.lock()
+    report_left_out(groups.left_out, "saved_group")
     text = export_csv(groups) if fmt == "csv" else export_json(groups)
     write_file_atomically(path, text.encode("utf-8"))
     print(f"Wrote {len(groups)} saved group(s) to {path} as plain {fmt.upper()}. This copy is NOT encrypted.")

@@ -6,8 +6,19 @@ import getpass
 import os
 import sys
 
-from cli.common import PASSPHRASE_ENV, UserFacingError, ask_passphrase, print_json, services_from_args, stdin_is_interactive, unlock_store
+from cli import common
+from cli.common import (
+    PASSPHRASE_ENV,
+    UserFacingError,
+    ask_passphrase,
+    confirm,
+    opened_services,
+    print_json,
+    unlock_store,
+    unlocked_store,
+)
 from services.privacy import VaultError, WrongSecret
+from services.privacy import integrity
 from services.privacy.erase import CONFIRM_WORD, erase_private_data
 from services.privacy.strength import passphrase_strength
 
@@ -18,7 +29,7 @@ def register(subparsers) -> None:
     )
     setup.set_defaults(func=run_setup)
 
-    security = subparsers.add_parser("security", help="passphrase, status, delete all my data")
+    security = subparsers.add_parser("security", help="passphrase, status, records that do not decrypt, delete all my data")
     commands = security.add_subparsers(dest="security_command", metavar="ACTION", required=True)
     commands.add_parser("setup", help="same as `kindred setup`", description=SETUP_HELP).set_defaults(func=run_setup)
     status = commands.add_parser("status", help="is Kindred set up, and which ways of unlocking exist")
@@ -31,6 +42,25 @@ def register(subparsers) -> None:
     )
     erase.add_argument("--confirm", metavar="WORD", help=f"type {CONFIRM_WORD} to confirm without a prompt")
     erase.set_defaults(func=run_erase)
+    recovery = commands.add_parser(
+        "new-recovery-code", help="replace your recovery code (the old one stops working at once)"
+    )
+    recovery.add_argument("--yes", action="store_true", help="do not ask first")
+    recovery.set_defaults(func=run_new_recovery_code)
+    check = commands.add_parser(
+        "check",
+        help="find private records that do not decrypt (exit 1 if there are any)",
+        description=(
+            "Reads every private record and lists those that do not decrypt with this device's key "
+            "(kind, id and date; never content). Exits 1 if there are any, 0 if all can be read. "
+            "With --set-aside, moves them aside after asking: they are kept unchanged, stop being "
+            "retried, and stay in backups. " + integrity.WHAT_IT_MEANS
+        ),
+    )
+    check.add_argument("--set-aside", action="store_true", help="move records that do not decrypt aside (asks first)")
+    check.add_argument("--yes", action="store_true", help="with --set-aside: do not ask")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(func=run_check)
 
 
 SETUP_HELP = (
@@ -43,7 +73,7 @@ SETUP_HELP = (
 def _new_passphrase() -> str:
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
-    if not stdin_is_interactive():
+    if not common.stdin_is_interactive():
         raise UserFacingError(f"Set {PASSPHRASE_ENV} or run this command in a terminal to choose a passphrase.")
     first = getpass.getpass("Choose a passphrase (at least 8 characters; a few unrelated words work well): ")
     print(passphrase_strength(first).hint, file=sys.stderr)
@@ -53,8 +83,7 @@ def _new_passphrase() -> str:
 
 
 def run_setup(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (VaultError,)) as services:
         if services.vault.is_set_up():
             raise UserFacingError("Kindred is already set up on this device.")
         keyring_note = (
@@ -62,12 +91,8 @@ def run_setup(args) -> int:
             if services.vault.keyring_available()
             else "This device has no system keyring Kindred can use, so your passphrase is the way to unlock."
         )
-        try:
-            _store, code = services.vault.set_up(_new_passphrase())
-        except VaultError as error:
-            raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
+        store, code = services.vault.set_up(_new_passphrase())
+        store.lock()
     print("Kindred is set up. Your private data is encrypted on this device.")
     print(keyring_note)
     print()
@@ -80,15 +105,12 @@ def run_setup(args) -> int:
 
 
 def run_status(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         report = {
             "set_up": services.vault.is_set_up(),
             "keyring_available": services.vault.keyring_available(),
             "keyring_slot": services.vault.has_keyring_slot(),
         }
-    finally:
-        services.close()
     if args.json:
         print_json(report)
     else:
@@ -98,8 +120,7 @@ def run_status(args) -> int:
 
 
 def run_change(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (VaultError,)) as services:
         if not services.vault.is_set_up():
             raise UserFacingError("Kindred is not set up on this device yet. Run `kindred setup` first.")
         current = ask_passphrase("Current passphrase (or recovery code): ", allow_env=True)
@@ -112,38 +133,104 @@ def run_change(args) -> int:
                 raise UserFacingError("That does not unlock Kindred. Nothing was changed.") from None
         new = os.environ.get("KINDRED_NEW_PASSPHRASE")
         if not new:
-            if not stdin_is_interactive():
+            if not common.stdin_is_interactive():
                 raise UserFacingError("Set KINDRED_NEW_PASSPHRASE or run this in a terminal to choose the new passphrase.")
             new = getpass.getpass("New passphrase: ")
             if getpass.getpass("Type it again: ") != new:
                 raise UserFacingError("The two passphrases were different. Nothing was changed.")
         try:
             services.vault.change_passphrase(store, new)
-        except VaultError as error:
-            raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
+        finally:
+            store.lock()
     print("Your passphrase is changed. Your data was not touched; the recovery code still works.")
     return 0
 
 
 def run_erase(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args) as services:
         if not services.vault.is_set_up():
             print("There is no private data to delete.")
             return 0
         unlock_store(services).lock()  # only the person who can unlock may erase
         word = args.confirm
         if word is None:
-            if not stdin_is_interactive():
+            if not common.stdin_is_interactive():
                 raise UserFacingError(f"Add --confirm {CONFIRM_WORD} to delete everything.")
             print("This deletes your saved groups, notes, journal and every key. It cannot be undone.")
             word = input(f"Type {CONFIRM_WORD} to delete everything: ")
         if word.strip() != CONFIRM_WORD:
             raise UserFacingError("Nothing was deleted.")
         erase_private_data(services.vault, services.data_dir)
-    finally:
-        services.close()
     print("All your private data and keys are deleted. The public group directory and your theme and country stay.")
     return 0
+
+
+def run_new_recovery_code(args) -> int:
+    with opened_services(args) as services, unlocked_store(services) as store:
+        if not args.yes and not common.stdin_is_interactive():
+            raise UserFacingError("Not a terminal: add --yes to replace the recovery code. Nothing was changed.")
+        if not confirm("Replace your recovery code? The old one stops working at once.", args.yes):
+            print("Nothing was changed.")
+            return 1
+        code = services.vault.replace_recovery_code(store)
+    print("Your new recovery code (shown only this once, write it down and keep it somewhere safe):")
+    print()
+    print(f"    {code}")
+    print()
+    print("The old recovery code no longer works. Your passphrase and your data are unchanged.")
+    return 0
+
+
+def _ref_json(ref) -> dict:
+    return {
+        "kind": ref.kind,
+        "id": ref.id,
+        "date": ref.occurred_at.isoformat(),
+        "set_aside_at": ref.set_aside_at.isoformat() if ref.set_aside_at else None,
+    }
+
+
+def _print_refs(title: str, refs) -> None:
+    print(title)
+    for ref in refs:
+        print(f"    {ref.occurred_at.astimezone():%Y-%m-%d %H:%M}  {integrity.kind_label(ref.kind):<28} {ref.id}")
+
+
+def run_check(args) -> int:
+    if args.yes and not args.set_aside:
+        raise UserFacingError("--yes only goes with --set-aside.")
+    with opened_services(args) as services, unlocked_store(services) as store:
+        report = store.integrity_report()
+        moved = 0
+        if args.set_aside and report.unreadable:
+            if not args.json:
+                _print_refs(f"{len(report.unreadable)} record(s) do not decrypt:", report.unreadable)
+            if not args.yes and not common.stdin_is_interactive():
+                raise UserFacingError("Not a terminal: add --yes to set these records aside. Nothing was changed.")
+            question = f"Set {integrity.describe_counts(report.unreadable_by_kind)} aside (kept unchanged, and in backups)?"
+            if not confirm(question, args.yes):
+                print("Nothing was changed.")
+                return 1
+            moved = store.set_aside_unreadable()
+            report = store.integrity_report()
+    if args.json:
+        print_json(
+            {
+                "ok": report.ok,
+                "unreadable": [_ref_json(r) for r in report.unreadable],
+                "set_aside": [_ref_json(r) for r in report.set_aside],
+                "moved_aside_now": moved,
+            }
+        )
+        return 0 if report.ok else 1
+    if moved:
+        print(f"Set aside {moved} record(s). They are kept unchanged and go into backups; the rest is unaffected.")
+    elif report.unreadable:
+        _print_refs(f"{len(report.unreadable)} record(s) do not decrypt:", report.unreadable)
+        print(integrity.WHAT_IT_MEANS)
+        print("Run `kindred security check --set-aside` to move them aside.")
+    else:
+        print("Every private record can be read.")
+    if report.set_aside:
+        print(f"Kept aside: {integrity.describe_counts(report.set_aside_by_kind)}.")
+    return 0 if report.ok else 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.common import UserFacingError, opened_services, print_json, services_from_args
+from cli.common import UserFacingError, opened_services, print_json
 from services.sync import signing
 from services.sync.service import SourceError, SyncProgress
 from services.sync.staleness import ago
@@ -83,18 +83,14 @@ def run_add(args) -> int:
         except signing.SigningError as error:
             raise UserFacingError(str(error)) from None
         key_text = signing.public_key_text(key)
-    services = services_from_args(args)
-    try:
+    from services.directory.catalogue import COMMUNITY_NOTICE, CatalogueError
+
+    with opened_services(args, (SourceError, CatalogueError)) as services:
         url, name = args.url, args.name
         if args.from_catalogue:
-            from services.directory.catalogue import COMMUNITY_NOTICE, CatalogueError
-
-            try:
-                entry = services.catalogue.entry(args.from_catalogue)
-            except CatalogueError as error:
-                raise UserFacingError(str(error)) from None
+            entry = services.catalogue.entry(args.from_catalogue)
             url, name = entry.url, name or entry.name
-            print(f"“{entry.name}”: {entry.region}. {COMMUNITY_NOTICE}")
+            print(f"\u201c{entry.name}\u201d: {entry.region}. {COMMUNITY_NOTICE}")
         status = services.sync.add_source(url, public_key=key_text, timezone=args.timezone, name=name)
         print(f"Added source \u201c{status.name}\u201d ({status.trust_label}).")
         if not status.verified:
@@ -102,10 +98,6 @@ def run_add(args) -> int:
         if args.sync:
             return _print_sync(services.sync.sync([status.name]), json_output=False)
         print("Run `kindred sync` to download its groups.")
-    except SourceError as error:
-        raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
     return 0
 
 
@@ -138,8 +130,7 @@ def run_pause(args, paused: bool) -> int:
 
 
 def run_sync(args) -> int:
-    services = services_from_args(args)
-    try:
+    with opened_services(args, (SourceError,)) as services:
         if not services.sync.list_sources():
             print("No sources to sync. Add one with `kindred sources add URL`.")
             return 0
@@ -149,10 +140,6 @@ def run_sync(args) -> int:
                 print(f"[{p.index + 1}/{p.total}] {p.name} \u2026", flush=True)
 
         outcomes = services.sync.sync(args.source, progress=progress)
-    except SourceError as error:
-        raise UserFacingError(str(error)) from None
-    finally:
-        services.close()
     return _print_sync(outcomes, json_output=args.json)
 
 

@@ -98,6 +98,44 @@ class PrivateRecord(PrivateBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)  # nonce || AES-256-GCM(JSON payload)
+class KeyEpoch(PrivateBase):
+    """Which data key is current, and since when (migration p0003).
+
+    One row. ``key_id`` is derived from the data key (``crypto.key_id``), ``epoch`` is a
+    random token renewed whenever the data behind the key is replaced (set-up, restore).
+    Every read and write of an unlocked store compares its own key id and epoch with this
+    row in the same transaction, so a window opened before "Delete all my data" or a
+    restore in another window can neither read nor write any more.
+    """
+
+    __tablename__ = "key_epoch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    key_id: Mapped[str] = mapped_column(String(64))
+    epoch: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SetAsideRecord(PrivateBase):
+    """A private record that does not decrypt under the current key, kept as it was
+    (ciphertext) so that nothing is thrown away, and out of the way of everything else.
+
+    Not unique on ``record_id``: a record kept aside may be written again under its id
+    (the settings record has a fixed id), and the old copy must stay.
+    """
+
+    __tablename__ = "private_record_aside"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    set_aside_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class DirectoryGroup(DirectoryBase):
     """One support group (or meeting) from one source.
 

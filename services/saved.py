@@ -1,9 +1,9 @@
 """Saved groups: the directory groups a person keeps, with private notes and an
 attendance log. Everything here is private and goes through the encrypted store.
 
-A saved group refers to a directory group by its id (``"source:id"``) and keeps a snapshot
-of the public details it was saved with, so it survives a re-import or the removal of its
-source; it is then shown as "no longer listed". The record id is random, never derived
+A saved group refers to a directory group by its id (``"source/id"``, as the directory
+shows it) and keeps a snapshot of the public details it was saved with, so it survives a
+re-import or the removal of its source; it is then shown as "no longer listed". The record id is random, never derived
 from the group id: a plain row id made from a public group id would tell anyone holding
 the file which groups the person saved.
 
@@ -18,7 +18,7 @@ import io
 import json
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from services.privacy.store import PrivateStore
@@ -43,7 +43,6 @@ class SavedGroup:
     attended: list[str]  # ISO dates, oldest first
     saved_at: datetime
     listed: bool | None  # None: unknown (no directory to ask)
-    unlisted_since: str | None = None
 
     @property
     def status(self) -> str:
@@ -61,7 +60,7 @@ class SavedGroup:
 def _clean_group_id(group_id: str) -> str:
     group_id = (group_id or "").strip()
     if not group_id:
-        raise SavedGroupError("A group id is needed (it looks like source:id).")
+        raise SavedGroupError("A group id is needed (it looks like source/id, e.g. bundled/dbsa-support-groups).")
     if len(group_id) > 500:
         raise SavedGroupError("That group id is too long.")
     return group_id
@@ -125,6 +124,14 @@ def group_snapshot(services, group_id: str) -> dict[str, Any] | None:
     return {"name": getattr(group, "name", group_id)}
 
 
+class SavedList(list):
+    """Saved groups, plus how many saved-group records did not decrypt and were left out."""
+
+    def __init__(self, items=(), left_out: int = 0):
+        super().__init__(items)
+        self.left_out = left_out
+
+
 class SavedGroups:
     """Saved groups over one unlocked private store."""
 
@@ -154,7 +161,6 @@ class SavedGroups:
             attended=sorted(payload.get("attended", [])),
             saved_at=record.occurred_at,
             listed=listed,
-            unlisted_since=payload.get("unlisted_since"),
         )
 
     def save(self, group_id: str, snapshot: dict[str, Any] | None = None, note: str | None = None) -> SavedGroup:
@@ -164,7 +170,6 @@ class SavedGroups:
         payload = dict(existing.payload) if existing else {"group_id": group_id, "note": "", "attended": []}
         if snapshot:
             payload["snapshot"] = snapshot
-            payload.pop("unlisted_since", None)
             payload["listed"] = True
         if note is not None:
             payload["note"] = _clean_note(note)
@@ -203,34 +208,13 @@ class SavedGroups:
         record = self._find(_clean_group_id(group_id))
         return self._view(record, _as_checker(listed)) if record else None
 
-    def list(self, listed: Listed = None) -> list[SavedGroup]:
+    def list(self, listed: Listed = None) -> SavedList:
         """Saved groups, newest saved first. ``listed`` is the directory's answer (a
-        callable or a set of listed ids); without it, the last reconciled state is used."""
+        callable or a set of listed ids); without it, the state kept with the group is
+        used. ``left_out`` counts saved groups that do not decrypt."""
         checker = _as_checker(listed)
-        return [self._view(r, checker) for r in self._store.list(KIND, newest_first=True)]
-
-    def reconcile(self, listed: Listed) -> list[SavedGroup]:
-        """After a directory import or sync: remember which saved groups are no longer
-        listed (and which are back). Returns the groups that just became unlisted."""
-        checker = _as_checker(listed)
-        if checker is None:
-            return []
-        newly_gone = []
-        today = datetime.now(timezone.utc).date().isoformat()
-        for record in self._store.list(KIND, newest_first=False):
-            payload = dict(record.payload)
-            is_listed = bool(checker(payload["group_id"]))
-            if payload.get("listed", True) == is_listed and "listed" in payload:
-                continue
-            payload["listed"] = is_listed
-            if is_listed:
-                payload.pop("unlisted_since", None)
-            else:
-                payload.setdefault("unlisted_since", today)
-            updated = self._store.put(KIND, payload, record_id=record.id)
-            if not is_listed:
-                newly_gone.append(self._view(updated, None))
-        return newly_gone
+        records = self._store.list(KIND, newest_first=True)
+        return SavedList([self._view(r, checker) for r in records], left_out=records.left_out)
 
 
 # --- plain exports (asked for with the passphrase again; see cli and views) -------------

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 180
 
 
 def free_port() -> int:
@@ -31,6 +32,7 @@ class RunningApp:
         return self.log_path.read_text(errors="replace")
 
     def stop(self, sig=signal.SIGINT, timeout: float = 20) -> int:
+        """Stop the app; if it does not exit within ``timeout``, kill it (never leave it running)."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
             try:
@@ -55,18 +57,35 @@ def start_app(data_dir: Path, extra_args: list[str] | None = None, env: dict | N
         env=full_env,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
+    # Generous: on a machine busy with other CPU-bound work, importing Flet alone takes long.
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited early:\n{log_path.read_text()}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return RunningApp(process, url, log_path)
         except OSError:
-            time.sleep(0.2)
+            # Not listening yet: wait for the process to exit (which ends the wait at once),
+            # at most a moment, then ask again.
+            try:
+                process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"the app exited early:\n{log_path.read_text()}") from None
     process.kill()
-    raise RuntimeError(f"the app did not start within 60 s:\n{log_path.read_text()}")
+    process.wait()
+    raise RuntimeError(f"the app did not start within {START_TIMEOUT} s:\n{log_path.read_text()}")
+
+
+def read_line(stream, timeout: float) -> str:
+    """The next line of a child's pipe, or "" if none comes within ``timeout`` seconds."""
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            return ""
+    return stream.readline()
 
 
 @contextmanager

@@ -11,6 +11,14 @@ if str(ROOT) not in sys.path:
 from services.app import open_services  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    # A safety net for new files: every test that drives Chromium is a browser test, marked
+    # or not (`-m "not browser"` must leave them all out).
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
@@ -30,7 +38,20 @@ def _no_locale_guess(monkeypatch):
     # Tests must not depend on the machine's LANG; tests that check the guess set it.
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
-    os.environ.setdefault("KINDRED_TESTING", "1")
+
+
+CHEAP_SCRYPT = {"n": 2**10, "r": 8, "p": 1}
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(request, monkeypatch):
+    """Cheap scrypt costs for every new key slot, backup and PIN hash in this process (the
+    one seam: ``crypto.KDF_COSTS``). A test marked ``real_kdf`` keeps the real costs.
+    Subprocesses (CLI and app process tests) are not affected."""
+    from services.privacy import crypto
+
+    if request.node.get_closest_marker("real_kdf") is None:
+        monkeypatch.setattr(crypto, "KDF_COSTS", {"key": CHEAP_SCRYPT, "pin": CHEAP_SCRYPT})
 
 
 @pytest.fixture

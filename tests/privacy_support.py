@@ -36,3 +36,32 @@ def raw_bytes(path) -> bytes:
     data = path.read_bytes()
     wal = path.with_name(path.name + "-wal")
     return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+def write_under_old_key(database, kind: str, record_id: str, payload: dict, when=None, key: bytes | None = None) -> bytes:
+    """Write a record the way a stale window did before key epochs existed: sealed under
+    a data key that is no longer the store's (a fresh random one unless ``key`` is given),
+    straight into ``private_record``. Returns that key."""
+    from datetime import datetime, timezone
+
+    from services.models import PrivateRecord
+    from services.privacy import crypto
+
+    key = key or crypto.new_data_key()
+    moment = when or datetime.now(timezone.utc)
+    sealed = crypto.seal(key, crypto.dumps_payload(payload), crypto.record_aad(kind, record_id))
+    with database.transaction() as session:
+        session.merge(
+            PrivateRecord(id=record_id, kind=kind, occurred_at=moment, created_at=moment, updated_at=moment, ciphertext=sealed)
+        )
+    return key
+
+
+def private_rows(database) -> dict[str, bytes]:
+    """Every row of ``private_record`` as it is on disk: id -> ciphertext."""
+    from sqlalchemy import select
+
+    from services.models import PrivateRecord
+
+    with database.transaction() as session:
+        return {row.id: bytes(row.ciphertext) for row in session.scalars(select(PrivateRecord))}

@@ -37,7 +37,7 @@ def filled(services):
 def test_backup_holds_everything_encrypted_and_restores_on_a_fresh_device(filled, tmp_path):
     services, store = filled
     path = tmp_path / "out" / "my.kindred-backup"
-    data = create_backup(services.vault, store, PASSPHRASE, path)
+    data = create_backup(services.vault, store, PASSPHRASE, path).data
     assert path.read_bytes() == data and data.startswith(MAGIC)
     assert CANARY.encode() not in data and b"nami:1" not in data and b"saved_group" not in data
 
@@ -61,7 +61,7 @@ def test_backup_holds_everything_encrypted_and_restores_on_a_fresh_device(filled
 
 def test_restore_over_existing_data_snapshots_it_first(filled, tmp_path):
     services, store = filled
-    data = create_backup(services.vault, store, PASSPHRASE)
+    data = create_backup(services.vault, store, PASSPHRASE).data
     SavedGroups(store).save("later:2", note="added after the backup")
     opened = read_backup(data, PASSPHRASE)
     result = restore_backup(services.vault, services.private_db, services.data_dir, opened, PASSPHRASE, store=store)
@@ -95,7 +95,7 @@ def _flip(data: bytes, index: int) -> bytes:
 
 def test_wrong_passphrase_truncated_tampered_and_foreign_files_change_nothing(filled):
     services, store = filled
-    data = create_backup(services.vault, store, PASSPHRASE)
+    data = create_backup(services.vault, store, PASSPHRASE).data
     SavedGroups(store).save("current:9", note="must survive")
     before = raw_bytes(services.private_db.path)
     header_length = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])[0]
@@ -125,7 +125,7 @@ def test_wrong_passphrase_truncated_tampered_and_foreign_files_change_nothing(fi
 
 def test_a_newer_format_is_refused_with_advice(filled):
     services, store = filled
-    data = create_backup(services.vault, store, PASSPHRASE)
+    data = create_backup(services.vault, store, PASSPHRASE).data
     header_length = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])[0]
     header_end = len(MAGIC) + 4 + header_length
     header = json.loads(data[len(MAGIC) + 4 : header_end])
@@ -179,7 +179,7 @@ def test_backups_round_trip_through_a_real_store(tmp_path_factory, items):
     try:
         store, _ = services.vault.set_up(PASSPHRASE)
         store.replace_all(items)
-        data = create_backup(services.vault, store, PASSPHRASE)
+        data = create_backup(services.vault, store, PASSPHRASE).data
         store.replace_all([])
         restore_backup(services.vault, services.private_db, data_dir, read_backup(data, PASSPHRASE), PASSPHRASE, store=store)
         assert sorted(store.all_records(), key=lambda r: r.id) == sorted(items, key=lambda r: r.id)

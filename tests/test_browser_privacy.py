@@ -18,6 +18,7 @@ proof is:
    backup file the browser downloads.
 """
 
+import pytest
 from playwright.sync_api import expect
 
 from services.app import open_services
@@ -27,6 +28,8 @@ from services.saved import SavedGroups
 from tests.app_process import running_app
 from tests.browser_support import PHONE, open_app, open_destination, save_screenshot, type_into, unlock
 from tests.privacy_support import CANARY, PASSPHRASE, raw_bytes
+
+pytestmark = pytest.mark.browser
 
 
 def test_second_tab_starts_locked_backup_downloads_and_nothing_private_leaves(browser, data_dir, tmp_path):

@@ -22,6 +22,7 @@ def run(data_dir, *args) -> int:
     return kindred(["--data-dir", str(data_dir), *args])
 
 
+@pytest.mark.slow
 def test_set_up_save_with_a_note_restart_unlock_and_find_it(data_dir, tmp_path):
     """The issue's "done when", as separate processes: nothing is kept between runs but the files."""
     environment = {"KINDRED_PASSPHRASE": PASSPHRASE, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
@@ -131,3 +132,18 @@ def test_change_passphrase_and_delete_all(data_dir, env, monkeypatch, capsys):
     assert run(data_dir, "security", "delete-all", "--confirm", "DELETE") == 0
     assert run(data_dir, "security", "status", "--json") == 0
     assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["set_up"] is False
+
+
+def test_a_new_recovery_code_retires_the_old_one(data_dir, env, monkeypatch, capsys):
+    assert run(data_dir, "setup") == 0
+    old = [line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("    ")][0]
+    assert run(data_dir, "security", "new-recovery-code") == 1, "without a terminal it needs --yes"
+    assert "add --yes" in capsys.readouterr().err
+    assert run(data_dir, "security", "new-recovery-code", "--yes") == 0
+    new = [line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("    ")][0]
+    assert new != old and len(new) == 29
+    monkeypatch.delenv("KINDRED_PASSPHRASE")
+    for code, works in ((old, False), (new, True)):
+        monkeypatch.setenv("KINDRED_PASSPHRASE", code)  # not a passphrase: change-passphrase takes the code too
+        monkeypatch.setenv("KINDRED_NEW_PASSPHRASE", "a passphrase set with the code")
+        assert (run(data_dir, "security", "change-passphrase") == 0) is works

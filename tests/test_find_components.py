@@ -13,9 +13,9 @@ from services.directory.search import SearchQuery
 from services.privacy import settings as private_settings
 from services.saved import SavedGroups
 from tests.find_support import HOSTILE_ID, IN_PERSON_ID, ONLINE_GRIEF_ID, import_local
-from tests.ui_harness import start_ui
-from views.find_common import details_route, group_id_from_route, route_id
-from views.find_search import SearchRunner, active_filters, remove_filter
+from tests.ui_harness import start_ui, wait_until
+from views.find.common import details_route, group_id_from_route, route_id
+from views.find.search import SearchRunner, active_filters, remove_filter
 
 PASSPHRASE = "correct horse battery"
 
@@ -33,12 +33,9 @@ def local_services(services, tmp_path):
     return services
 
 
-async def wait_for(ui, predicate, turns: int = 400):  # up to ~20 s: a loaded CI machine is slow
-    for _ in range(turns):
-        if predicate():
-            return
-        await ui.settle(1)
-    assert predicate(), f"never happened; texts on screen: {ui.texts()}"
+async def wait_for(ui, predicate):
+    """Until ``predicate()`` holds (searches run in their own debounced tasks)."""
+    await ui.wait_for(predicate)
 
 
 def inside(control) -> list:
@@ -93,12 +90,9 @@ async def test_search_runner_debounces_and_drops_stale_answers():
 
     # A slow search overtaken by a newer one: its answer is dropped, never shown.
     runner.request(SearchQuery(text="slow"), immediate=True)
-    await asyncio.sleep(0.05)
+    await wait_until(lambda: calls[-1:] == ["slow"])  # the slow search is running
     runner.request(SearchQuery(text="fast"), immediate=True)
-    for _ in range(250):
-        if "fast" in shown:
-            break
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: "fast" in shown)
     assert shown == ["grief", "fast"], "the newer answer shows while the older search still runs"
     release["event"].set()
     await runner.wait()
@@ -147,8 +141,8 @@ async def test_find_searches_as_you_type_filters_and_opens_a_group(local_service
     await ui.type("Search groups", "grief")
     await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
     await ui.click(ui.labelled("Save Evening Grief Circle"))
-    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID) is not None)
-    saved = SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID)
+    await wait_for(ui, lambda: SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID) is not None)
+    saved = SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID)
     assert saved.details["name"] == "Evening Grief Circle"
 
 
@@ -179,7 +173,7 @@ async def test_group_details_show_everything_and_only_safe_links(local_services)
     call = [b for b in ui.find(ft.OutlinedButton) if str(b.content).startswith("Call in")][0]
     assert call.url == "tel:+12155550100"
     await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Save"][0])
-    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID) is not None)
+    await wait_for(ui, lambda: SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID) is not None)
     copied = {}
     ui.connection.client_methods["set"] = lambda args: copied.update(args) or None
     await ui.click(ui.button("Share"))
@@ -192,7 +186,7 @@ async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_
     store = local_services.vault.unlock(PASSPHRASE) if local_services.vault.is_set_up() else None
     ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
     await wait_for(ui, lambda: ui.has_text("No saved groups yet"))
-    saved = SavedGroups(ui.state.store)
+    saved = SavedGroups(ui.state.session.store())
     from services.saved import group_snapshot
 
     for group_id in ("bundled/griefshare", ONLINE_GRIEF_ID, IN_PERSON_ID):
@@ -212,11 +206,11 @@ async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_
     await ui.event(note, "change", "ask about the online etiquette")
     card = card_of(ui, ONLINE_GRIEF_ID)
     await ui.click([b for b in card if isinstance(b, ft.FilledTonalButton) and b.content == "Save note"][0])
-    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID).note == "ask about the online etiquette")
+    await wait_for(ui, lambda: SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).note == "ask about the online etiquette")
 
     went = [b for b in card_of(ui, ONLINE_GRIEF_ID) if isinstance(b, ft.OutlinedButton) and b.content == "I went today"][0]
     await ui.click(went)
-    await wait_for(ui, lambda: len(SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID).attended) == 1)
+    await wait_for(ui, lambda: len(SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).attended) == 1)
     await wait_for(ui, lambda: ui.has_text("You went once; last on"))
 
     files = {}
@@ -244,14 +238,14 @@ async def test_my_place_is_private_and_a_bad_place_says_so(local_services):
     await ui.type("My place (city or ZIP code)", "19103")
     await ui.click(ui.button("Save place"))
     await wait_for(ui, lambda: ui.has_text("Using: ZIP 19103"))
-    stored = private_settings.get(ui.state.store, "find_place")
+    stored = private_settings.get(ui.state.session.store(), "find_place")
     assert stored["text"] == "19103"
     raw = (local_services.data_dir / "private.sqlite").read_bytes()
     assert b"19103" not in raw, "the place is encrypted at rest"
 
-    prefs = finding.set_hour24(ui.state.store, False)
-    finding.set_distance_unit(ui.state.store, "mi")
-    assert prefs.hour24 is False and finding.load(ui.state.store).place.kind == "zip"
+    prefs = finding.set_hour24(ui.state.session.store(), False)
+    finding.set_distance_unit(ui.state.session.store(), "mi")
+    assert prefs.hour24 is False and finding.load(ui.state.session.store()).place.kind == "zip"
 
     ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/")
     await wait_for(ui, lambda: ui.has_text("Anxiety Support Philadelphia"))
@@ -273,5 +267,5 @@ async def test_help_me_choose_ends_in_a_ranked_list_and_keeps_answers_private(lo
     await wait_for(ui, lambda: ui.has_text("Best fits first"))
     assert ui.has_text("1. Evening Grief Circle")
     assert ui.has_text("For grief and loss and online, as you wanted.")
-    answers = private_settings.get(ui.state.store, "choose_answers")
+    answers = private_settings.get(ui.state.session.store(), "choose_answers")
     assert answers["topics"] == ["grief_and_loss"] and answers["attendance"] == "online"

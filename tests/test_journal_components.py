@@ -1,7 +1,6 @@
 """The journal screens rendered in-process (tests/ui_harness.py), over a real encrypted store."""
 
 import asyncio
-import gc
 from datetime import datetime, timedelta
 
 import flet as ft
@@ -15,11 +14,9 @@ pytestmark = pytest.mark.asyncio
 PASSPHRASE = "correct horse battery"
 
 
-async def settle(ui, rounds: int = 40) -> None:
-    """Let worker threads (asyncio.to_thread) finish and the tree re-render."""
-    for _ in range(rounds):
-        await asyncio.sleep(0.01)
-    gc.collect()  # the session's index is weak: controls that left the tree disappear from it
+async def settle(ui) -> None:
+    """Until the session's work (actions, loads) is done and the tree re-rendered."""
+    await ui.settle()
 
 
 async def open_journal(services, route="/journal", width=390):
@@ -29,7 +26,7 @@ async def open_journal(services, route="/journal", width=390):
     else:
         store, _ = services.vault.set_up(PASSPHRASE)
     ui = await start_ui(services, width=width, route=route)
-    ui.state.store = store
+    ui.open_with(store)
     await settle(ui)
     return ui, Journal.for_store(store)
 
@@ -115,7 +112,7 @@ async def test_delete_with_undo_and_edit(services):
     ui, journal = await open_journal(services)
     entry = journal.add(mood=3, note="keep me")
     ui2 = await start_ui(services, route="/journal")
-    ui2.state.store = journal.store
+    ui2.open_with(journal.store)
     await settle(ui2)
     await ui2.click(ui2.labelled(f"Delete check-in at {entry.at:%H:%M}"))
     await settle(ui2)
@@ -144,7 +141,7 @@ async def test_timeline_pages_and_searches(services):
         for i in range(75)
     ])
     ui = await start_ui(services, route="/journal")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     assert ui.has_text("note 74") and not ui.has_text("note 40")
     await ui.click(ui.find(ft.OutlinedButton, lambda c: str(c.content).startswith("Load more"))[0])
@@ -164,7 +161,7 @@ async def test_insights_show_charts_and_plain_captions(services):
     for day in range(20):
         journal.add(mood=day % 5 + 1, at=now - timedelta(days=day), strategies=[StrategyUse("Box breathing", "a little")])
     ui = await start_ui(services, route="/journal/insights")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     import flet_charts as fch
 
@@ -219,14 +216,14 @@ async def test_a_run_of_very_low_moods_offers_help_once(services):
     for hours in (3, 2, 1):
         journal.add(mood=1, at=now - timedelta(hours=hours))
     ui = await start_ui(services, route="/journal")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     assert ui.has_text("Your last few check-ins have been very low")
     await ui.click(ui.button("Not now"))
     await settle(ui)
     assert not ui.has_text("Your last few check-ins have been very low")
     ui = await start_ui(services, route="/journal")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     assert not ui.has_text("Your last few check-ins have been very low")
 

@@ -1,11 +1,14 @@
 """main.py as a person runs it: loopback by default, a warning for other hosts, clean Ctrl-C."""
 
+import pytest
 import signal
 import socket
 import subprocess
 import sys
 
-from tests.app_process import ROOT, free_port, running_app
+from tests.app_process import ROOT, RunningApp, free_port, read_line, running_app
+
+pytestmark = pytest.mark.slow
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -40,11 +43,12 @@ def test_another_host_prints_a_warning(data_dir):
         cwd=ROOT,
     )
     try:
-        line = process.stderr.readline()
+        line = read_line(process.stderr, timeout=120)
         assert "WARNING" in line and "never serve it to other people" in line
     finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=20)
+        # Stopped (or killed) whatever happened above: never leave a server on 0.0.0.0 behind.
+        RunningApp(process, "", None).stop(signal.SIGINT)
+        process.communicate()
 
 
 def test_help_lists_the_options():

@@ -1,5 +1,6 @@
 """Proofs from the issue (point 7) that need no browser: durability under kill -9, logs."""
 
+import pytest
 import logging
 import os
 import signal
@@ -34,6 +35,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_kill_minus_9_during_writes_loses_no_committed_record(data_dir, tmp_path):
     services = open_services(data_dir)
     services.vault.set_up(PASSPHRASE)
@@ -82,7 +84,7 @@ def test_the_canary_never_reaches_any_log(services, tmp_path, caplog):
         saved.set_note("a:1", f"{CANARY} again")
         private_settings.update(store, place=CANARY)
         assert saved.list()[0].note == f"{CANARY} again"
-        backup = create_backup(services.vault, store, PASSPHRASE, tmp_path / "b.kindred-backup")
+        backup = create_backup(services.vault, store, PASSPHRASE, tmp_path / "b.kindred-backup").data
     finally:
         for name in ("sqlalchemy", "sqlalchemy.engine", "alembic", "keyring", "services", "flet"):
             logging.getLogger(name).setLevel(logging.NOTSET)

@@ -126,14 +126,12 @@ def test_saved_groups_survive_a_source_removal_and_are_marked_no_longer_listed(s
     saved.save("b:2", {"name": "B"})
     listed = {"a:1", "b:2"}
     assert {g.status for g in saved.list(listed)} == {"listed"}
-    gone = saved.reconcile({"a:1"})  # source b was re-imported without group 2
-    assert [g.group_id for g in gone] == ["b:2"]
-    by_id = {g.group_id: g for g in saved.list()}
-    assert by_id["b:2"].status == "no longer listed" and by_id["b:2"].unlisted_since
+    # Source b was re-imported without group 2: the directory's answer says so at once.
+    by_id = {g.group_id: g for g in saved.list({"a:1"})}
+    assert by_id["b:2"].status == "no longer listed" and by_id["a:1"].status == "listed"
     assert by_id["b:2"].name == "B", "the snapshot keeps the name"
     assert {g.group_id: g.status for g in saved.list(lambda gid: gid == "a:1")} == {"a:1": "listed", "b:2": "no longer listed"}
-    assert saved.reconcile({"a:1", "b:2"}) == []
-    assert saved.get("b:2").status == "listed" and saved.get("b:2").unlisted_since is None
+    assert saved.get("b:2", {"a:1", "b:2"}).status == "listed"
 
 
 def test_listing_checker_uses_a_directory_when_there_is_one(services):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.privacy import DecryptionError, PrivateVault, VaultError, WrongSecret
+from services.privacy import DecryptionError, crypto, PrivateVault, VaultError, WrongSecret
 from services.privacy.store import LockedError
 
 CANARY = "CANARY-7f3a9c-private-words"
@@ -62,16 +62,19 @@ def test_a_ciphertext_moved_to_another_row_or_tampered_fails(services):
     connection = sqlite3.connect(services.private_db.path)
     connection.execute("UPDATE private_record SET ciphertext=(SELECT ciphertext FROM private_record WHERE id='a') WHERE id='b'")
     connection.commit()
+    # Never the wrong plaintext: the moved row does not decrypt, so it is skipped and reported.
+    assert store.get("note", "b") is None
+    assert [r.id for r in store.list("note")] == ["a"] and store.list("note").left_out == 1
     with pytest.raises(DecryptionError):
-        store.get("note", "b")
+        crypto.open_sealed(store.data_key, connection.execute("SELECT ciphertext FROM private_record WHERE id='b'").fetchone()[0], crypto.record_aad("note", "b"))
     ciphertext = connection.execute("SELECT ciphertext FROM private_record WHERE id='a'").fetchone()[0]
     tampered = bytes([ciphertext[0]]) + bytes([ciphertext[1] ^ 1]) + ciphertext[2:]
     connection.execute("UPDATE private_record SET ciphertext=? WHERE id='a'", (tampered,))
     connection.execute("UPDATE private_record SET kind='other' WHERE id='b'")
     connection.commit()
     connection.close()
-    with pytest.raises(DecryptionError):
-        store.get("note", "a")
+    assert store.get("note", "a") is None
+    assert {(r.kind, r.id) for r in store.integrity_report().unreadable} == {("note", "a"), ("other", "b")}
     assert a.payload == {"text": "a"}
 
 
@@ -123,3 +126,38 @@ def test_two_sessions_unlock_independently(services):
     second = PrivateVault(services.private_db).unlock("correct horse battery")
     first.lock()
     assert second.put("note", {"ok": True}).payload == {"ok": True}
+
+
+def _slot_costs(services) -> dict[str, int]:
+    import json
+
+    with services.private_db.transaction() as session:
+        from sqlalchemy import select
+
+        from services.models import KeySlot
+
+        return {slot.method: json.loads(slot.kdf)["n"] for slot in session.scalars(select(KeySlot))}
+
+
+def test_tests_get_cheap_key_derivation_from_one_fixture(services):
+    from services.privacy.pin import hash_pin
+    from tests.conftest import CHEAP_SCRYPT
+
+    services.vault.set_up("correct horse battery")
+    assert _slot_costs(services) == {"passphrase": CHEAP_SCRYPT["n"], "recovery": CHEAP_SCRYPT["n"]}
+    assert hash_pin("2468")["kdf"]["n"] == CHEAP_SCRYPT["n"]
+
+
+@pytest.mark.real_kdf
+def test_the_real_key_derivation_costs(services):
+    """The one test that keeps Kindred's real scrypt costs (tests/conftest.py: cheap_kdf)."""
+    from services.privacy import crypto
+    from services.privacy.pin import hash_pin
+
+    store, code = services.vault.set_up("correct horse battery")
+    assert _slot_costs(services) == {"passphrase": 2**15, "recovery": 2**15}
+    assert crypto.SCRYPT_PARAMS == {"n": 2**15, "r": 8, "p": 1}
+    pin = hash_pin("2468")
+    assert pin["kdf"]["n"] == 2**14 and pin["kdf"]["r"] == 8
+    assert services.vault.unlock("correct horse battery").key_id == store.key_id
+    assert services.vault.unlock_with_recovery_code(code).key_id == store.key_id

@@ -21,7 +21,12 @@ import pytest
 
 from tests.browser_support import launch_chromium, type_into
 
-pytestmark = pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1")
+pytestmark = [
+    pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
+    pytest.mark.pwa,
+    pytest.mark.browser,
+    pytest.mark.slow,
+]
 
 PHONE_360 = {"width": 360, "height": 740}
 PASSPHRASE = "quiet harbour lights"
@@ -30,13 +35,10 @@ APP_START_TIMEOUT = 180_000  # a cold start unpacks the app and imports it under
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from cli.pwa import build_site
+    from pwa.build import build_site, default_cache_dir
 
     out = tmp_path_factory.mktemp("pwa") / "site"
-    cache = os.environ.get("KINDRED_PWA_CACHE")
-    import platformdirs
-
-    return build_site(out, Path(cache) if cache else Path(platformdirs.user_cache_dir("kindred-pwa", appauthor=False)))
+    return build_site(out, default_cache_dir())
 
 
 @pytest.fixture(scope="module")

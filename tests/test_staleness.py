@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.sync.staleness import ago, listing_age
+from services.sync.staleness import ago
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -28,12 +28,3 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 )
 def test_ago(moment, text):
     assert ago(moment, NOW) == text
-
-
-def test_listing_age_takes_the_newest_of_the_publishers_check_and_the_download():
-    age = listing_age(date(2026, 3, 25), datetime(2026, 3, 1, tzinfo=UTC), NOW)
-    assert age.text == "listed 8 months ago" and age.stale and age.days == 245
-    fresh = listing_age(date(2025, 1, 1), NOW - timedelta(days=2), NOW)
-    assert fresh.text == "listed 2 days ago" and not fresh.stale
-    assert listing_age(None, NOW - timedelta(hours=1), NOW).text == "listed today"
-    assert listing_age(None, None, NOW) is None

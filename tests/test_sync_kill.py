@@ -17,11 +17,13 @@ from services.app import open_services
 from services.sync.fetch import FetchLimits
 from tests.sync_support import groups_of, kindred_feed, make_service
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import sys, threading
     from pathlib import Path
     sys.path.insert(0, {root!r})
     from services.app import open_services
@@ -34,7 +36,7 @@ CHILD = textwrap.dedent(
     if mode == "before-commit":
         def stop_here():
             print("APPLYING", flush=True)
-            time.sleep(600)
+            threading.Event().wait()  # hold the transaction open until the test kills us
         sync.before_commit = stop_here
 
     def progress(p):
@@ -46,7 +48,20 @@ CHILD = textwrap.dedent(
 )
 
 
-def run_child_and_kill(data_dir: Path, mode: str, marker: str, extra_delay: float = 0.0) -> str:
+def wait_for_writes(child: subprocess.Popen, wal: Path, deadline: float) -> None:
+    """Until the child has written into the WAL (it is mid-apply), or has exited."""
+    start = wal.stat().st_size if wal.exists() else 0
+    while time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > start:
+            return
+        try:
+            child.wait(timeout=0.01)
+            return  # it exited: the assertions below say so
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_child_and_kill(data_dir: Path, mode: str, marker: str, after_writes: bool = False) -> str:
     script = CHILD.format(root=str(ROOT))
     child = subprocess.Popen(
         [sys.executable, "-c", script, str(data_dir), mode],
@@ -60,8 +75,8 @@ def run_child_and_kill(data_dir: Path, mode: str, marker: str, extra_delay: floa
         for line in child.stdout:
             seen.append(line.strip())
             if line.strip() == marker:
-                if extra_delay:
-                    time.sleep(extra_delay)
+                if after_writes:
+                    wait_for_writes(child, data_dir / "directory.sqlite-wal", deadline)
                 os.kill(child.pid, signal.SIGKILL)
                 break
             if time.monotonic() > deadline:
@@ -75,8 +90,8 @@ def run_child_and_kill(data_dir: Path, mode: str, marker: str, extra_delay: floa
     return "\n".join(seen)
 
 
-@pytest.mark.parametrize(("mode", "marker", "delay"), [("before-commit", "APPLYING", 0.0), ("plain", "STAGE saving", 0.05)])
-def test_kill_9_mid_apply_leaves_the_previous_data_whole(feed_server, data_dir, mode, marker, delay):
+@pytest.mark.parametrize(("mode", "marker", "after_writes"), [("before-commit", "APPLYING", False), ("plain", "STAGE saving", True)])
+def test_kill_9_mid_apply_leaves_the_previous_data_whole(feed_server, data_dir, mode, marker, after_writes):
     services = open_services(data_dir)
     try:
         sync = make_service(services)
@@ -88,7 +103,7 @@ def test_kill_9_mid_apply_leaves_the_previous_data_whole(feed_server, data_dir, 
         services.close()
 
     feed_server.route("/groups.json", body=kindred_feed(4000, version=2), etag='"v2"')
-    run_child_and_kill(data_dir, mode, marker, delay)
+    run_child_and_kill(data_dir, mode, marker, after_writes)
 
     services = open_services(data_dir)  # what a restart after the crash sees
     try:

@@ -3,7 +3,7 @@
 import flet as ft
 
 from services.crisis import crisis_info
-from views.state import use_app_state
+from views.models import use_app
 from views.widgets.modal_view import ModalView
 
 ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "web": ft.Icons.OPEN_IN_NEW}
@@ -36,7 +36,7 @@ def CrisisLineCard(line):
 
 @ft.component
 def HelpScreen():
-    state = use_app_state()
+    state = use_app()
     info = crisis_info(state.country)
     where = info.country_name or "your country"
     emergency = info.emergency_number or "your local emergency number"

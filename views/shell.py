@@ -5,9 +5,8 @@ Phones get a bottom navigation bar, wider windows a navigation rail.
 
 import flet as ft
 
-from views.lock import QuickUnlockContent, RecoveryCodeContent, SetUpContent, UnlockContent
-from views.state import use_app_state
-from views.welcome import WelcomeContent
+from views.guard import gate_for
+from views.models import use_app
 from views.widgets.help_action import HelpAction
 from views.widgets.icon_action import IconAction
 
@@ -28,28 +27,17 @@ def selected_destination() -> int:
 
 @ft.component
 def Shell():
-    state = use_app_state()
+    state = use_app()
     outlet = ft.use_route_outlet()
     state.touch()  # navigating counts as use for the auto-lock
     locked_bar = ft.AppBar(title=ft.Text("Kindred"), actions=[HelpAction()])
 
-    # Until this session is unlocked only the gate shows; "Get help now" always works.
-    gate = None
-    if not state.preferences.welcome_done:
-        gate = WelcomeContent()
-    elif not state.vault_set_up:
-        gate = SetUpContent()
-    elif state.store is None:
-        gate = UnlockContent()
-    elif state.pending_recovery_code:
-        gate = RecoveryCodeContent()
-    elif state.screen_locked:
-        gate = QuickUnlockContent()
-    if gate is not None:
-        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[gate])
+    # Until this session is unlocked only the gate (the AuthGuard route) shows.
+    if gate_for(state) is not None:
+        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[outlet])
 
     def lock_now():
-        state.lock_now()
+        state.lock_button()
 
     appbar = ft.AppBar(
         title=ft.Text("Kindred"),

@@ -89,6 +89,7 @@ class Insights:
     tags_need_more_data: bool = True
     meetings: MeetingComparison | None = None
     captions: dict[str, str] = field(default_factory=dict)
+    left_out: int = 0  # check-ins that do not decrypt, not counted here
 
     def to_dict(self) -> dict:
         def bucket(b: Bucket) -> dict:
@@ -125,6 +126,7 @@ class Insights:
                 "other_days": self.meetings.other_days, "other_average": _r(self.meetings.other_average),
             },
             "captions": self.captions,
+            "left_out": self.left_out,
         }
 
 
@@ -136,10 +138,13 @@ def _avg(total: float, count: int) -> float | None:
     return total / count if count else None
 
 
-def compute(entries: list[Entry], today: date | None = None) -> Insights:
-    """``entries`` newest first (as the journal keeps them)."""
+def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) -> Insights:
+    """``entries`` newest first (as the journal keeps them); ``left_out``: check-ins that
+    did not decrypt (``Journal.left_out``), reported alongside."""
     today = today or datetime.now().astimezone().date()
-    insights = Insights(today=today, total_entries=len(entries), first_day=entries[-1].day if entries else None)
+    insights = Insights(
+        today=today, total_entries=len(entries), first_day=entries[-1].day if entries else None, left_out=left_out
+    )
     if not entries:
         insights.captions["overview"] = "No check-ins yet. After a few, this page shows what they have in common."
         return insights

@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from services.journal.insights import Insights, compute as compute_insights
 from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
 from services.journal.model import (
     ENTRY_KIND,
@@ -30,7 +31,7 @@ from services.journal.model import (
     JournalError,
     JournalSettings,
 )
-from services.privacy import PrivateStore
+from services.privacy import LockedError, PrivateStore
 
 PAGE_SIZE = 30
 LOW_MOOD = 1  # "very low"
@@ -74,6 +75,7 @@ class TimelinePage:
     entries: list[Entry]
     total: int  # matching entries in all
     offset: int
+    left_out: int = 0  # check-ins that do not decrypt, skipped (see PrivateStore.integrity_report)
 
     @property
     def has_more(self) -> bool:
@@ -99,6 +101,7 @@ class Journal:
         self._entries: list[Entry] | None = None  # newest first, while cached
         self._keys: list[tuple] = []  # sort keys matching _entries, for bisect
         self._store_ref = None
+        self._left_out = 0
 
     @classmethod
     def for_store(cls, store: PrivateStore) -> "Journal":
@@ -127,11 +130,29 @@ class Journal:
         if self._store.is_locked:
             self._entries = None
             self._keys = []
+        if self._entries is not None:
+            try:
+                self._store.check_current()  # a stale window must not read, even from memory
+            except LockedError:
+                self._entries = None
+                self._keys = []
+                raise
         if self._entries is None:
             records = self._store.list(ENTRY_KIND, newest_first=False)
             self._entries = [entry_from_payload(r.id, r.payload) for r in records]
             self._keys = [self._sort_key(e) for e in self._entries]
+            self._left_out = records.left_out
         return self._entries[::-1]
+
+    def insights(self, today: date | None = None) -> Insights:
+        """What the check-ins say (``services.journal.insights``), with ``left_out`` set."""
+        entries = self.all_entries()
+        return compute_insights(entries, today=today, left_out=self._left_out)
+
+    @property
+    def left_out(self) -> int:
+        """Check-ins that did not decrypt at the last full read, and were skipped."""
+        return self._left_out
 
     def _cache_remove(self, entry_id: str) -> None:
         if self._entries is None:
@@ -228,15 +249,18 @@ class Journal:
         cached = self._entries is not None and not self._store.is_locked
         if query.is_empty and not cached:
             records = self._store.list(ENTRY_KIND, newest_first=True, limit=limit, offset=offset)
-            return TimelinePage([entry_from_payload(r.id, r.payload) for r in records], self._store.count(ENTRY_KIND), offset)
+            if not records.left_out:
+                return TimelinePage([entry_from_payload(r.id, r.payload) for r in records], self._store.count(ENTRY_KIND), offset)
+            # Some rows do not decrypt: count and page over the readable ones only.
         entries = self.all_entries()
+        left_out = self._left_out
         if query.on_or_before is not None:
             start = self._first_on_or_before(entries, query.on_or_before)
             entries = entries[start:]
         if not (query.text or query.mood or query.tag or query.strategy or query.group):
-            return TimelinePage(entries[offset : offset + limit], len(entries), offset)
+            return TimelinePage(entries[offset : offset + limit], len(entries), offset, left_out)
         matching = [e for e in entries if query.matches(e)]
-        return TimelinePage(matching[offset : offset + limit], len(matching), offset)
+        return TimelinePage(matching[offset : offset + limit], len(matching), offset, left_out)
 
     @staticmethod
     def _first_on_or_before(entries: list[Entry], day: date) -> int:

@@ -16,7 +16,10 @@ KDF parameters, body — makes the file fail to open.
 The backup key is derived from the person's passphrase with scrypt (N=2^15, r=8, p=1, a
 fresh 16-byte salt per file). The payload holds every private record (id, kind, times,
 payload) in plain JSON *inside* the encryption; counts per kind are inside too, so nothing
-about the person's data is readable without the passphrase.
+about the person's data is readable without the passphrase. Records that do not decrypt
+under the current key (kept aside, or found unreadable now) are carried as they are, still
+encrypted, in ``kept_aside`` (base64); restoring brings them back as kept aside. Older
+Kindred versions ignore that list.
 
 Restoring never changes anything until the whole file has been read, authenticated and
 decoded; then it snapshots the current database file into ``<data dir>/snapshots/`` and
@@ -25,6 +28,7 @@ replaces every record in one transaction.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -35,7 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from services.privacy import crypto
-from services.privacy.store import PrivateRecordView, PrivateStore
+from services.privacy.store import PrivateRecordView, PrivateStore, RawRecord
 from services.privacy.vault import PrivateVault, VaultError
 from services.storage import Database
 from services.version import __version__
@@ -62,6 +66,7 @@ class BackupSummary:
     created_at: datetime
     app_version: str
     counts: dict[str, int]
+    kept_aside: int = 0  # records carried as they were (they did not decrypt when it was made)
 
     @property
     def total(self) -> int:
@@ -72,6 +77,14 @@ class BackupSummary:
 class OpenedBackup:
     summary: BackupSummary
     records: list[PrivateRecordView] = field(repr=False)
+    kept_aside: list[RawRecord] = field(default_factory=list, repr=False)  # still encrypted, as they were
+
+
+@dataclass(frozen=True)
+class CreatedBackup:
+    data: bytes = field(repr=False)
+    written: int  # records that decrypt, in the backup readable
+    kept_aside: int  # records that do not decrypt: in the backup as they are, still encrypted
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,33 @@ def _record_from_json(item: dict) -> PrivateRecordView:
     )
 
 
-def encode_backup(records: list[PrivateRecordView], passphrase: str, kdf_params: dict | None = None) -> bytes:
+def _raw_to_json(raw: RawRecord) -> dict:
+    return {
+        "id": raw.record_id,
+        "kind": raw.kind,
+        "occurred_at": raw.occurred_at.isoformat(),
+        "created_at": raw.created_at.isoformat(),
+        "updated_at": raw.updated_at.isoformat(),
+        "set_aside_at": raw.set_aside_at.isoformat() if raw.set_aside_at else None,
+        "ciphertext": base64.b64encode(raw.ciphertext).decode("ascii"),
+    }
+
+
+def _raw_from_json(item: dict) -> RawRecord:
+    return RawRecord(
+        record_id=str(item["id"]),
+        kind=str(item["kind"]),
+        occurred_at=datetime.fromisoformat(item["occurred_at"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        updated_at=datetime.fromisoformat(item["updated_at"]),
+        ciphertext=base64.b64decode(item["ciphertext"], validate=True),
+        set_aside_at=datetime.fromisoformat(item["set_aside_at"]) if item.get("set_aside_at") else None,
+    )
+
+
+def encode_backup(
+    records: list[PrivateRecordView], passphrase: str, kdf_params: dict | None = None, kept_aside: list[RawRecord] = ()
+) -> bytes:
     """The backup file's bytes. ``kdf_params`` exists for fast property tests only."""
     params = kdf_params or crypto.new_kdf_params()
     key = crypto.derive_key(passphrase, params)
@@ -117,6 +156,7 @@ def encode_backup(records: list[PrivateRecordView], passphrase: str, kdf_params:
         "created_at": created_at.isoformat(),
         "counts": counts,
         "records": [_record_to_json(r) for r in records],
+        "kept_aside": [_raw_to_json(r) for r in kept_aside],
     }
     compressed = zlib.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
     body_length = crypto.NONCE_BYTES + len(compressed) + 16
@@ -150,18 +190,20 @@ def write_file_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def create_backup(vault: PrivateVault, store: PrivateStore, passphrase: str, path: Path | None = None) -> bytes:
+def create_backup(vault: PrivateVault, store: PrivateStore, passphrase: str, path: Path | None = None) -> CreatedBackup:
     """A backup of everything private, locked with the person's current passphrase.
 
     The passphrase is asked again on purpose: someone holding an unlocked phone should not
-    be able to carry the data away under a passphrase of their own.
+    be able to carry the data away under a passphrase of their own. Records that do not
+    decrypt never stop a backup: they go in as they are (``kept_aside`` counts them).
     """
     if not vault.verify_passphrase(passphrase):
         raise BackupWrongPassphrase("That is not your current passphrase. Nothing was written.")
-    data = encode_backup(store.all_records(), passphrase)
+    contents = store.backup_contents()
+    data = encode_backup(contents.records, passphrase, kept_aside=contents.kept_aside)
     if path is not None:
         write_file_atomically(path, data)
-    return data
+    return CreatedBackup(data=data, written=len(contents.records), kept_aside=len(contents.kept_aside))
 
 
 def default_backup_name(now: datetime | None = None) -> str:
@@ -228,12 +270,15 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
     try:
         payload = json.loads(zlib.decompress(compressed).decode("utf-8"))
         records = [_record_from_json(item) for item in payload["records"]]
+        kept_aside = [_raw_from_json(item) for item in payload.get("kept_aside") or []]
         counts = {str(k): int(v) for k, v in payload["counts"].items()}
         created_at = datetime.fromisoformat(payload["created_at"])
-    except (ValueError, KeyError, TypeError, zlib.error, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error, UnicodeDecodeError):
         raise BackupError("This backup file's contents are not valid. Nothing was changed.") from None
-    summary = BackupSummary(created_at=created_at, app_version=str(header.get("app_version", "?")), counts=counts)
-    return OpenedBackup(summary=summary, records=records)
+    summary = BackupSummary(
+        created_at=created_at, app_version=str(header.get("app_version", "?")), counts=counts, kept_aside=len(kept_aside)
+    )
+    return OpenedBackup(summary=summary, records=records, kept_aside=kept_aside)
 
 
 def read_backup_file(path: Path, passphrase: str) -> OpenedBackup:
@@ -281,13 +326,18 @@ def restore_backup(
     copied to a snapshot in the data folder, then replaced in one transaction; the keys and
     passphrase stay as they are. On a fresh device, Kindred is set up with ``passphrase``
     (the backup's) and a new recovery code is returned.
+
+    The data key stays the same; the store's epoch is renewed, so every other window that
+    had unlocked is stale and must unlock again (it would show data that is gone). Records
+    the backup carried as they were come back kept aside.
     """
     if vault.is_set_up():
         if store is None or store.is_locked:
             raise VaultError("Unlock Kindred first: restoring replaces the data that is here now.")
+        store.check_current()  # a stale window must not even snapshot
         snapshot = snapshot_database(database, data_dir)
-        restored = store.replace_all(opened.records)
+        restored = store.replace_all(opened.records, opened.kept_aside)
         return RestoreResult(restored=restored, store=store, snapshot_path=snapshot, recovery_code=None)
     new_store, code = vault.set_up(passphrase)
-    restored = new_store.replace_all(opened.records)
+    restored = new_store.replace_all(opened.records, opened.kept_aside)
     return RestoreResult(restored=restored, store=new_store, snapshot_path=None, recovery_code=code)

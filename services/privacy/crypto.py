@@ -15,6 +15,8 @@ the same bytes either way.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -23,7 +25,11 @@ from services.privacy.backends import InvalidCiphertext, get_backend
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-SCRYPT_PARAMS = {"n": 2**15, "r": 8, "p": 1}
+SCRYPT_PARAMS = {"n": 2**15, "r": 8, "p": 1}  # passphrase, recovery code, backups
+PIN_SCRYPT_PARAMS = {"n": 2**14, "r": 8, "p": 1}  # the PIN's hash (a screen lock)
+# The one place new key-derivation costs are read from. Tests swap in cheap costs through
+# one fixture (tests/conftest.py); stored parameters always travel with what they protect.
+KDF_COSTS = {"key": SCRYPT_PARAMS, "pin": PIN_SCRYPT_PARAMS}
 RECORD_AAD_PREFIX = b"kindred/record/v1"
 WRAP_AAD_PREFIX = b"kindred/key-wrap/v1"
 
@@ -38,6 +44,15 @@ class WrongSecret(Exception):
 
 def new_data_key() -> bytes:
     return os.urandom(KEY_BYTES)
+
+
+KEY_ID_LABEL = b"kindred/key-id/v1"
+
+
+def key_id(data_key: bytes) -> str:
+    """A short public name for a data key (HMAC-SHA256 of a fixed label under the key):
+    tells keys apart without revealing anything about them."""
+    return hmac.new(data_key, KEY_ID_LABEL, hashlib.sha256).hexdigest()[:32]
 
 
 def record_aad(kind: str, record_id: str) -> bytes:
@@ -58,8 +73,9 @@ def open_sealed(key: bytes, sealed: bytes, aad: bytes) -> bytes:
         raise DecryptionError("the encrypted data was changed or belongs elsewhere") from error
 
 
-def new_kdf_params() -> dict:
-    return {"algorithm": "scrypt", **SCRYPT_PARAMS, "salt": base64.b64encode(os.urandom(16)).decode()}
+def new_kdf_params(purpose: str = "key") -> dict:
+    """Fresh scrypt parameters and salt for a new key slot, backup (``key``) or PIN hash (``pin``)."""
+    return {"algorithm": "scrypt", **KDF_COSTS[purpose], "salt": base64.b64encode(os.urandom(16)).decode()}
 
 
 def derive_key(secret: str, params: dict) -> bytes:

@@ -4,6 +4,10 @@ The data key is random and never leaves this process unwrapped. It is stored wra
 under every way of unlocking: always a passphrase and a one-time recovery code (scrypt),
 and a random key kept in the OS keyring where a keyring backend works. Changing the
 passphrase re-wraps the key; it never re-encrypts data.
+
+Which key is current is kept in ``key_epoch`` (its id, derived from the key, and an
+epoch renewed on set-up and restore); every store checks it on every read and write
+(see ``services/privacy/store.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, select, text
 
-from services.models import KeySlot, PrivateRecord
+from services.models import KeyEpoch, KeySlot, PrivateRecord, SetAsideRecord
 from services.privacy import crypto, keychain
-from services.privacy.store import PrivateStore
+from services.privacy.store import KEY_EPOCH_ROW, PrivateStore, StaleKeyError
 from services.storage import Database
 
 MIN_PASSPHRASE_LENGTH = 8
@@ -65,12 +69,33 @@ class PrivateVault:
 
     def _create(self, data_key: bytes, passphrase: str, use_keyring: bool) -> tuple[PrivateStore, str]:
         recovery_code = crypto.new_recovery_code()
+        epoch = uuid.uuid4().hex
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", data_key, passphrase)
             self._store_slot(session, "recovery", data_key, recovery_code)
             if use_keyring:
                 self._add_keyring_slot(session, data_key)
-        return PrivateStore(self._db, data_key), recovery_code
+            session.merge(KeyEpoch(id=KEY_EPOCH_ROW, key_id=crypto.key_id(data_key), epoch=epoch, changed_at=datetime.now(timezone.utc)))
+        return PrivateStore(self._db, data_key, epoch), recovery_code
+
+    def _open_store(self, data_key: bytes) -> PrivateStore:
+        """A store for a key just unwrapped from a slot, with the current epoch.
+
+        A store set up before migration p0003 has no ``key_epoch`` row yet: the passphrase
+        slot's key is the current one, so it is recorded now. A key that is not the
+        current one (a slot read just before another window reset everything) is refused.
+        """
+        kid = crypto.key_id(data_key)
+        with self._db.transaction() as session:
+            row = session.get(KeyEpoch, KEY_EPOCH_ROW)
+            if row is None:
+                if session.scalar(select(KeySlot.id).where(KeySlot.method == "passphrase")) is None:
+                    raise VaultError("Kindred is not set up on this device yet.")
+                row = KeyEpoch(id=KEY_EPOCH_ROW, key_id=kid, epoch=uuid.uuid4().hex, changed_at=datetime.now(timezone.utc))
+                session.add(row)
+            elif row.key_id != kid:
+                raise StaleKeyError()
+            return PrivateStore(self._db, data_key, row.epoch)
 
     # --- the OS keyring ---------------------------------------------------------------
     @staticmethod
@@ -105,9 +130,10 @@ class PrivateVault:
         if wrapping_key is None:
             return None
         try:
-            return PrivateStore(self._db, crypto.unwrap_key(slot.wrapped_key, wrapping_key, "keyring"))
+            data_key = crypto.unwrap_key(slot.wrapped_key, wrapping_key, "keyring")
         except crypto.WrongSecret:
             return None
+        return self._open_store(data_key)
 
     def _unlock_slot(self, method: str, secret: str) -> PrivateStore:
         slot = self._slots().get(method)
@@ -115,7 +141,7 @@ class PrivateVault:
             raise VaultError("Kindred is not set up on this device yet.")
         params = json.loads(slot.kdf)
         data_key = crypto.unwrap_key(slot.wrapped_key, crypto.derive_key(secret, params), method)
-        return PrivateStore(self._db, data_key)
+        return self._open_store(data_key)
 
     def unlock(self, passphrase: str) -> PrivateStore:
         """Raises ``WrongSecret`` for a wrong passphrase; nothing is changed either way."""
@@ -133,12 +159,27 @@ class PrivateVault:
             return False
 
     def change_passphrase(self, store: PrivateStore, new_passphrase: str) -> None:
+        """Re-wrap the same data key: every window stays unlocked and valid. Refused
+        (``StaleKeyError``) for a store whose key is no longer the current one."""
         check_passphrase(new_passphrase)
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", store.data_key, new_passphrase)
+            session.flush()
+            store.verify_current(session)
+
+    def replace_recovery_code(self, store: PrivateStore) -> str:
+        """A new one-time recovery code for the same data key; the old code stops working
+        at once. Returns the new code (show it once)."""
+        code = crypto.new_recovery_code()
+        with self._db.transaction() as session:
+            self._store_slot(session, "recovery", store.data_key, code)
+            session.flush()
+            store.verify_current(session)
+        return code
 
     def delete_everything(self) -> None:
-        """Remove every private record and every key slot (and the keyring entry).
+        """Remove every private record (also those kept aside), every key slot, the
+        current key's id (so every open window is stale) and the keyring entry.
 
         Device preferences (theme, crisis-line country) stay so that help keeps working.
         Afterwards the file is vacuumed and the WAL truncated, so the deleted ciphertext
@@ -147,7 +188,9 @@ class PrivateVault:
         slots = self._slots()
         with self._db.transaction() as session:
             session.execute(delete(PrivateRecord))
+            session.execute(delete(SetAsideRecord))
             session.execute(delete(KeySlot))
+            session.execute(delete(KeyEpoch))
         keyring_slot = slots.get("keyring")
         if keyring_slot is not None:
             keychain.delete_wrapping_key(json.loads(keyring_slot.kdf)["username"])

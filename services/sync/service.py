@@ -291,10 +291,6 @@ class SyncService:
             source.paused = paused
         return self.get_source(name)
 
-    def listing_times(self) -> dict[str, datetime]:
-        """Source name -> when its groups were last confirmed by a sync (for "listed … ago")."""
-        return {s.name: s.last_success_at for s in self.list_sources() if s.last_success_at}
-
     # --- sync ----------------------------------------------------------------------
 
     def sources_due(self, now: datetime | None = None, interval: timedelta = AUTO_SYNC_INTERVAL) -> list[str]:

@@ -1,25 +1,9 @@
-"""How old a listing is, in plain words: "listed 8 months ago".
-
-A group's age is the newest of two dates: the day its publisher last checked it
-(``last_verified`` in the feed) and the last time this device downloaded it from its
-source. The Find and Saved screens use :func:`listing_age`; the sources screen uses
-:func:`ago` for "last updated 3 days ago".
-"""
+"""How long ago something happened, in plain words: the sources screen's "last updated
+3 days ago"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-
-STALE_AFTER_DAYS = 180  # about six months: old enough that a person should check before going
-
-
-@dataclass(frozen=True)
-class ListingAge:
-    text: str  # "listed 8 months ago"
-    days: int
-    stale: bool  # old enough to suggest checking with the organisation first
-
 
 def _as_utc(moment: datetime | date) -> datetime:
     if isinstance(moment, datetime):
@@ -65,20 +49,3 @@ def ago(moment: datetime | date, now: datetime | None = None) -> str:
         return "a month ago" if months == 1 else f"{months} months ago"
     years = months // 12
     return "a year ago" if years == 1 else f"{years} years ago"
-
-
-def listing_age(
-    last_verified: date | datetime | None,
-    last_downloaded: datetime | None,
-    now: datetime | None = None,
-    stale_after_days: int = STALE_AFTER_DAYS,
-) -> ListingAge | None:
-    """The age of a group's listing, or None when nothing says how old it is."""
-    candidates = [_as_utc(m) for m in (last_verified, last_downloaded) if m is not None]
-    if not candidates:
-        return None
-    newest = max(candidates)
-    now = _as_utc(now or datetime.now(UTC))
-    days = max(0, (now - newest).days)
-    # Day granularity: "listed today", "listed 3 days ago", "listed 8 months ago".
-    return ListingAge(text=f"listed {ago(newest.date(), now)}", days=days, stale=days >= stale_after_days)

@@ -3,7 +3,6 @@ sort choice, result cards that page in as the person scrolls, and kind empty sta
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 import flet as ft
@@ -13,9 +12,24 @@ from services.directory.schedule import WEEKDAY_LONG
 from services.directory.search import SearchError, SearchQuery
 from services.directory.vocabulary import AUDIENCES, TOPICS
 from services.group_text import label
-from views.find_common import GroupCard, LinkButton, details_route, go, use_finding, use_saved_ids
-from views.find_search import PAGE_SIZE, SearchRunner, active_filters, clear_filters, remove_filter, toggled
-from views.state import use_app_state
+from views.actions import FAILED, use_actions
+from views.find.common import (
+    GroupCard,
+    LinkButton,
+    details_route,
+    go,
+    use_finding,
+    use_saved_ids,
+)
+from views.find.search import (
+    PAGE_SIZE,
+    SearchRunner,
+    active_filters,
+    clear_filters,
+    remove_filter,
+    toggled,
+)
+from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.notice import Notice
 
@@ -33,7 +47,7 @@ def effective_query(text: str, filters: SearchQuery, place) -> SearchQuery:
 
 @ft.component
 def FindScreen():
-    state = use_app_state()
+    state = use_app()
     prefs = use_finding()
     saved_ids, toggle_save = use_saved_ids()
     text, set_text = ft.use_state("")
@@ -220,11 +234,13 @@ def NoResults(text: str, chips: list, on_clear):
 
 @ft.component
 def WhereElseToLook(title: str = "Where else to look"):
-    state = use_app_state()
+    state = use_app()
+    run = use_actions().run
     places, set_places = ft.use_state(None)
 
     async def load():
-        set_places(await asyncio.to_thread(state.services.directory.where_else_to_look, state.country))
+        found = await run(state.services.directory.where_else_to_look, state.country)
+        set_places(() if found is FAILED else found)
 
     ft.use_effect(load, [state.country])
     from services.links import tel_link, web_link

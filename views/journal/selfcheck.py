@@ -4,14 +4,20 @@ opens the crisis lines at once."""
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 import flet_charts as fch
 
-from services.journal import JournalError
-from services.journal import selfcheck
-from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, use_journal, use_loaded
+from services.journal import JournalError, selfcheck
+from views.actions import FAILED
+from views.journal.common import (
+    ErrorText,
+    LockedJournal,
+    SubScreenTitle,
+    go,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.screen import ScreenBody
 
 
@@ -76,9 +82,9 @@ def SelfCheckBody():
     difficulty, set_difficulty = ft.use_state(None)
     result, set_result = ft.use_state(None)
     error, set_error = ft.use_state(None)
-    version, set_version = ft.use_state(0)
+    write = use_write()
     questionnaire = selfcheck.QUESTIONNAIRES[which]
-    history, _ = use_loaded(lambda: selfcheck.history(journal, which), [which, version])
+    history, _ = use_loaded(lambda: selfcheck.history(journal, which), [which])
 
     def choose(e):
         chosen = next(iter(e.control.selected or ["phq9"]))
@@ -98,10 +104,11 @@ def SelfCheckBody():
         except JournalError as problem:
             set_error(str(problem))
             return
-        saved = await asyncio.to_thread(selfcheck.save, journal, scored)
+        saved = await write(selfcheck.save, journal, scored, on_error=set_error)
+        if saved is FAILED:
+            return
         set_error(None)
         set_result(saved)
-        set_version(lambda v: v + 1)
 
     def again():
         set_answers((None,) * len(questionnaire.items))

