@@ -231,6 +231,34 @@ class OrganisationEditor:
             raise DraftError([f"there is no group with id {group_id!r}"])
         self._write(self.organisation(), kept)
 
+    # --- signing key ----------------------------------------------------------------
+    @property
+    def key_prefix(self) -> Path:
+        return self.folder / "keys" / "publisher"
+
+    def signing_key(self, create: bool = True) -> tuple[str, str, Path] | None:
+        """(public key text, fingerprint, private key path) of this organisation's signing key,
+        made on first use (``keys/publisher.key``, readable only by its owner). Publish the
+        public key text next to the feed; keep the private key off the web."""
+        private = self.key_prefix.with_name("publisher.key")
+        if not private.exists():
+            if not create:
+                return None
+            self.key_prefix.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            pair = signing.generate_keypair(self.key_prefix)
+            return pair.public_key, pair.fingerprint, pair.private_path
+        public = signing.public_key_text(signing.load_private_key(private).public_key())
+        return public, signing.fingerprint(public), private
+
+    def default_export_folder(self) -> Path:
+        return self.folder / "site"
+
+    def export_signed(self, folder: Path | None = None) -> tuple[ExportReport, str]:
+        """Export into ``folder`` (default ``publishing/site``) signed with this organisation's
+        key; returns the report and the public key text to publish."""
+        public, _fingerprint, private = self.signing_key()
+        return self.export(Path(folder) if folder else self.default_export_folder(), [private]), public
+
     # --- preview --------------------------------------------------------------------
     def preview(self, record: GroupRecord, now: datetime | None = None, person_zone: str | None = None) -> GroupSummary:
         """The group as a search result: what its card will show to someone in ``person_zone``."""
