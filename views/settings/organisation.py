@@ -223,8 +223,8 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
         *([Field("Venue", f.venue, setter("venue")), Field("Street address", f.address, setter("address")),
            ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
                Field("Town or city", f.city, setter("city"), width=220), Field("State or region", f.region, setter("region"), width=160),
-               Field("Postal code", f.postal_code, setter("postal_code"), width=140),
-               Field("Country code", f.country, setter("country"), hint="e.g. US", width=140)]),
+               Field("Postal code", f.postal_code, setter("postal_code"), width=140)]),
+           Field("Country code", f.country, setter("country"), hint="two letters, e.g. US", width=220),
            ChipSet("Accessibility", f.accessibility, ACCESS_FEATURES, setter("accessibility"))] if physical else []),
         *([Field("Online link", f.online_url, setter("online_url"), hint="https://…"),
            Field("Dial-in number", f.online_phone, setter("online_phone"))] if online else []),
