@@ -49,6 +49,11 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
         finally:
             set_busy(None)
 
+    def subscribe_handler(entry):
+        async def handler(_e=None):  # an async handler: Flet awaits it (a lambda's coroutine would be dropped)
+            await subscribe(entry)
+        return handler
+
     rows = []
     for suggestion in found:
         entry = suggestion.entry
@@ -59,7 +64,7 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
                 "Subscribing\u2026" if busy == entry.name else "Subscribe",
                 icon=ft.Icons.ADD_LINK, disabled=busy is not None,
                 tooltip=f"Subscribe to {entry.name}",
-                on_click=lambda _e, entry=entry: subscribe(entry),
+                on_click=subscribe_handler(entry),
             )
         )
         rows.append(ft.Card(key=entry.name, content=ft.Container(padding=12, content=ft.Column(spacing=4, controls=[

@@ -282,6 +282,11 @@ def OrganisationScreen():
         if await run(editor.remove_group, group_id, done="Removed.") is not FAILED:
             await load()
 
+    def remove_handler(group_id):
+        async def handler(_e=None):
+            await remove(group_id)
+        return handler
+
     async def export(_e=None):
         result = await run(editor.export_signed)
         if result is not FAILED:
@@ -317,7 +322,7 @@ def OrganisationScreen():
                 ft.OutlinedButton("Edit", icon=ft.Icons.EDIT_OUTLINED, tooltip=f"Edit {record.name}",
                                   on_click=lambda _e, r=record: set_editing(Draft.of(r))),
                 ft.TextButton("Remove", icon=ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {record.name}",
-                              on_click=lambda _e, gid=record.external_id: remove(gid)),
+                              on_click=remove_handler(record.external_id)),
             ]),
         ]))
     if editing is not None:
