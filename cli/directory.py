@@ -85,6 +85,16 @@ def register(subparsers) -> None:
     export.add_argument("--source", help="only this source")
     export.set_defaults(func=run_export)
 
+    catalogue = commands.add_parser(
+        "catalogue", help="open directories Kindred can suggest (community-run; Kindred does not check them)",
+        description="Open directories of groups (Meeting Guide JSON, BMLT, ...) with the evidence each rests on. "
+                    "Subscribe to one with `kindred sources add --from-catalogue NAME`.")
+    catalogue.add_argument("--near", metavar="PLACE", help="list the directories covering this place first (offline)")
+    catalogue.add_argument("--only-covering", action="store_true", help="with --near: leave out the others")
+    catalogue.add_argument("--update", metavar="URL", help="download a newer signed catalogue from URL (checked against Kindred's key)")
+    catalogue.add_argument("--json", action="store_true")
+    catalogue.set_defaults(func=run_catalogue)
+
     sources = commands.add_parser("sources", help="each source with its group count and last import")
     sources.add_argument("--json", action="store_true")
     sources.set_defaults(func=run_sources)
@@ -288,6 +298,53 @@ def run_export(args) -> int:
     with opened_services(args, (FeedError, OSError), "export failed: ") as services:
         count = services.directory.export(args.format, Path(args.output), args.source)
     print(f"Wrote {count} group(s) as {args.format} to {args.output}")
+    return 0
+
+
+def _covers_text(entry) -> str:
+    return entry.covers.get("description") or entry.region
+
+
+def run_catalogue(args) -> int:
+    from services.directory.catalogue import COMMUNITY_NOTICE, CatalogueError
+
+    with opened_services(args, (CatalogueError, PlaceNotFound)) as services:
+        catalogue = services.catalogue
+        if args.update:
+            updated = catalogue.update_from(args.update)
+            if not args.json:
+                print(f"Catalogue updated: {len(updated.entries)} directories, generated {updated.generated_at}.")
+        near = services.directory.geocode(args.near) if args.near else None
+        found = catalogue.suggestions(near, include_elsewhere=not args.only_covering)
+        current = catalogue.load()
+    if args.json:
+        print_json({
+            "notice": COMMUNITY_NOTICE, "generated_at": current.generated_at, "catalogue": current.origin,
+            "near": {"place": near.name, "latitude": near.latitude, "longitude": near.longitude} if near else None,
+            "results": [
+                {"name": s.entry.name, "url": s.entry.url, "format": s.entry.format, "region": s.entry.region,
+                 "covers": s.entry.covers, "last_checked": s.entry.last_checked, "evidence": s.entry.evidence,
+                 "evidence_url": s.entry.evidence_url, "programme": s.entry.programme, "terms": s.entry.terms,
+                 "match": s.match, "distance_km": round(s.distance_km, 1) if s.distance_km is not None else None}
+                for s in found
+            ],
+        })
+        return 0
+    print(f"{COMMUNITY_NOTICE} (catalogue of {current.generated_at})")
+    if near:
+        covering = sum(1 for s in found if s.match != "elsewhere")
+        print(f"Near {near.name}: {covering} director{'y covers' if covering == 1 else 'ies cover'} this place.")
+    labels = {"nearby": "covers this area", "country": "covers the country", "online": "online, anywhere", "elsewhere": ""}
+    for s in found:
+        tag = labels[s.match]
+        print(f"\n{s.entry.name}" + (f"  ({tag})" if tag else ""))
+        print(f"  {s.entry.programme or 'groups'} · {s.entry.format} · {s.entry.region}")
+        print(f"  covers: {_covers_text(s.entry)}")
+        print(f"  {s.entry.url}")
+        print(f"  {s.entry.evidence}")
+        if s.entry.terms:
+            print(f"  terms: {s.entry.terms}")
+    print("\nSubscribe: kindred sources add --from-catalogue \"NAME\"")
     return 0
 
 

@@ -1,6 +1,7 @@
 """``kindred sources`` and ``kindred sync``: subscribe to directory feeds and update them.
 
     kindred sources add URL [--key-file PREFIX.pub] [--timezone ZONE] [--name NAME]
+    kindred sources add --from-catalogue NAME
     kindred sources list [--json]
     kindred sources remove NAME
     kindred sources pause NAME / resume NAME
@@ -27,7 +28,9 @@ def register(subparsers) -> None:
     parser.set_defaults(func=lambda args: (parser.print_help(), 0)[1])
 
     add = commands.add_parser("add", help="add a source (then run `kindred sync`)")
-    add.add_argument("url", metavar="URL", help="https:// address of the feed (http:// only for 127.0.0.1/localhost)")
+    add.add_argument("url", metavar="URL", nargs="?", help="https:// address of the feed (http:// only for 127.0.0.1/localhost)")
+    add.add_argument("--from-catalogue", metavar="NAME",
+                     help="subscribe to a directory from `kindred directory catalogue` (community-run; Kindred does not check it)")
     add.add_argument("--key-file", metavar="PREFIX.pub", help="the publisher's public key: updates must be signed with it")
     add.add_argument("--timezone", metavar="ZONE", help="IANA zone for groups whose feed gives none, e.g. America/Chicago")
     add.add_argument("--name", help="a short name for the source (default: from the address)")
@@ -71,6 +74,8 @@ def _describe(status) -> list[str]:
 
 
 def run_add(args) -> int:
+    if bool(args.url) == bool(args.from_catalogue):
+        raise UserFacingError("Give either the feed's address or --from-catalogue NAME (see `kindred directory catalogue`).")
     key_text = None
     if args.key_file:
         try:
@@ -78,8 +83,15 @@ def run_add(args) -> int:
         except signing.SigningError as error:
             raise UserFacingError(str(error)) from None
         key_text = signing.public_key_text(key)
-    with opened_services(args, (SourceError,)) as services:
-        status = services.sync.add_source(args.url, public_key=key_text, timezone=args.timezone, name=args.name)
+    from services.directory.catalogue import COMMUNITY_NOTICE, CatalogueError
+
+    with opened_services(args, (SourceError, CatalogueError)) as services:
+        url, name = args.url, args.name
+        if args.from_catalogue:
+            entry = services.catalogue.entry(args.from_catalogue)
+            url, name = entry.url, name or entry.name
+            print(f"\u201c{entry.name}\u201d: {entry.region}. {COMMUNITY_NOTICE}")
+        status = services.sync.add_source(url, public_key=key_text, timezone=args.timezone, name=name)
         print(f"Added source \u201c{status.name}\u201d ({status.trust_label}).")
         if not status.verified:
             print("  Without a publisher key its updates cannot be checked; it is shown as \u201cunverified\u201d.")

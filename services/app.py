@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DatabaseError
 
+from services.directory.catalogue import CatalogueService
 from services.directory.service import DirectoryService
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
 from services.preferences import PreferenceStore
@@ -44,6 +45,7 @@ class KindredServices:
     vault: PrivateVault
     directory: DirectoryService
     sync: SyncService
+    catalogue: CatalogueService | None = None  # open directories Kindred can suggest (offline)
 
     def close(self) -> None:
         self.directory_db.close()
@@ -69,4 +71,5 @@ def open_services(data_dir: Path) -> KindredServices:
         vault=PrivateVault(private_db),
         directory=directory,
         sync=SyncService(directory_db),
+        catalogue=CatalogueService(data_dir),
     )

@@ -27,6 +27,8 @@ VIEWS_MAY_IMPORT_FROM_SERVICES = {
     "services.directory.model", "services.directory.places", "services.directory.schedule",
     "services.directory.search", "services.directory.vocabulary",
     "services.sync.service", "services.sync.staleness",  # source status and its errors (public data)
+    "services.directory.catalogue",  # the catalogue of open directories (public data)
+    "services.publishing.organisation", "services.publishing.forms",  # an organisation's public listings
     # The journal's data types and pure functions over the Journal a session hands out.
     "services.journal", "services.journal.model", "services.journal.strategies", "services.journal.selfcheck",
     "services.journal.safety_plan", "services.journal.exchange", "services.journal.reminder",

@@ -24,6 +24,7 @@ from views.privacy import PrivacyScreen
 from views.saved.screen import SavedScreen
 from views.settings.screen import SettingsScreen
 from views.settings.sources import SourcesScreen
+from views.settings.organisation import OrganisationScreen
 from views.shell import Shell
 from views.sync import start_sync
 
@@ -72,6 +73,7 @@ def App(app: AppModel, actions: ActionRunner):
                         ),
                         ft.Route(path="settings", component=SettingsScreen),
                         ft.Route(path="settings/sources", component=SourcesScreen),
+                        ft.Route(path="settings/organisation", component=OrganisationScreen),
                     ])],
                 ),
                 ft.Route(path="help", component=HelpScreen, modal=True),

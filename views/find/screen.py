@@ -13,6 +13,7 @@ from services.directory.search import SearchError, SearchQuery
 from services.directory.vocabulary import AUDIENCES, TOPICS
 from services.group_text import label
 from views.actions import FAILED, use_actions
+from views.find.catalogue import MoreGroupsNearYou
 from views.find.common import (
     GroupCard,
     LinkButton,
@@ -196,7 +197,7 @@ def FindScreen():
     elif not loaded:
         body = [ft.Row([ft.ProgressRing(width=24, height=24), ft.Text("Looking…")])]
     elif not results:
-        body = [NoResults(text, chips, lambda: change_filters(clear_filters(filters)))]
+        body = [NoResults(text, chips, lambda: change_filters(clear_filters(filters))), MoreGroupsNearYou(prefs.place, key="catalogue")]
     else:
         body = [
             ft.Semantics(live_region=True, content=ft.Text(
@@ -206,6 +207,7 @@ def FindScreen():
             *([ft.OutlinedButton(f"Show more ({total - len(results)} more)", icon=ft.Icons.EXPAND_MORE, on_click=load_more)]
               if len(results) < total else []),
             *([WhereElseToLook(title="Not finding the right group?")] if total < 4 else []),
+            MoreGroupsNearYou(prefs.place, key="catalogue"),
         ]
 
     # Always in the same place in the tree: a sheet that moved would be closed and reopened.

@@ -142,6 +142,11 @@ def SettingsScreen():
             ),
             SectionTitle("Directory sources"),
             SourcesSummary(),
+            SectionTitle("For organisations"),
+            ft.Text("Run support groups? List them, see how they will look, and publish a feed people can subscribe to.",
+                    color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton("Open the group editor", icon=ft.Icons.GROUPS_OUTLINED,
+                                                          on_click=lambda: ft.context.page.navigate("/settings/organisation"))]),
             SectionTitle("Lock"),
             ft.Text(
                 "Kindred is unlocked in this window only. Other windows and tabs need your passphrase.",

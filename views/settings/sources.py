@@ -12,6 +12,8 @@ import flet as ft
 from services.sync.service import SourceStatus
 from services.sync.staleness import ago
 from views.actions import FAILED, use_actions
+from views.find.catalogue import MoreGroupsNearYou
+from views.find.common import use_finding
 from views.models import use_app, use_sync_model
 from views.sync import reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
@@ -283,6 +285,7 @@ def SourcesScreen():
             body.append(ft.Text("No sources yet.", color=ft.Colors.ON_SURFACE_VARIANT))
         body.extend(SourceCard(source, key=source.name) for source in sources)
         body.append(AddSourceForm(key="add-source"))  # keyed: kept whatever the list above does
+        body.append(MoreGroupsNearYou(use_finding().place, title="Suggested directories for your place", key="catalogue"))
     return ScreenBody(body)
 
 

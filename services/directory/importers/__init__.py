@@ -10,11 +10,11 @@ import os
 import stat
 from pathlib import Path
 
-from services.directory.importers import bounds, csv_template, hsds, kindred, meeting_guide
+from services.directory.importers import bmlt, bounds, csv_template, hsds, kindred, meeting_guide
 from services.directory.importers.common import FeedError, check_quotes, checked_import_zone, resolve_zones
 from services.directory.model import ParsedFeed
 
-FORMATS = ("auto", "kindred", "meeting-guide", "hsds", "csv")
+FORMATS = ("auto", "kindred", "meeting-guide", "bmlt", "hsds", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 __all__ = ["FORMATS", "FeedError", "read_feed", "detect_format"]
@@ -68,6 +68,8 @@ def detect_format(path: Path, data=None) -> str:
         data = _load_json(path)
     if kindred.looks_like(data):
         return "kindred"
+    if bmlt.looks_like(data):
+        return "bmlt"
     if meeting_guide.looks_like(data):
         return "meeting-guide"
     if hsds.looks_like(data):
@@ -77,7 +79,7 @@ def detect_format(path: Path, data=None) -> str:
     if isinstance(data, list) and not data:
         raise FeedError(f"{path.name} is an empty list: no meetings to import")
     raise FeedError(
-        f"{path.name}: could not tell the format (not a Kindred feed, Meeting Guide JSON or HSDS); "
+        f"{path.name}: could not tell the format (not a Kindred feed, Meeting Guide JSON, BMLT JSON or HSDS); "
         "name it with --format")
 
 
@@ -128,6 +130,11 @@ def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> 
         if not isinstance(data, list):
             raise FeedError(f"{path.name} is not Meeting Guide JSON: that is a list of meetings, this is a {type(data).__name__}")
         meeting_guide.parse(data, feed)
+    elif detected == "bmlt":
+        if bmlt.meetings_of(data) is None:
+            raise FeedError(f"{path.name} is not BMLT GetSearchResults JSON: that is a list of meetings "
+                            "(or an object with \"meetings\"), this is a " + type(data).__name__)
+        bmlt.parse(data, feed)
     elif detected == "hsds":
         if tabular:
             hsds.parse_tabular(path, feed)

@@ -1,0 +1,1 @@
+6h7zRQLc54Slu6OFHliiPmfGAwb2a/L2NM9p5CCF/VBvRypiUbGcXuogqjn8ORoZKPptnYjC8P0vr2yqn7bLCw==

@@ -1,0 +1,352 @@
+"""Settings → For organisations: an organisation with no feed of its own lists the groups it
+runs (everything people weigh when choosing), previews each as its Find card, and exports a
+signed Kindred feed, Meeting Guide JSON and an HSDS 3.0 data package, each checked against
+its schema. The listing is public data kept in the data folder, not private data."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import flet as ft
+
+from services.directory.model import (
+    ATTENDANCES,
+    COSTS,
+    LEADERSHIPS,
+    REGISTRATIONS,
+    Contact,
+    GroupRecord,
+    Location,
+    OnlineAccess,
+    ScheduleRule,
+)
+from services.directory.vocabulary import AUDIENCES, TOPICS
+from services.group_text import ATTENDANCE, COST, LEADERSHIP, REGISTRATION, label
+from services.publishing.forms import monthly_rule, weekly_rule
+from services.publishing.organisation import DraftError, OrganisationEditor, preview_summary
+from views.actions import FAILED, use_actions
+from views.find.common import GroupCard, use_finding
+from views.models import use_app
+from views.widgets.icon_action import IconAction
+from views.widgets.screen import ScreenBody
+
+ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
+WHEN_KINDS = (("weekly", "Every week"), ("monthly", "Once a month"), ("by_appointment", "By appointment"),
+              ("varies", "Times vary"))
+
+
+def go(route: str) -> None:
+    ft.context.page.navigate(route)
+
+
+@dataclasses.dataclass
+class Draft:
+    """The editor's fields as typed; turned into a GroupRecord on save."""
+
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    topics: tuple = ()
+    audience: tuple = ()
+    leadership: str = "peer"
+    credentials: str = ""
+    attendance: str = "in_person"
+    when_kind: str = "weekly"
+    when: str = ""
+    timezone: str = ""
+    venue: str = ""
+    address: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    online_url: str = ""
+    online_phone: str = ""
+    cost: str = "free"
+    cost_note: str = ""
+    size: str = ""
+    registration: str = "drop_in"
+    confidentiality: str = ""
+    languages: str = ""
+    accessibility: tuple = ()
+    email: str = ""
+    website: str = ""
+
+    @classmethod
+    def of(cls, record: GroupRecord) -> Draft:
+        rule = record.schedule[0] if record.schedule else None
+        when = ""
+        if rule and rule.kind in ("weekly", "monthly") and rule.start:
+            day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[rule.weekday]
+            times = f"{rule.start:%H:%M}" + (f"-{rule.end:%H:%M}" if rule.end else "")
+            ordinal = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}.get(rule.ordinal or 1, "1st")
+            when = f"{day} {times}" if rule.kind == "weekly" else f"{ordinal} {day} {times}"
+        elif rule and rule.kind == "varies":
+            when = rule.note or ""
+        loc = record.location
+        return cls(
+            id=record.external_id, name=record.name, description=record.description or "", topics=record.topics,
+            audience=record.audience, leadership=record.leadership if record.leadership != "unknown" else "peer",
+            credentials=record.facilitator_credentials or "", attendance=record.attendance,
+            when_kind=rule.kind if rule else "weekly", when=when, timezone=(rule.timezone if rule else None) or "",
+            venue=loc.venue or "", address=loc.address or "", city=loc.city or "", region=loc.region or "",
+            postal_code=loc.postal_code or "", country=loc.country or "", online_url=record.online.url or "",
+            online_phone=record.online.phone or "", cost=record.cost if record.cost != "unknown" else "free",
+            cost_note=record.cost_note or "", size=str(record.typical_size or ""),
+            registration=record.registration if record.registration != "unknown" else "drop_in",
+            confidentiality=record.confidentiality or "", languages=", ".join(record.languages),
+            accessibility=record.accessibility, email=record.contact.email or "", website=record.contact.website or "",
+        )
+
+    def record(self) -> GroupRecord:
+        """Raises DraftError naming what is wrong."""
+        zone = self.timezone.strip() or None
+        if self.when_kind == "weekly":
+            rules = (weekly_rule(self.when, zone),)
+        elif self.when_kind == "monthly":
+            rules = (monthly_rule(self.when, zone),)
+        elif self.when_kind == "varies":
+            rules = (ScheduleRule("varies", note=self.when.strip() or None),)
+        else:
+            rules = (ScheduleRule("by_appointment"),)
+        size = None
+        if self.size.strip():
+            if not self.size.strip().isdigit():
+                raise DraftError([f"typical size: {self.size!r} is not a number of people"])
+            size = int(self.size.strip())
+
+        def clean(value: str) -> str | None:
+            return value.strip() or None
+
+        return GroupRecord(
+            external_id=self.id, name=self.name.strip(), description=clean(self.description), topics=tuple(self.topics),
+            audience=tuple(self.audience), leadership=self.leadership, facilitator_credentials=clean(self.credentials),
+            attendance=self.attendance, schedule=rules,
+            location=Location(venue=clean(self.venue), address=clean(self.address), city=clean(self.city),
+                              region=clean(self.region), postal_code=clean(self.postal_code), country=clean(self.country)),
+            online=OnlineAccess(url=clean(self.online_url), phone=clean(self.online_phone)),
+            cost=self.cost, cost_note=clean(self.cost_note), typical_size=size, registration=self.registration,
+            confidentiality=clean(self.confidentiality),
+            languages=tuple(p.strip() for p in self.languages.split(",") if p.strip()),
+            accessibility=tuple(self.accessibility),
+            contact=Contact(email=clean(self.email), website=clean(self.website)),
+        )
+
+
+def use_editor() -> OrganisationEditor:
+    app = use_app()
+    return OrganisationEditor(app.services.data_dir)
+
+
+@ft.component
+def Field(label_text: str, value: str, on_change, multiline: bool = False, hint: str | None = None, width=None):
+    return ft.TextField(label=label_text, value=value, hint_text=hint, multiline=multiline,
+                        width=width, on_change=lambda e: on_change(e.control.value))
+
+
+@ft.component
+def Choice(label_text: str, value: str, options, on_change, width=260):
+    return ft.Dropdown(label=label_text, value=value, width=width, on_select=lambda e: on_change(e.control.value),
+                       options=[ft.DropdownOption(key=k, text=t) for k, t in options])
+
+
+@ft.component
+def ChipSet(label_text: str, chosen: tuple, options, on_change):
+    def toggle(value):
+        def handler(_e=None):
+            on_change(tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value))
+        return handler
+
+    return ft.Column(spacing=4, controls=[
+        ft.Text(label_text, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Row(wrap=True, spacing=6, run_spacing=6, controls=[
+            ft.Chip(label=ft.Text(label(v)), selected=v in chosen, on_select=toggle(v), key=v) for v in options
+        ]),
+    ])
+
+
+@ft.component
+def GroupForm(draft: Draft, on_saved, on_cancel):
+    editor = use_editor()
+    run = use_actions().run
+    fields, set_fields = ft.use_state(draft)
+    problems, set_problems = ft.use_state(())
+
+    def setter(name):
+        # From the current value, not this render's: keystrokes can arrive before a re-render.
+        return lambda value: set_fields(lambda current: dataclasses.replace(current, **{name: value}))
+
+    async def save(_e=None):
+        try:
+            record = fields.record()
+        except DraftError as error:
+            set_problems(tuple(error.problems))
+            return
+        messages = []
+        saved = await run(editor.save_group, record, on_error=messages.append)
+        if saved is FAILED:
+            set_problems(tuple(messages[0].split("; ")) if messages else ("The group was not saved.",))
+            return
+        set_problems(())
+        await on_saved(saved)
+
+    f = fields
+    physical = f.attendance in ("in_person", "hybrid")
+    online = f.attendance in ("online", "hybrid")
+    when_hint = {"weekly": "e.g. tue 19:00-20:30", "monthly": "e.g. 2nd tue 19:00-20:30 or last fri 18:00",
+                 "varies": "where people can find the times"}.get(f.when_kind)
+    controls = [
+        ft.Text("Edit group" if f.id else "New group", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        Field("Group name", f.name, setter("name")),
+        Field("What happens at this group", f.description, setter("description"), multiline=True),
+        ChipSet("Topics", f.topics, TOPICS, setter("topics")),
+        ChipSet("Who it is for (leave empty for everyone)", f.audience, AUDIENCES, setter("audience")),
+        ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+            Choice("Led by", f.leadership, [(k, LEADERSHIP[k]) for k in LEADERSHIPS if k != "unknown"], setter("leadership")),
+        ]),
+        ft.Column(spacing=4, controls=[
+            ft.Text("How it meets", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.SegmentedButton(
+                selected=[f.attendance], allow_multiple_selection=False, allow_empty_selection=False,
+                on_change=lambda e: setter("attendance")(next(iter(e.control.selected or []), "in_person")),
+                segments=[ft.Segment(value=k, label=ft.Text(ATTENDANCE[k])) for k in ATTENDANCES]),
+        ]),
+        *([Field("Facilitator's credentials", f.credentials, setter("credentials"),
+                 hint="e.g. licensed clinical social worker")] if f.leadership != "peer" else []),
+        ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+            Choice("How often", f.when_kind, WHEN_KINDS, setter("when_kind")),
+            *([Field("When", f.when, setter("when"), hint=when_hint, width=280)] if f.when_kind != "by_appointment" else []),
+            *([Field("Time zone", f.timezone, setter("timezone"), hint="e.g. America/New_York", width=240)]
+              if f.when_kind in ("weekly", "monthly") else []),
+        ]),
+        *([Field("Venue", f.venue, setter("venue")), Field("Street address", f.address, setter("address")),
+           ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+               Field("Town or city", f.city, setter("city"), width=220), Field("State or region", f.region, setter("region"), width=160),
+               Field("Postal code", f.postal_code, setter("postal_code"), width=140)]),
+           Field("Country code", f.country, setter("country"), hint="two letters, e.g. US", width=220),
+           ChipSet("Accessibility", f.accessibility, ACCESS_FEATURES, setter("accessibility"))] if physical else []),
+        *([Field("Online link", f.online_url, setter("online_url"), hint="https://…"),
+           Field("Dial-in number", f.online_phone, setter("online_phone"))] if online else []),
+        ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+            Choice("Cost", f.cost, [(k, COST[k]) for k in COSTS if k != "unknown"], setter("cost"), width=200),
+            Field("About the cost", f.cost_note, setter("cost_note"), width=260),
+            Field("Typical size", f.size, setter("size"), hint="people", width=140),
+        ]),
+        Choice("How to join", f.registration, [(k, REGISTRATION[k]) for k in REGISTRATIONS if k != "unknown"],
+               setter("registration"), width=300),
+        Field("Confidentiality", f.confidentiality, setter("confidentiality"), hint="what the group agrees about privacy"),
+        Field("Languages", f.languages, setter("languages"), hint="e.g. English, Spanish"),
+        ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+            Field("Contact e-mail", f.email, setter("email"), width=280), Field("Web page", f.website, setter("website"), width=320)]),
+    ]
+    if problems:
+        controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=[
+            ft.Text("Not saved yet:", color=ft.Colors.ERROR, weight=ft.FontWeight.W_600),
+            *[ft.Text(f"\u2022 {p}", color=ft.Colors.ERROR) for p in problems]])))
+    controls.append(ft.Row(wrap=True, controls=[
+        ft.FilledButton("Save group", icon=ft.Icons.SAVE_OUTLINED, on_click=save),
+        ft.TextButton("Cancel", on_click=lambda: on_cancel()),
+    ]))
+    return ft.Card(content=ft.Container(padding=16, content=ft.Column(spacing=10, controls=controls)))
+
+
+@ft.component
+def OrganisationScreen():
+    editor = use_editor()
+    run = use_actions().run
+    prefs = use_finding()
+    loaded, set_loaded = ft.use_state(None)  # (organisation, groups)
+    editing, set_editing = ft.use_state(None)  # a Draft, or None
+    org_name, set_org_name = ft.use_state(None)
+    exported, set_exported = ft.use_state(None)  # (report, public key text)
+
+    async def load():
+        result = await run(lambda: (editor.organisation(), editor.groups()))
+        if result is not FAILED:
+            set_loaded(result)
+            if org_name is None:
+                set_org_name(result[0].name)
+
+    ft.use_effect(load, [])
+
+    async def save_name(_e=None):
+        if await run(editor.set_organisation, org_name or "", done="Saved.") is not FAILED:
+            await load()
+
+    async def saved(record):
+        set_editing(None)
+        await load()
+
+    async def remove(group_id):
+        if await run(editor.remove_group, group_id, done="Removed.") is not FAILED:
+            await load()
+
+    def remove_handler(group_id):
+        async def handler(_e=None):
+            await remove(group_id)
+        return handler
+
+    async def export(_e=None):
+        result = await run(editor.export_signed)
+        if result is not FAILED:
+            set_exported(result)
+
+    zone = prefs.place.timezone if prefs.place and prefs.place.timezone else ""
+    body = [
+        ft.Row(spacing=4, controls=[
+            IconAction(ft.Icons.ARROW_BACK, "Back to settings", on_click=lambda: go("/settings")),
+            ft.Text("For organisations", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+        ]),
+        ft.Text("Run groups but publish no feed? List them here, check how each will look, and export files "
+                "any website can host. Kindred users then subscribe to your address. These listings are public; "
+                "nothing private goes into them."),
+    ]
+    if loaded is None:
+        return ScreenBody([*body, ft.ProgressRing()])
+    organisation, groups = loaded
+    body += [
+        ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+            ft.TextField(label="Organisation name", value=org_name or "", width=320,
+                         on_change=lambda e: set_org_name(e.control.value)),
+            ft.OutlinedButton("Save name", on_click=save_name),
+        ]),
+        ft.Text(f"Your groups ({len(groups)})", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+    ]
+    now = datetime.now(UTC)
+    for record in groups:
+        summary = preview_summary(record, organisation.name, now, zone or None)
+        body.append(ft.Column(key=record.external_id, spacing=4, controls=[
+            GroupCard(summary, False, prefs, lambda _id=None: None, lambda _id=None: None),
+            ft.Row(wrap=True, controls=[
+                ft.OutlinedButton("Edit", icon=ft.Icons.EDIT_OUTLINED, tooltip=f"Edit {record.name}",
+                                  on_click=lambda _e, r=record: set_editing(Draft.of(r))),
+                ft.TextButton("Remove", icon=ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {record.name}",
+                              on_click=remove_handler(record.external_id)),
+            ]),
+        ]))
+    if editing is not None:
+        body.append(GroupForm(editing, saved, lambda: set_editing(None), key=editing.id or "new"))
+    else:
+        body.append(ft.Row(controls=[ft.FilledTonalButton("Add a group", icon=ft.Icons.ADD,
+                                                          on_click=lambda: set_editing(Draft(timezone=zone)))]))
+    body += [
+        ft.Text("Publish", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        ft.Text("Export writes your groups three ways — Kindred's signed feed, Meeting Guide JSON and an Open "
+                "Referral HSDS 3.0 data package — each checked against its published schema.", size=13),
+        ft.Row(controls=[ft.FilledButton("Export and sign", icon=ft.Icons.PUBLISH, on_click=export, disabled=not groups)]),
+    ]
+    if exported is not None:
+        report, public_key = exported
+        lines = [f"{fmt}: " + ", ".join(p.name for p in paths) for fmt, paths in report.files.items()]
+        lines += [f"{fmt}: not written — {'; '.join(problems[:3])}" for fmt, problems in report.errors.items()]
+        body.append(ft.Semantics(live_region=True, content=ft.Column(spacing=4, controls=[
+            ft.Text("Exported." if report.ok else "Exported, with problems:", weight=ft.FontWeight.W_600),
+            ft.Text(f"Folder: {report.folder}", selectable=True),
+            *[ft.Text(line, size=13) for line in lines],
+            ft.Text(f"Signed with your key {report.signed_by}. Publish this public key next to the feed's address:"),
+            ft.Text(public_key, selectable=True, font_family="monospace"),
+            ft.Text("Upload the folder's files to your website; people add the address of groups.json in "
+                    "Settings → Directory sources. See docs/publishing.md.", size=13),
+        ])))
+    return ScreenBody(body)
