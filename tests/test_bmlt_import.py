@@ -96,19 +96,22 @@ def test_get_used_formats_shape_uses_the_servers_own_format_names(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("venue_type", "codes", "online", "place", "expected"),
+    ("venue_type", "codes", "link", "phone", "place", "expected"),
     [
-        ("1", set(), False, True, "in_person"),
-        ("2", set(), True, False, "online"),
-        ("3", set(), True, True, "hybrid"),
-        ("3", set(), True, False, "online"),  # hybrid with no address left: only the online part is usable
-        (None, {"VM"}, True, False, "online"),
-        (None, {"HY"}, True, True, "hybrid"),
-        (None, set(), False, True, "in_person"),
+        ("1", set(), False, False, True, "in_person"),
+        ("2", set(), True, False, False, "online"),
+        ("2", set(), False, True, False, "phone"),  # a dial-in number only
+        ("2", set(), False, False, False, "ask"),  # virtual, but neither a link nor a number: ask the group
+        ("3", set(), True, False, True, "hybrid"),
+        ("3", set(), True, False, False, "online"),  # hybrid with no address left: only the online part is usable
+        ("3", set(), False, False, True, "in_person"),  # hybrid with no way in online: the room is what is left
+        (None, {"VM"}, True, False, False, "online"),
+        (None, {"HY"}, True, False, True, "hybrid"),
+        (None, set(), False, False, True, "in_person"),
     ],
 )
-def test_attendance_values(venue_type, codes, online, place, expected):
-    assert attendance_for(venue_type, codes, online, place) == expected
+def test_attendance_values(venue_type, codes, link, phone, place, expected):
+    assert attendance_for(venue_type, codes, link, phone, place) == expected
 
 
 def test_bad_records_are_skipped_with_reasons_and_bad_files_refused(tmp_path):

@@ -343,3 +343,9 @@ def test_a_place_choice_and_my_location_stay_private(services):
     assert b"39.95" not in raw and b"Philadelphia" not in raw  # encrypted at rest, never written in clear
     with pytest.raises(ValueError):
         person.set_device_location(0, 0)
+
+
+def test_a_city_by_its_own_name_beats_an_old_or_foreign_name_of_another():
+    """"Philadelphia" is also a historic name of Amman: the person means the US city."""
+    place = places.geocode("Philadelphia")
+    assert (place.country, place.region) == ("US", "Pennsylvania")

@@ -28,6 +28,10 @@ KINDRED_KEYS = ["id", "name", "description", "topics", "audience", "leadership",
 MG_KEYS = ["slug", "name", "day", "time", "end_time", "types", "address", "city", "state", "timezone",
            "conference_url", "conference_phone", "latitude", "longitude", "location", "notes", "attendance_option",
            "updated", "region", "postal_code", "country"]
+BMLT_KEYS = ["id_bigint", "meeting_name", "weekday_tinyint", "start_time", "duration_time", "time_zone", "formats",
+             "venue_type", "virtual_meeting_link", "phone_meeting_number", "location_street", "location_municipality",
+             "location_province", "location_postal_code_1", "location_nation", "latitude", "longitude", "comments",
+             "location_text", "location_info", "published"]
 HSDS_KEYS = ["id", "name", "description", "services", "service_at_locations", "location", "schedules", "byday",
              "freq", "opens_at", "closes_at", "latitude", "longitude", "addresses", "languages", "phones",
              "organization", "cost_options", "valid_from", "valid_to", "dtstart", "until", "interval"]
@@ -81,6 +85,12 @@ VALID_MEETING = {"slug": "m0", "name": "Meeting", "day": 1, "time": "18:30", "ti
 meeting_guide_docs = st.lists(st.one_of(overridden(VALID_MEETING, MG_KEYS),
                                         st.dictionaries(st.sampled_from(MG_KEYS), objects(MG_KEYS), max_size=8)),
                               min_size=1, max_size=5)
+VALID_BMLT = {"id_bigint": "1", "meeting_name": "Meeting", "weekday_tinyint": "2", "start_time": "19:00:00",
+              "duration_time": "01:00:00", "time_zone": "America/New_York", "venue_type": "1",
+              "location_street": "1 Main St", "location_municipality": "Philadelphia"}
+bmlt_docs = st.lists(st.one_of(overridden(VALID_BMLT, BMLT_KEYS),
+                               st.dictionaries(st.sampled_from(BMLT_KEYS), objects(BMLT_KEYS), max_size=8)),
+                     min_size=1, max_size=5)
 hsds_docs = st.dictionaries(st.sampled_from(HSDS_KEYS), objects(HSDS_KEYS), max_size=6)
 any_json = objects(KINDRED_KEYS + MG_KEYS + HSDS_KEYS)
 csv_cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
@@ -124,7 +134,7 @@ def test_random_bytes(fuzz_services, content, suffix):
 
 
 @FUZZ
-@given(document=any_json, format=st.sampled_from(["auto", "kindred", "meeting-guide", "hsds"]))
+@given(document=any_json, format=st.sampled_from(["auto", "kindred", "meeting-guide", "bmlt", "hsds"]))
 def test_random_json(fuzz_services, document, format):
     import_or_refuse(fuzz_services, "random.json", json.dumps(document).encode(), format)
 
@@ -139,6 +149,12 @@ def test_random_kindred_feeds(fuzz_services, document):
 @given(document=meeting_guide_docs)
 def test_random_meeting_guide_feeds(fuzz_services, document):
     import_or_refuse(fuzz_services, "meetings.json", json.dumps(document).encode(), "meeting-guide")
+
+
+@FUZZ
+@given(document=bmlt_docs)
+def test_random_bmlt_feeds(fuzz_services, document):
+    import_or_refuse(fuzz_services, "bmlt.json", json.dumps(document).encode(), "bmlt")
 
 
 @FUZZ

@@ -294,6 +294,9 @@ def candidates(text: str, country: str | None = None, limit: int = 8) -> list[Pl
         if meanings is None:
             continue
         found = [c for c in found if _in_regions(c, meanings)]
+    # A town called by its own name beats a city known by that name only in another
+    # language or era ("Philadelphia" is also an old name of Amman).
+    found = [c for c in found if _fold(c["name"]) == name] or found
     if not found:
         hint = (" (postcodes other than US ZIP codes are not supported; try the town name)"
                 if any(ch.isdigit() for ch in text) else "")

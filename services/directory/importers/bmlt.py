@@ -19,6 +19,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from services.directory.importers.common import (
+    refuse_if_mostly_bad,
     as_float,
     dedupe_ids,
     skipped_record,
@@ -28,7 +29,7 @@ from services.directory.importers.common import (
 )
 from services.directory.model import Contact, GroupRecord, Location, OnlineAccess, ParsedFeed, ScheduleRule
 from services.directory.schedule import valid_zone
-from services.directory.vocabulary import infer_topics
+from services.directory.vocabulary import Attendance, infer_topics
 
 # The fields that make a record a BMLT meeting rather than anything else.
 _SIGNATURE_FIELDS = ("weekday_tinyint", "meeting_name", "id_bigint")
@@ -70,22 +71,21 @@ def meetings_of(data) -> list | None:
     return None
 
 
-def attendance_for(venue_type: str | None, codes: set[str], has_online: bool, has_place: bool) -> str:
-    """In person, online or hybrid from BMLT's venue type, else from its format codes.
-
-    Kept in one function so that the typed attendance vocabulary (in-person / online /
-    hybrid / phone …) can replace these strings in one place."""
-    if venue_type == "2":
-        return "online"
-    if venue_type == "3":
-        return "hybrid" if has_place else "online"
-    if venue_type == "1":
-        return "in_person"
-    if "HY" in codes and has_place and has_online:
-        return "hybrid"
-    if "VM" in codes or (has_online and not has_place):
-        return "online"
-    return "in_person"
+def attendance_for(venue_type: str | None, codes: set[str], link: bool, phone: bool, has_place: bool) -> Attendance:
+    """How a meeting meets, from BMLT's venue type (1 in person, 2 virtual, 3 hybrid), else
+    from its format codes. A virtual meeting with only a dial-in number meets by phone; one
+    with neither a link nor a number says to ask the group."""
+    online = link or phone
+    if venue_type == "1" or (venue_type not in ("2", "3") and not ({"VM", "HY"} & codes) and not (online and not has_place)):
+        return Attendance.IN_PERSON
+    if venue_type == "3" or ("HY" in codes and venue_type != "2"):
+        if has_place and online:
+            return Attendance.HYBRID
+        if has_place:
+            return Attendance.IN_PERSON
+    if link:
+        return Attendance.ONLINE
+    return Attendance.PHONE if phone else Attendance.ASK
 
 
 def _weekday(value) -> int | None:
@@ -131,11 +131,13 @@ def parse(data, feed: ParsedFeed) -> None:
     for index, raw in enumerate(meetings):
         if not isinstance(raw, dict):
             feed.skipped.append(skipped_record(index, None, None, f"is a {type(raw).__name__}, not a meeting object"))
+            refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
         try:
             groups.append((index, _meeting(index, raw, names, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("id_bigint"), raw.get("meeting_name"), str(problem)))
+            refuse_if_mostly_bad(feed.skipped.total, index + 1)
     feed.groups.extend(dedupe_ids(groups, feed))
 
 
@@ -179,15 +181,15 @@ def _meeting(index: int, raw: dict, format_names: dict[str, str], feed: ParsedFe
     street = text(raw.get("location_street"))
     city = text(raw.get("location_municipality")) or text(raw.get("location_city_subsection"))
     has_place = bool(street or city)
-    attendance = attendance_for(venue_type, code_set, bool(link or phone), has_place)
+    attendance = attendance_for(venue_type, code_set, bool(link), bool(phone), has_place)
 
     lat, lon = None, None
-    if attendance != "online":
+    physical = attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+    if physical:
         lat, lon = valid_coordinates_or_repair(raw.get("latitude"), raw.get("longitude"), where, feed.repairs)
     elif as_float(raw.get("latitude")) not in (None, 0.0):
         feed.repairs.append(f"{where}: an online-only meeting; its coordinates were not used as a place")
     address = ", ".join(p for p in (street, city, text(raw.get("location_province")), text(raw.get("location_postal_code_1"))) if p)
-    physical = attendance != "online"
     location = Location(
         venue=text(raw.get("location_text")) if physical else None,
         address=(address or None) if physical else None,
@@ -221,7 +223,7 @@ def _meeting(index: int, raw: dict, format_names: dict[str, str], feed: ParsedFe
         elif not kind and format_names.get(code):
             notes_from_codes.append(format_names[code])
     if status == "temporarily_closed" and attendance == "hybrid":
-        attendance = "online"  # the room is closed; the online meeting goes on
+        attendance = Attendance.ONLINE  # the room is closed; the online meeting goes on
     notes = "\n\n".join(n for n in (
         text(raw.get("location_info")), comments if comments and comments != link else None,
         ("Formats: " + ", ".join(notes_from_codes)) if notes_from_codes else None) if n) or None
