@@ -56,7 +56,7 @@ from services.saved import (
 # What screens may use without reaching the store or the vault themselves.
 __all__ = [
     "AUTO_LOCK_CHOICES", "CONFIRM_WORD", "STALE_MESSAGE", "StaleKeyError", "MAX_ATTEMPTS", "MIN_PASSPHRASE_LENGTH", "BackupError", "BackupWrongPassphrase",
-    "DecryptionError", "FindingPrefs", "GroupGone", "SavedItem", "group_details", "KindredServices", "LockedError", "Opened", "OpenedBackup",
+    "DecryptionError", "FindingPrefs", "GroupGone", "IntegrityNote", "SavedItem", "group_details", "KindredServices", "LockedError", "Opened", "OpenedBackup",
     "PinAttempt", "PinError", "PrivateSession", "RestoreResult", "SavedGroup", "SavedGroupError", "SecuritySettings",
     "SessionLocked", "VaultError", "WrongSecret", "default_finding", "erase_everything", "has_keyring_slot", "is_set_up", "keyring_available", "open_backup", "passphrase_strength",
     "restore_backup", "set_up", "unlock", "unlock_with_keyring", "unlock_with_recovery_code",
@@ -88,6 +88,17 @@ class GroupGone(SavedGroupError):
 
     def __init__(self, name: str = "That group") -> None:
         super().__init__(f"{name} is no longer in your saved groups (it was removed in another window).")
+
+
+@dataclass(frozen=True)
+class IntegrityNote:
+    """What Settings says about records that do not decrypt (counts only, never content)."""
+
+    ok: bool
+    summary: str
+    meaning: str | None
+    unreadable: int
+    set_aside: int
 
 
 @dataclass(frozen=True)
@@ -413,6 +424,25 @@ class PrivateSession:
         self.touch()
         created = backups.create_backup(self.services.vault, store, passphrase)
         return backups.default_backup_name(), created.data
+
+    def replace_recovery_code(self) -> str:
+        """A new recovery code (shown once); the old one stops working at once."""
+        code = self.services.vault.replace_recovery_code(self.store())
+        self.touch()
+        return code
+
+    def integrity(self) -> IntegrityNote:
+        """Decrypts every record once (run it off the event loop)."""
+        from services.privacy import integrity
+
+        report = self.store().integrity_report()
+        troubled = bool(report.unreadable or report.set_aside)
+        return IntegrityNote(ok=not troubled, summary=integrity.summary(report),
+                             meaning=integrity.WHAT_IT_MEANS if troubled else None,
+                             unreadable=len(report.unreadable), set_aside=len(report.set_aside))
+
+    def set_aside_unreadable(self) -> int:
+        return self.store().set_aside_unreadable()
 
     def export_saved(self, passphrase: str, fmt: str) -> tuple[str, bytes]:
         """A plain copy of the saved groups: the passphrase is asked again."""

@@ -269,3 +269,80 @@ async def test_help_me_choose_ends_in_a_ranked_list_and_keeps_answers_private(lo
     assert ui.has_text("For grief and loss and online, as you wanted.")
     answers = private_settings.get(ui.state.session.store(), "choose_answers")
     assert answers["topics"] == ["grief_and_loss"] and answers["attendance"] == "online"
+
+
+@pytest.mark.asyncio
+async def test_find_keeps_words_filters_and_sort_across_a_group_tabs_and_the_address(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE)
+    await wait_for(ui, lambda: ui.has_text("GriefShare"))
+    await ui.type("Search groups", "grief")
+    await ui.click(ui.button("Filters"))
+    online = ui.find(ft.Chip, lambda c: getattr(c.label, "value", None) == "Online")[0]
+    await ui.event(online, "select", True)
+    await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Done"][0])
+    sort = ui.find(ft.Dropdown, lambda c: c.label == "Sort")[0]
+    ui.set(sort, value="soonest")
+    await ui.event(sort, "select", "soonest")
+    await ui.wait_for(lambda: ui.current_route() == "/?q=grief&meets=online&sort=soonest", what=f"route {ui.current_route()}")
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle") and not ui.has_text("Anxiety Support Philadelphia"))
+
+    # A group, then "Back to results": the same search, not a new one.
+    await ui.navigate(details_route(ONLINE_GRIEF_ID))
+    await wait_for(ui, lambda: ui.has_text("Your first time"))
+    searches = ui.state.find._runner.generation
+    await ui.click(ui.labelled("Back to results"))
+    await wait_for(ui, lambda: ui.current_route() == "/?q=grief&meets=online&sort=soonest")
+    await ui.settle()
+    assert ui.field("Search groups").value == "grief"
+    assert ui.find(ft.Dropdown, lambda c: c.label == "Sort")[0].value == "soonest"
+    assert any(b.content == "Filters (1)" for b in ui.find(ft.OutlinedButton))
+    assert ui.state.find._runner.generation == searches, "the kept results are shown, not searched again"
+
+    # Another tab and back through the navigation bar.
+    bar = ui.find(ft.NavigationBar)[0]
+    ui.set(bar, selected_index=3)
+    await ui.event(bar, "change", "3")
+    await wait_for(ui, lambda: ui.current_route() == "/settings")
+    bar = ui.find(ft.NavigationBar)[0]
+    ui.set(bar, selected_index=0)
+    await ui.event(bar, "change", "0")
+    await wait_for(ui, lambda: ui.current_route() == "/?q=grief&meets=online&sort=soonest")
+    assert ui.field("Search groups").value == "grief"
+
+    # A shared link (a new tab) shows the same search.
+    other = await start_ui(local_services, route="/?q=grief&meets=online&sort=soonest", passphrase=PASSPHRASE)
+    await wait_for(other, lambda: other.has_text("Evening Grief Circle"))
+    assert other.field("Search groups").value == "grief" and not other.has_text("Anxiety Support Philadelphia")
+    assert other.find(ft.Dropdown, lambda c: c.label == "Sort")[0].value == "soonest"
+
+
+@pytest.mark.asyncio
+async def test_i_went_today_on_a_group_another_tab_removed_says_so_and_refreshes(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
+    ui.state.session.save_group(ONLINE_GRIEF_ID)
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    # Another tab removes it.
+    other = local_services.vault.unlock(PASSPHRASE)
+    SavedGroups(other).unsave(ONLINE_GRIEF_ID)
+    await ui.click(ui.button("I went today"))
+    await ui.settle()
+    assert any("no longer in your saved groups" in t for t in ui.texts()), ui.texts()
+    await wait_for(ui, lambda: ui.has_text("No saved groups yet"))
+    assert SavedGroups(other).get(ONLINE_GRIEF_ID) is None, "nothing was brought back by the stale card"
+
+
+@pytest.mark.asyncio
+async def test_a_newcomer_searches_without_a_passphrase_and_the_first_save_asks_for_set_up(local_services):
+    assert not local_services.vault.is_set_up()
+    ui = await start_ui(local_services)
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    assert not ui.has_text("Choose a passphrase") and not ui.find(ft.Semantics, lambda c: c.label == "Lock now")
+    await ui.click(ui.labelled("Save Evening Grief Circle"))
+    await wait_for(ui, lambda: ui.has_text("Keep your saved groups private") and ui.has_text("Choose a passphrase"))
+    assert any("encrypted on this device" in t for t in ui.texts())
+    await ui.type("Passphrase", PASSPHRASE)
+    await ui.type("Type it again", PASSPHRASE)
+    await ui.click(ui.button("Create passphrase"))
+    await wait_for(ui, lambda: ui.has_text("Your recovery code"))
+    await wait_for(ui, lambda: ui.state.session is not None and ONLINE_GRIEF_ID in ui.state.saved.ids)
+    assert SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).details["name"] == "Evening Grief Circle"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import flet as ft
 import pytest
 
-from services.journal import Journal, StrategyUse
+from services.journal import Journal, StrategyUse, selfcheck
 from services.journal.codec import make_entry
 from tests.ui_harness import start_ui
 
@@ -171,13 +171,56 @@ async def test_insights_show_charts_and_plain_captions(services):
     assert not any("diagnos" in t.lower() and "not a diagnosis" not in t.lower() for t in ui.texts())
 
 
-async def test_phq9_item_nine_opens_the_crisis_lines_at_once(services):
+async def test_phq9_item_nine_opens_the_crisis_lines_over_the_questionnaire_which_keeps_its_answers(services):
     ui, journal = await open_journal(services, route="/journal/self-check")
     assert ui.has_text("Little interest or pleasure in doing things") and ui.has_text("Pfizer")
     groups = ui.find(ft.RadioGroup)
+    for group in groups[:3]:  # half done: three answers, then item 9
+        ui.set(group, value="2")
+        await ui.event(group, "change")
     ui.set(groups[8], value="1")
     await ui.event(groups[8], "change")
-    assert ui.current_route() == "/help"
+    await settle(ui)
+    assert ui.state.help_open and ui.has_text("Get help now") and ui.current_route() == "/journal/self-check"
+    await ui.click(ui.labelled("Close help"))
+    await settle(ui)
+    assert [g.value for g in ui.find(ft.RadioGroup)][:9] == ["2", "2", "2", None, None, None, None, None, "1"]
+    assert selfcheck.history(journal, "phq9") == [], "not all answered: nothing scored yet"
+
+
+async def test_phq9_item_nine_with_every_answer_saves_the_score_before_the_lines_open(services):
+    ui, journal = await open_journal(services, route="/journal/self-check")
+    groups = ui.find(ft.RadioGroup)
+    for group in groups[:8]:
+        ui.set(group, value="1")
+        await ui.event(group, "change")
+    ui.set(groups[8], value="2")
+    await ui.event(groups[8], "change")
+    await settle(ui)
+    assert ui.state.help_open
+    [kept] = selfcheck.history(journal, "phq9")
+    assert kept.score == 10 and kept.answers == (1, 1, 1, 1, 1, 1, 1, 1, 2)
+    await ui.click(ui.labelled("Close help"))
+    await settle(ui)
+    assert ui.has_text("PHQ-9 score 10 of 27") and ui.current_route() == "/journal/self-check"
+
+
+async def test_a_check_in_draft_survives_get_help_now(services):
+    ui, journal = await open_journal(services)
+    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.button("Add details"))
+    await settle(ui)
+    await ui.type("Note", "half a thought")
+    await ui.click(ui.button("Get help now"))
+    await settle(ui)
+    assert ui.has_text("call") and ui.state.help_open
+    await ui.click(ui.labelled("Close help"))
+    await settle(ui)
+    assert ui.field("Note").value == "half a thought"
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    [entry] = journal.all_entries()
+    assert entry.mood == 2 and entry.note == "half a thought"
 
 
 async def test_a_self_check_is_scored_and_kept(services):
@@ -196,7 +239,8 @@ async def test_a_self_check_is_scored_and_kept(services):
 
 
 async def test_the_safety_plan_is_reachable_from_help_and_saved(services):
-    ui, journal = await open_journal(services, route="/help")
+    ui, journal = await open_journal(services, route="/journal")
+    await ui.click(ui.button("Get help now"))
     await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "My safety plan")[0])
     await settle(ui)
     assert ui.current_route() == "/journal/safety-plan"

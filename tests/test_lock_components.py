@@ -21,8 +21,8 @@ def ready(services):
 
 async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready):
     services, _ = ready
-    ui = await start_ui(services)
-    assert ui.has_text("Kindred is locked") and not ui.find(ft.NavigationBar)
+    ui = await start_ui(services, route="/saved")
+    assert ui.has_text("Kindred is locked") and not ui.has_text("Saved groups")
     await ui.type("Passphrase", "not my passphrase")
     await ui.click(ui.button("Unlock"))
     await ui.settle()
@@ -31,24 +31,24 @@ async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready
     await ui.type("Passphrase", PASSPHRASE)
     await ui.click(ui.button("Unlock"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked and ui.has_text("Saved groups")
     assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY
 
 
 async def test_recovery_code_instead(ready):
     services, code = ready
-    ui = await start_ui(services)
+    ui = await start_ui(services, route="/saved")
     await ui.click(ui.button("Use recovery code instead"))
     await ui.type("Recovery code", code.lower())
     await ui.click(ui.button("Unlock"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked and ui.has_text("Saved groups")
 
 
 async def test_help_and_the_privacy_page_work_while_locked(ready):
     services, _ = ready
     services.preferences.set_country("GB")
-    ui = await start_ui(services)
+    ui = await start_ui(services, route="/saved")
     await ui.click(ui.button("Get help now"))
     assert ui.has_text("Samaritans")
     await ui.navigate("/privacy")
@@ -59,9 +59,9 @@ async def test_help_and_the_privacy_page_work_while_locked(ready):
 
 async def test_each_session_unlocks_on_its_own(ready):
     services, _ = ready
-    first = await start_ui(services, passphrase=PASSPHRASE)
-    second = await start_ui(services)
-    assert first.find(ft.NavigationBar)
+    first = await start_ui(services, passphrase=PASSPHRASE, route="/saved")
+    second = await start_ui(services, route="/saved")
+    assert first.state.unlocked and first.has_text("Saved groups")
     assert second.state.session is None and second.has_text("Kindred is locked")
     await first.click(first.labelled("Lock now"))
     assert first.state.session is None and first.has_text("Kindred is locked")
@@ -108,7 +108,7 @@ async def test_the_pin_reopens_after_auto_lock_and_after_lock_now_with_a_limit(r
     await ui.type("PIN", "2468")
     await ui.click(ui.button("Open"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar) and ui.state.session.is_open
+    assert ui.state.session.is_open
     # "Lock now" in the app bar: the PIN opens it again too.
     await ui.click(ui.labelled("Lock now"))
     await ui.settle()
@@ -118,7 +118,7 @@ async def test_the_pin_reopens_after_auto_lock_and_after_lock_now_with_a_limit(r
     await ui.type("PIN", "2468")
     await ui.click(ui.button("Open"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked
     await ui.navigate("/saved")
     await ui.settle()
     assert ui.has_text("Saved groups") and ui.state.session.saved_ids() == {"a:1"}, "the reopened key reads the data"
@@ -208,6 +208,8 @@ async def test_delete_all_my_data(ready):
     await ui.click(ui.button("Delete everything"))
     await ui.settle()
     assert not services.vault.is_set_up()
+    assert ui.has_text("Find a group"), "the public directory stays"
+    await ui.navigate("/saved")
     assert ui.has_text("Choose a passphrase")
 
 
@@ -226,3 +228,43 @@ async def test_change_passphrase(ready):
     await ui.settle()
     assert ui.has_text("Your new passphrase works now")
     assert services.vault.verify_passphrase("a whole new phrase")
+
+
+async def test_a_new_recovery_code_from_settings_with_copy_and_the_old_one_stops_working(ready):
+    services, old_code = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.click(ui.button("New recovery code"))
+    await ui.click(ui.button("Make a new code"))
+    await ui.settle()
+    assert ui.has_text("Your recovery code")
+    new_code = ui.state.pending_recovery_code
+    assert new_code and new_code != old_code
+    copied = {}
+    ui.connection.client_methods["set"] = lambda args: copied.update(args) or None
+    await ui.click(ui.button("Copy the code"))
+    await ui.wait_for(lambda: bool(copied))
+    assert copied["data"] == new_code
+    box = ui.find(ft.Checkbox)[0]
+    ui.set(box, value=True)
+    await ui.event(box, "change", True)
+    await ui.click(ui.button("Continue"))
+    assert ui.has_text("Settings")
+    from services.privacy import WrongSecret
+
+    with pytest.raises(WrongSecret):
+        services.vault.unlock_with_recovery_code(old_code)
+    assert services.vault.unlock_with_recovery_code(new_code).count("saved_group") == 1
+
+
+async def test_settings_shows_records_that_cannot_be_read_and_sets_them_aside(ready):
+    from tests.privacy_support import write_under_old_key
+
+    services, _ = ready
+    write_under_old_key(services.private_db, "journal_entry", "stale-1", {"mood": 3})
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.wait_for(lambda: ui.has_text("1 check-in cannot be read."))
+    assert any("never block the rest of your data" in t for t in ui.texts())
+    assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY, "the rest reads as before"
+    await ui.click(ui.button("Set them aside"))
+    await ui.wait_for(lambda: ui.has_text("1 check-in kept aside."))
+    assert ui.state.session.store().integrity_report().ok

@@ -39,7 +39,8 @@ def App(app: AppModel, actions: ActionRunner):
                 ft.Route(
                     component=Shell,
                     outlet=True,
-                    children=[ft.Route(component=AuthGuard, outlet=True, children=[
+                    children=[
+                        # Public: the directory needs no passphrase.
                         ft.Route(index=True, component=FindScreen),
                         ft.Route(
                             path="find",
@@ -48,6 +49,8 @@ def App(app: AppModel, actions: ActionRunner):
                                 ft.Route(path="choose", component=ChooseScreen),
                             ],
                         ),
+                        # Private: behind the one auth guard.
+                        ft.Route(component=AuthGuard, outlet=True, children=[
                         ft.Route(
                             path="journal",
                             children=[
@@ -109,7 +112,8 @@ def make_page_handler(services):
         page.theme = kindred_theme()
         page.dark_theme = kindred_theme()
         preferences = await asyncio.to_thread(services.preferences.load)
-        state = AppModel(services=services, preferences=preferences, width=page.width or 1024, page=page)
+        state = AppModel(services=services, preferences=preferences, width=page.width or 1024,
+                         height=page.height or 800, page=page)
         actions = ActionRunner(state)
         # Every session starts locked: unlocking belongs to this tab or window alone.
         state.vault_set_up = await asyncio.to_thread(is_set_up, services)
@@ -117,6 +121,7 @@ def make_page_handler(services):
 
         def on_resize(e: ft.PageResizeEvent) -> None:
             state.width = e.width
+            state.height = e.height
 
         def on_keyboard(_e) -> None:
             state.touch()  # typing counts as use for the auto-lock

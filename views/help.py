@@ -1,5 +1,7 @@
 """Crisis help behind "Get help now": the emergency number (always, offline, even before the
-country is known), the country's crisis lines, and where else to look.
+country is known), the country's crisis lines, and where else to look. Shown as an overlay
+over whatever is on screen (closing it returns exactly there), and on the /help route for a
+shared link.
 
 Works locked, offline and without a database: everything shown comes from bundled files.
 When the country is not known (a browser or device locale without a region), the screen asks
@@ -14,8 +16,9 @@ import flet as ft
 from services.crisis import crisis_info
 from services.links import tel_link
 from views.actions import use_actions
-from views.models import use_app
+from views.models import AppModel, use_app
 from views.widgets.country_picker import CountryPicker
+from views.widgets.icon_action import IconAction
 from views.widgets.modal_view import ModalView
 
 ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "chat": ft.Icons.CHAT, "web": ft.Icons.OPEN_IN_NEW}
@@ -98,8 +101,7 @@ def CrisisLineCard(line):
 
 
 @ft.component
-def WhereElse(country: str):
-    state = use_app()
+def WhereElse(state: AppModel, country: str):
     places, set_places = ft.use_state(None)
 
     async def load():
@@ -126,18 +128,15 @@ def WhereElse(country: str):
 
 
 @ft.component
-def HelpScreen():
-    state = use_app()
-    actions = use_actions()
+def HelpContent(state: AppModel, actions, leave):
+    """The help itself. ``leave(route)`` closes the help and goes to ``route``. The models
+    come as arguments: inside the overlay's dialog the component contexts do not reach."""
     picking, set_picking = ft.use_state(False)
     info = crisis_info(state.country)
 
     async def choose(code: str):
         set_picking(False)
         await actions.set_preferences(state.services.preferences.set_country, code)
-
-    def open_safety_plan():
-        ft.context.page.navigate("/journal/safety-plan")
 
     controls: list = [EmergencyCard(info)]
     if not info.country_known or picking:
@@ -161,9 +160,9 @@ def HelpScreen():
                 f"lines in many countries (it needs the internet)."))
     controls.append(CrisisLineCard(info.lines[-1]))  # Find A Helpline: an extra, never the only thing
     if info.country_known:
-        controls.append(WhereElse(info.country_code))
+        controls.append(WhereElse(state, info.country_code))
     controls += [
-        ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=open_safety_plan),
+        ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=lambda: leave("/journal/safety-plan")),
         ft.Text(
             f"Lines last checked {info.last_checked} against public pages; numbers and hours change. "
             f"Kindred does not see or record any call or message.",
@@ -171,4 +170,64 @@ def HelpScreen():
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
     ]
-    return ModalView("/help", "Get help now", "Close help", controls)
+    return ft.Column(spacing=16, controls=controls)
+
+
+def open_help(app: AppModel) -> None:
+    """Show the crisis lines over the current screen (nothing underneath changes)."""
+    app.touch()
+    app.help_open = True
+
+
+def help_controls(app: AppModel, actions, leave) -> list:
+    """What "Get help now" shows. ``leave(route)`` closes the help and goes to ``route``."""
+    return [HelpContent(app, actions, leave)]
+
+
+@ft.component
+def HelpOverlay():
+    """Mounted once in the shell: the crisis lines as a full-screen dialog while
+    ``AppModel.help_open``. The page underneath stays mounted and untouched."""
+    app = use_app()
+    actions = use_actions()
+
+    def close(_=None):
+        app.help_open = False
+
+    def leave(route: str) -> None:
+        app.help_open = False
+        ft.context.page.navigate(route)
+
+    if not app.help_open:
+        ft.use_dialog(None)
+    else:
+        ft.use_dialog(ft.AlertDialog(
+            modal=False,
+            inset_padding=ft.Padding.all(0),
+            content_padding=ft.Padding.all(0),
+            title_padding=ft.Padding.only(left=8, top=8, right=16),
+            title=ft.Row(spacing=8, controls=[
+                IconAction(ft.Icons.CLOSE, "Close help", on_click=close),
+                ft.Text("Get help now", theme_style=ft.TextThemeStyle.TITLE_LARGE, expand=True),
+            ]),
+            content=ft.Container(
+                width=max(300, min(app.width - 32, 720)),
+                padding=ft.Padding.symmetric(horizontal=16, vertical=12),
+                content=ft.Column(spacing=16, controls=help_controls(app, actions, leave)),
+            ),
+            scrollable=True,
+            on_dismiss=close,
+        ))
+    return ft.Container(width=0, height=0)
+
+
+@ft.component
+def HelpScreen():
+    """/help opened directly (a link or a bookmark): the same help as a page."""
+    app = use_app()
+    actions = use_actions()
+
+    def leave(route: str) -> None:
+        ft.context.page.navigate(route)
+
+    return ModalView("/help", "Get help now", "Close help", help_controls(app, actions, leave))

@@ -34,6 +34,26 @@ THEME_MODES = {"system": ft.ThemeMode.SYSTEM, "light": ft.ThemeMode.LIGHT, "dark
 
 @ft.observable
 @dataclass
+class FindModel:
+    """Find's search, kept for the whole session: opening a group, switching tabs or
+    setting a place and coming back shows the same words, filters, sort, results and
+    scroll position. ``applied`` is the query string the results belong to."""
+
+    text: str = ""
+    filters: object = None  # services.directory.search.SearchQuery (set by the screen)
+    results: tuple = ()
+    total: int = 0
+    loaded: bool = False
+    error: str | None = None
+    applied: str | None = None
+    place_key: str | None = None
+    _scroll: float = 0.0  # pixels; not observed (scrolling never re-renders)
+    _runner: object = None  # the screen's SearchRunner, kept with the results it fills in
+    _more_pending: bool = False
+
+
+@ft.observable
+@dataclass
 class SavedModel:
     """The ids of the saved groups (for bookmarks on Find) and a generation that moves on
     whenever the session announces a change to them (Saved reloads its cards)."""
@@ -82,12 +102,20 @@ class AppModel:
     screen_locked: bool = False
     security: SecuritySettings = field(default_factory=SecuritySettings)
     lock_message: str | None = None
+    # "Get help now" is an overlay over whatever is on screen: closing it returns exactly
+    # there, with every half-typed answer and draft still in place.
+    help_open: bool = False
+    # Set-up or unlock asked over a public screen (why, in a few words), and what to do once open.
+    asking_private: str | None = None
+    _after_open: object = field(default=None, repr=False)
+    height: float = 800
     finding: FindingPrefs | None = field(default=None, repr=False)
     # The country in THIS session's own browser or device locale (en-NZ → NZ), read from the
     # client by watch_locale(); None when the locale names no country ("en").
     locale_country: str | None = None
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)
+    find: FindModel = field(default_factory=FindModel)
     journal: JournalModel = field(default_factory=JournalModel)
     sync: SyncModel = field(default_factory=SyncModel)
     _unsubscribe: object = field(default=None, repr=False)
@@ -183,6 +211,10 @@ class AppModel:
         self.session = session
         self._refresh_private()
         self._start_idle_watch()
+        then, self._after_open = self._after_open, None
+        self.asking_private = None
+        if then is not None:
+            self._background(then())
 
     def _on_session_topic(self, session: sessions.PrivateSession, topic: str) -> None:
         if session is not self.session:
@@ -293,6 +325,12 @@ class AppModel:
             return
         self.lock_now()
 
+    def ask_for_private(self, why: str, then=None) -> None:
+        """Something private is being kept from a public screen: ask for set-up (first time)
+        or the passphrase, then run ``then`` (an async function)."""
+        self._after_open = then
+        self.asking_private = why
+
     def acknowledge_recovery_code(self) -> None:
         self.pending_recovery_code = None
 
@@ -344,6 +382,12 @@ def use_saved_model() -> SavedModel:
     return app.saved
 
 
+def use_find_model() -> FindModel:
+    app = use_app()
+    ft.use_context(FindContext)
+    return app.find
+
+
 def use_journal_model() -> JournalModel:
     app = use_app()
     ft.use_context(JournalContext)
@@ -357,6 +401,7 @@ def use_sync_model() -> SyncModel:
 
 
 SavedContext = ft.create_context(None)
+FindContext = ft.create_context(None)
 JournalContext = ft.create_context(None)
 SyncContext = ft.create_context(None)
 
@@ -364,4 +409,4 @@ SyncContext = ft.create_context(None)
 def provide_models(app: AppModel, render):
     """Wrap ``render`` so that every screen below can reach the models."""
     return AppContext(app, lambda: SavedContext(app.saved, lambda: JournalContext(
-        app.journal, lambda: SyncContext(app.sync, render))))
+        app.journal, lambda: SyncContext(app.sync, lambda: FindContext(app.find, render)))))

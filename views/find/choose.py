@@ -15,6 +15,7 @@ from services.directory.vocabulary import TOPICS
 from services.group_text import label
 from views.actions import FAILED, use_actions
 from views.find.common import details_route, go, use_finding, use_saved_ids
+from views.find.route_state import find_route
 from views.find.search import toggled
 from views.models import use_app
 from views.widgets.bind import bind
@@ -105,7 +106,7 @@ def ChooseScreen():
         set_results(() if ranked is FAILED else tuple(ranked))
 
     title = ft.Row(spacing=4, controls=[
-        IconAction(ft.Icons.ARROW_BACK, "Back to Find", on_click=lambda: go("/")),
+        IconAction(ft.Icons.ARROW_BACK, "Back to Find", on_click=lambda: go(find_route(state.find))),
         ft.Text("Help me choose", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
     ])
 

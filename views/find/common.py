@@ -62,7 +62,15 @@ def use_saved_ids():
 
     async def toggle(group_id: str, name: str):
         session = state.session
-        if session is None:
+        if session is None or not session.is_open:
+            async def again():
+                if group_id not in state.saved.ids:
+                    await toggle(group_id, name)
+
+            state.ask_for_private(
+                "Keep your saved groups private" if not state.vault_set_up else "Unlock to save this group",
+                again,
+            )
             return
         if group_id in ids:
             if await run(session.unsave_group, group_id) is not FAILED:

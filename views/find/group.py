@@ -26,6 +26,7 @@ from views.find.common import (
     use_finding,
     use_saved_ids,
 )
+from views.find.route_state import find_route
 from views.find.share import ShareButton
 from views.models import use_app
 from views.widgets.bind import bind
@@ -38,7 +39,7 @@ from views.widgets.screen import ScreenBody
 def GroupDetailsScreen():
     params = ft.use_route_params()
     group_id = group_id_from_route(params.get("id", ""))
-    back_to = "/saved" if ft.is_route_active("/saved") else "/"
+    back_to = "/saved" if ft.is_route_active("/saved") else find_route(use_app().find)
     return GroupDetailsBody(group_id, back_to)
 
 

@@ -6,11 +6,12 @@ import flet as ft
 
 from services.journal import safety_plan
 from views.actions import FAILED
+from views.help import open_help
+from views.models import use_app
 from views.journal.common import (
     ErrorText,
     LockedJournal,
     SubScreenTitle,
-    go,
     snack,
     use_journal,
     use_loaded,
@@ -37,6 +38,7 @@ def SafetyPlanBody():
 
 @ft.component
 def SafetyPlanForm(plan):
+    app = use_app()
     journal = use_journal()
     write = use_write()
     texts, set_texts = ft.use_state({key: "\n".join(plan.steps.get(key, [])) for key, *_ in safety_plan.STEPS})
@@ -65,7 +67,7 @@ def SafetyPlanForm(plan):
                         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
                         ft.TextField(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
                                      min_lines=2, max_lines=8, on_change=changed(key)),
-                        *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: go("/help"))]
+                        *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
                           if key == "professionals" else []),
                     ],
                 )

@@ -9,6 +9,8 @@ import flet as ft
 
 from services.journal import PAGE_SIZE, Entry, TimelineQuery
 from views.actions import FAILED, use_actions
+from views.help import open_help
+from views.models import use_app
 from views.journal.checkin import CheckInForm
 from views.journal.common import (
     JOURNAL_LINKS,
@@ -45,15 +47,16 @@ def JournalScreen():
 
 @ft.component
 def LowMoodOffer():
+    app = use_app()
     journal = use_journal()
     write = use_write()
 
     async def dismiss():
         await write(journal.mark_help_offered)
 
-    async def open_help():
+    async def see_lines():
+        open_help(app)
         await write(journal.mark_help_offered)
-        go("/help")
 
     return ft.Container(
         bgcolor=ft.Colors.SECONDARY_CONTAINER,
@@ -70,7 +73,7 @@ def LowMoodOffer():
                 ft.Row(
                     wrap=True,
                     controls=[
-                        ft.FilledTonalButton("See who I can talk to", icon=ft.Icons.SUPPORT_AGENT, on_click=open_help),
+                        ft.FilledTonalButton("See who I can talk to", icon=ft.Icons.SUPPORT_AGENT, on_click=see_lines),
                         ft.TextButton("Not now", on_click=dismiss),
                     ],
                 ),

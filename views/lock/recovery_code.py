@@ -16,6 +16,12 @@ def RecoveryCodeContent():
     def done():
         state.acknowledge_recovery_code()
 
+    async def copy():
+        # Only to this device's clipboard, at the person's request.
+        await ft.Clipboard().set(code)
+        state.page.show_dialog(ft.SnackBar(ft.Text("Recovery code copied. Paste it somewhere safe, then clear it."),
+                                           show_close_icon=True))
+
     return ScreenBody(
         [
             Heading("Your recovery code"),
@@ -42,6 +48,7 @@ def RecoveryCodeContent():
                 ),
                 alignment=ft.Alignment.CENTER,
             ),
+            ft.Row([ft.OutlinedButton("Copy the code", icon=ft.Icons.CONTENT_COPY, on_click=copy)]),
             ft.Checkbox(label="I have written it down", value=confirmed, on_change=lambda e: set_confirmed(bool(e.control.value))),
             ft.FilledButton("Continue", icon=ft.Icons.ARROW_FORWARD, on_click=done, disabled=not confirmed),
         ],

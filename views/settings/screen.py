@@ -14,6 +14,8 @@ from views.settings.security import (
     ChangePassphraseDialog,
     EraseDialog,
     ExportDialog,
+    IntegrityPanel,
+    NewRecoveryCodeDialog,
     PinDialog,
     RestoreDialog,
 )
@@ -88,6 +90,7 @@ def SettingsScreen():
     dialogs = {
         "pin": lambda: PinDialog(close),
         "passphrase": lambda: ChangePassphraseDialog(close),
+        "recovery": lambda: NewRecoveryCodeDialog(close),
         "backup": lambda: BackupDialog(close),
         "restore": lambda: RestoreDialog(close, dialog[1], dialog[2]),
         "export": lambda: ExportDialog(close),
@@ -162,6 +165,7 @@ def SettingsScreen():
                     if security.has_pin
                     else ft.OutlinedButton("Set a PIN", icon=ft.Icons.PIN_OUTLINED, on_click=open_dialog("pin")),
                     ft.OutlinedButton("Change passphrase", icon=ft.Icons.PASSWORD, on_click=open_dialog("passphrase")),
+                    ft.OutlinedButton("New recovery code", icon=ft.Icons.KEY, on_click=open_dialog("recovery")),
                 ],
             ),
             *(
@@ -169,6 +173,8 @@ def SettingsScreen():
                 if state.biometric_available
                 else []
             ),
+            SectionTitle("Your private data"),
+            IntegrityPanel(),
             SectionTitle("Backups"),
             ft.Text(
                 "A backup is one encrypted file with all your private data, locked with your passphrase. "

@@ -321,3 +321,63 @@ def EraseDialog(close):
         ],
         close,
     ))
+
+
+@ft.component
+def NewRecoveryCodeDialog(close):
+    """A new recovery code replaces the old one, which stops working at once."""
+    state = use_app()
+    run = use_actions().run
+    error, set_error = ft.use_state(None)
+
+    async def replace(_=None):
+        session = state.session
+        if session is None:
+            return
+        code = await run(session.replace_recovery_code, on_error=set_error)
+        if code is FAILED:
+            return
+        close()
+        state.pending_recovery_code = code  # shown once, full screen, with a copy button
+
+    return _show(_dialog(
+        "Make a new recovery code?",
+        [
+            ft.Text("Your current recovery code stops working as soon as the new one is made. Your passphrase "
+                    "and your data stay as they are. Have a pen ready: the new code is shown once."),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Make a new code", on_click=replace)],
+        close,
+    ))
+
+
+@ft.component
+def IntegrityPanel():
+    """What Kindred could not read, in counts and plain words (never content)."""
+    state = use_app()
+    run = use_actions().run
+    note, set_note = ft.use_state(None)
+    session = state.session
+
+    async def load():
+        if session is not None and session.is_open:
+            found = await run(session.integrity)
+            if found is not FAILED:
+                set_note(found)
+
+    ft.use_effect(load, [session is not None])
+
+    async def set_aside(_=None):
+        if session is not None and await run(session.set_aside_unreadable, done="Set aside. The rest of your data is unchanged.") is not FAILED:
+            await load()
+
+    if note is None:
+        return ft.Text("Checking that everything can be read\u2026", color=ft.Colors.ON_SURFACE_VARIANT)
+    controls = [ft.Semantics(identifier="integrity-summary", container=True, content=ft.Text(note.summary))]
+    if note.meaning:
+        controls.append(ft.Text(note.meaning, color=ft.Colors.ON_SURFACE_VARIANT))
+    if note.unreadable:
+        controls.append(ft.Row(wrap=True, controls=[
+            ft.OutlinedButton("Set them aside", icon=ft.Icons.INVENTORY_2_OUTLINED, on_click=set_aside)]))
+    return ft.Column(spacing=8, controls=controls)
