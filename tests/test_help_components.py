@@ -87,3 +87,26 @@ async def test_lines_show_who_they_are_for_and_hours(services):
     assert ui.button("Call 988, then press 1")
     assert ui.has_text("Where else to look")
     await ui.wait_for(lambda: ui.has_text("NAMI HelpLine"))
+
+
+async def test_the_overlay_asks_then_shows_the_chosen_countrys_lines(services):
+    """The same help as an overlay over Find (what "Get help now" opens)."""
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, route="/", locales=("en",))
+    await ui.click(ui.button("Get help now"))
+    await ui.wait_for(lambda: ui.has_text("Which country are you in?"))
+    await ui.type("Search countries", "zeal")
+    await ui.click(ui.button("New Zealand"))
+    await ui.wait_for(lambda: ui.has_text("Crisis lines for New Zealand"))
+    dialog = next(d for d in ui.find(ft.AlertDialog) if d.open)
+    texts = [c.value for c in ui.controls() if isinstance(c, ft.Text) and isinstance(c.value, str)
+             and _inside(c, dialog)]
+    assert "Which country are you in?" not in texts and "Youthline" in texts
+
+
+def _inside(control, ancestor) -> bool:
+    while control is not None:
+        if control is ancestor:
+            return True
+        control = getattr(control, "parent", None)
+    return False

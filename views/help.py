@@ -181,7 +181,10 @@ def open_help(app: AppModel) -> None:
 
 def help_controls(app: AppModel, actions, leave) -> list:
     """What "Get help now" shows. ``leave(route)`` closes the help and goes to ``route``."""
-    return [HelpContent(app, actions, leave)]
+    # Keyed by the country: a new country mounts fresh content. Inside the overlay's dialog
+    # an updated tree is sent as a frozen diff, which dropped the switch from the country
+    # list to the lines in a real browser.
+    return [HelpContent(app, actions, leave, key=f"help-{app.country or 'unknown'}")]
 
 
 @ft.component
