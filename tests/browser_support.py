@@ -110,7 +110,13 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
     field = page.get_by_role("textbox", name=label)
     for attempt in range(attempts):
         field.click()
-        expect(field).to_be_focused()
+        try:
+            expect(field).to_be_focused(timeout=3_000)
+        except AssertionError:
+            # A click while the screen was still being built (a tab just switched) can land
+            # before the field takes focus: click again.
+            field.click()
+            expect(field).to_be_focused()
         if attempt:
             page.keyboard.press("Control+A")
             page.keyboard.press("Delete")
@@ -123,11 +129,25 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
                 raise
 
 
-def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> str:
-    """The first-run passphrase screen and the recovery code; returns the code."""
+def on_a_private_screen(page, asking: str) -> bool:
+    """The directory is public: if Find shows instead of ``asking`` (the set-up or unlock
+    screen), open the Journal, which asks. Returns whether it went there (and should come back)."""
     from playwright.sync_api import expect
 
-    expect(page.get_by_text("Choose a passphrase")).to_be_visible()
+    gate = page.get_by_text(asking)
+    expect(gate.or_(page.get_by_text("Find a group", exact=True)).first).to_be_visible(timeout=30_000)
+    if gate.first.is_visible():
+        return False
+    open_destination(page, "Journal")
+    expect(gate).to_be_visible(timeout=30_000)
+    return True
+
+
+def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> str:
+    """The passphrase set-up (asked by a private screen) and the recovery code; returns the code."""
+    from playwright.sync_api import expect
+
+    came_from_find = on_a_private_screen(page, "Choose a passphrase")
     type_into(page, "Passphrase", passphrase)
     type_into(page, "Type it again", passphrase)
     if screenshot:
@@ -139,17 +159,22 @@ def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> s
         save_screenshot(page, f"recovery-{screenshot}")
     page.get_by_role("checkbox", name="I have written it down").click()
     page.get_by_role("button", name="Continue").click()
+    if came_from_find:
+        open_destination(page, "Find")
     return code.replace("Recovery code ", "")
 
 
 def unlock(page, passphrase: str, screenshot: str | None = None) -> None:
     from playwright.sync_api import expect
 
-    expect(page.get_by_text("Kindred is locked")).to_be_visible()
+    came_from_find = on_a_private_screen(page, "Kindred is locked")
     type_into(page, "Passphrase", passphrase)
     if screenshot:
         save_screenshot(page, f"unlock-{screenshot}")
     page.get_by_role("button", name="Unlock", exact=True).click()
+    expect(page.get_by_text("Kindred is locked")).to_have_count(0)
+    if came_from_find:
+        open_destination(page, "Find")
 
 
 def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:

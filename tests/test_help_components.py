@@ -26,7 +26,7 @@ async def test_an_unknown_locale_asks_for_the_country_and_offers_112(services, m
     assert [b.content for b in ui.find(ft.OutlinedButton) if b.content == "New Zealand"]
     assert not ui.find(ft.OutlinedButton, lambda b: b.content == "Afghanistan")
     await ui.click(ui.button("New Zealand"))
-    await ui.settle(sync=False)
+    await ui.wait_for(lambda: ui.has_text("Crisis lines for New Zealand"))
     assert services.preferences.load().country == "NZ"
     assert "tel:111" in link_targets(ui) and "tel:112" not in link_targets(ui)
     assert ui.has_text("Crisis lines for New Zealand") and ui.has_text("Youthline")
@@ -37,8 +37,8 @@ async def test_an_unknown_locale_asks_for_the_country_and_offers_112(services, m
 async def test_the_browsers_locale_names_the_country(services, monkeypatch):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     ui = await start_ui(services, route="/help", locales=("en-NZ", "en"))
-    await ui.wait_for(lambda: ui.state.locale_country == "NZ")
-    assert ui.has_text("Crisis lines for New Zealand") and "tel:111" in link_targets(ui)
+    await ui.wait_for(lambda: ui.has_text("Crisis lines for New Zealand"))
+    assert ui.state.locale_country == "NZ" and "tel:111" in link_targets(ui)
     assert not ui.has_text("Which country are you in?")
     assert services.preferences.load().country is None  # a guess is not saved as a choice
 
@@ -46,8 +46,8 @@ async def test_the_browsers_locale_names_the_country(services, monkeypatch):
 async def test_a_locale_change_in_the_browser_moves_the_guess(services):
     ui = await start_ui(services, route="/help", locales=("en",))
     await ui.event(ui.page, "locale_change", {"locales": [{"language_code": "fr", "country_code": "CA"}]})
-    await ui.wait_for(lambda: ui.state.country == "CA")
-    assert ui.has_text("Crisis lines for Canada") and "sms:686868?body=CONNECT" in link_targets(ui)
+    await ui.wait_for(lambda: ui.has_text("Crisis lines for Canada"))
+    assert ui.state.country == "CA" and "sms:686868?body=CONNECT" in link_targets(ui)
 
 
 async def test_the_persons_choice_wins_over_the_locale(services):
@@ -87,3 +87,26 @@ async def test_lines_show_who_they_are_for_and_hours(services):
     assert ui.button("Call 988, then press 1")
     assert ui.has_text("Where else to look")
     await ui.wait_for(lambda: ui.has_text("NAMI HelpLine"))
+
+
+async def test_the_overlay_asks_then_shows_the_chosen_countrys_lines(services):
+    """The same help as an overlay over Find (what "Get help now" opens)."""
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, route="/", locales=("en",))
+    await ui.click(ui.button("Get help now"))
+    await ui.wait_for(lambda: ui.has_text("Which country are you in?"))
+    await ui.type("Search countries", "zeal")
+    await ui.click(ui.button("New Zealand"))
+    await ui.wait_for(lambda: ui.has_text("Crisis lines for New Zealand"))
+    dialog = next(d for d in ui.find(ft.AlertDialog) if d.open)
+    texts = [c.value for c in ui.controls() if isinstance(c, ft.Text) and isinstance(c.value, str)
+             and _inside(c, dialog)]
+    assert "Which country are you in?" not in texts and "Youthline" in texts
+
+
+def _inside(control, ancestor) -> bool:
+    while control is not None:
+        if control is ancestor:
+            return True
+        control = getattr(control, "parent", None)
+    return False

@@ -1,8 +1,7 @@
 """Crisis help behind "Get help now": the emergency number (always, offline, even before the
-country is known), the country's crisis lines, and where else to look.
-
-"Get help now" is an overlay over whatever is on screen (closing it returns exactly there);
-/help is the same as a page, for a shared link or a bookmark.
+country is known), the country's crisis lines, and where else to look. Shown as an overlay
+over whatever is on screen (closing it returns exactly there), and on the /help route for a
+shared link.
 
 Works locked, offline and without a database: everything shown comes from bundled files.
 When the country is not known (a browser or device locale without a region), the screen asks
@@ -102,8 +101,7 @@ def CrisisLineCard(line):
 
 
 @ft.component
-def WhereElse(country: str):
-    state = use_app()
+def WhereElse(state: AppModel, country: str):
     places, set_places = ft.use_state(None)
 
     async def load():
@@ -129,17 +127,10 @@ def WhereElse(country: str):
     ])
 
 
-def open_help(app: AppModel) -> None:
-    """Show the crisis lines over the current screen (nothing underneath changes)."""
-    app.touch()
-    app.help_open = True
-
-
-def use_help_controls(leave) -> list:
-    """What "Get help now" shows (a hook: call it from a component). ``leave(route)`` closes
-    the help and goes to ``route``."""
-    state = use_app()
-    actions = use_actions()
+@ft.component
+def HelpContent(state: AppModel, actions, leave):
+    """The help itself. ``leave(route)`` closes the help and goes to ``route``. The models
+    come as arguments: inside the overlay's dialog the component contexts do not reach."""
     picking, set_picking = ft.use_state(False)
     info = crisis_info(state.country)
 
@@ -169,7 +160,7 @@ def use_help_controls(leave) -> list:
                 f"lines in many countries (it needs the internet)."))
     controls.append(CrisisLineCard(info.lines[-1]))  # Find A Helpline: an extra, never the only thing
     if info.country_known:
-        controls.append(WhereElse(info.country_code))
+        controls.append(WhereElse(state, info.country_code))
     controls += [
         ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=lambda: leave("/journal/safety-plan")),
         ft.Text(
@@ -179,7 +170,21 @@ def use_help_controls(leave) -> list:
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
     ]
-    return controls
+    return ft.Column(spacing=16, controls=controls)
+
+
+def open_help(app: AppModel) -> None:
+    """Show the crisis lines over the current screen (nothing underneath changes)."""
+    app.touch()
+    app.help_open = True
+
+
+def help_controls(app: AppModel, actions, leave) -> list:
+    """What "Get help now" shows. ``leave(route)`` closes the help and goes to ``route``."""
+    # Keyed by the country: a new country mounts fresh content. Inside the overlay's dialog
+    # an updated tree is sent as a frozen diff, which dropped the switch from the country
+    # list to the lines in a real browser.
+    return [HelpContent(app, actions, leave, key=f"help-{app.country or 'unknown'}")]
 
 
 @ft.component
@@ -187,6 +192,7 @@ def HelpOverlay():
     """Mounted once in the shell: the crisis lines as a full-screen dialog while
     ``AppModel.help_open``. The page underneath stays mounted and untouched."""
     app = use_app()
+    actions = use_actions()
 
     def close(_=None):
         app.help_open = False
@@ -195,7 +201,6 @@ def HelpOverlay():
         app.help_open = False
         ft.context.page.navigate(route)
 
-    controls = use_help_controls(leave)  # hooks run on every render, open or not
     if not app.help_open:
         ft.use_dialog(None)
     else:
@@ -211,7 +216,7 @@ def HelpOverlay():
             content=ft.Container(
                 width=max(300, min(app.width - 32, 720)),
                 padding=ft.Padding.symmetric(horizontal=16, vertical=12),
-                content=ft.Column(spacing=16, controls=controls),
+                content=ft.Column(spacing=16, controls=help_controls(app, actions, leave)),
             ),
             scrollable=True,
             on_dismiss=close,
@@ -221,9 +226,11 @@ def HelpOverlay():
 
 @ft.component
 def HelpScreen():
-    """/help opened directly (a link or a bookmark): the same lines as a page."""
+    """/help opened directly (a link or a bookmark): the same help as a page."""
+    app = use_app()
+    actions = use_actions()
 
     def leave(route: str) -> None:
         ft.context.page.navigate(route)
 
-    return ModalView("/help", "Get help now", "Close help", use_help_controls(leave))
+    return ModalView("/help", "Get help now", "Close help", help_controls(app, actions, leave))
