@@ -268,3 +268,21 @@ async def test_settings_shows_records_that_cannot_be_read_and_sets_them_aside(re
     await ui.click(ui.button("Set them aside"))
     await ui.wait_for(lambda: ui.has_text("1 check-in kept aside."))
     assert ui.state.session.store().integrity_report().ok
+
+
+async def test_a_stale_window_locks_itself_on_its_next_save_and_writes_nothing(ready):
+    from services.journal import Journal
+    from services.privacy.erase import erase_private_data
+
+    services, _ = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/journal")
+    # Another window: delete everything, set up again with a new passphrase.
+    erase_private_data(services.vault, services.data_dir)
+    services.vault.set_up("a brand new passphrase")
+    await ui.click(ui.labelled("Good (mood 4 of 5)"))
+    await ui.click(ui.button("Save"))
+    await ui.settle()
+    assert ui.state.session is None and ui.has_text("Kindred is locked")
+    assert any("another window" in t for t in ui.texts())
+    store = services.vault.unlock("a brand new passphrase")
+    assert Journal.for_store(store).all_entries() == [] and store.integrity_report().ok

@@ -298,9 +298,9 @@ class AppModel:
         self.screen_locked = False
         self.finding = None
         self.lock_message = message
+        # No reloads here: the private screens are replaced by the guard (a screen that
+        # re-rendered now would find no session). The saved ids are simply forgotten.
         self.saved.ids = frozenset()
-        self.saved.generation += 1
-        self.journal.generation += 1
         self._stop_idle_watch()
 
     def _detach(self) -> None:
