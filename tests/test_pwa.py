@@ -17,6 +17,7 @@ import os
 import re
 import tarfile
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -92,8 +93,13 @@ def test_site_has_manifest_icons_service_worker_and_no_runtime_installs(site):
         names = {name.lstrip("./") for name in archive.getnames()}
     # No requirements.txt or pyproject.toml: the web worker installs nothing at run time.
     assert "requirements.txt" not in names and "pyproject.toml" not in names
-    assert "main.py" in names and "__pypackages__/sqlalchemy/__init__.py" in names
-    assert "__pypackages__/flet/__init__.py" in names and "assets/directory.json" in names
+    # Bytecode made by Pyodide's Python: the app's beside its source, dependencies alone.
+    assert "main.py" in names and "__pypackages__/sqlalchemy/__init__.pyc" in names
+    assert "services/__pycache__/app.cpython-314.pyc" in names and "services/app.py" in names
+    assert "__pypackages__/flet/__init__.pyc" in names and "assets/directory.json" in names
+    assert not [n for n in names if n.endswith(".pyi")]
+    with zipfile.ZipFile(site / "pyodide" / "python_stdlib.zip") as stdlib:
+        assert "asyncio/base_events.pyc" in stdlib.namelist()
     assert not [n for n in names if n.endswith((".so", ".pyd"))]
 
 
