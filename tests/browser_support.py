@@ -58,20 +58,68 @@ def open_destination(page, name: str) -> None:
     tab.or_(rail_button).first.click()
 
 
+# True once the accessibility tree's boxes have not moved for five polls in a row (polled
+# every 50 ms by Playwright): transitions and scrolling have come to rest.
+SETTLED_JS = """() => {
+  const boxes = Array.from(document.querySelectorAll('flt-semantics'), e => {
+    const r = e.getBoundingClientRect();
+    return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)].join(',');
+  }).join(';');
+  if (window.__kindredBoxes === boxes) {
+    window.__kindredSame = (window.__kindredSame || 0) + 1;
+  } else {
+    window.__kindredBoxes = boxes;
+    window.__kindredSame = 0;
+  }
+  return window.__kindredSame >= 5;
+}"""
+
+
+def wait_until_settled(page, timeout: float = 20_000) -> None:
+    """Wait until nothing on screen moves any more (a condition, not a fixed pause)."""
+    page.evaluate("() => { window.__kindredBoxes = undefined; window.__kindredSame = 0; }")
+    page.wait_for_function(SETTLED_JS, polling=50, timeout=timeout)
+
+
+def still_screenshot(page, attempts: int = 20) -> bytes:
+    """A screenshot taken once two in a row are identical (animations have finished)."""
+    previous = page.screenshot()
+    for _ in range(attempts):
+        current = page.screenshot()
+        if current == previous:
+            break
+        previous = current
+    return previous
+
+
 def save_screenshot(page, name: str) -> None:
     """Screenshots for the README, written only when asked (KINDRED_UPDATE_SCREENSHOTS=1)."""
     if os.environ.get("KINDRED_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.wait_for_timeout(600)  # let animations settle
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))
+        wait_until_settled(page)
+        (SCREENSHOT_DIR / f"{name}.png").write_bytes(still_screenshot(page))
 
 
-def type_into(page, label: str, text: str) -> None:
-    """Flutter text fields: click, then type (fill() leaves them empty)."""
+def type_into(page, label: str, text: str, attempts: int = 3) -> None:
+    """Flutter text fields: click, then type (fill() leaves them empty). Typing is checked:
+    if a key was lost (the field was rebuilt under the cursor), the field is cleared and
+    typed again."""
+    from playwright.sync_api import expect
+
     field = page.get_by_role("textbox", name=label)
-    field.click()
-    page.wait_for_timeout(250)  # let Flutter move the focus before the first key
-    page.keyboard.type(text, delay=10)
+    for attempt in range(attempts):
+        field.click()
+        expect(field).to_be_focused()
+        if attempt:
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
+        page.keyboard.type(text, delay=10)
+        try:
+            expect(field).to_have_value(text, timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
 
 
 def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> str:

@@ -37,12 +37,16 @@ def labelled(page, fragment: str):
 def tap(page, locator) -> None:
     """A tap inside a field, the way a finger does (a click on Flutter's hidden textarea
     does not always move Flutter's focus)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = locator.bounding_box()
     for _ in range(3):  # an empty multi-line field sometimes takes a second tap to get the focus
         page.mouse.click(box["x"] + 24, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(400)
-        if page.evaluate("['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)"):
+        try:
+            page.wait_for_function("['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)", timeout=2_000)
             return
+        except PlaywrightTimeout:
+            continue
 
 
 def card(page, name: str):

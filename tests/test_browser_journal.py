@@ -85,7 +85,6 @@ def test_journal_screens_for_the_readme(browser, set_up_data_dir):
             expect(page.get_by_role("group", name=re.compile("Coffee with Sam"))).to_be_visible()
             page.mouse.move(viewport["width"] / 2, 500)
             page.mouse.wheel(0, 430)
-            page.wait_for_timeout(400)
             save_screenshot(page, f"journal-timeline-{size}")
             page.get_by_role("button", name="Insights").click()
             page.mouse.move(1, 1)  # no hover tooltip in the picture

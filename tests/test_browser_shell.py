@@ -13,6 +13,7 @@ from tests.browser_support import (
     set_up_passphrase,
     small_touch_targets,
     unlock,
+    wait_until_settled,
 )
 from tests.privacy_support import PASSPHRASE
 
@@ -34,7 +35,7 @@ def test_welcome_destinations_and_crisis_lines(browser, data_dir, size, viewport
             expect(page.get_by_text(heading, exact=True).first).to_be_visible()
             save_screenshot(page, f"{destination.lower()}-{size}")
             if size == "phone":
-                page.wait_for_timeout(300)  # let the screen settle before measuring
+                wait_until_settled(page)  # measure once nothing moves any more
                 small = small_touch_targets(page)
                 assert small == [], f"touch targets under 48 px on {destination}: {small}"
 
@@ -55,7 +56,10 @@ def test_dark_theme_and_country_choice_survive_a_restart(browser, data_dir):
         set_up_passphrase(page, PASSPHRASE)
         open_destination(page, "Settings")
         page.get_by_role("button", name="Dark").click()
-        page.wait_for_timeout(500)
+        # The theme is saved before it is applied: once the page is dark, it is kept.
+        from io import BytesIO
+
+        assert any(_is_dark(BytesIO(page.screenshot())) for _ in range(100)), "the dark theme was not applied"
         page.close()
     # Country is picked through the service here; the dropdown's overlay is tested in-process.
     from services.app import open_services

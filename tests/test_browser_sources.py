@@ -13,6 +13,7 @@ from tests.browser_support import (
     save_screenshot,
     type_into,
     unlock,
+    wait_until_settled,
 )
 from tests.privacy_support import PASSPHRASE
 from tests.sync_support import kindred_feed, signed
@@ -45,7 +46,7 @@ def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, si
         open_destination(page, "Settings")
         page.get_by_role("button", name="Directory sources").click()
         expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
-        page.wait_for_timeout(500)  # let the screen's first effects settle before typing
+        wait_until_settled(page)  # the screen's first effects have run before typing
         type_into(page, "Feed address", feed_server.url("/groups.json"))
         type_into(page, "Publisher key (optional)", public_key)
         page.get_by_role("button", name="Add source").click()

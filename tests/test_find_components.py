@@ -13,9 +13,9 @@ from services.directory.search import SearchQuery
 from services.privacy import settings as private_settings
 from services.saved import SavedGroups
 from tests.find_support import HOSTILE_ID, IN_PERSON_ID, ONLINE_GRIEF_ID, import_local
-from tests.ui_harness import start_ui
-from views.find_common import details_route, group_id_from_route, route_id
-from views.find_search import SearchRunner, active_filters, remove_filter
+from tests.ui_harness import start_ui, wait_until
+from views.find.common import details_route, group_id_from_route, route_id
+from views.find.search import SearchRunner, active_filters, remove_filter
 
 PASSPHRASE = "correct horse battery"
 
@@ -33,12 +33,9 @@ def local_services(services, tmp_path):
     return services
 
 
-async def wait_for(ui, predicate, turns: int = 400):  # up to ~20 s: a loaded CI machine is slow
-    for _ in range(turns):
-        if predicate():
-            return
-        await ui.settle(1)
-    assert predicate(), f"never happened; texts on screen: {ui.texts()}"
+async def wait_for(ui, predicate):
+    """Until ``predicate()`` holds (searches run in their own debounced tasks)."""
+    await ui.wait_for(predicate)
 
 
 def inside(control) -> list:
@@ -93,12 +90,9 @@ async def test_search_runner_debounces_and_drops_stale_answers():
 
     # A slow search overtaken by a newer one: its answer is dropped, never shown.
     runner.request(SearchQuery(text="slow"), immediate=True)
-    await asyncio.sleep(0.05)
+    await wait_until(lambda: calls[-1:] == ["slow"])  # the slow search is running
     runner.request(SearchQuery(text="fast"), immediate=True)
-    for _ in range(250):
-        if "fast" in shown:
-            break
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: "fast" in shown)
     assert shown == ["grief", "fast"], "the newer answer shows while the older search still runs"
     release["event"].set()
     await runner.wait()
@@ -147,8 +141,8 @@ async def test_find_searches_as_you_type_filters_and_opens_a_group(local_service
     await ui.type("Search groups", "grief")
     await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
     await ui.click(ui.labelled("Save Evening Grief Circle"))
-    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID) is not None)
-    saved = SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID)
+    await wait_for(ui, lambda: SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID) is not None)
+    saved = SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID)
     assert saved.details["name"] == "Evening Grief Circle"
 
 
@@ -179,7 +173,7 @@ async def test_group_details_show_everything_and_only_safe_links(local_services)
     call = [b for b in ui.find(ft.OutlinedButton) if str(b.content).startswith("Call in")][0]
     assert call.url == "tel:+12155550100"
     await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Save"][0])
-    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID) is not None)
+    await wait_for(ui, lambda: SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID) is not None)
     copied = {}
     ui.connection.client_methods["set"] = lambda args: copied.update(args) or None
     await ui.click(ui.button("Share"))
@@ -192,7 +186,7 @@ async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_
     store = local_services.vault.unlock(PASSPHRASE) if local_services.vault.is_set_up() else None
     ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
     await wait_for(ui, lambda: ui.has_text("No saved groups yet"))
-    saved = SavedGroups(ui.state.store)
+    saved = SavedGroups(ui.state.session.store())
     from services.saved import group_snapshot
 
     for group_id in ("bundled/griefshare", ONLINE_GRIEF_ID, IN_PERSON_ID):
@@ -212,11 +206,11 @@ async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_
     await ui.event(note, "change", "ask about the online etiquette")
     card = card_of(ui, ONLINE_GRIEF_ID)
     await ui.click([b for b in card if isinstance(b, ft.FilledTonalButton) and b.content == "Save note"][0])
-    await wait_for(ui, lambda: SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID).note == "ask about the online etiquette")
+    await wait_for(ui, lambda: SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).note == "ask about the online etiquette")
 
     went = [b for b in card_of(ui, ONLINE_GRIEF_ID) if isinstance(b, ft.OutlinedButton) and b.content == "I went today"][0]
     await ui.click(went)
-    await wait_for(ui, lambda: len(SavedGroups(ui.state.store).get(ONLINE_GRIEF_ID).attended) == 1)
+    await wait_for(ui, lambda: len(SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).attended) == 1)
     await wait_for(ui, lambda: ui.has_text("You went once; last on"))
 
     files = {}
@@ -244,14 +238,14 @@ async def test_my_place_is_private_and_a_bad_place_says_so(local_services):
     await ui.type("My place (city or ZIP code)", "19103")
     await ui.click(ui.button("Save place"))
     await wait_for(ui, lambda: ui.has_text("Using: ZIP 19103"))
-    stored = private_settings.get(ui.state.store, "find_place")
+    stored = private_settings.get(ui.state.session.store(), "find_place")
     assert stored["text"] == "19103"
     raw = (local_services.data_dir / "private.sqlite").read_bytes()
     assert b"19103" not in raw, "the place is encrypted at rest"
 
-    prefs = finding.set_hour24(ui.state.store, False)
-    finding.set_distance_unit(ui.state.store, "mi")
-    assert prefs.hour24 is False and finding.load(ui.state.store).place.kind == "zip"
+    prefs = finding.set_hour24(ui.state.session.store(), False)
+    finding.set_distance_unit(ui.state.session.store(), "mi")
+    assert prefs.hour24 is False and finding.load(ui.state.session.store()).place.kind == "zip"
 
     ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/")
     await wait_for(ui, lambda: ui.has_text("Anxiety Support Philadelphia"))
@@ -273,5 +267,82 @@ async def test_help_me_choose_ends_in_a_ranked_list_and_keeps_answers_private(lo
     await wait_for(ui, lambda: ui.has_text("Best fits first"))
     assert ui.has_text("1. Evening Grief Circle")
     assert ui.has_text("For grief and loss and online, as you wanted.")
-    answers = private_settings.get(ui.state.store, "choose_answers")
+    answers = private_settings.get(ui.state.session.store(), "choose_answers")
     assert answers["topics"] == ["grief_and_loss"] and answers["attendance"] == "online"
+
+
+@pytest.mark.asyncio
+async def test_find_keeps_words_filters_and_sort_across_a_group_tabs_and_the_address(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE)
+    await wait_for(ui, lambda: ui.has_text("GriefShare"))
+    await ui.type("Search groups", "grief")
+    await ui.click(ui.button("Filters"))
+    online = ui.find(ft.Chip, lambda c: getattr(c.label, "value", None) == "Online")[0]
+    await ui.event(online, "select", True)
+    await ui.click([b for b in ui.find(ft.FilledButton) if b.content == "Done"][0])
+    sort = ui.find(ft.Dropdown, lambda c: c.label == "Sort")[0]
+    ui.set(sort, value="soonest")
+    await ui.event(sort, "select", "soonest")
+    await ui.wait_for(lambda: ui.current_route() == "/?q=grief&meets=online&sort=soonest", what=f"route {ui.current_route()}")
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle") and not ui.has_text("Anxiety Support Philadelphia"))
+
+    # A group, then "Back to results": the same search, not a new one.
+    await ui.navigate(details_route(ONLINE_GRIEF_ID))
+    await wait_for(ui, lambda: ui.has_text("Your first time"))
+    searches = ui.state.find._runner.generation
+    await ui.click(ui.labelled("Back to results"))
+    await wait_for(ui, lambda: ui.current_route() == "/?q=grief&meets=online&sort=soonest")
+    await ui.settle()
+    assert ui.field("Search groups").value == "grief"
+    assert ui.find(ft.Dropdown, lambda c: c.label == "Sort")[0].value == "soonest"
+    assert any(b.content == "Filters (1)" for b in ui.find(ft.OutlinedButton))
+    assert ui.state.find._runner.generation == searches, "the kept results are shown, not searched again"
+
+    # Another tab and back through the navigation bar.
+    bar = ui.find(ft.NavigationBar)[0]
+    ui.set(bar, selected_index=3)
+    await ui.event(bar, "change", "3")
+    await wait_for(ui, lambda: ui.current_route() == "/settings")
+    bar = ui.find(ft.NavigationBar)[0]
+    ui.set(bar, selected_index=0)
+    await ui.event(bar, "change", "0")
+    await wait_for(ui, lambda: ui.current_route() == "/?q=grief&meets=online&sort=soonest")
+    assert ui.field("Search groups").value == "grief"
+
+    # A shared link (a new tab) shows the same search.
+    other = await start_ui(local_services, route="/?q=grief&meets=online&sort=soonest", passphrase=PASSPHRASE)
+    await wait_for(other, lambda: other.has_text("Evening Grief Circle"))
+    assert other.field("Search groups").value == "grief" and not other.has_text("Anxiety Support Philadelphia")
+    assert other.find(ft.Dropdown, lambda c: c.label == "Sort")[0].value == "soonest"
+
+
+@pytest.mark.asyncio
+async def test_i_went_today_on_a_group_another_tab_removed_says_so_and_refreshes(local_services):
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
+    ui.state.session.save_group(ONLINE_GRIEF_ID)
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    # Another tab removes it.
+    other = local_services.vault.unlock(PASSPHRASE)
+    SavedGroups(other).unsave(ONLINE_GRIEF_ID)
+    await ui.click(ui.button("I went today"))
+    await ui.settle()
+    assert any("no longer in your saved groups" in t for t in ui.texts()), ui.texts()
+    await wait_for(ui, lambda: ui.has_text("No saved groups yet"))
+    assert SavedGroups(other).get(ONLINE_GRIEF_ID) is None, "nothing was brought back by the stale card"
+
+
+@pytest.mark.asyncio
+async def test_a_newcomer_searches_without_a_passphrase_and_the_first_save_asks_for_set_up(local_services):
+    assert not local_services.vault.is_set_up()
+    ui = await start_ui(local_services)
+    await wait_for(ui, lambda: ui.has_text("Evening Grief Circle"))
+    assert not ui.has_text("Choose a passphrase") and not ui.find(ft.Semantics, lambda c: c.label == "Lock now")
+    await ui.click(ui.labelled("Save Evening Grief Circle"))
+    await wait_for(ui, lambda: ui.has_text("Keep your saved groups private") and ui.has_text("Choose a passphrase"))
+    assert any("encrypted on this device" in t for t in ui.texts())
+    await ui.type("Passphrase", PASSPHRASE)
+    await ui.type("Type it again", PASSPHRASE)
+    await ui.click(ui.button("Create passphrase"))
+    await wait_for(ui, lambda: ui.has_text("Your recovery code"))
+    await wait_for(ui, lambda: ui.state.session is not None and ONLINE_GRIEF_ID in ui.state.saved.ids)
+    assert SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).details["name"] == "Evening Grief Circle"

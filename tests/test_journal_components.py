@@ -1,13 +1,12 @@
 """The journal screens rendered in-process (tests/ui_harness.py), over a real encrypted store."""
 
 import asyncio
-import gc
 from datetime import datetime, timedelta
 
 import flet as ft
 import pytest
 
-from services.journal import Journal, StrategyUse
+from services.journal import Journal, StrategyUse, selfcheck
 from services.journal.codec import make_entry
 from tests.ui_harness import start_ui
 
@@ -15,11 +14,9 @@ pytestmark = pytest.mark.asyncio
 PASSPHRASE = "correct horse battery"
 
 
-async def settle(ui, rounds: int = 40) -> None:
-    """Let worker threads (asyncio.to_thread) finish and the tree re-render."""
-    for _ in range(rounds):
-        await asyncio.sleep(0.01)
-    gc.collect()  # the session's index is weak: controls that left the tree disappear from it
+async def settle(ui) -> None:
+    """Until the session's work (actions, loads) is done and the tree re-rendered."""
+    await ui.settle()
 
 
 async def open_journal(services, route="/journal", width=390):
@@ -29,7 +26,7 @@ async def open_journal(services, route="/journal", width=390):
     else:
         store, _ = services.vault.set_up(PASSPHRASE)
     ui = await start_ui(services, width=width, route=route)
-    ui.state.store = store
+    ui.open_with(store)
     await settle(ui)
     return ui, Journal.for_store(store)
 
@@ -115,7 +112,7 @@ async def test_delete_with_undo_and_edit(services):
     ui, journal = await open_journal(services)
     entry = journal.add(mood=3, note="keep me")
     ui2 = await start_ui(services, route="/journal")
-    ui2.state.store = journal.store
+    ui2.open_with(journal.store)
     await settle(ui2)
     await ui2.click(ui2.labelled(f"Delete check-in at {entry.at:%H:%M}"))
     await settle(ui2)
@@ -144,7 +141,7 @@ async def test_timeline_pages_and_searches(services):
         for i in range(75)
     ])
     ui = await start_ui(services, route="/journal")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     assert ui.has_text("note 74") and not ui.has_text("note 40")
     await ui.click(ui.find(ft.OutlinedButton, lambda c: str(c.content).startswith("Load more"))[0])
@@ -164,7 +161,7 @@ async def test_insights_show_charts_and_plain_captions(services):
     for day in range(20):
         journal.add(mood=day % 5 + 1, at=now - timedelta(days=day), strategies=[StrategyUse("Box breathing", "a little")])
     ui = await start_ui(services, route="/journal/insights")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     import flet_charts as fch
 
@@ -174,13 +171,56 @@ async def test_insights_show_charts_and_plain_captions(services):
     assert not any("diagnos" in t.lower() and "not a diagnosis" not in t.lower() for t in ui.texts())
 
 
-async def test_phq9_item_nine_opens_the_crisis_lines_at_once(services):
+async def test_phq9_item_nine_opens_the_crisis_lines_over_the_questionnaire_which_keeps_its_answers(services):
     ui, journal = await open_journal(services, route="/journal/self-check")
     assert ui.has_text("Little interest or pleasure in doing things") and ui.has_text("Pfizer")
     groups = ui.find(ft.RadioGroup)
+    for group in groups[:3]:  # half done: three answers, then item 9
+        ui.set(group, value="2")
+        await ui.event(group, "change")
     ui.set(groups[8], value="1")
     await ui.event(groups[8], "change")
-    assert ui.current_route() == "/help"
+    await settle(ui)
+    assert ui.state.help_open and ui.has_text("Get help now") and ui.current_route() == "/journal/self-check"
+    await ui.click(ui.labelled("Close help"))
+    await settle(ui)
+    assert [g.value for g in ui.find(ft.RadioGroup)][:9] == ["2", "2", "2", None, None, None, None, None, "1"]
+    assert selfcheck.history(journal, "phq9") == [], "not all answered: nothing scored yet"
+
+
+async def test_phq9_item_nine_with_every_answer_saves_the_score_before_the_lines_open(services):
+    ui, journal = await open_journal(services, route="/journal/self-check")
+    groups = ui.find(ft.RadioGroup)
+    for group in groups[:8]:
+        ui.set(group, value="1")
+        await ui.event(group, "change")
+    ui.set(groups[8], value="2")
+    await ui.event(groups[8], "change")
+    await settle(ui)
+    assert ui.state.help_open
+    [kept] = selfcheck.history(journal, "phq9")
+    assert kept.score == 10 and kept.answers == (1, 1, 1, 1, 1, 1, 1, 1, 2)
+    await ui.click(ui.labelled("Close help"))
+    await settle(ui)
+    assert ui.has_text("PHQ-9 score 10 of 27") and ui.current_route() == "/journal/self-check"
+
+
+async def test_a_check_in_draft_survives_get_help_now(services):
+    ui, journal = await open_journal(services)
+    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.button("Add details"))
+    await settle(ui)
+    await ui.type("Note", "half a thought")
+    await ui.click(ui.button("Get help now"))
+    await settle(ui)
+    assert ui.has_text("call") and ui.state.help_open
+    await ui.click(ui.labelled("Close help"))
+    await settle(ui)
+    assert ui.field("Note").value == "half a thought"
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    [entry] = journal.all_entries()
+    assert entry.mood == 2 and entry.note == "half a thought"
 
 
 async def test_a_self_check_is_scored_and_kept(services):
@@ -199,7 +239,8 @@ async def test_a_self_check_is_scored_and_kept(services):
 
 
 async def test_the_safety_plan_is_reachable_from_help_and_saved(services):
-    ui, journal = await open_journal(services, route="/help")
+    ui, journal = await open_journal(services, route="/journal")
+    await ui.click(ui.button("Get help now"))
     await ui.click(ui.find(ft.OutlinedButton, lambda c: c.content == "My safety plan")[0])
     await settle(ui)
     assert ui.current_route() == "/journal/safety-plan"
@@ -219,14 +260,14 @@ async def test_a_run_of_very_low_moods_offers_help_once(services):
     for hours in (3, 2, 1):
         journal.add(mood=1, at=now - timedelta(hours=hours))
     ui = await start_ui(services, route="/journal")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     assert ui.has_text("Your last few check-ins have been very low")
     await ui.click(ui.button("Not now"))
     await settle(ui)
     assert not ui.has_text("Your last few check-ins have been very low")
     ui = await start_ui(services, route="/journal")
-    ui.state.store = journal.store
+    ui.open_with(journal.store)
     await settle(ui)
     assert not ui.has_text("Your last few check-ins have been very low")
 

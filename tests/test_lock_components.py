@@ -21,50 +21,50 @@ def ready(services):
 
 async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready):
     services, _ = ready
-    ui = await start_ui(services)
-    assert ui.has_text("Kindred is locked") and not ui.find(ft.NavigationBar)
+    ui = await start_ui(services, route="/saved")
+    assert ui.has_text("Kindred is locked") and not ui.has_text("Saved groups")
     await ui.type("Passphrase", "not my passphrase")
     await ui.click(ui.button("Unlock"))
     await ui.settle()
     assert ui.has_text("doesn't unlock Kindred. Nothing was changed")
-    assert ui.state.store is None
+    assert ui.state.session is None
     await ui.type("Passphrase", PASSPHRASE)
     await ui.click(ui.button("Unlock"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
-    assert SavedGroups(ui.state.store).get("a:1").note == CANARY
+    assert ui.state.unlocked and ui.has_text("Saved groups")
+    assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY
 
 
 async def test_recovery_code_instead(ready):
     services, code = ready
-    ui = await start_ui(services)
+    ui = await start_ui(services, route="/saved")
     await ui.click(ui.button("Use recovery code instead"))
     await ui.type("Recovery code", code.lower())
     await ui.click(ui.button("Unlock"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.unlocked and ui.has_text("Saved groups")
 
 
 async def test_help_and_the_privacy_page_work_while_locked(ready):
     services, _ = ready
     services.preferences.set_country("GB")
-    ui = await start_ui(services)
+    ui = await start_ui(services, route="/saved")
     await ui.click(ui.button("Get help now"))
     assert ui.has_text("Samaritans")
     await ui.navigate("/privacy")
     assert ui.has_text("What is not hidden")
     assert ui.has_text("How Kindred keeps things private")
-    assert ui.state.store is None
+    assert ui.state.session is None
 
 
 async def test_each_session_unlocks_on_its_own(ready):
     services, _ = ready
-    first = await start_ui(services, passphrase=PASSPHRASE)
-    second = await start_ui(services)
-    assert first.find(ft.NavigationBar)
-    assert second.state.store is None and second.has_text("Kindred is locked")
+    first = await start_ui(services, passphrase=PASSPHRASE, route="/saved")
+    second = await start_ui(services, route="/saved")
+    assert first.state.unlocked and first.has_text("Saved groups")
+    assert second.state.session is None and second.has_text("Kindred is locked")
     await first.click(first.labelled("Lock now"))
-    assert first.state.store is None and first.has_text("Kindred is locked")
+    assert first.state.session is None and first.has_text("Kindred is locked")
 
 
 async def test_auto_lock_without_a_pin_locks_fully(ready):
@@ -75,15 +75,15 @@ async def test_auto_lock_without_a_pin_locks_fully(ready):
     await ui.event(dropdown, "select", "1")
     await ui.settle()
     assert ui.state.security.auto_lock_minutes == 1
-    store = ui.state.store
-    assert not ui.state.check_idle(now=ui.state._last_activity + 59)
-    assert ui.state.check_idle(now=ui.state._last_activity + 61)
+    store = ui.state.session.store()
+    assert not ui.state.session.check_idle(now=ui.state.session.last_activity + 59)
+    assert ui.state.session.check_idle(now=ui.state.session.last_activity + 61)
     await ui.settle()
-    assert store.is_locked and ui.state.store is None
+    assert store.is_locked and ui.state.session is None
     assert ui.has_text("locked itself after a while")
 
 
-async def test_pin_is_a_screen_lock_with_a_limit(ready):
+async def test_the_pin_reopens_after_auto_lock_and_after_lock_now_with_a_limit(ready):
     services, _ = ready
     ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
     await ui.click(ui.button("Set a PIN"))
@@ -93,12 +93,13 @@ async def test_pin_is_a_screen_lock_with_a_limit(ready):
     await ui.click(ui.button("Set PIN"))
     await ui.settle()
     assert ui.state.security.has_pin
-    ui.state.screen_lock()  # what the idle timer does
+    session = ui.state.session
+    session.screen_lock()  # what the idle timer does
     await ui.settle()
-    assert ui.has_text("Screen locked") and ui.has_text("not encryption")
-    assert ui.state.store is not None, "a screen lock keeps the key in this session"
+    assert ui.has_text("your PIN opens it") and ui.find(ft.TextField, lambda c: c.label == "PIN")
+    assert not session.is_open, "the key is put away: only the PIN (in this window) or the passphrase opens it"
     now = [1000.0]
-    ui.state._pin_gate.clock = lambda: now[0]
+    ui.state.session.pin_gate.clock = lambda: now[0]
     await ui.type("PIN", "1111")
     await ui.click(ui.button("Open"))
     await ui.settle()
@@ -107,17 +108,30 @@ async def test_pin_is_a_screen_lock_with_a_limit(ready):
     await ui.type("PIN", "2468")
     await ui.click(ui.button("Open"))
     await ui.settle()
-    assert ui.find(ft.NavigationBar)
+    assert ui.state.session.is_open
+    # "Lock now" in the app bar: the PIN opens it again too.
+    await ui.click(ui.labelled("Lock now"))
+    await ui.settle()
+    assert ui.has_text("your PIN opens it") and not ui.state.session.is_open
+    ui.state.session.pin_gate.clock = lambda: now[0]
+    now[0] += 100
+    await ui.type("PIN", "2468")
+    await ui.click(ui.button("Open"))
+    await ui.settle()
+    assert ui.state.unlocked
+    await ui.navigate("/saved")
+    await ui.settle()
+    assert ui.has_text("Saved groups") and ui.state.session.saved_ids() == {"a:1"}, "the reopened key reads the data"
     # After the limit, the passphrase is needed.
-    ui.state.screen_lock()
-    ui.state._pin_gate.clock = lambda: now[0]
+    ui.state.session.screen_lock()
+    ui.state.session.pin_gate.clock = lambda: now[0]
     await ui.settle()
     for _ in range(5):
         now[0] += 100
         await ui.type("PIN", "0000")
         await ui.click(ui.button("Open"))
         await ui.settle()
-    assert ui.state.store is None and ui.has_text("Too many wrong PINs")
+    assert ui.state.session is None and ui.has_text("Too many wrong PINs")
     assert services.vault.unlock(PASSPHRASE).count("saved_group") == 1
 
 
@@ -147,7 +161,7 @@ async def test_backup_download_and_restore_upload(ready):
     assert read_backup(data, PASSPHRASE).summary.counts == {"saved_group": 1}
     await ui.click(ui.button("Done"))
 
-    SavedGroups(ui.state.store).save("b:2", note="after the backup")
+    SavedGroups(ui.state.session.store()).save("b:2", note="after the backup")
     ui.connection.client_methods["pick_files"] = lambda args: [
         {"id": 1, "name": "my.kindred-backup", "size": len(data), "bytes": list(data)}
     ]
@@ -161,12 +175,12 @@ async def test_backup_download_and_restore_upload(ready):
     await ui.click(ui.button("Open"))
     await ui.settle()
     assert ui.has_text("It holds 1 saved group.")
-    assert SavedGroups(ui.state.store).get("b:2") is not None, "nothing replaced before the person agrees"
+    assert SavedGroups(ui.state.session.store()).get("b:2") is not None, "nothing replaced before the person agrees"
     await ui.click(ui.button("Replace my data"))
     await ui.settle()
     assert ui.has_text("Restored 1 private item.")
     assert ui.has_text(str(services.data_dir / "snapshots"))
-    assert SavedGroups(ui.state.store).get("b:2") is None
+    assert SavedGroups(ui.state.session.store()).get("b:2") is None
 
 
 async def test_plain_export_asks_for_the_passphrase_again(ready):
@@ -194,6 +208,8 @@ async def test_delete_all_my_data(ready):
     await ui.click(ui.button("Delete everything"))
     await ui.settle()
     assert not services.vault.is_set_up()
+    assert ui.has_text("Find a group"), "the public directory stays"
+    await ui.navigate("/saved")
     assert ui.has_text("Choose a passphrase")
 
 
@@ -212,3 +228,43 @@ async def test_change_passphrase(ready):
     await ui.settle()
     assert ui.has_text("Your new passphrase works now")
     assert services.vault.verify_passphrase("a whole new phrase")
+
+
+async def test_a_new_recovery_code_from_settings_with_copy_and_the_old_one_stops_working(ready):
+    services, old_code = ready
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.click(ui.button("New recovery code"))
+    await ui.click(ui.button("Make a new code"))
+    await ui.settle()
+    assert ui.has_text("Your recovery code")
+    new_code = ui.state.pending_recovery_code
+    assert new_code and new_code != old_code
+    copied = {}
+    ui.connection.client_methods["set"] = lambda args: copied.update(args) or None
+    await ui.click(ui.button("Copy the code"))
+    await ui.wait_for(lambda: bool(copied))
+    assert copied["data"] == new_code
+    box = ui.find(ft.Checkbox)[0]
+    ui.set(box, value=True)
+    await ui.event(box, "change", True)
+    await ui.click(ui.button("Continue"))
+    assert ui.has_text("Settings")
+    from services.privacy import WrongSecret
+
+    with pytest.raises(WrongSecret):
+        services.vault.unlock_with_recovery_code(old_code)
+    assert services.vault.unlock_with_recovery_code(new_code).count("saved_group") == 1
+
+
+async def test_settings_shows_records_that_cannot_be_read_and_sets_them_aside(ready):
+    from tests.privacy_support import write_under_old_key
+
+    services, _ = ready
+    write_under_old_key(services.private_db, "journal_entry", "stale-1", {"mood": 3})
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.wait_for(lambda: ui.has_text("1 check-in cannot be read."))
+    assert any("never block the rest of your data" in t for t in ui.texts())
+    assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY, "the rest reads as before"
+    await ui.click(ui.button("Set them aside"))
+    await ui.wait_for(lambda: ui.has_text("1 check-in kept aside."))
+    assert ui.state.session.store().integrity_report().ok

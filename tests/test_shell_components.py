@@ -17,9 +17,13 @@ async def test_first_run_shows_the_welcome_and_what_stays_on_the_device(services
     await ui.click(ui.button("Get started"))
     assert not ui.has_text("Welcome to Kindred")
     assert services.preferences.load().welcome_done
-    # Then the passphrase set-up, and only then the app.
+    # One tap: the directory, with results, and no passphrase asked for it.
+    await ui.wait_for(lambda: ui.has_text("Find a group") and any(t.endswith(" groups") for t in ui.texts()))
+    assert ui.find(ft.NavigationBar) and not ui.has_text("Choose a passphrase")
+    assert not services.vault.is_set_up()
+    # Private screens ask for the set-up in their place.
+    await ui.navigate("/journal")
     assert ui.has_text("Choose a passphrase")
-    assert not ui.find(ft.NavigationBar), "no navigation until a passphrase is set"
     await ui.type("Passphrase", PASSPHRASE)
     await ui.type("Type it again", PASSPHRASE)
     await ui.click(ui.button("Create passphrase"))
@@ -74,11 +78,12 @@ async def test_help_is_in_the_app_bar_everywhere_and_shows_the_countrys_lines(se
     for route in ("/", "/journal", "/saved", "/settings"):
         ui = await start_ui(services, route=route)
         await ui.click(ui.button("Get help now"))
-        assert ui.current_route() == "/help"
+        assert ui.current_route() == route, "help is an overlay: the page underneath stays"
         assert ui.has_text("Samaritans")
         assert ui.has_text("call 999")
         await ui.click(ui.labelled("Close help"))
-        assert ui.current_route() == "/"
+        assert ui.current_route() == route and not ui.state.help_open
+        assert not ui.has_text("Samaritans")
 
 
 async def test_help_works_before_the_welcome_is_done(services):

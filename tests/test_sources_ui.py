@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
 
 import flet as ft
 import pytest
 
 from tests.feed_server import closed_port
 from tests.privacy_support import PASSPHRASE
-from tests.sync_support import groups_of, kindred_feed, make_service, signed
-from tests.ui_harness import flush, start_ui
+from tests.sync_support import TEST_LIMITS, groups_of, kindred_feed, make_service, signed
+from tests.ui_harness import start_ui
+from views.sync import start_sync
 
 pytestmark = pytest.mark.asyncio
 
 
-async def settle(ui, turns: int = 200) -> None:
-    """Let background work (threads, the sync task) finish and the UI re-render."""
-    for _ in range(turns):
-        task = ui.state.sync_task
-        if (task is None or task.done()) and not ui.state.sync_running:
-            break
-        await asyncio.sleep(0.02)
-    for _ in range(5):
-        await asyncio.sleep(0.02)
-        await flush()
+async def settle(ui) -> None:
+    """Until background work (actions, the sync task) is done and the UI re-rendered."""
+    await ui.settle()
 
 
 def field(ui, label: str) -> ft.TextField:
@@ -121,12 +116,9 @@ async def test_progress_is_shown_while_syncing(ready, feed_server):
     feed_server.route("/groups.json", body=kindred_feed(3), gate=answer)  # held until we have looked
     ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
     await settle(ui)
-    ui.state.sync_in_background()  # what "Sync now" runs (a click would wait for the handler to end)
-    for _ in range(250):  # the worker thread reports "checking" through the event loop
-        await asyncio.sleep(0.02)
-        await flush()
-        if any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()):
-            break
+    start_sync(ui.state)  # what "Sync now" runs (a click would wait for the handler to end)
+    # The worker thread reports "checking" through the event loop.
+    await ui.wait_for(lambda: any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()))
     assert ui.find(ft.ProgressBar), "no progress bar while syncing"
     assert any(t.startswith("Checking slowish (1 of 1)") for t in ui.texts()), ui.texts()
     assert ui.button("Sync now").disabled
@@ -160,6 +152,8 @@ async def test_pause_resume_and_remove_with_confirmation(ready, feed_server):
 
 
 async def test_the_automatic_sync_at_start_runs_in_the_background(ready, feed_server):
+    # The answer is held while the test looks: a read time-out long enough for a busy machine.
+    make_service(ready, replace(TEST_LIMITS, read_timeout=30.0))
     answer = threading.Event()
     feed_server.route("/groups.json", body=kindred_feed(3), gate=answer)
     ready.sync.add_source(feed_server.url("/groups.json"), name="acme")
@@ -169,7 +163,7 @@ async def test_the_automatic_sync_at_start_runs_in_the_background(ready, feed_se
     assert groups_of(ready, "acme") == []
     answer.set()
     await settle(ui)
-    assert len(groups_of(ready, "acme")) == 3
+    assert len(groups_of(ready, "acme")) == 3, ui.state.sync.outcomes
     # A second window opened right after does not check again (checked within the hour).
     requests = len(feed_server.requests)
     ui2 = await start_ui(ready, route="/", passphrase=PASSPHRASE)

@@ -7,7 +7,8 @@ A ``Session`` over a connection that only records messages; events are sent with
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import gc
+from collections.abc import Callable, Iterable
 
 import flet as ft
 import msgpack
@@ -19,7 +20,11 @@ from flet.messaging.session import Session
 from flet.pubsub.pubsub_hub import PubSubHub
 
 from services.app import KindredServices
+from services.session import PrivateSession
+from services.session import unlock as unlock_session
 from views.app import make_page_handler
+
+SETTLE_TIMEOUT = 30.0  # seconds; generous for a machine busy with other work
 
 
 class RecordingConnection(Connection):
@@ -66,6 +71,19 @@ async def flush(turns: int = 10) -> None:
         await asyncio.sleep(0)
 
 
+async def wait_until(condition: Callable[[], bool], timeout: float = SETTLE_TIMEOUT, what: str = "condition") -> None:
+    """Poll ``condition`` (letting the loop and worker threads run) until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        await flush()
+        if condition():
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s: {what}")
+        await asyncio.sleep(0.005)  # a poll interval, not a wait for something to finish
+
+
 class UI:
     """A running UI session with helpers to look at and poke the control tree."""
 
@@ -75,8 +93,14 @@ class UI:
 
     @property
     def state(self):
-        """The session's AppState (views/state.py)."""
+        """The session's AppModel (views/models.py)."""
         return self.page.data
+
+    def open_with(self, store) -> PrivateSession:
+        """Open this UI session over an already unlocked store (what unlocking does)."""
+        session = PrivateSession(self.state.services, store, self.state.country)
+        self.state.opened(session)
+        return session
 
     def controls(self) -> Iterable:
         return list(self.session.index.values())
@@ -144,11 +168,17 @@ class UI:
         self.set(control, value=value)
         await self.event(control, "change", value)
 
-    async def settle(self, turns: int = 5) -> None:
-        """Let threads (scrypt, SQLite) finish and the UI re-render."""
-        for _ in range(turns):
-            await asyncio.sleep(0.05)
-            await flush()
+    async def settle(self, timeout: float = SETTLE_TIMEOUT, sync: bool = True) -> None:
+        """Until this session has no work left (actions, background loads, and a sync unless
+        ``sync=False``) and the UI has re-rendered: a condition, never a fixed wait."""
+        await wait_until(lambda: not self.state.busy(sync), timeout, "the session never became idle")
+        await flush()
+        await wait_until(lambda: not self.state.busy(sync), timeout, "the session never became idle")
+        gc.collect()  # the session's index is weak: controls that left the tree disappear from it
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = SETTLE_TIMEOUT, what: str = "") -> None:
+        """Until ``condition()`` holds, re-rendering in between."""
+        await wait_until(condition, timeout, what or f"condition never held; texts: {self.texts()}")
 
 
 async def start_ui(services: KindredServices, width: float = 390, route: str = "/", passphrase: str | None = None) -> UI:
@@ -175,6 +205,6 @@ async def start_ui(services: KindredServices, width: float = 390, route: str = "
     await flush()
     ui = UI(session)
     if passphrase is not None:
-        await ui.state.unlock(passphrase)
-        await flush()
+        ui.state.opened(await asyncio.to_thread(unlock_session, services, passphrase, ui.state.country))
+    await ui.settle(sync=False)  # the sync at start runs in the background: never waited for here
     return ui

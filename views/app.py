@@ -4,38 +4,42 @@ import asyncio
 
 import flet as ft
 
-from services.app import KindredServices
-from views.choose import ChooseScreen
-from views.find import FindScreen
-from views.group_details import GroupDetailsScreen
+from services.session import is_set_up
+from views.actions import ActionRunner, ActionsContext
+from views.find.choose import ChooseScreen
+from views.find.group import GroupDetailsScreen
+from views.find.screen import FindScreen
+from views.guard import AuthGuard
 from views.help import HelpScreen
-from views.journal import JournalScreen
-from views.journal_checkin import EditEntryScreen
-from views.journal_data import DataScreen
-from views.journal_insights import InsightsScreen
-from views.journal_safety_plan import SafetyPlanScreen
-from views.journal_selfcheck import SelfCheckScreen
-from views.journal_strategies import StrategiesScreen
+from views.journal.checkin import EditEntryScreen
+from views.journal.data import DataScreen
+from views.journal.insights import InsightsScreen
+from views.journal.safety_plan import SafetyPlanScreen
+from views.journal.screen import JournalScreen
+from views.journal.selfcheck import SelfCheckScreen
+from views.journal.strategies import StrategiesScreen
+from views.models import AppModel, provide_models
 from views.privacy import PrivacyScreen
-from views.saved import SavedScreen
-from views.settings import SettingsScreen
-from views.sources import SourcesScreen
+from views.saved.screen import SavedScreen
+from views.settings.screen import SettingsScreen
+from views.settings.sources import SourcesScreen
 from views.shell import Shell
-from views.state import AppState, AppStateContext
+from views.sync import start_sync
 
 SEED_COLOR = "#4F7C7A"  # a calm teal
 
 
 @ft.component
-def App(state: AppState):
-    return AppStateContext(
-        state,
+def App(app: AppModel, actions: ActionRunner):
+    return provide_models(app, lambda: ActionsContext(
+        actions,
         lambda: ft.Router(
             [
                 ft.Route(
                     component=Shell,
                     outlet=True,
                     children=[
+                        # Public: the directory needs no passphrase.
                         ft.Route(index=True, component=FindScreen),
                         ft.Route(
                             path="find",
@@ -44,6 +48,8 @@ def App(state: AppState):
                                 ft.Route(path="choose", component=ChooseScreen),
                             ],
                         ),
+                        # Private: behind the one auth guard.
+                        ft.Route(component=AuthGuard, outlet=True, children=[
                         ft.Route(
                             path="journal",
                             children=[
@@ -65,14 +71,14 @@ def App(state: AppState):
                         ),
                         ft.Route(path="settings", component=SettingsScreen),
                         ft.Route(path="settings/sources", component=SourcesScreen),
-                    ],
+                    ])],
                 ),
                 ft.Route(path="help", component=HelpScreen, modal=True),
                 ft.Route(path="privacy", component=PrivacyScreen, modal=True),
             ],
             manage_views=True,
         ),
-    )
+    ))
 
 
 # Buttons at least 48 px tall (the touch-target size for phones): Flutter on the web
@@ -96,7 +102,8 @@ def kindred_theme() -> ft.Theme:
     )
 
 
-def make_page_handler(services: KindredServices):
+def make_page_handler(services):
+    """``services``: the process's KindredServices (services/app.py)."""
     """The function Flet calls once for every new UI session (window or browser tab)."""
 
     async def start_session(page: ft.Page) -> None:
@@ -104,13 +111,16 @@ def make_page_handler(services: KindredServices):
         page.theme = kindred_theme()
         page.dark_theme = kindred_theme()
         preferences = await asyncio.to_thread(services.preferences.load)
-        state = AppState(services=services, preferences=preferences, width=page.width or 1024, page=page)
+        state = AppModel(services=services, preferences=preferences, width=page.width or 1024,
+                         height=page.height or 800, page=page)
+        actions = ActionRunner(state)
         # Every session starts locked: unlocking belongs to this tab or window alone.
-        await state.load_vault_state()
+        state.vault_set_up = await asyncio.to_thread(is_set_up, services)
         state.file_picker = ft.FilePicker()  # backups: download and upload, also in the browser
 
         def on_resize(e: ft.PageResizeEvent) -> None:
             state.width = e.width
+            state.height = e.height
 
         def on_keyboard(_e) -> None:
             state.touch()  # typing counts as use for the auto-lock
@@ -121,11 +131,11 @@ def make_page_handler(services: KindredServices):
         page.on_resize = on_resize
         page.on_keyboard_event = on_keyboard
         page.on_close = on_close
-        page.data = state  # the session's own state; tests reach it here
+        page.data = state  # the session's own models; tests reach them here
         state.apply_theme()
-        page.render_views(App, state)
+        page.render_views(App, state, actions)
         # Check subscribed feeds that are due, in the background: the UI never waits for it,
         # and with no sources (or no network) it costs nothing but one quick query.
-        state.sync_in_background(due_only=True)
+        start_sync(state, due_only=True)
 
     return start_session

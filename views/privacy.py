@@ -4,7 +4,7 @@ Reachable from the welcome, the set-up screen and Settings, locked or not."""
 
 import flet as ft
 
-from views.state import use_app_state
+from views.models import use_app
 from views.widgets.modal_view import ModalView
 
 SECTIONS = [
@@ -60,7 +60,7 @@ SECTIONS = [
 
 @ft.component
 def PrivacyScreen():
-    state = use_app_state()
+    state = use_app()
 
     return ModalView(
         "/privacy",

@@ -5,9 +5,10 @@ Phones get a bottom navigation bar, wider windows a navigation rail.
 
 import flet as ft
 
-from views.lock import QuickUnlockContent, RecoveryCodeContent, SetUpContent, UnlockContent
-from views.state import use_app_state
-from views.welcome import WelcomeContent
+from views.find.route_state import find_route
+from views.guard import PrivateGateDialog, full_screen_gate
+from views.help import HelpOverlay
+from views.models import use_app
 from views.widgets.help_action import HelpAction
 from views.widgets.icon_action import IconAction
 
@@ -28,38 +29,35 @@ def selected_destination() -> int:
 
 @ft.component
 def Shell():
-    state = use_app_state()
+    state = use_app()
     outlet = ft.use_route_outlet()
     state.touch()  # navigating counts as use for the auto-lock
     locked_bar = ft.AppBar(title=ft.Text("Kindred"), actions=[HelpAction()])
 
-    # Until this session is unlocked only the gate shows; "Get help now" always works.
-    gate = None
-    if not state.preferences.welcome_done:
-        gate = WelcomeContent()
-    elif not state.vault_set_up:
-        gate = SetUpContent()
-    elif state.store is None:
-        gate = UnlockContent()
-    elif state.pending_recovery_code:
-        gate = RecoveryCodeContent()
-    elif state.screen_locked:
-        gate = QuickUnlockContent()
-    if gate is not None:
-        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[gate])
+    # The first welcome, and a new recovery code, fill the whole window. Otherwise the
+    # public screens (Find, groups, help) always work; private ones sit behind the
+    # AuthGuard route, which asks for set-up or the passphrase in their place.
+    full_screen = full_screen_gate(state)
+    if full_screen is not None:
+        return ft.View(route="/", can_pop=False, appbar=locked_bar, controls=[full_screen(), HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")])
 
     def lock_now():
-        state.lock_now()
+        state.lock_button()
 
     appbar = ft.AppBar(
         title=ft.Text("Kindred"),
-        actions=[IconAction(ft.Icons.LOCK_OUTLINE, "Lock now", on_click=lock_now), HelpAction()],
+        actions=[
+            *([IconAction(ft.Icons.LOCK_OUTLINE, "Lock now", on_click=lock_now)] if state.unlocked else []),
+            HelpAction(),
+        ],
     )
 
     selected = selected_destination()
 
     def go(e):
-        ft.context.page.navigate(DESTINATIONS[int(e.control.selected_index)][0])
+        route = DESTINATIONS[int(e.control.selected_index)][0]
+        # Back to Find is back to the search as it was (words, filters, sort, place in the list).
+        ft.context.page.navigate(find_route(state.find) if route == "/" else route)
 
     if state.is_phone:
         return ft.View(
@@ -75,7 +73,7 @@ def Shell():
                     for _route, label, icon, selected_icon in DESTINATIONS
                 ],
             ),
-            controls=[outlet],
+            controls=[outlet, HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")],
         )
     return ft.View(
         route="/",
@@ -100,6 +98,8 @@ def Shell():
                     ft.VerticalDivider(width=1),
                     ft.Container(expand=True, content=outlet),
                 ],
-            )
+            ),
+            HelpOverlay(key="help"),
+            PrivateGateDialog(key="private-gate"),
         ],
     )

@@ -1,12 +1,13 @@
 import flet as ft
 
+from views.help import open_help
+from views.models import use_app
+
 
 @ft.component
 def HelpAction():
-    """The "Get help now" action that sits in every app bar."""
-
-    def open_help():
-        ft.context.page.navigate("/help")
+    """The "Get help now" action that sits in every app bar: an overlay, never a new page."""
+    app = use_app()
 
     return ft.Container(
         padding=ft.Padding.only(right=8),
@@ -14,6 +15,6 @@ def HelpAction():
             "Get help now",
             icon=ft.Icons.SUPPORT_AGENT,
             tooltip="Crisis lines you can call or text now",
-            on_click=open_help,
+            on_click=lambda: open_help(app),
         ),
     )

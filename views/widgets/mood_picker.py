@@ -1,8 +1,7 @@
 import flet as ft
 
-from views.widgets.bind import bind
-
 from services.journal import MOOD_COLORS
+from views.widgets.bind import bind
 
 MOOD_ICONS = {
     1: ft.Icons.SENTIMENT_VERY_DISSATISFIED,

@@ -4,55 +4,58 @@ time" note, and Save. A saved group that is no longer listed is shown from its s
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
-
 import flet as ft
 
-from services.group_snapshot import details_from_snapshot
-from services.group_text import COST, LEADERSHIP, REGISTRATION, first_time_text, label, meeting_date_text
+from services.group_text import (
+    COST,
+    LEADERSHIP,
+    REGISTRATION,
+    first_time_text,
+    label,
+    meeting_date_text,
+)
 from services.links import directions_link, mailto_link, tel_link, web_link
-from services.saved import SavedGroups
-from views.find_common import Badge, LinkButton, badges_for, go, group_id_from_route, use_finding, use_saved_ids
-from views.find_share import ShareButton
-from views.state import use_app_state
+from services.session import group_details
+from views.actions import FAILED, use_actions
+from views.find.common import (
+    Badge,
+    LinkButton,
+    badges_for,
+    go,
+    group_id_from_route,
+    use_finding,
+    use_saved_ids,
+)
+from views.find.route_state import find_route
+from views.find.share import ShareButton
+from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 
 
-def load_details(state, group_id: str):
-    """(GroupDetails or None, listed): the directory's, else the saved snapshot's."""
-    details = state.services.directory.get_group(group_id)
-    if details is not None:
-        return details, True
-    if state.store is not None:
-        saved = SavedGroups(state.store).get(group_id)
-        if saved is not None and saved.details:
-            return details_from_snapshot(group_id, saved.details, None, datetime.now(UTC)), False
-    return None, False
-
-
 @ft.component
 def GroupDetailsScreen():
     params = ft.use_route_params()
     group_id = group_id_from_route(params.get("id", ""))
-    back_to = "/saved" if ft.is_route_active("/saved") else "/"
+    back_to = "/saved" if ft.is_route_active("/saved") else find_route(use_app().find)
     return GroupDetailsBody(group_id, back_to)
 
 
 @ft.component
 def GroupDetailsBody(group_id: str, back_to: str):
-    state = use_app_state()
+    state = use_app()
+    run = use_actions().run
     prefs = use_finding()
     saved_ids, toggle_save = use_saved_ids()
     loaded, set_loaded = ft.use_state(None)  # (details, listed)
 
     async def load():
-        set_loaded(await asyncio.to_thread(load_details, state, group_id))
+        found = await run(group_details, state.services, state.session, group_id)
+        set_loaded((None, False) if found is FAILED else found)
 
-    ft.use_effect(load, [group_id])
+    ft.use_effect(load, [group_id, state.session is not None])
     back = IconAction(ft.Icons.ARROW_BACK, "Back to Saved" if back_to == "/saved" else "Back to results", on_click=lambda: go(back_to))
     if loaded is None:
         return ScreenBody([ft.Row([back]), ft.ProgressRing()])

@@ -3,47 +3,48 @@ the distance unit and 12- or 24-hour times."""
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
-from services import finding
-from views.find_common import use_finding
-from views.state import use_app_state
+from views.actions import FAILED, use_actions
+from views.find.common import use_finding
+from views.models import use_app
 
 
 @ft.component
 def FindingSettingsSection():
-    state = use_app_state()
+    state = use_app()
+    run = use_actions().run
     prefs = use_finding()
     text, set_text = ft.use_state(None)
     error, set_error = ft.use_state(None)
     shown = prefs.place_text if text is None else text
 
+    async def change(method: str, *args, on_error=None) -> bool:
+        session = state.session
+        if session is None:
+            return False
+        prefs_now = await run(getattr(session, method), *args, on_error=on_error)
+        if prefs_now is FAILED:
+            return False
+        state.finding = prefs_now
+        return True
+
     async def save_place(_=None):
-        state.touch()
-        if state.store is None:
-            return
-        try:
-            state.finding = await asyncio.to_thread(finding.set_place, state.store, shown, state.country)
-        except ValueError as problem:
-            set_error(str(problem))  # what was typed stays in the field
-            return
-        set_error(None)
-        set_text(None)
+        if await change("set_place", shown, on_error=set_error):  # on a problem, what was typed stays
+            set_error(None)
+            set_text(None)
 
     async def forget_place(_=None):
-        state.finding = await asyncio.to_thread(finding.set_place, state.store, "", state.country)
-        set_text(None)
-        set_error(None)
+        if await change("set_place", ""):
+            set_text(None)
+            set_error(None)
 
     async def on_unit(e):
-        unit = next(iter(e.control.selected or []), prefs.distance_unit)
-        state.finding = await asyncio.to_thread(finding.set_distance_unit, state.store, unit, state.country)
+        await change("set_distance_unit", next(iter(e.control.selected or []), prefs.distance_unit))
 
     async def on_clock(e):
         value = next(iter(e.control.selected or []), "24" if prefs.hour24 else "12")
-        state.finding = await asyncio.to_thread(finding.set_hour24, state.store, value == "24", state.country)
+        await change("set_hour24", value == "24")
 
     return ft.Column(
         spacing=12,

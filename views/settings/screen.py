@@ -1,23 +1,25 @@
 """Settings: theme, the country for crisis lines, and what Kindred keeps where."""
 
-import asyncio
 from pathlib import Path
 
 import flet as ft
 
 from services.crisis import all_countries
-from views.sources import SourcesSummary
-from services.privacy.settings import AUTO_LOCK_CHOICES
-from views.security_dialogs import (
+from services.session import AUTO_LOCK_CHOICES
+from views.actions import use_actions
+from views.models import use_app
+from views.settings.place import FindingSettingsSection
+from views.settings.security import (
     BackupDialog,
     ChangePassphraseDialog,
     EraseDialog,
     ExportDialog,
+    IntegrityPanel,
+    NewRecoveryCodeDialog,
     PinDialog,
     RestoreDialog,
 )
-from views.find_settings import FindingSettingsSection
-from views.state import use_app_state
+from views.settings.sources import SourcesSummary
 from views.widgets.screen import ScreenBody
 
 THEME_CHOICES = [("system", "System", ft.Icons.BRIGHTNESS_AUTO), ("light", "Light", ft.Icons.LIGHT_MODE), ("dark", "Dark", ft.Icons.DARK_MODE)]
@@ -36,7 +38,10 @@ def auto_lock_label(minutes: int) -> str:
 
 @ft.component
 def SettingsScreen():
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
+    session = state.session
     dialog, set_dialog = ft.use_state(None)  # (kind, extra) of the open dialog, or None
 
     def close(_=None):
@@ -50,29 +55,34 @@ def SettingsScreen():
         return handler
 
     async def on_auto_lock(e):
-        await state.set_auto_lock(int(e.control.value))
+        if session is not None:
+            await run(session.set_auto_lock, int(e.control.value))
 
     async def restore(_=None):
         state.touch()
-        files = await state.file_picker.pick_files(
-            dialog_title="Choose a Kindred backup", with_data=True, allow_multiple=False
+        files = await actions.run_async(
+            state.file_picker.pick_files, dialog_title="Choose a Kindred backup", with_data=True, allow_multiple=False
         )
         if not files:
             return
         picked = files[0]
         data = picked.bytes
         if data is None and picked.path:  # desktop apps get a path instead of the bytes
-            data = await asyncio.to_thread(Path(picked.path).read_bytes)
+            data = await run(Path(picked.path).read_bytes)
+            if not data:
+                return
         set_dialog(("restore", picked.name, data or b""))
 
     async def remove_pin(_=None):
-        await state.remove_pin()
+        if session is not None:
+            await run(session.remove_pin)
 
     async def on_biometric(e):
-        await state.set_biometric(bool(e.control.value))
+        if session is not None:
+            await run(session.set_biometric, bool(e.control.value))
 
     def lock_now(_=None):
-        state.lock_now()
+        state.lock_button()
 
     def open_privacy(_=None):
         ft.context.page.navigate("/privacy")
@@ -80,6 +90,7 @@ def SettingsScreen():
     dialogs = {
         "pin": lambda: PinDialog(close),
         "passphrase": lambda: ChangePassphraseDialog(close),
+        "recovery": lambda: NewRecoveryCodeDialog(close),
         "backup": lambda: BackupDialog(close),
         "restore": lambda: RestoreDialog(close, dialog[1], dialog[2]),
         "export": lambda: ExportDialog(close),
@@ -90,10 +101,10 @@ def SettingsScreen():
 
     async def on_theme(e):
         selected = next(iter(e.control.selected or []), "system")
-        await state.set_theme_mode(selected)
+        await actions.set_preferences(state.services.preferences.set_theme_mode, selected)
 
     async def on_country(e):
-        await state.set_country(e.control.value)
+        await actions.set_preferences(state.services.preferences.set_country, e.control.value)
 
     country = state.country
     return ScreenBody(
@@ -152,6 +163,7 @@ def SettingsScreen():
                     if security.has_pin
                     else ft.OutlinedButton("Set a PIN", icon=ft.Icons.PIN_OUTLINED, on_click=open_dialog("pin")),
                     ft.OutlinedButton("Change passphrase", icon=ft.Icons.PASSWORD, on_click=open_dialog("passphrase")),
+                    ft.OutlinedButton("New recovery code", icon=ft.Icons.KEY, on_click=open_dialog("recovery")),
                 ],
             ),
             *(
@@ -159,6 +171,8 @@ def SettingsScreen():
                 if state.biometric_available
                 else []
             ),
+            SectionTitle("Your private data"),
+            IntegrityPanel(),
             SectionTitle("Backups"),
             ft.Text(
                 "A backup is one encrypted file with all your private data, locked with your passphrase. "

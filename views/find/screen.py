@@ -3,7 +3,6 @@ sort choice, result cards that page in as the person scrolls, and kind empty sta
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 import flet as ft
@@ -13,9 +12,25 @@ from services.directory.schedule import WEEKDAY_LONG
 from services.directory.search import SearchError, SearchQuery
 from services.directory.vocabulary import AUDIENCES, TOPICS
 from services.group_text import label
-from views.find_common import GroupCard, LinkButton, details_route, go, use_finding, use_saved_ids
-from views.find_search import PAGE_SIZE, SearchRunner, active_filters, clear_filters, remove_filter, toggled
-from views.state import use_app_state
+from views.actions import FAILED, use_actions
+from views.find.common import (
+    GroupCard,
+    LinkButton,
+    details_route,
+    go,
+    use_finding,
+    use_saved_ids,
+)
+from views.find.search import (
+    PAGE_SIZE,
+    SearchRunner,
+    active_filters,
+    clear_filters,
+    remove_filter,
+    toggled,
+)
+from views.find.route_state import find_route, from_query_string, search_part, to_query_string
+from views.models import FindModel, use_app, use_find_model
 from views.widgets.bind import bind
 from views.widgets.notice import Notice
 
@@ -31,68 +46,94 @@ def effective_query(text: str, filters: SearchQuery, place) -> SearchQuery:
     return query
 
 
-@ft.component
-def FindScreen():
-    state = use_app_state()
-    prefs = use_finding()
-    saved_ids, toggle_save = use_saved_ids()
-    text, set_text = ft.use_state("")
-    filters, set_filters = ft.use_state(SearchQuery(limit=PAGE_SIZE))
-    results, set_results = ft.use_state(())
-    total, set_total = ft.use_state(0)
-    loaded, set_loaded = ft.use_state(False)
-    error, set_error = ft.use_state(None)
-    sheet_open, set_sheet_open = ft.use_state(False)
-    more_pending = ft.use_ref(False)
-    runner_ref = ft.use_ref(None)
+def search_runner(state, model: FindModel) -> SearchRunner:
+    """The session's search runner: its answers land in the FindModel, so they are there
+    whether or not the screen is (a search finishing while a group is open is kept)."""
+    if model._runner is not None:
+        return model._runner
 
     def on_result(query, page, append):
-        more_pending.current = False
-        set_error(None)
-        set_total(page.total)
-        set_loaded(True)
+        model._more_pending = False
+        model.error = None
+        model.total = page.total
         if append:
-            set_results(lambda old: (*old, *(r for r in page.results if r.id not in {o.id for o in old})))
+            seen = {o.id for o in model.results}
+            model.results = (*model.results, *(r for r in page.results if r.id not in seen))
         else:
-            set_results(tuple(page.results))
+            model.results = tuple(page.results)
+        model.loaded = True
+        search = to_query_string(model.text, model.filters)
+        if search != model.applied:
+            # The address follows the search, so that back, reload and a shared link show it.
+            model.applied = search
+            if state.page is not None and search_part(state.page.route) != search:
+                state.page.navigate(find_route(model))
 
     def on_error(problem):
-        more_pending.current = False
-        set_loaded(True)
-        set_error(str(problem) if isinstance(problem, SearchError) else
-                  "Searching didn't work just now. Your words and filters are still here; try again.")
+        model._more_pending = False
+        model.loaded = True
+        model.error = (str(problem) if isinstance(problem, SearchError) else
+                       "Searching didn't work just now. Your words and filters are still here; try again.")
 
-    if runner_ref.current is None:
-        runner_ref.current = SearchRunner(state.services.directory.search, on_result, on_error)
-    runner: SearchRunner = runner_ref.current
+    model._runner = SearchRunner(state.services.directory.search, on_result, on_error)
+    return model._runner
+
+
+@ft.component
+def FindScreen():
+    state = use_app()
+    model = use_find_model()
+    prefs = use_finding()
+    saved_ids, toggle_save = use_saved_ids()
+    sheet_open, set_sheet_open = ft.use_state(False)
+    if model.filters is None:
+        model._scroll = 0.0
+        object.__setattr__(model, "filters", SearchQuery(limit=PAGE_SIZE))  # first use: no re-render needed
+    text, filters, results, total, loaded, error = (model.text, model.filters, model.results, model.total,
+                                                    model.loaded, model.error)
+    runner = search_runner(state, model)
+    route_search = search_part(state.page.route if state.page is not None else "")
+    column_ref = ft.use_memo(lambda: ft.Ref(), [])
 
     def current(text_now=None, filters_now=None) -> SearchQuery:
         return effective_query(text if text_now is None else text_now, filters if filters_now is None else filters_now, prefs.place)
 
-    async def first_search():
-        runner.request(current(), immediate=True)
-
     place_key = prefs.place.name if prefs.place else None
-    ft.use_effect(first_search, [place_key])
+
+    async def follow_route():
+        # A new address (a link, reload, browser back), a new place, or the first visit:
+        # search. Coming back to the same address shows the kept results, where they were.
+        if model.loaded and route_search == model.applied and place_key == model.place_key:
+            if model._scroll and column_ref.current is not None:
+                await column_ref.current.scroll_to(offset=model._scroll)
+            return
+        new_text, new_filters = from_query_string(route_search, model.filters)
+        model.text, model.filters, model.place_key = new_text, new_filters, place_key
+        model.applied = route_search
+        model._scroll = 0.0
+        runner.request(current(new_text, new_filters), immediate=True)
+
+    ft.use_effect(follow_route, [route_search, place_key])
 
     def on_type(e):
         state.touch()
         value = e.control.value or ""
-        set_text(value)
+        model.text = value
         runner.request(current(text_now=value))
 
     def change_filters(new: SearchQuery):
         state.touch()
-        set_filters(new)
+        model.filters = new
         runner.request(current(filters_now=new), immediate=True)
 
     def load_more(_=None):
-        if more_pending.current or len(results) >= total:
+        if model._more_pending or len(results) >= total:
             return
-        more_pending.current = True
+        model._more_pending = True
         runner.request(replace(current(), offset=len(results)), immediate=True, append=True)
 
     def on_scroll(e: ft.OnScrollEvent):
+        model._scroll = e.pixels or 0.0
         if e.max_scroll_extent and e.pixels >= e.max_scroll_extent - 300:
             load_more()
 
@@ -170,6 +211,7 @@ def FindScreen():
     # Always in the same place in the tree: a sheet that moved would be closed and reopened.
     sheet = FilterSheet(sheet_open, filters, prefs, change_filters, lambda: set_sheet_open(False), key="filter-sheet")
     return ft.Column(
+        ref=column_ref,
         expand=True,
         scroll=ft.ScrollMode.AUTO,
         on_scroll=on_scroll,
@@ -220,11 +262,13 @@ def NoResults(text: str, chips: list, on_clear):
 
 @ft.component
 def WhereElseToLook(title: str = "Where else to look"):
-    state = use_app_state()
+    state = use_app()
+    run = use_actions().run
     places, set_places = ft.use_state(None)
 
     async def load():
-        set_places(await asyncio.to_thread(state.services.directory.where_else_to_look, state.country))
+        found = await run(state.services.directory.where_else_to_look, state.country)
+        set_places(() if found is FAILED else found)
 
     ft.use_effect(load, [state.country])
     from services.links import tel_link, web_link

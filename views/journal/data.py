@@ -3,14 +3,22 @@ person confirms), a daily reminder for their own calendar (.ics), and the mood w
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import date
 
 import flet as ft
 
-from services.journal import JournalError, exchange, reminder
-from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, snack, use_journal, use_loaded
+from services.journal import exchange, reminder
+from views.actions import FAILED, use_actions
+from views.journal.common import (
+    ErrorText,
+    LockedJournal,
+    SubScreenTitle,
+    snack,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.bind import bind
 from views.widgets.screen import ScreenBody
 
@@ -31,7 +39,7 @@ def DataScreen():
 @ft.component
 def DataBody():
     journal = use_journal()
-    settings, reload_settings = use_loaded(journal.settings, [])
+    settings, _ = use_loaded(journal.settings, [])
     if settings is None:
         return ScreenBody([SubScreenTitle("Export, import, reminder"), ft.ProgressRing()])
     return ScreenBody(
@@ -39,8 +47,8 @@ def DataBody():
             SubScreenTitle("Export, import, reminder"),
             ExportSection(),
             ImportSection(settings),
-            ReminderSection(settings, reload_settings),
-            MoodWordsSection(settings, reload_settings),
+            ReminderSection(settings),
+            MoodWordsSection(settings),
         ]
     )
 
@@ -53,12 +61,12 @@ def Heading(text: str):
 @ft.component
 def ExportSection():
     journal = use_journal()
+    run = use_actions().run
 
     async def export(kind: str):
-        if kind == "json":
-            data = await asyncio.to_thread(exchange.export_json, journal)
-        else:
-            data = await asyncio.to_thread(exchange.export_csv, journal)
+        data = await run(exchange.export_json if kind == "json" else exchange.export_csv, journal)
+        if data is FAILED:
+            return
         await offer_download(f"kindred-journal-{date.today():%Y-%m-%d}.{kind}", data)
 
     return ft.Column(
@@ -79,6 +87,8 @@ def ExportSection():
 @ft.component
 def ImportSection(settings):
     journal = use_journal()
+    run = use_actions().run
+    write = use_write()
     data, set_data = ft.use_state(None)
     file_name, set_file_name = ft.use_state("")
     moods, set_moods = ft.use_state(None)  # Daylio mood names -> count, while confirming
@@ -98,28 +108,30 @@ def ImportSection(settings):
         set_error(None)
         set_message(None)
         set_file_name(name)
-        try:
-            source = await asyncio.to_thread(exchange.detect, content)
-            if source == "daylio":
-                found = await asyncio.to_thread(exchange.daylio_moods, content)
-                set_moods(found)
-                set_mapping(exchange.suggested_mood_map(found))
-            else:
-                set_moods(None)
-                await asyncio.to_thread(exchange.plan_kindred_json, content)  # check it before offering
-        except JournalError as problem:
+        def check():
+            if exchange.detect(content) == "daylio":
+                return exchange.daylio_moods(content)
+            exchange.plan_kindred_json(content)  # check it before offering
+            return None
+
+        found = await run(check, on_error=set_error)
+        if found is FAILED:
             set_data(None)
-            set_error(str(problem))
             return
+        set_moods(found)
+        if found is not None:
+            set_mapping(exchange.suggested_mood_map(found))
         set_data(content)
 
     async def run_import():
         zone = settings.time_zone or reminder.guess_time_zone()
-        try:
-            plan = await asyncio.to_thread(exchange.plan_import, data, mapping, zone)
-            await asyncio.to_thread(exchange.apply, journal, plan)
-        except JournalError as problem:
-            set_error(str(problem))
+        def apply():
+            plan = exchange.plan_import(data, mapping, zone)
+            exchange.apply(journal, plan)
+            return plan
+
+        plan = await write(apply, on_error=set_error)
+        if plan is FAILED:
             return
         set_data(None)
         set_moods(None)
@@ -165,22 +177,24 @@ def ImportSection(settings):
 
 
 @ft.component
-def ReminderSection(settings, on_saved):
+def ReminderSection(settings):
     journal = use_journal()
+    write = use_write()
     at, set_at = ft.use_state(settings.reminder_time)
     zone, set_zone = ft.use_state(settings.time_zone or reminder.guess_time_zone())
     error, set_error = ft.use_state(None)
     zones = ft.use_memo(reminder.time_zone_names, [])
 
     async def download():
-        try:
-            data = await asyncio.to_thread(reminder.daily_reminder_ics, at.strip(), zone)
-            await asyncio.to_thread(journal.save_settings, replace(journal.settings(), reminder_time=at.strip(), time_zone=zone))
-        except JournalError as problem:
-            set_error(str(problem))
+        def make() -> bytes:
+            data = reminder.daily_reminder_ics(at.strip(), zone)
+            journal.save_settings(replace(journal.settings(), reminder_time=at.strip(), time_zone=zone))
+            return data
+
+        data = await write(make, on_error=set_error)
+        if data is FAILED:
             return
         set_error(None)
-        on_saved()
         await offer_download("kindred-check-in.ics", data)
 
     return ft.Column(
@@ -202,19 +216,17 @@ def ReminderSection(settings, on_saved):
 
 
 @ft.component
-def MoodWordsSection(settings, on_saved):
+def MoodWordsSection(settings):
     journal = use_journal()
+    write = use_write()
     labels, set_labels = ft.use_state(dict(settings.mood_labels))
     error, set_error = ft.use_state(None)
 
     async def save():
-        try:
-            await asyncio.to_thread(journal.save_settings, replace(journal.settings(), mood_labels=labels))
-        except JournalError as problem:
-            set_error(str(problem))
+        if await write(lambda: journal.save_settings(replace(journal.settings(), mood_labels=labels)),
+                       on_error=set_error) is FAILED:
             return
         set_error(None)
-        on_saved()
         snack("Mood words saved.")
 
     return ft.Column(

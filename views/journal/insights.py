@@ -8,7 +8,7 @@ import flet as ft
 import flet_charts as fch
 
 from services.journal import insights as insights_service
-from views.journal_common import LockedJournal, SubScreenTitle, use_journal, use_loaded
+from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use_loaded
 from views.widgets.mood_picker import mood_color
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody

@@ -1,15 +1,14 @@
-"""Small pieces every journal screen shares: the session's journal, loading data off the
-event loop, and a heading with a way back."""
+"""Small pieces every journal screen shares: the session's journal, loading and writing
+through the action runner, and a heading with a way back."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import flet as ft
 
-from services.journal import Journal
-from views.state import use_app_state
+from views.actions import FAILED, use_actions
+from views.models import use_app, use_journal_model
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
@@ -23,25 +22,45 @@ JOURNAL_LINKS = [
 ]
 
 
-def use_journal() -> Journal | None:
-    """The journal of this session's unlocked store, or None while locked."""
-    state = use_app_state()
-    return Journal.for_store(state.store) if state.store is not None else None
+def use_journal():
+    """The journal of this session (services.journal.Journal), or None while locked."""
+    session = use_app().session
+    return session.journal if session is not None and session.is_open else None
 
 
 def use_loaded(load: Callable, dependencies: list):
-    """Run ``load`` in a worker thread whenever a dependency changes.
+    """Run ``load`` through the action runner whenever a dependency changes, and whenever
+    the session announces a journal change (from any screen of this tab).
 
-    Returns ``(value, reload)``; value is None until the first load finishes.
+    Returns ``(value, generation)``; value is None until the first load finishes.
     """
+    model = use_journal_model()
+    run = use_actions().run
     value, set_value = ft.use_state(None)
-    version, set_version = ft.use_state(0)
 
-    async def run():
-        set_value(await asyncio.to_thread(load))
+    async def reload():
+        loaded = await run(load)
+        if loaded is not FAILED:
+            set_value(loaded)
 
-    ft.use_effect(run, [*dependencies, version])
-    return value, lambda: set_version(lambda v: v + 1)
+    ft.use_effect(reload, [*dependencies, model.generation])
+    return value, model.generation
+
+
+def use_write():
+    """``await write(fn, *args, on_error=..., done=...)``: a journal write through the runner;
+    on success the session announces it, and every journal screen showing data reloads."""
+    app = use_app()
+    run = use_actions().run
+
+    async def write(fn: Callable, *args, **kwargs):
+        result = await run(fn, *args, **kwargs)
+        session = app.session
+        if result is not FAILED and session is not None:
+            session.journal_changed()
+        return result
+
+    return write
 
 
 def go(route: str) -> None:

@@ -4,15 +4,29 @@ coping strategies and whether they helped, a note, and a meeting. Also the edit 
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
-from services.journal import EMOTION_QUADRANTS, HELPED_LEVELS, Entry, JournalError, JournalSettings, StrategyUse
+from services.journal import (
+    EMOTION_QUADRANTS,
+    HELPED_LEVELS,
+    Entry,
+    JournalSettings,
+    StrategyUse,
+)
 from services.journal.strategies import all_strategies
-from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, snack, use_journal, use_loaded
-from views.widgets.mood_picker import MoodPicker
+from views.actions import FAILED
+from views.journal.common import (
+    ErrorText,
+    LockedJournal,
+    SubScreenTitle,
+    go,
+    snack,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.bind import bind
+from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
 
 SCALE_WORDS = {"energy": ("very low", "very high"), "anxiety": ("none", "very high")}
@@ -82,6 +96,7 @@ def StrategyTried(name: str, helped: str | None, on_change, on_remove):
 @ft.component
 def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_saved=None, start_open: bool = False):
     journal = use_journal()
+    write = use_write()
     mood, set_mood = ft.use_state(initial.mood if initial else None)
     details_open, set_details_open = ft.use_state(start_open or initial is not None)
     emotions, set_emotions = ft.use_state(tuple(initial.emotions) if initial else ())
@@ -125,16 +140,13 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
             group=group.strip() or None, group_timing=timing if group.strip() else None,
         )
         set_saving(True)
-        try:
-            if initial is None:
-                entry = await asyncio.to_thread(lambda: journal.add(**fields))
-            else:
-                entry = await asyncio.to_thread(lambda: journal.update(initial.id, **fields))
-        except JournalError as problem:
-            set_error(str(problem))
-            set_saving(False)
-            return
+        if initial is None:
+            entry = await write(lambda: journal.add(**fields), on_error=set_error)
+        else:
+            entry = await write(lambda: journal.update(initial.id, **fields), on_error=set_error)
         set_saving(False)
+        if entry is FAILED:
+            return
         set_error(None)
         snack("Check-in saved." if initial is None else "Changes saved.")
         if on_saved:

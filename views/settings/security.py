@@ -1,17 +1,17 @@
 """Dialogs behind Settings → Security, backups and "Delete all my data".
 
-Each dialog is a component with its own state; the slow work runs in threads via AppState.
+Each dialog is a component with its own state; the work runs through the action runner,
+on the session (services/session.py).
 """
 
 from __future__ import annotations
 
 import flet as ft
 
-from services.privacy import VaultError, WrongSecret
-from services.privacy.backup import BackupError
-from services.privacy.erase import CONFIRM_WORD
-from services.privacy.pin import MAX_ATTEMPTS, PinError
-from views.state import use_app_state
+from services import session as sessions
+from services.session import CONFIRM_WORD, MAX_ATTEMPTS, WrongSecret
+from views.actions import FAILED, use_actions
+from views.models import use_app
 
 
 def _kinds_text(counts: dict[str, int]) -> str:
@@ -53,14 +53,18 @@ def _error(message):
     return ft.Text(message or "", color=ft.Colors.ERROR, visible=bool(message))
 
 
-async def save_bytes(state, file_name: str, data: bytes) -> str | None:
+async def save_bytes(state, actions, file_name: str, data: bytes) -> str | None:
     """Offer bytes as a download (browser) or a save dialog (desktop)."""
-    return await state.file_picker.save_file(dialog_title="Save", file_name=file_name, src_bytes=data)
+    saved = await actions.run_async(state.file_picker.save_file, dialog_title="Save", file_name=file_name, src_bytes=data)
+    return None if saved is FAILED else saved
 
 
 @ft.component
 def PinDialog(close):
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
+    session = state.session
     first, set_first = ft.use_state("")
     second, set_second = ft.use_state("")
     error, set_error = ft.use_state(None)
@@ -69,10 +73,7 @@ def PinDialog(close):
         if first != second:
             set_error("The two PINs are different.")
             return
-        try:
-            await state.set_pin(first)
-        except PinError as problem:
-            set_error(str(problem))
+        if await run(session.set_pin, first, on_error=set_error) is FAILED:
             return
         close()
 
@@ -95,7 +96,10 @@ def PinDialog(close):
 
 @ft.component
 def ChangePassphraseDialog(close):
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
+    session = state.session
     current, set_current = ft.use_state("")
     first, set_first = ft.use_state("")
     second, set_second = ft.use_state("")
@@ -106,15 +110,10 @@ def ChangePassphraseDialog(close):
         if first != second:
             set_error("The two new passphrases are different.")
             return
-        try:
-            await state.change_passphrase(current, first)
-        except WrongSecret:
-            set_error("Your current passphrase is not right. Nothing was changed.")
-            return
-        except VaultError as problem:
-            set_error(str(problem))
-            return
-        set_done(True)
+        changed = await run(session.change_passphrase, current, first, on_error=set_error,
+                            messages={WrongSecret: "Your current passphrase is not right. Nothing was changed."})
+        if changed is not FAILED:
+            set_done(True)
 
     if done:
         return _show(_dialog(
@@ -138,7 +137,10 @@ def ChangePassphraseDialog(close):
 
 @ft.component
 def BackupDialog(close):
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
+    session = state.session
     passphrase, set_passphrase = ft.use_state("")
     error, set_error = ft.use_state(None)
     saved_as, set_saved_as = ft.use_state(None)
@@ -146,13 +148,12 @@ def BackupDialog(close):
 
     async def create(_=None):
         set_busy(True)
-        try:
-            name, data = await state.create_backup(passphrase)
-        except BackupError as problem:
-            set_error(str(problem))
+        made = await run(session.create_backup, passphrase, on_error=set_error)
+        if made is FAILED:
             set_busy(False)
             return
-        path = await save_bytes(state, name, data)
+        name, data = made
+        path = await save_bytes(state, actions, name, data)
         set_saved_as(path or name)
         set_busy(False)
 
@@ -183,24 +184,28 @@ def BackupDialog(close):
 
 @ft.component
 def RestoreDialog(close, file_name: str, data: bytes):
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
     passphrase, set_passphrase = ft.use_state("")
     error, set_error = ft.use_state(None)
     opened, set_opened = ft.use_state(None)
     result, set_result = ft.use_state(None)
 
     async def open_file(_=None):
-        try:
-            set_opened(await state.open_backup(data, passphrase))
+        backup = await run(sessions.open_backup, data, passphrase, on_error=set_error)
+        if backup is not FAILED:
+            set_opened(backup)
             set_error(None)
-        except BackupError as problem:
-            set_error(str(problem))
 
     async def replace(_=None):
-        try:
-            set_result(await state.restore_backup(opened, passphrase))
-        except VaultError as problem:
-            set_error(str(problem))
+        done = await run(sessions.restore_backup, state.services, opened, passphrase, state.session, state.country,
+                         on_error=set_error)
+        if done is FAILED:
+            return
+        reopened, restored = done
+        state.opened(reopened)
+        set_result(restored)
 
     if result is not None:
         lines = [ft.Text(f"Restored {result.restored} private item{'s' if result.restored != 1 else ''}.")]
@@ -209,7 +214,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
         return _show(_dialog("Backup restored", lines, [ft.FilledButton("Done", on_click=close)], close))
     if opened is not None:
         summary = opened.summary
-        here = "This replaces the private data on this device. A copy of it is kept first, in your data folder." if state.store else ""
+        here = "This replaces the private data on this device. A copy of it is kept first, in your data folder." if state.session else ""
         return _show(_dialog(
             "Restore this backup?",
             [
@@ -235,19 +240,22 @@ def RestoreDialog(close, file_name: str, data: bytes):
 
 @ft.component
 def ExportDialog(close):
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
+    session = state.session
     passphrase, set_passphrase = ft.use_state("")
     fmt, set_fmt = ft.use_state("json")
     error, set_error = ft.use_state(None)
     saved_as, set_saved_as = ft.use_state(None)
 
     async def export(_=None):
-        try:
-            name, data = await state.export_saved(passphrase, fmt)
-        except WrongSecret:
-            set_error("That passphrase is not right. Nothing was exported.")
+        made = await run(session.export_saved, passphrase, fmt, on_error=set_error,
+                         messages={WrongSecret: "That passphrase is not right. Nothing was exported."})
+        if made is FAILED:
             return
-        set_saved_as(await save_bytes(state, name, data) or name)
+        name, data = made
+        set_saved_as(await save_bytes(state, actions, name, data) or name)
 
     if saved_as:
         return _show(_dialog(
@@ -275,14 +283,21 @@ def ExportDialog(close):
 
 @ft.component
 def EraseDialog(close):
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
     word, set_word = ft.use_state("")
 
     async def erase(_=None):
         if word.strip() != CONFIRM_WORD:
             return
         close()
-        await state.erase_everything()
+        session = state.session
+        state.lock_now()
+        if await run(sessions.erase_everything, state.services, session) is FAILED:
+            return
+        state.vault_set_up = False
+        state.lock_message = "All your private data and keys were deleted."
         ft.context.page.navigate("/")
 
     return _show(_dialog(
@@ -306,3 +321,63 @@ def EraseDialog(close):
         ],
         close,
     ))
+
+
+@ft.component
+def NewRecoveryCodeDialog(close):
+    """A new recovery code replaces the old one, which stops working at once."""
+    state = use_app()
+    run = use_actions().run
+    error, set_error = ft.use_state(None)
+
+    async def replace(_=None):
+        session = state.session
+        if session is None:
+            return
+        code = await run(session.replace_recovery_code, on_error=set_error)
+        if code is FAILED:
+            return
+        close()
+        state.pending_recovery_code = code  # shown once, full screen, with a copy button
+
+    return _show(_dialog(
+        "Make a new recovery code?",
+        [
+            ft.Text("Your current recovery code stops working as soon as the new one is made. Your passphrase "
+                    "and your data stay as they are. Have a pen ready: the new code is shown once."),
+            _error(error),
+        ],
+        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Make a new code", on_click=replace)],
+        close,
+    ))
+
+
+@ft.component
+def IntegrityPanel():
+    """What Kindred could not read, in counts and plain words (never content)."""
+    state = use_app()
+    run = use_actions().run
+    note, set_note = ft.use_state(None)
+    session = state.session
+
+    async def load():
+        if session is not None and session.is_open:
+            found = await run(session.integrity)
+            if found is not FAILED:
+                set_note(found)
+
+    ft.use_effect(load, [session is not None])
+
+    async def set_aside(_=None):
+        if session is not None and await run(session.set_aside_unreadable, done="Set aside. The rest of your data is unchanged.") is not FAILED:
+            await load()
+
+    if note is None:
+        return ft.Text("Checking that everything can be read\u2026", color=ft.Colors.ON_SURFACE_VARIANT)
+    controls = [ft.Semantics(identifier="integrity-summary", container=True, content=ft.Text(note.summary))]
+    if note.meaning:
+        controls.append(ft.Text(note.meaning, color=ft.Colors.ON_SURFACE_VARIANT))
+    if note.unreadable:
+        controls.append(ft.Row(wrap=True, controls=[
+            ft.OutlinedButton("Set them aside", icon=ft.Icons.INVENTORY_2_OUTLINED, on_click=set_aside)]))
+    return ft.Column(spacing=8, controls=controls)

@@ -3,14 +3,24 @@ paged, searchable, filterable, with a jump to a date)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 
 import flet as ft
 
 from services.journal import PAGE_SIZE, Entry, TimelineQuery
-from views.journal_checkin import CheckInForm
-from views.journal_common import JOURNAL_LINKS, LockedJournal, go, snack, use_journal, use_loaded
+from views.actions import FAILED, use_actions
+from views.help import open_help
+from views.models import use_app
+from views.journal.checkin import CheckInForm
+from views.journal.common import (
+    JOURNAL_LINKS,
+    LockedJournal,
+    go,
+    snack,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.entry_card import EntryCard
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
@@ -36,16 +46,17 @@ def JournalScreen():
 
 
 @ft.component
-def LowMoodOffer(on_done):
+def LowMoodOffer():
+    app = use_app()
     journal = use_journal()
+    write = use_write()
 
     async def dismiss():
-        await asyncio.to_thread(journal.mark_help_offered)
-        on_done()
+        await write(journal.mark_help_offered)
 
-    async def open_help():
-        await asyncio.to_thread(journal.mark_help_offered)
-        go("/help")
+    async def see_lines():
+        open_help(app)
+        await write(journal.mark_help_offered)
 
     return ft.Container(
         bgcolor=ft.Colors.SECONDARY_CONTAINER,
@@ -62,7 +73,7 @@ def LowMoodOffer(on_done):
                 ft.Row(
                     wrap=True,
                     controls=[
-                        ft.FilledTonalButton("See who I can talk to", icon=ft.Icons.SUPPORT_AGENT, on_click=open_help),
+                        ft.FilledTonalButton("See who I can talk to", icon=ft.Icons.SUPPORT_AGENT, on_click=see_lines),
                         ft.TextButton("Not now", on_click=dismiss),
                     ],
                 ),
@@ -74,24 +85,19 @@ def LowMoodOffer(on_done):
 @ft.component
 def JournalHome():
     journal = use_journal()
-    version, set_version = ft.use_state(0)
     form_key, set_form_key = ft.use_state(0)
-    settings, _ = use_loaded(journal.settings, [version])
-    offer, _ = use_loaded(journal.should_offer_help, [version])
-
-    def changed():
-        set_version(lambda v: v + 1)
+    settings, _ = use_loaded(journal.settings, [])
+    offer, _ = use_loaded(journal.should_offer_help, [])
 
     async def saved(_entry):
         set_form_key(lambda k: k + 1)  # a fresh, empty form
-        changed()
 
     if settings is None:
         return ScreenBody([ft.Text("Journal", theme_style=ft.TextThemeStyle.HEADLINE_SMALL), ft.ProgressRing()])
     return ScreenBody(
         [
             ft.Text("Journal", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-            *([LowMoodOffer(changed)] if offer else []),
+            *([LowMoodOffer()] if offer else []),
             ft.Card(
                 content=ft.Container(
                     padding=16,
@@ -110,14 +116,17 @@ def JournalHome():
                 run_spacing=8,
                 controls=[ft.OutlinedButton(label, icon=icon, on_click=lambda _e, r=route: go(r)) for route, label, icon in JOURNAL_LINKS],
             ),
-            Timeline(settings, version, changed),
+            Timeline(settings),
         ]
     )
 
 
 @ft.component
-def Timeline(settings, version: int, on_changed):
+def Timeline(settings):
     journal = use_journal()
+    run = use_actions().run
+    write = use_write()
+    warmed = ft.use_ref(False)
     query, set_query = ft.use_state(TimelineQuery())
     search_text, set_search_text = ft.use_state("")
     entries, set_entries = ft.use_state(())
@@ -125,22 +134,27 @@ def Timeline(settings, version: int, on_changed):
     loaded, set_loaded = ft.use_state(False)
     show_filters, set_show_filters = ft.use_state(False)
     # Filters list what the person has used: that needs every entry, so only when shown.
-    vocabulary, _ = use_loaded(lambda: journal.vocabulary() if show_filters else None, [version, show_filters])
+    vocabulary, generation = use_loaded(lambda: journal.vocabulary() if show_filters else None, [show_filters])
 
     async def load_first():
-        page = await asyncio.to_thread(journal.page, query, 0, PAGE_SIZE)
+        page = await run(journal.page, query, 0, PAGE_SIZE)
+        if page is FAILED:
+            return
         set_entries(tuple(page.entries))
         set_total(page.total)
         set_loaded(True)
-        if query.is_empty and version == 0:
+        if query.is_empty and not warmed.current:
             # With the first page on screen, decrypt the rest in the background: search,
             # filters and insights then answer from memory.
-            await asyncio.to_thread(journal.warm_cache)
+            warmed.current = True
+            await run(journal.warm_cache)
 
-    ft.use_effect(load_first, [query, version])
+    ft.use_effect(load_first, [query, generation])
 
     async def load_more():
-        page = await asyncio.to_thread(journal.page, query, len(entries), PAGE_SIZE)
+        page = await run(journal.page, query, len(entries), PAGE_SIZE)
+        if page is FAILED:
+            return
         set_entries((*entries, *page.entries))
         set_total(page.total)
 
@@ -148,14 +162,12 @@ def Timeline(settings, version: int, on_changed):
         go(f"/journal/entry/{entry.id}")
 
     async def delete(entry: Entry):
-        removed = await asyncio.to_thread(journal.delete, entry.id)
-        on_changed()
-        if removed is None:
+        removed = await write(journal.delete, entry.id)
+        if not removed:
             return
 
         async def undo(_e=None):
-            await asyncio.to_thread(journal.save, removed)
-            on_changed()
+            await write(journal.save, removed)
 
         snack("Check-in deleted.", action="Undo", on_action=undo)
 

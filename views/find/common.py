@@ -3,18 +3,25 @@ preferences, saved-group ids, route ids, badges, the result card and safe link b
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote
 
 import flet as ft
 
-from services import finding
 from services.directory.model import GroupSummary
-from services.group_text import ATTENDANCE, COST, LEADERSHIP, distance_text, label, next_meeting_text, status_note
+from services.group_text import (
+    ATTENDANCE,
+    COST,
+    LEADERSHIP,
+    distance_text,
+    label,
+    next_meeting_text,
+    status_note,
+)
 from services.links import safe_link
-from services.saved import SavedGroups
-from views.state import use_app_state
+from services.session import FindingPrefs
+from views.actions import FAILED, use_actions
+from views.models import use_app, use_saved_model
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 
@@ -40,53 +47,40 @@ def snack(message: str) -> None:
     ft.context.page.show_dialog(ft.SnackBar(ft.Text(message), show_close_icon=True))
 
 
-def use_finding() -> finding.FindingPrefs:
-    """This session's finding preferences (private), loaded once after unlocking."""
-    state = use_app_state()
-
-    async def load():
-        if state.store is not None and state.finding is None:
-            state.finding = await asyncio.to_thread(finding.load, state.store, state.country)
-
-    ft.use_effect(load, [state.store])
-    unit, hour24 = finding.defaults_for(state.country)
-    return state.finding or finding.FindingPrefs(distance_unit=unit, hour24=hour24)
+def use_finding() -> FindingPrefs:
+    """This session's finding preferences (private; the country's defaults while locked).
+    The model loads them after unlocking."""
+    return use_app().finding_prefs
 
 
 def use_saved_ids():
-    """(ids of saved groups, toggle(group_id, name)) for this session's unlocked store."""
-    state = use_app_state()
-    ids, set_ids = ft.use_state(frozenset())
-
-    async def load():
-        if state.store is None:
-            return
-        groups = await asyncio.to_thread(lambda: SavedGroups(state.store).list())
-        set_ids(frozenset(g.group_id for g in groups))
-
-    ft.use_effect(load, [state.store])
+    """(ids of saved groups, toggle(group_id, name)) for this session."""
+    state = use_app()
+    run = use_actions().run
+    model = use_saved_model()
+    ids = model.ids
 
     async def toggle(group_id: str, name: str):
-        state.touch()
-        if state.store is None:
+        session = state.session
+        if session is None or not session.is_open:
+            async def again():
+                if group_id not in state.saved.ids:
+                    await toggle(group_id, name)
+
+            state.ask_for_private(
+                "Keep your saved groups private" if not state.vault_set_up else "Unlock to save this group",
+                again,
+            )
             return
-        saved = SavedGroups(state.store)
         if group_id in ids:
-            await asyncio.to_thread(saved.unsave, group_id)
-            set_ids(ids - {group_id})
-            snack(f"Removed {name} from Saved.")
-        else:
-            await asyncio.to_thread(save_group, state, group_id)
-            set_ids(ids | {group_id})
+            if await run(session.unsave_group, group_id) is not FAILED:
+                model.ids = ids - {group_id}
+                snack(f"Removed {name} from Saved.")
+        elif await run(session.save_group, group_id) is not FAILED:
+            model.ids = ids | {group_id}
             snack(f"Saved {name}. It's under Saved with its next meeting.")
 
     return ids, toggle
-
-
-def save_group(state, group_id: str):
-    from services.saved import group_snapshot
-
-    return SavedGroups(state.store).save(group_id, group_snapshot(state.services, group_id))
 
 
 @ft.component
@@ -120,7 +114,7 @@ def badges_for(attendance: str, leadership: str, cost: str) -> list:
     ]
 
 
-def when_line(summary: GroupSummary, prefs: finding.FindingPrefs, now: datetime | None = None) -> tuple[str, bool]:
+def when_line(summary: GroupSummary, prefs: FindingPrefs, now: datetime | None = None) -> tuple[str, bool]:
     """(text, is_a_warning): the next meeting in the person's zone, or what to know instead."""
     note = status_note(summary)
     if summary.status == "temporarily_closed":
@@ -131,7 +125,7 @@ def when_line(summary: GroupSummary, prefs: finding.FindingPrefs, now: datetime 
 
 
 @ft.component
-def GroupCard(summary: GroupSummary, saved: bool, prefs: finding.FindingPrefs, on_open, on_toggle_save):
+def GroupCard(summary: GroupSummary, saved: bool, prefs: FindingPrefs, on_open, on_toggle_save):
     when, warning = when_line(summary, prefs)
     place_bits = [b for b in (summary.city, distance_text(summary.distance_km, prefs.distance_unit)) if b]
     return ft.Card(

@@ -4,26 +4,36 @@ opens the crisis lines at once."""
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 import flet_charts as fch
 
-from services.journal import JournalError
-from services.journal import selfcheck
-from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, use_journal, use_loaded
+from services.journal import JournalError, selfcheck
+from views.actions import FAILED
+from views.help import open_help
+from views.models import use_app
+from views.journal.common import (
+    ErrorText,
+    LockedJournal,
+    SubScreenTitle,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.screen import ScreenBody
 
 
 @ft.component
 def Question(number: int, text: str, value: int | None, on_answer):
+    async def changed(e):
+        await on_answer(number - 1, int(e.control.value))
+
     return ft.Column(
         spacing=4,
         controls=[
             ft.Text(f"{number}. {text}", weight=ft.FontWeight.W_600),
             ft.RadioGroup(
                 value=None if value is None else str(value),
-                on_change=lambda e: on_answer(number - 1, int(e.control.value)),
+                on_change=changed,
                 content=ft.Column(
                     spacing=0,
                     controls=[ft.Radio(value=str(i), label=f"{answer} ({i})") for i, answer in enumerate(selfcheck.ANSWERS)],
@@ -71,14 +81,15 @@ def SelfCheckScreen():
 @ft.component
 def SelfCheckBody():
     journal = use_journal()
+    app = use_app()
     which, set_which = ft.use_state("phq9")
     answers, set_answers = ft.use_state((None,) * len(selfcheck.PHQ9.items))
     difficulty, set_difficulty = ft.use_state(None)
     result, set_result = ft.use_state(None)
     error, set_error = ft.use_state(None)
-    version, set_version = ft.use_state(0)
+    write = use_write()
     questionnaire = selfcheck.QUESTIONNAIRES[which]
-    history, _ = use_loaded(lambda: selfcheck.history(journal, which), [which, version])
+    history, _ = use_loaded(lambda: selfcheck.history(journal, which), [which])
 
     def choose(e):
         chosen = next(iter(e.control.selected or ["phq9"]))
@@ -87,21 +98,30 @@ def SelfCheckBody():
         set_result(None)
         set_error(None)
 
-    def answer(index: int, value: int):
-        set_answers(tuple(value if i == index else a for i, a in enumerate(answers)))
+    async def answer(index: int, value: int):
+        now = tuple(value if i == index else a for i, a in enumerate(answers))
+        set_answers(now)
         if which == "phq9" and index == selfcheck.PHQ9_SELF_HARM_ITEM and value > 0:
-            go("/help")  # the crisis lines, at once
+            # The crisis lines at once, over this screen: every answer stays. With all nine
+            # answered, the score is saved first, so closing the lines shows it, kept.
+            if all(a is not None for a in now):
+                await save_score(now)
+            open_help(app)
 
-    async def submit():
+    async def submit(_=None):
+        await save_score(answers)
+
+    async def save_score(given: tuple):
         try:
-            scored = selfcheck.score(which, answers, difficulty)
+            scored = selfcheck.score(which, given, difficulty)
         except JournalError as problem:
             set_error(str(problem))
             return
-        saved = await asyncio.to_thread(selfcheck.save, journal, scored)
+        saved = await write(selfcheck.save, journal, scored, on_error=set_error)
+        if saved is FAILED:
+            return
         set_error(None)
         set_result(saved)
-        set_version(lambda v: v + 1)
 
     def again():
         set_answers((None,) * len(questionnaire.items))
@@ -119,7 +139,7 @@ def SelfCheckBody():
                         ft.Text("You said you have had thoughts of being better off dead or of hurting yourself. "
                                 "You don't have to carry that alone: free, confidential lines are there to talk, any time.",
                                 color=ft.Colors.ON_ERROR_CONTAINER),
-                        ft.FilledButton("Get help now", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: go("/help")),
+                        ft.FilledButton("Get help now", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
                     ]),
                 )]
                 if result.needs_crisis_lines else []

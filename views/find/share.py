@@ -7,7 +7,7 @@ import flet as ft
 
 from services.directory.model import GroupDetails
 from services.group_text import share_text
-from views.find_common import snack
+from views.find.common import snack
 
 
 def public_text(details: GroupDetails) -> str:

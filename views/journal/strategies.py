@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
-from services.journal import JournalError
 from services.journal.strategies import all_strategies, library_note
-from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, snack, use_journal, use_loaded
+from views.actions import FAILED
+from views.journal.common import (
+    ErrorText,
+    LockedJournal,
+    SubScreenTitle,
+    snack,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
@@ -64,38 +70,28 @@ def StrategiesScreen():
 @ft.component
 def StrategiesBody():
     journal = use_journal()
-    version, set_version = ft.use_state(0)
-    strategies, _ = use_loaded(lambda: all_strategies(journal), [version])
+    write = use_write()
+    strategies, _ = use_loaded(lambda: all_strategies(journal), [])
     name, set_name = ft.use_state("")
     how_to, set_how_to = ft.use_state("")
     learned_at, set_learned_at = ft.use_state("")
     error, set_error = ft.use_state(None)
     form_key, set_form_key = ft.use_state(0)
 
-    def refresh():
-        set_version(lambda v: v + 1)
-
     async def favourite(strategy):
-        await asyncio.to_thread(journal.toggle_favourite, strategy.name)
-        refresh()
+        await write(journal.toggle_favourite, strategy.name)
 
     async def delete(strategy):
-        await asyncio.to_thread(journal.delete_own_strategy, strategy.id)
-        refresh()
-        snack(f"Deleted \"{strategy.name}\".")
+        await write(journal.delete_own_strategy, strategy.id, done=f"Deleted \"{strategy.name}\".")
 
     async def add():
-        try:
-            await asyncio.to_thread(journal.add_own_strategy, name, how_to, learned_at or None)
-        except JournalError as problem:
-            set_error(str(problem))
+        if await write(journal.add_own_strategy, name, how_to, learned_at or None, on_error=set_error) is FAILED:
             return
         set_error(None)
         set_name("")
         set_how_to("")
         set_learned_at("")
         set_form_key(lambda k: k + 1)
-        refresh()
         snack("Added to your strategies.")
 
     return ScreenBody(

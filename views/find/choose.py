@@ -4,20 +4,20 @@ they are kept in the encrypted settings, never anywhere else."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 import flet as ft
 
-from services import finding
 from services.choose import ANY, Answers, describe_answers, rank
 from services.directory.places import miles_to_km
 from services.directory.schedule import WEEKDAY_LONG
 from services.directory.vocabulary import TOPICS
 from services.group_text import label
-from views.find_common import details_route, go, use_finding, use_saved_ids
-from views.find_search import toggled
-from views.state import use_app_state
+from views.actions import FAILED, use_actions
+from views.find.common import details_route, go, use_finding, use_saved_ids
+from views.find.route_state import find_route
+from views.find.search import toggled
+from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
@@ -78,7 +78,8 @@ def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list
 
 @ft.component
 def ChooseScreen():
-    state = use_app_state()
+    state = use_app()
+    run = use_actions().run
     prefs = use_finding()
     saved_ids, toggle_save = use_saved_ids()
     answers, set_answers = ft.use_state(None)
@@ -94,17 +95,18 @@ def ChooseScreen():
     steps = questions(current, lambda a: set_answers(a), prefs.distance_unit, prefs.place is not None)
 
     async def finish():
-        state.touch()
         set_step(len(steps))
         set_results(None)
-        store = state.store
-        if store is not None:
-            state.finding = await asyncio.to_thread(finding.set_choose_answers, store, current.as_dict(), state.country)
-        ranked = await asyncio.to_thread(rank, state.services.directory, current, prefs.place)
-        set_results(tuple(ranked))
+        session = state.session
+        if session is not None:
+            kept = await run(session.set_choose_answers, current.as_dict())
+            if kept is not FAILED:
+                state.finding = kept
+        ranked = await run(rank, state.services.directory, current, prefs.place)
+        set_results(() if ranked is FAILED else tuple(ranked))
 
     title = ft.Row(spacing=4, controls=[
-        IconAction(ft.Icons.ARROW_BACK, "Back to Find", on_click=lambda: go("/")),
+        IconAction(ft.Icons.ARROW_BACK, "Back to Find", on_click=lambda: go(find_route(state.find))),
         ft.Text("Help me choose", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
     ])
 

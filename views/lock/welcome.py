@@ -2,8 +2,9 @@
 
 import flet as ft
 
-from views.lock import PrivacyLink
-from views.state import use_app_state
+from views.actions import use_actions
+from views.lock.common import PrivacyLink
+from views.models import use_app
 from views.widgets.screen import ScreenBody
 
 PROMISES = [
@@ -16,10 +17,11 @@ PROMISES = [
 
 @ft.component
 def WelcomeContent():
-    state = use_app_state()
+    state = use_app()
+    actions = use_actions()
 
     async def get_started():
-        await state.finish_welcome()
+        await actions.set_preferences(state.services.preferences.mark_welcome_done)
 
     return ScreenBody(
         [

@@ -4,68 +4,41 @@ Groups no longer listed stay, marked as such, shown from what was saved."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import flet as ft
 
-from services.calendar import CalendarError, group_ics, ics_file_name
-from services.directory.model import GroupDetails
-from services.group_snapshot import details_from_snapshot
+from services.calendar import group_ics, ics_file_name
 from services.group_text import next_meeting_text
-from services.saved import SavedGroup, SavedGroupError, SavedGroups
-from views.find_common import Badge, badges_for, details_route, go, snack, use_finding
-from views.find_share import ShareButton
-from views.state import use_app_state
+from services.session import SavedItem
+from views.actions import FAILED, use_actions
+from views.find.common import Badge, badges_for, details_route, go, use_finding
+from views.find.share import ShareButton
+from views.models import use_app, use_saved_model
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 
-NO_MEETING = datetime.max.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class SavedItem:
-    saved: SavedGroup
-    details: GroupDetails | None
-    listed: bool
-
-
-def load_saved(state) -> list[SavedItem]:
-    """Every saved group with its live details (or its snapshot's), by next meeting."""
-    items = []
-    now = datetime.now(UTC)
-    for group in SavedGroups(state.store).list():
-        details = state.services.directory.get_group(group.group_id, now=now)
-        listed = details is not None
-        if details is None and group.details:
-            details = details_from_snapshot(group.group_id, group.details, None, now)
-        items.append(SavedItem(group, details, listed))
-
-    def key(item: SavedItem):
-        upcoming = item.details.next_meetings if item.details else ()
-        return (upcoming[0].start if upcoming else NO_MEETING, item.saved.name.lower())
-
-    return sorted(items, key=key)
-
 
 @ft.component
 def SavedScreen():
-    state = use_app_state()
+    state = use_app()
+    run = use_actions().run
+    model = use_saved_model()
     prefs = use_finding()
     items, set_items = ft.use_state(None)
-    version, set_version = ft.use_state(0)
 
     async def load():
-        if state.store is not None:
-            set_items(tuple(await asyncio.to_thread(load_saved, state)))
+        # Reloaded whenever the session announces a change to the saved groups (from this
+        # screen, Find, or a stale screen that found a group gone).
+        session = state.session
+        if session is not None:
+            loaded = await run(session.saved_items)
+            if loaded is not FAILED:
+                set_items(tuple(loaded))
 
-    ft.use_effect(load, [version, state.store])
-
-    def changed():
-        set_version(lambda v: v + 1)
+    ft.use_effect(load, [model.generation, state.session is not None])
 
     title = ft.Text("Saved groups", theme_style=ft.TextThemeStyle.HEADLINE_SMALL)
     if items is None:
@@ -83,7 +56,7 @@ def SavedScreen():
         title,
         ft.Text("Soonest next meeting first. Your notes and visits are private and encrypted on this device.",
                 color=ft.Colors.ON_SURFACE_VARIANT),
-        *[SavedCard(item, prefs, changed, key=item.saved.group_id) for item in items],
+        *[SavedCard(item, prefs, key=item.saved.group_id) for item in items],
     ])
 
 
@@ -96,64 +69,62 @@ def attendance_text(dates: list[str]) -> str:
 
 
 @ft.component
-def SavedCard(item: SavedItem, prefs, on_changed):
-    state = use_app_state()
+def SavedCard(item: SavedItem, prefs):
+    state = use_app()
+    actions = use_actions()
+    run = actions.run
     group = item.saved
     details = item.details
     note, set_note = ft.use_state(group.note)
-    note_saved, set_note_saved = ft.use_state(group.note)
     error, set_error = ft.use_state(None)
 
-    def saved_groups() -> SavedGroups:
-        state.touch()
-        return SavedGroups(state.store)
+    def session():
+        return state.session
 
     async def save_note(_=None):
-        try:
-            await asyncio.to_thread(saved_groups().set_note, group.group_id, note)
-        except SavedGroupError as problem:
-            set_error(str(problem))
+        if session() is None:
+            return
+        if await run(session().set_note, group.group_id, note, group.name, on_error=set_error) is FAILED:
             return
         set_error(None)
-        set_note_saved(note)
-        snack("Note saved. Only you can see it.")
+        actions.tell("Note saved. Only you can see it.")
 
     async def went_today():
-        await asyncio.to_thread(saved_groups().mark_attended, group.group_id, date.today())
-        snack("Logged: you went today. Well done for going.")
-        on_changed()
+        if session() is None:
+            return
+        await run(session().mark_attended, group.group_id, date.today(), group.name,
+                  done="Logged: you went today. Well done for going.")
 
     async def forget_visit(day: str):
-        await asyncio.to_thread(saved_groups().remove_attendance, group.group_id, date.fromisoformat(day))
-        on_changed()
+        if session() is not None:
+            await run(session().remove_attendance, group.group_id, date.fromisoformat(day), group.name)
 
     async def add_to_calendar():
         record = details.record
-        try:
-            data = await asyncio.to_thread(
-                group_ics, group.group_id, record.name, record.schedule, description=record.description,
-                location=record.location if record.attendance != "online" else None,
-                online_url=record.online.url, website=record.contact.website,
-            )
-        except CalendarError as problem:
-            set_error(str(problem))
+        data = await run(
+            group_ics, group.group_id, record.name, record.schedule, description=record.description,
+            location=record.location if record.attendance != "online" else None,
+            online_url=record.online.url, website=record.contact.website, on_error=set_error,
+        )
+        if data is FAILED:
             return
         set_error(None)
-        await state.file_picker.save_file(dialog_title="Save calendar file", file_name=ics_file_name(record.name), src_bytes=data)
+        await actions.run_async(state.file_picker.save_file, dialog_title="Save calendar file",
+                                file_name=ics_file_name(record.name), src_bytes=data)
 
     async def remove():
-        store = saved_groups()
-        kept = await asyncio.to_thread(store.get, group.group_id)
-        await asyncio.to_thread(store.unsave, group.group_id)
-        on_changed()
+        current = session()
+        if current is None:
+            return
+        kept = await run(current.unsave_group, group.group_id)
+        if not kept:
+            return
 
         async def undo(_e=None):
-            await asyncio.to_thread(store.save, kept.group_id, kept.details, kept.note)
-            for day in kept.attended:
-                await asyncio.to_thread(store.mark_attended, kept.group_id, date.fromisoformat(day))
-            on_changed()
+            if state.session is current:
+                await run(current.restore_saved_group, kept)
 
-        ft.context.page.show_dialog(ft.SnackBar(ft.Text(f"Removed {group.name} from Saved."), action="Undo", on_action=undo))
+        actions.tell(f"Removed {group.name} from Saved.", action="Undo", on_action=undo)
 
     upcoming = details.next_meetings if details else ()
     if details and details.record.status == "temporarily_closed":

@@ -7,13 +7,13 @@ remove, and "Sync now" with progress. All the work runs in services, off the eve
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
-from services.sync.service import SourceError, SourceStatus
+from services.sync.service import SourceStatus
 from services.sync.staleness import ago
-from views.state import use_app_state
+from views.actions import FAILED, use_actions
+from views.models import use_app, use_sync_model
+from views.sync import reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 
@@ -23,15 +23,16 @@ def go(route: str) -> None:
 
 
 def use_sources():
-    """The sources, reloaded whenever a change or a sync finishes (``sources_version``)."""
-    state = use_app_state()
-    sources, set_sources = ft.use_state(None)
+    """The sources (SyncModel.sources): loaded when first shown, and again after every
+    change or sync (by whoever made it)."""
+    app = use_app()
+    model = use_sync_model()
 
     async def load():
-        set_sources(tuple(await asyncio.to_thread(state.services.sync.list_sources)))
+        await reload_sources(app)
 
-    ft.use_effect(load, [state.sources_version])
-    return sources
+    ft.use_effect(load, [])
+    return model.sources
 
 
 def status_line(source: SourceStatus) -> str:
@@ -68,21 +69,18 @@ def TrustBadge(source: SourceStatus):
 
 @ft.component
 def SourceCard(source: SourceStatus):
-    state = use_app_state()
+    app = use_app()
+    run = use_actions().run
     confirming, set_confirming = ft.use_state(False)
     error, set_error = ft.use_state(None)
 
     async def toggle_pause():
-        try:
-            await state.set_source_paused(source.name, not source.paused)
-        except SourceError as problem:
-            set_error(str(problem))
+        if await run(app.services.sync.set_paused, source.name, not source.paused, on_error=set_error) is not FAILED:
+            await reload_sources(app)
 
     async def remove():
-        try:
-            await state.remove_source(source.name)
-        except SourceError as problem:
-            set_error(str(problem))
+        if await run(app.services.sync.remove_source, source.name, on_error=set_error) is not FAILED:
+            await reload_sources(app)
 
     facts = [
         ft.Row(
@@ -141,7 +139,8 @@ def SourceCard(source: SourceStatus):
 
 @ft.component
 def AddSourceForm():
-    state = use_app_state()
+    app = use_app()
+    run = use_actions().run
     url, set_url = ft.use_state("")
     key, set_key = ft.use_state("")
     zone, set_zone = ft.use_state("")
@@ -153,17 +152,16 @@ def AddSourceForm():
     async def add():
         set_error(None)
         set_busy(True)
-        try:
-            added = await state.add_source(url, public_key=key or None, timezone=zone or None, name=name or None)
-        except SourceError as problem:
-            set_error(str(problem))
-            set_busy(False)
-            return
+        added = await run(app.services.sync.add_source, url, public_key=key or None, timezone=zone or None,
+                          name=name or None, on_error=set_error)
         set_busy(False)
+        if added is FAILED:
+            return
+        await reload_sources(app)
         for setter in (set_url, set_key, set_zone, set_name):
             setter("")
         set_form_key(lambda k: k + 1)  # fresh, empty fields
-        state.sync_in_background([added.name])
+        start_sync(app, [added.name])
 
     return ft.Card(
         key=f"add-{form_key}",
@@ -218,11 +216,13 @@ def AddSourceForm():
 
 @ft.component
 def SyncPanel(sources):
-    state = use_app_state()
+    app = use_app()
+    state = use_sync_model()
     has_active = any(not s.paused for s in sources or ())
 
     async def sync_now():
-        await state.sync_sources()
+        await sync_sources(app)
+
     controls = [
         ft.Row(
             wrap=True,
@@ -231,27 +231,27 @@ def SyncPanel(sources):
                     "Sync now",
                     icon=ft.Icons.SYNC,
                     on_click=sync_now,
-                    disabled=state.sync_running or not has_active,
+                    disabled=state.running or not has_active,
                 ),
             ],
         )
     ]
-    if state.sync_running:
+    if state.running:
         controls.append(
             ft.Semantics(
                 live_region=True,
                 content=ft.Column(
                     spacing=4,
                     controls=[
-                        ft.ProgressBar(value=state.sync_fraction),
-                        ft.Text(state.sync_status or "Checking for updates\u2026"),
+                        ft.ProgressBar(value=state.fraction),
+                        ft.Text(state.status or "Checking for updates\u2026"),
                     ],
                 ),
             )
         )
-    elif state.sync_outcomes:
+    elif state.outcomes:
         lines = []
-        for outcome in state.sync_outcomes:
+        for outcome in state.outcomes:
             color = ft.Colors.ERROR if outcome.status == "failed" else None
             lines.append(ft.Text(f"{outcome.name}: {outcome.message}", color=color))
         controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=lines)))
@@ -289,7 +289,7 @@ def SourcesScreen():
 @ft.component
 def SourcesSummary():
     """The Settings section: a one-line summary and the way to the sources screen."""
-    state = use_app_state()
+    state = use_sync_model()
     sources = use_sources()
     if sources is None:
         summary = "\u2026"
@@ -304,8 +304,8 @@ def SourcesSummary():
         if failing:
             summary += f" · {len(failing)} could not be updated"
     controls = [ft.Text(summary)]
-    if state.sync_running:
-        controls.append(ft.Text(state.sync_status or "Checking for updates\u2026", color=ft.Colors.ON_SURFACE_VARIANT))
+    if state.running:
+        controls.append(ft.Text(state.status or "Checking for updates\u2026", color=ft.Colors.ON_SURFACE_VARIANT))
     controls.append(
         ft.OutlinedButton("Directory sources", icon=ft.Icons.RSS_FEED, on_click=lambda: go("/settings/sources"))
     )

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import flet as ft
 
-from services.journal import JournalError
 from services.journal import safety_plan
-from views.journal_common import ErrorText, LockedJournal, SubScreenTitle, go, snack, use_journal, use_loaded
+from views.actions import FAILED
+from views.help import open_help
+from views.models import use_app
+from views.journal.common import (
+    ErrorText,
+    LockedJournal,
+    SubScreenTitle,
+    snack,
+    use_journal,
+    use_loaded,
+    use_write,
+)
 from views.widgets.screen import ScreenBody
 
 
@@ -30,7 +38,9 @@ def SafetyPlanBody():
 
 @ft.component
 def SafetyPlanForm(plan):
+    app = use_app()
     journal = use_journal()
+    write = use_write()
     texts, set_texts = ft.use_state({key: "\n".join(plan.steps.get(key, [])) for key, *_ in safety_plan.STEPS})
     reason, set_reason = ft.use_state(plan.reason_for_living)
     error, set_error = ft.use_state(None)
@@ -39,10 +49,7 @@ def SafetyPlanForm(plan):
         return lambda e: set_texts({**texts, key: e.control.value or ""})
 
     async def save():
-        try:
-            await asyncio.to_thread(safety_plan.save, journal, texts, reason)
-        except JournalError as problem:
-            set_error(str(problem))
+        if await write(safety_plan.save, journal, texts, reason, on_error=set_error) is FAILED:
             return
         set_error(None)
         snack("Safety plan saved.")
@@ -60,7 +67,7 @@ def SafetyPlanForm(plan):
                         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
                         ft.TextField(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
                                      min_lines=2, max_lines=8, on_change=changed(key)),
-                        *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: go("/help"))]
+                        *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
                           if key == "professionals" else []),
                     ],
                 )

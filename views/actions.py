@@ -1,0 +1,201 @@
+"""The one way a person's action reaches the services.
+
+``run`` moves the service call off the event loop (a plain call would block every session
+on this server while SQLite or scrypt works), turns expected problems into a short message
+(shown where the screen asks, else as a snack bar), and never lets anything escape into
+Flet: an action may fail, the app never shows "Error running app". Something that
+changed underneath (a group removed in another tab, a key replaced in another tab) is
+refreshed by the session's announcements and explained in a sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from services.calendar import CalendarError
+from services.directory.search import SearchError
+from services.journal import JournalError
+from services.session import (
+    BackupError,
+    BackupWrongPassphrase,
+    DecryptionError,
+    GroupGone,
+    LockedError,
+    PinError,
+    SavedGroupError,
+    SessionLocked,
+    VaultError,
+    WrongSecret,
+)
+from services.sync.service import SourceError
+from views.models import AppModel, use_app
+
+log = logging.getLogger(__name__)
+
+
+class _Failed:
+    """What ``run`` returns when the action did not happen (the message is already shown)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED = _Failed()
+
+# The key this tab was opened with is no longer the store's (another tab deleted everything
+# and set Kindred up again, or changed the key): lock, keep nothing, say why.
+STALE_KEY_MESSAGE = (
+    "Kindred was locked because your private data changed in another window or tab "
+    "(for example, it was deleted and set up again). Nothing here was saved over it. "
+    "Unlock with your current passphrase."
+)
+UNREADABLE_MESSAGE = (
+    "Some private data could not be read with this key, so Kindred locked itself to keep it safe. "
+    "Unlock again with your current passphrase."
+)
+LOCKED_MESSAGE = "Kindred is locked. Unlock it to continue; nothing was changed."
+UNEXPECTED_MESSAGE = "That didn't work just now, and nothing was changed. Please try again."
+
+
+def _stale_key_errors() -> tuple[type[BaseException], ...]:
+    """The store-integrity branch raises its own exception for a stale key; until then, a
+    record that does not decrypt with this session's key means the same."""
+    from services import session
+
+    stale = getattr(session, "StaleKeyError", None)
+    return (stale,) if stale is not None else ()
+
+
+STALE_KEY_ERRORS = _stale_key_errors()
+EXPECTED = (WrongSecret, VaultError, BackupError, PinError, JournalError, SavedGroupError, SearchError,
+            CalendarError, SourceError, ValueError)
+
+
+def message_for(problem: BaseException) -> str:
+    if isinstance(problem, BackupWrongPassphrase):
+        return str(problem) or "That passphrase does not open this backup."
+    if isinstance(problem, WrongSecret):
+        return "That passphrase is not right. Nothing was changed."
+    if isinstance(problem, GroupGone):
+        return str(problem)
+    text = str(problem).strip()
+    return text or UNEXPECTED_MESSAGE
+
+
+class ActionRunner:
+    """One per UI session; reached with ``use_actions()``."""
+
+    def __init__(self, app: AppModel) -> None:
+        self.app = app
+        self.busy = 0  # actions running now (tests wait for this to reach 0)
+        app._runner = self
+
+    async def run(self, work: Callable[..., Any], *args: Any, on_error: Callable[[str], None] | None = None,
+                  done: str | None = None, messages: dict | None = None, **kwargs: Any) -> Any:
+        """``await work(*args, **kwargs)`` in a worker thread. Returns its result, or
+        ``FAILED`` after showing why (through ``on_error`` if given, else a snack bar).
+        ``done`` is a message shown when it worked; ``messages`` maps an expected exception
+        type to the screen's own words for it."""
+        self.app.touch()
+        self.busy += 1
+        try:
+            result = await asyncio.to_thread(work, *args, **kwargs)
+        except BaseException as problem:  # noqa: BLE001 - every problem becomes a message
+            if isinstance(problem, asyncio.CancelledError):
+                raise
+            self.handle(problem, on_error, messages)
+            return FAILED
+        finally:
+            self.busy -= 1
+        if done:
+            self.tell(done)
+        return result
+
+    async def run_async(self, work: Callable[..., Any], *args: Any, on_error: Callable[[str], None] | None = None,
+                        **kwargs: Any) -> Any:
+        """The same for work that must stay on the event loop (Flet services: file pickers,
+        clipboard): errors become messages, never a crash."""
+        self.app.touch()
+        self.busy += 1
+        try:
+            return await work(*args, **kwargs)
+        except BaseException as problem:  # noqa: BLE001
+            if isinstance(problem, asyncio.CancelledError):
+                raise
+            self.handle(problem, on_error)
+            return FAILED
+        finally:
+            self.busy -= 1
+
+    async def set_preferences(self, change: Callable[..., Any], *args: Any) -> bool:
+        """Device preferences (theme, country, welcome seen): not private, but a write all the same."""
+        preferences = await self.run(change, *args)
+        if preferences is FAILED:
+            return False
+        self.app.preferences = preferences
+        self.app.apply_theme()
+        return True
+
+    def handle(self, problem: BaseException, on_error: Callable[[str], None] | None = None,
+               messages: dict | None = None) -> None:
+        if STALE_KEY_ERRORS and isinstance(problem, STALE_KEY_ERRORS):
+            self.app.lock_now(STALE_KEY_MESSAGE)
+            return
+        if isinstance(problem, DecryptionError):
+            self.app.lock_now(UNREADABLE_MESSAGE)
+            return
+        if isinstance(problem, (SessionLocked, LockedError)):
+            if self.app.session is not None:
+                self.app.lock_now(LOCKED_MESSAGE)
+            else:
+                self.tell(LOCKED_MESSAGE)
+            return
+        own = next((text for kind, text in (messages or {}).items() if isinstance(problem, kind)), None)
+        if own is not None:
+            message = own
+        elif isinstance(problem, EXPECTED):
+            message = message_for(problem)
+        else:
+            # Only the kind of problem is logged: its text may contain private words.
+            log.error("an action failed unexpectedly: %s", type(problem).__name__)
+            message = UNEXPECTED_MESSAGE
+        if on_error is not None:
+            on_error(message)
+        else:
+            self.tell(message)
+
+    def tell(self, message: str, action: str | None = None, on_action=None) -> None:
+        page = self.app.page
+        if page is None:
+            return
+        try:
+            page.show_dialog(ft.SnackBar(ft.Text(message), action=action, on_action=on_action,
+                                         show_close_icon=action is None))
+        except Exception:  # noqa: BLE001 - the tab went away meanwhile
+            log.info("a message could not be shown")
+
+
+ActionsContext = ft.create_context(None)
+
+
+def use_actions() -> ActionRunner:
+    runner = ft.use_context(ActionsContext)
+    if runner is None:  # pragma: no cover
+        raise RuntimeError("use_actions() outside of the Kindred app")
+    return runner
+
+
+def use_run() -> Callable:
+    """Shorthand: ``run = use_run(); await run(session.set_note, ...)``."""
+    return use_actions().run
+
+
+__all__ = ["FAILED", "ActionRunner", "ActionsContext", "message_for", "use_actions", "use_app", "use_run"]

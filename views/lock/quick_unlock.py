@@ -1,0 +1,78 @@
+"""Screen lock: the PIN (or biometrics) opens it; the passphrase is always an option."""
+
+import flet as ft
+
+from services.session import MAX_ATTEMPTS
+from views.actions import use_actions
+from views.lock.common import ErrorText, Heading
+from views.models import use_app
+from views.widgets.screen import ScreenBody
+
+
+@ft.component
+def QuickUnlockContent():
+    """Screen lock: the PIN (or biometrics) opens it; the passphrase is always an option."""
+    state = use_app()
+    actions = use_actions()
+    pin, set_pin = ft.use_state("")
+    message, set_message = ft.use_state(None)
+
+    async def try_pin(_=None):
+        session = state.session
+        if session is None:
+            return
+        attempt = await actions.run(session.try_pin, pin)
+        set_pin("")
+        if not attempt or attempt.ok or attempt.locked_out:
+            return
+        set_message(
+            f"That PIN is not right. Wait {int(attempt.wait_seconds + 0.99)} s before the next try "
+            f"({attempt.attempts_left} left before the passphrase is needed)."
+        )
+
+    async def biometric():
+        try:
+            from flet_local_auth import LocalAuthentication
+
+            if await LocalAuthentication().authenticate("Unlock Kindred"):
+                state.session and state.session.biometric_succeeded()
+        except Exception:  # noqa: BLE001 - cancelled, unsupported or failed: the PIN/passphrase remain
+            set_message("Biometric unlock did not work. Use your PIN or passphrase.")
+
+    def use_passphrase():
+        state.lock_now()
+
+    if state.security.has_pin:
+        heading, words = "Locked \u2014 your PIN opens it", (
+            "Kindred put its key away. In this window your PIN opens it again; after "
+            f"{MAX_ATTEMPTS} wrong PINs, in another window, or after closing Kindred, your passphrase is needed."
+        )
+    else:
+        heading, words = "Screen locked", (
+            "This is a screen lock, not encryption: Kindred is still open in this window. "
+            "Closing Kindred or choosing \"Use passphrase\" locks it fully."
+        )
+    controls = [
+        ft.Icon(ft.Icons.SCREEN_LOCK_PORTRAIT, size=40, color=ft.Colors.PRIMARY),
+        Heading(heading),
+        ft.Text(words, color=ft.Colors.ON_SURFACE_VARIANT),
+    ]
+    if state.security.has_pin:
+        controls += [
+            ft.TextField(
+                label="PIN",
+                password=True,
+                keyboard_type=ft.KeyboardType.NUMBER,
+                autofocus=True,
+                value=pin,
+                max_length=12,
+                on_change=lambda e: set_pin(e.control.value or ""),
+                on_submit=try_pin,
+            ),
+            ErrorText(message),
+            ft.FilledButton("Open", icon=ft.Icons.LOCK_OPEN, on_click=try_pin),
+        ]
+    if state.session is not None and state.session.biometric_can_open:
+        controls.append(ft.OutlinedButton("Use fingerprint or face", icon=ft.Icons.FINGERPRINT, on_click=biometric))
+    controls.append(ft.TextButton("Use passphrase", on_click=use_passphrase))
+    return ScreenBody(controls, max_width=520)

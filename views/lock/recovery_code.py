@@ -1,0 +1,58 @@
+"""The recovery code, shown once after set-up until "I have written it down"."""
+
+import flet as ft
+
+from views.lock.common import Heading
+from views.models import use_app
+from views.widgets.screen import ScreenBody
+
+
+@ft.component
+def RecoveryCodeContent():
+    state = use_app()
+    confirmed, set_confirmed = ft.use_state(False)
+    code = state.pending_recovery_code or ""
+
+    def done():
+        state.acknowledge_recovery_code()
+
+    async def copy():
+        # Only to this device's clipboard, at the person's request.
+        await ft.Clipboard().set(code)
+        state.page.show_dialog(ft.SnackBar(ft.Text("Recovery code copied. Paste it somewhere safe, then clear it."),
+                                           show_close_icon=True))
+
+    return ScreenBody(
+        [
+            Heading("Your recovery code"),
+            ft.Text(
+                "If you ever forget your passphrase, this code is the only way back in. "
+                "Write it down and keep it somewhere safe. It is shown only this once."
+            ),
+            ft.Container(
+                bgcolor=ft.Colors.SECONDARY_CONTAINER,
+                border_radius=12,
+                padding=16,
+                content=ft.Semantics(
+                    identifier="recovery-code",
+                    label=f"Recovery code {code}",
+                    content=ft.Text(
+                        code,
+                        selectable=True,
+                        size=18,
+                        font_family="monospace",
+                        weight=ft.FontWeight.W_600,
+                        color=ft.Colors.ON_SECONDARY_CONTAINER,
+                        text_align=ft.TextAlign.CENTER,
+                    ),
+                ),
+                alignment=ft.Alignment.CENTER,
+            ),
+            ft.Row([ft.OutlinedButton("Copy the code", icon=ft.Icons.CONTENT_COPY, on_click=copy)]),
+            ft.Checkbox(label="I have written it down", value=confirmed, on_change=lambda e: set_confirmed(bool(e.control.value))),
+            ft.FilledButton("Continue", icon=ft.Icons.ARROW_FORWARD, on_click=done, disabled=not confirmed),
+        ],
+        max_width=520,
+    )
+
+

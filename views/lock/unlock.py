@@ -1,0 +1,94 @@
+"""Unlock with the passphrase, the recovery code or (desktop) the system keychain."""
+
+import flet as ft
+
+from services import session as sessions
+from services.session import WrongSecret
+from views.actions import FAILED, use_actions
+from views.lock.common import ErrorText, Heading
+from views.models import use_app
+from views.widgets.screen import ScreenBody
+
+
+@ft.component
+def UnlockContent():
+    state = use_app()
+    actions = use_actions()
+    use_code, set_use_code = ft.use_state(False)
+    secret, set_secret = ft.use_state("")
+    error, set_error = ft.use_state(None)
+    busy, set_busy = ft.use_state(False)
+
+    async def unlock(_=None):
+        if not secret:
+            set_error("Type your recovery code." if use_code else "Type your passphrase.")
+            return
+        set_busy(True)
+        wrong = (
+            "That recovery code doesn't unlock Kindred. Nothing was changed; check it and try again."
+            if use_code
+            else "That passphrase doesn't unlock Kindred. Nothing was changed; try again."
+        )
+
+        opener = sessions.unlock_with_recovery_code if use_code else sessions.unlock
+        session = await actions.run(opener, state.services, secret, state.country, on_error=set_error,
+                                    messages={WrongSecret: wrong})
+        if session is FAILED:
+            set_busy(False)
+            return
+        state.opened(session)
+
+    async def with_keyring():
+        session = await actions.run(sessions.unlock_with_keyring, state.services, state.country, on_error=set_error)
+        if not session:
+            set_error("Your system keychain could not open Kindred. Use your passphrase.")
+            return
+        state.opened(session)
+
+    def switch():
+        set_use_code(not use_code)
+        set_secret("")
+        set_error(None)
+
+    return ScreenBody(
+        [
+            ft.Icon(ft.Icons.LOCK_OUTLINE, size=40, color=ft.Colors.PRIMARY),
+            Heading("Kindred is locked"),
+            ft.Text(
+                state.lock_message or "Your private things are encrypted on this device.",
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            ft.TextField(
+                key="code" if use_code else "passphrase",
+                label="Recovery code" if use_code else "Passphrase",
+                hint_text="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX" if use_code else None,
+                password=not use_code,
+                can_reveal_password=not use_code,
+                capitalization=ft.TextCapitalization.CHARACTERS if use_code else None,
+                autofocus=True,
+                value=secret,
+                on_change=lambda e: set_secret(e.control.value or ""),
+                on_submit=unlock,
+            ),
+            ErrorText(error),
+            ft.FilledButton("Unlock", icon=ft.Icons.LOCK_OPEN, on_click=unlock, disabled=busy),
+            *(
+                [ft.OutlinedButton("Unlock with system keychain", icon=ft.Icons.KEY, on_click=with_keyring)]
+                if state.keyring_unlock_available
+                else []
+            ),
+            ft.TextButton(
+                "Use my passphrase instead" if use_code else "Use recovery code instead",
+                on_click=switch,
+            ),
+            ft.Text(
+                "Wrong attempts never delete anything." if not use_code else
+                "After unlocking with the recovery code, choose a new passphrase in Settings.",
+                size=12,
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+        ],
+        max_width=520,
+    )
+
+
