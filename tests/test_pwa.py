@@ -394,6 +394,17 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     assert worker.evaluate("self.__failedPuts") >= 4
     assert worker.evaluate("kindredBridge.saveFailure")
     assert page.evaluate(IDB_TIMESTAMP) == saved
+    # Settings says so too (services.storage_status), beside the browser's durable-storage answer.
+    page.get_by_role("tab", name="Settings", exact=True).click()
+    note = page.locator('[flt-semantics-identifier="browser-storage"]')
+    page.mouse.move(180, 400)
+    for _ in range(30):  # scroll until the line is built into the accessibility tree
+        if note.count():
+            break
+        page.mouse.wheel(0, 600)
+        page.wait_for_function("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
+    expect(note).to_contain_text("could not save your latest changes")
+    page.get_by_role("tab", name="Journal", exact=True).click()
 
     # Closing the tab now loses only the unsaved check-in: the store opens, whole.
     page.reload()
