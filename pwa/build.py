@@ -78,7 +78,9 @@ CITY_ALIASES_FROM = 250_000
 # renderer we do not use, wheels for micropip (nothing is installed at run time), tools.
 NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvaskit/skwasm|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts|package\.json|.*\.whl)$|^flutter_service_worker\.js$|^selftest\.html$|^kindred/crypto-vectors\.json$")
 # Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
-CACHED_ON_USE = re.compile(r"^canvaskit/")
+# The same for what only some screens need: Flutter's licence notices, a video player's
+# streaming script, maths fonts.
+CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
 # Never useful in the browser build, so not shipped: debug symbols, source maps, the
 # dart2wasm build (we ask for CanvasKit and dart2js), Pyodide's command-line runner.
 NOT_SHIPPED = re.compile(r"\.symbols$|\.map$|^main\.dart\.(wasm|mjs)$|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts)$")
@@ -362,12 +364,14 @@ def write_manifest(site: Path, base_url: str) -> None:
 
 SW_REGISTRATION = """
   <script>
-    // Kindred: our own service worker keeps the app available offline.
-    if ("serviceWorker" in navigator) {
-      window.addEventListener("load", () => {
+    // Kindred: our own service worker keeps the app available offline. It is registered once
+    // the first screen is up (the start-up screen calls this), so filling the offline cache
+    // never competes with the first start for the network.
+    globalThis.kindredRegisterServiceWorker = () => {
+      if ("serviceWorker" in navigator) {
         navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Kindred: no offline support:", e));
-      });
-    }
+      }
+    };
   </script>
 """
 CSP = (

@@ -81,7 +81,7 @@ def test_site_has_manifest_icons_service_worker_and_no_runtime_installs(site):
     for icon in manifest["icons"]:
         assert (site / icon["src"]).is_file()
     index = (site / "index.html").read_text()
-    assert 'register("sw.js")' in index
+    assert 'register("sw.js")' in index and "kindredRegisterServiceWorker()" in index
     assert 'flet.pyodideUrl="/pyodide/pyodide.mjs"' in index
     # Flutter's own (self-unregistering) service worker is neither loaded nor shipped.
     assert "serviceWorkerVersion:" not in (site / "flutter_bootstrap.js").read_text().split("_flutter.loader.load(")[-1]
