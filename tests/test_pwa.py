@@ -158,6 +158,8 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
 
     page.get_by_role("button", name="Get started").click()
+    # Find is public; the Journal asks for a passphrase the first time.
+    page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Choose a passphrase")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     type_into(page, "Type it again", PASSPHRASE)
@@ -180,6 +182,7 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     page.reload()
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     page.get_by_role("button", name="Unlock", exact=True).click()
@@ -255,6 +258,7 @@ def _wait_app_ready(page) -> None:
 
 def _first_run(page, expect) -> None:
     page.get_by_role("button", name="Get started").click()
+    page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Choose a passphrase")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     type_into(page, "Type it again", PASSPHRASE)
@@ -265,6 +269,7 @@ def _first_run(page, expect) -> None:
 
 
 def _unlock(page, expect) -> None:
+    page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     page.get_by_role("button", name="Unlock", exact=True).click()
