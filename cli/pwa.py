@@ -20,6 +20,10 @@ def register(subparsers) -> None:
         default=str(default_cache_dir()),
         help="where downloaded wheels and npm packages are kept between builds ($KINDRED_PWA_CACHE)",
     )
+    build.add_argument(
+        "--no-bytecode", action="store_true",
+        help="ship source only (faster build, slower start in the browser; for comparison)",
+    )
     build.set_defaults(func=run_build)
     parser.set_defaults(func=lambda _args: parser.print_help() or 0)
 
@@ -28,7 +32,8 @@ def run_build(args) -> int:
     from pwa.build import PwaBuildError, build_site, site_size
 
     try:
-        out = build_site(Path(args.output), Path(args.cache_dir), base_url=args.base_url)
+        out = build_site(Path(args.output), Path(args.cache_dir), base_url=args.base_url,
+                         precompile=not args.no_bytecode)
     except PwaBuildError as error:
         raise UserFacingError(str(error)) from error
     print(f"Built {out} ({site_size(out) / 1e6:.0f} MB). Serve the folder as static files over HTTPS (or http://localhost).")

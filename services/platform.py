@@ -90,3 +90,4 @@ def _bridge_fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str
     status = int(result.status)
     response_headers = {str(k).lower(): str(v) for k, v in result.headers.to_py().items()}
     return status, response_headers, bytes(result.body.to_py())
+

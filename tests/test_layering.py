@@ -24,6 +24,7 @@ VIEWS_MAY_IMPORT_FROM_SERVICES = {
     "services.session",  # the session layer: unlocking, private reads and writes, errors
     "services.calendar", "services.choose", "services.crisis", "services.group_text", "services.links",
     "services.preferences",  # device preferences (theme, country): not private
+    "services.storage_status",  # whether the browser keeps the data; saves that keep failing
     "services.directory.model", "services.directory.places", "services.directory.schedule",
     "services.directory.search", "services.directory.vocabulary",
     "services.sync.service", "services.sync.staleness",  # source status and its errors (public data)

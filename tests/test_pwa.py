@@ -3,7 +3,9 @@
 
 The build takes about half a minute with a warm cache (``$KINDRED_PWA_CACHE``, else the
 user cache folder); the first build on a machine fetches wheels from the package index and
-two npm packages. Set ``KINDRED_SKIP_PWA=1`` to leave these tests out.
+two npm packages. Set ``KINDRED_SKIP_PWA=1`` to leave these tests out, or
+``KINDRED_PWA_SITE=DIR`` to test a site already built with ``kindred pwa build -o DIR``
+(from this same tree: the tests do not rebuild it).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import re
 import tarfile
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -37,6 +40,9 @@ APP_START_TIMEOUT = 180_000  # a cold start unpacks the app and imports it under
 def site(tmp_path_factory) -> Path:
     from pwa.build import build_site, default_cache_dir
 
+    prebuilt = os.environ.get("KINDRED_PWA_SITE")
+    if prebuilt and (Path(prebuilt) / "index.html").is_file():
+        return Path(prebuilt)
     out = tmp_path_factory.mktemp("pwa") / "site"
     return build_site(out, default_cache_dir())
 
@@ -75,7 +81,7 @@ def test_site_has_manifest_icons_service_worker_and_no_runtime_installs(site):
     for icon in manifest["icons"]:
         assert (site / icon["src"]).is_file()
     index = (site / "index.html").read_text()
-    assert 'register("sw.js")' in index
+    assert 'register("sw.js")' in index and "kindredRegisterServiceWorker()" in index
     assert 'flet.pyodideUrl="/pyodide/pyodide.mjs"' in index
     # Flutter's own (self-unregistering) service worker is neither loaded nor shipped.
     assert "serviceWorkerVersion:" not in (site / "flutter_bootstrap.js").read_text().split("_flutter.loader.load(")[-1]
@@ -87,8 +93,13 @@ def test_site_has_manifest_icons_service_worker_and_no_runtime_installs(site):
         names = {name.lstrip("./") for name in archive.getnames()}
     # No requirements.txt or pyproject.toml: the web worker installs nothing at run time.
     assert "requirements.txt" not in names and "pyproject.toml" not in names
-    assert "main.py" in names and "__pypackages__/sqlalchemy/__init__.py" in names
-    assert "__pypackages__/flet/__init__.py" in names and "assets/directory.json" in names
+    # Bytecode made by Pyodide's Python: the app's beside its source, dependencies alone.
+    assert "main.py" in names and "__pypackages__/sqlalchemy/__init__.pyc" in names
+    assert "services/__pycache__/app.cpython-314.pyc" in names and "services/app.py" in names
+    assert "__pypackages__/flet/__init__.pyc" in names and "assets/directory.json" in names
+    assert not [n for n in names if n.endswith(".pyi")]
+    with zipfile.ZipFile(site / "pyodide" / "python_stdlib.zip") as stdlib:
+        assert "asyncio/base_events.pyc" in stdlib.namelist()
     assert not [n for n in names if n.endswith((".so", ".pyd"))]
 
 
@@ -147,6 +158,8 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
 
     page.get_by_role("button", name="Get started").click()
+    # Find is public; the Journal asks for a passphrase the first time.
+    page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Choose a passphrase")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     type_into(page, "Type it again", PASSPHRASE)
@@ -169,10 +182,243 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     page.reload()
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
     page.get_by_role("button", name="Unlock", exact=True).click()
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(card).to_be_visible()
     assert page.evaluate("navigator.onLine") is False
+    context.close()
+
+
+# ---------------------------------------------------------------------------- help before Python
+
+
+def test_crisis_lines_are_on_the_start_screen_before_python_with_the_network_cut(browser, served, tmp_path):
+    """Only index.html arrives (every other request fails, as with the network cut mid-load):
+    the start-up screen still shows the crisis lines for the country of the browser's locale,
+    with working tel: links, and lets the person pick another country."""
+    from playwright.sync_api import expect
+
+    shots = {}
+    for name, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 800})):
+        context = browser.new_context(viewport=viewport, locale="en-GB", service_workers="block")
+        requested = []
+
+        def only_the_page(route, request, requested=requested):
+            requested.append(request.url)
+            if request.url.rstrip("/") == served.rstrip("/") or request.url.endswith("/index.html"):
+                route.continue_()
+            else:
+                route.abort("internetdisconnected")
+
+        context.route("**/*", only_the_page)
+        page = context.new_page()
+        page.goto(served)
+        expect(page.get_by_role("heading", name="Need help now?")).to_be_visible()
+        call = page.get_by_role("link", name="Call 116 123")
+        expect(call).to_be_visible()
+        assert call.get_attribute("href") == "tel:116123"
+        expect(page.get_by_role("link", name="In danger right now? Call 999")).to_be_visible()
+        expect(page.get_by_label("Your country")).to_have_value("GB")
+        # Python never started: nothing but the page itself could load.
+        assert page.get_attribute("#kindred-splash", "data-stage") == "page"
+        assert not any("pyodide" in u or "app.tar.gz" in u for u in requested)
+        shots[name] = tmp_path / f"start-{name}.png"
+        page.screenshot(path=str(shots[name]))
+        if name == "phone":
+            page.get_by_label("Your country").select_option("US")
+            expect(page.get_by_role("link", name="Call 988")).to_have_attribute("href", "tel:988")
+            expect(page.get_by_role("link", name="In danger right now? Call 911")).to_be_visible()
+            # A country without lines of its own still gets its emergency number and the worldwide directory.
+            page.get_by_label("Your country").select_option("IS")
+            expect(page.get_by_role("link", name="Open findahelpline.com")).to_be_visible()
+            page.reload()
+            expect(page.get_by_label("Your country")).to_have_value("IS")  # the choice is remembered
+        context.close()
+    if os.environ.get("KINDRED_UPDATE_SCREENSHOTS") == "1":
+        for name, path in shots.items():
+            (Path(__file__).resolve().parent.parent / "docs" / "screenshots" / f"pwa-start-{name}.png").write_bytes(path.read_bytes())
+
+
+# ---------------------------------------------------------------------------- two tabs, durable saves
+
+
+def _python_worker(page):
+    for worker in page.workers:
+        if worker.url.endswith("python-worker.js"):
+            return worker
+    raise AssertionError(f"no Python worker among {[w.url for w in page.workers]}")
+
+
+def _wait_app_ready(page) -> None:
+    page.wait_for_selector("#kindred-splash", state="hidden", timeout=APP_START_TIMEOUT)
+
+
+def _first_run(page, expect) -> None:
+    page.get_by_role("button", name="Get started").click()
+    page.get_by_role("tab", name="Journal", exact=True).click()
+    expect(page.get_by_text("Choose a passphrase")).to_be_visible()
+    type_into(page, "Passphrase", PASSPHRASE)
+    type_into(page, "Type it again", PASSPHRASE)
+    page.get_by_role("button", name="Create passphrase").click()
+    expect(page.get_by_text("Your recovery code")).to_be_visible()
+    page.get_by_role("checkbox", name="I have written it down").click()
+    page.get_by_role("button", name="Continue").click()
+
+
+def _unlock(page, expect) -> None:
+    page.get_by_role("tab", name="Journal", exact=True).click()
+    expect(page.get_by_text("Kindred is locked")).to_be_visible()
+    type_into(page, "Passphrase", PASSPHRASE)
+    page.get_by_role("button", name="Unlock", exact=True).click()
+
+
+def _check_in(page, expect, mood: str, number: int) -> None:
+    before = page.evaluate(IDB_TIMESTAMP)
+    page.get_by_role("button", name=re.compile(rf"^{mood} \(mood {number} of 5\)")).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("group", name=re.compile(rf"^{mood} · \d\d:\d\d"))).to_be_visible()
+    page.wait_for_function(f"({IDB_TIMESTAMP})().then((t) => t > {before})", timeout=60_000)
+
+
+def _card(page, mood: str):
+    return page.get_by_role("group", name=re.compile(rf"^{mood} · \d\d:\d\d"))
+
+
+@pytest.fixture
+def slow_expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=APP_START_TIMEOUT)
+    yield expect
+    expect.set_options(timeout=5_000)
+
+
+def test_two_tabs_never_lose_a_check_in(browser, served, slow_expect):
+    """Tab A makes a check-in; tab B opens, says Kindred is open in another tab, takes over;
+    A stops (and says so), B shows A's check-in and saves its own; an offline reload has both."""
+    expect = slow_expect
+    context = browser.new_context(viewport=PHONE_360)
+    tab_a = context.new_page()
+    tab_a.set_default_timeout(APP_START_TIMEOUT)
+    _open(tab_a, served)
+    tab_a.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
+    _wait_app_ready(tab_a)
+    _first_run(tab_a, expect)
+    tab_a.get_by_role("tab", name="Journal", exact=True).click()
+    _check_in(tab_a, expect, "Good", 4)
+
+    tab_b = context.new_page()
+    tab_b.set_default_timeout(APP_START_TIMEOUT)
+    _open(tab_b, served)
+    expect(tab_b.get_by_role("heading", name="Kindred is open in another tab")).to_be_visible()
+    # The waiting tab has not read (let alone written) the data.
+    assert _python_worker(tab_b).evaluate("kindredBridge.isWriter") is False
+    assert _python_worker(tab_b).evaluate("kindredBridge.FS") is None
+    tab_b.get_by_role("button", name="Use Kindred here").click()
+
+    # A hands over: it stops saving and says so; B opens with A's check-in.
+    expect(tab_a.get_by_text("Kindred is now being used in another tab")).to_be_visible()
+    assert _python_worker(tab_a).evaluate("kindredBridge.isWriter") is False
+    _wait_app_ready(tab_b)
+    _unlock(tab_b, expect)
+    tab_b.get_by_role("tab", name="Journal", exact=True).click()
+    expect(_card(tab_b, "Good")).to_be_visible()
+    _check_in(tab_b, expect, "Okay", 3)
+    # A, no longer the writer, writes nothing even if its Python commits.
+    count_a = _python_worker(tab_a).evaluate("kindredBridge.persistCount")
+    _python_worker(tab_a).evaluate("kindredBridge.schedulePersist()")
+    assert _python_worker(tab_a).evaluate("kindredBridge.persisting") is False
+    assert _python_worker(tab_a).evaluate("kindredBridge.persistCount") == count_a
+    tab_a.close()
+
+    context.set_offline(True)
+    tab_b.reload()
+    tab_b.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
+    tab_b.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _wait_app_ready(tab_b)
+    _unlock(tab_b, expect)
+    tab_b.get_by_role("tab", name="Journal", exact=True).click()
+    expect(_card(tab_b, "Good")).to_be_visible()
+    expect(_card(tab_b, "Okay")).to_be_visible()
+    assert tab_b.evaluate("navigator.onLine") is False
+    context.close()
+
+
+FAIL_PUTS = """(mode) => {
+  self.__realPut = self.__realPut || IDBObjectStore.prototype.put;
+  self.__failedPuts = 0;
+  IDBObjectStore.prototype.put = function (...args) {
+    if (mode === "quota-twice" && self.__failedPuts < 2) {
+      self.__failedPuts += 1;
+      throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    }
+    const request = self.__realPut.apply(this, args);
+    if (mode === "abort") {
+      // The tab goes away with the save half done: the transaction never commits.
+      self.__failedPuts += 1;
+      this.transaction.abort();
+    }
+    return request;
+  };
+}"""
+
+
+def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, slow_expect):
+    expect = slow_expect
+    context = browser.new_context(viewport=PHONE_360)
+    page = context.new_page()
+    page.set_default_timeout(APP_START_TIMEOUT)
+    _open(page, served)
+    _wait_app_ready(page)
+    _first_run(page, expect)
+    # The start-up page asked for durable storage; the worker reads the answer for Settings.
+    assert _python_worker(page).evaluate("kindredBridge.persistentStorage()") in ("granted", "not-granted")
+    page.get_by_role("tab", name="Journal", exact=True).click()
+    _check_in(page, expect, "Good", 4)
+
+    # Two failed writes (storage full), then room again: retried, saved, nothing shown.
+    worker = _python_worker(page)
+    worker.evaluate(FAIL_PUTS, "quota-twice")
+    _check_in(page, expect, "Great", 5)
+    assert worker.evaluate("self.__failedPuts") == 2
+    assert worker.evaluate("kindredBridge.saveFailure") is None
+    expect(page.locator("#kindred-save-failure")).to_be_hidden()
+
+    # Every write is cut off half-way: the person is told, and the saved store is untouched.
+    saved = page.evaluate(IDB_TIMESTAMP)
+    worker.evaluate(FAIL_PUTS, "abort")
+    page.get_by_role("button", name=re.compile(r"^Low \(mood 2 of 5\)")).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(_card(page, "Low")).to_be_visible()
+    banner = page.locator("#kindred-save-failure")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("could not save your latest changes")
+    assert worker.evaluate("self.__failedPuts") >= 1  # every attempt was cut off
+    assert worker.evaluate("kindredBridge.saveFailure")
+    assert page.evaluate(IDB_TIMESTAMP) == saved
+    # Settings says so too (services.storage_status), beside the browser's durable-storage answer.
+    page.get_by_role("tab", name="Settings", exact=True).click()
+    note = page.locator('[flt-semantics-identifier="browser-storage"]')
+    page.mouse.move(180, 400)
+    for _ in range(30):  # scroll until the line is built into the accessibility tree
+        if note.count():
+            break
+        page.mouse.wheel(0, 600)
+        page.wait_for_function("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
+    expect(note).to_contain_text("could not save your latest changes")
+    page.get_by_role("tab", name="Journal", exact=True).click()
+
+    # Closing the tab now loses only the unsaved check-in: the store opens, whole.
+    page.reload()
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _wait_app_ready(page)
+    _unlock(page, expect)
+    page.get_by_role("tab", name="Journal", exact=True).click()
+    expect(_card(page, "Great")).to_be_visible()
+    expect(_card(page, "Good")).to_be_visible()
+    expect(_card(page, "Low")).to_have_count(0)
     context.close()

@@ -5,6 +5,7 @@ from pathlib import Path
 import flet as ft
 
 from services.crisis import all_countries
+from services.storage_status import browser_storage
 from services.session import AUTO_LOCK_CHOICES
 from views.actions import use_actions
 from views.models import use_app
@@ -28,6 +29,24 @@ THEME_CHOICES = [("system", "System", ft.Icons.BRIGHTNESS_AUTO), ("light", "Ligh
 @ft.component
 def SectionTitle(text: str):
     return ft.Text(text, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600)
+
+
+@ft.component
+def BrowserStorageNote():
+    """In the browser only: whether it promised to keep Kindred's data (the start-up page asks
+    with navigator.storage.persist()), or that saving keeps failing."""
+    storage, set_storage = ft.use_state(None)
+
+    async def load():
+        set_storage(await browser_storage())
+
+    ft.use_effect(load, [])
+    if storage is None:
+        return ft.Container(visible=False)
+    return ft.Semantics(
+        identifier="browser-storage",
+        content=ft.Text(storage.describe(), color=ft.Colors.ERROR if storage.save_failure else None),
+    )
 
 
 def auto_lock_label(minutes: int) -> str:
@@ -200,6 +219,7 @@ def SettingsScreen():
                 f"encrypted in a folder on this device ({state.services.data_dir}). Updating the group directory only "
                 "downloads public listings; it never sends anything about you."
             ),
+            BrowserStorageNote(),
             ft.Row(
                 wrap=True,
                 controls=[
