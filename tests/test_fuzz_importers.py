@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.directory.importers import FeedError, hsds, read_feed
+from services.directory.importers import FeedError, hsds
 from services.directory.repository import get_or_create_source
 from tests.sync_support import group, kindred_feed
 

@@ -1,6 +1,5 @@
 """The journal screens rendered in-process (tests/ui_harness.py), over a real encrypted store."""
 
-import asyncio
 from datetime import datetime, timedelta
 
 import flet as ft

@@ -142,7 +142,7 @@ def test_insights_over_a_few_weeks(journal):
         meeting = day % 7 == 0
         mood = 4 if meeting else (2 if day % 2 else 3)
         tags = ["friends"] if day % 3 == 0 else []
-        first = journal.add(mood=mood, at=at(day, 9), tags=tags, group="Peer group" if meeting else None,
+        journal.add(mood=mood, at=at(day, 9), tags=tags, group="Peer group" if meeting else None,
                             strategies=[StrategyUse("Paced breathing", "a lot" if day % 2 else "not really")])
         journal.add(mood=min(5, mood + 1), at=at(day, 19))
     result = insights.compute(journal.all_entries(), today=today)

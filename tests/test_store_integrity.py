@@ -7,10 +7,10 @@ block the rest: they are skipped, counted, reported and can be set aside; backup
 them as they are.
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import text
 
 from services.app import open_services
 from services.journal import Journal

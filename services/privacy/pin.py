@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable
