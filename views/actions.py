@@ -29,6 +29,7 @@ from services.session import (
     PinError,
     SavedGroupError,
     SessionLocked,
+    StaleKeyError,
     VaultError,
     WrongSecret,
 )
@@ -65,16 +66,6 @@ LOCKED_MESSAGE = "Kindred is locked. Unlock it to continue; nothing was changed.
 UNEXPECTED_MESSAGE = "That didn't work just now, and nothing was changed. Please try again."
 
 
-def _stale_key_errors() -> tuple[type[BaseException], ...]:
-    """The store-integrity branch raises its own exception for a stale key; until then, a
-    record that does not decrypt with this session's key means the same."""
-    from services import session
-
-    stale = getattr(session, "StaleKeyError", None)
-    return (stale,) if stale is not None else ()
-
-
-STALE_KEY_ERRORS = _stale_key_errors()
 EXPECTED = (WrongSecret, VaultError, BackupError, PinError, JournalError, SavedGroupError, SearchError,
             CalendarError, SourceError, ValueError)
 
@@ -146,7 +137,7 @@ class ActionRunner:
 
     def handle(self, problem: BaseException, on_error: Callable[[str], None] | None = None,
                messages: dict | None = None) -> None:
-        if STALE_KEY_ERRORS and isinstance(problem, STALE_KEY_ERRORS):
+        if isinstance(problem, StaleKeyError):
             self.app.lock_now(STALE_KEY_MESSAGE)
             return
         if isinstance(problem, DecryptionError):
