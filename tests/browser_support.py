@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT_DIR = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+KDF_WAIT = 90_000  # ms: real key derivation in the app's own process, on a machine that may be busy
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -153,7 +154,7 @@ def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> s
     if screenshot:
         save_screenshot(page, f"setup-{screenshot}")
     page.get_by_role("button", name="Create passphrase").click()
-    expect(page.get_by_text("Your recovery code")).to_be_visible()
+    expect(page.get_by_text("Your recovery code")).to_be_visible(timeout=KDF_WAIT)
     code = page.locator('[flt-semantics-identifier="recovery-code"]').get_attribute("aria-label") or ""
     if screenshot:
         save_screenshot(page, f"recovery-{screenshot}")
@@ -172,7 +173,8 @@ def unlock(page, passphrase: str, screenshot: str | None = None) -> None:
     if screenshot:
         save_screenshot(page, f"unlock-{screenshot}")
     page.get_by_role("button", name="Unlock", exact=True).click()
-    expect(page.get_by_text("Kindred is locked")).to_have_count(0)
+    # scrypt at Kindred's real cost (the app runs in its own process) takes a while on a busy machine
+    expect(page.get_by_text("Kindred is locked")).to_have_count(0, timeout=KDF_WAIT)
     if came_from_find:
         open_destination(page, "Find")
 

@@ -14,6 +14,7 @@ from services.app import open_services
 from services.directory.search import SearchQuery
 from tests.app_process import running_app
 from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot
+from tests.browser_support import unlock as unlock_app
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)  # conditions, not pauses: a busy machine takes longer to get there
@@ -66,9 +67,9 @@ def type_into(page, label: str, text: str, attempts: int = 5) -> None:
 
 
 def unlock(page) -> None:
-    expect(page.get_by_text("Kindred is locked")).to_be_visible()
-    type_into(page, "Passphrase", PASSPHRASE)
-    page.get_by_role("button", name="Unlock", exact=True).click()
+    """Find is public; the place is private, so unlock (through a private screen) first."""
+    unlock_app(page, PASSPHRASE)
+    open_destination(page, "Find")
     expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
 
 

@@ -47,8 +47,9 @@ def test_a_check_in_in_three_taps_survives_a_restart(browser, set_up_data_dir):
         page.close()
 
     with running_app(set_up_data_dir) as app:
-        # A new session after the restart starts locked: nothing of the journal shows.
+        # A new session after the restart starts locked: the directory shows, the journal asks.
         page = open_app(browser, app.url, PHONE)
+        open_destination(page, "Journal")
         expect(page.get_by_text("Kindred is locked")).to_be_visible()
         expect(entry_card(page, "Good")).to_have_count(0)
         unlock(page, PASSPHRASE)

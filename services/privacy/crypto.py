@@ -34,9 +34,10 @@ PIN_SCRYPT_PARAMS = {"n": 2**14, "r": 8, "p": 1}  # the PIN's hash (a screen loc
 # one fixture (tests/conftest.py); stored parameters always travel with what they protect.
 KDF_COSTS = {"key": SCRYPT_PARAMS, "pin": PIN_SCRYPT_PARAMS}
 # Parameters read from a key slot or a backup header are used before anything can be
-# authenticated, so only those Kindred writes (or wrote: N = 2^15 before issue 13) are accepted:
-# p = 600 would cost a minute, larger values hours.
-STORED_N_RANGE = (2**14, 2**18)
+# authenticated, so they are bounded: p = 600 would cost a minute, larger values hours.
+# Smaller costs only make a wrong guess fail sooner (what Kindred writes is KDF_COSTS), and
+# slots below the current costs are re-wrapped at their next unlock.
+STORED_N_RANGE = (2**10, 2**18)
 RECORD_AAD_PREFIX = b"kindred/record/v1"
 WRAP_AAD_PREFIX = b"kindred/key-wrap/v1"
 
