@@ -132,15 +132,19 @@ def test_find_keeps_its_place_across_a_group_back_and_reload(browser, local_data
         group_url = page.url
         page.get_by_role("button", name="Back to results").click()
         expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
-        expect(page.get_by_role("textbox", name="Search groups")).to_have_value("grief")
         expect(page).to_have_url(re.compile(r"q=grief&meets=online"))
+        # (A Flutter field's text reaches the DOM only with the focus: the words are checked
+        # through the address and the results they give.)
+        expect(card(page, "Evening Grief Circle")).to_be_visible()
+        expect(card(page, "Anxiety Support Philadelphia")).to_have_count(0)
 
         # The browser's back button: from the group to the same search.
         card(page, "Evening Grief Circle").click()
         expect(page.get_by_text("Your first time", exact=True)).to_be_visible()
         page.go_back()
         expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
-        expect(page.get_by_role("textbox", name="Search groups")).to_have_value("grief")
+        expect(page).to_have_url(re.compile(r"q=grief&meets=online"))
+        expect(card(page, "Anxiety Support Philadelphia")).to_have_count(0)
 
         # Another tab and back.
         open_destination(page, "Journal")
@@ -154,7 +158,7 @@ def test_find_keeps_its_place_across_a_group_back_and_reload(browser, local_data
         page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         expect(page.get_by_text("Your first time", exact=True)).to_be_visible()
         expect(page.get_by_text("Evening Grief Circle").first).to_be_visible()
-        page.goto(app.url + "/?q=grief&meets=online")
+        page.goto(app.url.rstrip("/") + "/?q=grief&meets=online")
         page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
@@ -168,6 +172,6 @@ def test_a_newcomer_reaches_results_in_one_tap(browser, data_dir):
         page = open_app(browser, app.url, PHONE)
         expect(page.get_by_text("Welcome to Kindred")).to_be_visible()
         page.get_by_role("button", name="Get started").click()
-        expect(page.get_by_text(re.compile(r"^\d+ groups?"))).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(re.compile(r"^\d+ groups?")).last).to_be_visible(timeout=30_000)
         expect(page.get_by_text("Choose a passphrase")).to_have_count(0)
         page.close()
