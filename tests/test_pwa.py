@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import launch_chromium, type_into
+from tests.browser_support import launch_chromium
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -131,6 +131,27 @@ IDB_TIMESTAMP = """
   };
 })
 """
+
+
+def type_into(page, label: str, text: str, attempts: int = 3) -> None:
+    """Type into a Flutter text field in the PWA: click, type, check the value (retyped if a
+    key was lost). The shared helper's focus check never passes in the Pyodide build, where
+    Flutter moves focus to its own editing element."""
+    from playwright.sync_api import expect
+
+    field = page.get_by_role("textbox", name=label)
+    for attempt in range(attempts):
+        field.click()
+        if attempt:
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
+        page.keyboard.type(text, delay=10)
+        try:
+            expect(field).to_have_value(text, timeout=10_000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
 
 
 def _open(page, url: str) -> None:
