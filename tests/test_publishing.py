@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import threading
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -93,7 +93,7 @@ def test_preview_is_the_card_with_the_next_meeting_across_dst(editor):
 
 
 def test_export_writes_three_formats_each_passing_its_schema(editor, tmp_path):
-    editor.save_group(grief_circle())
+    editor.save_group(grief_circle(last_verified=date(2026, 11, 30)))
     editor.save_group(anxiety_online())
     (tmp_path / "keys").mkdir()
     pair = signing.generate_keypair(tmp_path / "keys" / "riverside")
@@ -109,7 +109,10 @@ def test_export_writes_three_formats_each_passing_its_schema(editor, tmp_path):
     errors, warnings = schema_checks.meeting_guide(meetings)
     assert errors == []
     assert all("formatted_address" in w for w in warnings)  # the published pattern is US-only; ours is a street line
-    assert read_feed(site / "meetings.json").format == "meeting-guide"
+    again = read_feed(site / "meetings.json")
+    assert again.format == "meeting-guide"
+    assert any(m.get("updated") == "2026-11-30 00:00:00" for m in meetings)  # the format's own date-time
+    assert {g.name: g.last_verified for g in again.groups}["Grief Support Circle"] == date(2026, 11, 30)
 
     assert schema_checks.hsds_datapackage(site / "hsds") == ([], [])
     services = list(csv.DictReader((site / "hsds" / "services.csv").open()))

@@ -348,7 +348,8 @@ def export(details) -> list[dict]:
             "conference_phone": record.online.phone,
             "types": types,
             "url": record.contact.website,
-            "updated": record.last_verified.isoformat() if record.last_verified else None,
+            # the format's own "YYYY-MM-DD HH:MM:SS" (a date alone fails its schema)
+            "updated": f"{record.last_verified.isoformat()} 00:00:00" if record.last_verified else None,
         }
         if not timed:
             meetings.append({"slug": ident, **base})
