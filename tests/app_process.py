@@ -47,7 +47,7 @@ class RunningApp:
         self.process = process
         self.url = url
         self.log_path = log_path
-        self.port = int(url.rstrip("/").rsplit(":", 1)[1])
+        self.port = int(url.rstrip("/").rsplit(":", 1)[1]) if url else None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
