@@ -93,6 +93,7 @@ def test_find_filter_open_save_and_note_survive_a_restart(browser, set_up_data_d
 
     with running_app(set_up_data_dir, env=ENV) as app:
         page = open_app(browser, app.url, PHONE)
+        open_destination(page, "Saved")  # the directory is public; Saved asks for the passphrase
         expect(page.get_by_text("Kindred is locked")).to_be_visible()
         unlock(page, PASSPHRASE)
         open_destination(page, "Saved")
