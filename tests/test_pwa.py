@@ -216,9 +216,6 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
 # ---------------------------------------------------------------------------- help before Python
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 15: on merged main 'Call 988' also matched the new 'Call 988, then press 1' (Veterans Crisis Line); "
-    "the selector is now exact but that was not re-run before the stop — remove this mark once it passes"))
 def test_crisis_lines_are_on_the_start_screen_before_python_with_the_network_cut(browser, served, tmp_path):
     """Only index.html arrives (every other request fails, as with the network cut mid-load):
     the start-up screen still shows the crisis lines for the country of the browser's locale,
