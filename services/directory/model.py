@@ -210,6 +210,12 @@ class ParsedFeed:
     not_groups: int = 0  # services skipped because they are not support groups (HSDS)
     all_services: bool = False  # HSDS: import every service, groups or not (an explicit choice)
 
+    @property
+    def bad_records(self) -> int:
+        """Skipped records that were unusable: services that are not groups were left out,
+        not bad (a 211 lists every service), so they never make a feed "mostly bad"."""
+        return self.skipped.total - self.not_groups
+
 
 @dataclass(frozen=True)
 class ImportReport:

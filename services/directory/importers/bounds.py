@@ -80,5 +80,4 @@ def apply(feed: ParsedFeed, name: str) -> None:
         else:
             feed.skipped.append(SkippedRecord(f"group {group.external_id[:60]!r} ({group.name[:60]!r})", reason))
     feed.groups[:] = kept
-    bad = feed.skipped.total - feed.not_groups  # services that are not groups were left out, not bad
-    refuse_if_mostly_bad(bad, bad + len(kept), name)
+    refuse_if_mostly_bad(feed.bad_records, feed.bad_records + len(kept), name)

@@ -120,8 +120,7 @@ def _services_to_groups(pairs, feed: ParsedFeed) -> None:
                 groups.append((index, _group(ident, service, sal, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, sid, service.get("name"), str(problem)))
-            # A 211 lists every service: the ones that are not groups are not "bad" records.
-            refuse_if_mostly_bad(feed.skipped.total - feed.not_groups, index + 1 - feed.not_groups)
+            refuse_if_mostly_bad(feed.bad_records, index + 1 - feed.not_groups)
     feed.groups.extend(dedupe_ids(groups, feed))
 
 
