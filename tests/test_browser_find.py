@@ -53,9 +53,6 @@ def card(page, name: str):
     return page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}\b"))
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open (issue 11), possibly a real bug: after the merges one run saved only the first character of the note "
-    "typed on Saved ('A' of the sentence) — keys after the first were lost; check the note field's re-render"))
 def test_find_filter_open_save_and_note_survive_a_restart(browser, set_up_data_dir):
     with running_app(set_up_data_dir, env=ENV) as app:
         page = open_app(browser, app.url, PHONE)

@@ -38,6 +38,7 @@ from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -206,7 +207,7 @@ def ReportProblemButton(details):
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
                 ft.Text("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "
                         "you send it yourself, if you want to."),
-                ft.TextField(label="What is wrong?", multiline=True, min_lines=2, on_change=edited),
+                TextInput(label="What is wrong?", multiline=True, min_lines=2, on_change=edited),
                 ft.Text("What goes with it (the listing's public details):", size=13, weight=ft.FontWeight.W_600),
                 ft.Text(current.body.split("\n\n", 1)[-1], size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
                 *([] if sends else [ft.Text("This source gives no contact address: copy the text and send it to them "

@@ -34,6 +34,7 @@ from views.find.route_state import find_route, from_query_string, search_part, t
 from views.models import FindModel, use_app, use_find_model
 from views.widgets.bind import bind
 from views.widgets.notice import Notice
+from views.widgets.text_input import TextInput
 
 SORTS = [("relevance", "Best match"), ("soonest", "Meets soonest"), ("distance", "Nearest")]
 DISTANCES = (5, 10, 25, 50)
@@ -157,7 +158,7 @@ def FindScreen():
                 ft.FilledTonalButton("Help me choose", icon=ft.Icons.ASSISTANT_OUTLINED, on_click=lambda: go("/find/choose")),
             ],
         ),
-        ft.TextField(
+        TextInput(
             label="Search groups",
             hint_text="A topic, a name or a town",
             value=text,

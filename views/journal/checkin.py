@@ -28,6 +28,7 @@ from views.journal.common import (
 from views.widgets.bind import bind
 from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 SCALE_WORDS = {"energy": ("very low", "very high"), "anxiety": ("none", "very high")}
 
@@ -176,9 +177,9 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
             ],
             Scale("energy", energy, set_energy),
             Scale("anxiety", anxiety, set_anxiety),
-            ft.TextField(label="Hours slept", value=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160,
+            TextInput(label="Hours slept", value=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160,
                          on_change=lambda e: set_sleep(e.control.value or "")),
-            ft.TextField(label="Tags (people, places, activities), separated by commas", value=tags,
+            TextInput(label="Tags (people, places, activities), separated by commas", value=tags,
                          on_change=lambda e: set_tags(e.control.value or "")),
             ft.Text("Coping strategies you tried", theme_style=ft.TextThemeStyle.TITLE_SMALL),
             *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried],
@@ -192,9 +193,9 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 on_select=add_strategy,
                 options=[ft.DropdownOption(key=name, text=name) for name in (strategy_names or [])],
             ),
-            ft.TextField(label="Note", value=note, multiline=True, min_lines=3, max_lines=10,
+            TextInput(label="Note", value=note, multiline=True, min_lines=3, max_lines=10,
                          on_change=lambda e: set_note(e.control.value or "")),
-            ft.TextField(label="Support group meeting (optional)", value=group, hint_text="The group's name",
+            TextInput(label="Support group meeting (optional)", value=group, hint_text="The group's name",
                          on_change=lambda e: set_group(e.control.value or "")),
             *(
                 [ft.SegmentedButton(

@@ -21,6 +21,7 @@ from views.journal.common import (
 )
 from views.widgets.bind import bind
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 async def offer_download(file_name: str, data: bytes) -> None:
@@ -204,7 +205,7 @@ def ReminderSection(settings):
             ft.Text("Add a daily check-in reminder to your own calendar: a repeating event with an alert. "
                     "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep."),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                ft.TextField(label="Time (24-hour)", value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
+                TextInput(label="Time (24-hour)", value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
                 ft.Dropdown(label="Time zone", value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
                             on_select=lambda e: set_zone(e.control.value or zone),
                             options=[ft.DropdownOption(key=z, text=z) for z in zones]),
@@ -235,7 +236,7 @@ def MoodWordsSection(settings):
             Heading("Your mood words"),
             ft.Text("Call each mood whatever fits you."),
             *[
-                ft.TextField(label=f"Mood {n}", value=labels[n], max_length=40,
+                TextInput(label=f"Mood {n}", value=labels[n], max_length=40,
                              on_change=lambda e, n=n: set_labels({**labels, n: e.control.value or ""}))
                 for n in (1, 2, 3, 4, 5)
             ],

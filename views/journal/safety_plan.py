@@ -18,6 +18,7 @@ from views.journal.common import (
     use_write,
 )
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -65,7 +66,7 @@ def SafetyPlanForm(plan):
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                     controls=[
                         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-                        ft.TextField(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
+                        TextInput(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
                                      min_lines=2, max_lines=8, on_change=changed(key)),
                         *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
                           if key == "professionals" else []),
@@ -73,7 +74,7 @@ def SafetyPlanForm(plan):
                 )
                 for key, title, hint in safety_plan.STEPS
             ],
-            ft.TextField(label=safety_plan.REASON_TITLE, value=reason, multiline=True, min_lines=1,
+            TextInput(label=safety_plan.REASON_TITLE, value=reason, multiline=True, min_lines=1,
                          on_change=lambda e: set_reason(e.control.value or "")),
             ErrorText(error),
             ft.FilledButton("Save my plan", icon=ft.Icons.SAVE, on_click=save),

@@ -25,6 +25,7 @@ from views.widgets.entry_card import EntryCard
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 ALL = "__all__"
 
@@ -257,7 +258,7 @@ def Timeline(settings):
             ft.Row(
                 spacing=4,
                 controls=[
-                    ft.TextField(
+                    TextInput(
                         label="Search notes, tags and strategies",
                         value=search_text,
                         prefix_icon=ft.Icons.SEARCH,

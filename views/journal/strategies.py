@@ -18,6 +18,7 @@ from views.journal.common import (
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -105,10 +106,10 @@ def StrategiesBody():
                 key=f"form-{form_key}",
                 spacing=8,
                 controls=[
-                    ft.TextField(label="Name", value=name, on_change=lambda e: set_name(e.control.value or "")),
-                    ft.TextField(label="How to do it (optional)", value=how_to, multiline=True, min_lines=2,
+                    TextInput(label="Name", value=name, on_change=lambda e: set_name(e.control.value or "")),
+                    TextInput(label="How to do it (optional)", value=how_to, multiline=True, min_lines=2,
                                  on_change=lambda e: set_how_to(e.control.value or "")),
-                    ft.TextField(label="Learned at (a group, optional)", value=learned_at,
+                    TextInput(label="Learned at (a group, optional)", value=learned_at,
                                  on_change=lambda e: set_learned_at(e.control.value or "")),
                     ErrorText(error),
                     ft.FilledButton("Add strategy", icon=ft.Icons.ADD, on_click=add),

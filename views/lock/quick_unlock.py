@@ -7,6 +7,7 @@ from views.actions import use_actions
 from views.lock.common import ErrorText, Heading
 from views.models import use_app
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -59,7 +60,7 @@ def QuickUnlockContent():
     ]
     if state.security.has_pin:
         controls += [
-            ft.TextField(
+            TextInput(
                 label="PIN",
                 password=True,
                 keyboard_type=ft.KeyboardType.NUMBER,

@@ -12,6 +12,7 @@ from views.actions import FAILED, use_actions
 from views.lock.common import STRENGTH_COLORS, ErrorText, Heading, PrivacyLink
 from views.models import use_app
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -52,7 +53,7 @@ def SetUpContent():
         [
             Heading("Choose a passphrase"),
             ft.Text(why),
-            ft.TextField(
+            TextInput(
                 label="Passphrase",
                 password=True,
                 can_reveal_password=True,
@@ -65,7 +66,7 @@ def SetUpContent():
                 strength.hint if strength else f"At least {MIN_PASSPHRASE_LENGTH} characters. A few unrelated words are easy to remember and hard to guess.",
                 color=STRENGTH_COLORS[strength.score] if strength else ft.Colors.ON_SURFACE_VARIANT,
             ),
-            ft.TextField(
+            TextInput(
                 label="Type it again",
                 password=True,
                 can_reveal_password=True,

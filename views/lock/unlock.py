@@ -8,6 +8,7 @@ from views.actions import FAILED, use_actions
 from views.lock.common import ErrorText, Heading
 from views.models import use_app
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -58,7 +59,7 @@ def UnlockContent():
                 state.lock_message or "Your private things are encrypted on this device.",
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
-            ft.TextField(
+            TextInput(
                 key="code" if use_code else "passphrase",
                 label="Recovery code" if use_code else "Passphrase",
                 hint_text="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX" if use_code else None,

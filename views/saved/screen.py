@@ -19,6 +19,7 @@ from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -169,7 +170,7 @@ def SavedCard(item: SavedItem, prefs):
                             ft.Text(when, expand=True, color=ft.Colors.ERROR if warning else None),
                         ]),
                     ])),
-                    ft.Semantics(container=True, content=ft.TextField(
+                    ft.Semantics(container=True, content=TextInput(
                         label="Things I want to bring up",
                         value=note,
                         multiline=True,

@@ -30,6 +30,7 @@ from views.find.common import GroupCard, use_finding
 from views.models import use_app
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
 WHEN_KINDS = (("weekly", "Every week"), ("monthly", "Once a month"), ("by_appointment", "By appointment"),
@@ -141,7 +142,7 @@ def use_editor() -> OrganisationEditor:
 
 @ft.component
 def Field(label_text: str, value: str, on_change, multiline: bool = False, hint: str | None = None, width=None):
-    return ft.TextField(label=label_text, value=value, hint_text=hint, multiline=multiline,
+    return TextInput(label=label_text, value=value, hint_text=hint, multiline=multiline,
                         width=width, on_change=lambda e: on_change(e.control.value))
 
 
@@ -307,7 +308,7 @@ def OrganisationScreen():
     organisation, groups = loaded
     body += [
         ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-            ft.TextField(label="Organisation name", value=org_name or "", width=320,
+            TextInput(label="Organisation name", value=org_name or "", width=320,
                          on_change=lambda e: set_org_name(e.control.value)),
             ft.OutlinedButton("Save name", on_click=save_name),
         ]),

@@ -13,6 +13,7 @@ from views.actions import FAILED, use_actions
 from views.find.common import use_finding
 from views.models import use_app
 from views.widgets.bind import bind
+from views.widgets.text_input import TextInput
 
 
 LOCATION_TIMEOUT_S = 20
@@ -120,7 +121,7 @@ def FindingSettingsSection():
             ft.Text("Finding groups", theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
             ft.Text("Your place is only used on this device, to show distances. It is found offline and kept encrypted.",
                     color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.TextField(
+            TextInput(
                 label="My place (city or ZIP code)",
                 value=shown,
                 prefix_icon=ft.Icons.PLACE_OUTLINED,

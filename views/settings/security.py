@@ -12,6 +12,7 @@ from services import session as sessions
 from services.session import CONFIRM_WORD, MAX_ATTEMPTS, WrongSecret
 from views.actions import FAILED, use_actions
 from views.models import use_app
+from views.widgets.text_input import TextInput
 
 
 def _kinds_text(counts: dict[str, int]) -> str:
@@ -22,7 +23,7 @@ def _kinds_text(counts: dict[str, int]) -> str:
 
 def _field(label: str, value: str, on_change, password: bool = True, **kwargs):
     # Controlled (value= from state): a re-render must never reset what is being typed.
-    return ft.TextField(
+    return TextInput(
         label=label,
         value=value,
         password=password,

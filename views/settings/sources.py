@@ -18,6 +18,7 @@ from views.models import use_app, use_sync_model
 from views.sync import reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
+from views.widgets.text_input import TextInput
 
 
 def go(route: str) -> None:
@@ -178,14 +179,14 @@ def AddSourceForm():
                         "feed, Meeting Guide JSON, an Open Referral (HSDS) file or a CSV.",
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
-                    ft.TextField(
+                    TextInput(
                         label="Feed address",
                         value=url,
                         hint_text="https://example.org/groups.json",
                         keyboard_type=ft.KeyboardType.URL,
                         on_change=lambda e: set_url(e.control.value or ""),
                     ),
-                    ft.TextField(
+                    TextInput(
                         label="Publisher key (optional)",
                         value=key,
                         hint_text="44 characters, from the publisher's website",
@@ -197,13 +198,13 @@ def AddSourceForm():
                         size=13,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
-                    ft.TextField(
+                    TextInput(
                         label="Time zone for groups that give none (optional)",
                         value=zone,
                         hint_text="e.g. America/Chicago",
                         on_change=lambda e: set_zone(e.control.value or ""),
                     ),
-                    ft.TextField(
+                    TextInput(
                         label="Name (optional)",
                         value=name,
                         on_change=lambda e: set_name(e.control.value or ""),

@@ -1,6 +1,7 @@
 """A searchable list of countries: a text field and the matching countries as buttons."""
 
 import flet as ft
+from views.widgets.text_input import TextInput
 
 from services.crisis import search_countries
 
@@ -27,7 +28,7 @@ def CountryPicker(on_pick, title: str = "Which country are you in?", limit: int 
             ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
             ft.Text("Then Kindred shows that country's emergency number and crisis lines. "
                     "Your choice stays on this device.", color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.TextField(
+            TextInput(
                 label="Search countries",
                 prefix_icon=ft.Icons.SEARCH,
                 value=query,

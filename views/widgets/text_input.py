@@ -1,0 +1,61 @@
+"""A text field that never loses what is being typed.
+
+A plain ``ft.TextField(value=state, on_change=set_state)`` drops keys whenever the server
+is slower than the typing (a busy phone, a slow network): the browser patches the field to
+"Ask" and queues "change" events for "A", "As", "Ask"; the handler for "A" re-renders the
+screen with value="A", the diff sends "A" back and the browser throws away "sk". A person
+typing a note saw "Ask howey hand" for "Ask how they handle".
+
+``TextInput`` takes the same arguments as ``ft.TextField``. At every render it keeps the
+text the browser last reported (the live field's value), unless the screen deliberately
+changed ``value`` to something that was never typed (a reset after saving, a loaded draft,
+a restored search): that is shown instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import deque
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+import flet as ft
+
+# Values the field reported that the screen may still echo back; a screen catches up
+# within a few events, so a short memory is enough.
+_ECHO_MEMORY = 256
+
+
+@dataclass
+class _Memory:
+    rendered: ft.TextField | None = None
+    value_given: str = ""
+    reported: deque = dataclass_field(default_factory=lambda: deque(maxlen=_ECHO_MEMORY))
+
+
+@ft.component
+def TextInput(value: str | None = "", on_change=None, **options):
+    memory = ft.use_ref(_Memory).current
+    given = value or ""
+    if memory.rendered is None:
+        text = given
+    else:
+        live = memory.rendered.value or ""
+        if given == memory.value_given or given in memory.reported:
+            text = live  # unchanged, or the screen echoing an earlier keystroke: keep what is typed
+        else:
+            text = given  # the screen set a new text on purpose
+            memory.reported.clear()
+        if given == live:
+            memory.reported.clear()  # the screen has caught up with the typing
+
+    async def changed(e):
+        memory.reported.append(e.control.value or "")
+        if on_change is not None:
+            result = on_change(e)
+            if inspect.isawaitable(result):
+                await result
+
+    memory.rendered = ft.TextField(value=text, on_change=changed, **options)
+    memory.value_given = given
+    return memory.rendered
