@@ -102,6 +102,32 @@ def save_screenshot(page, name: str) -> None:
         (SCREENSHOT_DIR / f"{name}.png").write_bytes(still_screenshot(page))
 
 
+def tap(page, locator, attempts: int = 5) -> None:
+    """A tap inside a field, the way a finger does (a click on Flutter's hidden textarea can
+    miss), once the screen has stopped moving; the box is measured again before each try
+    (a screen still loading moves its fields). Waits until a text box has the focus."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(attempts):
+        locator.wait_for(state="visible")
+        wait_until_settled(page)
+        box = locator.bounding_box()
+        page.mouse.click(box["x"] + 24, box["y"] + min(box["height"] / 2, 24))
+        try:
+            page.wait_for_function(FOCUSED_JS, timeout=2_000)
+            # Flutter finishes taking the focus after the DOM does (the field's label moves, its
+            # textarea can be made anew): type only once that is over and it still has it.
+            wait_until_settled(page)
+            page.wait_for_function(FOCUSED_JS, timeout=2_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the field never took the focus")
+
+
+FOCUSED_JS = "['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)"
+
+
 def type_into(page, label: str, text: str, attempts: int = 3) -> None:
     """Flutter text fields: click, then type (fill() leaves them empty). Typing is checked:
     if a key was lost (the field was rebuilt under the cursor), the field is cleared and

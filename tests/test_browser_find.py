@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, type_into, unlock
+from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, tap, type_into, unlock
 from tests.find_support import import_local
 
 pytestmark = pytest.mark.browser
@@ -32,21 +32,6 @@ def set_up_data_dir(data_dir, tmp_path):
 def labelled(page, fragment: str):
     """Flutter merges a card's texts into one node: its text or its aria-label holds them."""
     return page.get_by_text(fragment).or_(page.locator(f'[aria-label*="{fragment}"]')).first
-
-
-def tap(page, locator) -> None:
-    """A tap inside a field, the way a finger does (a click on Flutter's hidden textarea
-    does not always move Flutter's focus)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    box = locator.bounding_box()
-    for _ in range(3):  # an empty multi-line field sometimes takes a second tap to get the focus
-        page.mouse.click(box["x"] + 24, box["y"] + box["height"] / 2)
-        try:
-            page.wait_for_function("['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)", timeout=2_000)
-            return
-        except PlaywrightTimeout:
-            continue
 
 
 def card(page, name: str):
