@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from services import finding
+from services import drafts, finding
 from services.app import KindredServices
 from services.directory.model import GroupDetails
 from services.finding import FindingPrefs, PlaceNeedsChoice
@@ -428,6 +428,16 @@ class PrivateSession:
         self.announce(SAVED)
 
     # --- backups and exports --------------------------------------------------------------
+    # --- drafts: unsaved work, encrypted (services/drafts.py) -------------------------------
+    def draft(self, name: str) -> tuple[dict, datetime] | None:
+        return drafts.load(self.store(), name)
+
+    def keep_draft(self, name: str, fields: dict) -> None:
+        drafts.keep(self.store(), name, fields)
+
+    def discard_draft(self, name: str) -> None:
+        drafts.discard(self.store(), name)
+
     def create_backup(self, passphrase: str) -> tuple[str, bytes]:
         store = self.store()
         self.touch()

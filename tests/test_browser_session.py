@@ -114,9 +114,6 @@ def test_i_went_today_on_a_group_another_tab_removed_is_a_message_not_a_crash(br
         tab_b.close()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open (issue 11): passed 4/4 on its branch; after the merges one run timed out clicking the search field "
-    "('waiting for element to be visible, enabled and stable') — find what keeps it moving"))
 def test_find_keeps_its_place_across_a_group_back_and_reload(browser, local_data_dir):
     with running_app(local_data_dir, env=ENV) as app:
         page = open_app(browser, app.url, PHONE)

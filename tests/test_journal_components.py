@@ -293,3 +293,55 @@ async def test_journal_sub_screens_at_desktop_width(services):
         ui, _journal = await open_journal(services, route=route, width=1280)
         assert ui.find(ft.NavigationRail)
         assert ui.find(ft.NavigationRail)[0].selected_index == 1, route
+
+
+async def test_a_half_done_check_in_is_kept_encrypted_across_leaving_and_reopening(services, data_dir):
+    """Finding 4 of issue 11: unsaved edits never vanish. The draft is in the store,
+    encrypted; saving throws it away; Discard empties the form."""
+    from services import drafts
+
+    ui, journal = await open_journal(services)
+    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.button("Add details"))
+    await settle(ui)
+    await ui.type("Note", "DRAFT-CANARY half a thought")
+    await settle(ui)
+    await ui.navigate("/")  # away to Find, then back
+    await settle(ui)
+    await ui.navigate("/journal")
+    await settle(ui)
+    await ui.wait_for(lambda: ui.field("Note").value == "DRAFT-CANARY half a thought")
+    assert ui.has_text("Your unsaved check-in from")
+
+    # A reload: a new UI session over the same store brings it back too.
+    ui2, _ = await open_journal(services)
+    await ui2.wait_for(lambda: bool(ui2.find(ft.TextField, lambda c: c.label == "Note"))
+                       and ui2.field("Note").value == "DRAFT-CANARY half a thought")
+    assert b"DRAFT-CANARY" not in b"".join(p.read_bytes() for p in data_dir.rglob("*.sqlite*"))
+
+    await ui2.click(ui2.button("Discard"))
+    await settle(ui2)
+    assert not ui2.find(ft.TextField, lambda c: c.label == "Note") or ui2.field("Note").value == ""
+    assert drafts.load(ui2.state.session.store(), "checkin:new") is None
+
+    await ui.type("Note", "second thought")
+    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await settle(ui)
+    assert drafts.load(ui.state.session.store(), "checkin:new") is not None
+    await ui.click(ui.button("Save"))
+    await settle(ui)
+    assert [e.note for e in journal.all_entries()] == ["second thought"]
+    assert drafts.load(ui.state.session.store(), "checkin:new") is None, "a saved check-in leaves no draft"
+
+
+async def test_editing_an_entry_without_changes_keeps_no_draft(services):
+    from services import drafts
+
+    ui, journal = await open_journal(services)
+    entry = journal.add(mood=4, note="kept")
+    await ui.navigate(f"/journal/entry/{entry.id}")
+    await settle(ui)
+    await ui.wait_for(lambda: bool(ui.find(ft.TextField, lambda c: c.label == "Note")))
+    await settle(ui)
+    assert drafts.names(ui.state.session.store()) == []
+    assert not ui.has_text("Your unsaved check-in")

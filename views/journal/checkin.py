@@ -25,6 +25,7 @@ from views.journal.common import (
     use_loaded,
     use_write,
 )
+from views.drafts import DraftNotice, use_draft
 from views.widgets.bind import bind
 from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
@@ -113,6 +114,41 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
     saving, set_saving = ft.use_state(False)
     strategy_names, _ = use_loaded(lambda: [s.name for s in all_strategies(journal)], [])
 
+    def restore(fields: dict) -> None:
+        set_mood(fields.get("mood"))
+        set_emotions(tuple(fields.get("emotions") or ()))
+        set_energy(fields.get("energy"))
+        set_anxiety(fields.get("anxiety"))
+        set_sleep(fields.get("sleep") or "")
+        set_tags(fields.get("tags") or "")
+        set_tried(tuple((n, h) for n, h in fields.get("tried") or ()))
+        set_note(fields.get("note") or "")
+        set_group(fields.get("group") or "")
+        set_timing(fields.get("timing") or "after")
+        if any(fields.get(k) for k in ("emotions", "energy", "anxiety", "sleep", "tags", "tried", "note", "group")):
+            set_details_open(True)
+
+    def form_fields(mood, emotions, energy, anxiety, sleep, tags, tried, note, group, timing) -> dict:
+        return dict(mood=mood, emotions=list(emotions), energy=energy, anxiety=anxiety, sleep=sleep, tags=tags,
+                    tried=[list(t) for t in tried], note=note, group=group, timing=timing)
+
+    untouched = form_fields(
+        initial.mood if initial else None, initial.emotions if initial else (), initial.energy if initial else None,
+        initial.anxiety if initial else None,
+        "" if not initial or initial.sleep_hours is None else f"{initial.sleep_hours:g}",
+        ", ".join(initial.tags) if initial else "",
+        [(s.name, s.helped) for s in initial.strategies] if initial else (),
+        initial.note if initial else "", (initial.group or "") if initial else "",
+        (initial.group_timing or "after") if initial else "after")
+    # A new check-in and each entry being edited have their own draft.
+    draft = use_draft(f"checkin:{initial.id}" if initial else "checkin:new", restore, untouched)
+    values = [mood, emotions, energy, anxiety, sleep, tags, tried, note, group, timing]
+    ft.use_effect(lambda: draft.keep(form_fields(*values)), values)
+
+    async def discard_draft():
+        await draft.discard()
+        restore(untouched)
+
     def pick_mood(value: int):
         set_mood(value)
         set_error(None)
@@ -149,6 +185,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
         if entry is FAILED:
             return
         set_error(None)
+        await draft.discard()
         snack("Check-in saved." if initial is None else "Changes saved.")
         if on_saved:
             await on_saved(entry)
@@ -212,6 +249,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
     return ft.Column(
         spacing=12,
         controls=[
+            DraftNotice(draft, "check-in", discard_draft),
             MoodPicker(settings.mood_labels, mood, pick_mood),
             *detail_controls,
             ErrorText(error),

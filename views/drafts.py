@@ -1,0 +1,127 @@
+"""Unsaved work survives leaving the screen, a reload or a closed tab: forms keep a draft,
+encrypted in the store (services/drafts.py), as the person types, and get it back when
+they open again. Saving or "Discard" throws the draft away."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import flet as ft
+
+from services.drafts import DraftTooLarge
+from views.actions import FAILED, use_actions
+from views.models import use_app
+
+
+@dataclass
+class _Keeper:
+    name: str | None = None
+    loaded: bool = False  # nothing is kept before the old draft has been read (it would be overwritten)
+    pending: dict | None = None
+    writing: bool = False
+    stopped: bool = False  # too large to keep: said once, then left alone
+    last_kept: dict | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class Draft:
+    restored_at: datetime | None
+    keep: Callable[[dict], None]
+    discard: Callable[[], object]
+    forget_restored: Callable[[], None]
+
+
+def use_draft(name: str | None, apply: Callable[[dict], None], baseline: dict | None = None) -> Draft:
+    """The draft called ``name`` (None: keep none). ``apply(fields)`` puts a restored draft
+    into the form; call ``keep(fields)`` whenever the form changes and ``await discard()``
+    once it is saved. ``baseline``: what the form holds untouched (fields equal to it are
+    no draft)."""
+    app = use_app()
+    actions = use_actions()
+    keeper = ft.use_ref(_Keeper).current
+    restored_at, set_restored_at = ft.use_state(None)
+    session = app.session
+
+    async def load():
+        keeper.name, keeper.loaded, keeper.pending, keeper.last_kept = name, False, None, None
+        if name is None or session is None:
+            return
+        found = await actions.run(session.draft, name)
+        if keeper.name != name:
+            return  # the form moved on meanwhile
+        keeper.loaded = True
+        if found not in (None, FAILED):
+            fields, kept_at = found
+            keeper.last_kept = fields
+            keeper.pending = None  # the untouched form's values must not overwrite the draft
+            apply(fields)
+            set_restored_at(kept_at)
+        elif keeper.pending is not None:
+            await write()
+
+    ft.use_effect(load, [name, session is not None])
+
+    async def write():
+        if keeper.writing:
+            return  # the running write takes what is pending after it
+        keeper.writing = True
+        try:
+            while keeper.pending is not None and session is not None and not keeper.stopped:
+                fields, keeper.pending = keeper.pending, None
+                if fields == keeper.last_kept:
+                    continue
+                if fields == baseline:  # back to how it started: nothing to keep
+                    result = await actions.run(session.discard_draft, keeper.name) if keeper.last_kept else None
+                else:
+                    result = await actions.run(session.keep_draft, keeper.name, fields,
+                                               messages={DraftTooLarge: str(DraftTooLarge())})
+                if result is FAILED:
+                    keeper.stopped = True
+                else:
+                    keeper.last_kept = fields
+        finally:
+            keeper.writing = False
+
+    def keep(fields: dict) -> None:
+        if name is None or session is None or keeper.stopped:
+            return
+        keeper.pending = dict(fields)
+        if keeper.loaded and not keeper.writing:
+            asyncio.get_running_loop().create_task(write())
+
+    async def discard():
+        keeper.pending, keeper.last_kept = None, None
+        set_restored_at(None)
+        if name is not None and session is not None:
+            while keeper.writing:  # a write still running would bring the draft back
+                await asyncio.sleep(0.05)
+            await actions.run(session.discard_draft, name)
+
+    return Draft(restored_at, keep, discard, lambda: set_restored_at(None))
+
+
+@ft.component
+def DraftNotice(draft: Draft, what: str, on_discard):
+    """"Your unsaved check-in from Tue 14:05 is back." with a way to throw it away."""
+    if draft.restored_at is None:
+        return ft.Container(visible=False)
+    when = draft.restored_at.astimezone().strftime("%a %d %b, %H:%M")
+    return ft.Container(
+        padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        border_radius=8,
+        bgcolor=ft.Colors.SECONDARY_CONTAINER,
+        content=ft.Row(
+            wrap=True,
+            spacing=8,
+            vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            controls=[
+                ft.Icon(ft.Icons.RESTORE, size=18),
+                ft.Text(f"Your unsaved {what} from {when} is back. It was kept encrypted on this device.",
+                        expand=True),
+                ft.TextButton("Discard", on_click=on_discard),
+            ],
+        ),
+    )
