@@ -42,6 +42,9 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
+EXPECT_TIMEOUT = 20_000  # ms: the longest an expect() waits for its condition (tests/conftest.py)
+
+
 def open_app(browser, url: str, viewport: dict, locale: str | None = None):
     """A new page with the Flutter accessibility tree switched on; ``locale``: the browser's
     language (e.g. "en-GB"), which is where the crisis help takes the country from."""

@@ -80,9 +80,13 @@ def memory_keyring():
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, shared by a test module (FLET-NOTES.md, layer 3)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser_support import launch_chromium
+    from tests.browser_support import EXPECT_TIMEOUT, launch_chromium
+
+    # expect() waits on a condition; on a machine busy with other work getting there takes
+    # longer than Playwright's 5 s default (a stale tab's lock came after 6 s under load).
+    expect.set_options(timeout=EXPECT_TIMEOUT)
 
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
