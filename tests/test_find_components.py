@@ -346,3 +346,34 @@ async def test_a_newcomer_searches_without_a_passphrase_and_the_first_save_asks_
     await wait_for(ui, lambda: ui.has_text("Your recovery code"))
     await wait_for(ui, lambda: ui.state.session is not None and ONLINE_GRIEF_ID in ui.state.saved.ids)
     assert SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).details["name"] == "Evening Grief Circle"
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_note_on_saved_comes_back_and_discard_throws_it_away(local_services):
+    from services import drafts
+    from services.saved import group_snapshot
+
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
+    SavedGroups(ui.state.session.store()).save(ONLINE_GRIEF_ID, group_snapshot(local_services, ONLINE_GRIEF_ID),
+                                               note="first")
+    ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
+
+    def note_field():
+        cards = ui.find(ft.Card, lambda c: c.key == ONLINE_GRIEF_ID)
+        found = [c for c in inside(cards[0]) if isinstance(c, ft.TextField)] if cards else []
+        return found[0] if found else None
+
+    await wait_for(ui, lambda: note_field() is not None)
+    ui.set(note_field(), value="first, and ask about parking")
+    await ui.event(note_field(), "change", "first, and ask about parking")
+    await ui.settle()
+    await ui.navigate("/")
+    await ui.settle()
+    await ui.navigate("/saved")
+    await wait_for(ui, lambda: note_field() is not None and note_field().value == "first, and ask about parking")
+    assert ui.has_text("Your unsaved note from")
+    assert SavedGroups(ui.state.session.store()).get(ONLINE_GRIEF_ID).note == "first"
+    await ui.click(ui.button("Discard"))
+    await ui.settle()
+    assert note_field().value == "first"
+    assert drafts.names(ui.state.session.store()) == []

@@ -345,3 +345,24 @@ async def test_editing_an_entry_without_changes_keeps_no_draft(services):
     await settle(ui)
     assert drafts.names(ui.state.session.store()) == []
     assert not ui.has_text("Your unsaved check-in")
+
+
+async def test_a_half_written_safety_plan_comes_back_after_leaving(services):
+    from services import drafts
+    from services.journal import safety_plan
+
+    ui, journal = await open_journal(services, route="/journal/safety-plan")
+    warning = ui.find(ft.TextField, lambda c: (c.hint_text or "").startswith("Thoughts, images"))[0]
+    ui.set(warning, value="Not sleeping")
+    await ui.event(warning, "change")
+    await settle(ui)
+    await ui.navigate("/journal")
+    await settle(ui)
+    await ui.navigate("/journal/safety-plan")
+    await ui.wait_for(lambda: any(c.value == "Not sleeping" for c in ui.find(ft.TextField)))
+    assert ui.has_text("Your unsaved safety plan from")
+    assert safety_plan.load(journal).steps.get("warning_signs", []) == [], "kept as a draft, not saved"
+    await ui.click(ui.button("Save my plan"))
+    await settle(ui)
+    assert safety_plan.load(journal).steps["warning_signs"] == ["Not sleeping"]
+    assert drafts.names(ui.state.session.store()) == []

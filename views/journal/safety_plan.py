@@ -6,6 +6,7 @@ import flet as ft
 
 from services.journal import safety_plan
 from views.actions import FAILED
+from views.drafts import DraftNotice, use_draft
 from views.help import open_help
 from views.models import use_app
 from views.journal.common import (
@@ -47,12 +48,29 @@ def SafetyPlanForm(plan):
     error, set_error = ft.use_state(None)
 
     def changed(key):
-        return lambda e: set_texts({**texts, key: e.control.value or ""})
+        # An updater: an event handled before the last change re-rendered must not undo it.
+        return lambda e: set_texts(lambda current: {**current, key: e.control.value or ""})
+
+    untouched = {"steps": {key: "\n".join(plan.steps.get(key, [])) for key, *_ in safety_plan.STEPS},
+                 "reason": plan.reason_for_living}
+
+    def restore(fields: dict) -> None:
+        steps = fields.get("steps") or {}
+        set_texts({key: str(steps.get(key) or "") for key, *_ in safety_plan.STEPS})
+        set_reason(str(fields.get("reason") or ""))
+
+    draft = use_draft("safety-plan", restore, untouched)
+    ft.use_effect(lambda: draft.keep({"steps": dict(texts), "reason": reason}), [texts, reason])
+
+    async def discard_draft():
+        await draft.discard()
+        restore(untouched)
 
     async def save():
         if await write(safety_plan.save, journal, texts, reason, on_error=set_error) is FAILED:
             return
         set_error(None)
+        await draft.discard()
         snack("Safety plan saved.")
 
     return ScreenBody(
@@ -60,6 +78,7 @@ def SafetyPlanForm(plan):
             SubScreenTitle("My safety plan"),
             ft.Text("A plan, made while things are calmer, for the moments when they are not. "
                     "Write one thing per line. Fill in what you can; you can come back to it any time."),
+            DraftNotice(draft, "safety plan", discard_draft),
             *[
                 ft.Column(
                     spacing=4,

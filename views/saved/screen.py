@@ -12,6 +12,7 @@ from services.calendar import group_ics, ics_file_name
 from services.group_text import next_meeting_text
 from services.session import SavedItem
 from views.actions import FAILED, use_actions
+from views.drafts import DraftNotice, use_draft
 from views.find.common import Badge, badges_for, details_route, go, use_finding
 from views.find.share import ShareButton
 from views.models import use_app, use_saved_model
@@ -82,12 +83,21 @@ def SavedCard(item: SavedItem, prefs):
     def session():
         return state.session
 
+    untouched = {"note": group.note}
+    draft = use_draft(f"note:{group.group_id}", lambda fields: set_note(str(fields.get("note") or "")), untouched)
+    ft.use_effect(lambda: draft.keep({"note": note}), [note])
+
+    async def discard_draft():
+        await draft.discard()
+        set_note(group.note)
+
     async def save_note(_=None):
         if session() is None:
             return
         if await run(session().set_note, group.group_id, note, group.name, on_error=set_error) is FAILED:
             return
         set_error(None)
+        await draft.discard()
         actions.tell("Note saved. Only you can see it.")
 
     async def went_today():
@@ -170,6 +180,7 @@ def SavedCard(item: SavedItem, prefs):
                             ft.Text(when, expand=True, color=ft.Colors.ERROR if warning else None),
                         ]),
                     ])),
+                    DraftNotice(draft, "note", discard_draft),
                     ft.Semantics(container=True, content=TextInput(
                         label="Things I want to bring up",
                         value=note,
