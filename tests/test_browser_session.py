@@ -63,7 +63,14 @@ def test_a_stale_tab_locks_itself_on_its_next_save_and_nothing_is_lost(browser, 
         # Tab A, still open with the old key, saves a check-in: it locks and says why.
         tab_a.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()
         tab_a.get_by_role("button", name="Save", exact=True).click()
-        expect(tab_a.get_by_text("Kindred is locked")).to_be_visible()
+        try:
+            expect(tab_a.get_by_text("Kindred is locked")).to_be_visible()
+        except AssertionError:
+            import subprocess
+            print("PYSPY", subprocess.run(["py-spy", "dump", "--pid", str(app.process.pid)], capture_output=True, text=True).stdout)
+            print("APPLOG", app.log_path.read_text()[-8000:])
+            tab_a.screenshot(path="/tmp/taba.png")
+            raise
         expect(tab_a.get_by_text("another window", exact=False).first).to_be_visible()
         expect(tab_a.get_by_text(CRASH)).to_have_count(0)
         # The new passphrase opens it; the journal works, with tab B's check-in and nothing else.

@@ -366,3 +366,39 @@ async def test_a_half_written_safety_plan_comes_back_after_leaving(services):
     await settle(ui)
     assert safety_plan.load(journal).steps["warning_signs"] == ["Not sleeping"]
     assert drafts.names(ui.state.session.store()) == []
+
+
+async def test_the_strategy_library_and_the_safety_plan_explanation_need_no_passphrase(services):
+    """Finding 6 of issue 11: locked (or never set up), both open; keeping something asks."""
+    from services.journal import safety_plan
+    from services.journal.strategies import library
+
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, route="/journal/strategies")
+    await settle(ui)
+    assert not ui.has_text("Choose a passphrase") and not ui.has_text("Kindred is locked")
+    first = library()[0]
+    assert ui.has_text(first.name) and len(library()) > 5
+    await ui.click(ui.labelled(f"Add {first.name} to favourites"))
+    await settle(ui)
+    assert ui.state.asking_private and "private" in ui.state.asking_private
+
+    ui = await start_ui(services, route="/journal/safety-plan")
+    await settle(ui)
+    assert not ui.has_text("Choose a passphrase")
+    for _key, title, hint in safety_plan.STEPS:
+        assert ui.has_text(title) and ui.has_text(hint)
+    assert not ui.find(ft.TextField), "nothing to type until it can be kept encrypted"
+    await ui.click(ui.button("Write my plan"))
+    assert ui.state.asking_private
+
+
+async def test_the_lock_screen_offers_what_needs_no_passphrase(services):
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
+    ui = await start_ui(services, route="/journal")
+    await settle(ui)
+    assert ui.has_text("Kindred is locked")
+    await ui.click(ui.button("Coping strategies"))
+    await settle(ui)
+    assert ui.current_route() == "/journal/strategies" and not ui.has_text("Kindred is locked")

@@ -50,6 +50,10 @@ def App(app: AppModel, actions: ActionRunner):
                                 ft.Route(path="choose", component=ChooseScreen),
                             ],
                         ),
+                        # Public too: the coping-strategy library and what a safety plan is
+                        # (each asks for the passphrase only to keep something private).
+                        ft.Route(path="journal/strategies", component=StrategiesScreen),
+                        ft.Route(path="journal/safety-plan", component=SafetyPlanScreen),
                         # Private: behind the one auth guard.
                         ft.Route(component=AuthGuard, outlet=True, children=[
                         ft.Route(
@@ -58,9 +62,7 @@ def App(app: AppModel, actions: ActionRunner):
                                 ft.Route(index=True, component=JournalScreen),
                                 ft.Route(path="entry/:id", component=EditEntryScreen),
                                 ft.Route(path="insights", component=InsightsScreen),
-                                ft.Route(path="strategies", component=StrategiesScreen),
                                 ft.Route(path="self-check", component=SelfCheckScreen),
-                                ft.Route(path="safety-plan", component=SafetyPlanScreen),
                                 ft.Route(path="data", component=DataScreen),
                             ],
                         ),

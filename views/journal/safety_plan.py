@@ -11,8 +11,8 @@ from views.help import open_help
 from views.models import use_app
 from views.journal.common import (
     ErrorText,
-    LockedJournal,
     SubScreenTitle,
+    go,
     snack,
     use_journal,
     use_loaded,
@@ -22,11 +22,49 @@ from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
 
 
+INTRO = ("A plan, made while things are calmer, for the moments when they are not. "
+         "Write one thing per line. Fill in what you can; you can come back to it any time.")
+
+
 @ft.component
 def SafetyPlanScreen():
     if use_journal() is None:
-        return LockedJournal("My safety plan")
+        return SafetyPlanExplained()
     return SafetyPlanBody()
+
+
+@ft.component
+def SafetyPlanExplained():
+    """Without a passphrase: what a safety plan is and its six steps. Only writing one
+    (it is private) asks for set-up or unlock."""
+    app = use_app()
+
+    def write_mine():
+        async def then():
+            go("/journal/safety-plan")
+
+        app.ask_for_private("Your safety plan is private: it is kept encrypted on this device"
+                            if not app.vault_set_up else "Unlock to write your safety plan", then)
+
+    return ScreenBody(
+        [
+            SubScreenTitle("My safety plan"),
+            ft.Text(INTRO),
+            *[
+                ft.Column(spacing=4, controls=[
+                    ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                    ft.Text(hint, color=ft.Colors.ON_SURFACE_VARIANT),
+                ])
+                for _key, title, hint in safety_plan.STEPS
+            ],
+            ft.Text(safety_plan.REASON_TITLE, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
+                ft.FilledButton("Write my plan", icon=ft.Icons.EDIT_NOTE, on_click=write_mine),
+                ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
+            ]),
+            ft.Text(safety_plan.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ]
+    )
 
 
 @ft.component
@@ -76,8 +114,7 @@ def SafetyPlanForm(plan):
     return ScreenBody(
         [
             SubScreenTitle("My safety plan"),
-            ft.Text("A plan, made while things are calmer, for the moments when they are not. "
-                    "Write one thing per line. Fill in what you can; you can come back to it any time."),
+            ft.Text(INTRO),
             DraftNotice(draft, "safety plan", discard_draft),
             *[
                 ft.Column(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import flet as ft
 
-from services.journal.strategies import all_strategies, library_note
-from views.actions import FAILED
+from services.journal.strategies import all_strategies, library, library_note
+from views.actions import FAILED, use_actions
 from views.journal.common import (
     ErrorText,
-    LockedJournal,
     SubScreenTitle,
     snack,
     use_journal,
     use_loaded,
     use_write,
 )
+from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
@@ -64,8 +64,42 @@ def StrategyCard(strategy, on_favourite, on_delete):
 @ft.component
 def StrategiesScreen():
     if use_journal() is None:
-        return LockedJournal("Coping strategies")
+        return PublicStrategies()
     return StrategiesBody()
+
+
+@ft.component
+def PublicStrategies():
+    """Without a passphrase: the whole bundled library. Starring one or adding your own is
+    private, so that asks for set-up or unlock first, then does it."""
+    app = use_app()
+    actions = use_actions()
+
+    def favourite(strategy):
+        async def then():
+            session = app.session
+            if session is not None and session.is_open:
+                if await actions.run(session.journal.toggle_favourite, strategy.name) is not FAILED:
+                    session.journal_changed()
+                    snack(f"Added {strategy.name} to your favourites.")
+
+        app.ask_for_private("Your favourites are private: they are kept encrypted on this device"
+                            if not app.vault_set_up else "Unlock to keep your favourites", then)
+
+    def add_mine():
+        app.ask_for_private("Your own strategies are private: they are kept encrypted on this device"
+                            if not app.vault_set_up else "Unlock to add your own strategies", None)
+
+    return ScreenBody(
+        [
+            SubScreenTitle("Coping strategies"),
+            ft.Text("Things people use when it gets hard, each with a short how-to. "
+                    "Star the ones that work for you to see them first when you check in."),
+            *[StrategyCard(s, favourite, None, key=s.id) for s in library()],
+            ft.Text(library_note(), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.OutlinedButton("Add your own strategy", icon=ft.Icons.ADD, on_click=add_mine),
+        ]
+    )
 
 
 @ft.component

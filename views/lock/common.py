@@ -20,3 +20,19 @@ def PrivacyLink(label: str = "How Kindred keeps things private"):
     return ft.TextButton(label, icon=ft.Icons.PRIVACY_TIP_OUTLINED, on_click=open_privacy)
 
 
+
+
+def OpenWithoutPassphrase():
+    """What needs no passphrase, offered where one is asked: the coping-strategy library and
+    what a safety plan is (the directory and "Get help now" are always a tap away)."""
+    def go(route: str):
+        return lambda: ft.context.page.navigate(route)
+
+    return ft.Column(spacing=0, controls=[
+        ft.Text("Open without a passphrase", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Row(wrap=True, spacing=4, run_spacing=0, controls=[
+            ft.TextButton("Coping strategies", icon=ft.Icons.SELF_IMPROVEMENT, on_click=go("/journal/strategies")),
+            ft.TextButton("What a safety plan is", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED,
+                          on_click=go("/journal/safety-plan")),
+        ]),
+    ])

@@ -9,7 +9,7 @@ from services.session import (
     set_up,
 )
 from views.actions import FAILED, use_actions
-from views.lock.common import STRENGTH_COLORS, ErrorText, Heading, PrivacyLink
+from views.lock.common import STRENGTH_COLORS, ErrorText, Heading, PrivacyLink, OpenWithoutPassphrase
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
@@ -77,6 +77,7 @@ def SetUpContent():
             ErrorText(error),
             ft.FilledButton("Create passphrase", icon=ft.Icons.LOCK_OUTLINE, on_click=create, disabled=busy),
             PrivacyLink(),
+            OpenWithoutPassphrase(),
         ],
         max_width=520,
     )

@@ -5,7 +5,7 @@ import flet as ft
 from services import session as sessions
 from services.session import WrongSecret
 from views.actions import FAILED, use_actions
-from views.lock.common import ErrorText, Heading
+from views.lock.common import ErrorText, Heading, OpenWithoutPassphrase
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
@@ -88,6 +88,7 @@ def UnlockContent():
                 size=12,
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
+            OpenWithoutPassphrase(),
         ],
         max_width=520,
     )
