@@ -391,3 +391,45 @@ def test_a_killed_syncs_leftover_download_folder_is_cleaned_up_later(feed_server
     sync.add_source(feed_server.url("/groups.json"), name="acme")
     sync.sync()
     assert not old.exists() and young.exists()
+
+
+def _dated(body: bytes, generated_at: str) -> bytes:
+    document = json.loads(body)
+    document["generated_at"] = generated_at
+    return json.dumps(document).encode()
+
+
+def test_an_older_signed_copy_is_refused_as_a_rollback_and_nothing_is_lost(feed_server, sync, services, tmp_path):
+    """Issue 13, item 15: a correctly signed but older copy (a stale mirror, a replay) would
+    bring back groups the publisher removed; its own generated_at gives it away."""
+    newer = _dated(V1, "2026-11-20T08:00:00Z")
+    first_sync(feed_server, sync, services, tmp_path, body=newer)
+    assert sync.get_source("acme").feed_generated_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+    older = _dated(V2, "2026-11-01T08:00:00Z")
+    _key, signature = signed(tmp_path, older)
+    feed_server.route("/groups.json", body=older, etag='"old"')
+    feed_server.route("/groups.json.sig", body=signature)
+    [outcome] = sync.sync()
+    assert outcome.status == "failed" and "older copy of this feed" in outcome.message, outcome.message
+    assert "last good copy is kept" in outcome.message
+    assert_v1_intact(services)
+    assert sync.get_source("acme").feed_generated_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+    # The publisher's next, newer copy goes through.
+    newest = _dated(V2, "2026-11-21")
+    _key, signature = signed(tmp_path, newest)
+    feed_server.route("/groups.json", body=newest, etag='"new"')
+    feed_server.route("/groups.json.sig", body=signature)
+    [outcome] = sync.sync()
+    assert outcome.status == "updated", outcome.message
+    assert len(groups_of(services, "acme")) == 7
+    assert sync.get_source("acme").feed_generated_at == datetime(2026, 11, 21, tzinfo=UTC)
+
+
+def test_an_unsigned_source_follows_its_publisher_even_backwards(feed_server, sync, services, tmp_path):
+    """Without a pinned key a date proves nothing either way: the copy served is the copy used."""
+    first_sync(feed_server, sync, services, tmp_path, body=_dated(V1, "2026-11-20"), key=False)
+    feed_server.route("/groups.json", body=_dated(V2, "2026-11-01"), etag='"old"')
+    [outcome] = sync.sync()
+    assert outcome.status == "updated", outcome.message

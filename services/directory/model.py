@@ -209,6 +209,7 @@ class ParsedFeed:
     doubtful: list[str] = field(default_factory=list)  # contradictions the source should look at
     not_groups: int = 0  # services skipped because they are not support groups (HSDS)
     all_services: bool = False  # HSDS: import every service, groups or not (an explicit choice)
+    generated_at: datetime | None = None  # when the publisher made this copy (Kindred feeds say)
 
     @property
     def bad_records(self) -> int:

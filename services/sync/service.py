@@ -78,6 +78,7 @@ class SourceStatus:
     last_error: str | None  # the last check's failure, in plain words; None when it went well
     etag: str | None
     last_modified: str | None
+    feed_generated_at: datetime | None = None  # the held copy's own date (Kindred feeds)
 
     @property
     def verified(self) -> bool:
@@ -384,6 +385,7 @@ class SyncService:
                 self._verify(fetcher, source, result.body)
             report("reading")
             feed = self._read(source, result.body, result.final_url, result.content_type)
+            self._refuse_rollback(source, feed)
             report("saving")
             previous = self._apply(source, feed, result.etag, result.last_modified, checked_at, clock())
         except _Failed as failure:
@@ -416,6 +418,18 @@ class SyncService:
             ) from None
         except signing.SigningError as error:
             raise _Failed(f"The update was refused: {error}") from None
+
+    @staticmethod
+    def _refuse_rollback(source: SourceStatus, feed) -> None:
+        """A signature proves who published a copy, not that it is the latest: an older signed
+        copy served again would bring back groups the publisher removed or corrected."""
+        held, fresh = source.feed_generated_at, _utc(feed.generated_at)
+        if source.public_key and held is not None and fresh is not None and fresh < held:
+            raise _Failed(
+                f"The update was refused: it is an older copy of this feed (made {fresh:%Y-%m-%d %H:%M} UTC) "
+                f"than the one you have (made {held:%Y-%m-%d %H:%M} UTC), so it may be an old copy served "
+                "again. If the publisher really went back to an older list, remove the source and add it again."
+            )
 
     def _read(self, source: SourceStatus, body: bytes, final_url: str, content_type: str | None):
         suffix = _feed_suffix(final_url, content_type)
@@ -452,6 +466,7 @@ class SyncService:
                 row.last_success_at = now
                 row.last_error = None
                 row.group_count = len(feed.groups)
+                row.feed_generated_at = _utc(feed.generated_at)
                 session.flush()
                 if self.before_commit is not None:
                     self.before_commit()
@@ -513,4 +528,5 @@ class SyncService:
             last_error=row.last_error,
             etag=row.etag,
             last_modified=row.last_modified,
+            feed_generated_at=_utc(row.feed_generated_at),
         )

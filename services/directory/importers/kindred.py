@@ -95,6 +95,18 @@ def _path(error) -> str:
     return "/".join(str(p) for p in error.absolute_path) or "(top level)"
 
 
+def _generated_at(value) -> datetime | None:
+    """The feed's "generated_at" as an aware UTC time (a date alone is its midnight UTC);
+    None when absent or unreadable (it only guards against rollback; never a reason to refuse)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def parse(data: dict, feed: ParsedFeed) -> None:
     if data.get("version") != VERSION:
         raise FeedError(f"this is a Kindred feed of version {data.get('version')!r}; this app reads version {VERSION}")
@@ -107,6 +119,7 @@ def parse(data: dict, feed: ParsedFeed) -> None:
         else:
             raise FeedError(f"not a valid Kindred feed: at {_path(error)}: {error.message}")
     feed.publisher = data["publisher"]["name"]
+    feed.generated_at = _generated_at(data.get("generated_at"))
     groups = []
     for index, raw in enumerate(data["groups"]):
         if index in bad_groups:
