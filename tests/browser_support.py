@@ -223,6 +223,7 @@ def reveal(page, locator, attempts: int = 24) -> None:
     rows scrolled out of view are not in the DOM at all. A row not in the DOM yet is taken to
     be further down. Raises AssertionError when it never comes into view."""
     width = page.viewport_size["width"]
+    top = bottom = box = None
     for _ in range(attempts):
         top, bottom = visible_band(page)
         box = locator.first.bounding_box() if locator.count() else None
@@ -237,4 +238,4 @@ def reveal(page, locator, attempts: int = 24) -> None:
         page.mouse.move(x, (top + bottom) / 2)
         page.mouse.wheel(0, delta)
         wait_until_settled(page)
-    raise AssertionError(f"{locator} never came into view")
+    raise AssertionError(f"{locator} never came into view (last box {box}, visible band {top}-{bottom})")

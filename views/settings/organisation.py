@@ -226,10 +226,12 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
         ]),
         ft.Column(spacing=4, controls=[
             ft.Text("How it meets", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.SegmentedButton(
-                selected=[f.attendance], allow_multiple_selection=False, allow_empty_selection=False,
-                on_change=lambda e: setter("attendance")(next(iter(e.control.selected or []), "in_person")),
-                segments=[ft.Segment(value=k, label=ft.Text(ATTENDANCE[k])) for k in ATTENDANCES]),
+            # Radio buttons that wrap: five segments in a row squeezed "In person" into a
+            # letter per line on a phone.
+            ft.RadioGroup(
+                value=f.attendance, on_change=lambda e: setter("attendance")(typed_text(e) or "in_person"),
+                content=ft.Row(wrap=True, spacing=4, run_spacing=0, controls=[
+                    ft.Radio(value=k, label=ATTENDANCE[k]) for k in ATTENDANCES])),
         ]),
         *([Field("Facilitator's credentials", f.credentials, text_setter("credentials"),
                  hint="e.g. licensed clinical social worker")] if f.leadership != "peer" else []),
@@ -322,7 +324,18 @@ def OrganisationScreen():
                 "nothing private goes into them."),
     ]
     if loaded is None:
-        return ScreenBody([*body, ft.ProgressRing()])
+        return ScreenBody([*body, ft.ProgressRing()], key="groups")
+    if editing is not None:
+        # The form is a screen of its own, with a scroll position of its own (the key): a long
+        # form closing inside a scrolled list left the browser's accessibility tree where the
+        # form had been, so buttons drawn in one place answered in another.
+        return ScreenBody([
+            ft.Row(spacing=4, controls=[
+                IconAction(ft.Icons.ARROW_BACK, "Back to your groups", on_click=lambda: set_editing(None)),
+                ft.Text("For organisations", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+            ]),
+            GroupForm(editing, saved, lambda: set_editing(None), key=editing.id or "new"),
+        ], key=f"form-{editing.id or 'new'}")
     organisation, groups = loaded
     body += [
         ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
@@ -344,11 +357,8 @@ def OrganisationScreen():
                               on_click=remove_handler(record.external_id)),
             ]),
         ]))
-    if editing is not None:
-        body.append(GroupForm(editing, saved, lambda: set_editing(None), key=editing.id or "new"))
-    else:
-        body.append(ft.Row(controls=[ft.FilledTonalButton("Add a group", icon=ft.Icons.ADD,
-                                                          on_click=lambda: set_editing(Draft(timezone=zone)))]))
+    body.append(ft.Row(controls=[ft.FilledTonalButton("Add a group", icon=ft.Icons.ADD,
+                                                      on_click=lambda: set_editing(Draft(timezone=zone)))]))
     body += [
         ft.Text("Publish", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
         ft.Text("Export writes your groups three ways — Kindred's signed feed, Meeting Guide JSON and an Open "
@@ -368,4 +378,4 @@ def OrganisationScreen():
             ft.Text("Upload the folder's files to your website; people add the address of groups.json in "
                     "Settings → Directory sources. See docs/publishing.md.", size=13),
         ])))
-    return ScreenBody(body)
+    return ScreenBody(body, key="groups")
