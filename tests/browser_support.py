@@ -228,3 +228,43 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
            })()"""
     )
     return [(name, size) for name, size in sizes if size < minimum]
+
+
+def visible_band(page) -> tuple[float, float]:
+    """The part of the window between the app bar and the navigation bar (phones), where a
+    row can be clicked: Flutter keeps rows under the bars in the DOM, but they take no click."""
+    return tuple(page.evaluate(
+        """(() => {
+             const help = Array.from(document.querySelectorAll('flt-semantics[role=button]'))
+               .filter(e => (e.getAttribute('aria-label') || e.innerText || '').trim() === 'Get help now')
+               .map(e => e.getBoundingClientRect().bottom);
+             const tabs = Array.from(document.querySelectorAll('flt-semantics[role=tab]'))
+               .map(e => e.getBoundingClientRect().top);
+             return [Math.max(0, ...help) + 4, Math.min(window.innerHeight, ...tabs) - 4];
+           })()"""
+    ))
+
+
+def reveal(page, locator, attempts: int = 24) -> None:
+    """Scroll the screen under the mouse until ``locator`` is whole inside the visible band.
+
+    Flutter draws on a canvas: the DOM's scrolling (and so Playwright's) does not move it, and
+    rows scrolled out of view are not in the DOM at all. A row not in the DOM yet is taken to
+    be further down. Raises AssertionError when it never comes into view."""
+    width = page.viewport_size["width"]
+    top = bottom = box = None
+    for _ in range(attempts):
+        top, bottom = visible_band(page)
+        box = locator.first.bounding_box() if locator.count() else None
+        if box and box["y"] >= top and box["y"] + box["height"] <= bottom:
+            return
+        if box is None:
+            delta, x = (bottom - top) / 2, width / 2
+        elif box["y"] < top:
+            delta, x = box["y"] - top - 24, box["x"] + min(box["width"] / 2, 24)
+        else:
+            delta, x = min(box["y"] + box["height"] - bottom + 24, bottom - top), box["x"] + min(box["width"] / 2, 24)
+        page.mouse.move(x, (top + bottom) / 2)
+        page.mouse.wheel(0, delta)
+        wait_until_settled(page)
+    raise AssertionError(f"{locator} never came into view (last box {box}, visible band {top}-{bottom})")

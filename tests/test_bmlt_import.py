@@ -138,3 +138,83 @@ def test_cli_import_with_format_bmlt(services, data_dir, capsys):
     assert (report["format"], report["imported"]) == ("bmlt", 2)
     assert main(["--data-dir", str(data_dir), "directory", "import", str(DATA / "sezf_clemson.json"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == "bmlt"
+
+
+# ---- one card per group: BMLT returns one row per weekly meeting ----
+
+UPSTATE = DATA / "upstate_ny_monday_tuesday.json"
+
+
+def test_rows_of_one_group_become_one_group_with_all_its_times():
+    feed = read_feed(UPSTATE)
+    assert feed.format == "bmlt" and feed.meetings == 19 and feed.skipped == []
+    assert len(feed.groups) == 12
+    assert any("19 meeting rows are 12 groups" in r for r in feed.repairs)
+    by_id = {g.external_id: g for g in feed.groups}
+
+    def times(group):
+        return [(r.weekday, f"{r.start:%H:%M}", r.timezone) for r in group.schedule]
+
+    # Monday (weekday_tinyint 2) and Tuesday (3) rows of one group: one group, the first id.
+    serenity = by_id["1826"]
+    assert serenity.name == "Serenity at Noon" and "1834" not in by_id
+    assert times(serenity) == [(0, "12:00", "America/New_York"), (1, "12:00", "America/New_York")]
+    # The venue's name is spelt three ways on this server; the street address says it is one place.
+    assert {g.name for g in feed.groups if g.location.city == "Binghamton"} == {"Living the Miracle", "Its A New Day"}
+    assert len(times(by_id["1987"])) == 2 and len(times(by_id["2411"])) == 2
+    # A meeting listed twice (same day and time, ids 1900 and 2554) is one meeting.
+    assert times(by_id["1890"]) == [(0, "12:00", "America/New_York"), (1, "12:00", "America/New_York")]
+    # A venue name only one row gives is kept, and what only one row's formats say.
+    recovery = by_id["1797"]
+    assert "2326" not in by_id and recovery.location.venue == "Free Methodist Church" and len(recovery.schedule) == 1
+    courage = by_id["1889"]
+    assert "Basic Text study" in courage.notes and "BT" in courage.type_codes
+    # The same name in another town or at another address is another group.
+    assert sorted(g.external_id for g in feed.groups if g.name == "Rome Serenity Group") == ["1831", "1839"]
+    assert sorted(g.location.city for g in feed.groups if g.name == "A New Way of Life") == ["Clyde", "Syracuse"]
+    # Another name at the same address is another group.
+    assert {g.name for g in feed.groups if (g.location.address or "").startswith("518 W. Seneca")} == {
+        "Spiritual Foundation", "Let the Miracle Happen"}
+
+
+@pytest.mark.parametrize(
+    ("now", "expected_utc"),
+    [
+        # Sunday 25 October 2026: Monday noon EDT (UTC-4), then Tuesday noon.
+        (datetime(2026, 10, 25, 12, tzinfo=UTC), [datetime(2026, 10, 26, 16, tzinfo=UTC), datetime(2026, 10, 27, 16, tzinfo=UTC)]),
+        # Clocks go back on Sunday 1 November: Monday noon is now EST (UTC-5).
+        (datetime(2026, 10, 31, 12, tzinfo=UTC), [datetime(2026, 11, 2, 17, tzinfo=UTC), datetime(2026, 11, 3, 17, tzinfo=UTC)]),
+        # Tuesday 13:00 UTC on the day after the spring change (8 March): Tuesday noon EDT is still ahead.
+        (datetime(2026, 3, 10, 13, tzinfo=UTC), [datetime(2026, 3, 10, 16, tzinfo=UTC), datetime(2026, 3, 16, 16, tzinfo=UTC)]),
+    ],
+)
+def test_a_group_meeting_on_two_days_has_its_next_meetings_across_dst(now, expected_utc):
+    """The server gives no time_zone here: the zone comes from the meetings' own coordinates
+    (Syracuse, New York), and every one of the group's days is a next meeting."""
+    serenity = next(g for g in read_feed(UPSTATE).groups if g.external_id == "1826")
+    assert serenity.timezone_origin == "coordinates"
+    upcoming = next_meetings(serenity.schedule, now, 2)
+    assert [start.astimezone(UTC) for start, _, _ in upcoming] == expected_utc
+    assert all(f"{start:%H:%M}" == "12:00" and zone == "America/New_York" for start, _, zone in upcoming)
+
+
+def test_online_rows_are_one_group_only_with_the_same_way_in(tmp_path):
+    brazil = json.loads((DATA / "virtual_na.json").read_text())[0]
+    tuesday = {**brazil, "id_bigint": "2160", "weekday_tinyint": "3"}
+    other_room = {**brazil, "id_bigint": "2161", "weekday_tinyint": "4",
+                  "comments": brazil["comments"].replace("9998886262", "1112223333")}
+    path = tmp_path / "online.json"
+    path.write_text(json.dumps([brazil, tuesday, other_room]))
+    feed = read_feed(path, "bmlt")
+    assert [(g.external_id, len(g.schedule)) for g in feed.groups] == [("2154", 2), ("2161", 1)]
+    assert feed.groups[0].online.url == "https://us04web.zoom.us/j/9998886262"
+
+
+def test_a_group_keeps_its_id_when_it_is_imported_again_and_the_store_lists_it_once(services, data_dir):
+    first = services.directory.import_file(UPSTATE, "bmlt")
+    again = services.directory.import_file(UPSTATE, "bmlt")
+    assert first.imported == again.imported == 12 and first.meetings == 19
+    from services.directory.search import SearchQuery
+
+    page = services.directory.search(SearchQuery(text="Serenity at Noon", limit=20))
+    assert [r.name for r in page.results].count("Serenity at Noon") == 1

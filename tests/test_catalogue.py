@@ -53,7 +53,36 @@ def test_every_entry_carries_its_source_and_date():
 
 def test_bundled_catalogue_is_signed_by_the_pinned_key():
     fingerprint = signing.verify_file(BUNDLED_CATALOGUE, CATALOGUE_KEY_FILE)
-    assert fingerprint
+    pinned = CATALOGUE_KEY_FILE.read_text(encoding="utf-8").strip()
+    assert fingerprint == signing.fingerprint(pinned)
+    # The app's own loader (no key passed in) verifies with the pinned key, and finds it good.
+    service = CatalogueService()
+    assert service.public_key() == pinned
+    assert service.load().origin == "bundled"
+    # The fingerprint people are told to check (docs/catalogue.md) is the pinned key's.
+    docs = (BUNDLED_CATALOGUE.parent.parent / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    assert f"fingerprint\n`{fingerprint}`" in docs or f"fingerprint `{fingerprint}`" in docs
+
+
+def test_a_catalogue_signed_by_any_other_key_is_refused_by_the_pinned_key(tmp_path):
+    """Re-signing with a key that is not pinned (the lost one, or anyone's) is not enough."""
+    (tmp_path / "keys").mkdir()
+    stranger = signing.generate_keypair(tmp_path / "keys" / "stranger")
+    bundled = tmp_path / "catalogue.json"
+    shutil.copy(BUNDLED_CATALOGUE, bundled)
+    signing.sign_file(bundled, [stranger.private_path])
+    with pytest.raises(CatalogueError, match="not signed"):
+        CatalogueService(bundled=bundled).load()
+
+
+def test_no_private_key_is_shipped():
+    """The catalogue's private key is held by the maintainers, never in the repository."""
+    for path in BUNDLED_CATALOGUE.parent.rglob("*"):
+        if path.is_file() and path.stat().st_size < 1_000_000:
+            content = path.read_bytes()
+            assert b"PRIVATE KEY" not in content, path
+            assert not path.name.endswith(".key"), path
+    signing.load_public_key(CATALOGUE_KEY_FILE)  # the pin is a public key
 
 
 def _names(suggestions, *matches):

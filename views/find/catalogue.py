@@ -76,7 +76,7 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
                     color=ft.Colors.ON_SURFACE_VARIANT),
             ft.Row(wrap=True, controls=[action]),
         ]))))
-    return ft.Column(spacing=6, controls=[
+    return ft.Column(spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[  # cards as wide as the screen
         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
         ft.Text(f"{COMMUNITY_NOTICE} Subscribing downloads the directory from its own address; "
                 "nothing about you is sent.", size=13, color=ft.Colors.ON_SURFACE_VARIANT),

@@ -140,10 +140,17 @@ def use_editor() -> OrganisationEditor:
     return OrganisationEditor(app.services.data_dir)
 
 
+def typed_text(e) -> str:
+    """What a "change" event says the field holds. Its data is the text at that keystroke;
+    ``e.control.value`` may already be a re-rendered control's older value (a key typed
+    while the form re-rendered would be lost)."""
+    return e.data if isinstance(e.data, str) else (e.control.value or "")
+
+
 @ft.component
 def Field(label_text: str, value: str, on_change, multiline: bool = False, hint: str | None = None, width=None):
     return TextInput(label=label_text, value=value, hint_text=hint, multiline=multiline,
-                        width=width, on_change=lambda e: on_change(e.control.value))
+                     width=width, on_change=lambda e: on_change(typed_text(e)))
 
 
 @ft.component
@@ -171,16 +178,28 @@ def ChipSet(label_text: str, chosen: tuple, options, on_change):
 def GroupForm(draft: Draft, on_saved, on_cancel):
     editor = use_editor()
     run = use_actions().run
-    fields, set_fields = ft.use_state(draft)
+    # Typing goes into ``typed`` and re-renders nothing: a re-render per key would send each
+    # field's value back to the browser while the person is still typing, and a key typed in
+    # between would be lost. Choices (dropdowns, chips, segments) change what the form shows,
+    # so they re-render it, from everything typed so far.
+    typed = ft.use_ref(draft)
+    _shown, set_shown = ft.use_state(draft)
     problems, set_problems = ft.use_state(())
 
+    def text_setter(name):
+        def on_text(value: str) -> None:
+            typed.current = dataclasses.replace(typed.current, **{name: value})
+        return on_text
+
     def setter(name):
-        # From the current value, not this render's: keystrokes can arrive before a re-render.
-        return lambda value: set_fields(lambda current: dataclasses.replace(current, **{name: value}))
+        def on_choice(value) -> None:
+            typed.current = dataclasses.replace(typed.current, **{name: value})
+            set_shown(typed.current)
+        return on_choice
 
     async def save(_e=None):
         try:
-            record = fields.record()
+            record = typed.current.record()
         except DraftError as error:
             set_problems(tuple(error.problems))
             return
@@ -192,15 +211,15 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
         set_problems(())
         await on_saved(saved)
 
-    f = fields
+    f = typed.current
     physical = f.attendance in ("in_person", "hybrid")
     online = f.attendance in ("online", "hybrid")
     when_hint = {"weekly": "e.g. tue 19:00-20:30", "monthly": "e.g. 2nd tue 19:00-20:30 or last fri 18:00",
                  "varies": "where people can find the times"}.get(f.when_kind)
     controls = [
         ft.Text("Edit group" if f.id else "New group", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-        Field("Group name", f.name, setter("name")),
-        Field("What happens at this group", f.description, setter("description"), multiline=True),
+        Field("Group name", f.name, text_setter("name")),
+        Field("What happens at this group", f.description, text_setter("description"), multiline=True),
         ChipSet("Topics", f.topics, TOPICS, setter("topics")),
         ChipSet("Who it is for (leave empty for everyone)", f.audience, AUDIENCES, setter("audience")),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
@@ -208,38 +227,40 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
         ]),
         ft.Column(spacing=4, controls=[
             ft.Text("How it meets", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.SegmentedButton(
-                selected=[f.attendance], allow_multiple_selection=False, allow_empty_selection=False,
-                on_change=lambda e: setter("attendance")(next(iter(e.control.selected or []), "in_person")),
-                segments=[ft.Segment(value=k, label=ft.Text(ATTENDANCE[k])) for k in ATTENDANCES]),
+            # Radio buttons that wrap: five segments in a row squeezed "In person" into a
+            # letter per line on a phone.
+            ft.RadioGroup(
+                value=f.attendance, on_change=lambda e: setter("attendance")(typed_text(e) or "in_person"),
+                content=ft.Row(wrap=True, spacing=4, run_spacing=0, controls=[
+                    ft.Radio(value=k, label=ATTENDANCE[k]) for k in ATTENDANCES])),
         ]),
-        *([Field("Facilitator's credentials", f.credentials, setter("credentials"),
+        *([Field("Facilitator's credentials", f.credentials, text_setter("credentials"),
                  hint="e.g. licensed clinical social worker")] if f.leadership != "peer" else []),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
             Choice("How often", f.when_kind, WHEN_KINDS, setter("when_kind")),
-            *([Field("When", f.when, setter("when"), hint=when_hint, width=280)] if f.when_kind != "by_appointment" else []),
-            *([Field("Time zone", f.timezone, setter("timezone"), hint="e.g. America/New_York", width=240)]
+            *([Field("When", f.when, text_setter("when"), hint=when_hint, width=280)] if f.when_kind != "by_appointment" else []),
+            *([Field("Time zone", f.timezone, text_setter("timezone"), hint="e.g. America/New_York", width=240)]
               if f.when_kind in ("weekly", "monthly") else []),
         ]),
-        *([Field("Venue", f.venue, setter("venue")), Field("Street address", f.address, setter("address")),
+        *([Field("Venue", f.venue, text_setter("venue")), Field("Street address", f.address, text_setter("address")),
            ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-               Field("Town or city", f.city, setter("city"), width=220), Field("State or region", f.region, setter("region"), width=160),
-               Field("Postal code", f.postal_code, setter("postal_code"), width=140)]),
-           Field("Country code", f.country, setter("country"), hint="two letters, e.g. US", width=220),
+               Field("Town or city", f.city, text_setter("city"), width=220), Field("State or region", f.region, text_setter("region"), width=160),
+               Field("Postal code", f.postal_code, text_setter("postal_code"), width=140)]),
+           Field("Country code", f.country, text_setter("country"), hint="two letters, e.g. US", width=220),
            ChipSet("Accessibility", f.accessibility, ACCESS_FEATURES, setter("accessibility"))] if physical else []),
-        *([Field("Online link", f.online_url, setter("online_url"), hint="https://…"),
-           Field("Dial-in number", f.online_phone, setter("online_phone"))] if online else []),
+        *([Field("Online link", f.online_url, text_setter("online_url"), hint="https://…"),
+           Field("Dial-in number", f.online_phone, text_setter("online_phone"))] if online else []),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
             Choice("Cost", f.cost, [(k, COST[k]) for k in COSTS if k != "unknown"], setter("cost"), width=200),
-            Field("About the cost", f.cost_note, setter("cost_note"), width=260),
-            Field("Typical size", f.size, setter("size"), hint="people", width=140),
+            Field("About the cost", f.cost_note, text_setter("cost_note"), width=260),
+            Field("Typical size", f.size, text_setter("size"), hint="people", width=140),
         ]),
         Choice("How to join", f.registration, [(k, REGISTRATION[k]) for k in REGISTRATIONS if k != "unknown"],
                setter("registration"), width=300),
-        Field("Confidentiality", f.confidentiality, setter("confidentiality"), hint="what the group agrees about privacy"),
-        Field("Languages", f.languages, setter("languages"), hint="e.g. English, Spanish"),
+        Field("Confidentiality", f.confidentiality, text_setter("confidentiality"), hint="what the group agrees about privacy"),
+        Field("Languages", f.languages, text_setter("languages"), hint="e.g. English, Spanish"),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-            Field("Contact e-mail", f.email, setter("email"), width=280), Field("Web page", f.website, setter("website"), width=320)]),
+            Field("Contact e-mail", f.email, text_setter("email"), width=280), Field("Web page", f.website, text_setter("website"), width=320)]),
     ]
     if problems:
         controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=[
@@ -259,20 +280,20 @@ def OrganisationScreen():
     prefs = use_finding()
     loaded, set_loaded = ft.use_state(None)  # (organisation, groups)
     editing, set_editing = ft.use_state(None)  # a Draft, or None
-    org_name, set_org_name = ft.use_state(None)
+    org_name = ft.use_ref(None)  # as typed; typing re-renders nothing (see GroupForm)
     exported, set_exported = ft.use_state(None)  # (report, public key text)
 
     async def load():
         result = await run(lambda: (editor.organisation(), editor.groups()))
         if result is not FAILED:
+            if org_name.current is None:
+                org_name.current = result[0].name
             set_loaded(result)
-            if org_name is None:
-                set_org_name(result[0].name)
 
     ft.use_effect(load, [])
 
     async def save_name(_e=None):
-        if await run(editor.set_organisation, org_name or "", done="Saved.") is not FAILED:
+        if await run(editor.set_organisation, org_name.current or "", done="Saved.") is not FAILED:
             await load()
 
     async def saved(record):
@@ -304,12 +325,23 @@ def OrganisationScreen():
                 "nothing private goes into them."),
     ]
     if loaded is None:
-        return ScreenBody([*body, ft.ProgressRing()])
+        return ScreenBody([*body, ft.ProgressRing()], key="groups")
+    if editing is not None:
+        # The form is a screen of its own, with a scroll position of its own (the key): a long
+        # form closing inside a scrolled list left the browser's accessibility tree where the
+        # form had been, so buttons drawn in one place answered in another.
+        return ScreenBody([
+            ft.Row(spacing=4, controls=[
+                IconAction(ft.Icons.ARROW_BACK, "Back to your groups", on_click=lambda: set_editing(None)),
+                ft.Text("For organisations", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+            ]),
+            GroupForm(editing, saved, lambda: set_editing(None), key=editing.id or "new"),
+        ], key=f"form-{editing.id or 'new'}")
     organisation, groups = loaded
     body += [
         ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-            TextInput(label="Organisation name", value=org_name or "", width=320,
-                         on_change=lambda e: set_org_name(e.control.value)),
+            TextInput(label="Organisation name", value=org_name.current or "", width=320,
+                      on_change=lambda e: setattr(org_name, "current", typed_text(e))),
             ft.OutlinedButton("Save name", on_click=save_name),
         ]),
         ft.Text(f"Your groups ({len(groups)})", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
@@ -326,11 +358,8 @@ def OrganisationScreen():
                               on_click=remove_handler(record.external_id)),
             ]),
         ]))
-    if editing is not None:
-        body.append(GroupForm(editing, saved, lambda: set_editing(None), key=editing.id or "new"))
-    else:
-        body.append(ft.Row(controls=[ft.FilledTonalButton("Add a group", icon=ft.Icons.ADD,
-                                                          on_click=lambda: set_editing(Draft(timezone=zone)))]))
+    body.append(ft.Row(controls=[ft.FilledTonalButton("Add a group", icon=ft.Icons.ADD,
+                                                      on_click=lambda: set_editing(Draft(timezone=zone)))]))
     body += [
         ft.Text("Publish", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
         ft.Text("Export writes your groups three ways — Kindred's signed feed, Meeting Guide JSON and an Open "
@@ -350,4 +379,4 @@ def OrganisationScreen():
             ft.Text("Upload the folder's files to your website; people add the address of groups.json in "
                     "Settings → Directory sources. See docs/publishing.md.", size=13),
         ])))
-    return ScreenBody(body)
+    return ScreenBody(body, key="groups")

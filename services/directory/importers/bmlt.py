@@ -22,6 +22,9 @@ from services.directory.importers.common import (
     refuse_if_mostly_bad,
     as_float,
     dedupe_ids,
+    grouping_text,
+    merge_meetings,
+    merged_report,
     skipped_record,
     split_list,
     text,
@@ -127,18 +130,44 @@ def _format_names(data) -> dict[str, str]:
 def parse(data, feed: ParsedFeed) -> None:
     meetings = meetings_of(data) or []
     names = _format_names(data)
-    groups = []
+    rows = []
     for index, raw in enumerate(meetings):
         if not isinstance(raw, dict):
             feed.skipped.append(skipped_record(index, None, None, f"is a {type(raw).__name__}, not a meeting object"))
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
         try:
-            groups.append((index, _meeting(index, raw, names, feed)))
+            rows.append((index, _meeting(index, raw, names, feed)))
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("id_bigint"), raw.get("meeting_name"), str(problem)))
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
-    feed.groups.extend(dedupe_ids(groups, feed))
+    rows = dedupe_ids(list(rows), feed)  # a repeated id_bigint is one meeting listed twice
+    feed.meetings += len(rows)
+    feed.groups.extend(_grouped(rows, feed))
+
+
+def group_key(record: GroupRecord) -> tuple:
+    """What makes meeting rows one group: the same name, at the same street address (the
+    venue's name is spelt differently from row to row on real servers: "Trinity Memorial
+    Church", "Trinity Memorial"), joined the same way online, in the same state."""
+    where = record.location
+    place = ()
+    if record.attendance in ("in_person", "hybrid"):
+        street = (where.address or "").split(",")[0]
+        place = (grouping_text(street) or grouping_text(where.venue), grouping_text(where.city))
+    online = (record.online.url or "", record.online.phone or "") if record.attendance != "in_person" else ()
+    return (grouping_text(record.name), place, online, record.status)
+
+
+def _grouped(rows: list[GroupRecord], feed: ParsedFeed) -> list[GroupRecord]:
+    """One group per name and place: BMLT returns one row per weekly meeting, so a group that
+    meets on three days is three rows. The group keeps every time (each in its own zone)."""
+    by_key: dict[tuple, list[GroupRecord]] = {}
+    for record in rows:
+        by_key.setdefault(group_key(record), []).append(record)
+    groups = [merge_meetings(records) for records in by_key.values()]
+    merged_report(feed, len(rows), len(groups), "rows with the same name and street address are one group with all its times")
+    return groups
 
 
 def _meeting(index: int, raw: dict, format_names: dict[str, str], feed: ParsedFeed) -> GroupRecord:

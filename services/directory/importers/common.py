@@ -7,7 +7,7 @@ import csv
 import dataclasses
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from services.directory import places
 from services.directory.model import GroupRecord, Location, ParsedFeed
@@ -247,3 +247,46 @@ def check_quotes(content: str, name: str) -> None:
                 f"{name}: a quoted field opened on or before line {reader.line_num} never closes, so the rest of the "
                 "file would be read as one value; add the missing closing quote (\")") from None
         # Other strictness problems (a character after a closing quote) are read leniently as before.
+
+
+def _id_order(ident: str):
+    return (len(ident), ident)  # numeric ids in number order; slugs shortest first
+
+
+def merge_meetings(records: list[GroupRecord]) -> GroupRecord:
+    """One group from the rows a feed lists it as (one row per weekday meeting): every
+    meeting's time once, in week order; everything any row says about who it is for, its
+    languages, access and formats; each distinct note once. The id and everything else come
+    from the row with the first id (shortest, then smallest), so the group keeps its id
+    across re-imports while that row is listed; a venue name or confidentiality only some
+    rows give is kept."""
+    records = sorted(records, key=lambda r: _id_order(r.external_id))
+    first = records[0]
+    if len(records) == 1:
+        return first
+    rules = tuple(sorted(dict.fromkeys(rule for r in records for rule in r.schedule),
+                         key=lambda rule: (rule.weekday if rule.weekday is not None else 9, rule.start or time(0))))
+    venue = first.location.venue or next((r.location.venue for r in records if r.location.venue), None)
+    return dataclasses.replace(
+        first,
+        schedule=rules,
+        topics=tuple(dict.fromkeys(t for r in records for t in r.topics)),
+        audience=tuple(sorted({a for r in records for a in r.audience})),
+        languages=tuple(sorted({lang for r in records for lang in r.languages})),
+        accessibility=tuple(sorted({a for r in records for a in r.accessibility})),
+        type_codes=tuple(dict.fromkeys(t for r in records for t in r.type_codes)),
+        notes="\n\n".join(dict.fromkeys(r.notes for r in records if r.notes)) or None,
+        confidentiality=first.confidentiality or next((r.confidentiality for r in records if r.confidentiality), None),
+        location=dataclasses.replace(first.location, venue=venue),
+        last_verified=max((r.last_verified for r in records if r.last_verified), default=None),
+    )
+
+
+def grouping_text(value: str | None) -> str:
+    """A name or address as rows of one group spell it: case, punctuation and spacing aside."""
+    return re.sub(r"[^a-z0-9]+", " ", (value or "").lower()).strip()
+
+
+def merged_report(feed: ParsedFeed, rows: int, groups: int, how: str) -> None:
+    if groups < rows:
+        feed.repairs.append(f"{rows} meeting rows are {groups} groups: {how}")

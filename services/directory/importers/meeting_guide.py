@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime, time, timedelta
 
 from services.directory.importers.common import (
     as_date,
     dedupe_ids,
+    merge_meetings,
+    merged_report,
     refuse_if_mostly_bad,
     skipped_record,
     split_list,
@@ -155,30 +156,10 @@ def _grouped(meetings: list[tuple[int, dict, GroupRecord]], feed: ParsedFeed) ->
         key = (re.sub(r"\W+", " ", record.name.lower()).strip(), place, online, record.status)
         by_key.setdefault(key, []).append((index, record))
     grouped = []
-    merged = 0
     for rows in by_key.values():
         rows.sort(key=lambda row: _slug_order(row[1].external_id))
-        index, first = rows[0]
-        if len(rows) > 1:
-            merged += len(rows) - 1
-            records = [r for _, r in rows]
-            rules = tuple(sorted(dict.fromkeys(rule for r in records for rule in r.schedule),
-                                 key=lambda rule: (rule.weekday if rule.weekday is not None else 9, rule.start or time(0))))
-            first = dataclasses.replace(
-                first,
-                schedule=rules,
-                topics=tuple(dict.fromkeys(t for r in records for t in r.topics)),
-                audience=tuple(sorted({a for r in records for a in r.audience})),
-                languages=tuple(sorted({lang for r in records for lang in r.languages})),
-                accessibility=tuple(sorted({a for r in records for a in r.accessibility})),
-                type_codes=tuple(dict.fromkeys(t for r in records for t in r.type_codes)),
-                notes="\n\n".join(dict.fromkeys(r.notes for r in records if r.notes)) or None,
-                last_verified=max((r.last_verified for r in records if r.last_verified), default=None),
-            )
-        grouped.append((index, first))
-    if merged:
-        feed.repairs.append(f"{len(meetings)} meeting rows are {len(grouped)} groups: rows with the same name and "
-                            "place are one group with all its times")
+        grouped.append((rows[0][0], merge_meetings([r for _, r in rows])))
+    merged_report(feed, len(meetings), len(grouped), "rows with the same name and place are one group with all its times")
     return grouped
 
 
