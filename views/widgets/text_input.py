@@ -50,6 +50,10 @@ def TextInput(value: str | None = "", on_change=None, **options):
             memory.reported.clear()  # the screen has caught up with the typing
 
     async def changed(e):
+        # The event's own text (at that key) and the field's live value (maybe keys later):
+        # a screen may echo either.
+        if isinstance(e.data, str):
+            memory.reported.append(e.data)
         memory.reported.append(e.control.value or "")
         if on_change is not None:
             result = on_change(e)
