@@ -42,11 +42,18 @@ async def test_a_locked_session_shows_no_journal_only_the_unlock_screen(services
     from services.journal import Journal
 
     Journal(store).add(mood=2, note="a private note")
-    for route in ("/journal", "/journal/insights", "/journal/safety-plan"):
+    for route in ("/journal", "/journal/insights", "/journal/entry/x", "/journal/data", "/journal/self-check"):
         ui = await start_ui(services, route=route)
         assert ui.has_text("Kindred is locked")
         assert not ui.has_text("a private note")
         assert not ui.has_text("How are you feeling right now?")
+    # Public (issue 11, finding 6): what a safety plan is, never the person's own plan.
+    from services.journal import safety_plan
+
+    safety_plan.save(Journal(store), {"warning_signs": ["PLAN-CANARY"]})
+    ui = await start_ui(services, route="/journal/safety-plan")
+    assert ui.has_text(safety_plan.STEPS[0][1]) and not ui.has_text("PLAN-CANARY")
+    assert not any("PLAN-CANARY" in (c.value or "") for c in ui.find(ft.TextField))
 
 
 async def test_a_check_in_in_one_tap_and_save(services):

@@ -37,13 +37,16 @@ def use_loaded(load: Callable, dependencies: list):
     model = use_journal_model()
     run = use_actions().run
     value, set_value = ft.use_state(None)
+    open_now = use_journal() is not None
 
     async def reload():
+        if not open_now:
+            return  # locked meanwhile: the guard is about to replace this screen
         loaded = await run(load)
         if loaded is not FAILED:
             set_value(loaded)
 
-    ft.use_effect(reload, [*dependencies, model.generation])
+    ft.use_effect(reload, [*dependencies, model.generation, open_now])
     return value, model.generation
 
 

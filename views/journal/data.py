@@ -40,7 +40,7 @@ def DataScreen():
 @ft.component
 def DataBody():
     journal = use_journal()
-    settings, _ = use_loaded(journal.settings, [])
+    settings, _ = use_loaded(lambda: journal.settings(), [])
     if settings is None:
         return ScreenBody([SubScreenTitle("Export, import, reminder"), ft.ProgressRing()])
     return ScreenBody(

@@ -87,8 +87,10 @@ def LowMoodOffer():
 def JournalHome():
     journal = use_journal()
     form_key, set_form_key = ft.use_state(0)
-    settings, _ = use_loaded(journal.settings, [])
-    offer, _ = use_loaded(journal.should_offer_help, [])
+    # Lambdas, not bound methods: a render after a lock in another place (the session gone,
+    # the guard not yet re-rendered) must not touch the missing journal.
+    settings, _ = use_loaded(lambda: journal.settings(), [])
+    offer, _ = use_loaded(lambda: journal.should_offer_help(), [])
 
     async def saved(_entry):
         set_form_key(lambda k: k + 1)  # a fresh, empty form
@@ -138,6 +140,8 @@ def Timeline(settings):
     vocabulary, generation = use_loaded(lambda: journal.vocabulary() if show_filters else None, [show_filters])
 
     async def load_first():
+        if journal is None:
+            return  # locked meanwhile: the guard replaces this screen
         page = await run(journal.page, query, 0, PAGE_SIZE)
         if page is FAILED:
             return
@@ -153,6 +157,8 @@ def Timeline(settings):
     ft.use_effect(load_first, [query, generation])
 
     async def load_more():
+        if journal is None:
+            return
         page = await run(journal.page, query, len(entries), PAGE_SIZE)
         if page is FAILED:
             return
