@@ -92,3 +92,51 @@ def test_journal_screens_for_the_readme(browser, set_up_data_dir):
             expect(page.get_by_role("group", name=re.compile("^Mood over time"))).to_be_visible()
             save_screenshot(page, f"journal-insights-{size}" if size == "desktop" else "journal-insights-weeks-phone")
             page.close()
+
+
+def test_a_half_written_check_in_survives_leaving_and_a_reload(browser, set_up_data_dir):
+    """Issue 11, finding 4, as a person meets it: a note half written, another tab opened,
+    the page reloaded: the words are still there (kept encrypted as a draft), and saving
+    leaves no draft behind."""
+    from tests.browser_support import tap
+
+    note = "Felt tight in the chest before the meeting, breathing helped a bit"
+    with running_app(set_up_data_dir) as app:
+        page = open_app(browser, app.url, PHONE)
+        unlock(page, PASSPHRASE)
+        open_destination(page, "Journal")
+        page.get_by_role("button", name=re.compile(r"^Low \(mood 2 of 5\)")).click()
+        page.get_by_role("button", name="Add details").click()
+        field = page.get_by_role("textbox", name="Note")
+        tap(page, field)
+        page.keyboard.type(note, delay=10)
+        expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
+
+        open_destination(page, "Find")
+        expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
+        open_destination(page, "Journal")
+        expect(page.get_by_text("Your unsaved check-in from", exact=False)).to_be_visible()
+        tap(page, page.get_by_role("textbox", name="Note"))
+        expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
+
+        page.reload()
+        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        unlock(page, PASSPHRASE)  # a reload is a new session: it asks again
+        open_destination(page, "Journal")
+        expect(page.get_by_text("Your unsaved check-in from", exact=False)).to_be_visible()
+        tap(page, page.get_by_role("textbox", name="Note"))
+        expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(entry_card(page, "Low")).to_be_visible()
+        expect(page.get_by_text("Your unsaved check-in from", exact=False)).to_have_count(0)
+        page.close()
+
+    services = open_services(set_up_data_dir)
+    from services import drafts
+    from services.journal import Journal
+
+    store = services.vault.unlock(PASSPHRASE)
+    assert [e.note for e in Journal.for_store(store).all_entries()] == [note]
+    assert drafts.names(store) == []
+    services.close()
