@@ -107,7 +107,7 @@ def test_a_half_written_check_in_survives_leaving_and_a_reload(browser, set_up_d
         open_destination(page, "Journal")
         page.get_by_role("button", name=re.compile(r"^Low \(mood 2 of 5\)")).click()
         page.get_by_role("button", name="Add details").click()
-        field = page.get_by_role("textbox", name="Note")
+        field = page.get_by_role("textbox", name="Note", exact=True)
         tap(page, field)
         page.keyboard.type(note, delay=10)
         expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
@@ -116,7 +116,7 @@ def test_a_half_written_check_in_survives_leaving_and_a_reload(browser, set_up_d
         expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
         open_destination(page, "Journal")
         expect(page.get_by_text("Your unsaved check-in from", exact=False)).to_be_visible()
-        tap(page, page.get_by_role("textbox", name="Note"))
+        tap(page, page.get_by_role("textbox", name="Note", exact=True))
         expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
 
         page.reload()
@@ -125,7 +125,7 @@ def test_a_half_written_check_in_survives_leaving_and_a_reload(browser, set_up_d
         unlock(page, PASSPHRASE)  # a reload is a new session: it asks again
         open_destination(page, "Journal")
         expect(page.get_by_text("Your unsaved check-in from", exact=False)).to_be_visible()
-        tap(page, page.get_by_role("textbox", name="Note"))
+        tap(page, page.get_by_role("textbox", name="Note", exact=True))
         expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
         page.get_by_role("button", name="Save", exact=True).click()
         expect(entry_card(page, "Low")).to_be_visible()

@@ -3,6 +3,8 @@ sort choice, result cards that page in as the person scrolls, and kind empty sta
 
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import replace
 
 import flet as ft
@@ -96,6 +98,7 @@ def FindScreen():
     runner = search_runner(state, model)
     route_search = search_part(state.page.route if state.page is not None else "")
     column_ref = ft.use_memo(lambda: ft.Ref(), [])
+    restoring = ft.use_ref(None)  # the offset being restored, until the list reports it
 
     def current(text_now=None, filters_now=None) -> SearchQuery:
         return effective_query(text if text_now is None else text_now, filters if filters_now is None else filters_now, prefs.place)
@@ -107,7 +110,7 @@ def FindScreen():
         # search. Coming back to the same address shows the kept results, where they were.
         if model.loaded and route_search == model.applied and place_key == model.place_key:
             if model._scroll and column_ref.current is not None:
-                await column_ref.current.scroll_to(offset=model._scroll)
+                await restore_scroll(model._scroll)
             return
         new_text, new_filters = from_query_string(route_search, model.filters)
         model.text, model.filters, model.place_key = new_text, new_filters, place_key
@@ -116,6 +119,17 @@ def FindScreen():
         runner.request(current(new_text, new_filters), immediate=True)
 
     ft.use_effect(follow_route, [route_search, place_key])
+
+    async def restore_scroll(offset: float):
+        # The browser may not have laid the list out yet when the screen comes back: a jump
+        # asked for too early is lost. Ask again until a scroll report says it got there.
+        restoring.current = offset
+        for wait in (0.0, 0.1, 0.2, 0.4, 0.8):
+            await asyncio.sleep(wait)
+            if restoring.current is None or column_ref.current is None:
+                return
+            await column_ref.current.scroll_to(offset=offset)
+        restoring.current = None
 
     def on_type(e):
         state.touch()
@@ -136,6 +150,8 @@ def FindScreen():
 
     def on_scroll(e: ft.OnScrollEvent):
         model._scroll = e.pixels or 0.0
+        if restoring.current is not None and abs(model._scroll - restoring.current) < 4:
+            restoring.current = None  # back where the person was
         if e.max_scroll_extent and e.pixels >= e.max_scroll_extent - 300:
             load_more()
 
@@ -218,7 +234,7 @@ def FindScreen():
         expand=True,
         scroll=ft.ScrollMode.AUTO,
         on_scroll=on_scroll,
-        scroll_interval=200,
+        scroll_interval=0,  # unthrottled: a throttle can drop the last report, and where the person stopped must be known
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         controls=[
             sheet,
