@@ -114,6 +114,7 @@ def tap(page, locator, attempts: int = 5) -> None:
     for _ in range(attempts):
         locator.wait_for(state="visible")
         wait_until_settled(page)
+        reveal(page, locator)  # a field below the fold is not under the finger yet
         box = locator.bounding_box()
         page.mouse.click(box["x"] + 24, box["y"] + min(box["height"] / 2, 24))
         try:

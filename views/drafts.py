@@ -109,19 +109,21 @@ def DraftNotice(draft: Draft, what: str, on_discard):
     if draft.restored_at is None:
         return ft.Container(visible=False)
     when = draft.restored_at.astimezone().strftime("%a %d %b, %H:%M")
-    return ft.Container(
+    # Its own semantics node: read as one sentence, not merged into the form's name.
+    return ft.Semantics(container=True, content=ft.Container(
         padding=ft.Padding.symmetric(horizontal=12, vertical=8),
         border_radius=8,
         bgcolor=ft.Colors.SECONDARY_CONTAINER,
-        content=ft.Row(
-            wrap=True,
-            spacing=8,
-            vertical_alignment=ft.CrossAxisAlignment.CENTER,
-            controls=[
-                ft.Icon(ft.Icons.RESTORE, size=18),
-                ft.Text(f"Your unsaved {what} from {when} is back. It was kept encrypted on this device.",
-                        expand=True),
-                ft.TextButton("Discard", on_click=on_discard),
-            ],
-        ),
-    )
+        content=ft.Column(spacing=0, controls=[
+            ft.Row(
+                spacing=8,
+                vertical_alignment=ft.CrossAxisAlignment.START,
+                controls=[
+                    ft.Icon(ft.Icons.RESTORE, size=18, color=ft.Colors.ON_SECONDARY_CONTAINER),
+                    ft.Text(f"Your unsaved {what} from {when} is back. It was kept encrypted on this device.",
+                            expand=True, color=ft.Colors.ON_SECONDARY_CONTAINER),
+                ],
+            ),
+            ft.Row(alignment=ft.MainAxisAlignment.END, controls=[ft.TextButton("Discard", on_click=on_discard)]),
+        ]),
+    ))
