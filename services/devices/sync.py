@@ -134,6 +134,20 @@ def conflict_id(record_id: str, device: str, hlc: int) -> str:
     return hashlib.sha256(f"kindred-conflict|{record_id}|{device}|{hlc}".encode()).hexdigest()[:32]
 
 
+def keep_copy(session, store: PrivateStore, record: PrivateRecordView, source: str) -> int:
+    """Inside ``store.record_transaction``: keep a version that lost (to a newer one from a
+    backup being merged) as a ``sync_conflict`` record; 0 if that very version is kept already."""
+    body = json.dumps({"o": _iso(record.occurred_at), "p": record.payload}, sort_keys=True, ensure_ascii=False)
+    copy_id = hashlib.sha256(f"kindred-copy|{record.id}|{body}".encode()).hexdigest()[:32]
+    if session.get(PrivateRecord, copy_id) is not None:
+        return 0
+    payload = {"kind": record.kind, "record_id": record.id, "device": source, "hlc": 0,
+               "occurred_at": _iso(record.occurred_at), "updated_at": _iso(record.updated_at), "payload": record.payload}
+    store.write_record(session, PrivateRecordView(id=copy_id, kind=CONFLICT_KIND, occurred_at=record.occurred_at,
+                                                  created_at=record.updated_at, updated_at=record.updated_at, payload=payload))
+    return 1
+
+
 def default_device_name() -> str:
     return (socket.gethostname() or "This device")[:60]
 
@@ -513,7 +527,8 @@ class FolderSync:
             payload = record.payload
             found.append(Conflict(
                 id=record.id, kind=str(payload.get("kind", "")), record_id=str(payload.get("record_id", "")),
-                device=status_names.get(str(payload.get("device")), "another device"),
+                device=status_names.get(str(payload.get("device"))) or (
+                    str(payload.get("device")) if payload.get("device") in ("this device", "the backup") else "another device"),
                 updated_at=record.updated_at, payload=payload.get("payload") or {}))
         return found
 

@@ -88,6 +88,13 @@ class PrivateVault:
             return None
         return {"kdf": json.loads(slot.kdf), "wrapped_key": bytes(slot.wrapped_key)}
 
+    def backup_slots(self) -> list[dict]:
+        """The passphrase and recovery slots as stored, for automatic backups (they open with
+        either secret, never without one)."""
+        slots = self._slots()
+        return [{"method": method, "kdf": json.loads(slots[method].kdf), "wrapped_key": bytes(slots[method].wrapped_key)}
+                for method in ("passphrase", "recovery") if method in slots]
+
     @staticmethod
     def unwrap_recovery_slot(slot: dict, code: str) -> bytes:
         """The data key from a recovery slot (see ``recovery_slot``) and its code; raises
