@@ -103,7 +103,7 @@ def build(journal: Journal, start: date, end: date, with_notes: bool = False, sa
     by_week: dict[date, list[int]] = defaultdict(list)
     for day, moods in by_day.items():
         by_week[day - timedelta(days=day.weekday())].extend(moods)
-    report.weeks = [WeekRow(week, len(moods), round(sum(moods) / len(moods), 2), min(moods), max(moods))
+    report.weeks = [WeekRow(max(week, start), len(moods), round(sum(moods) / len(moods), 2), min(moods), max(moods))
                     for week, moods in sorted(by_week.items())]
     for result in selfcheck.history(journal):
         if result.at is not None and start <= result.at.date() <= end:
