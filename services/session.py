@@ -518,6 +518,27 @@ class PrivateSession:
         self._data_changed()
         return done
 
+    # --- a summary for a clinician, the safety plan to share -----------------------------
+    def journal_report(self, start: date, end: date, with_notes: bool = False, fmt: str = "pdf") -> tuple[str, bytes]:
+        """(file name, bytes) of the summary for ``start``..``end``: PDF or plain text.
+        Raises ``ReportError`` (a ValueError) with a message for the person."""
+        from services.journal import report as reports
+
+        built = reports.build(self.journal, start, end, with_notes=with_notes, saved_groups=self.saved.list())
+        self.touch()
+        name = f"kindred-summary-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
+        if fmt == "txt":
+            return f"{name}.txt", reports.to_text(built).encode("utf-8")
+        return f"{name}.pdf", reports.to_pdf(built)
+
+    def safety_plan_file(self, fmt: str = "pdf") -> tuple[str, bytes]:
+        from services.journal import report as reports
+
+        self.touch()
+        if fmt == "txt":
+            return "my-safety-plan.txt", reports.safety_plan_text(self.journal).encode("utf-8")
+        return "my-safety-plan.pdf", reports.safety_plan_pdf(self.journal)
+
     def _data_changed(self) -> None:
         """Records were written underneath the screens (a merge): caches go, screens reload."""
         if self._journal is not None:

@@ -44,7 +44,7 @@ MAX_JOIN_FILE_BYTES = 64 * 1024
 FORMAT_VERSION = 1
 
 
-class SyncFolderError(Exception):
+class SyncFolderError(ValueError):
     """A problem with the sync folder the person can act on (message is for them)."""
 
 
