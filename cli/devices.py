@@ -9,7 +9,8 @@ from pathlib import Path
 
 from cli import common
 from cli.common import UserFacingError, opened_services, print_json, unlocked_store
-from services.devices import FolderSync, JoinError, SyncFolderError, join_folder
+from services.devices import FolderSync, JoinError, SyncFolderError, join_bundle, join_folder
+from services.private_files import read_limited, write_private_file
 from services.privacy import VaultError
 
 RECOVERY_ENV = "KINDRED_RECOVERY_CODE"
@@ -42,6 +43,16 @@ def register(subparsers) -> None:
     conflicts = commands.add_parser("conflicts", help="versions kept when two devices changed the same thing")
     conflicts.add_argument("--json", action="store_true", help="print JSON")
     conflicts.set_defaults(func=run_conflicts)
+    export = commands.add_parser(
+        "export", help="without a shared folder: everything as one encrypted file to open on another device")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.add_argument("--name", help="this device's name, shown on your other devices")
+    export.set_defaults(func=run_export)
+    imp = commands.add_parser(
+        "import", help="merge a file another device exported (on a device not set up yet: join with the recovery code)")
+    imp.add_argument("path", metavar="FILE")
+    imp.add_argument("--name", help="this device's name, shown on your other devices")
+    imp.set_defaults(func=run_import)
     unlink = commands.add_parser("unlink", help="stop syncing on this device (the folder and your data stay)")
     unlink.set_defaults(func=run_unlink)
 
@@ -149,4 +160,34 @@ def run_unlink(args) -> int:
     with opened_services(args) as services, unlocked_store(services) as store:
         FolderSync(store).unlink()
     print("This device no longer syncs. The folder and your data are unchanged.")
+    return 0
+
+
+def run_export(args) -> int:
+    with opened_services(args, (SyncFolderError,)) as services, unlocked_store(services) as store:
+        data = FolderSync(store, services.vault).export_bundle(args.name)
+    try:
+        write_private_file(Path(args.output), data)
+    except OSError as error:
+        raise UserFacingError(f"can't write {args.output}: {error.strerror}") from None
+    print(f"Wrote {args.output}: everything on this device, encrypted. On the other device: "
+          "`kindred devices import FILE` (a device not set up yet asks for your recovery code).")
+    return 0
+
+
+def run_import(args) -> int:
+    try:
+        data = read_limited(Path(args.path), 512 * 1024 * 1024)
+    except OSError as error:
+        raise UserFacingError(f"can't read {args.path}: {error.strerror or error}") from None
+    with opened_services(args, (SyncFolderError, JoinError, VaultError)) as services:
+        if services.vault.is_set_up():
+            with unlocked_store(services) as store:
+                result = FolderSync(store, services.vault).import_bundle(data)
+        else:
+            code = _recovery_code()
+            store, result = join_bundle(services.vault, data, code, _passphrase(False), args.name)
+            store.lock()
+            print("This device has joined: it has the same data key as your other devices, and its own passphrase.")
+    print(_describe(result))
     return 0

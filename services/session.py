@@ -505,6 +505,17 @@ class PrivateSession:
             self._data_changed()
         return result
 
+    def export_sync_file(self) -> tuple[str, bytes]:
+        """Without a shared folder (the browser): everything as one encrypted file."""
+        data = self._folder_sync().export_bundle()
+        self.touch()
+        return f"kindred-sync-{datetime.now():%Y-%m-%d-%H%M}.kindred-sync", data
+
+    def import_sync_file(self, data: bytes):
+        result = self._folder_sync().import_bundle(data)
+        self._data_changed()
+        return result
+
     def sync_conflicts(self):
         return self._folder_sync().conflicts()
 
@@ -600,11 +611,17 @@ def set_up(services: KindredServices, passphrase: str, country: str | None = Non
 
 
 def _opened(session: PrivateSession) -> PrivateSession:
-    """After unlocking: the daily automatic backup, if due (it never stops the unlock)."""
+    """After unlocking: the daily automatic backup, if due, and a sync where a sync folder is
+    linked. Neither ever stops the unlock (a folder on a drive not connected just waits)."""
     try:
         session.run_auto_backup_if_due()
     except (LockedError, ValueError, DecryptionError) as error:
         log.warning("automatic backup skipped: %s", type(error).__name__)
+    try:
+        if session.sync_status().folder:
+            session.sync_now()
+    except (LockedError, ValueError, DecryptionError, OSError) as error:
+        log.warning("sync at unlock skipped: %s", type(error).__name__)
     return session
 
 

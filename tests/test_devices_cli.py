@@ -133,3 +133,24 @@ def test_kill_9_in_the_middle_of_a_merge_again_and_again_loses_and_doubles_nothi
     finally:
         b.close()
         a.close()
+
+
+def test_export_and_import_a_sync_file_from_the_command_line(tmp_path, env, monkeypatch, capsys):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run(a, "setup") == 0
+    code = recovery_code(capsys.readouterr().out)
+    assert run(a, "journal", "add", "--mood", "4", "--note", f"laptop {CANARY}") == 0
+    assert run(a, "devices", "export", "-o", str(tmp_path / "x.kindred-sync"), "--name", "Laptop") == 0
+    assert CANARY.encode() not in (tmp_path / "x.kindred-sync").read_bytes()
+    monkeypatch.setenv("KINDRED_RECOVERY_CODE", code)
+    monkeypatch.setenv("KINDRED_PASSPHRASE", "the browser's passphrase")
+    capsys.readouterr()
+    assert run(b, "devices", "import", str(tmp_path / "x.kindred-sync"), "--name", "Browser") == 0
+    assert "has joined" in capsys.readouterr().out
+    assert run(b, "journal", "list", "--json") == 0
+    assert [e["note"] for e in json.loads(capsys.readouterr().out)] == [f"laptop {CANARY}"]
+    assert run(b, "devices", "import", str(tmp_path / "x.kindred-sync")) == 0
+    assert "Merged 0 change file(s)" in capsys.readouterr().out
+    (tmp_path / "junk").write_bytes(b"not a sync file")
+    assert run(b, "devices", "import", str(tmp_path / "junk")) == 1
+    assert "not a Kindred sync file" in capsys.readouterr().err

@@ -104,3 +104,35 @@ async def test_restore_shows_a_review_and_merges(ready, tmp_path):
     await ui.wait_for(lambda: ui.has_text("Merged: 0 added"))
     notes = sorted(e.note for e in ui.state.session.journal.all_entries())
     assert notes == sorted(["after the backup", f"a note {CANARY}"])
+
+
+async def test_a_sync_file_exported_in_one_window_is_imported_in_another_device(ready, tmp_path):
+    from services.app import open_services
+    from services.devices import join_bundle
+
+    ui = await start_ui(ready, passphrase=PASSPHRASE, route="/settings")
+    await ui.settle()
+    saved = {}
+    ui.connection.client_methods["save_file"] = lambda args: saved.update(args) or None
+    await ui.click(ui.button("Export a sync file"))
+    await ui.settle()
+    await ui.wait_for(lambda: bool(saved))
+    bundle = saved["src_bytes"]
+    assert saved["file_name"].endswith(".kindred-sync") and CANARY.encode() not in bundle
+    code = ready.vault.replace_recovery_code(ui.state.session.store())
+    bundle = ui.state.session.export_sync_file()[1]  # carries the new code's key slot
+    other = open_services(tmp_path / "other")
+    try:
+        store_b, joined = join_bundle(other.vault, bundle, code, "another passphrase", "Tablet")
+        assert joined.applied == 1
+        Journal(store_b).add(mood=5, note="from the tablet")
+        back = FolderSync(store_b, other.vault).export_bundle()
+        store_b.lock()
+    finally:
+        other.close()
+    ui.connection.client_methods["pick_files"] = lambda args: [
+        {"id": 1, "name": "t.kindred-sync", "size": len(back), "bytes": list(back)}]
+    await ui.click(ui.button("Import a sync file"))
+    await ui.settle()
+    await ui.wait_for(lambda: ui.has_text("Imported: 1 change from your other device."))
+    assert any(e.note == "from the tablet" for e in ui.state.session.journal.all_entries())

@@ -273,3 +273,39 @@ def test_delete_all_forgets_the_sync_settings(pair):
     erase_private_data(a.services.vault, a.data_dir)
     a.store, _ = a.services.vault.set_up(PASSPHRASE, use_keyring=False)
     assert a.sync.status().folder is None
+
+
+def test_without_a_shared_folder_an_exported_file_pairs_two_devices(tmp_path):
+    """The browser build's way: download a file here, upload it there (the recovery code opens it)."""
+    from services.devices import join_bundle
+
+    a, b = Device(tmp_path / "a"), Device(tmp_path / "b")
+    try:
+        a.store, code = a.services.vault.set_up(PASSPHRASE, use_keyring=False)
+        first = a.journal.add(mood=4, note=f"on the laptop {CANARY}")
+        bundle = a.sync.export_bundle("Laptop")
+        assert CANARY.encode() not in bundle
+        with pytest.raises(JoinError, match="does not open"):
+            join_bundle(b.services.vault, bundle, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", PASSPHRASE_B)
+        b.store, joined = join_bundle(b.services.vault, bundle, code, PASSPHRASE_B, "Browser")
+        assert joined.applied == 1 and b.entries() == {first.id: first.note}
+        b.journal.update(first.id, note="edited in the browser")
+        b.journal.add(mood=2, note="new in the browser")
+        back = b.sync.export_bundle()
+        result = a.sync.import_bundle(back)
+        assert result.applied == 2 and a.entries() == b.entries()
+        again = a.sync.import_bundle(back)
+        assert again.merged_files == 0 and a.entries() == b.entries()
+        assert {d["name"] for d in a.sync.status().devices} == {"Laptop", "Browser"}
+        with pytest.raises(SyncFolderError, match="not a Kindred sync file"):
+            a.sync.import_bundle(b"{}")
+        c = Device(tmp_path / "c")
+        try:
+            c.store, _ = c.services.vault.set_up(PASSPHRASE, use_keyring=False)
+            with pytest.raises(SyncFolderError, match="another Kindred"):
+                c.sync.import_bundle(back)
+        finally:
+            c.close()
+    finally:
+        a.close()
+        b.close()

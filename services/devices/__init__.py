@@ -11,6 +11,7 @@ from services.devices.sync import (
     JoinError,
     SyncResult,
     SyncStatus,
+    join_bundle,
     join_folder,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "SyncFolderError",
     "SyncResult",
     "SyncStatus",
+    "join_bundle",
     "join_folder",
 ]

@@ -183,3 +183,42 @@ def read_join_file(folder: Path) -> dict:
         }
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
         raise SyncFolderError(f"{path} is damaged or not a Kindred file. Nothing was changed.") from None
+
+
+# --- one file instead of a folder (download here, upload there) ---------------------------------
+BUNDLE_FORMAT = "kindred-sync-bundle"
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+
+
+def encode_bundle(slot: dict | None, key_id: str, sealed_files: dict[str, bytes]) -> bytes:
+    document = {
+        "format": BUNDLE_FORMAT,
+        "version": FORMAT_VERSION,
+        "key_id": key_id,
+        "join": None if slot is None else {"kdf": slot["kdf"], "wrapped_key": base64.b64encode(slot["wrapped_key"]).decode("ascii")},
+        "files": {name: base64.b64encode(data).decode("ascii") for name, data in sealed_files.items()},
+    }
+    return json.dumps(document, separators=(",", ":")).encode("utf-8")
+
+
+def decode_bundle(data: bytes) -> dict:
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise SyncFolderError("That file is too large to be a Kindred sync file. Nothing was changed.")
+    try:
+        document = json.loads(data.decode("utf-8"))
+        if document.get("format") != BUNDLE_FORMAT:
+            raise ValueError("format")
+        if int(document.get("version", 0)) > FORMAT_VERSION:
+            raise SyncFolderError("That file was made by a newer Kindred. Update Kindred, then try again.")
+        join = document.get("join")
+        slot = None if join is None else {"kdf": join["kdf"], "wrapped_key": base64.b64decode(join["wrapped_key"], validate=True)}
+        sealed = {}
+        for name, text in document["files"].items():
+            if not CHANGE_FILE.match(name):
+                raise ValueError("name")
+            sealed[name] = base64.b64decode(text, validate=True)
+        return {"key_id": str(document["key_id"]), "slot": slot, "files": sealed}
+    except SyncFolderError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
+        raise SyncFolderError("That is not a Kindred sync file, or it is damaged. Nothing was changed.") from None

@@ -209,10 +209,8 @@ class FolderSync:
             raise SyncFolderError(
                 f"{folder} already holds another Kindred's data (a different key). Choose an empty folder, or join "
                 "that data from a device that is not set up yet. Nothing was changed.")
+        self._ensure_identity(device_name)
         with self._store.record_transaction() as session:
-            if not self._get(session, "device_id"):
-                self._set(session, "device_id", uuid.uuid4().hex)
-            self._set(session, "device_name", (device_name or self._get(session, "device_name") or default_device_name())[:60])
             if self._get(session, "folder") != str(folder):
                 # Another folder: what was merged from the old one says nothing about this one.
                 session.execute(delete(SyncSeen))
@@ -426,27 +424,10 @@ class FolderSync:
                 waiting += 1
                 self._trace(f"waiting {name}")
                 continue
-            with self._store.record_transaction() as session:
-                if session.get(SyncSeen, name) is not None:
-                    continue
-                clock = self._clock(session)
-                me_now = self._get(session, "device_id")
-                aside = set(session.scalars(select(SetAsideRecord.record_id)))
-                file_applied = file_conflicts = 0
-                if str(document.get("device")) != me_now:
-                    for version in document["versions"]:
-                        got, copies = self._merge_version(session, clock, me_now, version, aside)
-                        file_applied += got
-                        file_conflicts += copies
-                    devices = self._get(session, "devices", {})
-                    device_id = str(document.get("device"))[:64]
-                    known = devices.get(device_id, {})
-                    written = str(document.get("written_at", ""))
-                    if written >= known.get("last_seen", ""):
-                        devices[device_id] = {"name": str(document.get("name", ""))[:60] or "Another device", "last_seen": written}
-                    self._set(session, "devices", devices)
-                session.add(SyncSeen(name=name, seen_at=datetime.now(timezone.utc)))
-                self._set(session, "hlc", clock.last)
+            merged = self._merge_document(name, document)
+            if merged is None:
+                continue
+            file_applied, file_conflicts = merged
             merged_files += 1
             applied += file_applied
             conflicts += file_conflicts
@@ -456,6 +437,90 @@ class FolderSync:
             self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
         return SyncResult(written=written, merged_files=merged_files, applied=applied, new_conflicts=conflicts,
                           waiting=waiting, removed_files=removed)
+
+    def _merge_document(self, name: str, document: dict) -> tuple[int, int] | None:
+        """Merge one opened change file in one transaction with the note that it was merged:
+        (versions taken, conflict copies made), or None if it was merged before."""
+        with self._store.record_transaction() as session:
+            if session.get(SyncSeen, name) is not None:
+                return None
+            clock = self._clock(session)
+            me = self._get(session, "device_id")
+            aside = set(session.scalars(select(SetAsideRecord.record_id)))
+            applied = conflicts = 0
+            if str(document.get("device")) != me:
+                for version in document["versions"]:
+                    got, copies = self._merge_version(session, clock, me, version, aside)
+                    applied += got
+                    conflicts += copies
+                devices = self._get(session, "devices", {})
+                device_id = str(document.get("device"))[:64]
+                known = devices.get(device_id, {})
+                written = str(document.get("written_at", ""))
+                if written >= known.get("last_seen", ""):
+                    devices[device_id] = {"name": str(document.get("name", ""))[:60] or "Another device", "last_seen": written}
+                self._set(session, "devices", devices)
+            session.add(SyncSeen(name=name, seen_at=datetime.now(timezone.utc)))
+            self._set(session, "hlc", clock.last)
+        return applied, conflicts
+
+    def _ensure_identity(self, device_name: str | None = None) -> None:
+        with self._store.record_transaction() as session:
+            if not self._get(session, "device_id"):
+                self._set(session, "device_id", uuid.uuid4().hex)
+            if device_name or not self._get(session, "device_name"):
+                self._set(session, "device_name", (device_name or default_device_name())[:60])
+
+    # --- without a shared folder: one file to download here and upload there (the browser) ---
+    def export_bundle(self, device_name: str | None = None) -> bytes:
+        """Everything this device knows as one file: the join file (the data key under the
+        recovery code) and one full change file. Another device imports it (or joins with it
+        and the recovery code); importing it twice changes nothing."""
+        self._ensure_identity(device_name)
+        with self._store.record_transaction() as session:
+            clock = self._clock(session)
+            me = self._get(session, "device_id")
+            self._capture_all(session, clock, me)
+            metas = [meta for meta in session.scalars(select(SyncRecord)) if meta.kind not in LOCAL_KINDS]
+            versions = [v for v in (self._local_version(session, meta) for meta in metas) if v is not None]
+            name = files.new_name()
+            document = {"format": files.FORMAT_VERSION, "device": me, "name": self._get(session, "device_name", ""),
+                        "written_at": datetime.now(timezone.utc).isoformat(), "hlc": clock.last, "full": True,
+                        "versions": versions}
+            sealed = files.seal_change_file(self._store.data_key, name, document)
+            session.add(SyncSeen(name=name, seen_at=datetime.now(timezone.utc)))
+            self._set(session, "hlc", clock.last)
+        slot = self._vault.recovery_slot() if self._vault is not None else None
+        return files.encode_bundle(slot, self._store.key_id, {name: sealed})
+
+    def import_bundle(self, data: bytes) -> SyncResult:
+        """Merge a file another device exported (``export_bundle``)."""
+        self._ensure_identity()
+        bundle = files.decode_bundle(data)
+        if bundle["key_id"] != self._store.key_id:
+            raise SyncFolderError("That file holds another Kindred's data (a different key). Nothing was changed.")
+        with self._store.record_transaction() as session:
+            clock = self._clock(session)
+            self._capture_all(session, clock, self._get(session, "device_id"))
+            self._set(session, "hlc", clock.last)
+        merged_files = applied = conflicts = waiting = 0
+        for name, sealed in bundle["files"].items():
+            try:
+                document = files.open_change_file(self._store.data_key, name, sealed)
+            except Exception:  # noqa: BLE001 - damaged: say so, merge the rest
+                waiting += 1
+                continue
+            merged = self._merge_document(name, document)
+            if merged is not None:
+                merged_files += 1
+                applied += merged[0]
+                conflicts += merged[1]
+        with self._store.record_transaction() as session:
+            clock = self._clock(session)
+            self._capture_all(session, clock, self._get(session, "device_id"))
+            self._set(session, "hlc", clock.last)
+            self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
+        return SyncResult(written=None, merged_files=merged_files, applied=applied, new_conflicts=conflicts, waiting=waiting)
 
     def _publish(self, folder: Path, full: bool) -> tuple[str | None, int]:
         with self._store.record_transaction() as session:
@@ -583,3 +648,25 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
             raise JoinError(str(error)) from None
     result = FolderSync(store, vault, now_ms=now_ms).link(folder, device_name)
     return store, result
+
+
+def join_bundle(vault: PrivateVault, data: bytes, recovery_code: str, passphrase: str,
+                device_name: str | None = None) -> tuple[PrivateStore, SyncResult]:
+    """A device that is not set up joins from a file another device exported (the browser
+    build, or no shared folder): the recovery code opens the key in it."""
+    bundle = files.decode_bundle(data)
+    if bundle["slot"] is None:
+        raise JoinError("That file has no key in it: export it again from a device that is set up. Nothing was changed.")
+    try:
+        data_key = PrivateVault.unwrap_recovery_slot(bundle["slot"], recovery_code)
+    except crypto.WrongSecret:
+        raise JoinError("That recovery code does not open this file. Nothing was changed.") from None
+    if vault.is_set_up():
+        raise JoinError("Kindred is already set up on this device: import the file instead. Nothing was changed.")
+    try:
+        store = vault.join(data_key, passphrase, recovery_code)
+    except VaultError as error:
+        raise JoinError(str(error)) from None
+    sync = FolderSync(store, vault)
+    sync._ensure_identity(device_name)
+    return store, sync.import_bundle(data)

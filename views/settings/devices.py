@@ -75,6 +75,39 @@ def DevicesSection():
         set_message("This device now syncs through that folder.")
         await load()
 
+    async def export_file(_=None):
+        made = await actions.run(session.export_sync_file, on_error=set_error)
+        if made is FAILED:
+            return
+        name, data = made
+        saved = await save_bytes(state, actions, name, data)
+        set_error(None)
+        set_message(f"Saved {saved or name}. Open it on your other device: Settings → Import a sync file.")
+
+    async def import_file(_=None):
+        picked = await actions.run_async(state.file_picker.pick_files, dialog_title="Choose a Kindred sync file",
+                                         with_data=True, allow_multiple=False)
+        if not picked:
+            return
+        data = picked[0].bytes
+        if data is None and picked[0].path:
+            from pathlib import Path
+
+            data = await actions.run(Path(picked[0].path).read_bytes, on_error=set_error)
+        if not data:
+            return
+        result = await actions.run(session.import_sync_file, data, on_error=set_error)
+        if result is FAILED:
+            return
+        set_error(None)
+        set_message(f"Imported: {result.applied} change{'s' if result.applied != 1 else ''} from your other device."
+                    + (f" {result.new_conflicts} conflict(s): both versions are kept." if result.new_conflicts else ""))
+        await load()
+
+    files_row = ft.Row(wrap=True, controls=[
+        ft.TextButton("Export a sync file", icon=ft.Icons.IOS_SHARE, on_click=export_file),
+        ft.TextButton("Import a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED, on_click=import_file),
+    ])
     body = [_title("Your devices")]
     if status is None or not status.folder:
         body += [
@@ -86,6 +119,8 @@ def DevicesSection():
                          on_submit=link),
             ft.Row(wrap=True, controls=[ft.OutlinedButton("Use this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=link)]),
+            _muted("No shared folder (in a browser, say)? Export a sync file here and import it there."),
+            files_row,
         ]
     else:
         names = ", ".join(d["name"] + (" (this device)" if d["this_device"] else "") for d in status.devices)
@@ -96,6 +131,7 @@ def DevicesSection():
             ft.Text(f"Conflicts kept: {status.conflicts}"
                     + (" — two devices changed the same thing; both versions are kept." if status.conflicts else "")),
             ft.Row(wrap=True, controls=[ft.FilledTonalButton("Sync now", icon=ft.Icons.SYNC, on_click=sync_now)]),
+            files_row,
         ]
     if message:
         body.append(ft.Text(message))
