@@ -625,6 +625,25 @@ def _opened(session: PrivateSession) -> PrivateSession:
     return session
 
 
+def join_from_file(services: KindredServices, data: bytes, recovery_code: str, passphrase: str,
+                   country: str | None = None) -> Opened:
+    """A device not set up joins the person's other device from a sync file it exported:
+    the recovery code opens the key; this device gets its own passphrase. Raises
+    ``JoinError`` or ``SyncFolderError`` (both with a message for the person)."""
+    from services.devices import join_bundle
+
+    store, _result = join_bundle(services.vault, data, recovery_code, passphrase)
+    return Opened(PrivateSession(services, store, country), None)
+
+
+def join_from_folder(services: KindredServices, folder: str, recovery_code: str, passphrase: str,
+                     country: str | None = None) -> Opened:
+    from services.devices import join_folder
+
+    store, _result = join_folder(services.vault, folder, recovery_code, passphrase)
+    return Opened(PrivateSession(services, store, country), None)
+
+
 def unlock(services: KindredServices, passphrase: str, country: str | None = None) -> PrivateSession:
     """Raises ``WrongSecret``; nothing changes on disk either way (but the daily backup)."""
     return _opened(PrivateSession(services, services.vault.unlock(passphrase), country))

@@ -136,3 +136,41 @@ async def test_a_sync_file_exported_in_one_window_is_imported_in_another_device(
     await ui.settle()
     await ui.wait_for(lambda: ui.has_text("Imported: 1 change from your other device."))
     assert any(e.note == "from the tablet" for e in ui.state.session.journal.all_entries())
+
+
+async def test_a_new_device_joins_from_the_set_up_screen_with_a_sync_file(tmp_path):
+    from services.app import open_services
+
+    first = open_services(tmp_path / "first")
+    try:
+        store_a, code = first.vault.set_up(PASSPHRASE, use_keyring=False)
+        Journal(store_a).add(mood=4, note=f"on the first device {CANARY}")
+        bundle = FolderSync(store_a, first.vault).export_bundle("Laptop")
+        store_a.lock()
+    finally:
+        first.close()
+    fresh = open_services(tmp_path / "fresh")
+    try:
+        fresh.preferences.mark_welcome_done()
+        ui = await start_ui(fresh, route="/journal")
+        await ui.settle()
+        await ui.wait_for(lambda: ui.has_text("Choose a passphrase"))
+        await ui.click(ui.button("I already use Kindred on another device"))
+        await ui.type("Passphrase", "this tablet's passphrase")
+        await ui.type("Type it again", "this tablet's passphrase")
+        await ui.type("Recovery code", "wrong-code")
+        ui.connection.client_methods["pick_files"] = lambda args: [
+            {"id": 1, "name": "x.kindred-sync", "size": len(bundle), "bytes": list(bundle)}]
+        await ui.click(ui.button("Join with a sync file"))
+        await ui.settle()
+        await ui.wait_for(lambda: ui.has_text("does not open this file"))
+        assert not fresh.vault.is_set_up()
+        await ui.type("Recovery code", code)
+        await ui.click(ui.button("Join with a sync file"))
+        await ui.settle()
+        await ui.wait_for(lambda: ui.state.session is not None)
+        assert [e.note for e in ui.state.session.journal.all_entries()] == [f"on the first device {CANARY}"]
+        assert ui.state.pending_recovery_code is None  # the same code as the other device: nothing new to write down
+        ui.state.lock_now()
+    finally:
+        fresh.close()

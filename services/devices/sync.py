@@ -56,7 +56,7 @@ DIGEST_LABEL = b"kindred/sync-digest/v1"
 META_AAD = b"kindred/sync-meta/v1|"
 
 
-class JoinError(Exception):
+class JoinError(ValueError):
     """Joining a sync folder did not work; the message says why. Nothing was changed."""
 
 
