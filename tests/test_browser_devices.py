@@ -17,7 +17,7 @@ from tests.privacy_support import CANARY, PASSPHRASE
 
 pytestmark = pytest.mark.browser
 
-PHONE_PASSPHRASE = "the phone's own passphrase"
+PHONE_PASSPHRASE = "phone passphrase 42"
 
 
 def _open(context, url: str):
@@ -57,9 +57,9 @@ def test_two_browser_profiles_pair_through_exported_sync_files(browser, tmp_path
 
         phone = _open(phone_profile, second_app.url)
         on_a_private_screen(phone, "Choose a passphrase")
-        phone.get_by_role("button", name="I already use Kindred on another device").click()
         type_into(phone, "Passphrase", PHONE_PASSPHRASE)
         type_into(phone, "Type it again", PHONE_PASSPHRASE)
+        phone.get_by_role("button", name="I already use Kindred on another device").click()
         type_into(phone, "Recovery code", code)
         with phone.expect_file_chooser() as chooser:
             phone.get_by_role("button", name="Join with a sync file").click()
