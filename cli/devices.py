@@ -42,6 +42,9 @@ def register(subparsers) -> None:
     status.set_defaults(func=run_status)
     conflicts = commands.add_parser("conflicts", help="versions kept when two devices changed the same thing")
     conflicts.add_argument("--json", action="store_true", help="print JSON")
+    which = conflicts.add_mutually_exclusive_group()
+    which.add_argument("--use", metavar="ID", help="put this kept version back in place of the current one")
+    which.add_argument("--dismiss", metavar="ID", help="remove this kept version (on every device at the next sync)")
     conflicts.set_defaults(func=run_conflicts)
     export = commands.add_parser(
         "export", help="without a shared folder: everything as one encrypted file to open on another device")
@@ -143,6 +146,14 @@ def run_status(args) -> int:
 
 
 def run_conflicts(args) -> int:
+    if args.use or args.dismiss:
+        with opened_services(args) as services, unlocked_store(services) as store:
+            sync = FolderSync(store)
+            done = sync.use_conflict_version(args.use) if args.use else sync.dismiss_conflict(args.dismiss)
+        if not done:
+            raise UserFacingError(f"There is no kept version {args.use or args.dismiss}. Nothing was changed.")
+        print("The kept version is back in place." if args.use else "The kept version is removed.")
+        return 0
     with opened_services(args) as services, unlocked_store(services) as store:
         found = FolderSync(store).conflicts()
     if args.json:

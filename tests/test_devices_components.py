@@ -174,3 +174,37 @@ async def test_a_new_device_joins_from_the_set_up_screen_with_a_sync_file(tmp_pa
         ui.state.lock_now()
     finally:
         fresh.close()
+
+
+async def test_a_conflict_is_shown_and_its_kept_version_can_be_put_back(ready, tmp_path):
+    from services.app import open_services
+    from services.devices import join_folder
+
+    ui = await start_ui(ready, passphrase=PASSPHRASE, route="/settings")
+    await ui.settle()
+    session = ui.state.session
+    session.link_sync_folder(str(tmp_path / "Sync"), "Laptop")
+    code = ready.vault.replace_recovery_code(session.store())
+    session.sync_now()
+    [entry] = session.journal.all_entries()
+    other = open_services(tmp_path / "other")
+    try:
+        store_b, _ = join_folder(other.vault, tmp_path / "Sync", code, "phone passphrase", "Phone")
+        session.journal.update(entry.id, note="the laptop's words")
+        Journal(store_b).update(entry.id, note="the phone's words")
+        FolderSync(store_b, other.vault).sync()
+        store_b.lock()
+    finally:
+        other.close()
+    await ui.wait_for(lambda: ui.has_text("Sync folder: "))
+    await ui.click(ui.button("Sync now"))
+    await ui.settle()
+    await ui.wait_for(lambda: ui.has_text("Conflicts kept: 1"))
+    await ui.wait_for(lambda: any(t.startswith("Kept version of a journal entry from ") for t in ui.texts()))
+    winner = session.journal.get(entry.id).note
+    loser = ({"the laptop's words", "the phone's words"} - {winner}).pop()
+    assert ui.has_text(loser)
+    await ui.click(ui.button("Use this version"))
+    await ui.settle()
+    await ui.wait_for(lambda: ui.has_text("Conflicts kept: 0"))
+    assert session.journal.get(entry.id).note == loser

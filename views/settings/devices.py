@@ -104,6 +104,28 @@ def DevicesSection():
                     + (f" {result.new_conflicts} conflict(s): both versions are kept." if result.new_conflicts else ""))
         await load()
 
+    conflicts, set_conflicts = ft.use_state(())
+
+    async def load_conflicts():
+        if session is not None and status is not None and status.conflicts:
+            got = await actions.run(session.sync_conflicts)
+            if got is not FAILED:
+                set_conflicts(tuple(got))
+        else:
+            set_conflicts(())
+
+    ft.use_effect(load_conflicts, [status])
+
+    def resolve(conflict_id: str, use: bool):
+        async def handler(_=None):
+            done = await actions.run(session.use_conflict_version if use else session.dismiss_conflict, conflict_id,
+                                     on_error=set_error)
+            if done is not FAILED:
+                set_message("The kept version is back in place." if use else "The kept version is removed.")
+                await load()
+
+        return handler
+
     files_row = ft.Row(wrap=True, controls=[
         ft.TextButton("Export a sync file", icon=ft.Icons.IOS_SHARE, on_click=export_file),
         ft.TextButton("Import a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED, on_click=import_file),
@@ -133,6 +155,17 @@ def DevicesSection():
             ft.Row(wrap=True, controls=[ft.FilledTonalButton("Sync now", icon=ft.Icons.SYNC, on_click=sync_now)]),
             files_row,
         ]
+        for conflict in conflicts:
+            summary = conflict.payload.get("note") or conflict.payload.get("name") or ""
+            body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
+                ft.Text(f"Kept version of a {conflict.kind.replace('_', ' ')} from {conflict.device}, "
+                        f"{conflict.updated_at.astimezone():%d %B %Y %H:%M}", weight=ft.FontWeight.W_600),
+                ft.Text(str(summary)[:200], visible=bool(summary)),
+                ft.Row(wrap=True, controls=[
+                    ft.TextButton("Use this version", on_click=resolve(conflict.id, True)),
+                    ft.TextButton("Dismiss", on_click=resolve(conflict.id, False)),
+                ]),
+            ]))))
     if message:
         body.append(ft.Text(message))
     if error:
