@@ -151,6 +151,7 @@ class SyncRecord(PrivateBase):
     hlc: Mapped[int] = mapped_column(Integer)
     device: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str | None] = mapped_column(String(64))  # None: a tombstone
+    sealed: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the row's ciphertext then: unchanged rows skip decrypting
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     pending: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -191,7 +191,7 @@ class FolderSync:
             value = self._get(session, "folder")
         return Path(value) if value else None
 
-    def link(self, folder: Path, device_name: str | None = None) -> SyncResult:
+    def link(self, folder: Path, device_name: str | None = None, full: bool = True) -> SyncResult:
         """Use ``folder`` for sync on this device (made if missing), write the join file and
         everything this device has, and merge what is there."""
         folder = Path(folder).expanduser().resolve()
@@ -216,7 +216,7 @@ class FolderSync:
                 session.execute(delete(SyncSeen))
                 self._set(session, "own_files", [])
                 self._set(session, "folder", str(folder))
-        return self.sync(full=True)
+        return self.sync(full=full)
 
     def unlink(self) -> None:
         """Stop syncing on this device (the folder and the records stay)."""
@@ -241,11 +241,15 @@ class FolderSync:
     def _capture_row(self, session, clock: HybridClock, me: str, row: PrivateRecord, meta: SyncRecord | None) -> SyncRecord | None:
         if row.kind in LOCAL_KINDS:
             return meta
+        sealed = hashlib.sha256(bytes(row.ciphertext)).hexdigest()
+        if meta is not None and not meta.deleted and meta.sealed == sealed and meta.kind == row.kind:
+            return meta  # the very bytes captured last time: unchanged, nothing to decrypt
         view = self._store.open_row(row)
         if view is None:
             return meta  # does not decrypt here: never sent, never judged
         digest = self._digest(view.kind, view.id, view.occurred_at, view.payload)
         if meta is not None and not meta.deleted and meta.digest == digest and meta.kind == view.kind:
+            meta.sealed = sealed
             return meta
         vv = json.loads(meta.vv) if meta is not None else {}
         hlc = clock.tick()
@@ -254,7 +258,7 @@ class FolderSync:
             meta = SyncRecord(record_id=row.id)
             session.add(meta)
         meta.kind, meta.vv, meta.hlc, meta.device = view.kind, json.dumps(vv, sort_keys=True), hlc, me
-        meta.digest, meta.deleted, meta.pending = digest, False, True
+        meta.digest, meta.deleted, meta.pending, meta.sealed = digest, False, True, sealed
         return meta
 
     @staticmethod
@@ -263,7 +267,7 @@ class FolderSync:
         hlc = clock.tick()
         vv[me] = hlc
         meta.vv, meta.hlc, meta.device = json.dumps(vv, sort_keys=True), hlc, me
-        meta.digest, meta.deleted, meta.pending = None, True, True
+        meta.digest, meta.deleted, meta.pending, meta.sealed = None, True, True, None
 
     def _capture_all(self, session, clock: HybridClock, me: str) -> int:
         metas = {meta.record_id: meta for meta in session.scalars(select(SyncRecord))}
@@ -283,46 +287,73 @@ class FolderSync:
                 changed += 1
         return changed
 
-    def _local_version(self, session, meta: SyncRecord) -> dict | None:
+    def _local_version(self, session, meta: SyncRecord, row: PrivateRecord | None | bool = False) -> dict | None:
         version = {"id": meta.record_id, "kind": meta.kind, "vv": json.loads(meta.vv), "hlc": meta.hlc,
                    "dev": meta.device, "del": bool(meta.deleted)}
         if meta.deleted:
             return version
-        row = session.get(PrivateRecord, meta.record_id)
+        if row is False:
+            row = session.get(PrivateRecord, meta.record_id)
         view = self._store.open_row(row) if row is not None else None
         if view is None or self._digest(view.kind, view.id, view.occurred_at, view.payload) != meta.digest:
             return None  # changed since it was captured: the next capture makes a new version
         version.update(occ=_iso(view.occurred_at), cre=_iso(view.created_at), upd=_iso(view.updated_at), payload=view.payload)
         return version
 
-    def _keep_loser(self, session, version: dict) -> bool:
+    @staticmethod
+    def _load(session, model, column, ids) -> dict:
+        """Rows of ``model`` whose ``column`` is in ``ids``, by that value, in a few queries."""
+        found = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            for row in session.scalars(select(model).where(column.in_(unique[start:start + 500]))):
+                found[getattr(row, column.key)] = row
+        return found
+
+    def _keep_loser(self, session, version: dict, rows: dict, metas: dict) -> bool:
         """Keep a version that lost a conflict as a ``sync_conflict`` record (once: the id
         comes from the version, and a copy dismissed already is not made again)."""
         copy_id = conflict_id(version["id"], version["dev"], int(version["hlc"]))
-        if session.get(SyncRecord, copy_id) is not None or session.get(PrivateRecord, copy_id) is not None:
+        if copy_id not in metas:
+            metas[copy_id] = session.get(SyncRecord, copy_id)
+        if copy_id not in rows:
+            rows[copy_id] = session.get(PrivateRecord, copy_id)
+        if metas[copy_id] is not None or rows[copy_id] is not None:
             return False
         updated = _parse_time(version["upd"])
         payload = {
             "kind": version["kind"], "record_id": version["id"], "device": version["dev"], "hlc": int(version["hlc"]),
             "occurred_at": version["occ"], "updated_at": version["upd"], "payload": version["payload"],
         }
-        self._store.write_record(session, PrivateRecordView(
+        rows[copy_id] = self._store.write_record(session, PrivateRecordView(
             id=copy_id, kind=CONFLICT_KIND, occurred_at=_parse_time(version["occ"]), created_at=updated,
-            updated_at=updated, payload=payload))
+            updated_at=updated, payload=payload), None)
         return True
 
-    def _adopt(self, session, version: dict, meta: SyncRecord | None, digest: str | None) -> SyncRecord:
+    def _adopt(self, session, version: dict, meta: SyncRecord | None, digest: str | None,
+               rows: dict | None = None, metas: dict | None = None) -> SyncRecord:
+        record_id = version["id"]
+        row = rows.get(record_id) if rows is not None else False
+        sealed = None
         if version["del"]:
-            self._store.remove_record(session, version["id"])
+            self._store.remove_record(session, record_id, row)
+            if rows is not None:
+                rows[record_id] = None
         else:
-            self._store.write_record(session, PrivateRecordView(
-                id=version["id"], kind=version["kind"], occurred_at=_parse_time(version["occ"]),
-                created_at=_parse_time(version["cre"]), updated_at=_parse_time(version["upd"]), payload=version["payload"]))
+            written = self._store.write_record(session, PrivateRecordView(
+                id=record_id, kind=version["kind"], occurred_at=_parse_time(version["occ"]),
+                created_at=_parse_time(version["cre"]), updated_at=_parse_time(version["upd"]), payload=version["payload"]),
+                row)
+            sealed = hashlib.sha256(bytes(written.ciphertext)).hexdigest()
+            if rows is not None:
+                rows[record_id] = written
         if meta is None:
-            meta = SyncRecord(record_id=version["id"])
+            meta = SyncRecord(record_id=record_id)
             session.add(meta)
+            if metas is not None:
+                metas[record_id] = meta
         meta.kind, meta.vv, meta.hlc, meta.device = version["kind"], json.dumps(version["vv"], sort_keys=True), int(version["hlc"]), version["dev"]
-        meta.digest, meta.deleted, meta.pending = digest, bool(version["del"]), False
+        meta.digest, meta.deleted, meta.pending, meta.sealed = digest, bool(version["del"]), False, sealed
         return meta
 
     @staticmethod
@@ -350,7 +381,8 @@ class FolderSync:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def _merge_version(self, session, clock: HybridClock, me: str, version: dict, aside: set[str]) -> tuple[int, int]:
+    def _merge_version(self, session, clock: HybridClock, me: str, version: dict, aside: set[str],
+                       rows: dict, metas: dict) -> tuple[int, int]:
         """(applied, new conflict copies) for one version from another device."""
         version = self._checked(version)
         if version is None:
@@ -360,22 +392,24 @@ class FolderSync:
         alive = not version["del"]
         remote_digest = (self._digest(version["kind"], record_id, _parse_time(version["occ"]), version["payload"])
                          if alive else None)
-        row = session.get(PrivateRecord, record_id)
-        meta = session.get(SyncRecord, record_id)
+        row = rows.get(record_id)
+        meta = metas.get(record_id)
         # A change made here since the last capture (another window, just now) is a version too.
         if row is not None:
             meta = self._capture_row(session, clock, me, row, meta)
+            if meta is not None:
+                metas[record_id] = meta
         elif meta is not None and not meta.deleted and record_id not in aside:
             self._capture_deletion(clock, me, meta)
         if meta is None:  # new here (a row that does not decrypt here is kept aside by the write)
-            self._adopt(session, version, None, remote_digest)
+            self._adopt(session, version, None, remote_digest, rows, metas)
             return 1, 0
         mine = json.loads(meta.vv)
         order = _compare(mine, version["vv"])
         if order in ("same", "after"):
             return 0, 0
         if order == "before":
-            self._adopt(session, version, meta, remote_digest)
+            self._adopt(session, version, meta, remote_digest, rows, metas)
             return 1, 0
         merged = json.dumps(_merged(mine, version["vv"]), sort_keys=True)
         if (meta.deleted and not alive) or (not meta.deleted and alive and meta.digest == remote_digest):
@@ -384,14 +418,14 @@ class FolderSync:
         copies = 0
         if (meta.hlc, meta.device) > (int(version["hlc"]), str(version["dev"])):
             if alive:
-                copies += self._keep_loser(session, version)
+                copies += self._keep_loser(session, version, rows, metas)
             meta.vv, meta.pending = merged, True
             return 0, copies
         if not meta.deleted:
-            local = self._local_version(session, meta)
+            local = self._local_version(session, meta, rows.get(record_id))
             if local is not None:
-                copies += self._keep_loser(session, local)
-        meta = self._adopt(session, version, meta, remote_digest)
+                copies += self._keep_loser(session, local, rows, metas)
+        meta = self._adopt(session, version, meta, remote_digest, rows, metas)
         meta.vv, meta.pending = merged, True
         return 1, copies
 
@@ -432,7 +466,7 @@ class FolderSync:
             applied += file_applied
             conflicts += file_conflicts
             self._trace(f"merged {name}")
-        written, removed = self._publish(folder, full)
+        written, removed = self._publish(folder, full, recapture=merged_files > 0)
         with self._store.record_transaction() as session:
             self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
         return SyncResult(written=written, merged_files=merged_files, applied=applied, new_conflicts=conflicts,
@@ -449,10 +483,14 @@ class FolderSync:
             aside = set(session.scalars(select(SetAsideRecord.record_id)))
             applied = conflicts = 0
             if str(document.get("device")) != me:
-                for version in document["versions"]:
-                    got, copies = self._merge_version(session, clock, me, version, aside)
-                    applied += got
-                    conflicts += copies
+                ids = [v["id"] for v in document["versions"] if isinstance(v, dict) and isinstance(v.get("id"), str)]
+                rows = self._load(session, PrivateRecord, PrivateRecord.id, ids)
+                metas = self._load(session, SyncRecord, SyncRecord.record_id, ids)
+                with session.no_autoflush:
+                    for version in document["versions"]:
+                        got, copies = self._merge_version(session, clock, me, version, aside, rows, metas)
+                        applied += got
+                        conflicts += copies
                 devices = self._get(session, "devices", {})
                 device_id = str(document.get("device"))[:64]
                 known = devices.get(device_id, {})
@@ -482,7 +520,9 @@ class FolderSync:
             me = self._get(session, "device_id")
             self._capture_all(session, clock, me)
             metas = [meta for meta in session.scalars(select(SyncRecord)) if meta.kind not in LOCAL_KINDS]
-            versions = [v for v in (self._local_version(session, meta) for meta in metas) if v is not None]
+            rows = self._load(session, PrivateRecord, PrivateRecord.id, [m.record_id for m in metas if not m.deleted])
+            versions = [v for v in (self._local_version(session, meta, rows.get(meta.record_id)) for meta in metas)
+                        if v is not None]
             name = files.new_name()
             document = {"format": files.FORMAT_VERSION, "device": me, "name": self._get(session, "device_name", ""),
                         "written_at": datetime.now(timezone.utc).isoformat(), "hlc": clock.last, "full": True,
@@ -522,21 +562,24 @@ class FolderSync:
             self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
         return SyncResult(written=None, merged_files=merged_files, applied=applied, new_conflicts=conflicts, waiting=waiting)
 
-    def _publish(self, folder: Path, full: bool) -> tuple[str | None, int]:
+    def _publish(self, folder: Path, full: bool, recapture: bool = True) -> tuple[str | None, int]:
         with self._store.record_transaction() as session:
             clock = self._clock(session)
             me = self._get(session, "device_id")
-            self._capture_all(session, clock, me)  # conflict copies made by the merge travel now
+            if recapture:
+                self._capture_all(session, clock, me)  # conflict copies made by the merge travel now
             own = list(self._get(session, "own_files", []))
             full = full or len(own) >= MAX_OWN_FILES
             query = select(SyncRecord)
             if not full:
                 query = query.where(SyncRecord.pending.is_(True))
             metas = [meta for meta in session.scalars(query) if meta.kind not in LOCAL_KINDS]
-            if not metas and not full:
+            if not metas and not full and own:
                 self._set(session, "hlc", clock.last)
-                return None, 0
-            versions = [version for version in (self._local_version(session, meta) for meta in metas) if version is not None]
+                return None, 0  # nothing new (a device with no file here yet writes one: its name)
+            rows = self._load(session, PrivateRecord, PrivateRecord.id, [m.record_id for m in metas if not m.deleted])
+            versions = [version for version in (self._local_version(session, meta, rows.get(meta.record_id))
+                                                for meta in metas) if version is not None]
             name = files.new_name()
             document = {
                 "format": files.FORMAT_VERSION,
@@ -646,7 +689,8 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
             store = vault.join(data_key, passphrase, recovery_code)
         except VaultError as error:
             raise JoinError(str(error)) from None
-    result = FolderSync(store, vault, now_ms=now_ms).link(folder, device_name)
+    # What it merged is in the folder already: it writes only its own changes (and its name).
+    result = FolderSync(store, vault, now_ms=now_ms).link(folder, device_name, full=False)
     return store, result
 
 

@@ -465,13 +465,15 @@ class PrivateStore:
         """A row's record, or None if it does not decrypt under this key."""
         return self._view(row)
 
-    def write_record(self, session, record: PrivateRecordView) -> None:
+    def write_record(self, session, record: PrivateRecordView, row: PrivateRecord | None | bool = False) -> PrivateRecord:
         """Inside ``record_transaction``: write a record with its own times (a merged
         version keeps when it was made). A row under that id that does not decrypt is moved
-        aside first, never thrown away."""
+        aside first, never thrown away. ``row``: the row under that id already loaded (or
+        None: there is none), to spare a look-up. Returns the row written."""
         key = self._require_key()
         now = datetime.now(timezone.utc)
-        row = session.get(PrivateRecord, record.id)
+        if row is False:
+            row = session.get(PrivateRecord, record.id)
         sealed = crypto.seal(key, crypto.dumps_payload(record.payload), crypto.record_aad(record.kind, record.id))
         if row is not None and (row.kind != record.kind or self._view(row) is None):
             self._move_aside(session, row, now)
@@ -484,11 +486,13 @@ class PrivateStore:
         row.occurred_at = _utc(record.occurred_at)
         row.updated_at = _utc(record.updated_at)
         row.ciphertext = sealed
+        return row
 
-    def remove_record(self, session, record_id: str) -> None:
+    def remove_record(self, session, record_id: str, row: PrivateRecord | None | bool = False) -> None:
         """Inside ``record_transaction``: delete a record (a merged deletion). A row that
         does not decrypt is moved aside instead of being lost."""
-        row = session.get(PrivateRecord, record_id)
+        if row is False:
+            row = session.get(PrivateRecord, record_id)
         if row is None:
             return
         if self._view(row) is None:

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("hlc", sa.Integer(), nullable=False),
         sa.Column("device", sa.String(length=64), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=True),
+        sa.Column("sealed", sa.String(length=64), nullable=True),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("pending", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("record_id", name=op.f("pk_sync_record")),
