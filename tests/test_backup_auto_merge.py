@@ -52,6 +52,8 @@ def test_automatic_backups_are_on_by_default_daily_keep_n_and_open_with_passphra
     assert auto_backup.run_if_due(store, services.vault, services.data_dir, now=start + timedelta(days=30)) is None
     assert not session.auto_backup_status().settings.enabled
     session.lock()
+    erase_private_data(services.vault, services.data_dir)
+    assert not (services.data_dir / "backups").exists(), "delete all my data deletes the automatic backups too"
 
 
 def test_restore_merge_keeps_both_sides_newer_wins_older_kept_as_a_copy(services, tmp_path):
