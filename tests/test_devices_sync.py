@@ -361,3 +361,29 @@ def test_three_devices_with_random_edits_deletions_and_syncs_converge(tmp_path, 
     finally:
         for device in devices:
             device.close()
+
+
+def test_a_linked_device_syncs_when_it_is_unlocked_and_a_missing_folder_never_stops_it(tmp_path, shared):
+    from services import session as sessions
+
+    a = Device(tmp_path / "a")
+    b = Device(tmp_path / "b")
+    try:
+        opened = sessions.set_up(a.services, PASSPHRASE)
+        opened.session.link_sync_folder(str(shared), "Laptop")
+        b.store, _ = join_folder(b.services.vault, shared, opened.recovery_code, PASSPHRASE_B, "Phone")
+        Journal(b.store).add(mood=5, note="written on the phone while the laptop was locked")
+        b.sync.sync()
+        opened.session.lock()
+        session = sessions.unlock(a.services, PASSPHRASE)
+        assert "written on the phone while the laptop was locked" in {e.note for e in session.journal.all_entries()}
+        session.lock()
+        shutil.move(shared, tmp_path / "unplugged")  # the USB stick is not there
+        session = sessions.unlock(a.services, PASSPHRASE)
+        assert session.sync_status().folder == str(shared.resolve())
+        with pytest.raises(SyncFolderError, match="is not there"):
+            session.sync_now()
+        session.lock()
+    finally:
+        a.close()
+        b.close()

@@ -439,10 +439,17 @@ class FolderSync:
             if not folder_text or not me:
                 raise SyncFolderError("This device has no sync folder yet. Choose one first (`kindred devices link FOLDER`).")
             folder = Path(folder_text)
+            if not folder.is_dir():
+                raise SyncFolderError(
+                    f"The sync folder {folder} is not there (is the drive connected, or was it moved?). Nothing was changed.")
             clock = self._clock(session)
             self._capture_all(session, clock, me)
             self._set(session, "hlc", clock.last)
-        self._write_join_file(folder)
+        try:
+            self._write_join_file(folder)
+        except OSError as error:
+            raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}. Nothing was lost; "
+                                  "try again when it can.") from None
         merged_files = applied = conflicts = waiting = 0
         names = files.change_file_names(folder)
         with self._store.record_transaction() as session:
@@ -466,7 +473,11 @@ class FolderSync:
             applied += file_applied
             conflicts += file_conflicts
             self._trace(f"merged {name}")
-        written, removed = self._publish(folder, full, recapture=merged_files > 0)
+        try:
+            written, removed = self._publish(folder, full, recapture=merged_files > 0)
+        except OSError as error:
+            raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}. What it merged is "
+                                  "kept; its own changes are written at the next sync.") from None
         with self._store.record_transaction() as session:
             self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
         return SyncResult(written=written, merged_files=merged_files, applied=applied, new_conflicts=conflicts,
