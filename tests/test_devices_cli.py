@@ -122,6 +122,7 @@ def test_kill_9_in_the_middle_of_a_merge_again_and_again_loses_and_doubles_nothi
     else:
         pytest.fail("the sync never finished")
     assert kills >= 2
+    print(f"kill -9 mid-merge: {kills} kills before a run finished")
     b = open_services(tmp_path / "b")
     try:
         store_b = b.vault.unlock(PASSPHRASE)
