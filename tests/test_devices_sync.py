@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from services.app import open_services
 from services.devices import CONFLICT_KIND, FolderSync, JoinError, SyncFolderError, join_folder
 from services.devices import folder as files
 from services.journal import Journal
-from services.journal.model import ENTRY_KIND
 from services.privacy.crypto import WrongSecret
 from tests.privacy_support import CANARY, PASSPHRASE
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from services.journal import safety_plan as safety_plans
 from services.journal import selfcheck
 from services.journal.journal import Journal
-from services.journal.model import HELPED_SCORE
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 SCREENING_NOTE = ("PHQ-9 and GAD-7 are screening questionnaires, not a diagnosis. Scores are the person's own "
