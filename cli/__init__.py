@@ -10,12 +10,12 @@ import argparse
 import os
 import sys
 
-from cli import backup, crisis_lines, directory, feed, info, journal, publish, pwa, saved, security, sources
+from cli import backup, crisis_lines, devices, directory, feed, info, journal, publish, pwa, saved, security, sources
 from cli.common import UserFacingError, terminal_safe_output
 from services.app import DamagedDataFile
 from services.version import __version__
 
-COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, journal, pwa, sources, feed, publish]
+COMMAND_MODULES = [info, crisis_lines, directory, security, saved, backup, devices, journal, pwa, sources, feed, publish]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,6 +57,22 @@ def register(subparsers) -> None:
     imp.add_argument("--time-zone", default=None, help="time zone of a Daylio export's times (default: this device's)")
     imp.set_defaults(func=run_import)
 
+    report = commands.add_parser(
+        "report", help="a summary for a clinician or a trusted person (PDF or plain text)",
+        description="Mood over time, PHQ-9/GAD-7 scores with dates and bands, strategies that helped and meetings "
+        "attended, for a date range; notes only with --with-notes. A .txt (or .text) file name, or --text, gives "
+        "plain text; anything else a PDF. Made on this device; the file is not encrypted.")
+    report.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day")
+    report.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day (included)")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write (.pdf or .txt)")
+    report.add_argument("--with-notes", action="store_true", help="include the notes of your check-ins")
+    report.add_argument("--text", action="store_true", help="plain text whatever the file name")
+    report.set_defaults(func=run_report)
+    plan = commands.add_parser("safety-plan", help="your safety plan as a one-page PDF (or plain text with .txt)")
+    plan.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write (.pdf or .txt)")
+    plan.add_argument("--text", action="store_true", help="plain text whatever the file name")
+    plan.set_defaults(func=run_safety_plan)
+
 
 @contextmanager
 def open_journal(args) -> Iterator[Journal]:
@@ -168,4 +184,56 @@ def run_import(args) -> int:
             print("Daylio moods mapped as: " + ", ".join(f"{name}={value}" for name, value in plan.mood_map.items()))
         exchange.apply(journal, plan)
     print(f"Imported {plan.summary()} from {path.name}.")
+    return 0
+
+
+def _day(text: str, what: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserFacingError(f"{what} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def _wants_text(args) -> bool:
+    return args.text or Path(args.output).suffix.lower() in (".txt", ".text")
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_private_file(path, data)  # 0600: it is not encrypted
+    except OSError as error:
+        raise UserFacingError(f"can't write {path}: {error.strerror}") from None
+
+
+def run_report(args) -> int:
+    from services.journal import report as reports
+    from services.saved import SavedGroups
+
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    with opened_services(args, (JournalError,)) as services, unlocked_store(services) as store:
+        try:
+            built = reports.build(Journal(store), start, end, with_notes=args.with_notes,
+                                  saved_groups=SavedGroups(store).list())
+        except reports.ReportError as error:
+            raise UserFacingError(str(error)) from None
+    data = reports.to_text(built).encode("utf-8") if _wants_text(args) else reports.to_pdf(built)
+    _write(Path(args.output), data)
+    print(f"Wrote a summary of {built.check_ins} check-in(s) from {start} to {end} to {args.output}"
+          + (" (with notes)" if args.with_notes else " (notes left out)") + ". It is not encrypted: share it only "
+          "with people you choose.")
+    return 0
+
+
+def run_safety_plan(args) -> int:
+    from services.journal import report as reports
+
+    with open_journal(args) as journal:
+        try:
+            data = reports.safety_plan_text(journal).encode("utf-8") if _wants_text(args) else reports.safety_plan_pdf(journal)
+        except reports.ReportError as error:
+            raise UserFacingError(str(error)) from None
+    _write(Path(args.output), data)
+    print(f"Wrote your safety plan to {args.output}.")
     return 0

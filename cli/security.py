@@ -96,9 +96,10 @@ def run_setup(args) -> int:
     print("Kindred is set up. Your private data is encrypted on this device.")
     print(keyring_note)
     print()
-    print("Your recovery code (shown only this once, write it down and keep it somewhere safe):")
+    print("Your recovery code (shown only this once, write it down and keep it somewhere safe).")
+    print("It is also what a second device needs to join your sync folder.")
     print()
-    print(f"    {code}")
+    print(f"Recovery code: {code}")
     print()
     print("If you forget your passphrase, this code is the only way back in.")
     return 0
@@ -175,7 +176,7 @@ def run_new_recovery_code(args) -> int:
         code = services.vault.replace_recovery_code(store)
     print("Your new recovery code (shown only this once, write it down and keep it somewhere safe):")
     print()
-    print(f"    {code}")
+    print(f"Recovery code: {code}")
     print()
     print("The old recovery code no longer works. Your passphrase and your data are unchanged.")
     return 0

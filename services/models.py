@@ -138,6 +138,47 @@ class SetAsideRecord(PrivateBase):
     set_aside_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SyncRecord(PrivateBase):
+    """Folder sync (migration p0004): the version of each private record as last written
+    or merged — its version vector (device id -> hybrid-logical-clock time, JSON), the
+    winning time and device, a keyed digest of its content (HMAC under a key derived from
+    the data key, so it says nothing without the key) or a tombstone, and whether this
+    device still has to publish it. Ids and kinds are as plain as in ``private_record``."""
+
+    __tablename__ = "sync_record"
+
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    vv: Mapped[str] = mapped_column(Text)
+    hlc: Mapped[int] = mapped_column(Integer)
+    device: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str | None] = mapped_column(String(64))  # None: a tombstone
+    sealed: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the row's ciphertext then: unchanged rows skip decrypting
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SyncSeen(PrivateBase):
+    """Change files in the sync folder already merged (their random names; a file is
+    never rewritten under the same name)."""
+
+    __tablename__ = "sync_seen"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncMeta(PrivateBase):
+    """This device's sync settings (folder, device id and name, clock, devices seen, last
+    synced), each value sealed under the data key: readable only once unlocked. Not part of
+    backups: a restored backup never makes a device take another's identity."""
+
+    __tablename__ = "sync_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DirectoryGroup(DirectoryBase):
     """One support group (or meeting) from one source.
 

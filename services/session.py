@@ -463,6 +463,112 @@ class PrivateSession:
     def set_aside_unreadable(self) -> int:
         return self.store().set_aside_unreadable()
 
+    # --- automatic backups ----------------------------------------------------------------
+    def auto_backup_status(self):
+        """On or off, the folder, and the newest automatic backup's time (for Settings)."""
+        from services.privacy import auto_backup
+
+        return auto_backup.status(self.store(), self.services.data_dir)
+
+    def set_auto_backup(self, enabled: bool):
+        from services.privacy import auto_backup
+
+        auto_backup.save(self.store(), enabled=enabled)
+        self.touch()
+        return self.auto_backup_status()
+
+    def run_auto_backup_if_due(self):
+        """The daily automatic backup, if on and due. Never raises for a folder that cannot be
+        written (Settings shows the last backup's time); returns the file made, or None."""
+        from services.privacy import auto_backup
+
+        try:
+            return auto_backup.run_if_due(self.store(), self.services.vault, self.services.data_dir)
+        except OSError as error:
+            log.warning("automatic backup not written: %s", type(error).__name__)
+            return None
+
+    def merge_backup(self, opened: OpenedBackup):
+        """Merge a backup record by record (newer wins, the other kept as a conflict copy)."""
+        result = backups.merge_backup(self.services.private_db, self.services.data_dir, opened, self.store())
+        self._data_changed()
+        return result
+
+    # --- sync with the person's other devices --------------------------------------------
+    def _folder_sync(self):
+        from services.devices import FolderSync
+
+        return FolderSync(self.store(), self.services.vault)
+
+    def sync_status(self):
+        """{folder, last_synced, devices, conflicts} for Settings."""
+        return self._folder_sync().status()
+
+    def link_sync_folder(self, folder: str, device_name: str | None = None):
+        result = self._folder_sync().link(folder, device_name)
+        self._data_changed()
+        return result
+
+    def sync_now(self):
+        result = self._folder_sync().sync()
+        if result.applied or result.new_conflicts:
+            self._data_changed()
+        return result
+
+    def export_sync_file(self) -> tuple[str, bytes]:
+        """Without a shared folder (the browser): everything as one encrypted file."""
+        data = self._folder_sync().export_bundle()
+        self.touch()
+        return f"kindred-sync-{datetime.now():%Y-%m-%d-%H%M}.kindred-sync", data
+
+    def import_sync_file(self, data: bytes):
+        result = self._folder_sync().import_bundle(data)
+        self._data_changed()
+        return result
+
+    def sync_conflicts(self):
+        return self._folder_sync().conflicts()
+
+    def dismiss_conflict(self, conflict_id: str) -> bool:
+        done = self._folder_sync().dismiss_conflict(conflict_id)
+        self.touch()
+        return done
+
+    def use_conflict_version(self, conflict_id: str) -> bool:
+        done = self._folder_sync().use_conflict_version(conflict_id)
+        self._data_changed()
+        return done
+
+    # --- a summary for a clinician, the safety plan to share -----------------------------
+    def journal_report(self, start: date, end: date, with_notes: bool = False, fmt: str = "pdf") -> tuple[str, bytes]:
+        """(file name, bytes) of the summary for ``start``..``end``: PDF or plain text.
+        Raises ``ReportError`` (a ValueError) with a message for the person."""
+        from services.journal import report as reports
+
+        built = reports.build(self.journal, start, end, with_notes=with_notes, saved_groups=self.saved.list())
+        self.touch()
+        name = f"kindred-summary-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
+        if fmt == "txt":
+            return f"{name}.txt", reports.to_text(built).encode("utf-8")
+        return f"{name}.pdf", reports.to_pdf(built)
+
+    def safety_plan_file(self, fmt: str = "pdf") -> tuple[str, bytes]:
+        from services.journal import report as reports
+
+        self.touch()
+        if fmt == "txt":
+            return "my-safety-plan.txt", reports.safety_plan_text(self.journal).encode("utf-8")
+        return "my-safety-plan.pdf", reports.safety_plan_pdf(self.journal)
+
+    def _data_changed(self) -> None:
+        """Records were written underneath the screens (a merge): caches go, screens reload."""
+        if self._journal is not None:
+            self._journal.drop_cache()
+        self._finding = None
+        self.touch()
+        for topic in (JOURNAL, SAVED, FINDING):
+            self.announce(topic)
+
     def export_saved(self, passphrase: str, fmt: str) -> tuple[str, bytes]:
         """A plain copy of the saved groups: the passphrase is asked again."""
         store = self.store()
@@ -514,18 +620,52 @@ def set_up(services: KindredServices, passphrase: str, country: str | None = Non
     return Opened(PrivateSession(services, store, country), code)
 
 
+def _opened(session: PrivateSession) -> PrivateSession:
+    """After unlocking: the daily automatic backup, if due, and a sync where a sync folder is
+    linked. Neither ever stops the unlock (a folder on a drive not connected just waits)."""
+    try:
+        session.run_auto_backup_if_due()
+    except (LockedError, ValueError, DecryptionError) as error:
+        log.warning("automatic backup skipped: %s", type(error).__name__)
+    try:
+        if session.sync_status().folder:
+            session.sync_now()
+    except (LockedError, ValueError, DecryptionError, OSError) as error:
+        log.warning("sync at unlock skipped: %s", type(error).__name__)
+    return session
+
+
+def join_from_file(services: KindredServices, data: bytes, recovery_code: str, passphrase: str,
+                   country: str | None = None) -> Opened:
+    """A device not set up joins the person's other device from a sync file it exported:
+    the recovery code opens the key; this device gets its own passphrase. Raises
+    ``JoinError`` or ``SyncFolderError`` (both with a message for the person)."""
+    from services.devices import join_bundle
+
+    store, _result = join_bundle(services.vault, data, recovery_code, passphrase)
+    return Opened(PrivateSession(services, store, country), None)
+
+
+def join_from_folder(services: KindredServices, folder: str, recovery_code: str, passphrase: str,
+                     country: str | None = None) -> Opened:
+    from services.devices import join_folder
+
+    store, _result = join_folder(services.vault, folder, recovery_code, passphrase)
+    return Opened(PrivateSession(services, store, country), None)
+
+
 def unlock(services: KindredServices, passphrase: str, country: str | None = None) -> PrivateSession:
-    """Raises ``WrongSecret``; nothing changes on disk either way."""
-    return PrivateSession(services, services.vault.unlock(passphrase), country)
+    """Raises ``WrongSecret``; nothing changes on disk either way (but the daily backup)."""
+    return _opened(PrivateSession(services, services.vault.unlock(passphrase), country))
 
 
 def unlock_with_recovery_code(services: KindredServices, code: str, country: str | None = None) -> PrivateSession:
-    return PrivateSession(services, services.vault.unlock_with_recovery_code(code), country)
+    return _opened(PrivateSession(services, services.vault.unlock_with_recovery_code(code), country))
 
 
 def unlock_with_keyring(services: KindredServices, country: str | None = None) -> PrivateSession | None:
     store = services.vault.unlock_with_keyring()
-    return None if store is None else PrivateSession(services, store, country)
+    return None if store is None else _opened(PrivateSession(services, store, country))
 
 
 def open_backup(data: bytes, passphrase: str) -> backups.OpenedBackup:

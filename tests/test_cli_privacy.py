@@ -49,8 +49,8 @@ def test_set_up_save_with_a_note_restart_unlock_and_find_it(data_dir, tmp_path):
 
 def test_saved_commands(data_dir, env, capsys):
     assert run(data_dir, "setup") == 0
-    code_line = [line for line in capsys.readouterr().out.splitlines() if line.startswith("    ")]
-    assert len(code_line) == 1 and len(code_line[0].strip()) == 29
+    code_line = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Recovery code: ")]
+    assert len(code_line) == 1 and len(code_line[0].removeprefix("Recovery code: ")) == 29
     assert run(data_dir, "saved", "add", "bundled/smart-recovery", "--note", "first") == 0
     assert run(data_dir, "saved", "note", "bundled/smart-recovery", "second thoughts") == 0
     assert run(data_dir, "saved", "attended", "bundled/smart-recovery", "--date", "2026-02-03") == 0
@@ -136,11 +136,11 @@ def test_change_passphrase_and_delete_all(data_dir, env, monkeypatch, capsys):
 
 def test_a_new_recovery_code_retires_the_old_one(data_dir, env, monkeypatch, capsys):
     assert run(data_dir, "setup") == 0
-    old = [line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("    ")][0]
+    old = [line.removeprefix("Recovery code: ") for line in capsys.readouterr().out.splitlines() if line.startswith("Recovery code: ")][0]
     assert run(data_dir, "security", "new-recovery-code") == 1, "without a terminal it needs --yes"
     assert "add --yes" in capsys.readouterr().err
     assert run(data_dir, "security", "new-recovery-code", "--yes") == 0
-    new = [line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("    ")][0]
+    new = [line.removeprefix("Recovery code: ") for line in capsys.readouterr().out.splitlines() if line.startswith("Recovery code: ")][0]
     assert new != old and len(new) == 29
     monkeypatch.delenv("KINDRED_PASSPHRASE")
     for code, works in ((old, False), (new, True)):

@@ -45,7 +45,10 @@ from services.storage import Database
 from services.version import __version__
 
 MAGIC = b"KINDRED-BACKUP\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest this Kindred reads
+PASSPHRASE_VERSION = 1  # backups locked with a passphrase (what `backup create` writes)
+SLOTS_VERSION = 2  # automatic backups: locked by the data key, opened through its key slots
+AUTO_BACKUP_KEY_LABEL = b"kindred/auto-backup/v1"
 FILE_SUFFIX = ".kindred-backup"
 KEY_CHECK_PLAINTEXT = b"kindred-backup-key-check"
 KEY_CHECK_AAD = b"kindred/backup-key-check/v1"
@@ -67,6 +70,10 @@ class BackupSummary:
     app_version: str
     counts: dict[str, int]
     kept_aside: int = 0  # records carried as they were (they did not decrypt when it was made)
+    first: datetime | None = None  # the earliest and latest record dates (the review before a restore)
+    last: datetime | None = None
+    device: str | None = None  # the device that made it, where the backup says
+    automatic: bool = False
 
     @property
     def total(self) -> int:
@@ -143,7 +150,8 @@ def _raw_from_json(item: dict) -> RawRecord:
 
 
 def encode_backup(
-    records: list[PrivateRecordView], passphrase: str, kdf_params: dict | None = None, kept_aside: list[RawRecord] = ()
+    records: list[PrivateRecordView], passphrase: str, kdf_params: dict | None = None, kept_aside: list[RawRecord] = (),
+    device: str | None = None,
 ) -> bytes:
     """The backup file's bytes. ``kdf_params`` exists for fast property tests only."""
     params = kdf_params or crypto.new_kdf_params()
@@ -156,6 +164,7 @@ def encode_backup(
     payload = {
         "created_at": created_at.isoformat(),
         "counts": counts,
+        "device": device or this_device_name(),
         "records": [_record_to_json(r) for r in records],
         "kept_aside": [_raw_to_json(r) for r in kept_aside],
     }
@@ -163,7 +172,7 @@ def encode_backup(
     body_length = crypto.NONCE_BYTES + len(compressed) + 16
     header = {
         "format": "kindred-backup",
-        "version": FORMAT_VERSION,
+        "version": PASSPHRASE_VERSION,
         "created_at": created_at.isoformat(),
         "app_version": __version__,
         "cipher": "AES-256-GCM",
@@ -177,6 +186,59 @@ def encode_backup(
     body = crypto.seal(key, compressed, prefix)
     assert len(body) == body_length
     return prefix + body
+
+
+def _seal_body(payload: dict, header: dict, key: bytes) -> bytes:
+    compressed = zlib.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    header["body_bytes"] = crypto.NONCE_BYTES + len(compressed) + 16
+    header["key_check"] = crypto.seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_AAD).hex()
+    header_bytes = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    prefix = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
+    return prefix + crypto.seal(key, compressed, prefix)
+
+
+def this_device_name() -> str:
+    import socket
+
+    return (socket.gethostname() or "this device")[:60]
+
+
+def auto_backup_key(data_key: bytes) -> bytes:
+    import hashlib
+    import hmac
+
+    return hmac.new(data_key, AUTO_BACKUP_KEY_LABEL, hashlib.sha256).digest()
+
+
+def encode_backup_with_slots(
+    records: list[PrivateRecordView], data_key: bytes, slots: list[dict], kept_aside: list[RawRecord] = (),
+    device: str | None = None,
+) -> bytes:
+    """An automatic backup (format 2): no passphrase is asked, so the body is locked with a key
+    derived from the data key, and the header carries the key slots (the data key wrapped
+    under the passphrase and under the recovery code, as the vault keeps them): it opens
+    with the passphrase or the recovery code this device had when it was made."""
+    created_at = datetime.now(timezone.utc)
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.kind] = counts.get(record.kind, 0) + 1
+    payload = {
+        "created_at": created_at.isoformat(),
+        "counts": counts,
+        "device": device or this_device_name(),
+        "records": [_record_to_json(r) for r in records],
+        "kept_aside": [_raw_to_json(r) for r in kept_aside],
+    }
+    header = {
+        "format": "kindred-backup",
+        "version": SLOTS_VERSION,
+        "created_at": created_at.isoformat(),
+        "app_version": __version__,
+        "cipher": "AES-256-GCM",
+        "compression": "zlib",
+        "slots": [{"method": slot["method"], "kdf": slot["kdf"], "wrapped_key": slot["wrapped_key"].hex()} for slot in slots],
+    }
+    return _seal_body(payload, header, auto_backup_key(data_key))
 
 
 def write_file_atomically(path: Path, data: bytes) -> Path:
@@ -227,7 +289,13 @@ def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
         version = int(header["version"])
         body_bytes = int(header["body_bytes"])
         bytes.fromhex(header["key_check"])
-        header["kdf"]["salt"]  # noqa: B018 - presence check
+        if version > FORMAT_VERSION:
+            pass  # refused below, with advice
+        elif version >= SLOTS_VERSION:
+            if not isinstance(header["slots"], list) or not header["slots"]:
+                raise ValueError("slots")
+        else:
+            header["kdf"]["salt"]  # noqa: B018 - presence check
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         raise BackupError("This backup file is damaged: its header is not valid. Nothing was changed.") from None
     if version > FORMAT_VERSION:
@@ -245,6 +313,40 @@ def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
 def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
     """Authenticate and decode a backup. Raises ``BackupError`` with a plain reason."""
     header, prefix, body = _parse(data)
+    key = _key_from_slots(header, passphrase) if int(header["version"]) >= SLOTS_VERSION else _key_from_passphrase(header, passphrase)
+    return _open_body(header, prefix, body, key)
+
+
+def _key_from_slots(header: dict, secret: str) -> bytes:
+    """The automatic backup's key: the data key from its passphrase slot (the passphrase of
+    then) or its recovery slot (the recovery code of then)."""
+    for slot in header["slots"]:
+        try:
+            method = slot["method"]
+            params = crypto.checked_kdf_params(slot["kdf"])
+            wrapped = bytes.fromhex(slot["wrapped_key"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise BackupError("This backup file is damaged: its key settings are not valid. Nothing was changed.") from None
+        if method not in ("passphrase", "recovery"):
+            continue
+        forms = crypto.passphrase_forms(secret) if method == "passphrase" else [crypto.normalise_recovery_code(secret)]
+        for form in forms:
+            try:
+                data_key = crypto.unwrap_key(wrapped, crypto.derive_key(form, params), method)
+            except crypto.WrongSecret:
+                continue
+            key = auto_backup_key(data_key)
+            try:
+                crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
+            except crypto.DecryptionError:
+                raise BackupError("This backup file was changed or damaged after it was made. Nothing was changed.") from None
+            return key
+    raise BackupWrongPassphrase(
+        "Neither that passphrase nor that recovery code opens this automatic backup. Use the passphrase (or the "
+        "recovery code) this device had when it was made. Nothing was changed.")
+
+
+def _key_from_passphrase(header: dict, passphrase: str) -> bytes:
     try:
         params = crypto.checked_kdf_params(header["kdf"])  # before any work: p=600 would cost a minute
     except (ValueError, KeyError, TypeError):
@@ -253,7 +355,7 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
         key = crypto.derive_key(form, params)
         try:
             crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
-            break
+            return key
         except crypto.DecryptionError:
             continue
     else:
@@ -261,6 +363,9 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
             "That passphrase does not open this backup. Use the passphrase you had when the backup was made. "
             "Nothing was changed."
         ) from None
+
+
+def _open_body(header: dict, prefix: bytes, body: bytes, key: bytes) -> OpenedBackup:
     try:
         compressed = crypto.open_sealed(key, body, prefix)
     except crypto.DecryptionError:
@@ -273,8 +378,12 @@ def read_backup(data: bytes, passphrase: str) -> OpenedBackup:
         created_at = datetime.fromisoformat(payload["created_at"])
     except (ValueError, KeyError, TypeError, AttributeError, zlib.error, UnicodeDecodeError):
         raise BackupError("This backup file's contents are not valid. Nothing was changed.") from None
+    dates = [record.occurred_at for record in records]
+    device = payload.get("device")
     summary = BackupSummary(
-        created_at=created_at, app_version=str(header.get("app_version", "?")), counts=counts, kept_aside=len(kept_aside)
+        created_at=created_at, app_version=str(header.get("app_version", "?")), counts=counts, kept_aside=len(kept_aside),
+        first=min(dates) if dates else None, last=max(dates) if dates else None,
+        device=str(device)[:60] if device else None, automatic=int(header["version"]) >= SLOTS_VERSION,
     )
     return OpenedBackup(summary=summary, records=records, kept_aside=kept_aside)
 
@@ -343,3 +452,59 @@ def restore_backup(
     new_store, code = vault.set_up(passphrase)
     restored = new_store.replace_all(opened.records, opened.kept_aside)
     return RestoreResult(restored=restored, store=new_store, snapshot_path=None, recovery_code=code)
+
+
+# --- merging ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MergeResult:
+    added: int  # records only the backup had
+    updated: int  # records the backup had in a newer version
+    unchanged: int  # the same here and in the backup
+    kept_newer_here: int  # records newer here (the backup's version is kept as a conflict copy)
+    copies: int  # older versions kept as conflict copies (nothing is lost)
+    snapshot_path: Path | None
+
+
+def merge_backup(database: Database, data_dir: Path, opened: OpenedBackup, store: PrivateStore) -> MergeResult:
+    """Merge a backup into the data here, record by record: a record only one side has is
+    kept; where both have it, the newer (by when it was last changed) wins and the other
+    version is kept whole as a conflict copy (shown in Settings, like a sync conflict). A
+    snapshot of the data as it was is kept first; one transaction, all or nothing."""
+    from services.devices.sync import keep_copy
+
+    if store is None or store.is_locked:
+        raise VaultError("Unlock Kindred first: merging adds to the data that is here now.")
+    store.check_current()
+    snapshot = snapshot_database(database, data_dir, reason="before-merge")
+    added = updated = unchanged = newer_here = copies = 0
+    from services.models import PrivateRecord, SetAsideRecord
+
+    with store.record_transaction() as session:
+        for record in opened.records:
+            row = session.get(PrivateRecord, record.id)
+            here = store.open_row(row) if row is not None else None
+            if here is None:
+                store.write_record(session, record)  # a row that does not decrypt is kept aside first
+                added += 1
+                continue
+            if here.kind == record.kind and here.payload == record.payload and here.occurred_at == record.occurred_at:
+                unchanged += 1
+                continue
+            if record.updated_at > here.updated_at:
+                copies += keep_copy(session, store, here, "this device")
+                store.write_record(session, record)
+                updated += 1
+            else:
+                copies += keep_copy(session, store, record, "the backup")
+                newer_here += 1
+        present = {(row.record_id, bytes(row.ciphertext)) for row in session.query(SetAsideRecord)}
+        now = datetime.now(timezone.utc)
+        for raw in opened.kept_aside:
+            if (raw.record_id, raw.ciphertext) in present:
+                continue
+            present.add((raw.record_id, raw.ciphertext))
+            session.add(SetAsideRecord(record_id=raw.record_id, kind=raw.kind, occurred_at=raw.occurred_at,
+                                       created_at=raw.created_at, updated_at=raw.updated_at, ciphertext=raw.ciphertext,
+                                       set_aside_at=raw.set_aside_at or now))
+    return MergeResult(added=added, updated=updated, unchanged=unchanged, kept_newer_here=newer_here, copies=copies,
+                       snapshot_path=snapshot)

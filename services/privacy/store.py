@@ -23,7 +23,8 @@ spoiling the rest:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -444,6 +445,59 @@ class PrivateStore:
             self.verify_current(session)
             rows = session.execute(select(PrivateRecord.kind, func.count()).group_by(PrivateRecord.kind))
             return {kind: count for kind, count in rows}
+
+    # --- raw access for folder sync and merging restores (services/devices) -------------
+    @contextmanager
+    def record_transaction(self) -> Iterator:
+        """One transaction over the private database, checked against the current key and
+        epoch before and after (a stale window changes nothing). For merges that must write
+        records and their bookkeeping together, or not at all."""
+        with self._db.transaction() as session:
+            # Take the write lock first (pysqlite begins a transaction only at a write):
+            # everything read afterwards is read inside this one transaction.
+            session.execute(update(KeyEpoch).where(KeyEpoch.id == KEY_EPOCH_ROW).values(epoch=KeyEpoch.epoch))
+            self.verify_current(session)
+            yield session
+            session.flush()
+            self.verify_current(session)
+
+    def open_row(self, row: PrivateRecord) -> PrivateRecordView | None:
+        """A row's record, or None if it does not decrypt under this key."""
+        return self._view(row)
+
+    def write_record(self, session, record: PrivateRecordView, row: PrivateRecord | None | bool = False) -> PrivateRecord:
+        """Inside ``record_transaction``: write a record with its own times (a merged
+        version keeps when it was made). A row under that id that does not decrypt is moved
+        aside first, never thrown away. ``row``: the row under that id already loaded (or
+        None: there is none), to spare a look-up. Returns the row written."""
+        key = self._require_key()
+        now = datetime.now(timezone.utc)
+        if row is False:
+            row = session.get(PrivateRecord, record.id)
+        sealed = crypto.seal(key, crypto.dumps_payload(record.payload), crypto.record_aad(record.kind, record.id))
+        if row is not None and (row.kind != record.kind or self._view(row) is None):
+            self._move_aside(session, row, now)
+            session.delete(row)
+            session.flush()
+            row = None
+        if row is None:
+            row = PrivateRecord(id=record.id, kind=record.kind, created_at=_utc(record.created_at))
+            session.add(row)
+        row.occurred_at = _utc(record.occurred_at)
+        row.updated_at = _utc(record.updated_at)
+        row.ciphertext = sealed
+        return row
+
+    def remove_record(self, session, record_id: str, row: PrivateRecord | None | bool = False) -> None:
+        """Inside ``record_transaction``: delete a record (a merged deletion). A row that
+        does not decrypt is moved aside instead of being lost."""
+        if row is False:
+            row = session.get(PrivateRecord, record_id)
+        if row is None:
+            return
+        if self._view(row) is None:
+            self._move_aside(session, row, datetime.now(timezone.utc))
+        session.delete(row)
 
     # --- integrity ---------------------------------------------------------------------
     def integrity_report(self) -> IntegrityReport:

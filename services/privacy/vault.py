@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, select, text
 
-from services.models import KeyEpoch, KeySlot, PrivateRecord, SetAsideRecord
+from services.models import KeyEpoch, KeySlot, PrivateRecord, SetAsideRecord, SyncMeta, SyncRecord, SyncSeen
 from services.privacy import crypto, keychain
 from services.privacy.store import KEY_EPOCH_ROW, PrivateStore, StaleKeyError
 from services.storage import Database
@@ -78,6 +78,48 @@ class PrivateVault:
                 self._add_keyring_slot(session, data_key)
             session.merge(KeyEpoch(id=KEY_EPOCH_ROW, key_id=crypto.key_id(data_key), epoch=epoch, changed_at=datetime.now(timezone.utc)))
         return PrivateStore(self._db, data_key, epoch), recovery_code
+
+    def recovery_slot(self) -> dict | None:
+        """The recovery slot as stored (scrypt settings and the wrapped data key): what a
+        second device needs, with the recovery code, to get the same data key. Opens only
+        with the code."""
+        slot = self._slots().get("recovery")
+        if slot is None:
+            return None
+        return {"kdf": json.loads(slot.kdf), "wrapped_key": bytes(slot.wrapped_key)}
+
+    def backup_slots(self) -> list[dict]:
+        """The passphrase and recovery slots as stored, for automatic backups (they open with
+        either secret, never without one)."""
+        slots = self._slots()
+        return [{"method": method, "kdf": json.loads(slots[method].kdf), "wrapped_key": bytes(slots[method].wrapped_key)}
+                for method in ("passphrase", "recovery") if method in slots]
+
+    @staticmethod
+    def unwrap_recovery_slot(slot: dict, code: str) -> bytes:
+        """The data key from a recovery slot (see ``recovery_slot``) and its code; raises
+        ``WrongSecret`` or ``VaultError`` (settings not valid)."""
+        try:
+            params = crypto.checked_kdf_params(slot["kdf"])
+        except (ValueError, TypeError, KeyError) as error:
+            raise VaultError(f"The key settings are not valid ({error}). Nothing was changed.") from None
+        kek = crypto.derive_key(crypto.normalise_passphrase(crypto.normalise_recovery_code(code)), params)
+        return crypto.unwrap_key(slot["wrapped_key"], kek, "recovery")
+
+    def join(self, data_key: bytes, passphrase: str, recovery_code: str, use_keyring: bool = True) -> PrivateStore:
+        """Set this device up with another device's data key (proved with the recovery
+        code): its own passphrase, the same recovery code. Refused on a device that is set up."""
+        check_passphrase(passphrase)
+        if self.is_set_up():
+            raise VaultError("Kindred is already set up on this device; unlock it instead.")
+        epoch = uuid.uuid4().hex
+        with self._db.transaction() as session:
+            self._store_slot(session, "passphrase", data_key, passphrase)
+            self._store_slot(session, "recovery", data_key, crypto.normalise_recovery_code(recovery_code))
+            if use_keyring:
+                self._add_keyring_slot(session, data_key)
+            session.merge(KeyEpoch(id=KEY_EPOCH_ROW, key_id=crypto.key_id(data_key), epoch=epoch, changed_at=datetime.now(timezone.utc)))
+        return PrivateStore(self._db, data_key, epoch)
 
     def _open_store(self, data_key: bytes) -> PrivateStore:
         """A store for a key just unwrapped from a slot, with the current epoch.
@@ -209,6 +251,9 @@ class PrivateVault:
             session.execute(delete(SetAsideRecord))
             session.execute(delete(KeySlot))
             session.execute(delete(KeyEpoch))
+            session.execute(delete(SyncRecord))
+            session.execute(delete(SyncSeen))
+            session.execute(delete(SyncMeta))
         keyring_slot = slots.get("keyring")
         if keyring_slot is not None:
             keychain.delete_wrapping_key(json.loads(keyring_slot.kdf)["username"])

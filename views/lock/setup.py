@@ -4,6 +4,8 @@ import flet as ft
 
 from services.session import (
     MIN_PASSPHRASE_LENGTH,
+    join_from_file,
+    join_from_folder,
     keyring_available,
     passphrase_strength,
     set_up,
@@ -18,7 +20,8 @@ from views.widgets.text_input import TextInput
 @ft.component
 def SetUpContent():
     state = use_app()
-    run = use_actions().run
+    actions = use_actions()
+    run = actions.run
     first, set_first = ft.use_state("")
     second, set_second = ft.use_state("")
     error, set_error = ft.use_state(None)
@@ -40,6 +43,70 @@ def SetUpContent():
             set_busy(False)
             return
         state.opened(opened)
+
+    joining, set_joining = ft.use_state(False)
+    code, set_code = ft.use_state("")
+    folder, set_folder = ft.use_state("")
+
+    def ready_to_join() -> bool:
+        if len(first) < MIN_PASSPHRASE_LENGTH or first != second:
+            set_error(f"First choose this device's passphrase above (at least {MIN_PASSPHRASE_LENGTH} characters, "
+                      "typed twice).")
+            return False
+        if not code.strip():
+            set_error("Type the recovery code your other device showed when you set it up.")
+            return False
+        set_error(None)
+        return True
+
+    async def join_with_file(_=None):
+        if not ready_to_join():
+            return
+        picked = await actions.run_async(state.file_picker.pick_files, dialog_title="Choose a Kindred sync file",
+                                         with_data=True, allow_multiple=False)
+        if not picked:
+            return
+        data = picked[0].bytes
+        if data is None and picked[0].path:
+            from pathlib import Path
+
+            data = await run(Path(picked[0].path).read_bytes, on_error=set_error)
+        if not data:
+            return
+        set_busy(True)
+        opened = await run(join_from_file, state.services, data, code, first, state.country, on_error=set_error)
+        set_busy(False)
+        if opened is not FAILED:
+            state.opened(opened)
+
+    async def join_with_folder(_=None):
+        if not ready_to_join():
+            return
+        if not folder.strip():
+            set_error("Type the path of the folder your sync tool keeps in step with your other device.")
+            return
+        set_busy(True)
+        opened = await run(join_from_folder, state.services, folder.strip(), code, first, state.country, on_error=set_error)
+        set_busy(False)
+        if opened is not FAILED:
+            state.opened(opened)
+
+    join_controls = [
+        ft.TextButton("I already use Kindred on another device", icon=ft.Icons.DEVICES_OUTLINED,
+                      on_click=lambda: set_joining(not joining)),
+    ]
+    if joining:
+        join_controls += [
+            ft.Text("Choose this device's passphrase above, then join with the recovery code your other device "
+                    "showed, and either a sync file it exported (Settings → Export a sync file) or the folder you "
+                    "sync with it.", color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.TextField(label="Recovery code", value=code, on_change=lambda e: set_code(e.control.value or "")),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton("Join with a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED,
+                                                          on_click=join_with_file, disabled=busy)]),
+            ft.TextField(label="Sync folder (optional)", value=folder, on_change=lambda e: set_folder(e.control.value or "")),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton("Join through this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
+                                                          on_click=join_with_folder, disabled=busy)]),
+        ]
 
     why = (
         "Your saved groups, notes and journal are encrypted on this device. Your computer's keychain will also "
@@ -76,6 +143,7 @@ def SetUpContent():
             ),
             ErrorText(error),
             ft.FilledButton("Create passphrase", icon=ft.Icons.LOCK_OUTLINE, on_click=create, disabled=busy),
+            *join_controls,
             PrivacyLink(),
             OpenWithoutPassphrase(),
         ],

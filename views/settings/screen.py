@@ -9,6 +9,7 @@ from services.storage_status import browser_storage
 from services.session import AUTO_LOCK_CHOICES
 from views.actions import use_actions
 from views.models import use_app
+from views.settings.devices import AutoBackupSection, DevicesSection, ReportSection
 from views.settings.place import FindingSettingsSection
 from views.settings.security import (
     BackupDialog,
@@ -213,6 +214,7 @@ def SettingsScreen():
                     ft.TextButton("Export saved groups", icon=ft.Icons.TABLE_VIEW, on_click=open_dialog("export")),
                 ],
             ),
+            *([AutoBackupSection(), DevicesSection(), ReportSection()] if session is not None else []),
             SectionTitle("Your privacy"),
             ft.Text(
                 "Kindred has no account and no server. Your journal, notes and saved groups stay "

@@ -199,6 +199,11 @@ def RestoreDialog(close, file_name: str, data: bytes):
             set_opened(backup)
             set_error(None)
 
+    async def merge(_=None):
+        done = await run(state.session.merge_backup, opened, on_error=set_error)
+        if done is not FAILED:
+            set_result(done)
+
     async def replace(_=None):
         done = await run(sessions.restore_backup, state.services, opened, passphrase, state.session, state.country,
                          on_error=set_error)
@@ -208,6 +213,13 @@ def RestoreDialog(close, file_name: str, data: bytes):
         state.opened(reopened)
         set_result(restored)
 
+    if result is not None and hasattr(result, "added"):  # merged
+        lines = [ft.Text(f"Merged: {result.added} added, {result.updated} updated to the backup's newer version, "
+                         f"{result.kept_newer_here} newer here kept, {result.unchanged} the same."),
+                 ft.Text(f"Your data as it was just before is kept in {result.snapshot_path}", selectable=True)]
+        if result.copies:
+            lines.insert(1, ft.Text(f"{result.copies} older version(s) are kept as conflict copies: nothing was lost."))
+        return _show(_dialog("Backup merged", lines, [ft.FilledButton("Done", on_click=close)], close))
     if result is not None:
         lines = [ft.Text(f"Restored {result.restored} private item{'s' if result.restored != 1 else ''}.")]
         if result.snapshot_path:
@@ -215,16 +227,26 @@ def RestoreDialog(close, file_name: str, data: bytes):
         return _show(_dialog("Backup restored", lines, [ft.FilledButton("Done", on_click=close)], close))
     if opened is not None:
         summary = opened.summary
-        here = "This replaces the private data on this device. A copy of it is kept first, in your data folder." if state.session else ""
+        here = ("Merge keeps everything: where both have the same item, the newer version stays and the other is "
+                "kept as a copy. Replace makes your data the backup's. A copy of your current data is kept first, in "
+                "your data folder.") if state.session else ""
+        made_on = f" on {summary.device}" if summary.device else ""
+        dates = (f"Its items are dated {summary.first.astimezone():%d %B %Y} to {summary.last.astimezone():%d %B %Y}."
+                 if summary.first and summary.last else "")
+        buttons = [ft.TextButton("Cancel", on_click=close)]
+        if state.session:
+            buttons.append(ft.OutlinedButton("Merge", on_click=merge))
+        buttons.append(ft.FilledButton("Replace my data", on_click=replace))
         return _show(_dialog(
             "Restore this backup?",
             [
-                ft.Text(f"{file_name}, made {summary.created_at.astimezone():%d %B %Y at %H:%M}."),
+                ft.Text(f"{file_name}, made {summary.created_at.astimezone():%d %B %Y at %H:%M}{made_on}."),
                 ft.Text(f"It holds {_kinds_text(summary.counts)}."),
+                ft.Text(dates, visible=bool(dates)),
                 ft.Text(here),
                 _error(error),
             ],
-            [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Replace my data", on_click=replace)],
+            buttons,
             close,
         ))
     return _show(_dialog(
@@ -330,6 +352,11 @@ def NewRecoveryCodeDialog(close):
     state = use_app()
     run = use_actions().run
     error, set_error = ft.use_state(None)
+
+    async def merge(_=None):
+        done = await run(state.session.merge_backup, opened, on_error=set_error)
+        if done is not FAILED:
+            set_result(done)
 
     async def replace(_=None):
         session = state.session

@@ -1,0 +1,280 @@
+"""Settings → Your devices, Automatic backups, and For your clinician.
+
+Everything runs on the session (services/session.py) through the action runner; this module
+only shows what it gets back: the sync folder, when this device last synced, the devices
+seen, how many conflicts are kept; the automatic backups' switch and the last one's time;
+and the summary and safety plan to save as PDF or text.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import flet as ft
+
+from views.actions import FAILED, use_actions
+from views.models import use_app, use_journal_model
+from views.settings.security import save_bytes
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    return f"{moment.astimezone():%d %B %Y at %H:%M}"
+
+
+def _title(text: str):
+    return ft.Text(text, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600)
+
+
+def _muted(text: str):
+    return ft.Text(text, color=ft.Colors.ON_SURFACE_VARIANT)
+
+
+@ft.component
+def DevicesSection():
+    """Sync through a folder: status, Sync now, and choosing the folder."""
+    state = use_app()
+    actions = use_actions()
+    journal_model = use_journal_model()
+    session = state.session
+    status, set_status = ft.use_state(None)
+    folder, set_folder = ft.use_state("")
+    message, set_message = ft.use_state(None)
+    error, set_error = ft.use_state(None)
+
+    async def load():
+        if session is not None:
+            got = await actions.run(session.sync_status, on_error=set_error)
+            if got is not FAILED:
+                set_status(got)
+
+    ft.use_effect(load, [session, journal_model.generation])
+
+    async def sync_now(_=None):
+        result = await actions.run(session.sync_now, on_error=set_error)
+        if result is FAILED:
+            return
+        set_error(None)
+        text = f"Synced: {result.applied} change{'s' if result.applied != 1 else ''} from your other devices."
+        if result.new_conflicts:
+            text += f" {result.new_conflicts} conflict(s): both versions are kept."
+        if result.waiting:
+            text += f" {result.waiting} file(s) are still being copied; they are merged next time."
+        set_message(text)
+        await load()
+
+    async def link(_=None):
+        if not folder.strip():
+            set_error("Type the path of a folder your sync tool (Syncthing, Nextcloud, Dropbox…) keeps in step.")
+            return
+        result = await actions.run(session.link_sync_folder, folder.strip(), on_error=set_error)
+        if result is FAILED:
+            return
+        set_error(None)
+        set_message("This device now syncs through that folder.")
+        await load()
+
+    async def export_file(_=None):
+        made = await actions.run(session.export_sync_file, on_error=set_error)
+        if made is FAILED:
+            return
+        name, data = made
+        saved = await save_bytes(state, actions, name, data)
+        set_error(None)
+        set_message(f"Saved {saved or name}. Open it on your other device: Settings → Import a sync file.")
+
+    async def import_file(_=None):
+        picked = await actions.run_async(state.file_picker.pick_files, dialog_title="Choose a Kindred sync file",
+                                         with_data=True, allow_multiple=False)
+        if not picked:
+            return
+        data = picked[0].bytes
+        if data is None and picked[0].path:
+            from pathlib import Path
+
+            data = await actions.run(Path(picked[0].path).read_bytes, on_error=set_error)
+        if not data:
+            return
+        result = await actions.run(session.import_sync_file, data, on_error=set_error)
+        if result is FAILED:
+            return
+        set_error(None)
+        set_message(f"Imported: {result.applied} change{'s' if result.applied != 1 else ''} from your other device."
+                    + (f" {result.new_conflicts} conflict(s): both versions are kept." if result.new_conflicts else ""))
+        await load()
+
+    conflicts, set_conflicts = ft.use_state(())
+
+    async def load_conflicts():
+        if session is not None and status is not None and status.conflicts:
+            got = await actions.run(session.sync_conflicts)
+            if got is not FAILED:
+                set_conflicts(tuple(got))
+        else:
+            set_conflicts(())
+
+    ft.use_effect(load_conflicts, [status])
+
+    def resolve(conflict_id: str, use: bool):
+        async def handler(_=None):
+            done = await actions.run(session.use_conflict_version if use else session.dismiss_conflict, conflict_id,
+                                     on_error=set_error)
+            if done is not FAILED:
+                set_message("The kept version is back in place." if use else "The kept version is removed.")
+                await load()
+
+        return handler
+
+    files_row = ft.Row(wrap=True, controls=[
+        ft.TextButton("Export a sync file", icon=ft.Icons.IOS_SHARE, on_click=export_file),
+        ft.TextButton("Import a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED, on_click=import_file),
+    ])
+    body = [_title("Your devices")]
+    if status is None or not status.folder:
+        body += [
+            _muted("Keep your journal and saved groups the same on your phone and computer through a folder that "
+                   "Syncthing, Nextcloud, Dropbox or a USB stick already copies between them. Kindred writes only "
+                   "encrypted files there and runs no server. A second device joins with your recovery code "
+                   "(`kindred devices join FOLDER`)."),
+            ft.TextField(label="Sync folder", value=folder, on_change=lambda e: set_folder(e.control.value or ""),
+                         on_submit=link),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton("Use this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
+                                                          on_click=link)]),
+            _muted("No shared folder (in a browser, say)? Export a sync file here and import it there."),
+            files_row,
+        ]
+    else:
+        names = ", ".join(d["name"] + (" (this device)" if d["this_device"] else "") for d in status.devices)
+        body += [
+            ft.Semantics(identifier="sync-folder", content=ft.Text(f"Sync folder: {status.folder}", selectable=True)),
+            ft.Text(f"Last synced: {_when(status.last_synced)}"),
+            ft.Text(f"Devices: {names}"),
+            ft.Text(f"Conflicts kept: {status.conflicts}"
+                    + (" — two devices changed the same thing; both versions are kept." if status.conflicts else "")),
+            ft.Row(wrap=True, controls=[ft.FilledTonalButton("Sync now", icon=ft.Icons.SYNC, on_click=sync_now)]),
+            files_row,
+        ]
+        for conflict in conflicts:
+            summary = conflict.payload.get("note") or conflict.payload.get("name") or ""
+            body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
+                ft.Text(f"Kept version of a {conflict.kind.replace('_', ' ')} from {conflict.device}, "
+                        f"{conflict.updated_at.astimezone():%d %B %Y %H:%M}", weight=ft.FontWeight.W_600),
+                ft.Text(str(summary)[:200], visible=bool(summary)),
+                ft.Row(wrap=True, controls=[
+                    ft.TextButton("Use this version", on_click=resolve(conflict.id, True)),
+                    ft.TextButton("Dismiss", on_click=resolve(conflict.id, False)),
+                ]),
+            ]))))
+    if message:
+        body.append(ft.Text(message))
+    if error:
+        body.append(ft.Text(error, color=ft.Colors.ERROR))
+    return ft.Column(spacing=8, controls=body)
+
+
+@ft.component
+def AutoBackupSection():
+    """The switch for automatic backups and the last one's time."""
+    state = use_app()
+    actions = use_actions()
+    session = state.session
+    status, set_status = ft.use_state(None)
+
+    async def load():
+        if session is not None:
+            got = await actions.run(session.auto_backup_status)
+            if got is not FAILED:
+                set_status(got)
+
+    ft.use_effect(load, [session])
+
+    async def switch(e):
+        got = await actions.run(session.set_auto_backup, bool(e.control.value))
+        if got is not FAILED:
+            set_status(got)
+
+    if status is None:
+        return ft.Container(visible=False)
+    return ft.Column(spacing=8, controls=[
+        ft.Switch(label="Make an encrypted backup every day", value=status.settings.enabled, on_change=switch),
+        ft.Semantics(identifier="auto-backup-last", content=ft.Text(
+            f"Last automatic backup: {_when(status.last)}" + (f" ({status.count} kept in {status.folder})" if status.count else ""),
+            selectable=True)),
+        _muted("Automatic backups open with your passphrase or your recovery code."),
+    ])
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+@ft.component
+def ReportSection():
+    """A summary for a clinician (PDF or text) and the safety plan to share."""
+    state = use_app()
+    actions = use_actions()
+    session = state.session
+    today = date.today()
+    start, set_start = ft.use_state((today - timedelta(days=30)).isoformat())
+    end, set_end = ft.use_state(today.isoformat())
+    with_notes, set_with_notes = ft.use_state(False)
+    message, set_message = ft.use_state(None)
+    error, set_error = ft.use_state(None)
+
+    async def save(made):
+        if made is FAILED:
+            return
+        name, data = made
+        saved = await save_bytes(state, actions, name, data)
+        set_error(None)
+        set_message(f"Saved as {saved or name}. It is not encrypted: share it only with people you choose.")
+
+    async def report(fmt: str):
+        first, last = _parse_day(start), _parse_day(end)
+        if first is None or last is None:
+            set_error("Write the dates as YYYY-MM-DD, for example 2026-02-01.")
+            return
+        await save(await actions.run(session.journal_report, first, last, with_notes, fmt, on_error=set_error))
+
+    async def plan(fmt: str):
+        await save(await actions.run(session.safety_plan_file, fmt, on_error=set_error))
+
+    async def report_pdf(_=None):
+        await report("pdf")
+
+    async def report_text(_=None):
+        await report("txt")
+
+    async def plan_pdf(_=None):
+        await plan("pdf")
+
+    async def plan_text(_=None):
+        await plan("txt")
+
+    body = [
+        _title("For your clinician"),
+        _muted("A summary of a date range, made on this device: mood over time, PHQ-9 and GAD-7 scores, "
+               "strategies that helped, meetings attended, and your notes only if you choose."),
+        ft.Row(wrap=True, controls=[
+            ft.TextField(label="From", value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
+            ft.TextField(label="To", value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
+        ]),
+        ft.Checkbox(label="Include my notes", value=with_notes, on_change=lambda e: set_with_notes(bool(e.control.value))),
+        ft.Row(wrap=True, controls=[
+            ft.FilledTonalButton("Save summary (PDF)", icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),
+            ft.TextButton("As text", on_click=report_text),
+        ]),
+        ft.Row(wrap=True, controls=[
+            ft.OutlinedButton("Safety plan (PDF)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_pdf),
+            ft.TextButton("Safety plan as text", on_click=plan_text),
+        ]),
+    ]
+    if message:
+        body.append(ft.Text(message))
+    if error:
+        body.append(ft.Text(error, color=ft.Colors.ERROR))
+    return ft.Column(spacing=8, controls=body)
