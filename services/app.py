@@ -8,16 +8,13 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError
 
 from services.directory.catalogue import CatalogueService
+from services.errors import DamagedDataFile
 from services.directory.service import DirectoryService
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
 from services.preferences import PreferenceStore
 from services.privacy import PrivateVault
 from services.storage import Database, open_database
 from services.sync.service import SyncService
-
-
-class DamagedDataFile(Exception):
-    """A database file that SQLite cannot open; the message says what to do."""
 
 
 def _open(path: Path, kind: str, data_dir: Path) -> Database:
