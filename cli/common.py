@@ -43,7 +43,7 @@ def opened_services(args, translate: tuple[type[Exception], ...] = (), prefix: s
 
     A store found stale (another window or command reset Kindred or restored a backup
     while this one ran) always becomes its own plain message."""
-    from services.privacy import LockedError
+    from services.errors import LockedError
 
     services = _services_from_args(args)
     try:

@@ -4,3 +4,8 @@
 
 class DamagedDataFile(Exception):
     """A database file that SQLite cannot open; the message says what to do."""
+
+
+class LockedError(Exception):
+    """The store was locked; unlock again to read or write private data (re-exported by
+    services.privacy)."""

@@ -448,8 +448,15 @@ def country_for_zone(zone: str | None) -> str | None:
     """The country most people in an IANA zone live in ("America/Chicago" → "US"), to rank places."""
     if not zone:
         return None
-    counts: dict[str, int] = {}
-    for city in _geonames()[0]:
-        if city["timezone"] == zone:
-            counts[city["countrycode"]] = counts.get(city["countrycode"], 0) + city["population"]
-    return max(counts, key=counts.get) if counts else None
+    # Made from the city list by tools/build_zone_countries.py (loading the list itself costs
+    # half a second, at every `kindred directory search`).
+    return _zone_countries().get(zone)
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    import json
+
+    from services.paths import ASSETS_DIR
+
+    return json.loads((ASSETS_DIR / "zone_countries.json").read_text(encoding="utf-8"))

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, select, update
 
+from services.errors import LockedError
 from services.models import KeyEpoch, PrivateRecord, SetAsideRecord
 from services.privacy import crypto
 from services.storage import Database
@@ -59,10 +60,6 @@ def _as_utc(moment: datetime) -> datetime:
 
 STALE_MESSAGE = "Kindred was reset or restored in another window; this window has locked. Unlock again to continue."
 KEY_EPOCH_ROW = 1
-
-
-class LockedError(Exception):
-    """The store was locked; unlock again to read or write private data."""
 
 
 class StaleKeyError(LockedError):
