@@ -107,21 +107,34 @@ def nearest_city(lat: float, lon: float, radius_km: float = ZONE_RADIUS_KM) -> d
     # cities a few degrees apart); only the winner is checked by great-circle distance.
     scale = math.cos(math.radians(lat)) ** 2
     best, best_score = None, math.inf
-    cell_lat, cell_lon = math.floor(lat), math.floor(lon)
-    reach = 2  # cells of one degree each side: covers 150 km except near the poles
-    grid = _grid()
-    for dlat in range(-reach, reach + 1):
-        for dlon in range(-reach, reach + 1):
-            lon_cell = (cell_lon + dlon + 180) % 360 - 180
-            for city in grid.get((cell_lat + dlat, lon_cell), ()):
-                dy = city["latitude"] - lat
-                dx = (city["longitude"] - lon + 180) % 360 - 180
-                score = dy * dy + dx * dx * scale
-                if score < best_score:
-                    best, best_score = city, score
+    for city_lat, city_lon, city in _around(math.floor(lat), math.floor(lon)):
+        dy = city_lat - lat
+        dx = (city_lon - lon + 180) % 360 - 180
+        score = dy * dy + dx * dx * scale
+        if score < best_score:
+            best, best_score = city, score
     if best is None or distance_km(lat, lon, best["latitude"], best["longitude"]) > radius_km:
         return None
     return best
+
+
+@lru_cache(maxsize=4096)
+def _around(cell_lat: int, cell_lon: int) -> tuple[tuple[float, float, dict], ...]:
+    """The cities in the 5 × 5 one-degree cells around a cell (2 each side: 150 km except
+    near the poles), in the order the cells were always searched, as (lat, lon, city)."""
+    grid = _grid()
+    found = []
+    for dlat in range(-2, 3):
+        for dlon in range(-2, 3):
+            for city in grid.get((cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180), ()):
+                found.append((city["latitude"], city["longitude"], city))
+    return tuple(found)
+
+
+@lru_cache(maxsize=16384)
+def _around_in(cell_lat: int, cell_lon: int, country: str, admin1: str | None) -> tuple[tuple[float, float, dict], ...]:
+    return tuple(entry for entry in _around(cell_lat, cell_lon)
+                 if entry[2]["countrycode"] == country and (admin1 is None or entry[2]["admin1code"] == admin1))
 
 
 @lru_cache(maxsize=65536)
@@ -396,16 +409,10 @@ def nearest_city_in(lat: float, lon: float, country: str | None, admin1: str | N
     if country is None:
         return nearest_city(lat, lon, radius_km)
     best, best_km = None, radius_km
-    grid = _grid()
-    cell_lat, cell_lon = math.floor(lat), math.floor(lon)
-    for dlat in range(-2, 3):
-        for dlon in range(-2, 3):
-            for city in grid.get((cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180), ()):
-                if city["countrycode"] != country or (admin1 is not None and city["admin1code"] != admin1):
-                    continue
-                km = distance_km(lat, lon, city["latitude"], city["longitude"])
-                if km <= best_km:
-                    best, best_km = city, km
+    for city_lat, city_lon, city in _around_in(math.floor(lat), math.floor(lon), country, admin1):
+        km = distance_km(lat, lon, city_lat, city_lon)
+        if km <= best_km:
+            best, best_km = city, km
     return best
 
 
