@@ -231,15 +231,16 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     every group worked out for a later clock than ``now`` (the clock went backwards).
 
     An index range scan finds them; between searches that is usually none or a few, and
-    after a long time away at most every timed group once. Rules are read in one join and
+    after a long time away at most every timed group once. Rules are read in one query (the
+    groups as a subquery: as a join, SQLite scanned every schedule row at every search) and
     identical rules share one computation, as in an import."""
     now_epoch = epoch(now)
     rows = session.execute(text(
         "SELECT s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
         "s.ordinal, s.anchor_date, s.starts_on, s.ends_on "
-        "FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id "
+        "FROM directory_schedule AS s WHERE s.group_id IN (SELECT g.id FROM directory_group AS g "
         "WHERE g.next_start_utc < :now OR g.next_computed_utc > :now "
-        "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)"), {"now": now_epoch}).all()
+        "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)) ORDER BY s.id"), {"now": now_epoch}).all()
     if not rows:
         return 0
     by_group: dict[int, list[ScheduleRule]] = defaultdict(list)

@@ -7,6 +7,7 @@ passed, see repository.refresh_next_meetings).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -83,6 +84,17 @@ def _km_function(dbapi_connection) -> None:
         return places.distance_km(lat1, lon1, lat2, lon2)
 
     dbapi_connection.create_function("kindred_km", 4, km, deterministic=True)
+
+
+def _longitude_reach(latitude: float, km: float) -> float | None:
+    """The most a point within ``km`` of a place at ``latitude`` can differ from it in
+    longitude, in degrees, with a margin; None where no band is that simple (near a pole)."""
+    angle = km / places.EARTH_RADIUS_KM
+    limit = math.pi / 2 - abs(math.radians(latitude))
+    if angle >= limit - 0.01:
+        return None
+    reach = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(latitude)))))
+    return reach * 1.01 + 0.01
 
 
 def run_search(session: Session, query: SearchQuery, now: datetime, person_zone: str | None) -> SearchPage:
@@ -191,8 +203,14 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
             dlat = query.within_km / 111.0
             params["lat_lo"], params["lat_hi"] = query.near.latitude - dlat, query.near.latitude + dlat
             params["within_km"] = float(query.within_km)
-            where.append(f"(g.attendance IN {REMOTE_SQL} OR (g.latitude BETWEEN :lat_lo AND :lat_hi "
-                         f"AND {distance_sql} <= :within_km))")
+            box = "g.latitude BETWEEN :lat_lo AND :lat_hi"
+            dlon = _longitude_reach(query.near.latitude, query.within_km)
+            if dlon is not None and -180 <= query.near.longitude - dlon and query.near.longitude + dlon <= 180:
+                # A longitude band no point within the radius lies outside, checked before the
+                # exact distance (a Python function) so that runs for a few rows, not all.
+                params["lon_lo"], params["lon_hi"] = query.near.longitude - dlon, query.near.longitude + dlon
+                box += " AND g.longitude BETWEEN :lon_lo AND :lon_hi"
+            where.append(f"(g.attendance IN {REMOTE_SQL} OR ({box} AND {distance_sql} <= :within_km))")
 
     if query.sort == "soonest":
         order = "g.next_start_utc IS NULL, g.next_start_utc, g.id"
@@ -203,20 +221,23 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     else:
         order = "g.name COLLATE NOCASE, g.id"
 
+    # The page and the count are two queries: a count over the page's query (a window
+    # function) made SQLite sort every match, not just keep the first ``limit`` (issue #14).
     sql = f"""
         SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
                g.region, g.country, g.last_verified, s.last_imported_at,
-               g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km, count(*) OVER () AS total
+               g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km
         FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins}
         WHERE {' AND '.join(where)}
         ORDER BY {order}
         LIMIT :limit OFFSET :offset
     """
     rows = session.execute(text(sql), params).all()
-    if rows:
-        total = rows[0].total
-    elif offset:
-        count_sql = f"SELECT count(*) FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE {' AND '.join(where)}"
+    if rows and len(rows) < limit:
+        total = offset + len(rows)  # the last page: every match is counted already
+    elif rows or offset:
+        # The text join only ranks (one row per group at most), so the count needs none.
+        count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
         total = session.execute(text(count_sql), params).scalar() or 0
     else:
         total = 0
