@@ -113,12 +113,14 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     params: dict = {"limit": limit, "offset": offset}
     joins = ""
     match = fts_query(query.text) if query.text else None
-    if match:
+    if match and query.sort == "relevance":
         # bm25() only works in the FTS query itself, so that is a subquery; a group found only
         # through its tags ("anxious" → anxiety) has no text score and ranks after text hits.
+        # Only the relevance order reads the score: other sorts skip scoring every match.
         joins = (f"LEFT JOIN (SELECT rowid AS gid, {BM25} AS score FROM directory_group_fts "
                  "WHERE directory_group_fts MATCH :match) AS hit ON hit.gid = g.id")
         params["match"] = match
+    if match:
         for n, word in enumerate(re.findall(r"\w+", query.text or "", re.UNICODE)):
             params[f"w{n}"] = f'"{word}"*'
             options = [f"g.id IN (SELECT rowid FROM directory_group_fts WHERE directory_group_fts MATCH :w{n})"]
@@ -212,7 +214,10 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
                 box += " AND g.longitude BETWEEN :lon_lo AND :lon_hi"
             where.append(f"(g.attendance IN {REMOTE_SQL} OR ({box} AND {distance_sql} <= :within_km))")
 
-    if query.sort == "soonest":
+    if query.sort == "soonest" and query.meets_within:
+        # Every match has a next meeting: the same order, read straight off the index.
+        order = "g.next_start_utc, g.id"
+    elif query.sort == "soonest":
         order = "g.next_start_utc IS NULL, g.next_start_utc, g.id"
     elif query.sort == "distance":
         order = "distance_km IS NULL, distance_km, g.id"
