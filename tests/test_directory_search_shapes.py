@@ -86,3 +86,24 @@ def test_the_longitude_band_covers_the_radius():
         checked += 1
     assert checked > 2500
     assert _longitude_reach(89.9, 100) is None
+
+
+@pytest.mark.parametrize("scan_from", [0, 10**9])
+def test_refresh_after_time_away_is_the_same_by_scan_or_by_index(spread, services, monkeypatch, scan_from):
+    from datetime import timedelta
+
+    from services.directory import repository
+
+    monkeypatch.setattr(repository, "REFRESH_SCAN_FROM", scan_from)
+    later = NOW + timedelta(days=9, hours=3)
+    with services.directory_db.transaction() as session:
+        assert repository.refresh_next_meetings(session, later) == 400
+        assert repository.refresh_next_meetings(session, later) == 0
+    with services.directory_db.engine.connect() as connection:
+        stored = connection.execute(text("SELECT min(next_start_utc), max(next_start_utc), count(*) FROM directory_group "
+                                         "WHERE next_start_utc >= :t"), {"t": int(later.timestamp())}).one()
+    # Monday 2026-03-02 12:00 UTC + 9 days 3 h = Wednesday 15:00 UTC: the next Oslo 19:00 meetings
+    # (18:00 UTC) are that Wednesday's, then Monday's and Tuesday's of the week after.
+    assert stored[2] == 400
+    assert stored[0] == int(datetime(2026, 3, 11, 18, tzinfo=UTC).timestamp())
+    assert stored[1] == int(datetime(2026, 3, 17, 18, tzinfo=UTC).timestamp())

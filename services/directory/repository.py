@@ -16,6 +16,7 @@ from services.models import FTS_TABLE, DirectoryGroup, DirectoryGroupTag, Direct
 
 TAG_KINDS = ("topic", "audience", "language", "accessibility")
 CHUNK = 500
+REFRESH_SCAN_FROM = 2000  # groups due a new next meeting: from here, scan the schedule rows
 
 
 def tag_value(kind: str, value: str) -> str:
@@ -231,16 +232,26 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     every group worked out for a later clock than ``now`` (the clock went backwards).
 
     An index range scan finds them; between searches that is usually none or a few, and
-    after a long time away at most every timed group once. Rules are read in one query (the
-    groups as a subquery: as a join, SQLite scanned every schedule row at every search) and
+    after a long time away at most every timed group once. Rules are read in one query (for
+    a few groups by index: the plain join scanned every schedule row at every search) and
     identical rules share one computation, as in an import."""
     now_epoch = epoch(now)
-    rows = session.execute(text(
-        "SELECT s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
-        "s.ordinal, s.anchor_date, s.starts_on, s.ends_on "
-        "FROM directory_schedule AS s WHERE s.group_id IN (SELECT g.id FROM directory_group AS g "
-        "WHERE g.next_start_utc < :now OR g.next_computed_utc > :now "
-        "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)) ORDER BY s.id"), {"now": now_epoch}).all()
+    due = ("g.next_start_utc < :now OR g.next_computed_utc > :now "
+           "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)")
+    # Counted first, on the indexes alone: at most searches nothing is due.
+    count = session.execute(text(f"SELECT count(*) FROM directory_group AS g WHERE {due}"), {"now": now_epoch}).scalar()
+    if not count:
+        return 0
+    columns = ("s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
+               "s.ordinal, s.anchor_date, s.starts_on, s.ends_on")
+    if count > REFRESH_SCAN_FROM:
+        # Most groups: one pass over the schedule rows (in the order SQLite keeps them).
+        sql = f"SELECT {columns} FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due}"
+    else:
+        # A few: their rules by index, in the same order.
+        sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
+               f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
+    rows = session.execute(text(sql), {"now": now_epoch}).all()
     if not rows:
         return 0
     by_group: dict[int, list[ScheduleRule]] = defaultdict(list)
