@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 
-
 from services.directory.model import ScheduleRule
 from services.directory.schedule import occurrences, valid_zone, zone
 from services.links import directions_link, web_link
