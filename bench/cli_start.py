@@ -6,7 +6,8 @@
   any command that reads a database through SQLAlchemy), and, with ``--before DIR`` (a checkout
   of an older commit, e.g. ``git archive BASE | tar -x -C DIR``), the same commands run from it.
 
-Runs are interleaved (A, B, A, B, …) so that load from other work on the machine falls on both.
+Runs are interleaved (A, B, A, B, …) so that load from other work on the machine falls on both;
+each child's CPU time (user + system) is reported beside its wall time.
 
 Run: ``uv run python bench/cli_start.py [--data DIR] [--before DIR] [--runs 15]``.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,10 +31,15 @@ def kindred(root: Path, *argv: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def wall(command: list[str]) -> float:
+def wall(command: list[str]) -> tuple[float, float]:
+    """Wall time and the child's CPU time (user + system), in ms."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return (time.perf_counter() - start) * 1000
+    elapsed = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -55,15 +62,15 @@ def main() -> None:
             cases.append(("before: kindred directory search anxiety --json", kindred(Path(args.before), *search)))
     for _, command in cases:  # warm the page cache and bytecode
         wall(command)
-    samples: dict[str, list[float]] = {label: [] for label, _ in cases}
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in cases}
     for _ in range(args.runs):
         for label, command in cases:
             samples[label].append(wall(command))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.runs} runs each, interleaved")
     for label, values in samples.items():
-        values.sort()
-        print(f"{label}: median {statistics.median(values):.0f} ms, "
-              f"p95 {values[int(0.95 * (len(values) - 1))]:.0f} ms")
+        walls, cpus = sorted(v[0] for v in values), sorted(v[1] for v in values)
+        print(f"{label}: wall median {statistics.median(walls):.0f} ms, p95 {walls[int(0.95 * (len(walls) - 1))]:.0f} ms; "
+              f"CPU median {statistics.median(cpus):.0f} ms")
 
 
 if __name__ == "__main__":

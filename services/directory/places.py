@@ -5,6 +5,7 @@ of 15,000+ people with their IANA zones; zipcodes: US ZIP codes) — no network,
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -106,13 +107,24 @@ def nearest_city(lat: float, lon: float, radius_km: float = ZONE_RADIUS_KM) -> d
     # Candidates are compared by a flat-earth distance (cheap, and exact enough to rank
     # cities a few degrees apart); only the winner is checked by great-circle distance.
     scale = math.cos(math.radians(lat)) ** 2
-    best, best_score = None, math.inf
-    for city_lat, city_lon, city in _around(math.floor(lat), math.floor(lon)):
-        dy = city_lat - lat
-        dx = (city_lon - lon + 180) % 360 - 180
-        score = dy * dy + dx * dx * scale
-        if score < best_score:
-            best, best_score = city, score
+    # The smallest (score, position in the neighbourhood): the first of equal scores wins, as
+    # it always did. Candidates are sorted by latitude, so the search walks out from ``lat``
+    # and stops where the latitude difference alone exceeds the best score so far.
+    lats, entries = _around_by_latitude(math.floor(lat), math.floor(lon))
+    best, best_score, best_index = None, math.inf, -1
+    start = bisect.bisect_left(lats, lat)
+    for step, stop in ((1, len(entries)), (-1, -1)):
+        k = start if step == 1 else start - 1
+        while k != stop:
+            city_lat, city_lon, index, city = entries[k]
+            dy = city_lat - lat
+            if dy * dy > best_score:
+                break
+            dx = (city_lon - lon + 180) % 360 - 180
+            score = dy * dy + dx * dx * scale
+            if score < best_score or (score == best_score and index < best_index):
+                best, best_score, best_index = city, score, index
+            k += step
     if best is None or distance_km(lat, lon, best["latitude"], best["longitude"]) > radius_km:
         return None
     return best
@@ -129,6 +141,14 @@ def _around(cell_lat: int, cell_lon: int) -> tuple[tuple[float, float, dict], ..
             for city in grid.get((cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180), ()):
                 found.append((city["latitude"], city["longitude"], city))
     return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _around_by_latitude(cell_lat: int, cell_lon: int) -> tuple[list[float], list[tuple[float, float, int, dict]]]:
+    """``_around`` sorted by latitude, each with its position in the unsorted order."""
+    entries = sorted(((lat, lon, index, city) for index, (lat, lon, city) in enumerate(_around(cell_lat, cell_lon))),
+                     key=lambda entry: (entry[0], entry[2]))
+    return [entry[0] for entry in entries], entries
 
 
 @lru_cache(maxsize=16384)
