@@ -7,7 +7,12 @@
    rows; plus a few other shapes for context.
 3. Refreshing every stored next meeting after a week away (a one-off, once per start).
 
-Run: ``uv run python bench/directory_bench.py [--groups 100000] [--runs 200]``.
+Wall times beside CPU times (``time.process_time``): on a shared machine the CPU time of the
+measured process moves far less with other work than the wall time does. ``--code DIR``
+measures another checkout (e.g. ``git archive BASE | tar -x -C DIR``) with this same script,
+for a before/after pair.
+
+Run: ``uv run python bench/directory_bench.py [--groups 100000] [--runs 200] [--code DIR]``.
 """
 
 from __future__ import annotations
@@ -37,19 +42,19 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from services.app import open_services
 services = open_services(Path({data!r}))
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 report = services.directory.import_file(Path({feed!r}), source="bench")
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 services.close()
-print(elapsed, PEAK, report.imported, len(report.skipped))
+print(elapsed, PEAK, report.imported, len(report.skipped), cpu)
 """.replace("PEAK", PEAK)
 JSON_CHILD = """
 import json, time
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 with open({feed!r}, encoding="utf-8") as handle:
     data = json.load(handle)
-elapsed = time.perf_counter() - start
-print(elapsed, PEAK, len(data))
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(elapsed, PEAK, len(data), cpu)
 """.replace("PEAK", PEAK)
 EMPTY_CHILD = f"print(0, {PEAK})"
 
@@ -59,23 +64,34 @@ def child(code: str) -> list[float]:
     return [float(x) for x in out.stdout.split()]
 
 
-def timings(fn, runs: int) -> tuple[float, float]:
+def timings(fn, runs: int) -> tuple[float, float, float, float]:
+    """Wall median and p95, CPU median and p95, in ms."""
     for _ in range(5):
         fn()
-    samples = []
+    samples, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+    cpus.sort()
+    p95 = int(0.95 * (len(samples) - 1))
+    return statistics.median(samples), samples[p95], statistics.median(cpus), cpus[p95]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--groups", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--code", help="the checkout to measure (default: this one)")
     args = parser.parse_args()
+    root = Path(args.code).resolve() if args.code else ROOT
+    if args.code:
+        sys.path.insert(0, str(root))
+        for name in [m for m in sys.modules if m == "services" or m.startswith("services.")]:
+            del sys.modules[name]
+    print(f"code measured: {root}")
 
     work = Path(tempfile.mkdtemp(prefix="kindred-bench-"))
     feed = work / "meetings.json"
@@ -88,12 +104,14 @@ def main() -> None:
     from services.app import open_services
 
     open_services(data_dir).close()  # migrations and the bundled directory, outside the measurement
-    import_s, import_kb, imported, skipped = child(IMPORT_CHILD.format(root=str(ROOT), data=str(data_dir), feed=str(feed)))
-    json_s, json_kb, _ = child(JSON_CHILD.format(feed=str(feed)))
+    import_s, import_kb, imported, skipped, import_cpu = child(IMPORT_CHILD.format(root=str(root), data=str(data_dir), feed=str(feed)))
+    json_s, json_kb, _, json_cpu = child(JSON_CHILD.format(feed=str(feed)))
     _, empty_kb = child(EMPTY_CHILD)
     print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"import: {import_s:.2f} s, peak RSS {import_kb / 1024:.0f} MB ({int(imported)} imported, {int(skipped)} skipped)")
-    print(f"json.load baseline: {json_s:.2f} s, peak RSS {json_kb / 1024:.0f} MB (empty interpreter {empty_kb / 1024:.0f} MB)")
+    print(f"import: {import_s:.2f} s (CPU {import_cpu:.2f} s), peak RSS {import_kb / 1024:.0f} MB "
+          f"({int(imported)} imported, {int(skipped)} skipped)")
+    print(f"json.load baseline: {json_s:.2f} s (CPU {json_cpu:.2f} s), peak RSS {json_kb / 1024:.0f} MB "
+          f"(empty interpreter {empty_kb / 1024:.0f} MB)")
 
     from sqlalchemy import text
 
@@ -126,18 +144,20 @@ def main() -> None:
         ("no text, meets within 24 h, soonest", timings(search(meets_within="24h", sort="soonest"), args.runs // 4), None),
     ]
     connection.close()
-    for label, (median, p95), total in rows:
-        print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms" + (f" ({total} matches)" if total is not None else ""))
+    for label, (median, p95, cpu_median, cpu_p95), total in rows:
+        print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms; CPU median {cpu_median:.1f} ms, p95 {cpu_p95:.1f} ms"
+              + (f" ({total} matches)" if total is not None else ""))
     target_median = rows[0][1][0]
     print(f"ratio target/baseline (median): {target_median / rows[1][1][0]:.1f}x")
 
     from services.directory.repository import refresh_next_meetings
 
     later = now + timedelta(days=7, hours=1)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with services.directory_db.transaction() as session:
         refreshed = refresh_next_meetings(session, later)
-    print(f"refresh after a week away: {refreshed} groups in {time.perf_counter() - start:.2f} s")
+    print(f"refresh after a week away: {refreshed} groups in {time.perf_counter() - start:.2f} s "
+          f"(CPU {time.process_time() - cpu:.2f} s)")
     services.close()
 
 

@@ -9,12 +9,13 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from services.app import KindredServices, open_services
-from services.paths import resolve_data_dir
-from services.privacy import LockedError, PrivateStore, WrongSecret
-from services.privacy.integrity import kind_label
+# Imported where used: `kindred --version` and `--help` must not pay for SQLAlchemy, Alembic,
+# cryptography or httpx (tests/test_cli_startup.py).
+if TYPE_CHECKING:
+    from services.app import KindredServices
+    from services.privacy import PrivateStore
 
 PASSPHRASE_ENV = "KINDRED_PASSPHRASE"
 
@@ -28,6 +29,9 @@ class UserFacingError(Exception):
 
 
 def _services_from_args(args) -> KindredServices:
+    from services.app import open_services
+    from services.paths import resolve_data_dir
+
     return open_services(resolve_data_dir(getattr(args, "data_dir", None)))
 
 
@@ -39,6 +43,8 @@ def opened_services(args, translate: tuple[type[Exception], ...] = (), prefix: s
 
     A store found stale (another window or command reset Kindred or restored a backup
     while this one ran) always becomes its own plain message."""
+    from services.errors import LockedError
+
     services = _services_from_args(args)
     try:
         yield services
@@ -63,6 +69,9 @@ def unlocked_store(services: KindredServices) -> Iterator[PrivateStore]:
 def report_left_out(count: int, kind: str) -> None:
     """Say on stderr how many records did not decrypt and were left out of a listing."""
     if count:
+        from services.privacy.integrity import kind_label
+
+
         print(
             f"{count} {kind_label(kind, count)} could not be read and {'was' if count == 1 else 'were'} left out. "
             "Run `kindred security check` for details.",
@@ -128,6 +137,8 @@ def ask_passphrase(prompt: str = "Kindred passphrase: ", allow_env: bool = True)
 
 def unlock_store(services: KindredServices) -> PrivateStore:
     """Unlock for one CLI run: $KINDRED_PASSPHRASE, the OS keyring, or a prompt (3 tries)."""
+    from services.privacy import WrongSecret
+
     vault = services.vault
     if not vault.is_set_up():
         raise UserFacingError("Kindred is not set up on this device yet. Run `kindred setup` first.")

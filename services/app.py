@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DatabaseError
 
-from services.directory.catalogue import CatalogueService
 from services.directory.service import DirectoryService
+from services.errors import DamagedDataFile
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME, ensure_data_dir
-from services.preferences import PreferenceStore
-from services.privacy import PrivateVault
 from services.storage import Database, open_database
-from services.sync.service import SyncService
 
-
-class DamagedDataFile(Exception):
-    """A database file that SQLite cannot open; the message says what to do."""
+if TYPE_CHECKING:
+    from services.directory.catalogue import CatalogueService
+    from services.preferences import PreferenceStore
+    from services.privacy import PrivateVault
+    from services.sync.service import SyncService
 
 
 def _open(path: Path, kind: str, data_dir: Path) -> Database:
@@ -38,14 +39,39 @@ def _open(path: Path, kind: str, data_dir: Path) -> Database:
 
 @dataclass
 class KindredServices:
+    """The services over one data directory. Sync, the catalogue, the vault and the preferences
+    are made on first use, so a command that only searches the directory never imports the
+    HTTP client or the crypto library (issue #14: start-up)."""
+
     data_dir: Path
     directory_db: Database
     private_db: Database
-    preferences: PreferenceStore
-    vault: PrivateVault
     directory: DirectoryService
-    sync: SyncService
-    catalogue: CatalogueService | None = None  # open directories Kindred can suggest (offline)
+
+    @cached_property
+    def preferences(self) -> PreferenceStore:
+        from services.preferences import PreferenceStore
+
+        return PreferenceStore(self.private_db)
+
+    @cached_property
+    def vault(self) -> PrivateVault:
+        from services.privacy import PrivateVault
+
+        return PrivateVault(self.private_db)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from services.sync.service import SyncService
+
+        return SyncService(self.directory_db)
+
+    @cached_property
+    def catalogue(self) -> CatalogueService | None:
+        """Open directories Kindred can suggest (offline)."""
+        from services.directory.catalogue import CatalogueService
+
+        return CatalogueService(self.data_dir)
 
     def close(self) -> None:
         self.directory_db.close()
@@ -67,9 +93,5 @@ def open_services(data_dir: Path) -> KindredServices:
         data_dir=data_dir,
         directory_db=directory_db,
         private_db=private_db,
-        preferences=PreferenceStore(private_db),
-        vault=PrivateVault(private_db),
         directory=directory,
-        sync=SyncService(directory_db),
-        catalogue=CatalogueService(data_dir),
     )

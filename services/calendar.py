@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 from services.directory.model import ScheduleRule
 from services.directory.schedule import occurrences, valid_zone, zone
 from services.links import directions_link, web_link
@@ -103,6 +101,8 @@ def group_ics(
                             "to a calendar. Check the times with the group.")
     if reminder_minutes <= 0:
         raise CalendarError("The reminder must be some minutes before the meeting.")
+    from icalendar import Alarm, Calendar, Event  # here: a second of start-up otherwise (issue #14)
+
     calendar = Calendar()
     calendar.add("prodid", "-//Kindred//Saved group//EN")
     calendar.add("version", "2.0")

@@ -5,6 +5,7 @@ of 15,000+ people with their IANA zones; zipcodes: US ZIP codes) — no network,
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -106,22 +107,54 @@ def nearest_city(lat: float, lon: float, radius_km: float = ZONE_RADIUS_KM) -> d
     # Candidates are compared by a flat-earth distance (cheap, and exact enough to rank
     # cities a few degrees apart); only the winner is checked by great-circle distance.
     scale = math.cos(math.radians(lat)) ** 2
-    best, best_score = None, math.inf
-    cell_lat, cell_lon = math.floor(lat), math.floor(lon)
-    reach = 2  # cells of one degree each side: covers 150 km except near the poles
-    grid = _grid()
-    for dlat in range(-reach, reach + 1):
-        for dlon in range(-reach, reach + 1):
-            lon_cell = (cell_lon + dlon + 180) % 360 - 180
-            for city in grid.get((cell_lat + dlat, lon_cell), ()):
-                dy = city["latitude"] - lat
-                dx = (city["longitude"] - lon + 180) % 360 - 180
-                score = dy * dy + dx * dx * scale
-                if score < best_score:
-                    best, best_score = city, score
+    # The smallest (score, position in the neighbourhood): the first of equal scores wins, as
+    # it always did. Candidates are sorted by latitude, so the search walks out from ``lat``
+    # and stops where the latitude difference alone exceeds the best score so far.
+    lats, entries = _around_by_latitude(math.floor(lat), math.floor(lon))
+    best, best_score, best_index = None, math.inf, -1
+    start = bisect.bisect_left(lats, lat)
+    for step, stop in ((1, len(entries)), (-1, -1)):
+        k = start if step == 1 else start - 1
+        while k != stop:
+            city_lat, city_lon, index, city = entries[k]
+            dy = city_lat - lat
+            if dy * dy > best_score:
+                break
+            dx = (city_lon - lon + 180) % 360 - 180
+            score = dy * dy + dx * dx * scale
+            if score < best_score or (score == best_score and index < best_index):
+                best, best_score, best_index = city, score, index
+            k += step
     if best is None or distance_km(lat, lon, best["latitude"], best["longitude"]) > radius_km:
         return None
     return best
+
+
+@lru_cache(maxsize=4096)
+def _around(cell_lat: int, cell_lon: int) -> tuple[tuple[float, float, dict], ...]:
+    """The cities in the 5 × 5 one-degree cells around a cell (2 each side: 150 km except
+    near the poles), in the order the cells were always searched, as (lat, lon, city)."""
+    grid = _grid()
+    found = []
+    for dlat in range(-2, 3):
+        for dlon in range(-2, 3):
+            for city in grid.get((cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180), ()):
+                found.append((city["latitude"], city["longitude"], city))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _around_by_latitude(cell_lat: int, cell_lon: int) -> tuple[list[float], list[tuple[float, float, int, dict]]]:
+    """``_around`` sorted by latitude, each with its position in the unsorted order."""
+    entries = sorted(((lat, lon, index, city) for index, (lat, lon, city) in enumerate(_around(cell_lat, cell_lon))),
+                     key=lambda entry: (entry[0], entry[2]))
+    return [entry[0] for entry in entries], entries
+
+
+@lru_cache(maxsize=16384)
+def _around_in(cell_lat: int, cell_lon: int, country: str, admin1: str | None) -> tuple[tuple[float, float, dict], ...]:
+    return tuple(entry for entry in _around(cell_lat, cell_lon)
+                 if entry[2]["countrycode"] == country and (admin1 is None or entry[2]["admin1code"] == admin1))
 
 
 @lru_cache(maxsize=65536)
@@ -396,16 +429,10 @@ def nearest_city_in(lat: float, lon: float, country: str | None, admin1: str | N
     if country is None:
         return nearest_city(lat, lon, radius_km)
     best, best_km = None, radius_km
-    grid = _grid()
-    cell_lat, cell_lon = math.floor(lat), math.floor(lon)
-    for dlat in range(-2, 3):
-        for dlon in range(-2, 3):
-            for city in grid.get((cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180), ()):
-                if city["countrycode"] != country or (admin1 is not None and city["admin1code"] != admin1):
-                    continue
-                km = distance_km(lat, lon, city["latitude"], city["longitude"])
-                if km <= best_km:
-                    best, best_km = city, km
+    for city_lat, city_lon, city in _around_in(math.floor(lat), math.floor(lon), country, admin1):
+        km = distance_km(lat, lon, city_lat, city_lon)
+        if km <= best_km:
+            best, best_km = city, km
     return best
 
 
@@ -448,8 +475,15 @@ def country_for_zone(zone: str | None) -> str | None:
     """The country most people in an IANA zone live in ("America/Chicago" → "US"), to rank places."""
     if not zone:
         return None
-    counts: dict[str, int] = {}
-    for city in _geonames()[0]:
-        if city["timezone"] == zone:
-            counts[city["countrycode"]] = counts.get(city["countrycode"], 0) + city["population"]
-    return max(counts, key=counts.get) if counts else None
+    # Made from the city list by tools/build_zone_countries.py (loading the list itself costs
+    # half a second, at every `kindred directory search`).
+    return _zone_countries().get(zone)
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    import json
+
+    from services.paths import ASSETS_DIR
+
+    return json.loads((ASSETS_DIR / "zone_countries.json").read_text(encoding="utf-8"))

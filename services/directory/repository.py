@@ -3,6 +3,7 @@ group's stored next meeting current, and reading groups back as dataclasses."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import UTC, datetime, time
 
@@ -11,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from services.directory import schedule as sched
 from services.directory.model import Contact, GroupRecord, Location, OnlineAccess, ScheduleRule, SourceInfo
-from services.models import DirectoryGroup, DirectoryGroupTag, DirectorySchedule, DirectorySource
+from services.models import FTS_TABLE, DirectoryGroup, DirectoryGroupTag, DirectorySchedule, DirectorySource
 
 TAG_KINDS = ("topic", "audience", "language", "accessibility")
 CHUNK = 500
+REFRESH_SCAN_FROM = 2000  # groups due a new next meeting: from here, scan the schedule rows
 
 
 def tag_value(kind: str, value: str) -> str:
@@ -68,6 +70,11 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
     """Delete the source's groups and insert ``groups``: the caller's transaction makes it
     all or nothing. Returns how many groups the source had before."""
     before = session.scalar(select(func.count()).select_from(DirectoryGroup).where(DirectoryGroup.source_id == source.id)) or 0
+    total = session.scalar(select(func.count()).select_from(DirectoryGroup)) or 0
+    # When most of the text index changes, rebuilding it in one pass is several times cheaper
+    # than deleting and adding each entry through its triggers (issue #14: a sync replacing
+    # 100,000 groups).
+    bulk = _bulk_text_index(session) if _rebuild_pays(before + len(groups), total - before) else None
     session.execute(delete(DirectoryGroup).where(DirectoryGroup.source_id == source.id))
     next_id = (session.scalar(select(func.max(DirectoryGroup.id))) or 0) + 1
     group_rows, rule_rows, tag_rows = [], [], []
@@ -103,9 +110,70 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
         cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
         cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
         cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
+        if bulk is not None:
+            bulk.rebuild(cursor)
     finally:
         cursor.close()
     return before
+
+
+BULK_MIN_CHANGES = 2000
+
+
+def _rebuild_pays(changing: int, staying: int) -> bool:
+    """Rebuild the text index in bulk when at least BULK_MIN_CHANGES entries change and they
+    outnumber the ones that stay (a rebuild re-reads those too)."""
+    return changing >= BULK_MIN_CHANGES and changing > staying
+
+
+_FTS_INSERT = re.compile(
+    rf"INSERT INTO {FTS_TABLE}\s*\(([^)]*)\)\s*VALUES\s*\((.*)\)\s*;\s*END\s*$", re.IGNORECASE | re.DOTALL)
+
+
+class _BulkTextIndex:
+    """The text index's triggers, dropped for one transaction and put back by ``rebuild``,
+    which also makes the index anew from every group. Its definition and the triggers' own
+    SQL are read from the database, so they are the ones the migrations made."""
+
+    def __init__(self, table_sql: str, triggers: list[tuple[str, str]], columns: str, values: str):
+        self.table_sql, self.triggers, self.columns, self.values = table_sql, triggers, columns, values
+
+    def suspend(self, cursor) -> None:
+        for name, _sql in self.triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+
+    def rebuild(self, cursor) -> None:
+        cursor.execute(f"DROP TABLE {FTS_TABLE}")
+        cursor.execute(self.table_sql)
+        # The insert trigger's own expressions, over every row: the table is named "new" as
+        # the trigger's row is.
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({self.columns}) SELECT {self.values} FROM directory_group AS new")
+        for _name, sql in self.triggers:
+            cursor.execute(sql)
+
+
+def _bulk_text_index(session: Session) -> _BulkTextIndex | None:
+    """Suspend the text index's triggers for a bulk rebuild; None (keep the triggers) when the
+    schema is not the expected shape."""
+    dbapi_connection = session.connection().connection.dbapi_connection
+    cursor = dbapi_connection.cursor()
+    try:
+        table = cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (FTS_TABLE,)).fetchone()
+        triggers = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'directory_group' "
+            "AND sql LIKE ? ORDER BY name", (f"%{FTS_TABLE}%",)).fetchall()
+        inserts = [_FTS_INSERT.search(sql) for name, sql in triggers if "AFTER INSERT" in sql.upper()]
+        if table is None or len(inserts) != 1 or inserts[0] is None:
+            return None
+        bulk = _BulkTextIndex(table[0], [(name, sql) for name, sql in triggers], inserts[0].group(1), inserts[0].group(2))
+        if not dbapi_connection.in_transaction:
+            # DDL does not open a transaction by itself in Python's sqlite3: open one, so
+            # the dropped triggers come back with everything else or not at all.
+            cursor.execute("BEGIN")
+        bulk.suspend(cursor)
+        return bulk
+    finally:
+        cursor.close()
 
 
 GROUP_COLUMNS = (
@@ -164,15 +232,26 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     every group worked out for a later clock than ``now`` (the clock went backwards).
 
     An index range scan finds them; between searches that is usually none or a few, and
-    after a long time away at most every timed group once. Rules are read in one join and
+    after a long time away at most every timed group once. Rules are read in one query (for
+    a few groups by index: the plain join scanned every schedule row at every search) and
     identical rules share one computation, as in an import."""
     now_epoch = epoch(now)
-    rows = session.execute(text(
-        "SELECT s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
-        "s.ordinal, s.anchor_date, s.starts_on, s.ends_on "
-        "FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id "
-        "WHERE g.next_start_utc < :now OR g.next_computed_utc > :now "
-        "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)"), {"now": now_epoch}).all()
+    due = ("g.next_start_utc < :now OR g.next_computed_utc > :now "
+           "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)")
+    # Counted first, on the indexes alone: at most searches nothing is due.
+    count = session.execute(text(f"SELECT count(*) FROM directory_group AS g WHERE {due}"), {"now": now_epoch}).scalar()
+    if not count:
+        return 0
+    columns = ("s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
+               "s.ordinal, s.anchor_date, s.starts_on, s.ends_on")
+    if count > REFRESH_SCAN_FROM:
+        # Most groups: one pass over the schedule rows (in the order SQLite keeps them).
+        sql = f"SELECT {columns} FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due}"
+    else:
+        # A few: their rules by index, in the same order.
+        sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
+               f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
+    rows = session.execute(text(sql), {"now": now_epoch}).all()
     if not rows:
         return 0
     by_group: dict[int, list[ScheduleRule]] = defaultdict(list)

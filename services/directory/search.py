@@ -7,6 +7,7 @@ passed, see repository.refresh_next_meetings).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -85,6 +86,17 @@ def _km_function(dbapi_connection) -> None:
     dbapi_connection.create_function("kindred_km", 4, km, deterministic=True)
 
 
+def _longitude_reach(latitude: float, km: float) -> float | None:
+    """The most a point within ``km`` of a place at ``latitude`` can differ from it in
+    longitude, in degrees, with a margin; None where no band is that simple (near a pole)."""
+    angle = km / places.EARTH_RADIUS_KM
+    limit = math.pi / 2 - abs(math.radians(latitude))
+    if angle >= limit - 0.01:
+        return None
+    reach = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(latitude)))))
+    return reach * 1.01 + 0.01
+
+
 def run_search(session: Session, query: SearchQuery, now: datetime, person_zone: str | None) -> SearchPage:
     if query.sort not in SORTS:
         raise SearchError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
@@ -101,19 +113,23 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     params: dict = {"limit": limit, "offset": offset}
     joins = ""
     match = fts_query(query.text) if query.text else None
-    if match:
+    if match and query.sort == "relevance":
         # bm25() only works in the FTS query itself, so that is a subquery; a group found only
         # through its tags ("anxious" → anxiety) has no text score and ranks after text hits.
+        # Only the relevance order reads the score: other sorts skip scoring every match.
         joins = (f"LEFT JOIN (SELECT rowid AS gid, {BM25} AS score FROM directory_group_fts "
                  "WHERE directory_group_fts MATCH :match) AS hit ON hit.gid = g.id")
         params["match"] = match
+    if match:
         for n, word in enumerate(re.findall(r"\w+", query.text or "", re.UNICODE)):
             params[f"w{n}"] = f'"{word}"*'
-            options = [f"g.id IN (SELECT rowid FROM directory_group_fts WHERE directory_group_fts MATCH :w{n})"]
-            for m, (kind, value) in enumerate(tags_for_word(word)):
-                params[f"w{n}k{m}"], params[f"w{n}v{m}"] = kind, tag_value(kind, value)
-                options.append(f"g.id IN (SELECT group_id FROM directory_group_tag WHERE kind = :w{n}k{m} AND value = :w{n}v{m})")
-            where.append("(" + " OR ".join(options) + ")")
+            # One list of ids per word (text hits, then groups tagged with what the word means):
+            # SQLite can start from that list instead of testing each alternative per row.
+            options = [f"SELECT rowid FROM directory_group_fts WHERE directory_group_fts MATCH :w{n}"]
+            for m, (kind, value) in enumerate(dict.fromkeys((k, tag_value(k, v)) for k, v in tags_for_word(word))):
+                params[f"w{n}k{m}"], params[f"w{n}v{m}"] = kind, value
+                options.append(f"SELECT group_id FROM directory_group_tag WHERE kind = :w{n}k{m} AND value = :w{n}v{m}")
+            where.append("g.id IN (" + " UNION ".join(options) + ")")
     where.append("g.status = 'active'" if not query.show_closed else "g.status != 'inactive'")
 
     def tag_filter(kind: str, values) -> None:
@@ -191,10 +207,19 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
             dlat = query.within_km / 111.0
             params["lat_lo"], params["lat_hi"] = query.near.latitude - dlat, query.near.latitude + dlat
             params["within_km"] = float(query.within_km)
-            where.append(f"(g.attendance IN {REMOTE_SQL} OR (g.latitude BETWEEN :lat_lo AND :lat_hi "
-                         f"AND {distance_sql} <= :within_km))")
+            box = "g.latitude BETWEEN :lat_lo AND :lat_hi"
+            dlon = _longitude_reach(query.near.latitude, query.within_km)
+            if dlon is not None and -180 <= query.near.longitude - dlon and query.near.longitude + dlon <= 180:
+                # A longitude band no point within the radius lies outside, checked before the
+                # exact distance (a Python function) so that runs for a few rows, not all.
+                params["lon_lo"], params["lon_hi"] = query.near.longitude - dlon, query.near.longitude + dlon
+                box += " AND g.longitude BETWEEN :lon_lo AND :lon_hi"
+            where.append(f"(g.attendance IN {REMOTE_SQL} OR ({box} AND {distance_sql} <= :within_km))")
 
-    if query.sort == "soonest":
+    if query.sort == "soonest" and query.meets_within:
+        # Every match has a next meeting: the same order, read straight off the index.
+        order = "g.next_start_utc, g.id"
+    elif query.sort == "soonest":
         order = "g.next_start_utc IS NULL, g.next_start_utc, g.id"
     elif query.sort == "distance":
         order = "distance_km IS NULL, distance_km, g.id"
@@ -203,20 +228,23 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     else:
         order = "g.name COLLATE NOCASE, g.id"
 
+    # The page and the count are two queries: a count over the page's query (a window
+    # function) made SQLite sort every match, not just keep the first ``limit`` (issue #14).
     sql = f"""
         SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
                g.region, g.country, g.last_verified, s.last_imported_at,
-               g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km, count(*) OVER () AS total
+               g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km
         FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins}
         WHERE {' AND '.join(where)}
         ORDER BY {order}
         LIMIT :limit OFFSET :offset
     """
     rows = session.execute(text(sql), params).all()
-    if rows:
-        total = rows[0].total
-    elif offset:
-        count_sql = f"SELECT count(*) FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE {' AND '.join(where)}"
+    if rows and len(rows) < limit:
+        total = offset + len(rows)  # the last page: every match is counted already
+    elif rows or offset:
+        # The text join only ranks (one row per group at most), so the count needs none.
+        count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
         total = session.execute(text(count_sql), params).scalar() or 0
     else:
         total = 0

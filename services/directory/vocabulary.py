@@ -12,6 +12,7 @@ anxiety groups, "bereavement" grief groups, "español" Spanish-language ones).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from enum import StrEnum
 
 
@@ -304,6 +305,12 @@ def infer_topics(*texts: str | None) -> tuple[str, ...]:
     blob = " ".join(t for t in texts if t)
     if not blob:
         return ()
+    return _topics_in(blob)
+
+
+@lru_cache(maxsize=65536)
+def _topics_in(blob: str) -> tuple[str, ...]:
+    # Cached: a feed repeats the same names and notes for every weekday a group meets.
     return tuple(topic for topic, pattern in _KEYWORD_RES.items() if pattern.search(blob))
 
 

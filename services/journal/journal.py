@@ -32,6 +32,7 @@ from services.journal.model import (
     JournalSettings,
 )
 from services.privacy import LockedError, PrivateStore
+from services.privacy.store import collector_paused
 
 PAGE_SIZE = 30
 LOW_MOOD = 1  # "very low"
@@ -139,7 +140,8 @@ class Journal:
                 raise
         if self._entries is None:
             records = self._store.list(ENTRY_KIND, newest_first=False)
-            self._entries = [entry_from_payload(r.id, r.payload) for r in records]
+            with collector_paused():
+                self._entries = [entry_from_payload(r.id, r.payload) for r in records]
             self._keys = [self._sort_key(e) for e in self._entries]
             self._left_out = records.left_out
         return self._entries[::-1]

@@ -12,8 +12,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from icalendar import Alarm, Calendar, Event
-
 from services.journal.model import JournalError
 
 SUMMARY = "Kindred check-in"
@@ -64,6 +62,8 @@ def daily_reminder_ics(at: str = "20:00", time_zone: str = "UTC", starting: date
     zone = ZoneInfo(time_zone)
     start_day = starting or datetime.now(zone).date()
     start = datetime.combine(start_day, when.replace(second=0, microsecond=0), tzinfo=zone)
+
+    from icalendar import Alarm, Calendar, Event  # here: a second of start-up otherwise (issue #14)
 
     calendar = Calendar()
     calendar.add("prodid", "-//Kindred//Daily check-in//EN")

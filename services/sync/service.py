@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from urllib.parse import urlsplit
 
@@ -45,7 +46,17 @@ from services.directory.service import _collector_paused  # the engine's own imp
 from services.models import DirectoryGroup, DirectorySource
 from services.storage import Database
 from services.sync import signing
-from services.sync.fetch import DEFAULT_LIMITS, Fetcher, FetchError, FetchLimits, HTTPStatusError, normalise_url
+
+if TYPE_CHECKING:
+    from services.sync.fetch import Fetcher, FetchLimits
+
+
+def _fetch():
+    """services.sync.fetch, imported on first use: it brings httpx, which the app's first
+    screen (it imports this module for SourceError) should not wait for (issue #14)."""
+    from services.sync import fetch
+
+    return fetch
 
 FEED_KIND = "feed"
 RESERVED_NAMES = {"bundled"}
@@ -192,14 +203,14 @@ class SyncService:
     def __init__(
         self,
         db: Database,
-        limits: FetchLimits = DEFAULT_LIMITS,
+        limits: FetchLimits | None = None,  # None: services.sync.fetch.DEFAULT_LIMITS
         *,
         fetcher_factory: Callable[[FetchLimits], Fetcher] | None = None,
         work_dir: Path | None = None,
     ):
         self.db = db
-        self.limits = limits
-        self._fetcher_factory = fetcher_factory or (lambda lim: Fetcher(lim))
+        self.limits = limits if limits is not None else _fetch().DEFAULT_LIMITS
+        self._fetcher_factory = fetcher_factory or (lambda lim: _fetch().Fetcher(lim))
         self._work_dir = work_dir or db.path.parent
         self._lock = threading.Lock()  # one sync at a time in this process
         # Called inside the apply transaction after the groups were written and before the
@@ -237,8 +248,8 @@ class SyncService:
     ) -> SourceStatus:
         """Add a source (nothing is downloaded yet; sync it next)."""
         try:
-            url = normalise_url(url)
-        except FetchError as error:
+            url = _fetch().normalise_url(url)
+        except _fetch().FetchError as error:
             raise SourceError(error.message) from None
         key_text = None
         if public_key and public_key.strip():
@@ -366,7 +377,7 @@ class SyncService:
                 etag=source.etag if have_data else None,
                 last_modified=source.last_modified if have_data else None,
             )
-        except FetchError as error:
+        except _fetch().FetchError as error:
             return self._record_failure(source, error.message, checked_at)
 
         if result.not_modified:
@@ -400,14 +411,14 @@ class SyncService:
         sig_url = source.url + signing.SIGNATURE_SUFFIX
         try:
             sig = fetcher.fetch(sig_url, max_bytes=signing.MAX_SIGNATURE_FILE)
-        except HTTPStatusError as error:
+        except _fetch().HTTPStatusError as error:
             if error.status in (404, 410):
                 raise _Failed(
                     "The update was refused: this source has a pinned publisher key, but the feed has no "
                     f"signature ({PurePosixPath(urlsplit(sig_url).path).name} was not found). "
                 ) from None
             raise _Failed(f"The signature could not be downloaded: {error.message}") from None
-        except FetchError as error:
+        except _fetch().FetchError as error:
             raise _Failed(f"The signature could not be downloaded: {error.message}") from None
         try:
             signing.verify_bytes(source.public_key, body, sig.body or b"")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import flet as ft
-import flet_charts as fch
 
 from services.journal import insights as insights_service
 from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use_loaded
@@ -13,10 +13,15 @@ from views.widgets.mood_picker import mood_color
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 
+if TYPE_CHECKING:
+    import flet_charts as fch
+
 PERIOD_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year"}
 
 
 def _axis(labels: dict[float, str], size: int = 28) -> fch.ChartAxis:
+    import flet_charts as fch  # imported when a chart is drawn, not at start-up (issue #14)
+
     return fch.ChartAxis(
         label_size=size,
         labels=[fch.ChartAxisLabel(value=v, label=ft.Text(t, size=11)) for v, t in labels.items()],
@@ -45,6 +50,8 @@ def Section(title: str, caption: str | None, content: ft.Control | None = None):
 
 @ft.component
 def MoodOverTime(result, days: int):
+    import flet_charts as fch  # imported when a chart is drawn, not at start-up (issue #14)
+
     points = result.mood_by_period[days]
     start = result.today - timedelta(days=days - 1)
     if not points:
@@ -87,6 +94,8 @@ def MoodOverTime(result, days: int):
 
 @ft.component
 def BucketBars(buckets, description: str):
+    import flet_charts as fch  # imported when a chart is drawn, not at start-up (issue #14)
+
     short = [b.label[:3] if len(buckets) == 7 else b.label for b in buckets]
     return ft.Semantics(
         label=description + ": " + "; ".join(

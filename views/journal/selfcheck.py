@@ -5,7 +5,6 @@ opens the crisis lines at once."""
 from __future__ import annotations
 
 import flet as ft
-import flet_charts as fch
 
 from services.journal import JournalError, selfcheck
 from views.actions import FAILED
@@ -45,6 +44,8 @@ def Question(number: int, text: str, value: int | None, on_answer):
 
 @ft.component
 def HistoryChart(results, questionnaire):
+    import flet_charts as fch  # imported when a chart is drawn, not at start-up (issue #14)
+
     if len(results) < 2:
         return ft.Text("Your scores appear here as a chart once you have taken this check twice.")
     return ft.Semantics(

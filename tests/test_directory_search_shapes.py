@@ -1,0 +1,109 @@
+"""Search rewritten for speed (issue #14) answers exactly as before: the count of every page,
+and a radius that prefilters by a longitude band never drops a group within the radius."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from services.directory.places import EARTH_RADIUS_KM, Place, distance_km
+from services.directory.search import SearchQuery, _longitude_reach
+
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def spread(services, tmp_path):
+    rng = random.Random(14)
+    groups = []
+    for n in range(400):
+        lat, lon = 59.9 + rng.uniform(-1.2, 1.2), 10.75 + rng.uniform(-2.5, 2.5)  # Oslo: longitude degrees are short
+        groups.append({"id": f"g{n}", "name": f"Circle {n}", "attendance": "online" if n % 9 == 0 else "in_person",
+                       "schedule": [{"kind": "weekly", "weekday": ["mon", "tue", "wed"][n % 3], "start": "19:00",
+                                     "timezone": "Europe/Oslo"}],
+                       "location": {"city": "Oslo", "latitude": lat, "longitude": lon}})
+    path = tmp_path / "spread.json"
+    path.write_text(json.dumps({"format": "kindred-directory", "version": 1, "publisher": {"name": "t"}, "groups": groups}))
+    with services.directory_db.transaction() as session:
+        session.execute(text("DELETE FROM directory_source WHERE name = 'bundled'"))
+    services.directory.import_file(path, source="t", now=NOW)
+    return services.directory, groups
+
+
+@pytest.mark.parametrize("km", [5, 40, 75, 130])
+def test_a_radius_keeps_every_group_within_it(spread, km):
+    directory, groups = spread
+    oslo = Place(name="Oslo", latitude=59.9139, longitude=10.7522, kind="city", timezone="Europe/Oslo", country="NO")
+    page = directory.search(SearchQuery(near=oslo, within_km=km, sort="distance", limit=200, timezone="UTC"), now=NOW)
+    expected = {g["id"] for g in groups if g["attendance"] == "online"
+                or distance_km(59.9139, 10.7522, g["location"]["latitude"], g["location"]["longitude"]) <= km}
+    found = set()
+    offset = 0
+    while True:
+        batch = directory.search(SearchQuery(near=oslo, within_km=km, sort="distance", limit=200, offset=offset,
+                                             timezone="UTC"), now=NOW)
+        found |= {r.id.split("/", 1)[1] for r in batch.results}
+        offset += 200
+        if offset >= batch.total:
+            break
+    assert page.total == len(expected)
+    assert found == expected
+
+
+@pytest.mark.parametrize("limit", [1, 7, 50, 200])
+def test_the_total_is_the_same_on_every_page(spread, limit):
+    directory, _ = spread
+    totals, seen = set(), []
+    offset = 0
+    while offset <= 400:
+        page = directory.search(SearchQuery(days=(0, 1), sort="soonest", limit=limit, offset=offset, timezone="UTC"), now=NOW)
+        totals.add(page.total)
+        seen += [r.id for r in page.results]
+        offset += limit
+    assert totals == {len(seen)} and len(set(seen)) == len(seen) == 267
+
+
+def test_the_longitude_band_covers_the_radius():
+    rng = random.Random(3)
+    checked = 0
+    for _ in range(3000):
+        lat, km, bearing = rng.uniform(-80, 80), rng.uniform(1, 400), rng.uniform(0, 2 * math.pi)
+        reach = _longitude_reach(lat, km)
+        if reach is None:
+            continue
+        # The point ``km`` away along ``bearing`` (the spherical destination formula).
+        angle, p1 = km / EARTH_RADIUS_KM, math.radians(lat)
+        p2 = math.asin(math.sin(p1) * math.cos(angle) + math.cos(p1) * math.sin(angle) * math.cos(bearing))
+        dlon = math.degrees(math.atan2(math.sin(bearing) * math.sin(angle) * math.cos(p1),
+                                       math.cos(angle) - math.sin(p1) * math.sin(p2)))
+        assert distance_km(lat, 0, math.degrees(p2), dlon) == pytest.approx(km, rel=1e-6)
+        assert abs(dlon) <= reach
+        checked += 1
+    assert checked > 2500
+    assert _longitude_reach(89.9, 100) is None
+
+
+@pytest.mark.parametrize("scan_from", [0, 10**9])
+def test_refresh_after_time_away_is_the_same_by_scan_or_by_index(spread, services, monkeypatch, scan_from):
+    from datetime import timedelta
+
+    from services.directory import repository
+
+    monkeypatch.setattr(repository, "REFRESH_SCAN_FROM", scan_from)
+    later = NOW + timedelta(days=9, hours=3)
+    with services.directory_db.transaction() as session:
+        assert repository.refresh_next_meetings(session, later) == 400
+        assert repository.refresh_next_meetings(session, later) == 0
+    with services.directory_db.engine.connect() as connection:
+        stored = connection.execute(text("SELECT min(next_start_utc), max(next_start_utc), count(*) FROM directory_group "
+                                         "WHERE next_start_utc >= :t"), {"t": int(later.timestamp())}).one()
+    # Monday 2026-03-02 12:00 UTC + 9 days 3 h = Wednesday 15:00 UTC: the next Oslo 19:00 meetings
+    # (18:00 UTC) are that Wednesday's, then Monday's and Tuesday's of the week after.
+    assert stored[2] == 400
+    assert stored[0] == int(datetime(2026, 3, 11, 18, tzinfo=UTC).timestamp())
+    assert stored[1] == int(datetime(2026, 3, 17, 18, tzinfo=UTC).timestamp())
