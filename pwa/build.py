@@ -398,7 +398,7 @@ SW_REGISTRATION = """
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval' blob:; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-    "connect-src 'self' https:; worker-src 'self' blob:; frame-src 'none'; object-src 'none'; "
+    "connect-src 'self' https: http://127.0.0.1:* http://localhost:* http://[::1]:*; worker-src 'self' blob:; frame-src 'none'; object-src 'none'; "
     "base-uri 'self'; form-action 'none'"
 )
 

@@ -267,18 +267,28 @@ const bridge = {
   },
 
   // ---- network: the browser's fetch, synchronously (allowed in workers) ----
-  fetchSync(url, headers) {
+  // Only CORS-safelisted headers are sent (so a plain static host needs no preflight); no
+  // cookies. A request with no answer at all (offline, unreachable, or a host that does not
+  // allow other sites to read it — the browser does not say which) gives status 0 and why.
+  fetchSync(url, headers, timeoutMs) {
     const xhr = new XMLHttpRequest();
-    xhr.open("GET", url, false);
-    xhr.responseType = "arraybuffer";
-    for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
-    xhr.send();
+    try {
+      xhr.open("GET", url, false);
+      xhr.responseType = "arraybuffer";
+      if (timeoutMs) xhr.timeout = timeoutMs;
+      for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
+      xhr.send();
+    } catch (e) {
+      const online = !(globalThis.navigator && navigator.onLine === false);
+      return { status: 0, error: `${e && e.name}: ${e && e.message}`, online, timedOut: !!(e && e.name === "TimeoutError") };
+    }
     const responseHeaders = {};
     for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
       const i = line.indexOf(":");
       if (i > 0) responseHeaders[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
     }
-    return { status: xhr.status, headers: responseHeaders, body: new Uint8Array(xhr.response || new ArrayBuffer(0)) };
+    return { status: xhr.status, url: xhr.responseURL || url, headers: responseHeaders,
+             body: new Uint8Array(xhr.response || new ArrayBuffer(0)) };
   },
 };
 
