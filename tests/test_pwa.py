@@ -137,8 +137,7 @@ IDB_TIMESTAMP = """
 # memory (same modification time) and no save is in flight or waiting to be retried — i.e. the
 # latest commit has really landed. (Playwright's wait_for_function does not wait for a promise:
 # a returned Promise is truthy at once, so the condition is polled here, in the worker.)
-WAIT_SAVED = """async (limitMs) => {
-  const path = "/kindred-data/private.sqlite";
+WAIT_SAVED = """async ([limitMs, path]) => {
   const stored = () => new Promise((resolve) => {
     const open = indexedDB.open("/kindred-data");
     open.onerror = () => resolve(-1);
@@ -161,9 +160,9 @@ WAIT_SAVED = """async (limitMs) => {
 }"""
 
 
-def wait_saved(page, limit_ms: int = 60_000) -> None:
+def wait_saved(page, limit_ms: int = 60_000, database: str = "private") -> None:
     """Wait until the latest commit in this tab has landed in IndexedDB (see WAIT_SAVED)."""
-    result = _python_worker(page).evaluate(WAIT_SAVED, limit_ms)
+    result = _python_worker(page).evaluate(WAIT_SAVED, [limit_ms, f"/kindred-data/{database}.sqlite"])
     assert result["saved"], f"the latest change never reached IndexedDB: {result}"
 
 
@@ -476,4 +475,63 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     expect(_card(page, "Great")).to_be_visible()
     expect(_card(page, "Good")).to_be_visible()
     expect(_card(page, "Low")).to_have_count(0)
+    context.close()
+
+
+# ---------------------------------------------------------------------------- directory: sync and a file
+
+
+def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline_reload(browser, served, slow_expect):
+    """Directory sources in the browser build: a feed on another origin that allows it (CORS) is
+    synced through the browser's own networking; one that does not is refused in plain words; a
+    directory file picked on the device is imported; with the network cut, a reload finds both."""
+    from tests.feed_server import FeedServer
+    from tests.sync_support import kindred_feed, meeting_guide_feed
+
+    expect = slow_expect
+    feed = json.loads(kindred_feed(2))
+    for i, group in enumerate(feed["groups"]):
+        group["name"] = f"Harbourlight peer circle {i}"
+    listing = json.loads(meeting_guide_feed(1))
+    listing[0]["name"] = "Lanternfield Tuesday meeting"
+    feeds = FeedServer().start()  # another origin than the site's
+    try:
+        feeds.route("/groups.json", body=json.dumps(feed).encode(), headers={"Access-Control-Allow-Origin": "*"})
+        feeds.route("/closed-feed.json", body=kindred_feed(1))  # no CORS permission
+        context = browser.new_context(viewport=PHONE_360)
+        page = context.new_page()
+        page.set_default_timeout(APP_START_TIMEOUT)
+        _open(page, served)
+        _wait_app_ready(page)
+        _first_run(page, expect)  # Settings is behind the passphrase
+        page.evaluate("location.hash = '#/settings/sources'")
+        expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
+
+        type_into(page, "Feed address", feeds.url("/groups.json"))
+        page.get_by_role("button", name="Add source").click()
+        expect(page.get_by_text(re.compile(r"Updated: 2 groups")).first).to_be_visible()
+        wait_saved(page, database="directory")
+        type_into(page, "Feed address", feeds.url("/closed-feed.json"))
+        page.get_by_role("button", name="Add source").click()
+        expect(page.get_by_text(re.compile("does not allow web apps on other sites to read its feed")).first).to_be_visible()
+
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Choose a file\u2026").click()
+        chooser.value.set_files(files=[{"name": "lanternfield.json", "mimeType": "application/json",
+                                        "buffer": json.dumps(listing).encode()}])
+        # The card's text is its group's accessible name.
+        expect(page.get_by_role("group", name=re.compile(r"Imported 1 group from lanternfield\.json"))).to_be_visible()
+        wait_saved(page, database="directory")
+    finally:
+        feeds.stop()
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _wait_app_ready(page)
+    for words, name in (("Harbourlight", "Harbourlight peer circle 0"), ("Lanternfield", "Lanternfield Tuesday meeting")):
+        type_into(page, "Search groups", words)
+        expect(page.get_by_text(name).first).to_be_visible()
+    assert page.evaluate("navigator.onLine") is False
     context.close()
