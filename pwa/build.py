@@ -80,9 +80,9 @@ NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvask
 # Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
 # The same for what only some screens need: Flutter's licence notices, a video player's
 # streaming script, maths fonts.
-# Chinese is cut into 100 slices by Flutter: each is cached the first time a note needs it
-# (2.5 MB in all); the other fallback fonts (emoji, Arabic, Hebrew, Devanagari) are precached.
-CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/|^assets/fonts/notosanssc/")
+# The fallback fonts (emoji, Chinese, Arabic, Hebrew, Devanagari: 3.2 MB) are precached, so a
+# note in any of them renders even when it is first typed offline.
+CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
 FALLBACK_FONTS = ROOT / "assets" / "assets" / "fonts"  # made by tools/build_fallback_fonts.py
 # Never useful in the browser build, so not shipped: debug symbols, source maps, the
 # dart2wasm build (we ask for CanvasKit and dart2js), Pyodide's command-line runner.

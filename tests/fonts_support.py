@@ -16,11 +16,11 @@ SAMPLES = {
     "Chinese": "你好世界",
     "Arabic": "مرحبا بكم",
     "Hebrew": "שלום לכם",
-    "Devanagari": "नमस्ते दोस्त",
+    "Devanagari": "कमल नगर",  # no vowel signs: typed key by key, combining marks can be reordered
     "Cyrillic": "Привет мир",
 }
 # Flutter's fallback families each sample needs (their folders under assets/fonts/).
-FONT_FOLDERS = {"notocoloremoji", "notosanssc", "notosansarabic", "notosanshebrew", "notosansdevanagari"}
+FONT_FOLDERS = {"notocoloremoji", "notosanssc", "notosansarabic", "notosanshebrew", "notosans"}
 
 
 def tofu_for(text: str) -> str:

@@ -38,6 +38,7 @@ PACKAGES = {
     "@fontsource/noto-sans-arabic@5.3.0": "e0a81ade67ce507c9b91546ca3d91332d184a8277fc683440b00896b430856bb",
     "@fontsource/noto-sans-hebrew@5.3.0": "16a70f001f739cbcdaecdf3b164bdee8bb84cb35a8569d6dd9ec82dfcd74c78c",
     "@fontsource/noto-sans-devanagari@5.3.0": "8d42be0e944481b61e68c7702037d4143e96bf48dbb72d19ea05d0cacc1323d5",
+    "@fontsource/noto-sans@5.3.0": "f62f8ed40e378f15134e32bed2fd5718d81e9ec7a5603d1022d7b385e2297abc",
 }
 # Flutter's fallback family (without its slice number) -> (package, file in package/files;
 # "{n}" is the slice number from the path)
@@ -47,6 +48,9 @@ FAMILIES = {
     "Noto Sans Arabic": ("@fontsource/noto-sans-arabic@5.3.0", "noto-sans-arabic-arabic-400-normal.woff2"),
     "Noto Sans Hebrew": ("@fontsource/noto-sans-hebrew@5.3.0", "noto-sans-hebrew-hebrew-400-normal.woff2"),
     "Noto Sans Devanagari": ("@fontsource/noto-sans-devanagari@5.3.0", "noto-sans-devanagari-devanagari-400-normal.woff2"),
+    # Flutter asks "Noto Sans" (which covers Devanagari too) before "Noto Sans Devanagari"; the
+    # app's own font (Roboto) already has Latin, Greek and Cyrillic, so its Devanagari part is what is missing.
+    "Noto Sans": ("@fontsource/noto-sans@5.3.0", "noto-sans-devanagari-400-normal.woff2"),
 }
 ENTRY = re.compile(r'\("(Noto [^"]+?)","([a-z0-9]+/v\d+/[^"]+?\.woff2)"\)')
 
