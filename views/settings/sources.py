@@ -245,7 +245,8 @@ def ImportFileCard():
     """Import a directory file from this device: the same readers as a sync and as
     `kindred directory import`, in the app and in the browser (a picked file arrives as bytes)."""
     app = use_app()
-    run = use_actions().run
+    actions = use_actions()
+    run = actions.run
     error, set_error = ft.use_state(None)
     done, set_done = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
@@ -253,8 +254,9 @@ def ImportFileCard():
     async def choose():
         set_error(None)
         set_done(None)
-        picked = await run(
-            ft.FilePicker().pick_files, dialog_title="Choose a directory file", with_data=True, allow_multiple=False,
+        picker = app.file_picker or ft.FilePicker()  # the app's picker (registered with the page)
+        picked = await actions.run_async(  # a Flet service: it stays on the event loop
+            picker.pick_files, dialog_title="Choose a directory file", with_data=True, allow_multiple=False,
             file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["json", "csv", "zip"],
             cancel_upload_on_window_blur=False, on_error=set_error,
         )
