@@ -199,3 +199,16 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
            })()"""
     )
     return [(name, size) for name, size in sizes if size < minimum]
+
+
+def scroll_into_view(page, locator, attempts: int = 30) -> None:
+    """Scroll Flutter's list (the wheel; the DOM does not scroll it) until ``locator`` is on screen."""
+    height = page.viewport_size["height"]
+    page.mouse.move(180, height // 2)
+    for _ in range(attempts):
+        box = locator.bounding_box()
+        if box and box["y"] >= 0 and box["y"] + box["height"] <= height:
+            return
+        page.mouse.wheel(0, 300)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
+    raise AssertionError("could not scroll the button into view")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import launch_chromium
+from tests.browser_support import launch_chromium, scroll_into_view
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -516,7 +516,7 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
         expect(page.get_by_text(re.compile("does not allow web apps on other sites to read its feed")).first).to_be_visible()
 
         choose = page.get_by_role("button", name="Choose a file\u2026")
-        _scroll_into_view(page, choose)
+        scroll_into_view(page, choose)
         with page.expect_file_chooser() as chooser:
             choose.click()
         chooser.value.set_files(files=[{"name": "lanternfield.json", "mimeType": "application/json",
@@ -543,16 +543,3 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
     assert all(v >= 150 for v in differences.values()), differences
     assert page.evaluate("navigator.onLine") is False
     context.close()
-
-
-def _scroll_into_view(page, locator, attempts: int = 30) -> None:
-    """Scroll Flutter's list (the wheel; the DOM does not scroll it) until ``locator`` is on screen."""
-    height = page.viewport_size["height"]
-    page.mouse.move(180, height // 2)
-    for _ in range(attempts):
-        box = locator.bounding_box()
-        if box and box["y"] >= 0 and box["y"] + box["height"] <= height:
-            return
-        page.mouse.wheel(0, 300)
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
-    raise AssertionError("could not scroll the button into view")
