@@ -532,6 +532,7 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
     _wait_app_ready(page)
+    page.get_by_role("tab", name="Find", exact=True).click()  # Find is public: no passphrase needed
     for words, name in (("Harbourlight", "Harbourlight peer circle 0"), ("Lanternfield", "Lanternfield Tuesday meeting")):
         type_into(page, "Search groups", words)
         expect(page.get_by_text(name).first).to_be_visible()
