@@ -126,7 +126,8 @@ def precache_size(site: Path) -> tuple[int, int]:
     sw = (site / "sw.js").read_text()
     match = re.search(r"const PRECACHE = (\[.*?\]);", sw, re.S)
     entries = json.loads(match.group(1)) if match else []
-    files = [e["url"] if isinstance(e, dict) else e for e in entries]
+    # [path, revision] pairs (older builds: plain paths or {"url": …} objects)
+    files = [e["url"] if isinstance(e, dict) else e[0] if isinstance(e, list) else e for e in entries]
     files = [f for f in files if f != "./"]
     return len(files), sum((site / f[2:]).stat().st_size for f in files if (site / f[2:]).is_file())
 

@@ -80,7 +80,10 @@ NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvask
 # Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
 # The same for what only some screens need: Flutter's licence notices, a video player's
 # streaming script, maths fonts.
+# The fallback fonts (emoji, Chinese, Arabic, Hebrew, Devanagari: 3.2 MB) are precached, so a
+# note in any of them renders even when it is first typed offline.
 CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
+FALLBACK_FONTS = ROOT / "assets" / "assets" / "fonts"  # made by tools/build_fallback_fonts.py
 # Never useful in the browser build, so not shipped: debug symbols, source maps, the
 # dart2wasm build (we ask for CanvasKit and dart2js), Pyodide's command-line runner.
 NOT_SHIPPED = re.compile(r"\.symbols$|\.map$|^main\.dart\.(wasm|mjs)$|^pyodide/(python|python\.bat|python\.exe|python_cli_entry\.mjs|.*\.d\.ts)$")
@@ -254,7 +257,9 @@ def stage_app(stage: Path, wheels: list[Path]) -> None:
     shutil.copy2(PWA_DIR / "web_main.py", stage / "main.py")
     for package in ("services", "views"):
         _copy_python_tree(ROOT / package, stage / package)
-    shutil.copytree(ROOT / "assets", stage / "assets", ignore=shutil.ignore_patterns("index.html"))
+    # assets/assets/ holds web files (the fallback fonts), copied into the site by add_fallback_fonts, not packed
+    shutil.copytree(ROOT / "assets", stage / "assets", ignore=lambda folder, names: [
+        n for n in names if n == "index.html" or (Path(folder) == ROOT / "assets" and n == "assets")])
     unpack_wheels(wheels, stage / "__pypackages__")
     web_assets = stage / "webassets"  # copied to the site root by flet publish, not packed
     (web_assets / "icons").mkdir(parents=True)
@@ -398,7 +403,7 @@ SW_REGISTRATION = """
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval' blob:; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-    "connect-src 'self' https:; worker-src 'self' blob:; frame-src 'none'; object-src 'none'; "
+    "connect-src 'self' https: http://127.0.0.1:* http://localhost:* http://[::1]:*; worker-src 'self' blob:; frame-src 'none'; object-src 'none'; "
     "base-uri 'self'; form-action 'none'"
 )
 
@@ -575,6 +580,29 @@ def _revision(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
+def add_fallback_fonts(site: Path) -> None:
+    """The fonts Flutter falls back to for emoji, Chinese, Arabic, Hebrew and Devanagari, where it
+    looks for them (``assets/fonts/`` + its manifest's paths; see tools/build_fallback_fonts.py).
+    Flutter asks for one of 12 emoji slices by path; all are the same file here, so main.dart.js
+    is pointed at one of them and the site ships (and caches) it once."""
+    if not FALLBACK_FONTS.is_dir():
+        return
+    target = site / "assets" / "fonts"
+    shutil.copytree(FALLBACK_FONTS, target, dirs_exist_ok=True)
+    emoji = sorted((target / "notocoloremoji").rglob("*.woff2"))
+    if len(emoji) > 1:
+        main_js = site / "main.dart.js"
+        text = main_js.read_text(encoding="utf-8")
+        keep = emoji[0].relative_to(target).as_posix()
+        for duplicate in emoji[1:]:
+            path = duplicate.relative_to(target).as_posix()
+            if text.count(f'"{path}"') != 1:
+                raise PwaBuildError(f"could not point Flutter's emoji font {path} at one file (Flet changed?)")
+            text = text.replace(f'"{path}"', f'"{keep}"')
+            duplicate.unlink()
+        main_js.write_text(text, encoding="utf-8")
+
+
 def write_service_worker(site: Path) -> None:
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     names = [n for n in names if n != "sw.js" and not NOT_PRECACHED.search(n)]
@@ -641,5 +669,6 @@ def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool 
     write_manifest(output, base_url)
     add_bridge(output, npm)
     drop_unused_files(output)
+    add_fallback_fonts(output)
     write_service_worker(output)
     return output

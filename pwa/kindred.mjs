@@ -130,6 +130,9 @@ const bridge = {
   onPageMessage(message) {
     // Messages from this tab's page (python.js, patched at build time).
     if (message === "take-over") this.takeOver();
+    // The page is being hidden (tab switched, app closed, reload): a save waiting for its
+    // retry is tried now, since the tab may not live until the retry's time comes.
+    if (message === "save-now") this.retryNow();
   },
 
   // ---- what the page shows while Python starts (and after a hand-over) ----
@@ -172,7 +175,16 @@ const bridge = {
       callback(err);
     };
     const store = IDBFS.storeRemoteEntry;
-    IDBFS.storeRemoteEntry = (st, path, entry, callback) => store(st, path, entry, abortOnError(st, callback));
+    IDBFS.storeRemoteEntry = (st, path, entry, callback) => {
+      // IDBFS decides what to write by comparing modification times (milliseconds). A copy
+      // taken in the same millisecond as the file's last write could miss a write made later
+      // in that millisecond, and the next save would then see "unchanged" and skip it. Such a
+      // copy is stored as one millisecond older, so the next save always writes the file again.
+      if (entry.timestamp && entry.timestamp.getTime() >= Date.now()) {
+        entry = { ...entry, timestamp: new Date(entry.timestamp.getTime() - 1) };
+      }
+      return store(st, path, entry, abortOnError(st, callback));
+    };
     const remove = IDBFS.removeRemoteEntry;
     IDBFS.removeRemoteEntry = (st, path, callback) => remove(st, path, abortOnError(st, callback));
   },
@@ -207,7 +219,10 @@ const bridge = {
         // Retry (the write covers every change since the last good one) — later and later,
         // then every 15 s, for as long as this tab is the writer.
         const delay = RETRY_DELAYS_MS[Math.min(this.failedAttempts - 1, RETRY_DELAYS_MS.length - 1)];
-        setTimeout(() => this._persist(), delay);
+        this._retryTimer = setTimeout(() => {
+          this._retryTimer = null;
+          this._persist();
+        }, delay);
         return;
       }
       if (this.saveFailure) this.status({ saveFailure: null });
@@ -223,6 +238,14 @@ const bridge = {
         waiters.forEach((resolve) => resolve());
       }
     });
+  },
+  _retryTimer: null,
+  retryNow() {
+    // A failed save waiting for its retry: try again at once.
+    if (!this._retryTimer) return;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = null;
+    this._persist();
   },
   flushed() {
     // Resolves when no save is in flight or waiting (or at once if none is).
@@ -244,18 +267,28 @@ const bridge = {
   },
 
   // ---- network: the browser's fetch, synchronously (allowed in workers) ----
-  fetchSync(url, headers) {
+  // Only CORS-safelisted headers are sent (so a plain static host needs no preflight); no
+  // cookies. A request with no answer at all (offline, unreachable, or a host that does not
+  // allow other sites to read it — the browser does not say which) gives status 0 and why.
+  fetchSync(url, headers, timeoutMs) {
     const xhr = new XMLHttpRequest();
-    xhr.open("GET", url, false);
-    xhr.responseType = "arraybuffer";
-    for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
-    xhr.send();
+    try {
+      xhr.open("GET", url, false);
+      xhr.responseType = "arraybuffer";
+      if (timeoutMs) xhr.timeout = timeoutMs;
+      for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
+      xhr.send();
+    } catch (e) {
+      const online = !(globalThis.navigator && navigator.onLine === false);
+      return { status: 0, error: `${e && e.name}: ${e && e.message}`, online, timedOut: !!(e && e.name === "TimeoutError") };
+    }
     const responseHeaders = {};
     for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
       const i = line.indexOf(":");
       if (i > 0) responseHeaders[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
     }
-    return { status: xhr.status, headers: responseHeaders, body: new Uint8Array(xhr.response || new ArrayBuffer(0)) };
+    return { status: xhr.status, url: xhr.responseURL || url, headers: responseHeaders,
+             body: new Uint8Array(xhr.response || new ArrayBuffer(0)) };
   },
 };
 

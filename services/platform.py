@@ -18,7 +18,9 @@ the ordinary implementation. In the browser (``sys.platform == "emscripten"``):
   the function inline on the event loop (verified) — so views keep using it unchanged;
   ``run_blocking`` is the explicit seam for new code.
 - **Network**: ``fetch_bytes`` uses the browser's fetch (a synchronous XMLHttpRequest inside
-  the Python web worker) instead of ``httpx``, which needs sockets.
+  the Python web worker) instead of ``httpx``, which needs sockets; directory sync goes
+  through it (``services.sync.fetch.Fetcher``). A feed's host must allow other sites to read
+  it (CORS); a refusal is worded by the fetcher.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,21 +76,55 @@ async def run_blocking(function: Callable[..., T], *args: Any) -> T:
     return await asyncio.to_thread(function, *args)
 
 
-def fetch_bytes(url: str, headers: dict[str, str] | None = None, timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
-    """GET ``url``: (status, lower-cased headers, body). The sync seam: httpx natively, fetch in the browser."""
+@dataclass(frozen=True)
+class FetchedBytes:
+    """One answer to a GET: the status, lower-cased headers, the body and the address it came from."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    url: str  # after redirects
+
+
+class BrowserFetchFailed(Exception):
+    """The browser gave no answer at all: offline, the host unreachable, a time-out, or the host
+    does not let other sites read it (CORS) — a browser does not tell these apart, except
+    ``online`` (``navigator.onLine``) and ``timed_out``."""
+
+    def __init__(self, detail: str, *, online: bool = True, timed_out: bool = False):
+        super().__init__(detail)
+        self.detail = detail
+        self.online = online
+        self.timed_out = timed_out
+
+
+def fetch_bytes(url: str, headers: dict[str, str] | None = None, timeout: float = 30.0) -> FetchedBytes:
+    """GET ``url`` with the browser's own networking (redirects followed, gzip unpacked and the
+    HTTP cache revalidated by the browser; cookies never sent). Raises ``BrowserFetchFailed``.
+
+    The browser build's directory sync uses this (``services.sync.fetch.Fetcher``); natively the
+    same function uses httpx, so the seam can be exercised anywhere."""
     if IS_BROWSER:
-        return _bridge_fetch(url, headers or {})
+        return _bridge_fetch(url, headers or {}, timeout)
     import httpx  # noqa: PLC0415
 
-    response = httpx.get(url, headers=headers, timeout=timeout, follow_redirects=True)
-    return response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.content
+    try:
+        response = httpx.get(url, headers=headers, timeout=timeout, follow_redirects=True)
+    except httpx.TimeoutException as error:
+        raise BrowserFetchFailed(str(error) or "timed out", timed_out=True) from None
+    except httpx.TransportError as error:
+        raise BrowserFetchFailed(str(error) or type(error).__name__) from None
+    return FetchedBytes(response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                        response.content, str(response.url))
 
 
-def _bridge_fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+def _bridge_fetch(url: str, headers: dict[str, str], timeout: float) -> FetchedBytes:
     from pyodide.ffi import to_js  # noqa: PLC0415
 
-    result = _bridge().fetchSync(url, to_js(headers, dict_converter=__import__("js").Object.fromEntries))
-    status = int(result.status)
-    response_headers = {str(k).lower(): str(v) for k, v in result.headers.to_py().items()}
-    return status, response_headers, bytes(result.body.to_py())
+    import js  # noqa: PLC0415
 
+    result = _bridge().fetchSync(url, to_js(headers, dict_converter=js.Object.fromEntries), int(timeout * 1000))
+    if int(result.status) == 0:
+        raise BrowserFetchFailed(str(result.error or "no answer"), online=bool(result.online), timed_out=bool(result.timedOut))
+    response_headers = {str(k).lower(): str(v) for k, v in result.headers.to_py().items()}
+    return FetchedBytes(int(result.status), response_headers, bytes(result.body.to_py()), str(result.url or url))

@@ -20,11 +20,16 @@ class BrowserStorage:
     save_failure: str | None
 
     def describe(self) -> str:
+        """The durability answer in plain words, after the failing saves when there are any."""
+        durable = self._durability()
         if self.save_failure:
             return (
                 "Kindred could not save your latest changes in this browser's storage "
-                f"({self.save_failure}). It keeps trying; until then they are only in this tab."
+                f"({self.save_failure}). It keeps trying; until then they are only in this tab. " + durable
             )
+        return durable
+
+    def _durability(self) -> str:
         if self.persistent == "granted":
             return "This browser has promised to keep Kindred's data: it will not clear it to free space."
         if self.persistent == "not-granted":

@@ -269,3 +269,16 @@ def reveal(page, locator, attempts: int = 24) -> None:
         page.mouse.wheel(0, delta)
         wait_until_settled(page)
     raise AssertionError(f"{locator} never came into view (last box {box}, visible band {top}-{bottom})")
+
+
+def scroll_into_view(page, locator, attempts: int = 30) -> None:
+    """Scroll Flutter's list (the wheel; the DOM does not scroll it) until ``locator`` is on screen."""
+    height = page.viewport_size["height"]
+    page.mouse.move(180, height // 2)
+    for _ in range(attempts):
+        box = locator.bounding_box()
+        if box and box["y"] >= 0 and box["y"] + box["height"] <= height:
+            return
+        page.mouse.wheel(0, 300)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
+    raise AssertionError("could not scroll the button into view")

@@ -58,3 +58,39 @@ def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, si
         page.mouse.wheel(0, -2000)
         save_screenshot(page, f"sources-{size}")
         page.close()
+
+
+def test_import_a_directory_file_picked_on_the_device(browser, data_dir):
+    """Directory sources → Import a directory file: the browser's file chooser, then the groups in Find."""
+    import json
+
+    from tests.sync_support import meeting_guide_feed
+    from tests.browser_support import scroll_into_view
+
+    listing = json.loads(meeting_guide_feed(2))
+    listing[0]["name"] = "Lanternfield Tuesday meeting"
+    services = open_services(data_dir)
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
+    services.close()
+    with running_app(data_dir) as app:
+        page = open_app(browser, app.url, PHONE)
+        unlock(page, PASSPHRASE)
+        open_destination(page, "Settings")
+        page.get_by_role("button", name="Directory sources").click()
+        choose = page.get_by_role("button", name="Choose a file\u2026")
+        expect(choose).to_be_attached()
+        scroll_into_view(page, choose)
+        with page.expect_file_chooser() as chooser:
+            choose.click()
+        chooser.value.set_files(files=[{"name": "not groups.txt", "mimeType": "text/plain", "buffer": b"hello"}])
+        expect(shown(page, "Nothing was imported: not groups.txt is not a directory file")).to_be_visible()
+        with page.expect_file_chooser() as chooser:
+            choose.click()
+        chooser.value.set_files(files=[{"name": "lanternfield.json", "mimeType": "application/json",
+                                        "buffer": json.dumps(listing).encode()}])
+        expect(shown(page, "Imported 2 groups from lanternfield.json")).to_be_visible(timeout=30_000)
+        open_destination(page, "Find")
+        type_into(page, "Search groups", "Lanternfield")
+        expect(page.get_by_text("Lanternfield Tuesday meeting").first).to_be_visible()
+        page.close()

@@ -272,3 +272,34 @@ def test_validate_writes_nothing(services, tmp_path):
 
 def test_the_published_schema_is_the_one_the_importer_uses():
     assert (ROOT / "docs" / "feed.schema.json").read_text() == (ROOT / "services" / "directory" / "feed.schema.json").read_text()
+
+
+# ---------------------------------------------------------------------------- a file picked on the device
+
+
+def test_a_picked_file_is_imported_as_a_source_named_after_it_and_replaced_when_picked_again(services):
+    from services.directory.service import UploadRefused
+    from tests.sync_support import groups_of, kindred_feed, meeting_guide_feed
+
+    directory = services.directory
+    report = directory.import_upload("Springfield groups.json", meeting_guide_feed(3))
+    assert (report.source, report.imported, report.replaced, report.written) == ("Springfield-groups", 3, 0, True)
+    assert len(groups_of(services, "Springfield-groups")) == 3
+    again = directory.import_upload("Springfield groups.json", kindred_feed(5))
+    assert (again.imported, again.replaced) == (5, 3)
+    assert len(groups_of(services, "Springfield-groups")) == 5
+    info = {s.name: s for s in directory.sources()}["Springfield-groups"]
+    assert info.kind == "file" and info.location == "a file from this device (Springfield groups.json)"
+    # Nothing is left behind in the data folder.
+    assert not list(services.directory_db.path.parent.glob("import-*"))
+
+    for name, data, words in (
+        ("notes.txt", b"hello", "choose a .json, .csv or .zip file"),
+        ("broken.json", b"{not json", "broken.json"),
+        ("strange.json", b'{"version": 1, "groups": []}', "could not tell the format"),
+        ("empty.csv", b"name,day,time\n", "nothing was changed|no usable groups|empty"),
+    ):
+        with pytest.raises(UploadRefused, match=words) as refused:
+            directory.import_upload(name, data)
+        assert "--" not in str(refused.value)  # no command-line hints for a person picking a file
+    assert len(groups_of(services, "Springfield-groups")) == 5  # a refused file changes nothing

@@ -17,3 +17,4 @@ def test_each_answer_in_plain_words():
     assert "does not say" in BrowserStorage("unsupported", None).describe()
     failing = BrowserStorage("granted", "QuotaExceededError: full").describe()
     assert "could not save your latest changes" in failing and "QuotaExceededError" in failing
+    assert "promised to keep" in failing  # the durability answer stays in view beside the failure

@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
+import tempfile
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -28,6 +30,12 @@ BUNDLED_SOURCE = "bundled"
 BUNDLED_FILE = ASSETS_DIR / "directory.json"
 WHERE_TO_LOOK_FILE = ASSETS_DIR / "where_to_look.json"
 EXPORT_FORMATS = ("kindred", "meeting-guide")
+UPLOAD_SUFFIXES = (".json", ".csv", ".zip")
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+
+class UploadRefused(ValueError):
+    """A picked directory file could not be imported; nothing was changed. The message says why."""
 
 
 def local_zone_name(environ=None) -> str | None:
@@ -59,7 +67,7 @@ class DirectoryService:
 
     def import_file(self, path: Path, format: str = "auto", source: str | None = None, timezone: str | None = None,
                     now: datetime | None = None, kind: str = "file", publisher: str | None = None,
-                    all_services: bool = False) -> ImportReport:
+                    all_services: bool = False, location: str | None = None) -> ImportReport:
         """Replace one source's groups with the file's, in one transaction: a fatal error
         (FeedError) changes nothing; bad records are skipped and reported."""
         path = Path(path)
@@ -78,8 +86,42 @@ class DirectoryService:
             replaced = repository.replace_source_groups(session, source_row, feed.groups, now)
             repository.mark_imported(session, source_row, last_imported_at=now, format=feed.format,
                                      publisher=publisher or feed.publisher, kind=kind,
-                                     location=f"assets/{path.name}" if kind == "bundled" else str(path))
+                                     location=location or (f"assets/{path.name}" if kind == "bundled" else str(path)))
         return _report(feed, name, replaced, written=True)
+
+    def import_upload(self, file_name: str, data: bytes, timezone: str | None = None,
+                      now: datetime | None = None) -> ImportReport:
+        """A directory file picked on the device (the Directory sources screen, in the app and in
+        the browser, where a picked file is bytes with a name and no path): imported as the
+        source named after the file, exactly as ``kindred directory import`` would. Importing a
+        file of the same name again replaces that source's groups. Raises UploadRefused (a
+        ValueError, so the UI's action runner shows its message) and changes nothing then."""
+        try:
+            return self._import_upload(file_name, data, timezone, now)
+        except FeedError as error:
+            # The importers' hints name command-line options; a person picking a file has none.
+            message = str(error).replace("; name it with --format", "")
+            if "is a subscribed feed" in message:
+                message = (f"a source called \u201c{Path(Path(file_name).stem).name}\u201d is a feed you subscribed "
+                           "to; rename the file to import it beside that feed")
+            raise UploadRefused(message) from None
+
+    def _import_upload(self, file_name: str, data: bytes, timezone: str | None, now: datetime | None) -> ImportReport:
+        base = Path(file_name or "").name
+        suffix = Path(base).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise FeedError(f"{base or 'that file'} is not a directory file Kindred can read: choose a .json, .csv "
+                            "or .zip file (a Kindred feed, Meeting Guide JSON, Open Referral HSDS or the CSV template)")
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise FeedError(f"{base} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so it was not imported")
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(base).stem).strip("-.") or "imported"
+        folder = self.db.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="import-", dir=folder) as tmp:
+            path = Path(tmp) / f"{stem[:60]}{suffix}"
+            path.write_bytes(data)
+            return self.import_file(path, "auto", source=stem[:60], timezone=timezone, now=now,
+                                    location=f"a file from this device ({base})")
 
     def _refuse_subscription(self, name: str, kind: str) -> None:
         """A file never silently replaces a subscribed feed (its address, its pinned key and

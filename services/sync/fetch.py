@@ -19,6 +19,13 @@ Everything a sync downloads goes through :class:`Fetcher`:
   URL exactly as the source gave it. Nothing about the person, their device or their
   location is ever added.
 
+In the browser build (Pyodide has no sockets and no httpx) the same rules hold, but the
+download goes through the browser (``services.platform.fetch_bytes``): the browser follows
+redirects (each hop is checked once the answer is in), unpacks gzip and revalidates its own
+HTTP cache (only CORS-safelisted headers are sent, so a static host needs no preflight; an
+unchanged feed is recognised by its ``Last-Modified``/``ETag``); a host that does not allow
+other sites to read its feed (CORS) is said so in plain words.
+
 Errors are :class:`FetchError` subclasses whose message is written for the person using
 the app ("Could not reach example.org …"), never a traceback.
 """
@@ -37,6 +44,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from services import platform
 
 try:
     import httpx
@@ -157,6 +167,11 @@ class TooManyRedirects(FetchError):
     pass
 
 
+class NotAllowedByBrowser(FetchError):
+    """In the browser: no answer that the page may read — the host does not allow other sites to
+    read its feed (CORS), or it cannot be reached. Not retried at once."""
+
+
 # --- addresses ----------------------------------------------------------------------
 
 
@@ -184,14 +199,34 @@ def normalise_url(text: str) -> str:
     return text
 
 
-def check_url(url: str | httpx.URL, *, redirected_from: str | httpx.URL | None = None) -> httpx.URL:
-    """Refuse anything but https (or plain http to this device). Returns the parsed URL."""
+class _Parts:
+    """The pieces of an address check_url needs, from httpx or (in the browser) urllib."""
+
+    def __init__(self, url):
+        if httpx is not None:
+            parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+            self.url, self.scheme, self.host, self.userinfo = parsed, parsed.scheme, parsed.host, parsed.userinfo
+            return
+        text = str(url)
+        if any(c in text for c in " \t\r\n"):
+            raise ValueError("spaces in an address")
+        split = urlsplit(text)
+        self.url = text
+        self.scheme = split.scheme
+        self.host = split.hostname or ""
+        self.userinfo = split.username or split.password
+        split.port  # noqa: B018 - raises ValueError for a port that is not a number
+
+
+def check_url(url: str | httpx.URL, *, redirected_from: str | httpx.URL | None = None) -> httpx.URL | str:
+    """Refuse anything but https (or plain http to this device). Returns the parsed URL
+    (an ``httpx.URL``; the text itself in the browser build, which has no httpx)."""
     shown = str(url)
-    if httpx is None:
+    if httpx is None and not platform.IS_BROWSER:
         raise InvalidAddress("Updating the directory from the web is not available in this version of Kindred.", url=shown)
     try:
-        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError):
+        parsed = _Parts(url)
+    except (TypeError, ValueError) + ((httpx.InvalidURL,) if httpx is not None else ()):
         raise InvalidAddress(f"\u201c{shown}\u201d is not a web address Kindred can use.", url=shown) from None
     scheme = parsed.scheme.lower()
     if scheme not in ("https", "http") or not parsed.host:
@@ -210,13 +245,13 @@ def check_url(url: str | httpx.URL, *, redirected_from: str | httpx.URL | None =
             url=shown,
         )
     if redirected_from is not None and loopback:
-        origin = redirected_from if isinstance(redirected_from, httpx.URL) else httpx.URL(str(redirected_from))
+        origin = _Parts(redirected_from)
         if not is_loopback_host(origin.host):
             raise UnsafeAddress(
                 f"{origin.host} tried to send Kindred to an address on this device; that is not allowed.",
                 url=shown,
             )
-    return parsed
+    return parsed.url
 
 
 # --- the client -----------------------------------------------------------------------
@@ -244,7 +279,7 @@ class _NoCookies(http.cookiejar.CookiePolicy):
 
 def _host_of(url: str | httpx.URL) -> str:
     try:
-        return (url if isinstance(url, httpx.URL) else httpx.URL(str(url))).host or str(url)
+        return _Parts(url).host or str(url)
     except Exception:  # noqa: BLE001 - only for messages
         return str(url)
 
@@ -381,11 +416,20 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         verify: ssl.SSLContext | None = None,
+        browser_fetch: Callable[..., platform.FetchedBytes] | None = None,
     ):
-        if httpx is None:
-            raise ConnectionFailed("Updating the directory from the web is not available in this version of Kindred.")
+        """``browser_fetch``: download through the browser (``services.platform.fetch_bytes``);
+        the default in the browser build, and what tests pass to exercise that path natively."""
         self.limits = limits
         self._sleep = sleep
+        self._client = None
+        if browser_fetch is None and httpx is None:
+            if not platform.IS_BROWSER:
+                raise ConnectionFailed("Updating the directory from the web is not available in this version of Kindred.")
+            browser_fetch = platform.fetch_bytes
+        self._browser_fetch = browser_fetch
+        if browser_fetch is not None:
+            return
         self._client = httpx.Client(
             headers=REQUEST_HEADERS,
             cookies=http.cookiejar.CookieJar(policy=_NoCookies()),  # a bare jar: httpx.Cookies() would copy it into a default one
@@ -401,7 +445,8 @@ class Fetcher:
         )
 
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -427,8 +472,8 @@ class Fetcher:
                 return replace(result, attempts=attempt)
             except FetchError as error:
                 error.attempts = attempt
-                if not error.transient or attempt > self.limits.retries:
-                    raise
+                if not error.transient or attempt > self.limits.retries or self._browser_fetch is not None:
+                    raise  # in the browser a pause would freeze the app (one thread): the next sync retries
                 delay = min(self.limits.max_backoff, self.limits.backoff * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random() / 2  # jitter: many devices must not retry in step
                 retry_after = getattr(error, "retry_after", None)
@@ -439,6 +484,8 @@ class Fetcher:
                 self._sleep(delay)
 
     def _fetch_once(self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None) -> FetchResult:
+        if self._browser_fetch is not None:
+            return self._fetch_in_browser(url, etag, last_modified, max_bytes)
         limits = self.limits
         conditional: dict[str, str] = {}
         if etag:
@@ -506,6 +553,54 @@ class Fetcher:
                 response.close()
         raise TooManyRedirects(
             f"{_host_of(url)} redirected more than {limits.max_redirects} times, so Kindred gave up.", url=url
+        )
+
+    def _fetch_in_browser(self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None) -> FetchResult:
+        """One attempt through the browser's networking (see the module's docstring)."""
+        host = _host_of(url)
+        limit = min(max_bytes, self.limits.max_bytes) if max_bytes else self.limits.max_bytes
+        try:
+            # Accept is CORS-safelisted: no preflight. Conditional headers are not, and the
+            # browser's HTTP cache revalidates by itself anyway.
+            answer = self._browser_fetch(url, {"Accept": REQUEST_HEADERS["Accept"]}, self.limits.total_timeout)
+        except platform.BrowserFetchFailed as failure:
+            if failure.timed_out:
+                raise TimedOut(
+                    f"{host} took longer than {_seconds(self.limits.total_timeout)} to answer, so Kindred stopped. "
+                    "Try again later.", url=url) from None
+            if not failure.online:
+                raise ConnectionFailed(
+                    f"Could not reach {host}: this device is offline. The directory you have keeps working; "
+                    "try again when you are connected.", url=url) from None
+            raise NotAllowedByBrowser(
+                f"The browser could not read the feed from {host}. Either {host} cannot be reached just now, or it "
+                "does not allow web apps on other sites to read its feed (it sends no CORS permission, "
+                "\u201cAccess-Control-Allow-Origin\u201d). If it keeps happening, ask the publisher to allow it, or "
+                "download the file and use \u201cImport a directory file\u201d on this screen.", url=url) from None
+        final = answer.url or url
+        if final != url:
+            check_url(final, redirected_from=url)  # the browser followed the redirects: check where it ended
+        status = answer.status
+        headers = answer.headers
+        if not (200 <= status < 300) or status in (204, 206):
+            raise HTTPStatusError(_status_message(status, final), status=status, url=url,
+                                  retry_after=parse_retry_after(headers.get("retry-after")))
+        if len(answer.body) > limit:
+            raise TooLarge(f"The feed at {host} is larger than the {_size(limit)} limit, so it was not used.", url=url)
+        new_etag = headers.get("etag")
+        new_modified = headers.get("last-modified")
+        # The browser answers a revalidated request with the cached copy and 200: the feed is
+        # unchanged when its validators are the ones we stored.
+        unchanged = (etag and new_etag == etag) or (not new_etag and last_modified and new_modified == last_modified)
+        return FetchResult(
+            url=url,
+            final_url=final,
+            status=304 if unchanged else status,
+            body=None if unchanged else answer.body,
+            etag=new_etag or (etag if unchanged else None),
+            last_modified=new_modified,
+            content_type=headers.get("content-type"),
+            wire_bytes=len(answer.body),
         )
 
     def _send(self, request: httpx.Request, current: httpx.URL, deadline: float) -> httpx.Response:

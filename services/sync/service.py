@@ -219,6 +219,11 @@ class SyncService:
 
     # --- sources -------------------------------------------------------------------
 
+    @staticmethod
+    def can_verify_signatures() -> bool:
+        """False in the browser build, which cannot check a publisher's key yet: its sources are unverified."""
+        return signing.available()
+
     def list_sources(self) -> list[SourceStatus]:
         with self.db.transaction() as session:
             rows = session.scalars(

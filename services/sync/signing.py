@@ -58,6 +58,11 @@ class KeyPairFiles:
     fingerprint: str
 
 
+def available() -> bool:
+    """Whether this build can check publishers' signatures (not in the browser build yet)."""
+    return serialization is not None
+
+
 def _require_crypto() -> None:
     if serialization is None:
         raise SigningError("Checking feed signatures is not available in this version of Kindred.")

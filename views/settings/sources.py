@@ -7,6 +7,8 @@ remove, and "Sync now" with progress. All the work runs in services, off the eve
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import flet as ft
 
 from services.sync.service import SourceStatus
@@ -151,6 +153,21 @@ def AddSourceForm():
     error, set_error = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
     form_key, set_form_key = ft.use_state(0)
+    can_verify = app.services.sync.can_verify_signatures()
+    key_fields = [
+        TextInput(
+            label="Publisher key (optional)",
+            value=key,
+            hint_text="44 characters, from the publisher's website",
+            on_change=lambda e: set_key(e.control.value or ""),
+        ),
+        ft.Text(
+            "With the publisher's key, Kindred accepts only updates the publisher signed. "
+            "Without it the source is shown as \u201cunverified\u201d.",
+            size=13,
+            color=ft.Colors.ON_SURFACE_VARIANT,
+        ),
+    ]
 
     async def add():
         set_error(None)
@@ -186,18 +203,12 @@ def AddSourceForm():
                         keyboard_type=ft.KeyboardType.URL,
                         on_change=lambda e: set_url(e.control.value or ""),
                     ),
-                    TextInput(
-                        label="Publisher key (optional)",
-                        value=key,
-                        hint_text="44 characters, from the publisher's website",
-                        on_change=lambda e: set_key(e.control.value or ""),
-                    ),
-                    ft.Text(
-                        "With the publisher's key, Kindred accepts only updates the publisher signed. "
-                        "Without it the source is shown as \u201cunverified\u201d.",
+                    *(key_fields if can_verify else [ft.Text(
+                        "This version of Kindred cannot check publishers' signatures, so sources added here are "
+                        "shown as \u201cunverified\u201d. The app for your computer can check them.",
                         size=13,
                         color=ft.Colors.ON_SURFACE_VARIANT,
-                    ),
+                    )]),
                     TextInput(
                         label="Time zone for groups that give none (optional)",
                         value=zone,
@@ -211,6 +222,77 @@ def AddSourceForm():
                     ),
                     ErrorNote(error),
                     ft.FilledButton("Add source", icon=ft.Icons.ADD, on_click=add, disabled=busy or not url.strip()),
+                ],
+            ),
+        ),
+    )
+
+
+def import_summary(report, file_name: str) -> str:
+    """What an import did, in one or two plain sentences."""
+    groups = f"{report.imported:,} group{'s' if report.imported != 1 else ''}"
+    text = f"Imported {groups} from {file_name} (as \u201c{report.source}\u201d)"
+    if report.replaced:
+        text += f", in place of the {report.replaced:,} imported from it before"
+    text += "."
+    skipped = len(report.skipped) + report.skipped_more
+    if skipped:
+        text += f" {skipped:,} record{'s were' if skipped != 1 else ' was'} skipped as unusable."
+    return text + " They are in Find now, also offline."
+
+
+@ft.component
+def ImportFileCard():
+    """Import a directory file from this device: the same readers as a sync and as
+    `kindred directory import`, in the app and in the browser (a picked file arrives as bytes)."""
+    app = use_app()
+    actions = use_actions()
+    run = actions.run
+    error, set_error = ft.use_state(None)
+    done, set_done = ft.use_state(None)
+    busy, set_busy = ft.use_state(False)
+
+    async def choose():
+        set_error(None)
+        set_done(None)
+        picker = app.file_picker or ft.FilePicker()  # the app's picker (registered with the page)
+        picked = await actions.run_async(  # a Flet service: it stays on the event loop
+            picker.pick_files, dialog_title="Choose a directory file", with_data=True, allow_multiple=False,
+            file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["json", "csv", "zip"],
+            cancel_upload_on_window_blur=False, on_error=set_error,
+        )
+        if picked is FAILED or not picked:
+            return
+        file = picked[0]
+        set_busy(True)
+        data = file.bytes
+        if data is None and file.path:  # the desktop app gets a path instead of the bytes
+            data = await run(Path(file.path).read_bytes, on_error=set_error)
+        report = FAILED if data is FAILED else await run(
+            app.services.directory.import_upload, file.name, data or b"",
+            on_error=lambda message: set_error(f"Nothing was imported: {message.rstrip('.')}."),
+        )
+        set_busy(False)
+        if report is not FAILED:
+            set_done(import_summary(report, file.name))
+
+    return ft.Card(
+        content=ft.Container(
+            padding=16,
+            content=ft.Column(
+                spacing=10,
+                controls=[
+                    ft.Text("Import a directory file", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                    ft.Text(
+                        "A file of groups you downloaded or were given: a Kindred feed, Meeting Guide JSON, an Open "
+                        "Referral (HSDS) file or data package (.zip), or the CSV template. It is read on this device; "
+                        "importing a file with the same name again replaces its groups.",
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    ),
+                    ErrorNote(error),
+                    *([ft.Semantics(live_region=True, content=ft.Text(done))] if done else []),
+                    *([ft.ProgressBar()] if busy else []),
+                    ft.OutlinedButton("Choose a file\u2026", icon=ft.Icons.UPLOAD_FILE, on_click=choose, disabled=busy),
                 ],
             ),
         ),
@@ -286,6 +368,7 @@ def SourcesScreen():
             body.append(ft.Text("No sources yet.", color=ft.Colors.ON_SURFACE_VARIANT))
         body.extend(SourceCard(source, key=source.name) for source in sources)
         body.append(AddSourceForm(key="add-source"))  # keyed: kept whatever the list above does
+        body.append(ImportFileCard(key="import-file"))
         body.append(MoreGroupsNearYou(use_finding().place, title="Suggested directories for your place", key="catalogue"))
     return ScreenBody(body)
 
