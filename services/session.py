@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from services import drafts, finding
+from services.drafts import DraftTooLarge  # noqa: F401 - the session layer says what a screen may meet
 from services.app import KindredServices
 from services.directory.model import GroupDetails
 from services.finding import FindingPrefs, PlaceNeedsChoice

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import flet as ft
 
-from services.drafts import DraftTooLarge
+from services.session import DraftTooLarge
 from views.actions import FAILED, use_actions
 from views.models import use_app
 
