@@ -258,8 +258,9 @@ def stage_app(stage: Path, wheels: list[Path]) -> None:
     for package in ("services", "views"):
         _copy_python_tree(ROOT / package, stage / package)
     # assets/assets/ holds web files (the fallback fonts), copied into the site by add_fallback_fonts, not packed
+    # assets/fonts/ holds the PDF report's fonts: fpdf2 is not in the browser build, so they stay out.
     shutil.copytree(ROOT / "assets", stage / "assets", ignore=lambda folder, names: [
-        n for n in names if n == "index.html" or (Path(folder) == ROOT / "assets" and n == "assets")])
+        n for n in names if n == "index.html" or (Path(folder) == ROOT / "assets" and n in ("assets", "fonts"))])
     unpack_wheels(wheels, stage / "__pypackages__")
     web_assets = stage / "webassets"  # copied to the site root by flet publish, not packed
     (web_assets / "icons").mkdir(parents=True)

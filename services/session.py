@@ -541,6 +541,13 @@ class PrivateSession:
         return done
 
     # --- a summary for a clinician, the safety plan to share -----------------------------
+    @staticmethod
+    def pdf_available() -> bool:
+        """PDFs need fpdf2, which the browser build does not carry yet: there, text only."""
+        import importlib.util
+
+        return importlib.util.find_spec("fpdf") is not None
+
     def journal_report(self, start: date, end: date, with_notes: bool = False, fmt: str = "pdf") -> tuple[str, bytes]:
         """(file name, bytes) of the summary for ``start``..``end``: PDF or plain text.
         Raises ``ReportError`` (a ValueError) with a message for the person."""

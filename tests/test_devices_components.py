@@ -208,3 +208,18 @@ async def test_a_conflict_is_shown_and_its_kept_version_can_be_put_back(ready, t
     await ui.settle()
     await ui.wait_for(lambda: ui.has_text("Conflicts kept: 0"))
     assert session.journal.get(entry.id).note == loser
+
+
+async def test_without_fpdf2_the_summary_is_offered_as_text(ready, monkeypatch):
+    """The browser build carries no fpdf2: no PDF button that could only fail there."""
+    from services.session import PrivateSession
+
+    monkeypatch.setattr(PrivateSession, "pdf_available", staticmethod(lambda: False))
+    ui = await start_ui(ready, passphrase=PASSPHRASE, route="/settings")
+    await ui.settle()
+    assert not [b for b in ui.find(ft.FilledTonalButton) if b.content == "Save summary (PDF)"]
+    saved = {}
+    ui.connection.client_methods["save_file"] = lambda args: saved.update(args) or None
+    await ui.click(ui.button("Save summary (text)"))
+    await ui.wait_for(lambda: bool(saved))
+    assert saved["file_name"].endswith(".txt")

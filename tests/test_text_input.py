@@ -103,3 +103,13 @@ async def test_a_screen_can_still_set_the_text_on_purpose():
     await ui.click(ui.button("Clear"))
     assert ui.field("Note").value == ""
     assert values_sent_to(ui, ui.field("Note")._i, since) == [""]
+
+
+def test_every_text_field_in_the_views_is_a_text_input():
+    """A bare ft.TextField with its value from state drops keys (above): the views use TextInput."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "views"
+    bare = [str(p.relative_to(root)) for p in root.rglob("*.py")
+            if "ft.TextField(" in p.read_text(encoding="utf-8") and p.name != "text_input.py"]
+    assert bare == []

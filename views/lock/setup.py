@@ -100,10 +100,10 @@ def SetUpContent():
             ft.Text("Choose this device's passphrase above, then join with the recovery code your other device "
                     "showed, and either a sync file it exported (Settings → Export a sync file) or the folder you "
                     "sync with it.", color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.TextField(label="Recovery code", value=code, on_change=lambda e: set_code(e.control.value or "")),
+            TextInput(label="Recovery code", value=code, on_change=lambda e: set_code(e.control.value or "")),
             ft.Row(wrap=True, controls=[ft.OutlinedButton("Join with a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED,
                                                           on_click=join_with_file, disabled=busy)]),
-            ft.TextField(label="Sync folder (optional)", value=folder, on_change=lambda e: set_folder(e.control.value or "")),
+            TextInput(label="Sync folder (optional)", value=folder, on_change=lambda e: set_folder(e.control.value or "")),
             ft.Row(wrap=True, controls=[ft.OutlinedButton("Join through this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=join_with_folder, disabled=busy)]),
         ]

@@ -15,6 +15,7 @@ import flet as ft
 from views.actions import FAILED, use_actions
 from views.models import use_app, use_journal_model
 from views.settings.security import save_bytes
+from views.widgets.text_input import TextInput
 
 
 def _when(moment: datetime | None) -> str:
@@ -137,7 +138,7 @@ def DevicesSection():
                    "Syncthing, Nextcloud, Dropbox or a USB stick already copies between them. Kindred writes only "
                    "encrypted files there and runs no server. A second device joins with your recovery code "
                    "(`kindred devices join FOLDER`)."),
-            ft.TextField(label="Sync folder", value=folder, on_change=lambda e: set_folder(e.control.value or ""),
+            TextInput(label="Sync folder", value=folder, on_change=lambda e: set_folder(e.control.value or ""),
                          on_submit=link),
             ft.Row(wrap=True, controls=[ft.OutlinedButton("Use this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=link)]),
@@ -260,17 +261,25 @@ def ReportSection():
         _muted("A summary of a date range, made on this device: mood over time, PHQ-9 and GAD-7 scores, "
                "strategies that helped, meetings attended, and your notes only if you choose."),
         ft.Row(wrap=True, controls=[
-            ft.TextField(label="From", value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
-            ft.TextField(label="To", value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
+            TextInput(label="From", value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
+            TextInput(label="To", value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
         ]),
         ft.Checkbox(label="Include my notes", value=with_notes, on_change=lambda e: set_with_notes(bool(e.control.value))),
-        ft.Row(wrap=True, controls=[
-            ft.FilledTonalButton("Save summary (PDF)", icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),
-            ft.TextButton("As text", on_click=report_text),
-        ]),
-        ft.Row(wrap=True, controls=[
-            ft.OutlinedButton("Safety plan (PDF)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_pdf),
-            ft.TextButton("Safety plan as text", on_click=plan_text),
+        *([
+            ft.Row(wrap=True, controls=[
+                ft.FilledTonalButton("Save summary (PDF)", icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),
+                ft.TextButton("As text", on_click=report_text),
+            ]),
+            ft.Row(wrap=True, controls=[
+                ft.OutlinedButton("Safety plan (PDF)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_pdf),
+                ft.TextButton("Safety plan as text", on_click=plan_text),
+            ]),
+        ] if session.pdf_available() else [
+            _muted("This version of Kindred makes text files; the app for your computer also makes PDFs."),
+            ft.Row(wrap=True, controls=[
+                ft.FilledTonalButton("Save summary (text)", icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
+                ft.OutlinedButton("Safety plan (text)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_text),
+            ]),
         ]),
     ]
     if message:
