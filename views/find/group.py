@@ -38,7 +38,6 @@ from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
-from views.widgets.text_input import TextInput
 
 
 @ft.component
@@ -207,7 +206,9 @@ def ReportProblemButton(details):
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
                 ft.Text("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "
                         "you send it yourself, if you want to."),
-                TextInput(label="What is wrong?", multiline=True, min_lines=2, on_change=edited),
+                # A plain field: a dialog shown with show_dialog is outside the component tree (no
+                # hooks), and with no value= from state it never sends text back over the typing.
+                ft.TextField(label="What is wrong?", multiline=True, min_lines=2, on_change=edited),
                 ft.Text("What goes with it (the listing's public details):", size=13, weight=ft.FontWeight.W_600),
                 ft.Text(current.body.split("\n\n", 1)[-1], size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
                 *([] if sends else [ft.Text("This source gives no contact address: copy the text and send it to them "
