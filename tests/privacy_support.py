@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 
@@ -65,3 +67,17 @@ def private_rows(database) -> dict[str, bytes]:
 
     with database.transaction() as session:
         return {row.id: bytes(row.ciphertext) for row in session.scalars(select(PrivateRecord))}
+
+
+@pytest.fixture
+def env(monkeypatch):
+    """The CLI, non-interactive, with the passphrase in $KINDRED_PASSPHRASE."""
+    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setattr("cli.common.stdin_is_interactive", lambda: False)
+
+
+def run(data_dir, *args) -> int:
+    """``kindred --data-dir DATA_DIR ARGS…`` in this process; its exit status."""
+    from cli import main as kindred
+
+    return kindred(["--data-dir", str(data_dir), *args])

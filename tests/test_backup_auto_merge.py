@@ -17,6 +17,7 @@ from services.privacy.backup import BackupWrongPassphrase, create_backup, merge_
 from services.privacy.erase import erase_private_data
 from services.saved import SavedGroups
 from tests.privacy_support import CANARY, PASSPHRASE
+from tests.privacy_support import env, run  # noqa: F401 - a fixture and the CLI runner
 
 
 def test_automatic_backups_are_on_by_default_daily_keep_n_and_open_with_passphrase_or_code(services):
@@ -86,16 +87,6 @@ def test_restore_merge_keeps_both_sides_newer_wins_older_kept_as_a_copy(services
     again = merge_backup(services.private_db, services.data_dir, opened, store)
     assert again.added == 0 and again.copies == 0, "merging twice adds nothing"
     store.lock()
-
-
-@pytest.fixture
-def env(monkeypatch):
-    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setattr("cli.common.stdin_is_interactive", lambda: False)
-
-
-def run(data_dir, *args) -> int:
-    return kindred(["--data-dir", str(data_dir), *args])
 
 
 def test_cli_restore_shows_a_review_before_merge_or_replace(data_dir, env, tmp_path, capsys):

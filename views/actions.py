@@ -126,6 +126,24 @@ class ActionRunner:
         finally:
             self.busy -= 1
 
+    async def pick_file(self, title: str, on_error: Callable[[str], None] | None = None) -> tuple[str, bytes] | None:
+        """One file chosen by the person: (its name, its bytes), or None when they cancel or it
+        cannot be read (said through ``on_error``). The browser hands over the bytes; desktop
+        apps a path, read off the event loop."""
+        from pathlib import Path
+
+        files = await self.run_async(self.app.file_picker.pick_files, dialog_title=title, with_data=True,
+                                     allow_multiple=False, on_error=on_error)
+        if not files or files is FAILED:
+            return None
+        picked = files[0]
+        data = picked.bytes
+        if data is None and picked.path:
+            data = await self.run(Path(picked.path).read_bytes, on_error=on_error)
+        if not data or data is FAILED:
+            return None
+        return picked.name, data
+
     async def set_preferences(self, change: Callable[..., Any], *args: Any) -> bool:
         """Device preferences (theme, country, welcome seen): not private, but a write all the same."""
         preferences = await self.run(change, *args)

@@ -62,17 +62,10 @@ def SetUpContent():
     async def join_with_file(_=None):
         if not ready_to_join():
             return
-        picked = await actions.run_async(state.file_picker.pick_files, dialog_title="Choose a Kindred sync file",
-                                         with_data=True, allow_multiple=False)
-        if not picked:
+        picked = await actions.pick_file("Choose a Kindred sync file", on_error=set_error)
+        if picked is None:
             return
-        data = picked[0].bytes
-        if data is None and picked[0].path:
-            from pathlib import Path
-
-            data = await run(Path(picked[0].path).read_bytes, on_error=set_error)
-        if not data:
-            return
+        data = picked[1]
         set_busy(True)
         opened = await run(join_from_file, state.services, data, code, first, state.country, on_error=set_error)
         set_busy(False)

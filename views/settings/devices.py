@@ -86,17 +86,10 @@ def DevicesSection():
         set_message(f"Saved {saved or name}. Open it on your other device: Settings → Import a sync file.")
 
     async def import_file(_=None):
-        picked = await actions.run_async(state.file_picker.pick_files, dialog_title="Choose a Kindred sync file",
-                                         with_data=True, allow_multiple=False)
-        if not picked:
+        picked = await actions.pick_file("Choose a Kindred sync file", on_error=set_error)
+        if picked is None:
             return
-        data = picked[0].bytes
-        if data is None and picked[0].path:
-            from pathlib import Path
-
-            data = await actions.run(Path(picked[0].path).read_bytes, on_error=set_error)
-        if not data:
-            return
+        data = picked[1]
         result = await actions.run(session.import_sync_file, data, on_error=set_error)
         if result is FAILED:
             return

@@ -1,6 +1,5 @@
 """Settings: theme, the country for crisis lines, and what Kindred keeps where."""
 
-from pathlib import Path
 
 import flet as ft
 
@@ -80,18 +79,9 @@ def SettingsScreen():
 
     async def restore(_=None):
         state.touch()
-        files = await actions.run_async(
-            state.file_picker.pick_files, dialog_title="Choose a Kindred backup", with_data=True, allow_multiple=False
-        )
-        if not files:
-            return
-        picked = files[0]
-        data = picked.bytes
-        if data is None and picked.path:  # desktop apps get a path instead of the bytes
-            data = await run(Path(picked.path).read_bytes)
-            if not data:
-                return
-        set_dialog(("restore", picked.name, data or b""))
+        picked = await actions.pick_file("Choose a Kindred backup")
+        if picked is not None:
+            set_dialog(("restore", *picked))
 
     async def remove_pin(_=None):
         if session is not None:
