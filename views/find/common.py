@@ -174,11 +174,11 @@ def GroupCard(summary: GroupSummary, saved: bool, prefs: FindingPrefs, on_open, 
                             ),
                         )
                     )),
-                    IconAction(
+                    *([IconAction(
                         ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
                         f"Remove {summary.name} from Saved" if saved else f"Save {summary.name}",
                         on_click=bind(on_toggle_save, summary.id, summary.name),
-                    ),
+                    )] if on_toggle_save is not None else []),  # None: a preview, nothing to save
                 ],
             ),
         ),

@@ -350,7 +350,7 @@ def OrganisationScreen():
     for record in groups:
         summary = preview_summary(record, organisation.name, now, zone or None)
         body.append(ft.Column(key=record.external_id, spacing=4, controls=[
-            GroupCard(summary, False, prefs, lambda _id=None: None, lambda _id=None: None),
+            GroupCard(summary, False, prefs, lambda _id=None: None, None),
             ft.Row(wrap=True, controls=[
                 ft.OutlinedButton("Edit", icon=ft.Icons.EDIT_OUTLINED, tooltip=f"Edit {record.name}",
                                   on_click=lambda _e, r=record: set_editing(Draft.of(r))),
