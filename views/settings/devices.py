@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 import flet as ft
 
+from services.session import PrivateSession
+
 from views.actions import FAILED, use_actions
 from views.models import use_app, use_journal_model
 from views.settings.security import save_bytes
@@ -267,7 +269,7 @@ def ReportSection():
                 ft.OutlinedButton("Safety plan (PDF)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_pdf),
                 ft.TextButton("Safety plan as text", on_click=plan_text),
             ]),
-        ] if session.pdf_available() else [
+        ] if PrivateSession.pdf_available() else [
             _muted("This version of Kindred makes text files; the app for your computer also makes PDFs."),
             ft.Row(wrap=True, controls=[
                 ft.FilledTonalButton("Save summary (text)", icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
