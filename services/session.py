@@ -14,6 +14,7 @@ thread; the view layer hands them back to its event loop.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -542,6 +543,7 @@ class PrivateSession:
 
     # --- a summary for a clinician, the safety plan to share -----------------------------
     @staticmethod
+    @functools.cache
     def pdf_available() -> bool:
         """PDFs need fpdf2, which the browser build does not carry yet: there, text only."""
         import importlib.util

@@ -7,6 +7,7 @@ the newest schema before anything reads it.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,19 @@ DATABASE_KINDS = ("directory", "private")
 # Alembic (a few hundred milliseconds of every start); tests/test_storage_head.py fails when a
 # migration is added and this is not moved on with it.
 HEAD_REVISIONS = {"directory": "d0005", "private": "p0004"}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while thousands of objects that all stay alive are
+    built (an import, a bulk decrypt): repeated full collections would otherwise dominate."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -126,14 +126,17 @@ class ActionRunner:
         finally:
             self.busy -= 1
 
-    async def pick_file(self, title: str, on_error: Callable[[str], None] | None = None) -> tuple[str, bytes] | None:
-        """One file chosen by the person: (its name, its bytes), or None when they cancel or it
-        cannot be read (said through ``on_error``). The browser hands over the bytes; desktop
-        apps a path, read off the event loop."""
+    async def pick_file(self, title: str, on_error: Callable[[str], None] | None = None,
+                        extensions: list[str] | None = None) -> tuple[str, bytes] | None:
+        """One file chosen by the person (of ``extensions`` if given): (its name, its bytes), or
+        None when they cancel or it cannot be read (said through ``on_error``). The browser hands
+        over the bytes; desktop apps a path, read off the event loop."""
         from pathlib import Path
 
-        files = await self.run_async(self.app.file_picker.pick_files, dialog_title=title, with_data=True,
-                                     allow_multiple=False, on_error=on_error)
+        picker = self.app.file_picker or ft.FilePicker()  # the app's picker, registered with the page
+        kinds = dict(file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=extensions) if extensions else {}
+        files = await self.run_async(picker.pick_files, dialog_title=title, with_data=True, allow_multiple=False,
+                                     cancel_upload_on_window_blur=False, on_error=on_error, **kinds)
         if not files or files is FAILED:
             return None
         picked = files[0]

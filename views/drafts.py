@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import flet as ft
@@ -21,9 +21,13 @@ class _Keeper:
     name: str | None = None
     loaded: bool = False  # nothing is kept before the old draft has been read (it would be overwritten)
     pending: dict | None = None
-    writing: bool = False
+    writer: asyncio.Task | None = None  # the write running now, which takes what is pending after it
     stopped: bool = False  # too large to keep: said once, then left alone
-    last_kept: dict | None = field(default=None)
+    last_kept: dict | None = None
+
+    @property
+    def writing(self) -> bool:
+        return self.writer is not None and not self.writer.done()
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,6 @@ class Draft:
     restored_at: datetime | None
     keep: Callable[[dict], None]
     discard: Callable[[], object]
-    forget_restored: Callable[[], None]
 
 
 def use_draft(name: str | None, apply: Callable[[dict], None], baseline: dict | None = None) -> Draft:
@@ -60,47 +63,45 @@ def use_draft(name: str | None, apply: Callable[[dict], None], baseline: dict | 
             apply(fields)
             set_restored_at(kept_at)
         elif keeper.pending is not None:
-            await write()
+            start_writing()
 
     ft.use_effect(load, [name, session is not None])
 
     async def write():
-        if keeper.writing:
-            return  # the running write takes what is pending after it
-        keeper.writing = True
-        try:
-            while keeper.pending is not None and session is not None and not keeper.stopped:
-                fields, keeper.pending = keeper.pending, None
-                if fields == keeper.last_kept:
-                    continue
-                if fields == baseline:  # back to how it started: nothing to keep
-                    result = await actions.run(session.discard_draft, keeper.name) if keeper.last_kept else None
-                else:
-                    result = await actions.run(session.keep_draft, keeper.name, fields,
-                                               messages={DraftTooLarge: str(DraftTooLarge())})
-                if result is FAILED:
-                    keeper.stopped = True
-                else:
-                    keeper.last_kept = fields
-        finally:
-            keeper.writing = False
+        while keeper.pending is not None and session is not None and not keeper.stopped:
+            fields, keeper.pending = keeper.pending, None
+            if fields == keeper.last_kept:
+                continue
+            if fields == baseline:  # back to how it started: nothing to keep
+                result = await actions.run(session.discard_draft, keeper.name) if keeper.last_kept else None
+            else:
+                result = await actions.run(session.keep_draft, keeper.name, fields,
+                                           messages={DraftTooLarge: str(DraftTooLarge())})
+            if result is FAILED:
+                keeper.stopped = True
+            else:
+                keeper.last_kept = fields
+
+    def start_writing() -> None:
+        if not keeper.writing:
+            keeper.writer = asyncio.get_running_loop().create_task(write())
 
     def keep(fields: dict) -> None:
         if name is None or session is None or keeper.stopped:
             return
         keeper.pending = dict(fields)
-        if keeper.loaded and not keeper.writing:
-            asyncio.get_running_loop().create_task(write())
+        if keeper.loaded:
+            start_writing()
 
     async def discard():
         keeper.pending, keeper.last_kept = None, None
         set_restored_at(None)
         if name is not None and session is not None:
-            while keeper.writing:  # a write still running would bring the draft back
-                await asyncio.sleep(0.05)
+            if keeper.writing:  # a write still running would bring the draft back
+                await keeper.writer
             await actions.run(session.discard_draft, name)
 
-    return Draft(restored_at, keep, discard, lambda: set_restored_at(None))
+    return Draft(restored_at, keep, discard)
 
 
 @ft.component

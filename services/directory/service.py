@@ -3,12 +3,10 @@ sources, places and "where else to look". Callers get plain dataclasses back."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
 import tempfile
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +22,7 @@ from services.directory.schedule import describe_rule, next_meetings, valid_zone
 from services.directory.search import STALE_AFTER_DAYS, SearchError, SearchQuery, listing_updated, run_search
 from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
-from services.storage import Database
+from services.storage import Database, collector_paused
 
 BUNDLED_SOURCE = "bundled"
 BUNDLED_FILE = ASSETS_DIR / "directory.json"
@@ -75,11 +73,11 @@ class DirectoryService:
         if name == BUNDLED_SOURCE and kind != "bundled":
             raise FeedError(f"the source name {BUNDLED_SOURCE!r} is kept for the directory that comes with Kindred; choose another")
         self._refuse_subscription(name, kind)
-        with _collector_paused():
+        with collector_paused():
             feed = read_feed(path, format, timezone, all_services)
         _require_groups(feed, path)
         now = now or datetime.now(UTC)
-        with _collector_paused(), self.db.transaction() as session:
+        with collector_paused(), self.db.transaction() as session:
             source_row = repository.get_or_create_source(session, name, kind, now)
             if source_row.kind == "feed" and kind != "feed":
                 raise FeedError(_subscribed_message(name))  # subscribed meanwhile: rolled back
@@ -264,19 +262,6 @@ def _report(feed, name: str, replaced: int, written: bool) -> ImportReport:
     return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, written,
                         meetings=feed.meetings or sum(len(g.schedule) for g in feed.groups), zones=zones,
                         doubtful=tuple(feed.doubtful), skipped_more=feed.skipped.more)
-
-
-@contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while an import builds a few hundred thousand
-    objects that all stay alive: otherwise repeated full collections dominate the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _bundled_version(path: Path) -> str:

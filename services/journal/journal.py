@@ -32,7 +32,7 @@ from services.journal.model import (
     JournalSettings,
 )
 from services.privacy import LockedError, PrivateStore
-from services.privacy.store import collector_paused
+from services.storage import collector_paused
 
 PAGE_SIZE = 30
 LOW_MOOD = 1  # "very low"

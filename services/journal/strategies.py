@@ -41,6 +41,7 @@ def library() -> tuple[Strategy, ...]:
     )
 
 
+@lru_cache(maxsize=1)
 def library_note() -> str:
     return json.loads(LIBRARY_FILE.read_text(encoding="utf-8"))["note"]
 

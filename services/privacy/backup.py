@@ -158,34 +158,28 @@ def encode_backup(
     passphrase = crypto.normalise_passphrase(passphrase)
     key = crypto.derive_key(passphrase, params)
     created_at = datetime.now(timezone.utc)
+    payload = _payload(records, kept_aside, device, created_at)
+    return _seal_body(payload, _header(PASSPHRASE_VERSION, created_at, kdf=params), key)
+
+
+def _payload(records: list[PrivateRecordView], kept_aside: list[RawRecord], device: str | None,
+             created_at: datetime) -> dict:
+    """What every backup holds: the records as stored, counts per kind, which device made it."""
     counts: dict[str, int] = {}
     for record in records:
         counts[record.kind] = counts.get(record.kind, 0) + 1
-    payload = {
+    return {
         "created_at": created_at.isoformat(),
         "counts": counts,
         "device": device or this_device_name(),
         "records": [_record_to_json(r) for r in records],
         "kept_aside": [_raw_to_json(r) for r in kept_aside],
     }
-    compressed = zlib.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-    body_length = crypto.NONCE_BYTES + len(compressed) + 16
-    header = {
-        "format": "kindred-backup",
-        "version": PASSPHRASE_VERSION,
-        "created_at": created_at.isoformat(),
-        "app_version": __version__,
-        "cipher": "AES-256-GCM",
-        "compression": "zlib",
-        "kdf": params,
-        "body_bytes": body_length,
-        "key_check": crypto.seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_AAD).hex(),
-    }
-    header_bytes = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    prefix = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
-    body = crypto.seal(key, compressed, prefix)
-    assert len(body) == body_length
-    return prefix + body
+
+
+def _header(version: int, created_at: datetime, **fields) -> dict:
+    return {"format": "kindred-backup", "version": version, "created_at": created_at.isoformat(),
+            "app_version": __version__, "cipher": "AES-256-GCM", "compression": "zlib", **fields}
 
 
 def _seal_body(payload: dict, header: dict, key: bytes) -> bytes:
@@ -219,26 +213,9 @@ def encode_backup_with_slots(
     under the passphrase and under the recovery code, as the vault keeps them): it opens
     with the passphrase or the recovery code this device had when it was made."""
     created_at = datetime.now(timezone.utc)
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record.kind] = counts.get(record.kind, 0) + 1
-    payload = {
-        "created_at": created_at.isoformat(),
-        "counts": counts,
-        "device": device or this_device_name(),
-        "records": [_record_to_json(r) for r in records],
-        "kept_aside": [_raw_to_json(r) for r in kept_aside],
-    }
-    header = {
-        "format": "kindred-backup",
-        "version": SLOTS_VERSION,
-        "created_at": created_at.isoformat(),
-        "app_version": __version__,
-        "cipher": "AES-256-GCM",
-        "compression": "zlib",
-        "slots": [{"method": slot["method"], "kdf": slot["kdf"], "wrapped_key": slot["wrapped_key"].hex()} for slot in slots],
-    }
-    return _seal_body(payload, header, auto_backup_key(data_key))
+    payload = _payload(records, kept_aside, device, created_at)
+    slots_json = [{"method": slot["method"], "kdf": slot["kdf"], "wrapped_key": slot["wrapped_key"].hex()} for slot in slots]
+    return _seal_body(payload, _header(SLOTS_VERSION, created_at, slots=slots_json), auto_backup_key(data_key))
 
 
 def write_file_atomically(path: Path, data: bytes) -> Path:

@@ -22,7 +22,6 @@ spoiling the rest:
 
 from __future__ import annotations
 
-import gc
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ from sqlalchemy import delete, func, select, update
 from services.errors import LockedError
 from services.models import KeyEpoch, PrivateRecord, SetAsideRecord
 from services.privacy import crypto
-from services.storage import Database
+from services.storage import Database, collector_paused
 
 
 @dataclass(frozen=True)
@@ -57,19 +56,6 @@ def _utc(moment: datetime | None) -> datetime:
 
 _RECORD_COLUMNS = (PrivateRecord.id, PrivateRecord.kind, PrivateRecord.occurred_at, PrivateRecord.created_at,
                    PrivateRecord.updated_at, PrivateRecord.ciphertext)
-
-
-@contextmanager
-def collector_paused():
-    """Pause the cyclic garbage collector while thousands of records are decrypted into
-    objects that all stay alive (repeated collections would otherwise dominate)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _as_utc(moment: datetime) -> datetime:

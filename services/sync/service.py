@@ -42,7 +42,7 @@ from sqlalchemy import delete, func, select, update
 
 from services.directory import repository
 from services.directory.importers import FeedError, read_feed
-from services.directory.service import _collector_paused  # the engine's own import does the same
+from services.storage import collector_paused
 from services.models import DirectoryGroup, DirectorySource
 from services.storage import Database
 from services.sync import signing
@@ -455,7 +455,7 @@ class SyncService:
             path = Path(folder) / f"{stem}{suffix}"
             path.write_bytes(body)
             try:
-                with _collector_paused():  # a few hundred thousand objects that all stay alive
+                with collector_paused():  # a few hundred thousand objects that all stay alive
                     feed = read_feed(path, "auto", source.timezone)
             except FeedError as error:
                 raise _Failed(f"The feed could not be read: {error}.") from None
@@ -470,7 +470,7 @@ class SyncService:
 
     def _apply(self, source: SourceStatus, feed, etag, last_modified, checked_at: datetime, now: datetime) -> int:
         try:
-            with _collector_paused(), self.db.transaction() as session:
+            with collector_paused(), self.db.transaction() as session:
                 row = self._feed_row(session, source.name)
                 previous = repository.replace_source_groups(session, row, feed.groups, now)
                 row.etag = etag

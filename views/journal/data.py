@@ -88,7 +88,8 @@ def ExportSection():
 @ft.component
 def ImportSection(settings):
     journal = use_journal()
-    run = use_actions().run
+    actions = use_actions()
+    run = actions.run
     write = use_write()
     data, set_data = ft.use_state(None)
     file_name, set_file_name = ft.use_state("")
@@ -98,12 +99,9 @@ def ImportSection(settings):
     message, set_message = ft.use_state(None)
 
     async def choose():
-        picker = ft.FilePicker()
-        files = await picker.pick_files(dialog_title="Choose a file to import", with_data=True,
-                                        file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["json", "csv"])
-        if not files:
-            return
-        await read(files[0].name, files[0].bytes or b"")
+        picked = await actions.pick_file("Choose a file to import", on_error=set_error, extensions=["json", "csv"])
+        if picked is not None:
+            await read(*picked)
 
     async def read(name: str, content: bytes):
         set_error(None)

@@ -7,7 +7,6 @@ remove, and "Sync now" with progress. All the work runs in services, off the eve
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import flet as ft
 
@@ -255,26 +254,19 @@ def ImportFileCard():
     async def choose():
         set_error(None)
         set_done(None)
-        picker = app.file_picker or ft.FilePicker()  # the app's picker (registered with the page)
-        picked = await actions.run_async(  # a Flet service: it stays on the event loop
-            picker.pick_files, dialog_title="Choose a directory file", with_data=True, allow_multiple=False,
-            file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["json", "csv", "zip"],
-            cancel_upload_on_window_blur=False, on_error=set_error,
-        )
-        if picked is FAILED or not picked:
+        picked = await actions.pick_file("Choose a directory file", on_error=set_error,
+                                         extensions=["json", "csv", "zip"])
+        if picked is None:
             return
-        file = picked[0]
+        name, data = picked
         set_busy(True)
-        data = file.bytes
-        if data is None and file.path:  # the desktop app gets a path instead of the bytes
-            data = await run(Path(file.path).read_bytes, on_error=set_error)
-        report = FAILED if data is FAILED else await run(
-            app.services.directory.import_upload, file.name, data or b"",
+        report = await run(
+            app.services.directory.import_upload, name, data,
             on_error=lambda message: set_error(f"Nothing was imported: {message.rstrip('.')}."),
         )
         set_busy(False)
         if report is not FAILED:
-            set_done(import_summary(report, file.name))
+            set_done(import_summary(report, name))
 
     return ft.Card(
         content=ft.Container(
