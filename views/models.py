@@ -17,6 +17,7 @@ import flet as ft
 
 from services import session as sessions
 from services.crisis import country_from_locales, guess_country
+from services.i18n import DEFAULT_LANGUAGE, language_from_tags, system_language
 from services.preferences import Preferences
 from services.session import (
     FindingPrefs,
@@ -113,6 +114,8 @@ class AppModel:
     # The country in THIS session's own browser or device locale (en-NZ → NZ), read from the
     # client by watch_locale(); None when the locale names no country ("en").
     locale_country: str | None = None
+    # The first of the client's locales whose language Kindred speaks ("es-MX" → "es").
+    locale_language: str | None = None
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)
     find: FindModel = field(default_factory=FindModel)
@@ -146,6 +149,22 @@ class AppModel:
         country = country_from_locales(tags)
         if country != self.locale_country:
             self.locale_country = country
+        language = language_from_tags(tags)
+        if language != self.locale_language:
+            self.locale_language = language
+
+    @property
+    def language(self) -> str:
+        """The UI language of THIS session: the person's choice in Settings, else the first of
+        the browser's or device's languages Kindred speaks, else (outside a browser) the
+        machine's, else English."""
+        if self.preferences.language:
+            return self.preferences.language
+        if self.locale_language:
+            return self.locale_language
+        if self.page is not None and not self.page.web:
+            return system_language() or DEFAULT_LANGUAGE
+        return DEFAULT_LANGUAGE
 
     @property
     def unlocked(self) -> bool:

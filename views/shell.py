@@ -8,15 +8,16 @@ import flet as ft
 from views.find.route_state import find_route
 from views.guard import PrivateGateDialog, full_screen_gate
 from views.help import HelpOverlay
+from views.i18n import N_, _
 from views.models import use_app
 from views.widgets.help_action import HelpAction
 from views.widgets.icon_action import IconAction
 
 DESTINATIONS = [
-    ("/", "Find", ft.Icons.SEARCH_OUTLINED, ft.Icons.SEARCH),
-    ("/journal", "Journal", ft.Icons.EDIT_NOTE_OUTLINED, ft.Icons.EDIT_NOTE),
-    ("/saved", "Saved", ft.Icons.BOOKMARK_BORDER, ft.Icons.BOOKMARK),
-    ("/settings", "Settings", ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS),
+    ("/", N_("Find"), ft.Icons.SEARCH_OUTLINED, ft.Icons.SEARCH),
+    ("/journal", N_("Journal"), ft.Icons.EDIT_NOTE_OUTLINED, ft.Icons.EDIT_NOTE),
+    ("/saved", N_("Saved"), ft.Icons.BOOKMARK_BORDER, ft.Icons.BOOKMARK),
+    ("/settings", N_("Settings"), ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS),
 ]
 
 
@@ -47,7 +48,7 @@ def Shell():
     appbar = ft.AppBar(
         title=ft.Text("Kindred"),
         actions=[
-            *([IconAction(ft.Icons.LOCK_OUTLINE, "Lock now", on_click=lock_now)] if state.unlocked else []),
+            *([IconAction(ft.Icons.LOCK_OUTLINE, _("Lock now"), on_click=lock_now)] if state.unlocked else []),
             HelpAction(),
         ],
     )
@@ -69,7 +70,7 @@ def Shell():
                 selected_index=selected,
                 on_change=go,
                 destinations=[
-                    ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=label)
+                    ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label))
                     for _route, label, icon, selected_icon in DESTINATIONS
                 ],
             ),
@@ -91,7 +92,7 @@ def Shell():
                         on_change=go,
                         label_type=ft.NavigationRailLabelType.ALL,
                         destinations=[
-                            ft.NavigationRailDestination(icon=icon, selected_icon=selected_icon, label=label)
+                            ft.NavigationRailDestination(icon=icon, selected_icon=selected_icon, label=_(label))
                             for _route, label, icon, selected_icon in DESTINATIONS
                         ],
                     ),

@@ -6,7 +6,9 @@ import flet as ft
 from services.crisis import all_countries
 from services.storage_status import browser_storage
 from services.session import AUTO_LOCK_CHOICES
+from services.i18n import LANGUAGES
 from views.actions import use_actions
+from views.i18n import N_, _, ngettext
 from views.models import use_app
 from views.settings.devices import AutoBackupSection, DevicesSection, ReportSection
 from views.settings.place import FindingSettingsSection
@@ -23,7 +25,7 @@ from views.settings.security import (
 from views.settings.sources import SourcesSummary
 from views.widgets.screen import ScreenBody
 
-THEME_CHOICES = [("system", "System", ft.Icons.BRIGHTNESS_AUTO), ("light", "Light", ft.Icons.LIGHT_MODE), ("dark", "Dark", ft.Icons.DARK_MODE)]
+THEME_CHOICES = [("system", N_("System"), ft.Icons.BRIGHTNESS_AUTO), ("light", N_("Light"), ft.Icons.LIGHT_MODE), ("dark", N_("Dark"), ft.Icons.DARK_MODE)]
 
 
 @ft.component
@@ -51,8 +53,8 @@ def BrowserStorageNote():
 
 def auto_lock_label(minutes: int) -> str:
     if minutes == 0:
-        return "Never"
-    return f"After {minutes} minute{'s' if minutes != 1 else ''}"
+        return _("Never")
+    return ngettext("After {n} minute", "After {n} minutes", minutes).format(n=minutes)
 
 
 @ft.component
@@ -79,7 +81,7 @@ def SettingsScreen():
 
     async def restore(_=None):
         state.touch()
-        picked = await actions.pick_file("Choose a Kindred backup")
+        picked = await actions.pick_file(_("Choose a Kindred backup"))
         if picked is not None:
             set_dialog(("restore", *picked))
 
@@ -116,32 +118,46 @@ def SettingsScreen():
     async def on_country(e):
         await actions.set_preferences(state.services.preferences.set_country, e.control.value)
 
+    async def on_language(e):
+        value = e.control.value
+        await actions.set_preferences(state.services.preferences.set_language, None if value == "auto" else value)
+
     country = state.country
     return ScreenBody(
         [
-            ft.Text("Settings", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-            SectionTitle("Appearance"),
+            ft.Text(_("Settings"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            SectionTitle(_("Language")),
+            ft.Dropdown(
+                key="language",
+                label=_("Language"),
+                value=state.preferences.language or "auto",
+                on_select=on_language,
+                options=[ft.DropdownOption(key="auto", text=_("As the browser or device ({language})").format(
+                    language=LANGUAGES[state.locale_language or "en"]))]
+                + [ft.DropdownOption(key=code, text=name) for code, name in LANGUAGES.items()],
+            ),
+            SectionTitle(_("Appearance")),
             ft.SegmentedButton(
                 selected=[state.preferences.theme_mode],
                 allow_multiple_selection=False,
                 allow_empty_selection=False,
                 on_change=on_theme,
                 segments=[
-                    ft.Segment(value=value, label=ft.Text(label))
+                    ft.Segment(value=value, label=ft.Text(_(label)))
                     for value, label, _icon in THEME_CHOICES
                 ],
             ),
             FindingSettingsSection(),
-            SectionTitle("Crisis lines"),
+            SectionTitle(_("Crisis lines")),
             ft.Text(
-                "\"Get help now\" shows the lines for this country."
+                _("\"Get help now\" shows the lines for this country.")
                 + ("" if state.preferences.country else
-                   " This is a guess from your browser's or device's language settings." if country else
-                   " Not known yet: choose it here, or \"Get help now\" will ask."),
+                   " " + _("This is a guess from your browser's or device's language settings.") if country else
+                   " " + _("Not known yet: choose it here, or \"Get help now\" will ask.")),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             ft.Dropdown(
-                label="Country",
+                label=_("Country"),
                 value=country,
                 enable_filter=True,
                 editable=True,
@@ -150,74 +166,74 @@ def SettingsScreen():
                 on_select=on_country,
                 options=[ft.DropdownOption(key=code, text=name) for code, name in all_countries()],
             ),
-            SectionTitle("Directory sources"),
+            SectionTitle(_("Directory sources")),
             SourcesSummary(),
-            SectionTitle("For organisations"),
-            ft.Text("Run support groups? List them, see how they will look, and publish a feed people can subscribe to.",
+            SectionTitle(_("For organisations")),
+            ft.Text(_("Run support groups? List them, see how they will look, and publish a feed people can subscribe to."),
                     color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Row(wrap=True, controls=[ft.OutlinedButton("Open the group editor", icon=ft.Icons.GROUPS_OUTLINED,
+            ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Open the group editor"), icon=ft.Icons.GROUPS_OUTLINED,
                                                           on_click=lambda: ft.context.page.navigate("/settings/organisation"))]),
-            SectionTitle("Lock"),
+            SectionTitle(_("Lock")),
             ft.Text(
-                "Kindred is unlocked in this window only. Other windows and tabs need your passphrase.",
+                _("Kindred is unlocked in this window only. Other windows and tabs need your passphrase."),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
-            ft.Row(wrap=True, controls=[ft.OutlinedButton("Lock now", icon=ft.Icons.LOCK_OUTLINE, on_click=lock_now)]),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Lock now"), icon=ft.Icons.LOCK_OUTLINE, on_click=lock_now)]),
             ft.Dropdown(
-                label="Lock automatically",
+                label=_("Lock automatically"),
                 value=str(security.auto_lock_minutes),
                 on_select=on_auto_lock,
                 options=[ft.DropdownOption(key=str(m), text=auto_lock_label(m)) for m in AUTO_LOCK_CHOICES],
             ),
             ft.Text(
-                "PIN: " + ("on. It opens the screen after Kindred locks itself; it is a screen lock, not encryption."
-                           if security.has_pin else "off. A PIN is a quick screen lock, not encryption."),
+                _("PIN: on. It opens the screen after Kindred locks itself; it is a screen lock, not encryption.")
+                if security.has_pin else _("PIN: off. A PIN is a quick screen lock, not encryption."),
             ),
             ft.Row(
                 wrap=True,
                 controls=[
-                    ft.OutlinedButton("Remove PIN", icon=ft.Icons.PIN_OUTLINED, on_click=remove_pin)
+                    ft.OutlinedButton(_("Remove PIN"), icon=ft.Icons.PIN_OUTLINED, on_click=remove_pin)
                     if security.has_pin
-                    else ft.OutlinedButton("Set a PIN", icon=ft.Icons.PIN_OUTLINED, on_click=open_dialog("pin")),
-                    ft.OutlinedButton("Change passphrase", icon=ft.Icons.PASSWORD, on_click=open_dialog("passphrase")),
-                    ft.OutlinedButton("New recovery code", icon=ft.Icons.KEY, on_click=open_dialog("recovery")),
+                    else ft.OutlinedButton(_("Set a PIN"), icon=ft.Icons.PIN_OUTLINED, on_click=open_dialog("pin")),
+                    ft.OutlinedButton(_("Change passphrase"), icon=ft.Icons.PASSWORD, on_click=open_dialog("passphrase")),
+                    ft.OutlinedButton(_("New recovery code"), icon=ft.Icons.KEY, on_click=open_dialog("recovery")),
                 ],
             ),
             *(
-                [ft.Switch(label="Open the screen lock with fingerprint or face", value=security.biometric, on_change=on_biometric)]
+                [ft.Switch(label=_("Open the screen lock with fingerprint or face"), value=security.biometric, on_change=on_biometric)]
                 if state.biometric_available
                 else []
             ),
-            SectionTitle("Your private data"),
+            SectionTitle(_("Your private data")),
             IntegrityPanel(),
-            SectionTitle("Backups"),
+            SectionTitle(_("Backups")),
             ft.Text(
-                "A backup is one encrypted file with all your private data, locked with your passphrase. "
-                "Restoring shows what a file holds before anything changes, and keeps a copy of your current data.",
+                _("A backup is one encrypted file with all your private data, locked with your passphrase. "
+                  "Restoring shows what a file holds before anything changes, and keeps a copy of your current data."),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             ft.Row(
                 wrap=True,
                 controls=[
-                    ft.FilledTonalButton("Create backup", icon=ft.Icons.DOWNLOAD, on_click=open_dialog("backup")),
-                    ft.OutlinedButton("Restore from backup", icon=ft.Icons.UPLOAD_FILE, on_click=restore),
-                    ft.TextButton("Export saved groups", icon=ft.Icons.TABLE_VIEW, on_click=open_dialog("export")),
+                    ft.FilledTonalButton(_("Create backup"), icon=ft.Icons.DOWNLOAD, on_click=open_dialog("backup")),
+                    ft.OutlinedButton(_("Restore from backup"), icon=ft.Icons.UPLOAD_FILE, on_click=restore),
+                    ft.TextButton(_("Export saved groups"), icon=ft.Icons.TABLE_VIEW, on_click=open_dialog("export")),
                 ],
             ),
             *([AutoBackupSection(), DevicesSection(), ReportSection()] if session is not None else []),
-            SectionTitle("Your privacy"),
+            SectionTitle(_("Your privacy")),
             ft.Text(
-                "Kindred has no account and no server. Your journal, notes and saved groups stay "
-                f"encrypted in a folder on this device ({state.services.data_dir}). Updating the group directory only "
-                "downloads public listings; it never sends anything about you."
+                _("Kindred has no account and no server. Your journal, notes and saved groups stay "
+                  "encrypted in a folder on this device ({folder}). Updating the group directory only "
+                  "downloads public listings; it never sends anything about you.").format(folder=state.services.data_dir)
             ),
             BrowserStorageNote(),
             ft.Row(
                 wrap=True,
                 controls=[
-                    ft.TextButton("How Kindred keeps things private", icon=ft.Icons.PRIVACY_TIP_OUTLINED, on_click=open_privacy),
+                    ft.TextButton(_("How Kindred keeps things private"), icon=ft.Icons.PRIVACY_TIP_OUTLINED, on_click=open_privacy),
                     ft.OutlinedButton(
-                        "Delete all my data",
+                        _("Delete all my data"),
                         icon=ft.Icons.DELETE_FOREVER,
                         on_click=open_dialog("erase"),
                         style=ft.ButtonStyle(color=ft.Colors.ERROR),

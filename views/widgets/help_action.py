@@ -1,6 +1,7 @@
 import flet as ft
 
 from views.help import open_help
+from views.i18n import _
 from views.models import use_app
 
 
@@ -12,9 +13,9 @@ def HelpAction():
     return ft.Container(
         padding=ft.Padding.only(right=8),
         content=ft.FilledTonalButton(
-            "Get help now",
+            _("Get help now"),
             icon=ft.Icons.SUPPORT_AGENT,
-            tooltip="Crisis lines you can call or text now",
+            tooltip=_("Crisis lines you can call or text now"),
             on_click=lambda: open_help(app),
         ),
     )

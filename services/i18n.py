@@ -1,0 +1,182 @@
+"""Languages: gettext catalogues per session, and dates and numbers in the person's locale.
+
+Kindred speaks English, Spanish and French. The catalogues are standard gettext files:
+``locale/<lang>/LC_MESSAGES/kindred.po`` (kept in the repository, edited by translators) and
+the compiled ``kindred.mo`` beside each (committed, so a fresh clone runs as is;
+``tools/i18n.py compile`` makes them again).
+
+Web mode serves many browser sessions from one process, each in its own language, so the
+language is never process-wide (no ``gettext.install``). ``_()`` asks, at the moment it is
+called, for the language of whoever is being served:
+
+- ``use_language(lang)`` sets it for the current context (a contextvar: the CLI, tests, a
+  service call copied into a worker thread by ``asyncio.to_thread``);
+- else the resolver the UI registers (views/i18n.py: the language of ``ft.context.page``'s
+  session, which Flet sets for every render, event handler and ``page.run_task``);
+- else English.
+
+This module never imports flet. Strings that must be translated later (module constants,
+enum labels) are marked with ``N_()`` and passed through ``_()`` where they are shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gettext as _gettext
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+DOMAIN = "kindred"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DEFAULT_LANGUAGE = "en"
+# The languages the UI speaks, each named in itself (what the Settings list shows).
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français"}
+
+_current: ContextVar[str | None] = ContextVar("kindred_language", default=None)
+_resolver: Callable[[], str | None] | None = None
+
+
+def set_resolver(resolver: Callable[[], str | None] | None) -> None:
+    """The UI's way to say which language the code running now is serving (views/i18n.py)."""
+    global _resolver
+    _resolver = resolver
+
+
+def current_language() -> str:
+    lang = _current.get()
+    if lang is None and _resolver is not None:
+        try:
+            lang = _resolver()
+        except Exception:  # noqa: BLE001 - outside a UI session: the default
+            lang = None
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextlib.contextmanager
+def use_language(lang: str | None):
+    """Serve ``lang`` in this context (and in threads started from it with asyncio.to_thread)."""
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> _gettext.NullTranslations:
+    if lang == DEFAULT_LANGUAGE:
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def gettext(message: str) -> str:
+    return translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The right plural form for ``n`` (format it in: ``ngettext("{n} entry", "{n} entries", n).format(n=…)``)."""
+    return translations(current_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations(current_language()).pgettext(context, message)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogue without translating it now (translate where shown)."""
+    return message
+
+
+def language_from_tags(tags: Iterable[str]) -> str | None:
+    """The first supported language among locale tags, most preferred first ("es-MX" → "es")."""
+    for tag in tags or []:
+        code = str(tag).replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return None
+
+
+def system_language() -> str | None:
+    """The language of this machine's own locale (LANG, LC_ALL…), for desktop and the CLI."""
+    import locale  # noqa: PLC0415
+    import os  # noqa: PLC0415
+
+    tags = [os.environ.get(name, "") for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")]
+    with contextlib.suppress(ValueError):
+        tags.append(locale.getlocale()[0] or "")
+    return language_from_tags(t.split(":")[0].split(".")[0] for t in tags if t and t not in ("C", "POSIX"))
+
+
+# ---------------------------------------------------------------- formatting (Babel, CLDR data)
+
+def _babel_locale() -> str:
+    return current_language()
+
+
+def format_number(value: float | int, decimals: int | None = None) -> str:
+    from babel.numbers import format_decimal  # noqa: PLC0415 - Babel's data loads on first use
+
+    if decimals is not None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=_babel_locale())
+    return format_decimal(value, locale=_babel_locale())
+
+
+def format_percent(fraction: float) -> str:
+    from babel.numbers import format_percent as _fp  # noqa: PLC0415
+
+    return _fp(fraction, locale=_babel_locale())
+
+
+def format_date(value: dt.date, format: str = "medium") -> str:  # noqa: A002
+    """"medium": 3 Feb 2026 / 3 feb 2026 / 3 févr. 2026; "long", "short", "full" as CLDR; or a
+    CLDR skeleton such as "MMMd" (Feb 3 / 3 feb / 3 févr.) or "EEEEMMMMd"."""
+    from babel.dates import format_date as _fd, format_skeleton  # noqa: PLC0415
+
+    if format in ("short", "medium", "long", "full"):
+        return _fd(value, format=format, locale=_babel_locale())
+    if isinstance(value, dt.datetime):
+        return format_skeleton(format, value, locale=_babel_locale())
+    return format_skeleton(format, dt.datetime.combine(value, dt.time()), locale=_babel_locale())
+
+
+def format_time(value: dt.time | dt.datetime) -> str:
+    """9:30 AM in English, 9:30 in Spanish and French."""
+    from babel.dates import format_time as _ft  # noqa: PLC0415
+
+    return _ft(value, format="short", locale=_babel_locale())
+
+
+def format_datetime(value: dt.datetime, format: str = "medium") -> str:  # noqa: A002
+    from babel.dates import format_datetime as _fdt  # noqa: PLC0415
+
+    if format in ("short", "medium", "long", "full"):
+        return _fdt(value, format=format, locale=_babel_locale())
+    from babel.dates import format_skeleton  # noqa: PLC0415
+
+    return format_skeleton(format, value, locale=_babel_locale())
+
+
+def weekday_name(index: int, width: str = "wide") -> str:
+    """Monday is 0 (Python's numbering)."""
+    from babel.dates import get_day_names  # noqa: PLC0415
+
+    return str(get_day_names(width, locale=_babel_locale())[index])
+
+
+def month_name(month: int, width: str = "wide") -> str:
+    from babel.dates import get_month_names  # noqa: PLC0415
+
+    return str(get_month_names(width, locale=_babel_locale())[month])
+
+
+def format_list(items: list[str]) -> str:
+    from babel.lists import format_list as _fl  # noqa: PLC0415
+
+    return _fl(items, locale=_babel_locale())
