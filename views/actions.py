@@ -35,6 +35,7 @@ from services.session import (
 )
 from services.sync.service import SourceError
 from views.models import AppModel, use_app
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class _Failed:
         return False
 
     def __repr__(self) -> str:
-        return "FAILED"
+        return _("FAILED")
 
 
 FAILED = _Failed()
@@ -54,16 +55,16 @@ FAILED = _Failed()
 # The key this tab was opened with is no longer the store's (another tab deleted everything
 # and set Kindred up again, or changed the key): lock, keep nothing, say why.
 STALE_KEY_MESSAGE = (
-    "Kindred was locked because your private data changed in another window or tab "
+    N_("Kindred was locked because your private data changed in another window or tab "
     "(for example, it was deleted and set up again). Nothing here was saved over it. "
-    "Unlock with your current passphrase."
+    "Unlock with your current passphrase.")
 )
 UNREADABLE_MESSAGE = (
-    "Some private data could not be read with this key, so Kindred locked itself to keep it safe. "
-    "Unlock again with your current passphrase."
+    N_("Some private data could not be read with this key, so Kindred locked itself to keep it safe. "
+    "Unlock again with your current passphrase.")
 )
-LOCKED_MESSAGE = "Kindred is locked. Unlock it to continue; nothing was changed."
-UNEXPECTED_MESSAGE = "That didn't work just now, and nothing was changed. Please try again."
+LOCKED_MESSAGE = N_("Kindred is locked. Unlock it to continue; nothing was changed.")
+UNEXPECTED_MESSAGE = N_("That didn't work just now, and nothing was changed. Please try again.")
 
 
 EXPECTED = (WrongSecret, VaultError, BackupError, PinError, JournalError, SavedGroupError, SearchError,
@@ -72,13 +73,13 @@ EXPECTED = (WrongSecret, VaultError, BackupError, PinError, JournalError, SavedG
 
 def message_for(problem: BaseException) -> str:
     if isinstance(problem, BackupWrongPassphrase):
-        return str(problem) or "That passphrase does not open this backup."
+        return str(problem) or _("That passphrase does not open this backup.")
     if isinstance(problem, WrongSecret):
-        return "That passphrase is not right. Nothing was changed."
+        return _("That passphrase is not right. Nothing was changed.")
     if isinstance(problem, GroupGone):
         return str(problem)
     text = str(problem).strip()
-    return text or UNEXPECTED_MESSAGE
+    return text or _(UNEXPECTED_MESSAGE)
 
 
 class ActionRunner:
@@ -159,16 +160,16 @@ class ActionRunner:
     def handle(self, problem: BaseException, on_error: Callable[[str], None] | None = None,
                messages: dict | None = None) -> None:
         if isinstance(problem, StaleKeyError):
-            self.app.lock_now(STALE_KEY_MESSAGE)
+            self.app.lock_now(_(STALE_KEY_MESSAGE))
             return
         if isinstance(problem, DecryptionError):
-            self.app.lock_now(UNREADABLE_MESSAGE)
+            self.app.lock_now(_(UNREADABLE_MESSAGE))
             return
         if isinstance(problem, (SessionLocked, LockedError)):
             if self.app.session is not None:
-                self.app.lock_now(LOCKED_MESSAGE)
+                self.app.lock_now(_(LOCKED_MESSAGE))
             else:
-                self.tell(LOCKED_MESSAGE)
+                self.tell(_(LOCKED_MESSAGE))
             return
         own = next((text for kind, text in (messages or {}).items() if isinstance(problem, kind)), None)
         if own is not None:
@@ -177,8 +178,8 @@ class ActionRunner:
             message = message_for(problem)
         else:
             # Only the kind of problem is logged: its text may contain private words.
-            log.error("an action failed unexpectedly: %s", type(problem).__name__)
-            message = UNEXPECTED_MESSAGE
+            log.error(_("an action failed unexpectedly: %s"), type(problem).__name__)
+            message = _(UNEXPECTED_MESSAGE)
         if on_error is not None:
             on_error(message)
         else:

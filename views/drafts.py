@@ -14,6 +14,7 @@ import flet as ft
 from services.session import DraftTooLarge
 from views.actions import FAILED, use_actions
 from views.models import use_app
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @dataclass
@@ -109,7 +110,8 @@ def DraftNotice(draft: Draft, what: str, on_discard):
     """"Your unsaved check-in from Tue 14:05 is back." with a way to throw it away."""
     if draft.restored_at is None:
         return ft.Container(visible=False)
-    when = draft.restored_at.astimezone().strftime("%a %d %b, %H:%M")
+    restored = draft.restored_at.astimezone()
+    when = format_date(restored, "MMMEd") + ", " + format_time(restored)
     # Its own semantics node: read as one sentence, not merged into the form's name.
     return ft.Semantics(container=True, content=ft.Container(
         padding=ft.Padding.symmetric(horizontal=12, vertical=8),
@@ -121,10 +123,10 @@ def DraftNotice(draft: Draft, what: str, on_discard):
                 vertical_alignment=ft.CrossAxisAlignment.START,
                 controls=[
                     ft.Icon(ft.Icons.RESTORE, size=18, color=ft.Colors.ON_SECONDARY_CONTAINER),
-                    ft.Text(f"Your unsaved {what} from {when} is back. It was kept encrypted on this device.",
+                    ft.Text(_("Your unsaved {what} from {when} is back. It was kept encrypted on this device.").format(what=_(what), when=when),
                             expand=True, color=ft.Colors.ON_SECONDARY_CONTAINER),
                 ],
             ),
-            ft.Row(alignment=ft.MainAxisAlignment.END, controls=[ft.TextButton("Discard", on_click=on_discard)]),
+            ft.Row(alignment=ft.MainAxisAlignment.END, controls=[ft.TextButton(_("Discard"), on_click=on_discard)]),
         ]),
     ))

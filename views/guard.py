@@ -12,6 +12,7 @@ from views.lock.setup import SetUpContent
 from views.lock.unlock import UnlockContent
 from views.lock.welcome import WelcomeContent
 from views.models import AppModel, use_app
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 def full_screen_gate(app: AppModel):
@@ -59,7 +60,7 @@ def PrivateGateDialog():
             title=ft.Text(asking),
             content=ft.Container(width=min(520, max(300, app.width - 48)), height=min(560, max(360, app.height - 200)),
                                  content=gate()),
-            actions=[ft.TextButton("Not now", on_click=cancel)],
+            actions=[ft.TextButton(_("Not now"), on_click=cancel)],
             on_dismiss=cancel,
         ))
     return ft.Container(width=0, height=0)

@@ -20,6 +20,7 @@ from views.models import AppModel, use_app
 from views.widgets.country_picker import CountryPicker
 from views.widgets.icon_action import IconAction
 from views.widgets.modal_view import ModalView
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 ACTION_ICONS = {"call": ft.Icons.CALL, "text": ft.Icons.SMS, "chat": ft.Icons.CHAT, "web": ft.Icons.OPEN_IN_NEW}
 MAX_OTHER_NUMBERS = 3  # a few datasets list many numbers; the first ones are the useful ones
@@ -28,7 +29,7 @@ MAX_OTHER_NUMBERS = 3  # a few datasets list many numbers; the first ones are th
 @ft.component
 def EmergencyCard(info):
     emergency = info.emergency
-    where = f"the emergency number in {info.country_name}" if info.country_known else "from any mobile phone"
+    where = _("the emergency number in {country}").format(country=info.country_name) if info.country_known else _("from any mobile phone")
     others = emergency.others[:MAX_OTHER_NUMBERS]
     return ft.Container(
         bgcolor=ft.Colors.ERROR_CONTAINER,
@@ -38,8 +39,8 @@ def EmergencyCard(info):
             spacing=10,
             controls=[
                 ft.Text(
-                    f"If you are in danger right now, or might act on thoughts of harming yourself, "
-                    f"call {emergency.primary}, {where}.",
+                    _("If you are in danger right now, or might act on thoughts of harming yourself, "
+                      "call {number}, {where}.").format(number=emergency.primary, where=where),
                     color=ft.Colors.ON_ERROR_CONTAINER,
                     weight=ft.FontWeight.W_600,
                 ),
@@ -49,18 +50,27 @@ def EmergencyCard(info):
                     run_spacing=8,
                     controls=[
                         ft.FilledButton(
-                            f"Call {emergency.primary}",
+                            _("Call {number}").format(number=emergency.primary),
                             icon=ft.Icons.PHONE_IN_TALK,
                             url=tel_link(emergency.primary),
                             style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
                         ),
-                        *[ft.OutlinedButton(f"Call {number}", url=tel_link(number)) for number in others],
+                        *[ft.OutlinedButton(_("Call {number}").format(number=number), url=tel_link(number)) for number in others],
                     ],
                 ),
                 *([ft.Text(emergency.note, size=13, color=ft.Colors.ON_ERROR_CONTAINER)] if emergency.note else []),
             ],
         ),
     )
+
+
+def _checked(day) -> str:
+    try:
+        from datetime import date  # noqa: PLC0415
+
+        return format_date(day if isinstance(day, date) else date.fromisoformat(str(day)), "long")
+    except ValueError:
+        return str(day)
 
 
 def _fact(label: str, value: str) -> ft.Text:
@@ -70,11 +80,11 @@ def _fact(label: str, value: str) -> ft.Text:
 @ft.component
 def CrisisLineCard(line):
     reachable = any(action.kind in ("call", "text") for action in line.actions)
-    facts = [_fact("For", line.audience)]
+    facts = [_fact(_("For"), line.audience)]
     if reachable:
-        facts.append(_fact("Hours", line.hours or "not stated on the pages checked; see the website"))
+        facts.append(_fact(_("Hours"), line.hours or _("not stated on the pages checked; see the website")))
     if line.languages:
-        facts.append(_fact("Languages", line.languages))
+        facts.append(_fact(_("Languages"), line.languages))
     return ft.Card(
         content=ft.Container(
             padding=16,
@@ -112,17 +122,17 @@ def WhereElse(state: AppModel, country: str):
     for place in places or []:
         links = []
         if place.phone and tel_link(place.phone):
-            links.append(ft.TextButton(f"Call {place.phone}", icon=ft.Icons.CALL_OUTLINED, url=tel_link(place.phone)))
+            links.append(ft.TextButton(_("Call {phone}").format(phone=place.phone), icon=ft.Icons.CALL_OUTLINED, url=tel_link(place.phone)))
         if place.url:
-            links.append(ft.TextButton("Website", icon=ft.Icons.OPEN_IN_NEW, url=place.url))
+            links.append(ft.TextButton(_("Website"), icon=ft.Icons.OPEN_IN_NEW, url=place.url))
         rows.append(ft.Column(spacing=2, controls=[
             ft.Text(place.name, weight=ft.FontWeight.W_600),
             ft.Text(place.description, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
             *([ft.Row(wrap=True, spacing=8, controls=links)] if links else []),
         ]))
     return ft.Column(spacing=8, controls=[
-        ft.Text("Where else to look", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-        ft.Text("Other places that can point you to support or a group near you.", color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Text(_("Where else to look"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        ft.Text(_("Other places that can point you to support or a group near you."), color=ft.Colors.ON_SURFACE_VARIANT),
         *rows,
     ])
 
@@ -146,26 +156,26 @@ def HelpContent(state: AppModel, actions, leave):
             wrap=True,
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
             controls=[
-                ft.Text(f"Crisis lines for {info.country_name}", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-                ft.TextButton("Cancel" if picking else "Change country", icon=ft.Icons.PUBLIC,
+                ft.Text(_("Crisis lines for {country}").format(country=info.country_name), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                ft.TextButton(_("Cancel") if picking else _("Change country"), icon=ft.Icons.PUBLIC,
                               on_click=lambda: set_picking(not picking)),
             ],
         ))
         if info.own_lines:
-            controls.append(ft.Text("You don't have to be in crisis to reach out. These lines are free and confidential."))
+            controls.append(ft.Text(_("You don't have to be in crisis to reach out. These lines are free and confidential.")))
             controls += [CrisisLineCard(line) for line in info.own_lines]
         else:
             controls.append(ft.Text(
-                f"Kindred has no checked crisis lines for {info.country_name} yet. Find A Helpline lists "
-                f"lines in many countries (it needs the internet)."))
+                _("Kindred has no checked crisis lines for {country} yet. Find A Helpline lists "
+                  "lines in many countries (it needs the internet).").format(country=info.country_name)))
     controls.append(CrisisLineCard(info.lines[-1]))  # Find A Helpline: an extra, never the only thing
     if info.country_known:
         controls.append(WhereElse(state, info.country_code))
     controls += [
-        ft.OutlinedButton("My safety plan", icon=ft.Icons.HEALTH_AND_SAFETY, on_click=lambda: leave("/journal/safety-plan")),
+        ft.OutlinedButton(_("My safety plan"), icon=ft.Icons.HEALTH_AND_SAFETY, on_click=lambda: leave("/journal/safety-plan")),
         ft.Text(
-            f"Lines last checked {info.last_checked} against public pages; numbers and hours change. "
-            f"Kindred does not see or record any call or message.",
+            _("Lines last checked {date} against public pages; numbers and hours change. "
+              "Kindred does not see or record any call or message.").format(date=_checked(info.last_checked)),
             size=12,
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
@@ -210,8 +220,8 @@ def HelpOverlay():
             content_padding=ft.Padding.all(0),
             title_padding=ft.Padding.only(left=8, top=8, right=16),
             title=ft.Row(spacing=8, controls=[
-                IconAction(ft.Icons.CLOSE, "Close help", on_click=close),
-                ft.Text("Get help now", theme_style=ft.TextThemeStyle.TITLE_LARGE, expand=True),
+                IconAction(ft.Icons.CLOSE, _("Close help"), on_click=close),
+                ft.Text(_("Get help now"), theme_style=ft.TextThemeStyle.TITLE_LARGE, expand=True),
             ]),
             content=ft.Container(
                 width=max(300, min(app.width - 32, 720)),
@@ -233,4 +243,4 @@ def HelpScreen():
     def leave(route: str) -> None:
         ft.context.page.navigate(route)
 
-    return ModalView("/help", "Get help now", "Close help", help_controls(app, actions, leave))
+    return ModalView("/help", _("Get help now"), _("Close help"), help_controls(app, actions, leave))

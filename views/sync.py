@@ -8,11 +8,12 @@ import logging
 from dataclasses import dataclass
 
 from views.models import AppModel
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-STAGE_WORDS = {"checking": "Checking", "verifying": "Checking the signature of", "reading": "Reading",
-               "saving": "Saving", "done": "Done with"}
+STAGE_WORDS = {"checking": N_("Checking"), "verifying": N_("Checking the signature of"), "reading": N_("Reading"),
+               "saving": N_("Saving"), "done": N_("Done with")}
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class SyncProblem:
     """Shown in place of per-source outcomes when a sync could not run at all."""
 
     message: str
-    name: str = "Sync"
+    name: str = N_("Sync")
     status: str = "failed"
 
 
@@ -40,7 +41,7 @@ async def sync_sources(app: AppModel, names: list[str] | None = None, due_only: 
         return ()  # nothing to check: no sources, all paused, or all checked within the hour
     loop = asyncio.get_running_loop()
     model.running = True
-    model.status = "Checking for updates\u2026"
+    model.status = _("Checking for updates\u2026")
     model.fraction = None
     model.outcomes = ()
 
@@ -50,7 +51,8 @@ async def sync_sources(app: AppModel, names: list[str] | None = None, due_only: 
             model.fraction = fraction
 
     def on_progress(progress) -> None:  # the worker thread calls this
-        text = f"{STAGE_WORDS.get(progress.stage, 'Checking')} {progress.name} ({progress.index + 1} of {progress.total})\u2026"
+        text = _("{doing} {name} ({n} of {total})\u2026").format(doing=_(STAGE_WORDS.get(progress.stage, "Checking")), name=progress.name,
+                                                              n=progress.index + 1, total=progress.total)
         fraction = (progress.index + (1 if progress.stage == "done" else 0.5)) / max(1, progress.total)
         loop.call_soon_threadsafe(show, text, fraction)
 

@@ -11,12 +11,13 @@ from services.directory.catalogue import COMMUNITY_NOTICE
 from views.actions import FAILED, use_actions
 from views.models import use_app, use_sync_model
 from views.sync import reload_sources, sync_sources
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
-MATCH_WORDS = {"nearby": "Covers your area", "country": "Covers your country", "online": "Online, from anywhere"}
+MATCH_WORDS = {"nearby": N_("Covers your area"), "country": N_("Covers your country"), "online": N_("Online, from anywhere")}
 
 
 @ft.component
-def MoreGroupsNearYou(place, title: str = "More groups near you"):
+def MoreGroupsNearYou(place, title: str = _("More groups near you")):
     """``place`` is the person's Place (or None: then nothing is suggested)."""
     app = use_app()
     sync_model = use_sync_model()
@@ -42,7 +43,7 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
         set_busy(entry.name)
         try:
             added = await run(app.services.catalogue.subscribe, entry.name, app.services.sync,
-                              done=f"Subscribed to {entry.name}. Downloading its groups\u2026")
+                              done=_("Subscribed to {name}. Downloading its groups\u2026").format(name=entry.name))
             if added is not FAILED:
                 await reload_sources(app)
                 await sync_sources(app, [added.name])
@@ -59,26 +60,26 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
         entry = suggestion.entry
         is_in = entry.url in subscribed
         action = (
-            ft.Text("Subscribed", color=ft.Colors.PRIMARY) if is_in
+            ft.Text(_("Subscribed"), color=ft.Colors.PRIMARY) if is_in
             else ft.FilledTonalButton(
-                "Subscribing\u2026" if busy == entry.name else "Subscribe",
+                _("Subscribing\u2026") if busy == entry.name else _("Subscribe"),
                 icon=ft.Icons.ADD_LINK, disabled=busy is not None,
-                tooltip=f"Subscribe to {entry.name}",
+                tooltip=_("Subscribe to {name}").format(name=entry.name),
                 on_click=subscribe_handler(entry),
             )
         )
         rows.append(ft.Card(key=entry.name, content=ft.Container(padding=12, content=ft.Column(spacing=4, controls=[
             ft.Text(entry.name, weight=ft.FontWeight.W_600),
             ft.Text(" \u00b7 ".join(p for p in (entry.programme, entry.region) if p), size=13),
-            ft.Text(f"{MATCH_WORDS.get(suggestion.match, '')}: {entry.covers.get('description', '')}", size=13,
+            ft.Text(f"{_(MATCH_WORDS[suggestion.match]) if suggestion.match in MATCH_WORDS else ''}: {entry.covers.get('description', '')}", size=13,
                     color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Text(f"Listed by Kindred from public evidence seen {entry.last_checked}.", size=12,
+            ft.Text(_("Listed by Kindred from public evidence seen {date}.").format(date=format_date(entry.last_checked) if not isinstance(entry.last_checked, str) else entry.last_checked), size=12,
                     color=ft.Colors.ON_SURFACE_VARIANT),
             ft.Row(wrap=True, controls=[action]),
         ]))))
     return ft.Column(spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[  # cards as wide as the screen
         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-        ft.Text(f"{COMMUNITY_NOTICE} Subscribing downloads the directory from its own address; "
-                "nothing about you is sent.", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Text(_(COMMUNITY_NOTICE) + " " + _("Subscribing downloads the directory from its own address; "
+                "nothing about you is sent."), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
         *rows,
     ])

@@ -21,6 +21,7 @@ from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 TRAVEL = (5, 10, 25, 50)
 
@@ -41,37 +42,37 @@ def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list
         for amount in TRAVEL:
             km = miles_to_km(amount) if unit == "mi" else float(amount)
             selected = answers.travel_km is not None and abs(answers.travel_km - km) < 0.01
-            travel.append(_chip(f"Up to {amount} {unit}", selected,
+            travel.append(_chip(_("Up to {amount} {unit}").format(amount=amount, unit=unit), selected,
                                 lambda _e, km=km, selected=selected: set_answers(replace(answers, travel_km=None if selected else km))))
     return [
-        ("What would you like support with?",
-         "Groups that share your experience tend to feel most understanding. Pick any that fit.",
+        (_("What would you like support with?"),
+         _("Groups that share your experience tend to feel most understanding. Pick any that fit."),
          [_chip(label(t), t in answers.topics, lambda _e, t=t: set_answers(replace(answers, topics=toggled(answers.topics, t))))
           for t in TOPICS]),
-        ("In person or online?",
-         "Online groups are easy to join from home; meeting in person can feel closer.",
-         one("attendance", (("in_person", "In person"), ("online", "Online"), (ANY, "Either is fine")))),
-        ("Led by peers or by a professional?",
-         "Peers share what worked for them; a trained facilitator brings structure and expertise.",
-         one("leadership", (("peer", "Peers"), ("professional", "A professional"), (ANY, "Either is fine")))),
-        ("A smaller or a larger group?",
-         "Smaller groups allow deeper connection; larger ones bring more perspectives.",
-         one("size", (("small", "Smaller (up to about 12)"), ("large", "Larger"), (ANY, "Either is fine")))),
-        ("How often would you like to meet?",
-         "Regular meetings make it easier to keep going.",
-         one("frequency", (("weekly", "Every week or two"), ("monthly", "Once a month"), (ANY, "Either is fine")))),
-        ("What about cost?",
-         "Many groups are free; some ask a donation or a fee.",
-         one("cost", (("free", "Free only"), ("low", "Free or low cost"), (ANY, "Cost doesn't matter")))),
-        ("When are you usually free?",
-         "Pick days and times that tend to work. Skip this if any time is fine.",
+        (_("In person or online?"),
+         _("Online groups are easy to join from home; meeting in person can feel closer."),
+         one("attendance", (("in_person", _("In person")), ("online", _("Online")), (ANY, _("Either is fine"))))),
+        (_("Led by peers or by a professional?"),
+         _("Peers share what worked for them; a trained facilitator brings structure and expertise."),
+         one("leadership", (("peer", _("Peers")), ("professional", _("A professional")), (ANY, _("Either is fine"))))),
+        (_("A smaller or a larger group?"),
+         _("Smaller groups allow deeper connection; larger ones bring more perspectives."),
+         one("size", (("small", _("Smaller (up to about 12)")), ("large", _("Larger")), (ANY, _("Either is fine"))))),
+        (_("How often would you like to meet?"),
+         _("Regular meetings make it easier to keep going."),
+         one("frequency", (("weekly", _("Every week or two")), ("monthly", _("Once a month")), (ANY, _("Either is fine"))))),
+        (_("What about cost?"),
+         _("Many groups are free; some ask a donation or a fee."),
+         one("cost", (("free", _("Free only")), ("low", _("Free or low cost")), (ANY, _("Cost doesn't matter"))))),
+        (_("When are you usually free?"),
+         _("Pick days and times that tend to work. Skip this if any time is fine."),
          [*[_chip(WEEKDAY_LONG[d][:3], d in answers.days, lambda _e, d=d: set_answers(replace(answers, days=toggled(answers.days, d))))
             for d in range(7)],
           *[_chip(label(t), t in answers.times, lambda _e, t=t: set_answers(replace(answers, times=toggled(answers.times, t))))
             for t in ("morning", "afternoon", "evening")]]),
-        ("How far can you travel?",
-         "Only for groups that meet in person." if has_place else
-         "Set your place in Settings to weigh distance; for now, distance is left out.",
+        (_("How far can you travel?"),
+         _("Only for groups that meet in person.") if has_place else
+         _("Set your place in Settings to weigh distance; for now, distance is left out."),
          travel),
     ]
 
@@ -106,25 +107,25 @@ def ChooseScreen():
         set_results(() if ranked is FAILED else tuple(ranked))
 
     title = ft.Row(spacing=4, controls=[
-        IconAction(ft.Icons.ARROW_BACK, "Back to Find", on_click=lambda: go(find_route(state.find))),
-        ft.Text("Help me choose", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+        IconAction(ft.Icons.ARROW_BACK, _("Back to Find"), on_click=lambda: go(find_route(state.find))),
+        ft.Text(_("Help me choose"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
     ])
 
     if step >= len(steps):
         summary = describe_answers(current, prefs.distance_unit)
         body = [
-            ft.Text("You said: " + ("; ".join(summary) if summary else "nothing in particular") + ".", color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(_("You said: ") + ("; ".join(summary) if summary else _("nothing in particular")) + ".", color=ft.Colors.ON_SURFACE_VARIANT),
             ft.Row(wrap=True, spacing=8, controls=[
-                ft.OutlinedButton("Change my answers", icon=ft.Icons.EDIT_OUTLINED, on_click=lambda: set_step(0)),
-                ft.TextButton("Start again", on_click=lambda: (set_answers(Answers()), set_step(0))),
+                ft.OutlinedButton(_("Change my answers"), icon=ft.Icons.EDIT_OUTLINED, on_click=lambda: set_step(0)),
+                ft.TextButton(_("Start again"), on_click=lambda: (set_answers(Answers()), set_step(0))),
             ]),
         ]
         if results is None:
-            body.append(ft.Row([ft.ProgressRing(width=24, height=24), ft.Text("Weighing the groups…")]))
+            body.append(ft.Row([ft.ProgressRing(width=24, height=24), ft.Text(_("Weighing the groups…"))]))
         elif not results:
-            body.append(ft.Text("No groups to weigh yet. Try Find, or the places in \"Where else to look\"."))
+            body.append(ft.Text(_("No groups to weigh yet. Try Find, or the places in \"Where else to look\".")))
         else:
-            body.append(ft.Text("Best fits first", theme_style=ft.TextThemeStyle.TITLE_MEDIUM))
+            body.append(ft.Text(_("Best fits first"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM))
             for n, choice in enumerate(results, 1):
                 saved = choice.group_id in saved_ids
                 body.append(ft.Card(key=choice.group_id, content=ft.Container(
@@ -140,7 +141,7 @@ def ChooseScreen():
                             ]),
                         ))),
                         IconAction(ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
-                                   f"Remove {choice.name} from Saved" if saved else f"Save {choice.name}",
+                                   _("Remove {name} from Saved").format(name=choice.name) if saved else _("Save {name}").format(name=choice.name),
                                    on_click=bind(toggle_save, choice.group_id, choice.name)),
                     ]),
                 )))
@@ -150,15 +151,15 @@ def ChooseScreen():
     last = step == len(steps) - 1
     return ScreenBody([
         title,
-        ft.Text(f"Question {step + 1} of {len(steps)}", color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Text(_("Question {n} of {total}").format(n=step + 1, total=len(steps)), color=ft.Colors.ON_SURFACE_VARIANT),
         ft.ProgressBar(value=(step + 1) / len(steps)),
         ft.Text(question, theme_style=ft.TextThemeStyle.TITLE_LARGE),
         ft.Text(why, color=ft.Colors.ON_SURFACE_VARIANT),
         ft.Row(wrap=True, spacing=6, run_spacing=6, controls=chips),
-        ft.Text("Your answers stay private on this device.", size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Text(_("Your answers stay private on this device."), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ft.Row(wrap=True, spacing=8, controls=[
-            *([ft.OutlinedButton("Back", on_click=lambda: set_step(step - 1))] if step else []),
-            ft.FilledButton("See groups that fit" if last else "Next", on_click=finish if last else (lambda: set_step(step + 1))),
-            *([ft.TextButton("Skip to the results", on_click=finish)] if not last else []),
+            *([ft.OutlinedButton(_("Back"), on_click=lambda: set_step(step - 1))] if step else []),
+            ft.FilledButton(_("See groups that fit") if last else _("Next"), on_click=finish if last else (lambda: set_step(step + 1))),
+            *([ft.TextButton(_("Skip to the results"), on_click=finish)] if not last else []),
         ]),
     ])

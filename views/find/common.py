@@ -26,6 +26,7 @@ from views.actions import FAILED, use_actions
 from views.models import use_app, use_saved_model
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 def route_id(group_id: str) -> str:
@@ -70,17 +71,17 @@ def use_saved_ids():
                     await toggle(group_id, name)
 
             state.ask_for_private(
-                "Keep your saved groups private" if not state.vault_set_up else "Unlock to save this group",
+                _("Keep your saved groups private") if not state.vault_set_up else _("Unlock to save this group"),
                 again,
             )
             return
         if group_id in ids:
             if await run(session.unsave_group, group_id) is not FAILED:
                 model.ids = ids - {group_id}
-                snack(f"Removed {name} from Saved.")
+                snack(_("Removed {name} from Saved.").format(name=name))
         elif await run(session.save_group, group_id) is not FAILED:
             model.ids = ids | {group_id}
-            snack(f"Saved {name}. It's under Saved with its next meeting.")
+            snack(_("Saved {name}. It's under Saved with its next meeting.").format(name=name))
 
     return ids, toggle
 
@@ -122,10 +123,10 @@ def when_line(summary: GroupSummary, prefs: FindingPrefs, now: datetime | None =
     """(text, is_a_warning): the next meeting in the person's zone, or what to know instead."""
     note = status_note(summary)
     if summary.status == "temporarily_closed":
-        return "Temporarily closed", True
+        return _("Temporarily closed"), True
     if summary.next_meeting is not None:
-        return "Next: " + next_meeting_text(summary.next_meeting, now or datetime.now(UTC), prefs.hour24), False
-    return note or "No regular time given", False
+        return _("Next: ") + next_meeting_text(summary.next_meeting, now or datetime.now(UTC), prefs.hour24), False
+    return note or _("No regular time given"), False
 
 
 @ft.component
@@ -176,7 +177,7 @@ def GroupCard(summary: GroupSummary, saved: bool, prefs: FindingPrefs, on_open, 
                     )),
                     *([IconAction(
                         ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
-                        f"Remove {summary.name} from Saved" if saved else f"Save {summary.name}",
+                        _("Remove {name} from Saved").format(name=summary.name) if saved else _("Save {name}").format(name=summary.name),
                         on_click=bind(on_toggle_save, summary.id, summary.name),
                     )] if on_toggle_save is not None else []),  # None: a preview, nothing to save
                 ],
@@ -193,7 +194,7 @@ def LinkButton(text: str, link: str | None, icon, raw: str | None = None, filled
     if safe is None:
         if not raw:
             return ft.Container(visible=False)
-        return ft.Text(f"{text}: {raw} (not a web, phone or e-mail link, so Kindred won't open it)",
+        return ft.Text(_("{what}: {raw} (not a web, phone or e-mail link, so Kindred won't open it)").format(what=text, raw=raw),
                        size=13, color=ft.Colors.ON_SURFACE_VARIANT)
     kind = ft.FilledButton if filled else ft.OutlinedButton
     return kind(text, icon=icon, url=safe)

@@ -38,6 +38,7 @@ from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
@@ -61,13 +62,13 @@ def GroupDetailsBody(group_id: str, back_to: str):
         set_loaded((None, False) if found is FAILED else found)
 
     ft.use_effect(load, [group_id, state.session is not None])
-    back = IconAction(ft.Icons.ARROW_BACK, "Back to Saved" if back_to == "/saved" else "Back to results", on_click=lambda: go(back_to))
+    back = IconAction(ft.Icons.ARROW_BACK, _("Back to Saved") if back_to == "/saved" else _("Back to results"), on_click=lambda: go(back_to))
     if loaded is None:
         return ScreenBody([ft.Row([back]), ft.ProgressRing()])
     details, listed = loaded
     if details is None:
-        return ScreenBody([ft.Row([back]), Notice(ft.Icons.SEARCH_OFF, "This group isn't listed any more",
-                                                  "Its source no longer lists it. Search again for groups like it.")])
+        return ScreenBody([ft.Row([back]), Notice(ft.Icons.SEARCH_OFF, _("This group isn't listed any more"),
+                                                  _("Its source no longer lists it. Search again for groups like it."))])
     record = details.record
     saved = group_id in saved_ids
     rows: list = []
@@ -82,76 +83,76 @@ def GroupDetailsBody(group_id: str, back_to: str):
 
     warnings = []
     if not listed:
-        warnings.append(Badge("No longer listed: shown as you saved it", ft.Icons.INFO_OUTLINE, "warning"))
+        warnings.append(Badge(_("No longer listed: shown as you saved it"), ft.Icons.INFO_OUTLINE, "warning"))
     if record.status == "temporarily_closed":
-        warnings.append(Badge("Temporarily closed", ft.Icons.WARNING_AMBER, "warning"))
+        warnings.append(Badge(_("Temporarily closed"), ft.Icons.WARNING_AMBER, "warning"))
 
     online_link = web_link(record.online.url)
     phone = record.online.phone
     actions = [
-        ft.FilledButton("Remove from Saved" if saved else "Save", icon=ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
+        ft.FilledButton(_("Remove from Saved") if saved else _("Save"), icon=ft.Icons.BOOKMARK if saved else ft.Icons.BOOKMARK_BORDER,
                         on_click=bind(toggle_save, group_id, record.name)),
     ]
     attendance = Attendance(record.attendance) if record.attendance in Attendance._value2member_map_ else Attendance.IN_PERSON
     if attendance.remote:
         if record.online.url:
-            actions.append(LinkButton("Join online", online_link, ft.Icons.VIDEOCAM_OUTLINED, raw=record.online.url, filled=False))
+            actions.append(LinkButton(_("Join online"), online_link, ft.Icons.VIDEOCAM_OUTLINED, raw=record.online.url, filled=False))
         if phone:
-            actions.append(LinkButton(f"Call in {phone}", tel_link(phone), ft.Icons.CALL_OUTLINED, raw=phone))
+            actions.append(LinkButton(_("Call in {phone}").format(phone=phone), tel_link(phone), ft.Icons.CALL_OUTLINED, raw=phone))
         if attendance is Attendance.ASK:
-            actions.append(Badge("Ask the group for the link", ft.Icons.INFO_OUTLINE))
+            actions.append(Badge(_("Ask the group for the link"), ft.Icons.INFO_OUTLINE))
     directions = directions_link(record.location) if attendance.in_person else None
     if directions:
-        actions.append(LinkButton("Directions", directions, ft.Icons.DIRECTIONS_OUTLINED))
+        actions.append(LinkButton(_("Directions"), directions, ft.Icons.DIRECTIONS_OUTLINED))
     actions.append(ShareButton(details))
 
     # When
     next_dates = [ft.Text("• " + meeting_date_text(m, prefs.hour24)) for m in details.next_meetings]
     zone_note = None
     if details.next_meetings:
-        zone_note = f"Times in your time zone ({details.next_meetings[0].local_timezone})."
+        zone_note = _("Times in your time zone ({zone}).").format(zone=details.next_meetings[0].local_timezone)
     all_times = times_text(record.schedule, prefs.hour24)
     section(
-        "When it meets",
+        _("When it meets"),
         *([ft.Text(all_times, weight=ft.FontWeight.W_600)] if all_times else []),
         *[ft.Text(line) for line in details.schedule_text],
-        *([ft.Text("Next dates", weight=ft.FontWeight.W_600), *next_dates] if next_dates else []),
+        *([ft.Text(_("Next dates"), weight=ft.FontWeight.W_600), *next_dates] if next_dates else []),
         ft.Text(zone_note, size=13, color=ft.Colors.ON_SURFACE_VARIANT) if zone_note else None,
         text(details.timezone_note),
     )
     loc = record.location
     where = [p for p in (loc.venue, loc.address, ", ".join(p for p in (loc.city, loc.region, loc.postal_code) if p), loc.country) if p]
     if attendance.in_person:
-        section("Where", *[ft.Text(line) for line in where],
-                ft.Text("The location is approximate.", size=13) if loc.approximate and where else None)
+        section(_("Where"), *[ft.Text(line) for line in where],
+                ft.Text(_("The location is approximate."), size=13) if loc.approximate and where else None)
     else:
-        section("Where", ft.Text(ONLINE_ANYWHERE))
-    section("About", text(record.description), text(record.notes))
-    section("Who leads it", ft.Text(LEADERSHIP.get(record.leadership, label(record.leadership))), text(record.facilitator_credentials))
+        section(_("Where"), ft.Text(ONLINE_ANYWHERE))
+    section(_("About"), text(record.description), text(record.notes))
+    section(_("Who leads it"), ft.Text(LEADERSHIP.get(record.leadership, label(record.leadership))), text(record.facilitator_credentials))
     facts = [
-        ("Cost", COST.get(record.cost, label(record.cost)) + (f" — {record.cost_note}" if record.cost_note else "")),
-        ("Size", f"About {record.typical_size} people" if record.typical_size else None),
-        ("Joining", REGISTRATION.get(record.registration, label(record.registration))),
-        ("Confidentiality", record.confidentiality),
-        ("For", ", ".join(label(a) for a in record.audience) if record.audience else None),
-        ("Languages", ", ".join(record.languages) if record.languages else None),
-        ("Accessibility", ", ".join(label(a) for a in record.accessibility) if record.accessibility else None),
+        (_("Cost"), COST.get(record.cost, label(record.cost)) + (f" — {record.cost_note}" if record.cost_note else "")),
+        (_("Size"), ngettext("About {n} person", "About {n} people", record.typical_size).format(n=format_number(record.typical_size)) if record.typical_size else None),
+        (_("Joining"), REGISTRATION.get(record.registration, label(record.registration))),
+        (_("Confidentiality"), record.confidentiality),
+        (_("For"), ", ".join(label(a) for a in record.audience) if record.audience else None),
+        (_("Languages"), ", ".join(record.languages) if record.languages else None),
+        (_("Accessibility"), ", ".join(label(a) for a in record.accessibility) if record.accessibility else None),
     ]
-    section("Good to know", *[ft.Text(spans=[ft.TextSpan(f"{k}: ", ft.TextStyle(weight=ft.FontWeight.W_600)), ft.TextSpan(v)],
+    section(_("Good to know"), *[ft.Text(spans=[ft.TextSpan(f"{k}: ", ft.TextStyle(weight=ft.FontWeight.W_600)), ft.TextSpan(v)],
                                       ) for k, v in facts if v])
-    section("Your first time", ft.Text(first_time_text(record)))
+    section(_("Your first time"), ft.Text(first_time_text(record)))
     contact = record.contact
     contact_links = [
-        LinkButton("Website", web_link(contact.website), ft.Icons.OPEN_IN_NEW, raw=contact.website) if contact.website else None,
-        LinkButton(f"E-mail {contact.email}", mailto_link(contact.email), ft.Icons.MAIL_OUTLINE, raw=contact.email) if contact.email else None,
-        LinkButton(f"Call {contact.phone}", tel_link(contact.phone), ft.Icons.CALL_OUTLINED, raw=contact.phone) if contact.phone else None,
+        LinkButton(_("Website"), web_link(contact.website), ft.Icons.OPEN_IN_NEW, raw=contact.website) if contact.website else None,
+        LinkButton(_("E-mail {address}").format(address=contact.email), mailto_link(contact.email), ft.Icons.MAIL_OUTLINE, raw=contact.email) if contact.email else None,
+        LinkButton(_("Call {phone}").format(phone=contact.phone), tel_link(contact.phone), ft.Icons.CALL_OUTLINED, raw=contact.phone) if contact.phone else None,
     ]
     contact_links = [c for c in contact_links if c is not None]
-    section("Contact", text(contact.name), *([ft.Row(wrap=True, spacing=8, run_spacing=8, controls=contact_links)] if contact_links else []))
+    section(_("Contact"), text(contact.name), *([ft.Row(wrap=True, spacing=8, run_spacing=8, controls=contact_links)] if contact_links else []))
     updated = getattr(details, "updated", None) or record.last_verified
     stale = bool(getattr(details, "stale", False))
     rows.append(ft.Semantics(identifier="listing-freshness", container=True, content=ft.Text(
-        freshness_text(updated, stale, details.source or "an unknown source") + ".", size=13,
+        freshness_text(updated, stale, details.source or _("an unknown source")) + ".", size=13,
         color=ft.Colors.ERROR if stale else ft.Colors.ON_SURFACE_VARIANT, weight=ft.FontWeight.W_600 if stale else None)))
     rows.append(ReportProblemButton(details))
 
@@ -181,7 +182,7 @@ def ReportProblemButton(details):
     async def copy(_=None):
         current = draft()
         await ft.Clipboard().set(f"{current.subject}\n\n{current.body}")
-        snack("Copied the correction. Paste it into an e-mail or message to the source.")
+        snack(_("Copied the correction. Paste it into an e-mail or message to the source."))
 
     def close(_=None):
         ft.context.page.pop_dialog()
@@ -197,24 +198,24 @@ def ReportProblemButton(details):
         sends = []
         if current.mailto:
             # the e-mail app opens with the text; the person decides whether to send it
-            sends.append(ft.TextButton("Open in my e-mail app", icon=ft.Icons.MAIL_OUTLINE, on_click=open_mail))
+            sends.append(ft.TextButton(_("Open in my e-mail app"), icon=ft.Icons.MAIL_OUTLINE, on_click=open_mail))
         elif current.link:
-            sends.append(ft.TextButton("Open the source's website", icon=ft.Icons.OPEN_IN_NEW, url=current.link))
+            sends.append(ft.TextButton(_("Open the source's website"), icon=ft.Icons.OPEN_IN_NEW, url=current.link))
         ft.context.page.show_dialog(ft.AlertDialog(
-            title=ft.Text("Report a problem"),
+            title=ft.Text(_("Report a problem")),
             content=ft.Column(tight=True, scroll=ft.ScrollMode.AUTO, width=480, spacing=10,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
-                ft.Text("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "
-                        "you send it yourself, if you want to."),
+                ft.Text(_("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "
+                        "you send it yourself, if you want to.")),
                 # A plain field: a dialog shown with show_dialog is outside the component tree (no
                 # hooks), and with no value= from state it never sends text back over the typing.
-                ft.TextField(label="What is wrong?", multiline=True, min_lines=2, on_change=edited),
-                ft.Text("What goes with it (the listing's public details):", size=13, weight=ft.FontWeight.W_600),
+                ft.TextField(label=_("What is wrong?"), multiline=True, min_lines=2, on_change=edited),
+                ft.Text(_("What goes with it (the listing's public details):"), size=13, weight=ft.FontWeight.W_600),
                 ft.Text(current.body.split("\n\n", 1)[-1], size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
-                *([] if sends else [ft.Text("This source gives no contact address: copy the text and send it to them "
-                                            "the way you know.", size=13)]),
+                *([] if sends else [ft.Text(_("This source gives no contact address: copy the text and send it to them "
+                                            "the way you know."), size=13)]),
             ]),
-            actions=[*sends, ft.TextButton("Copy text", icon=ft.Icons.COPY, on_click=copy), ft.TextButton("Close", on_click=close)],
+            actions=[*sends, ft.TextButton(_("Copy text"), icon=ft.Icons.COPY, on_click=copy), ft.TextButton(_("Close"), on_click=close)],
         ))
 
-    return ft.OutlinedButton("Report a problem", icon=ft.Icons.FLAG_OUTLINED, on_click=open_dialog)
+    return ft.OutlinedButton(_("Report a problem"), icon=ft.Icons.FLAG_OUTLINED, on_click=open_dialog)

@@ -37,8 +37,9 @@ from views.models import FindModel, use_app, use_find_model
 from views.widgets.bind import bind
 from views.widgets.notice import Notice
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
-SORTS = [("relevance", "Best match"), ("soonest", "Meets soonest"), ("distance", "Nearest")]
+SORTS = [("relevance", N_("Best match")), ("soonest", N_("Meets soonest")), ("distance", N_("Nearest"))]
 DISTANCES = (5, 10, 25, 50)
 
 
@@ -77,7 +78,7 @@ def search_runner(state, model: FindModel) -> SearchRunner:
         model._more_pending = False
         model.loaded = True
         model.error = (str(problem) if isinstance(problem, SearchError) else
-                       "Searching didn't work just now. Your words and filters are still here; try again.")
+                       _("Searching didn't work just now. Your words and filters are still here; try again."))
 
     model._runner = SearchRunner(state.services.directory.search, on_result, on_error)
     return model._runner
@@ -170,13 +171,13 @@ def FindScreen():
             alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
             controls=[
-                ft.Text("Find a group", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-                ft.FilledTonalButton("Help me choose", icon=ft.Icons.ASSISTANT_OUTLINED, on_click=lambda: go("/find/choose")),
+                ft.Text(_("Find a group"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+                ft.FilledTonalButton(_("Help me choose"), icon=ft.Icons.ASSISTANT_OUTLINED, on_click=lambda: go("/find/choose")),
             ],
         ),
         TextInput(
-            label="Search groups",
-            hint_text="A topic, a name or a town",
+            label=_("Search groups"),
+            hint_text=_("A topic, a name or a town"),
             value=text,
             prefix_icon=ft.Icons.SEARCH,
             on_change=on_type,
@@ -188,20 +189,20 @@ def FindScreen():
             run_spacing=8,
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
             controls=[
-                ft.OutlinedButton(f"Filters ({len(chips)})" if chips else "Filters", icon=ft.Icons.TUNE,
+                ft.OutlinedButton(_("Filters ({n})").format(n=len(chips)) if chips else _("Filters"), icon=ft.Icons.TUNE,
                                   on_click=lambda: set_sheet_open(True)),
-                ft.Semantics(label="Sort results", container=True, content=ft.Dropdown(
-                    label="Sort",
+                ft.Semantics(label=_("Sort results"), container=True, content=ft.Dropdown(
+                    label=_("Sort"),
                     value=current().sort,
                     width=200,
                     dense=True,
                     on_select=on_sort,
-                    options=[ft.DropdownOption(key=k, text=t) for k, t in sorts],
+                    options=[ft.DropdownOption(key=k, text=_(t)) for k, t in sorts],
                 )),
             ],
         ),
         *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=[
-            ft.Chip(label=ft.Text(words), delete_icon_tooltip=f"Remove filter {words}",
+            ft.Chip(label=ft.Text(words), delete_icon_tooltip=_("Remove filter {words}").format(words=words),
                     on_delete=bind(change_filters, remove_filter(filters, key)), key=key)
             for key, words in chips
         ])] if chips else []),
@@ -210,20 +211,21 @@ def FindScreen():
 
     if error:
         body = [ft.Semantics(live_region=True, content=ft.Text(error, color=ft.Colors.ERROR)),
-                ft.OutlinedButton("Try again", on_click=lambda: runner.request(current(), immediate=True))]
+                ft.OutlinedButton(_("Try again"), on_click=lambda: runner.request(current(), immediate=True))]
     elif not loaded:
-        body = [ft.Row([ft.ProgressRing(width=24, height=24), ft.Text("Looking…")])]
+        body = [ft.Row([ft.ProgressRing(width=24, height=24), ft.Text(_("Looking…"))])]
     elif not results:
         body = [NoResults(text, chips, lambda: change_filters(clear_filters(filters))), MoreGroupsNearYou(prefs.place, key="catalogue")]
     else:
         body = [
             ft.Semantics(live_region=True, content=ft.Text(
-                f"{total} group{'s' if total != 1 else ''}" + (" — showing the first " + str(len(results)) if len(results) < total else ""),
+                (ngettext("{n} group", "{n} groups", total).format(n=format_number(total))
+                 + (" — " + _("showing the first {n}").format(n=format_number(len(results))) if len(results) < total else "")),
                 color=ft.Colors.ON_SURFACE_VARIANT)),
             *[GroupCard(r, r.id in saved_ids, prefs, open_group, toggle_save, key=r.id) for r in results],
-            *([ft.OutlinedButton(f"Show more ({total - len(results)} more)", icon=ft.Icons.EXPAND_MORE, on_click=load_more)]
+            *([ft.OutlinedButton(_("Show more ({n} more)").format(n=format_number(total - len(results))), icon=ft.Icons.EXPAND_MORE, on_click=load_more)]
               if len(results) < total else []),
-            *([WhereElseToLook(title="Not finding the right group?")] if total < 4 else []),
+            *([WhereElseToLook(title=_("Not finding the right group?"))] if total < 4 else []),
             MoreGroupsNearYou(prefs.place, key="catalogue"),
         ]
 
@@ -251,12 +253,12 @@ def FindScreen():
 def PlaceLine(prefs):
     if prefs.place is None:
         return ft.Row(wrap=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-            ft.Text("Add your town or ZIP code to see distances.", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.TextButton("Set my place", icon=ft.Icons.PLACE_OUTLINED, on_click=lambda: go("/settings")),
+            ft.Text(_("Add your town or ZIP code to see distances."), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.TextButton(_("Set my place"), icon=ft.Icons.PLACE_OUTLINED, on_click=lambda: go("/settings")),
         ])
     return ft.Row(wrap=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-        ft.Text(f"Distances from {prefs.place.name} (private to you).", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-        ft.TextButton("Change", on_click=lambda: go("/settings")),
+        ft.Text(_("Distances from {place} (private to you).").format(place=prefs.place.name), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.TextButton(_("Change"), on_click=lambda: go("/settings")),
     ])
 
 
@@ -264,23 +266,23 @@ def PlaceLine(prefs):
 def NoResults(text: str, chips: list, on_clear):
     hints = []
     if text.strip():
-        hints.append("Try fewer words, or a broader one (\"grief\" rather than \"grief after losing a parent\").")
+        hints.append(_("Try fewer words, or a broader one (\"grief\" rather than \"grief after losing a parent\")."))
     if chips:
-        hints.append("Remove a filter or two above, or clear them all.")
-    hints.append("Online groups can be joined from anywhere.")
+        hints.append(_("Remove a filter or two above, or clear them all."))
+    hints.append(_("Online groups can be joined from anywhere."))
     return ft.Column(
         spacing=12,
         controls=[
-            Notice(ft.Icons.TRAVEL_EXPLORE, "No groups match yet",
-                   "That doesn't mean there's nothing for you. " + " ".join(hints)),
-            *([ft.OutlinedButton("Clear all filters", icon=ft.Icons.FILTER_ALT_OFF, on_click=on_clear)] if chips else []),
+            Notice(ft.Icons.TRAVEL_EXPLORE, _("No groups match yet"),
+                   _("That doesn't mean there's nothing for you. ") + " ".join(hints)),
+            *([ft.OutlinedButton(_("Clear all filters"), icon=ft.Icons.FILTER_ALT_OFF, on_click=on_clear)] if chips else []),
             WhereElseToLook(),
         ],
     )
 
 
 @ft.component
-def WhereElseToLook(title: str = "Where else to look"):
+def WhereElseToLook(title: str = _("Where else to look")):
     state = use_app()
     run = use_actions().run
     places, set_places = ft.use_state(None)
@@ -294,9 +296,9 @@ def WhereElseToLook(title: str = "Where else to look"):
 
     rows = []
     for place in places or []:
-        links = [LinkButton("Website", web_link(place.url), ft.Icons.OPEN_IN_NEW, raw=place.url)] if place.url else []
+        links = [LinkButton(_("Website"), web_link(place.url), ft.Icons.OPEN_IN_NEW, raw=place.url)] if place.url else []
         if place.phone:
-            links.append(LinkButton(f"Call {place.phone}", tel_link(place.phone), ft.Icons.CALL_OUTLINED, raw=place.phone))
+            links.append(LinkButton(_("Call {phone}").format(phone=place.phone), tel_link(place.phone), ft.Icons.CALL_OUTLINED, raw=place.phone))
         rows.append(ft.Container(
             padding=ft.Padding.only(top=4, bottom=4),
             content=ft.Column(spacing=4, controls=[
@@ -334,44 +336,44 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
         for amount in DISTANCES:
             km = miles_to_km(amount) if unit == "mi" else float(amount)
             selected = filters.within_km is not None and abs(filters.within_km - km) < 0.01
-            distance_chips.append(_chip(f"Within {amount} {unit}", selected, set_field(within_km=None if selected else km)))
+            distance_chips.append(_chip(_("Within {amount} {unit}").format(amount=amount, unit=unit), selected, set_field(within_km=None if selected else km)))
 
     content = ft.Column(
         scroll=ft.ScrollMode.AUTO,
         spacing=14,
         controls=[
             ft.Row(alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
-                ft.Text("Filters", theme_style=ft.TextThemeStyle.TITLE_LARGE),
-                ft.FilledButton("Done", on_click=on_close),
+                ft.Text(_("Filters"), theme_style=ft.TextThemeStyle.TITLE_LARGE),
+                ft.FilledButton(_("Done"), on_click=on_close),
             ]),
-            section("How it meets", [
+            section(_("How it meets"), [
                 _chip(text, filters.attendance == key, set_field(attendance=None if filters.attendance == key else key))
-                for key, text in (("in_person", "In person"), ("online", "Online"))
+                for key, text in (("in_person", _("In person")), ("online", _("Online")))
             ]),
-            section("Led by", [
+            section(_("Led by"), [
                 _chip(text, filters.leadership == key, set_field(leadership=None if filters.leadership == key else key))
-                for key, text in (("peer", "Peers"), ("professional", "A professional"))
+                for key, text in (("peer", _("Peers")), ("professional", _("A professional")))
             ]),
-            section("What it's for", [
+            section(_("What it's for"), [
                 _chip(label(topic), topic in filters.topics, set_field(topics=toggled(filters.topics, topic))) for topic in TOPICS
             ]),
-            section("Cost", [
+            section(_("Cost"), [
                 _chip(text, key in filters.cost, set_field(cost=toggled(filters.cost, key)))
-                for key, text in (("free", "Free"), ("donation", "Donation"), ("sliding_scale", "Sliding scale"))
+                for key, text in (("free", _("Free")), ("donation", _("Donation")), ("sliding_scale", _("Sliding scale")))
             ]),
-            section("When", [
+            section(_("When"), [
                 *[_chip(text, filters.meets_within == key, set_field(meets_within=None if filters.meets_within == key else key))
-                  for key, text in (("24h", "Next 24 hours"), ("7d", "Next 7 days"))],
+                  for key, text in (("24h", _("Next 24 hours")), ("7d", _("Next 7 days")))],
                 *[_chip(label(key), filters.time_of_day == key, set_field(time_of_day=None if filters.time_of_day == key else key))
                   for key in ("morning", "afternoon", "evening")],
             ]),
-            section("Day", [_chip(WEEKDAY_LONG[d][:3], d in filters.days, set_field(days=toggled(filters.days, d))) for d in range(7)]),
-            section("For", [_chip(label(a), a in filters.audience, set_field(audience=toggled(filters.audience, a))) for a in AUDIENCES]),
-            section("Distance", distance_chips) if distance_chips else
-            ft.Text("Set your place in Settings to filter by distance.", color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Switch(label="Hide groups that are temporarily closed", value=not filters.show_closed,
+            section(_("Day"), [_chip(WEEKDAY_LONG[d][:3], d in filters.days, set_field(days=toggled(filters.days, d))) for d in range(7)]),
+            section(_("For"), [_chip(label(a), a in filters.audience, set_field(audience=toggled(filters.audience, a))) for a in AUDIENCES]),
+            section(_("Distance"), distance_chips) if distance_chips else
+            ft.Text(_("Set your place in Settings to filter by distance."), color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Switch(label=_("Hide groups that are temporarily closed"), value=not filters.show_closed,
                       on_change=lambda e: on_change(replace(filters, show_closed=not e.control.value))),
-            ft.TextButton("Clear all filters", icon=ft.Icons.FILTER_ALT_OFF, on_click=lambda: on_change(clear_filters(filters))),
+            ft.TextButton(_("Clear all filters"), icon=ft.Icons.FILTER_ALT_OFF, on_click=lambda: on_change(clear_filters(filters))),
         ],
     )
     ft.use_dialog(ft.BottomSheet(

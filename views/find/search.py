@@ -13,6 +13,7 @@ from services.directory.places import miles_to_km
 from services.directory.schedule import WEEKDAY_LONG
 from services.directory.search import SearchQuery
 from services.group_text import ATTENDANCE, COST, LEADERSHIP, label
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 DEBOUNCE_SECONDS = 0.25
 PAGE_SIZE = 20
@@ -84,12 +85,12 @@ def active_filters(query: SearchQuery, unit: str = "km") -> list[tuple[str, str]
     if query.time_of_day:
         found.append(("time_of_day", label(query.time_of_day)))
     if query.meets_within:
-        found.append(("meets_within", "Meets in the next 24 hours" if query.meets_within == "24h" else "Meets in the next 7 days"))
+        found.append(("meets_within", _("Meets in the next 24 hours") if query.meets_within == "24h" else _("Meets in the next 7 days")))
     if query.within_km:
         amount = query.within_km / miles_to_km(1) if unit == "mi" else query.within_km
-        found.append(("within_km", f"Within {amount:.0f} {unit}"))
+        found.append(("within_km", _("Within {amount} {unit}").format(amount=format_number(round(amount)), unit=unit)))
     if not query.show_closed:
-        found.append(("show_closed", "Open groups only"))
+        found.append(("show_closed", _("Open groups only")))
     return found
 
 

@@ -8,6 +8,7 @@ import flet as ft
 from services.directory.model import GroupDetails
 from services.group_text import share_text
 from views.find.common import snack
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 def public_text(details: GroupDetails) -> str:
@@ -23,6 +24,6 @@ def ShareButton(details: GroupDetails):
             await ft.Share().share_text(text, subject=details.record.name)
             return
         await ft.Clipboard().set(text)
-        snack("Copied the group's public details. Paste them into a message or note.")
+        snack(_("Copied the group's public details. Paste them into a message or note."))
 
-    return ft.OutlinedButton("Share", icon=ft.Icons.SHARE_OUTLINED, on_click=share)
+    return ft.OutlinedButton(_("Share"), icon=ft.Icons.SHARE_OUTLINED, on_click=share)

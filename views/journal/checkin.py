@@ -30,8 +30,9 @@ from views.widgets.bind import bind
 from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
-SCALE_WORDS = {"energy": ("very low", "very high"), "anxiety": ("none", "very high")}
+SCALE_WORDS = {"energy": (N_("very low"), N_("very high")), "anxiety": (N_("none"), N_("very high"))}
 
 
 def _split_tags(text: str) -> list[str]:
@@ -40,7 +41,7 @@ def _split_tags(text: str) -> list[str]:
 
 @ft.component
 def Scale(name: str, value: int | None, on_change):
-    low, high = SCALE_WORDS[name]
+    low, high = (_(word) for word in SCALE_WORDS[name])
 
     def changed(e):
         chosen = next(iter(e.control.selected or []), None)
@@ -49,7 +50,7 @@ def Scale(name: str, value: int | None, on_change):
     return ft.Column(
         spacing=4,
         controls=[
-            ft.Text(f"{name.capitalize()} (1 = {low}, 5 = {high})"),
+            ft.Text((_("Energy (1 = {low}, 5 = {high})") if name == "energy" else _("Anxiety (1 = {low}, 5 = {high})")).format(low=low, high=high)),
             ft.SegmentedButton(
                 selected=[str(value)] if value else [],
                 allow_empty_selection=True,
@@ -78,10 +79,10 @@ def StrategyTried(name: str, helped: str | None, on_change, on_remove):
                 ft.Row(
                     controls=[
                         ft.Text(name, weight=ft.FontWeight.W_600, expand=True),
-                        ft.TextButton("Remove", on_click=bind(on_remove, name)),
+                        ft.TextButton(_("Remove"), on_click=bind(on_remove, name)),
                     ]
                 ),
-                ft.Text("Did it help?", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                ft.Text(_("Did it help?"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
                 ft.SegmentedButton(
                     selected=[helped] if helped else [],
                     allow_empty_selection=True,
@@ -169,7 +170,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
 
     async def save():
         if mood is None:
-            set_error("Choose how you are feeling first.")
+            set_error(_("Choose how you are feeling first."))
             return
         fields = dict(
             mood=mood, emotions=emotions, energy=energy, anxiety=anxiety, sleep_hours=sleep.strip() or None,
@@ -186,14 +187,14 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
             return
         set_error(None)
         await draft.discard()
-        snack("Check-in saved." if initial is None else "Changes saved.")
+        snack(_("Check-in saved.") if initial is None else _("Changes saved."))
         if on_saved:
             await on_saved(entry)
 
     detail_controls = []
     if details_open:
         detail_controls = [
-            ft.Text("What are you feeling?", theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Text(_("What are you feeling?"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
             *[
                 ft.Column(
                     spacing=4,
@@ -214,14 +215,14 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
             ],
             Scale("energy", energy, set_energy),
             Scale("anxiety", anxiety, set_anxiety),
-            TextInput(label="Hours slept", value=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160,
+            TextInput(label=_("Hours slept"), value=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160,
                          on_change=lambda e: set_sleep(e.control.value or "")),
-            TextInput(label="Tags (people, places, activities), separated by commas", value=tags,
+            TextInput(label=_("Tags (people, places, activities), separated by commas"), value=tags,
                          on_change=lambda e: set_tags(e.control.value or "")),
-            ft.Text("Coping strategies you tried", theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Text(_("Coping strategies you tried"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
             *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried],
             ft.Dropdown(
-                label="Add a strategy you tried",
+                label=_("Add a strategy you tried"),
                 editable=True,
                 enable_filter=True,
                 menu_height=320,
@@ -230,17 +231,17 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 on_select=add_strategy,
                 options=[ft.DropdownOption(key=name, text=name) for name in (strategy_names or [])],
             ),
-            TextInput(label="Note", value=note, multiline=True, min_lines=3, max_lines=10,
+            TextInput(label=_("Note"), value=note, multiline=True, min_lines=3, max_lines=10,
                          on_change=lambda e: set_note(e.control.value or "")),
-            TextInput(label="Support group meeting (optional)", value=group, hint_text="The group's name",
+            TextInput(label=_("Support group meeting (optional)"), value=group, hint_text=_("The group's name"),
                          on_change=lambda e: set_group(e.control.value or "")),
             *(
                 [ft.SegmentedButton(
                     selected=[timing],
                     allow_multiple_selection=False,
                     on_change=lambda e: set_timing(next(iter(e.control.selected or ["after"]))),
-                    segments=[ft.Segment(value="before", label=ft.Text("Before the meeting")),
-                              ft.Segment(value="after", label=ft.Text("After the meeting"))],
+                    segments=[ft.Segment(value="before", label=ft.Text(_("Before the meeting"))),
+                              ft.Segment(value="after", label=ft.Text(_("After the meeting")))],
                 )]
                 if group.strip() else []
             ),
@@ -249,7 +250,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
     return ft.Column(
         spacing=12,
         controls=[
-            DraftNotice(draft, "check-in", discard_draft),
+            DraftNotice(draft, N_("check-in"), discard_draft),
             MoodPicker(settings.mood_labels, mood, pick_mood),
             *detail_controls,
             ErrorText(error),
@@ -257,11 +258,11 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 wrap=True,
                 spacing=8,
                 controls=[
-                    ft.FilledButton("Save", icon=ft.Icons.CHECK, on_click=save, disabled=saving),
+                    ft.FilledButton(_("Save"), icon=ft.Icons.CHECK, on_click=save, disabled=saving),
                     *(
                         []
                         if details_open
-                        else [ft.TextButton("Add details", icon=ft.Icons.EXPAND_MORE, on_click=lambda: set_details_open(True))]
+                        else [ft.TextButton(_("Add details"), icon=ft.Icons.EXPAND_MORE, on_click=lambda: set_details_open(True))]
                     ),
                 ],
             ),
@@ -288,11 +289,11 @@ def EditEntry(entry_id: str):
     if loaded is None:
         body = [ft.ProgressRing()]
     elif loaded[0] is None:
-        body = [ft.Text("This check-in no longer exists.")]
+        body = [ft.Text(_("This check-in no longer exists."))]
     else:
         entry, settings = loaded
         body = [
-            ft.Text(f"{entry.at:%A %d %B %Y, %H:%M}", color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(format_date(entry.at, "full") + ", " + format_time(entry.at), color=ft.Colors.ON_SURFACE_VARIANT),
             CheckInForm(settings, initial=entry, on_saved=saved, key=entry.id),
         ]
-    return ScreenBody([SubScreenTitle("Edit check-in"), *body])
+    return ScreenBody([SubScreenTitle(_("Edit check-in")), *body])

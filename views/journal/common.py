@@ -12,13 +12,14 @@ from views.models import use_app, use_journal_model
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 JOURNAL_LINKS = [
-    ("/journal/insights", "Insights", ft.Icons.INSIGHTS),
-    ("/journal/strategies", "Coping strategies", ft.Icons.SELF_IMPROVEMENT),
-    ("/journal/self-check", "Self-checks", ft.Icons.CHECKLIST),
-    ("/journal/safety-plan", "My safety plan", ft.Icons.HEALTH_AND_SAFETY),
-    ("/journal/data", "Export, import, reminder", ft.Icons.IMPORT_EXPORT),
+    ("/journal/insights", N_("Insights"), ft.Icons.INSIGHTS),
+    ("/journal/strategies", N_("Coping strategies"), ft.Icons.SELF_IMPROVEMENT),
+    ("/journal/self-check", N_("Self-checks"), ft.Icons.CHECKLIST),
+    ("/journal/safety-plan", N_("My safety plan"), ft.Icons.HEALTH_AND_SAFETY),
+    ("/journal/data", N_("Export, import, reminder"), ft.Icons.IMPORT_EXPORT),
 ]
 
 
@@ -71,7 +72,7 @@ def go(route: str) -> None:
 
 
 @ft.component
-def SubScreenTitle(title: str, back_to: str = "/journal", back_label: str = "Back to journal"):
+def SubScreenTitle(title: str, back_to: str = "/journal", back_label: str = _("Back to journal")):
     return ft.Row(
         spacing=4,
         controls=[
@@ -82,15 +83,15 @@ def SubScreenTitle(title: str, back_to: str = "/journal", back_label: str = "Bac
 
 
 @ft.component
-def LockedJournal(title: str = "Journal"):
+def LockedJournal(title: str = _("Journal")):
     return ScreenBody(
         [
             ft.Text(title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             Notice(
                 ft.Icons.LOCK_OUTLINE,
-                "Unlock Kindred to see your journal",
-                "Your journal is encrypted on this device. Once Kindred is unlocked, your check-ins, "
-                "strategies and safety plan are here.",
+                _("Unlock Kindred to see your journal"),
+                _("Your journal is encrypted on this device. Once Kindred is unlocked, your check-ins, "
+                "strategies and safety plan are here."),
             ),
         ]
     )

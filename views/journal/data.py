@@ -22,18 +22,19 @@ from views.journal.common import (
 from views.widgets.bind import bind
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 async def offer_download(file_name: str, data: bytes) -> None:
     """In the browser this downloads the file; in a window it asks where to save it."""
     picker = ft.FilePicker()
-    await picker.save_file(dialog_title="Save", file_name=file_name, src_bytes=data)
+    await picker.save_file(dialog_title=_("Save"), file_name=file_name, src_bytes=data)
 
 
 @ft.component
 def DataScreen():
     if use_journal() is None:
-        return LockedJournal("Export, import, reminder")
+        return LockedJournal(_("Export, import, reminder"))
     return DataBody()
 
 
@@ -42,10 +43,10 @@ def DataBody():
     journal = use_journal()
     settings, _ = use_loaded(lambda: journal.settings(), [])
     if settings is None:
-        return ScreenBody([SubScreenTitle("Export, import, reminder"), ft.ProgressRing()])
+        return ScreenBody([SubScreenTitle(_("Export, import, reminder")), ft.ProgressRing()])
     return ScreenBody(
         [
-            SubScreenTitle("Export, import, reminder"),
+            SubScreenTitle(_("Export, import, reminder")),
             ExportSection(),
             ImportSection(settings),
             ReminderSection(settings),
@@ -73,13 +74,13 @@ def ExportSection():
     return ft.Column(
         spacing=8,
         controls=[
-            Heading("Export"),
-            ft.Text("JSON holds everything (check-ins, your own strategies, self-checks, safety plan) and can be "
+            Heading(_("Export")),
+            ft.Text(_("JSON holds everything (check-ins, your own strategies, self-checks, safety plan) and can be "
                     "imported again. CSV has one row per check-in, for a spreadsheet. Exported files are not "
-                    "encrypted: keep them somewhere safe."),
+                    "encrypted: keep them somewhere safe.")),
             ft.Row(wrap=True, controls=[
-                ft.FilledTonalButton("Export JSON", icon=ft.Icons.DOWNLOAD, on_click=bind(export, "json")),
-                ft.FilledTonalButton("Export CSV", icon=ft.Icons.TABLE_VIEW, on_click=bind(export, "csv")),
+                ft.FilledTonalButton(_("Export JSON"), icon=ft.Icons.DOWNLOAD, on_click=bind(export, "json")),
+                ft.FilledTonalButton(_("Export CSV"), icon=ft.Icons.TABLE_VIEW, on_click=bind(export, "csv")),
             ]),
         ],
     )
@@ -99,7 +100,7 @@ def ImportSection(settings):
     message, set_message = ft.use_state(None)
 
     async def choose():
-        picked = await actions.pick_file("Choose a file to import", on_error=set_error, extensions=["json", "csv"])
+        picked = await actions.pick_file(_("Choose a file to import"), on_error=set_error, extensions=["json", "csv"])
         if picked is not None:
             await read(*picked)
 
@@ -154,20 +155,20 @@ def ImportSection(settings):
                 )
                 for name, count in sorted(moods.items(), key=lambda kv: -mapping.get(kv[0], 0))
             ],
-            ft.FilledButton("Import", icon=ft.Icons.UPLOAD, on_click=run_import,
+            ft.FilledButton(_("Import"), icon=ft.Icons.UPLOAD, on_click=run_import,
                             disabled=any(name not in mapping for name in moods)),
         ]
     elif data is not None:
         confirm = [ft.Text(f"{file_name} is a Kindred journal export."),
-                   ft.FilledButton("Import", icon=ft.Icons.UPLOAD, on_click=run_import)]
+                   ft.FilledButton(_("Import"), icon=ft.Icons.UPLOAD, on_click=run_import)]
 
     return ft.Column(
         spacing=8,
         controls=[
-            Heading("Import"),
-            ft.Text("From a Kindred JSON export, or from Daylio (its CSV export). Importing the same file twice "
-                    "adds nothing twice; if anything in a file can't be read, nothing from it is imported."),
-            ft.OutlinedButton("Choose a file", icon=ft.Icons.FILE_OPEN, on_click=choose),
+            Heading(_("Import")),
+            ft.Text(_("From a Kindred JSON export, or from Daylio (its CSV export). Importing the same file twice "
+                    "adds nothing twice; if anything in a file can't be read, nothing from it is imported.")),
+            ft.OutlinedButton(_("Choose a file"), icon=ft.Icons.FILE_OPEN, on_click=choose),
             *confirm,
             ErrorText(error),
             *([ft.Text(message, color=ft.Colors.PRIMARY)] if message else []),
@@ -199,17 +200,17 @@ def ReminderSection(settings):
     return ft.Column(
         spacing=8,
         controls=[
-            Heading("A daily reminder"),
-            ft.Text("Add a daily check-in reminder to your own calendar: a repeating event with an alert. "
-                    "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep."),
+            Heading(_("A daily reminder")),
+            ft.Text(_("Add a daily check-in reminder to your own calendar: a repeating event with an alert. "
+                    "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep.")),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                TextInput(label="Time (24-hour)", value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
-                ft.Dropdown(label="Time zone", value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
+                TextInput(label=_("Time (24-hour)"), value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
+                ft.Dropdown(label=_("Time zone"), value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
                             on_select=lambda e: set_zone(e.control.value or zone),
                             options=[ft.DropdownOption(key=z, text=z) for z in zones]),
             ]),
             ErrorText(error),
-            ft.FilledTonalButton("Download reminder (.ics)", icon=ft.Icons.EVENT, on_click=download),
+            ft.FilledTonalButton(_("Download reminder (.ics)"), icon=ft.Icons.EVENT, on_click=download),
         ],
     )
 
@@ -226,19 +227,19 @@ def MoodWordsSection(settings):
                        on_error=set_error) is FAILED:
             return
         set_error(None)
-        snack("Mood words saved.")
+        snack(_("Mood words saved."))
 
     return ft.Column(
         spacing=8,
         controls=[
-            Heading("Your mood words"),
-            ft.Text("Call each mood whatever fits you."),
+            Heading(_("Your mood words")),
+            ft.Text(_("Call each mood whatever fits you.")),
             *[
                 TextInput(label=f"Mood {n}", value=labels[n], max_length=40,
                              on_change=lambda e, n=n: set_labels({**labels, n: e.control.value or ""}))
                 for n in (1, 2, 3, 4, 5)
             ],
             ErrorText(error),
-            ft.OutlinedButton("Save mood words", on_click=save),
+            ft.OutlinedButton(_("Save mood words"), on_click=save),
         ],
     )

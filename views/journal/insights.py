@@ -12,11 +12,12 @@ from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use
 from views.widgets.mood_picker import mood_color
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 if TYPE_CHECKING:
     import flet_charts as fch
 
-PERIOD_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year"}
+PERIOD_LABELS = {7: N_("7 days"), 30: N_("30 days"), 90: N_("90 days"), 365: N_("1 year")}
 
 
 def _axis(labels: dict[float, str], size: int = 28) -> fch.ChartAxis:
@@ -55,14 +56,14 @@ def MoodOverTime(result, days: int):
     points = result.mood_by_period[days]
     start = result.today - timedelta(days=days - 1)
     if not points:
-        return ft.Text(f"No check-ins in the last {PERIOD_LABELS[days]}.")
+        return ft.Text(_("No check-ins in the last {period}.").format(period=_(PERIOD_LABELS[days])))
     step = {7: 1, 30: 7, 90: 30, 365: 90}[days]
     labels = {}
     for offset in range(0, days, step):
         day = start + timedelta(days=offset)
         labels[offset] = f"{day:%d %b}" if days > 7 else f"{day:%a}"
     return ft.Semantics(
-        label=f"Line chart of your daily average mood over the last {PERIOD_LABELS[days]}",
+        label=_("Line chart of your daily average mood over the last {period}").format(period=_(PERIOD_LABELS[days])),
         container=True,
         content=fch.LineChart(
             height=220,
@@ -159,7 +160,7 @@ def YearInPixels(result):
 @ft.component
 def StrategyList(items, by: str):
     if not items:
-        return ft.Text("Once you note a strategy and whether it helped, it shows up here.")
+        return ft.Text(_("Once you note a strategy and whether it helped, it shows up here."))
     rows = []
     for s in items[:8]:
         if by == "help":
@@ -180,11 +181,11 @@ def TagList(result):
                 for t in items]
     controls = []
     if result.better_tags:
-        controls += [ft.Text("Along with better check-ins", weight=ft.FontWeight.W_600), *rows(result.better_tags, "better")]
+        controls += [ft.Text(_("Along with better check-ins"), weight=ft.FontWeight.W_600), *rows(result.better_tags, "better")]
     if result.worse_tags:
-        controls += [ft.Text("Along with harder check-ins", weight=ft.FontWeight.W_600), *rows(result.worse_tags, "harder")]
+        controls += [ft.Text(_("Along with harder check-ins"), weight=ft.FontWeight.W_600), *rows(result.worse_tags, "harder")]
     if not controls:
-        controls = [ft.Text("No tag stands out yet: your check-ins feel about the same with or without each.")]
+        controls = [ft.Text(_("No tag stands out yet: your check-ins feel about the same with or without each."))]
     return ft.Column(spacing=4, controls=controls)
 
 
@@ -192,7 +193,7 @@ def TagList(result):
 def InsightsScreen():
     journal = use_journal()
     if journal is None:
-        return LockedJournal("Insights")
+        return LockedJournal(_("Insights"))
     return InsightsBody()
 
 
@@ -203,20 +204,20 @@ def InsightsBody():
     result, _ = use_loaded(lambda: insights_service.compute(journal.all_entries()), [])
 
     if result is None:
-        return ScreenBody([SubScreenTitle("Insights"), ft.ProgressRing()])
+        return ScreenBody([SubScreenTitle(_("Insights")), ft.ProgressRing()])
     if result.total_entries == 0:
         return ScreenBody([
-            SubScreenTitle("Insights"),
-            Notice(ft.Icons.INSIGHTS, "Nothing to show yet", result.captions["overview"]),
+            SubScreenTitle(_("Insights")),
+            Notice(ft.Icons.INSIGHTS, _("Nothing to show yet"), result.captions["overview"]),
         ])
     meetings = result.meetings
     return ScreenBody(
         [
-            SubScreenTitle("Insights"),
+            SubScreenTitle(_("Insights")),
             ft.Text(result.captions["overview"]),
             Section(
-                "Mood over time",
-                "Each point is one day's average mood (1 to 5).",
+                _("Mood over time"),
+                _("Each point is one day's average mood (1 to 5)."),
                 ft.Column(
                     spacing=8,
                     controls=[
@@ -225,28 +226,28 @@ def InsightsBody():
                             allow_multiple_selection=False,
                             show_selected_icon=False,
                             on_change=lambda e: set_period(int(next(iter(e.control.selected or ["30"])))),
-                            segments=[ft.Segment(value=str(d), label=ft.Text(t)) for d, t in PERIOD_LABELS.items()],
+                            segments=[ft.Segment(value=str(d), label=ft.Text(_(t))) for d, t in PERIOD_LABELS.items()],
                         ),
                         MoodOverTime(result, period),
                     ],
                 ),
             ),
-            Section("By day of the week", result.captions.get("weekday", "The number under each day is how many check-ins it has."),
-                    BucketBars(result.by_weekday, "Average mood by day of the week")),
-            Section("By time of day", "Night is midnight to 6, morning 6 to noon, afternoon noon to 6, evening 6 to midnight.",
-                    BucketBars(result.by_time_of_day, "Average mood by time of day")),
-            Section("Your year in pixels", "One square per day, coloured by that day's average mood.", YearInPixels(result)),
-            Section("What helped, by how often", result.captions.get("strategies"), StrategyList(result.strategies_by_help, "help")),
-            Section("What helped, by mood afterwards",
-                    "The change in mood from the check-in where you tried it to your next one within a day.",
+            Section(_("By day of the week"), result.captions.get("weekday", "The number under each day is how many check-ins it has."),
+                    BucketBars(result.by_weekday, _("Average mood by day of the week"))),
+            Section(_("By time of day"), _("Night is midnight to 6, morning 6 to noon, afternoon noon to 6, evening 6 to midnight."),
+                    BucketBars(result.by_time_of_day, _("Average mood by time of day"))),
+            Section(_("Your year in pixels"), _("One square per day, coloured by that day's average mood."), YearInPixels(result)),
+            Section(_("What helped, by how often"), result.captions.get("strategies"), StrategyList(result.strategies_by_help, "help")),
+            Section(_("What helped, by mood afterwards"),
+                    _("The change in mood from the check-in where you tried it to your next one within a day."),
                     StrategyList(result.strategies_by_change, "change")),
-            Section("Tags", result.captions.get("tags"), TagList(result)),
+            Section(_("Tags"), result.captions.get("tags"), TagList(result)),
             Section(
-                "Meeting days and other days",
-                result.captions.get("meetings") or "Link a check-in to a group meeting to compare meeting days with other days.",
+                _("Meeting days and other days"),
+                result.captions.get("meetings") or _("Link a check-in to a group meeting to compare meeting days with other days."),
                 ft.Text(f"Meeting days: {meetings.meeting_days}, other days: {meetings.other_days}.") if meetings else None,
             ),
-            ft.Text("These are patterns in what you wrote down, not a diagnosis. They can be a good thing to bring to your group or a professional.",
+            ft.Text(_("These are patterns in what you wrote down, not a diagnosis. They can be a good thing to bring to your group or a professional."),
                     size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
     )

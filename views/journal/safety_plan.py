@@ -20,10 +20,11 @@ from views.journal.common import (
 )
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
-INTRO = ("A plan, made while things are calmer, for the moments when they are not. "
-         "Write one thing per line. Fill in what you can; you can come back to it any time.")
+INTRO = (N_("A plan, made while things are calmer, for the moments when they are not. "
+         "Write one thing per line. Fill in what you can; you can come back to it any time."))
 
 
 @ft.component
@@ -43,13 +44,13 @@ def SafetyPlanExplained():
         async def then():
             go("/journal/safety-plan")
 
-        app.ask_for_private("Your safety plan is private: it is kept encrypted on this device"
-                            if not app.vault_set_up else "Unlock to write your safety plan", then)
+        app.ask_for_private(_("Your safety plan is private: it is kept encrypted on this device")
+                            if not app.vault_set_up else _("Unlock to write your safety plan"), then)
 
     return ScreenBody(
         [
-            SubScreenTitle("My safety plan"),
-            ft.Text(INTRO),
+            SubScreenTitle(_("My safety plan")),
+            ft.Text(_(INTRO)),
             *[
                 ft.Column(spacing=4, controls=[
                     ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
@@ -59,8 +60,8 @@ def SafetyPlanExplained():
             ],
             ft.Text(safety_plan.REASON_TITLE, theme_style=ft.TextThemeStyle.TITLE_SMALL),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                ft.FilledButton("Write my plan", icon=ft.Icons.EDIT_NOTE, on_click=write_mine),
-                ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
+                ft.FilledButton(_("Write my plan"), icon=ft.Icons.EDIT_NOTE, on_click=write_mine),
+                ft.TextButton(_("Open the crisis lines"), icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
             ]),
             ft.Text(safety_plan.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
@@ -72,7 +73,7 @@ def SafetyPlanBody():
     journal = use_journal()
     plan, _ = use_loaded(lambda: safety_plan.load(journal), [])
     if plan is None:
-        return ScreenBody([SubScreenTitle("My safety plan"), ft.ProgressRing()])
+        return ScreenBody([SubScreenTitle(_("My safety plan")), ft.ProgressRing()])
     return SafetyPlanForm(plan)
 
 
@@ -109,13 +110,13 @@ def SafetyPlanForm(plan):
             return
         set_error(None)
         await draft.discard()
-        snack("Safety plan saved.")
+        snack(_("Safety plan saved."))
 
     return ScreenBody(
         [
-            SubScreenTitle("My safety plan"),
-            ft.Text(INTRO),
-            DraftNotice(draft, "safety plan", discard_draft),
+            SubScreenTitle(_("My safety plan")),
+            ft.Text(_(INTRO)),
+            DraftNotice(draft, N_("safety plan"), discard_draft),
             *[
                 ft.Column(
                     spacing=4,
@@ -124,7 +125,7 @@ def SafetyPlanForm(plan):
                         ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
                         TextInput(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
                                      min_lines=2, max_lines=8, on_change=changed(key)),
-                        *([ft.TextButton("Open the crisis lines", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
+                        *([ft.TextButton(_("Open the crisis lines"), icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
                           if key == "professionals" else []),
                     ],
                 )
@@ -133,7 +134,7 @@ def SafetyPlanForm(plan):
             TextInput(label=safety_plan.REASON_TITLE, value=reason, multiline=True, min_lines=1,
                          on_change=lambda e: set_reason(e.control.value or "")),
             ErrorText(error),
-            ft.FilledButton("Save my plan", icon=ft.Icons.SAVE, on_click=save),
+            ft.FilledButton(_("Save my plan"), icon=ft.Icons.SAVE, on_click=save),
             ft.Text(safety_plan.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
     )

@@ -26,16 +26,17 @@ from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 ALL = "__all__"
 
 
 def day_heading(day: date, today: date) -> str:
     if day == today:
-        return "Today"
+        return _("Today")
     if (today - day).days == 1:
-        return "Yesterday"
-    return f"{day:%A %d %B %Y}"
+        return _("Yesterday")
+    return format_date(day, "full")
 
 
 @ft.component
@@ -67,15 +68,15 @@ def LowMoodOffer():
             spacing=8,
             controls=[
                 ft.Text(
-                    "Your last few check-ins have been very low. That sounds hard. "
-                    "If it would help to talk to someone, free and confidential lines are here.",
+                    _("Your last few check-ins have been very low. That sounds hard. "
+                    "If it would help to talk to someone, free and confidential lines are here."),
                     color=ft.Colors.ON_SECONDARY_CONTAINER,
                 ),
                 ft.Row(
                     wrap=True,
                     controls=[
-                        ft.FilledTonalButton("See who I can talk to", icon=ft.Icons.SUPPORT_AGENT, on_click=see_lines),
-                        ft.TextButton("Not now", on_click=dismiss),
+                        ft.FilledTonalButton(_("See who I can talk to"), icon=ft.Icons.SUPPORT_AGENT, on_click=see_lines),
+                        ft.TextButton(_("Not now"), on_click=dismiss),
                     ],
                 ),
             ],
@@ -96,10 +97,10 @@ def JournalHome():
         set_form_key(lambda k: k + 1)  # a fresh, empty form
 
     if settings is None:
-        return ScreenBody([ft.Text("Journal", theme_style=ft.TextThemeStyle.HEADLINE_SMALL), ft.ProgressRing()])
+        return ScreenBody([ft.Text(_("Journal"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL), ft.ProgressRing()])
     return ScreenBody(
         [
-            ft.Text("Journal", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            ft.Text(_("Journal"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             *([LowMoodOffer()] if offer else []),
             ft.Card(
                 content=ft.Container(
@@ -107,7 +108,7 @@ def JournalHome():
                     content=ft.Column(
                         spacing=12,
                         controls=[
-                            ft.Text("How are you feeling right now?", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                            ft.Text(_("How are you feeling right now?"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
                             CheckInForm(settings, on_saved=saved, key=f"new-{form_key}"),
                         ],
                     ),
@@ -117,7 +118,7 @@ def JournalHome():
                 wrap=True,
                 spacing=8,
                 run_spacing=8,
-                controls=[ft.OutlinedButton(label, icon=icon, on_click=lambda _e, r=route: go(r)) for route, label, icon in JOURNAL_LINKS],
+                controls=[ft.OutlinedButton(_(label), icon=icon, on_click=lambda _e, r=route: go(r)) for route, label, icon in JOURNAL_LINKS],
             ),
             Timeline(settings),
         ]
@@ -176,7 +177,7 @@ def Timeline(settings):
         async def undo(_e=None):
             await write(journal.save, removed)
 
-        snack("Check-in deleted.", action="Undo", on_action=undo)
+        snack(_("Check-in deleted."), action=_("Undo"), on_action=undo)
 
     def search(e):
         text = (e.control.value or "").strip()
@@ -203,7 +204,7 @@ def Timeline(settings):
                 first_date=datetime(2000, 1, 1),
                 last_date=datetime.now(),
                 value=datetime.now(),
-                help_text="Show check-ins up to this day",
+                help_text=_("Show check-ins up to this day"),
                 on_change=pick_date,
             )
         )
@@ -221,7 +222,7 @@ def Timeline(settings):
                 value=ALL if value in (None, "") else str(value),
                 width=240,
                 on_select=set_filter(name),
-                options=[ft.DropdownOption(key=ALL, text="Any"), *[ft.DropdownOption(key=str(k), text=t) for k, t in options]],
+                options=[ft.DropdownOption(key=ALL, text=_("Any")), *[ft.DropdownOption(key=str(k), text=t) for k, t in options]],
             )
 
         filters = [
@@ -230,10 +231,10 @@ def Timeline(settings):
                 spacing=8,
                 run_spacing=8,
                 controls=[
-                    dropdown("mood", "Mood", [(m, settings.label(m)) for m in (5, 4, 3, 2, 1)], query.mood),
-                    dropdown("tag", "Tag", [(t, t) for t in vocab["tags"]], query.tag),
-                    dropdown("strategy", "Strategy", [(s, s) for s in vocab["strategies"]], query.strategy),
-                    dropdown("group", "Group", [(g, g) for g in vocab["groups"]], query.group),
+                    dropdown("mood", _("Mood"), [(m, settings.label(m)) for m in (5, 4, 3, 2, 1)], query.mood),
+                    dropdown("tag", _("Tag"), [(t, t) for t in vocab["tags"]], query.tag),
+                    dropdown("strategy", _("Strategy"), [(s, s) for s in vocab["strategies"]], query.strategy),
+                    dropdown("group", _("Group"), [(g, g) for g in vocab["groups"]], query.group),
                 ],
             )
         ]
@@ -251,40 +252,41 @@ def Timeline(settings):
     if not loaded:
         body = [ft.ProgressRing()]
     elif not entries and query.is_empty:
-        body = [Notice(ft.Icons.EDIT_NOTE, "No entries yet", "How are you feeling right now? Tap a mood above and Save.")]
+        body = [Notice(ft.Icons.EDIT_NOTE, _("No entries yet"), _("How are you feeling right now? Tap a mood above and Save."))]
     elif not entries:
-        body = [ft.Text("No check-ins match. Try fewer words or clear the filters.")]
+        body = [ft.Text(_("No check-ins match. Try fewer words or clear the filters."))]
     else:
         body = rows
 
     return ft.Column(
         spacing=12,
         controls=[
-            ft.Text("Your check-ins", theme_style=ft.TextThemeStyle.TITLE_LARGE),
+            ft.Text(_("Your check-ins"), theme_style=ft.TextThemeStyle.TITLE_LARGE),
             ft.Row(
                 spacing=4,
                 controls=[
                     TextInput(
-                        label="Search notes, tags and strategies",
+                        label=_("Search notes, tags and strategies"),
                         value=search_text,
                         prefix_icon=ft.Icons.SEARCH,
                         expand=True,
                         on_submit=search,
                         on_change=search,
                     ),
-                    IconAction(ft.Icons.FILTER_LIST, "Filters", on_click=lambda: set_show_filters(not show_filters)),
-                    IconAction(ft.Icons.CALENDAR_MONTH, "Jump to a date", on_click=open_date_picker),
+                    IconAction(ft.Icons.FILTER_LIST, _("Filters"), on_click=lambda: set_show_filters(not show_filters)),
+                    IconAction(ft.Icons.CALENDAR_MONTH, _("Jump to a date"), on_click=open_date_picker),
                 ],
             ),
             *filters,
             *(
                 [ft.Row(wrap=True, controls=[
-                    ft.Text(f"{total} matching" + (f", up to {query.on_or_before:%d %B %Y}" if query.on_or_before else "")),
-                    ft.TextButton("Show all", on_click=clear),
+                    ft.Text((ngettext("{n} matching", "{n} matching", total).format(n=format_number(total))
+                             + (", " + _("up to {date}").format(date=format_date(query.on_or_before, "long")) if query.on_or_before else ""))),
+                    ft.TextButton(_("Show all"), on_click=clear),
                 ])]
                 if not query.is_empty else []
             ),
             *body,
-            *([ft.OutlinedButton(f"Load more ({total - len(entries)} older)", on_click=load_more)] if len(entries) < total else []),
+            *([ft.OutlinedButton(_("Load more ({n} older)").format(n=format_number(total - len(entries))), on_click=load_more)] if len(entries) < total else []),
         ],
     )

@@ -19,6 +19,7 @@ from views.journal.common import (
     use_write,
 )
 from views.widgets.screen import ScreenBody
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
@@ -47,7 +48,7 @@ def HistoryChart(results, questionnaire):
     import flet_charts as fch  # imported when a chart is drawn, not at start-up (issue #14)
 
     if len(results) < 2:
-        return ft.Text("Your scores appear here as a chart once you have taken this check twice.")
+        return ft.Text(_("Your scores appear here as a chart once you have taken this check twice."))
     return ft.Semantics(
         label=f"Your {questionnaire.name} scores over time: " + ", ".join(f"{r.at:%d %b %Y} {r.score}" for r in results),
         container=True,
@@ -75,7 +76,7 @@ def HistoryChart(results, questionnaire):
 @ft.component
 def SelfCheckScreen():
     if use_journal() is None:
-        return LockedJournal("Self-checks")
+        return LockedJournal(_("Self-checks"))
     return SelfCheckBody()
 
 
@@ -137,15 +138,15 @@ def SelfCheckBody():
                 [ft.Container(
                     bgcolor=ft.Colors.ERROR_CONTAINER, border_radius=12, padding=16,
                     content=ft.Column(tight=True, controls=[
-                        ft.Text("You said you have had thoughts of being better off dead or of hurting yourself. "
-                                "You don't have to carry that alone: free, confidential lines are there to talk, any time.",
+                        ft.Text(_("You said you have had thoughts of being better off dead or of hurting yourself. "
+                                "You don't have to carry that alone: free, confidential lines are there to talk, any time."),
                                 color=ft.Colors.ON_ERROR_CONTAINER),
-                        ft.FilledButton("Get help now", icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
+                        ft.FilledButton(_("Get help now"), icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
                     ]),
                 )]
                 if result.needs_crisis_lines else []
             ),
-            ft.OutlinedButton("Take it again", on_click=again),
+            ft.OutlinedButton(_("Take it again"), on_click=again),
         ]
     else:
         body = [
@@ -160,25 +161,25 @@ def SelfCheckBody():
                 ]),
             ),
             ErrorText(error),
-            ft.FilledButton("See my score", icon=ft.Icons.CHECK, on_click=submit),
+            ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, on_click=submit),
         ]
 
     return ScreenBody(
         [
-            SubScreenTitle("Self-checks"),
-            ft.Text("Two short questionnaires that many doctors use. " + selfcheck.NOT_A_DIAGNOSIS,
+            SubScreenTitle(_("Self-checks")),
+            ft.Text(_("Two short questionnaires that many doctors use. ") + selfcheck.NOT_A_DIAGNOSIS,
                     color=ft.Colors.ON_SURFACE_VARIANT),
             ft.SegmentedButton(
                 selected=[which],
                 allow_multiple_selection=False,
                 show_selected_icon=False,
                 on_change=choose,
-                segments=[ft.Segment(value="phq9", label=ft.Text("PHQ-9 (mood)")),
-                          ft.Segment(value="gad7", label=ft.Text("GAD-7 (anxiety)"))],
+                segments=[ft.Segment(value="phq9", label=ft.Text(_("PHQ-9 (mood)"))),
+                          ft.Segment(value="gad7", label=ft.Text(_("GAD-7 (anxiety)")))],
             ),
             ft.Text(questionnaire.title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             *body,
-            ft.Text("Your history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Text(_("Your history"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             HistoryChart(history or [], questionnaire),
             *[ft.Text(f"{r.at:%d %b %Y}: {r.score} of {r.max_score} ({r.band})", size=13) for r in reversed((history or [])[-5:])],
             ft.Text(selfcheck.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),

@@ -19,13 +19,14 @@ from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
 def StrategyCard(strategy, on_favourite, on_delete):
     subtitle_bits = []
     if strategy.own:
-        subtitle_bits.append("Your own")
+        subtitle_bits.append(_("Your own"))
     if strategy.learned_at:
         subtitle_bits.append(f"learned at {strategy.learned_at}")
     details = [ft.Text(strategy.summary)] if strategy.summary else []
@@ -42,7 +43,7 @@ def StrategyCard(strategy, on_favourite, on_delete):
     if strategy.based_on:
         details.append(ft.Text(f"Based on: {strategy.based_on}", size=12, color=ft.Colors.ON_SURFACE_VARIANT))
     if strategy.own:
-        details.append(ft.TextButton("Delete this strategy", icon=ft.Icons.DELETE_OUTLINE, on_click=bind(on_delete, strategy)))
+        details.append(ft.TextButton(_("Delete this strategy"), icon=ft.Icons.DELETE_OUTLINE, on_click=bind(on_delete, strategy)))
     star = ft.Icons.STAR if strategy.favourite else ft.Icons.STAR_BORDER
     return ft.Card(
         key=strategy.id,
@@ -83,21 +84,21 @@ def PublicStrategies():
                     session.journal_changed()
                     snack(f"Added {strategy.name} to your favourites.")
 
-        app.ask_for_private("Your favourites are private: they are kept encrypted on this device"
-                            if not app.vault_set_up else "Unlock to keep your favourites", then)
+        app.ask_for_private(_("Your favourites are private: they are kept encrypted on this device")
+                            if not app.vault_set_up else _("Unlock to keep your favourites"), then)
 
     def add_mine():
-        app.ask_for_private("Your own strategies are private: they are kept encrypted on this device"
-                            if not app.vault_set_up else "Unlock to add your own strategies", None)
+        app.ask_for_private(_("Your own strategies are private: they are kept encrypted on this device")
+                            if not app.vault_set_up else _("Unlock to add your own strategies"), None)
 
     return ScreenBody(
         [
-            SubScreenTitle("Coping strategies"),
-            ft.Text("Things people use when it gets hard, each with a short how-to. "
-                    "Star the ones that work for you to see them first when you check in."),
+            SubScreenTitle(_("Coping strategies")),
+            ft.Text(_("Things people use when it gets hard, each with a short how-to. "
+                    "Star the ones that work for you to see them first when you check in.")),
             *[StrategyCard(s, favourite, None, key=s.id) for s in library()],
             ft.Text(library_note(), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.OutlinedButton("Add your own strategy", icon=ft.Icons.ADD, on_click=add_mine),
+            ft.OutlinedButton(_("Add your own strategy"), icon=ft.Icons.ADD, on_click=add_mine),
         ]
     )
 
@@ -127,26 +128,26 @@ def StrategiesBody():
         set_how_to("")
         set_learned_at("")
         set_form_key(lambda k: k + 1)
-        snack("Added to your strategies.")
+        snack(_("Added to your strategies."))
 
     return ScreenBody(
         [
-            SubScreenTitle("Coping strategies"),
-            ft.Text("Star the ones that work for you: favourites come first here and when you check in."),
+            SubScreenTitle(_("Coping strategies")),
+            ft.Text(_("Star the ones that work for you: favourites come first here and when you check in.")),
             *[StrategyCard(s, favourite, delete, key=s.id) for s in (strategies or [])],
             ft.Text(library_note(), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Text("Add your own", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Text(_("Add your own"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             ft.Column(
                 key=f"form-{form_key}",
                 spacing=8,
                 controls=[
-                    TextInput(label="Name", value=name, on_change=lambda e: set_name(e.control.value or "")),
-                    TextInput(label="How to do it (optional)", value=how_to, multiline=True, min_lines=2,
+                    TextInput(label=_("Name"), value=name, on_change=lambda e: set_name(e.control.value or "")),
+                    TextInput(label=_("How to do it (optional)"), value=how_to, multiline=True, min_lines=2,
                                  on_change=lambda e: set_how_to(e.control.value or "")),
-                    TextInput(label="Learned at (a group, optional)", value=learned_at,
+                    TextInput(label=_("Learned at (a group, optional)"), value=learned_at,
                                  on_change=lambda e: set_learned_at(e.control.value or "")),
                     ErrorText(error),
-                    ft.FilledButton("Add strategy", icon=ft.Icons.ADD, on_click=add),
+                    ft.FilledButton(_("Add strategy"), icon=ft.Icons.ADD, on_click=add),
                 ],
             ),
         ]

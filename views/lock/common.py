@@ -1,6 +1,7 @@
 """Pieces the lock screens share (set-up, recovery code, unlock, quick unlock)."""
 
 import flet as ft
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 STRENGTH_COLORS = {0: ft.Colors.ERROR, 1: ft.Colors.ERROR, 2: ft.Colors.TERTIARY, 3: ft.Colors.PRIMARY}
 
@@ -13,7 +14,7 @@ def ErrorText(message: str | None):
     return ft.Text(message or "", color=ft.Colors.ERROR, visible=bool(message), semantics_label=message or None)
 
 
-def PrivacyLink(label: str = "How Kindred keeps things private"):
+def PrivacyLink(label: str = _("How Kindred keeps things private")):
     def open_privacy():
         ft.context.page.navigate("/privacy")
 
@@ -29,10 +30,10 @@ def OpenWithoutPassphrase():
         return lambda: ft.context.page.navigate(route)
 
     return ft.Column(spacing=0, controls=[
-        ft.Text("Open without a passphrase", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Text(_("Open without a passphrase"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
         ft.Row(wrap=True, spacing=4, run_spacing=0, controls=[
-            ft.TextButton("Coping strategies", icon=ft.Icons.SELF_IMPROVEMENT, on_click=go("/journal/strategies")),
-            ft.TextButton("What a safety plan is", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED,
+            ft.TextButton(_("Coping strategies"), icon=ft.Icons.SELF_IMPROVEMENT, on_click=go("/journal/strategies")),
+            ft.TextButton(_("What a safety plan is"), icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED,
                           on_click=go("/journal/safety-plan")),
         ]),
     ])

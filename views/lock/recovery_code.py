@@ -5,6 +5,7 @@ import flet as ft
 from views.lock.common import Heading
 from views.models import use_app
 from views.widgets.screen import ScreenBody
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
@@ -19,15 +20,15 @@ def RecoveryCodeContent():
     async def copy():
         # Only to this device's clipboard, at the person's request.
         await ft.Clipboard().set(code)
-        state.page.show_dialog(ft.SnackBar(ft.Text("Recovery code copied. Paste it somewhere safe, then clear it."),
+        state.page.show_dialog(ft.SnackBar(ft.Text(_("Recovery code copied. Paste it somewhere safe, then clear it.")),
                                            show_close_icon=True))
 
     return ScreenBody(
         [
-            Heading("Your recovery code"),
+            Heading(_("Your recovery code")),
             ft.Text(
-                "If you ever forget your passphrase, this code is the only way back in. "
-                "Write it down and keep it somewhere safe. It is shown only this once."
+                _("If you ever forget your passphrase, this code is the only way back in. "
+                "Write it down and keep it somewhere safe. It is shown only this once.")
             ),
             ft.Container(
                 bgcolor=ft.Colors.SECONDARY_CONTAINER,
@@ -35,7 +36,7 @@ def RecoveryCodeContent():
                 padding=16,
                 content=ft.Semantics(
                     identifier="recovery-code",
-                    label=f"Recovery code {code}",
+                    label=_("Recovery code {code}").format(code=code),
                     content=ft.Text(
                         code,
                         selectable=True,
@@ -48,9 +49,9 @@ def RecoveryCodeContent():
                 ),
                 alignment=ft.Alignment.CENTER,
             ),
-            ft.Row([ft.OutlinedButton("Copy the code", icon=ft.Icons.CONTENT_COPY, on_click=copy)]),
-            ft.Checkbox(label="I have written it down", value=confirmed, on_change=lambda e: set_confirmed(bool(e.control.value))),
-            ft.FilledButton("Continue", icon=ft.Icons.ARROW_FORWARD, on_click=done, disabled=not confirmed),
+            ft.Row([ft.OutlinedButton(_("Copy the code"), icon=ft.Icons.CONTENT_COPY, on_click=copy)]),
+            ft.Checkbox(label=_("I have written it down"), value=confirmed, on_change=lambda e: set_confirmed(bool(e.control.value))),
+            ft.FilledButton(_("Continue"), icon=ft.Icons.ARROW_FORWARD, on_click=done, disabled=not confirmed),
         ],
         max_width=520,
     )

@@ -15,6 +15,7 @@ from views.lock.common import STRENGTH_COLORS, ErrorText, Heading, PrivacyLink, 
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
@@ -31,10 +32,10 @@ def SetUpContent():
 
     async def create(_=None):
         if len(first) < MIN_PASSPHRASE_LENGTH:
-            set_error(f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters.")
+            set_error(_("Choose a passphrase of at least {n} characters.").format(n=MIN_PASSPHRASE_LENGTH))
             return
         if first != second:
-            set_error("The two passphrases are different. Type the same one twice.")
+            set_error(_("The two passphrases are different. Type the same one twice."))
             return
         set_error(None)
         set_busy(True)
@@ -50,11 +51,11 @@ def SetUpContent():
 
     def ready_to_join() -> bool:
         if len(first) < MIN_PASSPHRASE_LENGTH or first != second:
-            set_error(f"First choose this device's passphrase above (at least {MIN_PASSPHRASE_LENGTH} characters, "
-                      "typed twice).")
+            set_error(_("First choose this device's passphrase above (at least {n} characters, "
+                        "typed twice).").format(n=MIN_PASSPHRASE_LENGTH))
             return False
         if not code.strip():
-            set_error("Type the recovery code your other device showed when you set it up.")
+            set_error(_("Type the recovery code your other device showed when you set it up."))
             return False
         set_error(None)
         return True
@@ -62,7 +63,7 @@ def SetUpContent():
     async def join_with_file(_=None):
         if not ready_to_join():
             return
-        picked = await actions.pick_file("Choose a Kindred sync file", on_error=set_error)
+        picked = await actions.pick_file(_("Choose a Kindred sync file"), on_error=set_error)
         if picked is None:
             return
         data = picked[1]
@@ -76,7 +77,7 @@ def SetUpContent():
         if not ready_to_join():
             return
         if not folder.strip():
-            set_error("Type the path of the folder your sync tool keeps in step with your other device.")
+            set_error(_("Type the path of the folder your sync tool keeps in step with your other device."))
             return
         set_busy(True)
         opened = await run(join_from_folder, state.services, folder.strip(), code, first, state.country, on_error=set_error)
@@ -85,36 +86,36 @@ def SetUpContent():
             state.opened(opened)
 
     join_controls = [
-        ft.TextButton("I already use Kindred on another device", icon=ft.Icons.DEVICES_OUTLINED,
+        ft.TextButton(_("I already use Kindred on another device"), icon=ft.Icons.DEVICES_OUTLINED,
                       on_click=lambda: set_joining(not joining)),
     ]
     if joining:
         join_controls += [
-            ft.Text("Choose this device's passphrase above, then join with the recovery code your other device "
+            ft.Text(_("Choose this device's passphrase above, then join with the recovery code your other device "
                     "showed, and either a sync file it exported (Settings → Export a sync file) or the folder you "
-                    "sync with it.", color=ft.Colors.ON_SURFACE_VARIANT),
-            TextInput(label="Recovery code", value=code, on_change=lambda e: set_code(e.control.value or "")),
-            ft.Row(wrap=True, controls=[ft.OutlinedButton("Join with a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED,
+                    "sync with it."), color=ft.Colors.ON_SURFACE_VARIANT),
+            TextInput(label=_("Recovery code"), value=code, on_change=lambda e: set_code(e.control.value or "")),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Join with a sync file"), icon=ft.Icons.FILE_OPEN_OUTLINED,
                                                           on_click=join_with_file, disabled=busy)]),
-            TextInput(label="Sync folder (optional)", value=folder, on_change=lambda e: set_folder(e.control.value or "")),
-            ft.Row(wrap=True, controls=[ft.OutlinedButton("Join through this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
+            TextInput(label=_("Sync folder (optional)"), value=folder, on_change=lambda e: set_folder(e.control.value or "")),
+            ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Join through this folder"), icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=join_with_folder, disabled=busy)]),
         ]
 
     why = (
-        "Your saved groups, notes and journal are encrypted on this device. Your computer's keychain will also "
-        "keep a key, but a passphrase is always needed as a way back in."
+        _("Your saved groups, notes and journal are encrypted on this device. Your computer's keychain will also "
+        "keep a key, but a passphrase is always needed as a way back in.")
         if keyring
-        else "Your saved groups, notes and journal are encrypted on this device. This device has no keychain "
+        else _("Your saved groups, notes and journal are encrypted on this device. This device has no keychain "
         "Kindred can use, so a passphrase you choose is what locks and unlocks them. "
-        "Nobody else has it, not even Kindred's makers."
+        "Nobody else has it, not even Kindred's makers.")
     )
     return ScreenBody(
         [
-            Heading("Choose a passphrase"),
+            Heading(_("Choose a passphrase")),
             ft.Text(why),
             TextInput(
-                label="Passphrase",
+                label=_("Passphrase"),
                 password=True,
                 can_reveal_password=True,
                 autofocus=True,
@@ -123,11 +124,11 @@ def SetUpContent():
                 on_submit=create,
             ),
             ft.Text(
-                strength.hint if strength else f"At least {MIN_PASSPHRASE_LENGTH} characters. A few unrelated words are easy to remember and hard to guess.",
+                _(strength.hint) if strength else _("At least {n} characters. A few unrelated words are easy to remember and hard to guess.").format(n=MIN_PASSPHRASE_LENGTH),
                 color=STRENGTH_COLORS[strength.score] if strength else ft.Colors.ON_SURFACE_VARIANT,
             ),
             TextInput(
-                label="Type it again",
+                label=_("Type it again"),
                 password=True,
                 can_reveal_password=True,
                 value=second,
@@ -135,7 +136,7 @@ def SetUpContent():
                 on_submit=create,
             ),
             ErrorText(error),
-            ft.FilledButton("Create passphrase", icon=ft.Icons.LOCK_OUTLINE, on_click=create, disabled=busy),
+            ft.FilledButton(_("Create passphrase"), icon=ft.Icons.LOCK_OUTLINE, on_click=create, disabled=busy),
             *join_controls,
             PrivacyLink(),
             OpenWithoutPassphrase(),

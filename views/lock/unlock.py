@@ -9,6 +9,7 @@ from views.lock.common import ErrorText, Heading, OpenWithoutPassphrase
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
@@ -22,13 +23,13 @@ def UnlockContent():
 
     async def unlock(_=None):
         if not secret:
-            set_error("Type your recovery code." if use_code else "Type your passphrase.")
+            set_error(_("Type your recovery code.") if use_code else _("Type your passphrase."))
             return
         set_busy(True)
         wrong = (
-            "That recovery code doesn't unlock Kindred. Nothing was changed; check it and try again."
+            _("That recovery code doesn't unlock Kindred. Nothing was changed; check it and try again.")
             if use_code
-            else "That passphrase doesn't unlock Kindred. Nothing was changed; try again."
+            else _("That passphrase doesn't unlock Kindred. Nothing was changed; try again.")
         )
 
         opener = sessions.unlock_with_recovery_code if use_code else sessions.unlock
@@ -42,7 +43,7 @@ def UnlockContent():
     async def with_keyring():
         session = await actions.run(sessions.unlock_with_keyring, state.services, state.country, on_error=set_error)
         if not session:
-            set_error("Your system keychain could not open Kindred. Use your passphrase.")
+            set_error(_("Your system keychain could not open Kindred. Use your passphrase."))
             return
         state.opened(session)
 
@@ -54,15 +55,15 @@ def UnlockContent():
     return ScreenBody(
         [
             ft.Icon(ft.Icons.LOCK_OUTLINE, size=40, color=ft.Colors.PRIMARY),
-            Heading("Kindred is locked"),
+            Heading(_("Kindred is locked")),
             ft.Text(
-                state.lock_message or "Your private things are encrypted on this device.",
+                state.lock_message or _("Your private things are encrypted on this device."),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             TextInput(
                 key="code" if use_code else "passphrase",
-                label="Recovery code" if use_code else "Passphrase",
-                hint_text="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX" if use_code else None,
+                label=_("Recovery code") if use_code else _("Passphrase"),
+                hint_text=_("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX") if use_code else None,
                 password=not use_code,
                 can_reveal_password=not use_code,
                 capitalization=ft.TextCapitalization.CHARACTERS if use_code else None,
@@ -72,19 +73,19 @@ def UnlockContent():
                 on_submit=unlock,
             ),
             ErrorText(error),
-            ft.FilledButton("Unlock", icon=ft.Icons.LOCK_OPEN, on_click=unlock, disabled=busy),
+            ft.FilledButton(_("Unlock"), icon=ft.Icons.LOCK_OPEN, on_click=unlock, disabled=busy),
             *(
-                [ft.OutlinedButton("Unlock with system keychain", icon=ft.Icons.KEY, on_click=with_keyring)]
+                [ft.OutlinedButton(_("Unlock with system keychain"), icon=ft.Icons.KEY, on_click=with_keyring)]
                 if state.keyring_unlock_available
                 else []
             ),
             ft.TextButton(
-                "Use my passphrase instead" if use_code else "Use recovery code instead",
+                _("Use my passphrase instead") if use_code else _("Use recovery code instead"),
                 on_click=switch,
             ),
             ft.Text(
-                "Wrong attempts never delete anything." if not use_code else
-                "After unlocking with the recovery code, choose a new passphrase in Settings.",
+                _("Wrong attempts never delete anything.") if not use_code else
+                _("After unlocking with the recovery code, choose a new passphrase in Settings."),
                 size=12,
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),

@@ -21,6 +21,7 @@ from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
@@ -42,21 +43,21 @@ def SavedScreen():
 
     ft.use_effect(load, [model.generation, state.session is not None])
 
-    title = ft.Text("Saved groups", theme_style=ft.TextThemeStyle.HEADLINE_SMALL)
+    title = ft.Text(_("Saved groups"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL)
     if items is None:
         return ScreenBody([title, ft.ProgressRing()])
     if not items:
         return ScreenBody([
             title,
-            Notice(ft.Icons.BOOKMARK_BORDER, "No saved groups yet",
-                   "When a group looks right, tap its bookmark or Save. It shows here with its next meeting, "
-                   "room for your own notes, and a way to add it to your calendar."),
+            Notice(ft.Icons.BOOKMARK_BORDER, _("No saved groups yet"),
+                   _("When a group looks right, tap its bookmark or Save. It shows here with its next meeting, "
+                   "room for your own notes, and a way to add it to your calendar.")),
             ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[
-                ft.FilledTonalButton("Find a group", icon=ft.Icons.SEARCH, on_click=lambda: go("/"))]),
+                ft.FilledTonalButton(_("Find a group"), icon=ft.Icons.SEARCH, on_click=lambda: go("/"))]),
         ])
     return ScreenBody([
         title,
-        ft.Text("Soonest next meeting first. Your notes and visits are private and encrypted on this device.",
+        ft.Text(_("Soonest next meeting first. Your notes and visits are private and encrypted on this device."),
                 color=ft.Colors.ON_SURFACE_VARIANT),
         *[SavedCard(item, prefs, key=item.saved.group_id) for item in items],
     ])
@@ -64,10 +65,10 @@ def SavedScreen():
 
 def attendance_text(dates: list[str]) -> str:
     if not dates:
-        return "No visits logged yet."
+        return _("No visits logged yet.")
     last = date.fromisoformat(dates[-1])
-    times = "once" if len(dates) == 1 else f"{len(dates)} times"
-    return f"You went {times}; last on {last:%a %d %b %Y}."
+    return ngettext("You went once; last on {date}.", "You went {n} times; last on {date}.", len(dates)).format(
+        n=len(dates), date=format_date(last, "yMMMEd"))
 
 
 @ft.component
@@ -98,13 +99,13 @@ def SavedCard(item: SavedItem, prefs):
             return
         set_error(None)
         await draft.discard()
-        actions.tell("Note saved. Only you can see it.")
+        actions.tell(_("Note saved. Only you can see it."))
 
     async def went_today():
         if session() is None:
             return
         await run(session().mark_attended, group.group_id, date.today(), group.name,
-                  done="Logged: you went today. Well done for going.")
+                  done=_("Logged: you went today. Well done for going."))
 
     async def forget_visit(day: str):
         if session() is not None:
@@ -120,7 +121,7 @@ def SavedCard(item: SavedItem, prefs):
         if data is FAILED:
             return
         set_error(None)
-        await actions.run_async(state.file_picker.save_file, dialog_title="Save calendar file",
+        await actions.run_async(state.file_picker.save_file, dialog_title=_("Save calendar file"),
                                 file_name=ics_file_name(record.name), src_bytes=data)
 
     async def remove():
@@ -135,31 +136,31 @@ def SavedCard(item: SavedItem, prefs):
             if state.session is current:
                 await run(current.restore_saved_group, kept)
 
-        actions.tell(f"Removed {group.name} from Saved.", action="Undo", on_action=undo)
+        actions.tell(_("Removed {name} from Saved.").format(name=group.name), action=_("Undo"), on_action=undo)
 
     upcoming = details.next_meetings if details else ()
     if details and details.record.status == "temporarily_closed":
-        when, warning = "Temporarily closed", True
+        when, warning = _("Temporarily closed"), True
     elif upcoming:
-        when, warning = "Next: " + next_meeting_text(upcoming[0], datetime.now(UTC), prefs.hour24), False
+        when, warning = _("Next: ") + next_meeting_text(upcoming[0], datetime.now(UTC), prefs.hour24), False
     elif details and any(r.kind == "by_appointment" for r in details.record.schedule):
-        when, warning = "By appointment", False
+        when, warning = _("By appointment"), False
     elif details and any(r.kind == "varies" for r in details.record.schedule):
-        when, warning = "Times vary — see the organisation", False
+        when, warning = _("Times vary — see the organisation"), False
     elif details and details.schedule_text:
         when, warning = details.schedule_text[0], False
     else:
-        when, warning = "No regular time given", False
+        when, warning = _("No regular time given"), False
     has_times = bool(details and any(r.has_times and r.timezone for r in details.record.schedule))
 
     header = [ft.Text(group.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600)]
     if not item.listed:
-        header.append(ft.Row([Badge("No longer listed", ft.Icons.INFO_OUTLINE, "warning")], wrap=True))
+        header.append(ft.Row([Badge(_("No longer listed"), ft.Icons.INFO_OUTLINE, "warning")], wrap=True))
     if details:
         header.append(ft.Row(wrap=True, spacing=6, run_spacing=6,
                              controls=badges_for(details.record.attendance, details.record.leadership, details.record.cost)))
     visits = [
-        ft.Chip(label=ft.Text(f"{date.fromisoformat(day):%d %b}"), delete_icon_tooltip=f"Forget the visit on {day}",
+        ft.Chip(label=ft.Text(format_date(date.fromisoformat(day), "MMMd")), delete_icon_tooltip=_("Forget the visit on {date}").format(date=format_date(date.fromisoformat(day))),
                 on_delete=bind(forget_visit, day), key=day)
         for day in group.attended[-5:]
     ]
@@ -180,9 +181,9 @@ def SavedCard(item: SavedItem, prefs):
                             ft.Text(when, expand=True, color=ft.Colors.ERROR if warning else None),
                         ]),
                     ])),
-                    DraftNotice(draft, "note", discard_draft),
+                    DraftNotice(draft, N_("note"), discard_draft),
                     ft.Semantics(container=True, content=TextInput(
-                        label="Things I want to bring up",
+                        label=_("Things I want to bring up"),
                         value=note,
                         multiline=True,
                         min_lines=2,
@@ -191,18 +192,18 @@ def SavedCard(item: SavedItem, prefs):
                     )),
                     *([ft.Text(error, color=ft.Colors.ERROR)] if error else []),
                     ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                        ft.FilledTonalButton("Save note", icon=ft.Icons.SAVE_OUTLINED, on_click=save_note),
-                        ft.OutlinedButton("I went today", icon=ft.Icons.CHECK_CIRCLE_OUTLINE, on_click=went_today),
+                        ft.FilledTonalButton(_("Save note"), icon=ft.Icons.SAVE_OUTLINED, on_click=save_note),
+                        ft.OutlinedButton(_("I went today"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE, on_click=went_today),
                     ]),
                     ft.Semantics(container=True, content=ft.Text(attendance_text(group.attended), size=13,
                                                                  color=ft.Colors.ON_SURFACE_VARIANT)),
                     *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=visits)] if visits else []),
                     ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                        ft.TextButton("Details", icon=ft.Icons.INFO_OUTLINE, on_click=lambda: go(details_route(group.group_id, "/saved"))),
-                        *([ft.TextButton("Add to calendar", icon=ft.Icons.EVENT, on_click=add_to_calendar)]
+                        ft.TextButton(_("Details"), icon=ft.Icons.INFO_OUTLINE, on_click=lambda: go(details_route(group.group_id, "/saved"))),
+                        *([ft.TextButton(_("Add to calendar"), icon=ft.Icons.EVENT, on_click=add_to_calendar)]
                           if has_times else []),
                         *([ShareButton(details)] if details else []),
-                        IconAction(ft.Icons.BOOKMARK_REMOVE_OUTLINED, f"Remove {group.name} from Saved", on_click=remove),
+                        IconAction(ft.Icons.BOOKMARK_REMOVE_OUTLINED, _("Remove {name} from Saved").format(name=group.name), on_click=remove),
                     ]),
                 ],
             ),

@@ -14,7 +14,10 @@ import flet as ft
 
 from services.session import PrivateSession
 
+from services.i18n import format_datetime
+from services.privacy.integrity import count_of, kind_name
 from views.actions import FAILED, use_actions
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.models import use_app, use_journal_model
 from views.settings.security import save_bytes
 from views.widgets.text_input import TextInput
@@ -69,13 +72,13 @@ def DevicesSection():
 
     async def link(_=None):
         if not folder.strip():
-            set_error("Type the path of a folder your sync tool (Syncthing, Nextcloud, Dropbox…) keeps in step.")
+            set_error(_("Type the path of a folder your sync tool (Syncthing, Nextcloud, Dropbox…) keeps in step."))
             return
         result = await actions.run(session.link_sync_folder, folder.strip(), on_error=set_error)
         if result is FAILED:
             return
         set_error(None)
-        set_message("This device now syncs through that folder.")
+        set_message(_("This device now syncs through that folder."))
         await load()
 
     async def export_file(_=None):
@@ -88,7 +91,7 @@ def DevicesSection():
         set_message(f"Saved {saved or name}. Open it on your other device: Settings → Import a sync file.")
 
     async def import_file(_=None):
-        picked = await actions.pick_file("Choose a Kindred sync file", on_error=set_error)
+        picked = await actions.pick_file(_("Choose a Kindred sync file"), on_error=set_error)
         if picked is None:
             return
         data = picked[1]
@@ -117,49 +120,50 @@ def DevicesSection():
             done = await actions.run(session.use_conflict_version if use else session.dismiss_conflict, conflict_id,
                                      on_error=set_error)
             if done is not FAILED:
-                set_message("The kept version is back in place." if use else "The kept version is removed.")
+                set_message(_("The kept version is back in place.") if use else _("The kept version is removed."))
                 await load()
 
         return handler
 
     files_row = ft.Row(wrap=True, controls=[
-        ft.TextButton("Export a sync file", icon=ft.Icons.IOS_SHARE, on_click=export_file),
-        ft.TextButton("Import a sync file", icon=ft.Icons.FILE_OPEN_OUTLINED, on_click=import_file),
+        ft.TextButton(_("Export a sync file"), icon=ft.Icons.IOS_SHARE, on_click=export_file),
+        ft.TextButton(_("Import a sync file"), icon=ft.Icons.FILE_OPEN_OUTLINED, on_click=import_file),
     ])
-    body = [_title("Your devices")]
+    body = [_title(_("Your devices"))]
     if status is None or not status.folder:
         body += [
-            _muted("Keep your journal and saved groups the same on your phone and computer through a folder that "
+            _muted(_("Keep your journal and saved groups the same on your phone and computer through a folder that "
                    "Syncthing, Nextcloud, Dropbox or a USB stick already copies between them. Kindred writes only "
                    "encrypted files there and runs no server. A second device joins with your recovery code "
-                   "(`kindred devices join FOLDER`)."),
-            TextInput(label="Sync folder", value=folder, on_change=lambda e: set_folder(e.control.value or ""),
+                   "(`kindred devices join FOLDER`).")),
+            TextInput(label=_("Sync folder"), value=folder, on_change=lambda e: set_folder(e.control.value or ""),
                          on_submit=link),
-            ft.Row(wrap=True, controls=[ft.OutlinedButton("Use this folder", icon=ft.Icons.FOLDER_SHARED_OUTLINED,
+            ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Use this folder"), icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=link)]),
-            _muted("No shared folder (in a browser, say)? Export a sync file here and import it there."),
+            _muted(_("No shared folder (in a browser, say)? Export a sync file here and import it there.")),
             files_row,
         ]
     else:
-        names = ", ".join(d["name"] + (" (this device)" if d["this_device"] else "") for d in status.devices)
+        names = ", ".join(d["name"] + (_(" (this device)") if d["this_device"] else "") for d in status.devices)
         body += [
             ft.Semantics(identifier="sync-folder", content=ft.Text(f"Sync folder: {status.folder}", selectable=True)),
             ft.Text(f"Last synced: {_when(status.last_synced)}"),
             ft.Text(f"Devices: {names}"),
             ft.Text(f"Conflicts kept: {status.conflicts}"
-                    + (" — two devices changed the same thing; both versions are kept." if status.conflicts else "")),
-            ft.Row(wrap=True, controls=[ft.FilledTonalButton("Sync now", icon=ft.Icons.SYNC, on_click=sync_now)]),
+                    + (_(" — two devices changed the same thing; both versions are kept.") if status.conflicts else "")),
+            ft.Row(wrap=True, controls=[ft.FilledTonalButton(_("Sync now"), icon=ft.Icons.SYNC, on_click=sync_now)]),
             files_row,
         ]
         for conflict in conflicts:
             summary = conflict.payload.get("note") or conflict.payload.get("name") or ""
             body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
-                ft.Text(f"Kept version of a {conflict.kind.replace('_', ' ')} from {conflict.device}, "
-                        f"{conflict.updated_at.astimezone():%d %B %Y %H:%M}", weight=ft.FontWeight.W_600),
+                ft.Text(_("Kept version of a {kind} from {device}, {when}").format(
+                    kind=kind_name(conflict.kind), device=conflict.device,
+                    when=format_datetime(conflict.updated_at.astimezone(), "yMMMMdjm")), weight=ft.FontWeight.W_600),
                 ft.Text(str(summary)[:200], visible=bool(summary)),
                 ft.Row(wrap=True, controls=[
-                    ft.TextButton("Use this version", on_click=resolve(conflict.id, True)),
-                    ft.TextButton("Dismiss", on_click=resolve(conflict.id, False)),
+                    ft.TextButton(_("Use this version"), on_click=resolve(conflict.id, True)),
+                    ft.TextButton(_("Dismiss"), on_click=resolve(conflict.id, False)),
                 ]),
             ]))))
     if message:
@@ -193,11 +197,11 @@ def AutoBackupSection():
     if status is None:
         return ft.Container(visible=False)
     return ft.Column(spacing=8, controls=[
-        ft.Switch(label="Make an encrypted backup every day", value=status.settings.enabled, on_change=switch),
+        ft.Switch(label=_("Make an encrypted backup every day"), value=status.settings.enabled, on_change=switch),
         ft.Semantics(identifier="auto-backup-last", content=ft.Text(
             f"Last automatic backup: {_when(status.last)}" + (f" ({status.count} kept in {status.folder})" if status.count else ""),
             selectable=True)),
-        _muted("Automatic backups open with your passphrase or your recovery code."),
+        _muted(_("Automatic backups open with your passphrase or your recovery code.")),
     ])
 
 
@@ -232,7 +236,7 @@ def ReportSection():
     async def report(fmt: str):
         first, last = _parse_day(start), _parse_day(end)
         if first is None or last is None:
-            set_error("Write the dates as YYYY-MM-DD, for example 2026-02-01.")
+            set_error(_("Write the dates as YYYY-MM-DD, for example 2026-02-01."))
             return
         await save(await actions.run(session.journal_report, first, last, with_notes, fmt, on_error=set_error))
 
@@ -252,28 +256,28 @@ def ReportSection():
         await plan("txt")
 
     body = [
-        _title("For your clinician"),
-        _muted("A summary of a date range, made on this device: mood over time, PHQ-9 and GAD-7 scores, "
-               "strategies that helped, meetings attended, and your notes only if you choose."),
+        _title(_("For your clinician")),
+        _muted(_("A summary of a date range, made on this device: mood over time, PHQ-9 and GAD-7 scores, "
+               "strategies that helped, meetings attended, and your notes only if you choose.")),
         ft.Row(wrap=True, controls=[
-            TextInput(label="From", value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
-            TextInput(label="To", value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
+            TextInput(label=_("From"), value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
+            TextInput(label=_("To"), value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
         ]),
-        ft.Checkbox(label="Include my notes", value=with_notes, on_change=lambda e: set_with_notes(bool(e.control.value))),
+        ft.Checkbox(label=_("Include my notes"), value=with_notes, on_change=lambda e: set_with_notes(bool(e.control.value))),
         *([
             ft.Row(wrap=True, controls=[
-                ft.FilledTonalButton("Save summary (PDF)", icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),
-                ft.TextButton("As text", on_click=report_text),
+                ft.FilledTonalButton(_("Save summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),
+                ft.TextButton(_("As text"), on_click=report_text),
             ]),
             ft.Row(wrap=True, controls=[
-                ft.OutlinedButton("Safety plan (PDF)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_pdf),
-                ft.TextButton("Safety plan as text", on_click=plan_text),
+                ft.OutlinedButton(_("Safety plan (PDF)"), icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_pdf),
+                ft.TextButton(_("Safety plan as text"), on_click=plan_text),
             ]),
         ] if PrivateSession.pdf_available() else [
-            _muted("This version of Kindred makes text files; the app for your computer also makes PDFs."),
+            _muted(_("This version of Kindred makes text files; the app for your computer also makes PDFs.")),
             ft.Row(wrap=True, controls=[
-                ft.FilledTonalButton("Save summary (text)", icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
-                ft.OutlinedButton("Safety plan (text)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_text),
+                ft.FilledTonalButton(_("Save summary (text)"), icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
+                ft.OutlinedButton(_("Safety plan (text)"), icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_text),
             ]),
         ]),
     ]

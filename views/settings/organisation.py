@@ -31,10 +31,11 @@ from views.models import use_app
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
-WHEN_KINDS = (("weekly", "Every week"), ("monthly", "Once a month"), ("by_appointment", "By appointment"),
-              ("varies", "Times vary"))
+WHEN_KINDS = (("weekly", N_("Every week")), ("monthly", N_("Once a month")), ("by_appointment", N_("By appointment")),
+              ("varies", N_("Times vary")))
 
 
 def go(route: str) -> None:
@@ -156,7 +157,7 @@ def Field(label_text: str, value: str, on_change, multiline: bool = False, hint:
 @ft.component
 def Choice(label_text: str, value: str, options, on_change, width=260):
     return ft.Dropdown(label=label_text, value=value, width=width, on_select=lambda e: on_change(e.control.value),
-                       options=[ft.DropdownOption(key=k, text=t) for k, t in options])
+                       options=[ft.DropdownOption(key=k, text=_(t)) for k, t in options])
 
 
 @ft.component
@@ -206,7 +207,7 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
         messages = []
         saved = await run(editor.save_group, record, on_error=messages.append)
         if saved is FAILED:
-            set_problems(tuple(messages[0].split("; ")) if messages else ("The group was not saved.",))
+            set_problems(tuple(messages[0].split("; ")) if messages else (_("The group was not saved."),))
             return
         set_problems(())
         await on_saved(saved)
@@ -214,19 +215,19 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
     f = typed.current
     physical = f.attendance in ("in_person", "hybrid")
     online = f.attendance in ("online", "hybrid")
-    when_hint = {"weekly": "e.g. tue 19:00-20:30", "monthly": "e.g. 2nd tue 19:00-20:30 or last fri 18:00",
-                 "varies": "where people can find the times"}.get(f.when_kind)
+    when_hint = {"weekly": _("e.g. tue 19:00-20:30"), "monthly": _("e.g. 2nd tue 19:00-20:30 or last fri 18:00"),
+                 "varies": _("where people can find the times")}.get(f.when_kind)
     controls = [
-        ft.Text("Edit group" if f.id else "New group", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-        Field("Group name", f.name, text_setter("name")),
-        Field("What happens at this group", f.description, text_setter("description"), multiline=True),
-        ChipSet("Topics", f.topics, TOPICS, setter("topics")),
-        ChipSet("Who it is for (leave empty for everyone)", f.audience, AUDIENCES, setter("audience")),
+        ft.Text(_("Edit group") if f.id else _("New group"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        Field(_("Group name"), f.name, text_setter("name")),
+        Field(_("What happens at this group"), f.description, text_setter("description"), multiline=True),
+        ChipSet(_("Topics"), f.topics, TOPICS, setter("topics")),
+        ChipSet(_("Who it is for (leave empty for everyone)"), f.audience, AUDIENCES, setter("audience")),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-            Choice("Led by", f.leadership, [(k, LEADERSHIP[k]) for k in LEADERSHIPS if k != "unknown"], setter("leadership")),
+            Choice(_("Led by"), f.leadership, [(k, LEADERSHIP[k]) for k in LEADERSHIPS if k != "unknown"], setter("leadership")),
         ]),
         ft.Column(spacing=4, controls=[
-            ft.Text("How it meets", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(_("How it meets"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
             # Radio buttons that wrap: five segments in a row squeezed "In person" into a
             # letter per line on a phone.
             ft.RadioGroup(
@@ -234,41 +235,41 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
                 content=ft.Row(wrap=True, spacing=4, run_spacing=0, controls=[
                     ft.Radio(value=k, label=ATTENDANCE[k]) for k in ATTENDANCES])),
         ]),
-        *([Field("Facilitator's credentials", f.credentials, text_setter("credentials"),
-                 hint="e.g. licensed clinical social worker")] if f.leadership != "peer" else []),
+        *([Field(_("Facilitator's credentials"), f.credentials, text_setter("credentials"),
+                 hint=_("e.g. licensed clinical social worker"))] if f.leadership != "peer" else []),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-            Choice("How often", f.when_kind, WHEN_KINDS, setter("when_kind")),
-            *([Field("When", f.when, text_setter("when"), hint=when_hint, width=280)] if f.when_kind != "by_appointment" else []),
-            *([Field("Time zone", f.timezone, text_setter("timezone"), hint="e.g. America/New_York", width=240)]
+            Choice(_("How often"), f.when_kind, WHEN_KINDS, setter("when_kind")),
+            *([Field(_("When"), f.when, text_setter("when"), hint=when_hint, width=280)] if f.when_kind != "by_appointment" else []),
+            *([Field(_("Time zone"), f.timezone, text_setter("timezone"), hint=_("e.g. America/New_York"), width=240)]
               if f.when_kind in ("weekly", "monthly") else []),
         ]),
-        *([Field("Venue", f.venue, text_setter("venue")), Field("Street address", f.address, text_setter("address")),
+        *([Field(_("Venue"), f.venue, text_setter("venue")), Field(_("Street address"), f.address, text_setter("address")),
            ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-               Field("Town or city", f.city, text_setter("city"), width=220), Field("State or region", f.region, text_setter("region"), width=160),
-               Field("Postal code", f.postal_code, text_setter("postal_code"), width=140)]),
-           Field("Country code", f.country, text_setter("country"), hint="two letters, e.g. US", width=220),
-           ChipSet("Accessibility", f.accessibility, ACCESS_FEATURES, setter("accessibility"))] if physical else []),
-        *([Field("Online link", f.online_url, text_setter("online_url"), hint="https://…"),
-           Field("Dial-in number", f.online_phone, text_setter("online_phone"))] if online else []),
+               Field(_("Town or city"), f.city, text_setter("city"), width=220), Field(_("State or region"), f.region, text_setter("region"), width=160),
+               Field(_("Postal code"), f.postal_code, text_setter("postal_code"), width=140)]),
+           Field(_("Country code"), f.country, text_setter("country"), hint=_("two letters, e.g. US"), width=220),
+           ChipSet(_("Accessibility"), f.accessibility, ACCESS_FEATURES, setter("accessibility"))] if physical else []),
+        *([Field(_("Online link"), f.online_url, text_setter("online_url"), hint="https://…"),
+           Field(_("Dial-in number"), f.online_phone, text_setter("online_phone"))] if online else []),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-            Choice("Cost", f.cost, [(k, COST[k]) for k in COSTS if k != "unknown"], setter("cost"), width=200),
-            Field("About the cost", f.cost_note, text_setter("cost_note"), width=260),
-            Field("Typical size", f.size, text_setter("size"), hint="people", width=140),
+            Choice(_("Cost"), f.cost, [(k, COST[k]) for k in COSTS if k != "unknown"], setter("cost"), width=200),
+            Field(_("About the cost"), f.cost_note, text_setter("cost_note"), width=260),
+            Field(_("Typical size"), f.size, text_setter("size"), hint="people", width=140),
         ]),
-        Choice("How to join", f.registration, [(k, REGISTRATION[k]) for k in REGISTRATIONS if k != "unknown"],
+        Choice(_("How to join"), f.registration, [(k, REGISTRATION[k]) for k in REGISTRATIONS if k != "unknown"],
                setter("registration"), width=300),
-        Field("Confidentiality", f.confidentiality, text_setter("confidentiality"), hint="what the group agrees about privacy"),
-        Field("Languages", f.languages, text_setter("languages"), hint="e.g. English, Spanish"),
+        Field(_("Confidentiality"), f.confidentiality, text_setter("confidentiality"), hint=_("what the group agrees about privacy")),
+        Field(_("Languages"), f.languages, text_setter("languages"), hint=_("e.g. English, Spanish")),
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-            Field("Contact e-mail", f.email, text_setter("email"), width=280), Field("Web page", f.website, text_setter("website"), width=320)]),
+            Field(_("Contact e-mail"), f.email, text_setter("email"), width=280), Field(_("Web page"), f.website, text_setter("website"), width=320)]),
     ]
     if problems:
         controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=[
-            ft.Text("Not saved yet:", color=ft.Colors.ERROR, weight=ft.FontWeight.W_600),
+            ft.Text(_("Not saved yet:"), color=ft.Colors.ERROR, weight=ft.FontWeight.W_600),
             *[ft.Text(f"\u2022 {p}", color=ft.Colors.ERROR) for p in problems]])))
     controls.append(ft.Row(wrap=True, controls=[
-        ft.FilledButton("Save group", icon=ft.Icons.SAVE_OUTLINED, on_click=save),
-        ft.TextButton("Cancel", on_click=lambda: on_cancel()),
+        ft.FilledButton(_("Save group"), icon=ft.Icons.SAVE_OUTLINED, on_click=save),
+        ft.TextButton(_("Cancel"), on_click=lambda: on_cancel()),
     ]))
     return ft.Card(content=ft.Container(padding=16, content=ft.Column(spacing=10, controls=controls)))
 
@@ -293,7 +294,7 @@ def OrganisationScreen():
     ft.use_effect(load, [])
 
     async def save_name(_e=None):
-        if await run(editor.set_organisation, org_name.current or "", done="Saved.") is not FAILED:
+        if await run(editor.set_organisation, org_name.current or "", done=_("Saved.")) is not FAILED:
             await load()
 
     async def saved(record):
@@ -301,7 +302,7 @@ def OrganisationScreen():
         await load()
 
     async def remove(group_id):
-        if await run(editor.remove_group, group_id, done="Removed.") is not FAILED:
+        if await run(editor.remove_group, group_id, done=_("Removed.")) is not FAILED:
             await load()
 
     def remove_handler(group_id):
@@ -317,12 +318,12 @@ def OrganisationScreen():
     zone = prefs.place.timezone if prefs.place and prefs.place.timezone else ""
     body = [
         ft.Row(spacing=4, controls=[
-            IconAction(ft.Icons.ARROW_BACK, "Back to settings", on_click=lambda: go("/settings")),
-            ft.Text("For organisations", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+            IconAction(ft.Icons.ARROW_BACK, _("Back to settings"), on_click=lambda: go("/settings")),
+            ft.Text(_("For organisations"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
         ]),
-        ft.Text("Run groups but publish no feed? List them here, check how each will look, and export files "
+        ft.Text(_("Run groups but publish no feed? List them here, check how each will look, and export files "
                 "any website can host. Kindred users then subscribe to your address. These listings are public; "
-                "nothing private goes into them."),
+                "nothing private goes into them.")),
     ]
     if loaded is None:
         return ScreenBody([*body, ft.ProgressRing()], key="groups")
@@ -332,17 +333,17 @@ def OrganisationScreen():
         # form had been, so buttons drawn in one place answered in another.
         return ScreenBody([
             ft.Row(spacing=4, controls=[
-                IconAction(ft.Icons.ARROW_BACK, "Back to your groups", on_click=lambda: set_editing(None)),
-                ft.Text("For organisations", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+                IconAction(ft.Icons.ARROW_BACK, _("Back to your groups"), on_click=lambda: set_editing(None)),
+                ft.Text(_("For organisations"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
             ]),
             GroupForm(editing, saved, lambda: set_editing(None), key=editing.id or "new"),
         ], key=f"form-{editing.id or 'new'}")
     organisation, groups = loaded
     body += [
         ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-            TextInput(label="Organisation name", value=org_name.current or "", width=320,
+            TextInput(label=_("Organisation name"), value=org_name.current or "", width=320,
                       on_change=lambda e: setattr(org_name, "current", typed_text(e))),
-            ft.OutlinedButton("Save name", on_click=save_name),
+            ft.OutlinedButton(_("Save name"), on_click=save_name),
         ]),
         ft.Text(f"Your groups ({len(groups)})", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
     ]
@@ -352,31 +353,31 @@ def OrganisationScreen():
         body.append(ft.Column(key=record.external_id, spacing=4, controls=[
             GroupCard(summary, False, prefs, lambda _id=None: None, None),
             ft.Row(wrap=True, controls=[
-                ft.OutlinedButton("Edit", icon=ft.Icons.EDIT_OUTLINED, tooltip=f"Edit {record.name}",
+                ft.OutlinedButton(_("Edit"), icon=ft.Icons.EDIT_OUTLINED, tooltip=f"Edit {record.name}",
                                   on_click=lambda _e, r=record: set_editing(Draft.of(r))),
-                ft.TextButton("Remove", icon=ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {record.name}",
+                ft.TextButton(_("Remove"), icon=ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {record.name}",
                               on_click=remove_handler(record.external_id)),
             ]),
         ]))
-    body.append(ft.Row(controls=[ft.FilledTonalButton("Add a group", icon=ft.Icons.ADD,
+    body.append(ft.Row(controls=[ft.FilledTonalButton(_("Add a group"), icon=ft.Icons.ADD,
                                                       on_click=lambda: set_editing(Draft(timezone=zone)))]))
     body += [
-        ft.Text("Publish", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-        ft.Text("Export writes your groups three ways — Kindred's signed feed, Meeting Guide JSON and an Open "
-                "Referral HSDS 3.0 data package — each checked against its published schema.", size=13),
-        ft.Row(controls=[ft.FilledButton("Export and sign", icon=ft.Icons.PUBLISH, on_click=export, disabled=not groups)]),
+        ft.Text(_("Publish"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        ft.Text(_("Export writes your groups three ways — Kindred's signed feed, Meeting Guide JSON and an Open "
+                "Referral HSDS 3.0 data package — each checked against its published schema."), size=13),
+        ft.Row(controls=[ft.FilledButton(_("Export and sign"), icon=ft.Icons.PUBLISH, on_click=export, disabled=not groups)]),
     ]
     if exported is not None:
         report, public_key = exported
         lines = [f"{fmt}: " + ", ".join(p.name for p in paths) for fmt, paths in report.files.items()]
         lines += [f"{fmt}: not written — {'; '.join(problems[:3])}" for fmt, problems in report.errors.items()]
         body.append(ft.Semantics(live_region=True, content=ft.Column(spacing=4, controls=[
-            ft.Text("Exported." if report.ok else "Exported, with problems:", weight=ft.FontWeight.W_600),
+            ft.Text(_("Exported.") if report.ok else _("Exported, with problems:"), weight=ft.FontWeight.W_600),
             ft.Text(f"Folder: {report.folder}", selectable=True),
             *[ft.Text(line, size=13) for line in lines],
             ft.Text(f"Signed with your key {report.signed_by}. Publish this public key next to the feed's address:"),
             ft.Text(public_key, selectable=True, font_family="monospace"),
-            ft.Text("Upload the folder's files to your website; people add the address of groups.json in "
-                    "Settings → Directory sources. See docs/publishing.md.", size=13),
+            ft.Text(_("Upload the folder's files to your website; people add the address of groups.json in "
+                    "Settings → Directory sources. See docs/publishing.md."), size=13),
         ])))
     return ScreenBody(body, key="groups")

@@ -14,6 +14,7 @@ from views.find.common import use_finding
 from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 LOCATION_TIMEOUT_S = 20
@@ -92,11 +93,11 @@ def FindingSettingsSection():
         try:
             position = await device_position()
         except Exception as problem:  # noqa: BLE001 - the platform's own words become a calm message
-            set_error(str(problem) if isinstance(problem, ValueError) else "This device could not tell where you are. "
-                      "You can type your town instead.")
+            set_error(str(problem) if isinstance(problem, ValueError) else _("This device could not tell where you are. "
+                      "You can type your town instead."))
             return
         if position is None:
-            set_error("This device could not tell where you are. You can type your town instead.")
+            set_error(_("This device could not tell where you are. You can type your town instead."))
             return
         if await change("set_device_location", *position, on_error=set_error):
             set_choices(())
@@ -118,11 +119,11 @@ def FindingSettingsSection():
     return ft.Column(
         spacing=12,
         controls=[
-            ft.Text("Finding groups", theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
-            ft.Text("Your place is only used on this device, to show distances. It is found offline and kept encrypted.",
+            ft.Text(_("Finding groups"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+            ft.Text(_("Your place is only used on this device, to show distances. It is found offline and kept encrypted."),
                     color=ft.Colors.ON_SURFACE_VARIANT),
             TextInput(
-                label="My place (city or ZIP code)",
+                label=_("My place (city or ZIP code)"),
                 value=shown,
                 prefix_icon=ft.Icons.PLACE_OUTLINED,
                 on_change=lambda e: set_text(e.control.value or ""),
@@ -131,32 +132,32 @@ def FindingSettingsSection():
                 error_max_lines=3,
             ),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                ft.FilledTonalButton("Save place", icon=ft.Icons.CHECK, on_click=save_place),
-                ft.OutlinedButton("Use my location", icon=ft.Icons.MY_LOCATION, on_click=use_my_location,
-                                  tooltip="Worked out on this device and kept encrypted; never sent"),
-                *([ft.TextButton("Forget my place", on_click=forget_place)] if prefs.place else []),
+                ft.FilledTonalButton(_("Save place"), icon=ft.Icons.CHECK, on_click=save_place),
+                ft.OutlinedButton(_("Use my location"), icon=ft.Icons.MY_LOCATION, on_click=use_my_location,
+                                  tooltip=_("Worked out on this device and kept encrypted; never sent")),
+                *([ft.TextButton(_("Forget my place"), on_click=forget_place)] if prefs.place else []),
             ]),
-            *([ft.Text("Several places have that name — which one?", weight=ft.FontWeight.W_600),
+            *([ft.Text(_("Several places have that name — which one?"), weight=ft.FontWeight.W_600),
                ft.Column(spacing=4, controls=[
                    ft.TextButton(place.name, icon=ft.Icons.PLACE_OUTLINED, key=place.name,
                                  on_click=bind(pick, place))
                    for place in choices])] if choices else []),
             *([ft.Text(f"Using: {prefs.place.name}", color=ft.Colors.PRIMARY)] if prefs.place else []),
-            ft.Text("Distances in"),
+            ft.Text(_("Distances in")),
             ft.SegmentedButton(
                 selected=[prefs.distance_unit],
                 allow_multiple_selection=False,
                 allow_empty_selection=False,
                 on_change=on_unit,
-                segments=[ft.Segment(value="km", label=ft.Text("Kilometres")), ft.Segment(value="mi", label=ft.Text("Miles"))],
+                segments=[ft.Segment(value="km", label=ft.Text(_("Kilometres"))), ft.Segment(value="mi", label=ft.Text(_("Miles")))],
             ),
-            ft.Text("Times"),
+            ft.Text(_("Times")),
             ft.SegmentedButton(
                 selected=["24" if prefs.hour24 else "12"],
                 allow_multiple_selection=False,
                 allow_empty_selection=False,
                 on_change=on_clock,
-                segments=[ft.Segment(value="12", label=ft.Text("7:00 PM")), ft.Segment(value="24", label=ft.Text("19:00"))],
+                segments=[ft.Segment(value="12", label=ft.Text(_("7:00 PM"))), ft.Segment(value="24", label=ft.Text("19:00"))],
             ),
         ],
     )

@@ -10,15 +10,18 @@ import flet as ft
 
 from services import session as sessions
 from services.session import CONFIRM_WORD, MAX_ATTEMPTS, WrongSecret
+from services.i18n import format_datetime
+from services.privacy.integrity import count_of, kind_name
 from views.actions import FAILED, use_actions
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.models import use_app
 from views.widgets.text_input import TextInput
 
 
 def _kinds_text(counts: dict[str, int]) -> str:
     if not counts:
-        return "no private items"
-    return ", ".join(f"{count} {kind.replace('_', ' ')}{'' if count == 1 else 's'}" for kind, count in sorted(counts.items()))
+        return _("no private items")
+    return ", ".join(count_of(kind, count) for kind, count in sorted(counts.items()))
 
 
 def _field(label: str, value: str, on_change, password: bool = True, **kwargs):
@@ -56,7 +59,7 @@ def _error(message):
 
 async def save_bytes(state, actions, file_name: str, data: bytes) -> str | None:
     """Offer bytes as a download (browser) or a save dialog (desktop)."""
-    saved = await actions.run_async(state.file_picker.save_file, dialog_title="Save", file_name=file_name, src_bytes=data)
+    saved = await actions.run_async(state.file_picker.save_file, dialog_title=_("Save"), file_name=file_name, src_bytes=data)
     return None if saved is FAILED else saved
 
 
@@ -72,25 +75,25 @@ def PinDialog(close):
 
     async def save(_=None):
         if first != second:
-            set_error("The two PINs are different.")
+            set_error(_("The two PINs are different."))
             return
         if await run(session.set_pin, first, on_error=set_error) is FAILED:
             return
         close()
 
     return _show(_dialog(
-        "Set a PIN",
+        _("Set a PIN"),
         [
             ft.Text(
                 "A PIN is a screen lock, not encryption. When Kindred locks itself after a while, the PIN opens the "
                 f"screen of this window again. After {MAX_ATTEMPTS} wrong PINs, with a growing wait between tries, "
                 "your passphrase is needed. Closing Kindred always needs the passphrase."
             ),
-            _field("PIN (4 to 12 digits)", first, set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
-            _field("Type the PIN again", second, set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
+            _field(_("PIN (4 to 12 digits)"), first, set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
+            _field(_("Type the PIN again"), second, set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
             _error(error),
         ],
-        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Set PIN", on_click=save)],
+        [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Set PIN"), on_click=save)],
         close,
     ))
 
@@ -109,29 +112,29 @@ def ChangePassphraseDialog(close):
 
     async def change(_=None):
         if first != second:
-            set_error("The two new passphrases are different.")
+            set_error(_("The two new passphrases are different."))
             return
         changed = await run(session.change_passphrase, current, first, on_error=set_error,
-                            messages={WrongSecret: "Your current passphrase is not right. Nothing was changed."})
+                            messages={WrongSecret: _("Your current passphrase is not right. Nothing was changed.")})
         if changed is not FAILED:
             set_done(True)
 
     if done:
         return _show(_dialog(
-            "Passphrase changed",
-            [ft.Text("Your new passphrase works now. Your data was not touched, and your recovery code still works.")],
-            [ft.FilledButton("Done", on_click=close)],
+            _("Passphrase changed"),
+            [ft.Text(_("Your new passphrase works now. Your data was not touched, and your recovery code still works."))],
+            [ft.FilledButton(_("Done"), on_click=close)],
             close,
         ))
     return _show(_dialog(
-        "Change passphrase",
+        _("Change passphrase"),
         [
-            _field("Current passphrase", current, set_current, autofocus=True),
-            _field("New passphrase", first, set_first),
-            _field("New passphrase again", second, set_second, on_submit=change),
+            _field(_("Current passphrase"), current, set_current, autofocus=True),
+            _field(_("New passphrase"), first, set_first),
+            _field(_("New passphrase again"), second, set_second, on_submit=change),
             _error(error),
         ],
-        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Change", on_click=change)],
+        [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Change"), on_click=change)],
         close,
     ))
 
@@ -160,25 +163,25 @@ def BackupDialog(close):
 
     if saved_as:
         return _show(_dialog(
-            "Backup ready",
+            _("Backup ready"),
             [
                 ft.Text(f"Your encrypted backup is {saved_as}."),
-                ft.Text("It opens only with the passphrase you just typed. Keep it somewhere safe, off this device."),
+                ft.Text(_("It opens only with the passphrase you just typed. Keep it somewhere safe, off this device.")),
             ],
-            [ft.FilledButton("Done", on_click=close)],
+            [ft.FilledButton(_("Done"), on_click=close)],
             close,
         ))
     return _show(_dialog(
-        "Create a backup",
+        _("Create a backup"),
         [
             ft.Text(
-                "One encrypted file with all your private data. It is locked with your current passphrase; "
-                "type it to confirm it is you."
+                _("One encrypted file with all your private data. It is locked with your current passphrase; "
+                "type it to confirm it is you.")
             ),
-            _field("Current passphrase", passphrase, set_passphrase, autofocus=True, on_submit=create),
+            _field(_("Current passphrase"), passphrase, set_passphrase, autofocus=True, on_submit=create),
             _error(error),
         ],
-        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Create backup", on_click=create, disabled=busy)],
+        [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Create backup"), on_click=create, disabled=busy)],
         close,
     ))
 
@@ -219,26 +222,26 @@ def RestoreDialog(close, file_name: str, data: bytes):
                  ft.Text(f"Your data as it was just before is kept in {result.snapshot_path}", selectable=True)]
         if result.copies:
             lines.insert(1, ft.Text(f"{result.copies} older version(s) are kept as conflict copies: nothing was lost."))
-        return _show(_dialog("Backup merged", lines, [ft.FilledButton("Done", on_click=close)], close))
+        return _show(_dialog(_("Backup merged"), lines, [ft.FilledButton(_("Done"), on_click=close)], close))
     if result is not None:
         lines = [ft.Text(f"Restored {result.restored} private item{'s' if result.restored != 1 else ''}.")]
         if result.snapshot_path:
             lines.append(ft.Text(f"Your data as it was just before is kept in {result.snapshot_path}", selectable=True))
-        return _show(_dialog("Backup restored", lines, [ft.FilledButton("Done", on_click=close)], close))
+        return _show(_dialog(_("Backup restored"), lines, [ft.FilledButton(_("Done"), on_click=close)], close))
     if opened is not None:
         summary = opened.summary
-        here = ("Merge keeps everything: where both have the same item, the newer version stays and the other is "
+        here = (_("Merge keeps everything: where both have the same item, the newer version stays and the other is "
                 "kept as a copy. Replace makes your data the backup's. A copy of your current data is kept first, in "
-                "your data folder.") if state.session else ""
+                "your data folder.")) if state.session else ""
         made_on = f" on {summary.device}" if summary.device else ""
         dates = (f"Its items are dated {summary.first.astimezone():%d %B %Y} to {summary.last.astimezone():%d %B %Y}."
                  if summary.first and summary.last else "")
-        buttons = [ft.TextButton("Cancel", on_click=close)]
+        buttons = [ft.TextButton(_("Cancel"), on_click=close)]
         if state.session:
-            buttons.append(ft.OutlinedButton("Merge", on_click=merge))
-        buttons.append(ft.FilledButton("Replace my data", on_click=replace))
+            buttons.append(ft.OutlinedButton(_("Merge"), on_click=merge))
+        buttons.append(ft.FilledButton(_("Replace my data"), on_click=replace))
         return _show(_dialog(
-            "Restore this backup?",
+            _("Restore this backup?"),
             [
                 ft.Text(f"{file_name}, made {summary.created_at.astimezone():%d %B %Y at %H:%M}{made_on}."),
                 ft.Text(f"It holds {_kinds_text(summary.counts)}."),
@@ -250,13 +253,13 @@ def RestoreDialog(close, file_name: str, data: bytes):
             close,
         ))
     return _show(_dialog(
-        "Open a backup",
+        _("Open a backup"),
         [
             ft.Text(f"{file_name}: type the passphrase you had when this backup was made. Nothing changes yet."),
-            _field("Backup passphrase", passphrase, set_passphrase, autofocus=True, on_submit=open_file),
+            _field(_("Backup passphrase"), passphrase, set_passphrase, autofocus=True, on_submit=open_file),
             _error(error),
         ],
-        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Open", on_click=open_file)],
+        [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Open"), on_click=open_file)],
         close,
     ))
 
@@ -274,7 +277,7 @@ def ExportDialog(close):
 
     async def export(_=None):
         made = await run(session.export_saved, passphrase, fmt, on_error=set_error,
-                         messages={WrongSecret: "That passphrase is not right. Nothing was exported."})
+                         messages={WrongSecret: _("That passphrase is not right. Nothing was exported.")})
         if made is FAILED:
             return
         name, data = made
@@ -282,24 +285,24 @@ def ExportDialog(close):
 
     if saved_as:
         return _show(_dialog(
-            "Exported",
+            _("Exported"),
             [ft.Text(f"Your saved groups are in {saved_as}. This copy is not encrypted.")],
-            [ft.FilledButton("Done", on_click=close)],
+            [ft.FilledButton(_("Done"), on_click=close)],
             close,
         ))
     return _show(_dialog(
-        "Export saved groups",
+        _("Export saved groups"),
         [
-            ft.Text("A plain JSON or CSV file anyone can read, with your notes. Type your passphrase to confirm."),
+            ft.Text(_("A plain JSON or CSV file anyone can read, with your notes. Type your passphrase to confirm.")),
             ft.RadioGroup(
                 value=fmt,
                 on_change=lambda e: set_fmt(e.control.value or "json"),
-                content=ft.Row([ft.Radio(value="json", label="JSON"), ft.Radio(value="csv", label="CSV")]),
+                content=ft.Row([ft.Radio(value="json", label=_("JSON")), ft.Radio(value="csv", label=_("CSV"))]),
             ),
-            _field("Passphrase", passphrase, set_passphrase, on_submit=export),
+            _field(_("Passphrase"), passphrase, set_passphrase, on_submit=export),
             _error(error),
         ],
-        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Export", on_click=export)],
+        [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Export"), on_click=export)],
         close,
     ))
 
@@ -320,23 +323,23 @@ def EraseDialog(close):
         if await run(sessions.erase_everything, state.services, session) is FAILED:
             return
         state.vault_set_up = False
-        state.lock_message = "All your private data and keys were deleted."
+        state.lock_message = _("All your private data and keys were deleted.")
         ft.context.page.navigate("/")
 
     return _show(_dialog(
-        "Delete all my data?",
+        _("Delete all my data?"),
         [
             ft.Text(
-                "This deletes your saved groups, notes, attendance, journal, settings about you, every key and "
+                _("This deletes your saved groups, notes, attendance, journal, settings about you, every key and "
                 "the copies kept before restores. It cannot be undone. The public group directory, the theme and "
-                "the crisis-line country stay."
+                "the crisis-line country stay.")
             ),
             _field(f"Type {CONFIRM_WORD} to confirm", word, set_word, password=False, on_submit=erase),
         ],
         [
-            ft.TextButton("Cancel", on_click=close),
+            ft.TextButton(_("Cancel"), on_click=close),
             ft.FilledButton(
-                "Delete everything",
+                _("Delete everything"),
                 on_click=erase,
                 disabled=word.strip() != CONFIRM_WORD,
                 style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
@@ -369,13 +372,13 @@ def NewRecoveryCodeDialog(close):
         state.pending_recovery_code = code  # shown once, full screen, with a copy button
 
     return _show(_dialog(
-        "Make a new recovery code?",
+        _("Make a new recovery code?"),
         [
-            ft.Text("Your current recovery code stops working as soon as the new one is made. Your passphrase "
-                    "and your data stay as they are. Have a pen ready: the new code is shown once."),
+            ft.Text(_("Your current recovery code stops working as soon as the new one is made. Your passphrase "
+                    "and your data stay as they are. Have a pen ready: the new code is shown once.")),
             _error(error),
         ],
-        [ft.TextButton("Cancel", on_click=close), ft.FilledButton("Make a new code", on_click=replace)],
+        [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Make a new code"), on_click=replace)],
         close,
     ))
 
@@ -397,15 +400,15 @@ def IntegrityPanel():
     ft.use_effect(load, [session is not None])
 
     async def set_aside(_=None):
-        if session is not None and await run(session.set_aside_unreadable, done="Set aside. The rest of your data is unchanged.") is not FAILED:
+        if session is not None and await run(session.set_aside_unreadable, done=_("Set aside. The rest of your data is unchanged.")) is not FAILED:
             await load()
 
     if note is None:
-        return ft.Text("Checking that everything can be read\u2026", color=ft.Colors.ON_SURFACE_VARIANT)
+        return ft.Text(_("Checking that everything can be read\u2026"), color=ft.Colors.ON_SURFACE_VARIANT)
     controls = [ft.Semantics(identifier="integrity-summary", container=True, content=ft.Text(note.summary))]
     if note.meaning:
         controls.append(ft.Text(note.meaning, color=ft.Colors.ON_SURFACE_VARIANT))
     if note.unreadable:
         controls.append(ft.Row(wrap=True, controls=[
-            ft.OutlinedButton("Set them aside", icon=ft.Icons.INVENTORY_2_OUTLINED, on_click=set_aside)]))
+            ft.OutlinedButton(_("Set them aside"), icon=ft.Icons.INVENTORY_2_OUTLINED, on_click=set_aside)]))
     return ft.Column(spacing=8, controls=controls)

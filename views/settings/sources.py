@@ -16,10 +16,11 @@ from views.actions import FAILED, use_actions
 from views.find.catalogue import MoreGroupsNearYou
 from views.find.common import use_finding
 from views.models import use_app, use_sync_model
-from views.sync import reload_sources, start_sync, sync_sources
+from views.sync import SyncProblem, reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 def go(route: str) -> None:
@@ -41,7 +42,7 @@ def use_sources():
 
 def status_line(source: SourceStatus) -> str:
     if source.last_success_at is None:
-        return "Not downloaded yet."
+        return _("Not downloaded yet.")
     groups = f"{source.group_count:,} group{'s' if source.group_count != 1 else ''}"
     text = f"{groups} · up to date as of {ago(source.last_success_at)}"
     if source.last_updated_at and source.last_updated_at != source.last_success_at:
@@ -116,8 +117,8 @@ def SourceCard(source: SourceStatus):
                     ft.Row(
                         wrap=True,
                         controls=[
-                            ft.FilledButton("Remove", icon=ft.Icons.DELETE_OUTLINE, on_click=remove),
-                            ft.TextButton("Keep it", on_click=lambda: set_confirming(False)),
+                            ft.FilledButton(_("Remove"), icon=ft.Icons.DELETE_OUTLINE, on_click=remove),
+                            ft.TextButton(_("Keep it"), on_click=lambda: set_confirming(False)),
                         ],
                     ),
                 ],
@@ -129,11 +130,11 @@ def SourceCard(source: SourceStatus):
                 wrap=True,
                 controls=[
                     ft.OutlinedButton(
-                        "Resume" if source.paused else "Pause",
+                        _("Resume") if source.paused else _("Pause"),
                         icon=ft.Icons.PLAY_ARROW if source.paused else ft.Icons.PAUSE,
                         on_click=toggle_pause,
                     ),
-                    ft.TextButton("Remove", icon=ft.Icons.DELETE_OUTLINE, on_click=lambda: set_confirming(True)),
+                    ft.TextButton(_("Remove"), icon=ft.Icons.DELETE_OUTLINE, on_click=lambda: set_confirming(True)),
                 ],
             )
         )
@@ -155,14 +156,14 @@ def AddSourceForm():
     can_verify = app.services.sync.can_verify_signatures()
     key_fields = [
         TextInput(
-            label="Publisher key (optional)",
+            label=_("Publisher key (optional)"),
             value=key,
-            hint_text="44 characters, from the publisher's website",
+            hint_text=_("44 characters, from the publisher's website"),
             on_change=lambda e: set_key(e.control.value or ""),
         ),
         ft.Text(
-            "With the publisher's key, Kindred accepts only updates the publisher signed. "
-            "Without it the source is shown as \u201cunverified\u201d.",
+            _("With the publisher's key, Kindred accepts only updates the publisher signed. "
+            "Without it the source is shown as \u201cunverified\u201d."),
             size=13,
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
@@ -189,38 +190,38 @@ def AddSourceForm():
             content=ft.Column(
                 spacing=10,
                 controls=[
-                    ft.Text("Add a source", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                    ft.Text(_("Add a source"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
                     ft.Text(
-                        "The address of a feed of groups published by an organisation you trust: a Kindred "
-                        "feed, Meeting Guide JSON, an Open Referral (HSDS) file or a CSV.",
+                        _("The address of a feed of groups published by an organisation you trust: a Kindred "
+                        "feed, Meeting Guide JSON, an Open Referral (HSDS) file or a CSV."),
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
                     TextInput(
-                        label="Feed address",
+                        label=_("Feed address"),
                         value=url,
                         hint_text="https://example.org/groups.json",
                         keyboard_type=ft.KeyboardType.URL,
                         on_change=lambda e: set_url(e.control.value or ""),
                     ),
                     *(key_fields if can_verify else [ft.Text(
-                        "This version of Kindred cannot check publishers' signatures, so sources added here are "
-                        "shown as \u201cunverified\u201d. The app for your computer can check them.",
+                        _("This version of Kindred cannot check publishers' signatures, so sources added here are "
+                        "shown as \u201cunverified\u201d. The app for your computer can check them."),
                         size=13,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     )]),
                     TextInput(
-                        label="Time zone for groups that give none (optional)",
+                        label=_("Time zone for groups that give none (optional)"),
                         value=zone,
-                        hint_text="e.g. America/Chicago",
+                        hint_text=_("e.g. America/Chicago"),
                         on_change=lambda e: set_zone(e.control.value or ""),
                     ),
                     TextInput(
-                        label="Name (optional)",
+                        label=_("Name (optional)"),
                         value=name,
                         on_change=lambda e: set_name(e.control.value or ""),
                     ),
                     ErrorNote(error),
-                    ft.FilledButton("Add source", icon=ft.Icons.ADD, on_click=add, disabled=busy or not url.strip()),
+                    ft.FilledButton(_("Add source"), icon=ft.Icons.ADD, on_click=add, disabled=busy or not url.strip()),
                 ],
             ),
         ),
@@ -236,8 +237,8 @@ def import_summary(report, file_name: str) -> str:
     text += "."
     skipped = len(report.skipped) + report.skipped_more
     if skipped:
-        text += f" {skipped:,} record{'s were' if skipped != 1 else ' was'} skipped as unusable."
-    return text + " They are in Find now, also offline."
+        text += f" {skipped:,} record{_('s were') if skipped != 1 else ' was'} skipped as unusable."
+    return text + _(" They are in Find now, also offline.")
 
 
 @ft.component
@@ -254,7 +255,7 @@ def ImportFileCard():
     async def choose():
         set_error(None)
         set_done(None)
-        picked = await actions.pick_file("Choose a directory file", on_error=set_error,
+        picked = await actions.pick_file(_("Choose a directory file"), on_error=set_error,
                                          extensions=["json", "csv", "zip"])
         if picked is None:
             return
@@ -274,17 +275,17 @@ def ImportFileCard():
             content=ft.Column(
                 spacing=10,
                 controls=[
-                    ft.Text("Import a directory file", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                    ft.Text(_("Import a directory file"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
                     ft.Text(
-                        "A file of groups you downloaded or were given: a Kindred feed, Meeting Guide JSON, an Open "
+                        _("A file of groups you downloaded or were given: a Kindred feed, Meeting Guide JSON, an Open "
                         "Referral (HSDS) file or data package (.zip), or the CSV template. It is read on this device; "
-                        "importing a file with the same name again replaces its groups.",
+                        "importing a file with the same name again replaces its groups."),
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
                     ErrorNote(error),
                     *([ft.Semantics(live_region=True, content=ft.Text(done))] if done else []),
                     *([ft.ProgressBar()] if busy else []),
-                    ft.OutlinedButton("Choose a file\u2026", icon=ft.Icons.UPLOAD_FILE, on_click=choose, disabled=busy),
+                    ft.OutlinedButton(_("Choose a file\u2026"), icon=ft.Icons.UPLOAD_FILE, on_click=choose, disabled=busy),
                 ],
             ),
         ),
@@ -305,7 +306,7 @@ def SyncPanel(sources):
             wrap=True,
             controls=[
                 ft.FilledTonalButton(
-                    "Sync now",
+                    _("Sync now"),
                     icon=ft.Icons.SYNC,
                     on_click=sync_now,
                     disabled=state.running or not has_active,
@@ -321,7 +322,7 @@ def SyncPanel(sources):
                     spacing=4,
                     controls=[
                         ft.ProgressBar(value=state.fraction),
-                        ft.Text(state.status or "Checking for updates\u2026"),
+                        ft.Text(state.status or _("Checking for updates\u2026")),
                     ],
                 ),
             )
@@ -330,7 +331,7 @@ def SyncPanel(sources):
         lines = []
         for outcome in state.outcomes:
             color = ft.Colors.ERROR if outcome.status == "failed" else None
-            lines.append(ft.Text(f"{outcome.name}: {outcome.message}", color=color))
+            lines.append(ft.Text(f"{_(outcome.name) if isinstance(outcome, SyncProblem) else outcome.name}: {outcome.message}", color=color))
         controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=lines)))
     return ft.Column(spacing=8, controls=controls)
 
@@ -342,14 +343,14 @@ def SourcesScreen():
         ft.Row(
             spacing=4,
             controls=[
-                IconAction(ft.Icons.ARROW_BACK, "Back to settings", on_click=lambda: go("/settings")),
-                ft.Text("Directory sources", theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
+                IconAction(ft.Icons.ARROW_BACK, _("Back to settings"), on_click=lambda: go("/settings")),
+                ft.Text(_("Directory sources"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
             ],
         ),
         ft.Text(
-            "Kindred comes with a directory that works with no internet. Sources add groups from "
+            _("Kindred comes with a directory that works with no internet. Sources add groups from "
             "organisations that publish a feed, and keep them up to date. Updating only downloads public "
-            "listings; it never sends anything about you. If an update fails, the last good copy stays."
+            "listings; it never sends anything about you. If an update fails, the last good copy stays.")
         ),
     ]
     if sources is None:
@@ -357,11 +358,11 @@ def SourcesScreen():
     else:
         body.append(SyncPanel(sources))
         if not sources:
-            body.append(ft.Text("No sources yet.", color=ft.Colors.ON_SURFACE_VARIANT))
+            body.append(ft.Text(_("No sources yet."), color=ft.Colors.ON_SURFACE_VARIANT))
         body.extend(SourceCard(source, key=source.name) for source in sources)
         body.append(AddSourceForm(key="add-source"))  # keyed: kept whatever the list above does
         body.append(ImportFileCard(key="import-file"))
-        body.append(MoreGroupsNearYou(use_finding().place, title="Suggested directories for your place", key="catalogue"))
+        body.append(MoreGroupsNearYou(use_finding().place, title=_("Suggested directories for your place"), key="catalogue"))
     return ScreenBody(body)
 
 
@@ -373,19 +374,19 @@ def SourcesSummary():
     if sources is None:
         summary = "\u2026"
     elif not sources:
-        summary = "No sources. The directory that comes with Kindred works offline; add a feed to get more groups."
+        summary = _("No sources. The directory that comes with Kindred works offline; add a feed to get more groups.")
     else:
         groups = sum(s.group_count for s in sources)
         synced = [s.last_success_at for s in sources if s.last_success_at]
         summary = f"{len(sources)} source{'s' if len(sources) != 1 else ''} · {groups:,} groups"
-        summary += f" · up to date as of {ago(max(synced))}" if synced else " · not downloaded yet"
+        summary += f" · up to date as of {ago(max(synced))}" if synced else _(" · not downloaded yet")
         failing = [s for s in sources if s.last_error]
         if failing:
             summary += f" · {len(failing)} could not be updated"
     controls = [ft.Text(summary)]
     if state.running:
-        controls.append(ft.Text(state.status or "Checking for updates\u2026", color=ft.Colors.ON_SURFACE_VARIANT))
+        controls.append(ft.Text(state.status or _("Checking for updates\u2026"), color=ft.Colors.ON_SURFACE_VARIANT))
     controls.append(
-        ft.OutlinedButton("Directory sources", icon=ft.Icons.RSS_FEED, on_click=lambda: go("/settings/sources"))
+        ft.OutlinedButton(_("Directory sources"), icon=ft.Icons.RSS_FEED, on_click=lambda: go("/settings/sources"))
     )
     return ft.Column(spacing=8, controls=controls)

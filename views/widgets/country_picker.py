@@ -4,10 +4,11 @@ import flet as ft
 from views.widgets.text_input import TextInput
 
 from services.crisis import search_countries
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 @ft.component
-def CountryPicker(on_pick, title: str = "Which country are you in?", limit: int = 8):
+def CountryPicker(on_pick, title: str = _("Which country are you in?"), limit: int = 8):
     """``on_pick(code)`` (async) is called with the chosen country's two-letter code.
 
     Buttons rather than a dropdown: each country is a named control that a screen reader
@@ -26,10 +27,10 @@ def CountryPicker(on_pick, title: str = "Which country are you in?", limit: int 
         spacing=8,
         controls=[
             ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
-            ft.Text("Then Kindred shows that country's emergency number and crisis lines. "
-                    "Your choice stays on this device.", color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(_("Then Kindred shows that country's emergency number and crisis lines. "
+                    "Your choice stays on this device."), color=ft.Colors.ON_SURFACE_VARIANT),
             TextInput(
-                label="Search countries",
+                label=_("Search countries"),
                 prefix_icon=ft.Icons.SEARCH,
                 value=query,
                 on_change=lambda e: set_query(e.control.value or ""),
@@ -43,9 +44,9 @@ def CountryPicker(on_pick, title: str = "Which country are you in?", limit: int 
                     for code, name in shown
                 ],
             ),
-            *([ft.Text(f"{hidden} more — type a few letters of the name to find yours.",
+            *([ft.Text(ngettext("{n} more — type a few letters of the name to find yours.", "{n} more — type a few letters of the name to find yours.", hidden).format(n=hidden),
                        color=ft.Colors.ON_SURFACE_VARIANT, size=13)] if hidden > 0 else []),
-            *([ft.Text(f"No country matches \"{query.strip()}\". Try another spelling or its two-letter code.",
+            *([ft.Text(_("No country matches \"{query}\". Try another spelling or its two-letter code.").format(query=query.strip()),
                        color=ft.Colors.ON_SURFACE_VARIANT)] if not matches else []),
         ],
     )

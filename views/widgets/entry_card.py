@@ -4,29 +4,33 @@ from services.journal import Entry
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.mood_picker import MoodDot
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 def entry_details(entry: Entry) -> list[str]:
     lines = []
     if entry.emotions:
-        lines.append("Felt: " + ", ".join(entry.emotions))
+        lines.append(_("Felt: ") + ", ".join(entry.emotions))
     measures = []
     if entry.energy:
-        measures.append(f"energy {entry.energy}/5")
+        measures.append(_("energy {n}/5").format(n=entry.energy))
     if entry.anxiety:
-        measures.append(f"anxiety {entry.anxiety}/5")
+        measures.append(_("anxiety {n}/5").format(n=entry.anxiety))
     if entry.sleep_hours is not None:
-        measures.append(f"slept {entry.sleep_hours:g} h")
+        measures.append(_("slept {hours} h").format(hours=format_number(entry.sleep_hours)))
     if measures:
         lines.append(", ".join(measures).capitalize())
     if entry.strategies:
-        lines.append("Tried: " + ", ".join(
-            f"{s.name} (helped {s.helped})" if s.helped in ("a little", "a lot") else
-            f"{s.name} (didn't really help)" if s.helped == "not really" else s.name
+        lines.append(_("Tried: ") + ", ".join(
+            _("{name} (helped a little)").format(name=s.name) if s.helped == "a little" else
+            _("{name} (helped a lot)").format(name=s.name) if s.helped == "a lot" else
+            _("{name} (didn't really help)").format(name=s.name) if s.helped == "not really" else s.name
             for s in entry.strategies
         ))
     if entry.group:
-        lines.append(f"{(entry.group_timing or 'around').capitalize()} a meeting: {entry.group}")
+        timing = entry.group_timing or "around"
+        lines.append((_("Before a meeting: {group}") if timing == "before" else _("After a meeting: {group}") if timing == "after"
+                      else _("Around a meeting: {group}")).format(group=entry.group))
     return lines
 
 
@@ -45,7 +49,7 @@ def EntryCard(entry: Entry, label: str, on_edit, on_delete):
                         expand=True,
                         spacing=2,
                         controls=[
-                            ft.Text(f"{label} · {entry.at:%H:%M}", weight=ft.FontWeight.W_600),
+                            ft.Text(f"{label} · {format_time(entry.at)}", weight=ft.FontWeight.W_600),
                             *[ft.Text(line, size=13, color=ft.Colors.ON_SURFACE_VARIANT) for line in details],
                             *([ft.Text(", ".join(f"#{t}" for t in entry.tags), size=13, color=ft.Colors.PRIMARY)] if entry.tags else []),
                             *([ft.Text(entry.note, max_lines=6, overflow=ft.TextOverflow.ELLIPSIS)] if entry.note else []),
@@ -54,8 +58,8 @@ def EntryCard(entry: Entry, label: str, on_edit, on_delete):
                     ft.Column(
                         spacing=0,
                         controls=[
-                            IconAction(ft.Icons.EDIT_OUTLINED, f"Edit check-in at {entry.at:%H:%M}", on_click=bind(on_edit, entry)),
-                            IconAction(ft.Icons.DELETE_OUTLINE, f"Delete check-in at {entry.at:%H:%M}", on_click=bind(on_delete, entry)),
+                            IconAction(ft.Icons.EDIT_OUTLINED, _("Edit check-in at {time}").format(time=format_time(entry.at)), on_click=bind(on_edit, entry)),
+                            IconAction(ft.Icons.DELETE_OUTLINE, _("Delete check-in at {time}").format(time=format_time(entry.at)), on_click=bind(on_delete, entry)),
                         ],
                     ),
                 ],

@@ -1,6 +1,7 @@
 import flet as ft
 
 from services.journal import MOOD_COLORS
+from views.i18n import _
 from views.widgets.bind import bind
 
 MOOD_ICONS = {
@@ -32,7 +33,7 @@ def MoodDot(mood: int, size: int = 28):
 def MoodChoice(mood: int, label: str, selected: bool, on_pick):
     """One mood: a coloured face and its word. Tapping it selects it."""
     return ft.Container(expand=True, content=ft.Semantics(
-        label=f"{label} (mood {mood} of 5)",
+        label=_("{word} (mood {n} of 5)").format(word=label, n=mood),
         button=True,
         selected=selected,
         container=True,
