@@ -18,6 +18,7 @@ from services.directory.vocabulary import (
     ScheduleState,
     label,
 )
+from services.i18n import _, current_language, format_date, format_number, ngettext, weekday_name
 from services.links import web_link  # a hostile feed's link is never passed on as a link
 
 # The one vocabulary's labels, under the names the screens have always imported.
@@ -32,7 +33,7 @@ __all__ = ["ATTENDANCE", "COST", "LEADERSHIP", "REGISTRATION", "label", "times_t
 
 
 def clock(moment: datetime, hour24: bool) -> str:
-    if hour24:
+    if hour24 or current_language() != "en":
         return f"{moment:%H:%M}"
     hour = moment.hour % 12 or 12
     return f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
@@ -42,29 +43,29 @@ def relative_day(start: datetime, now: datetime) -> str:
     """How far off a meeting is, in the meeting-goer's calendar days."""
     days = (start.date() - now.astimezone(start.tzinfo).date()).days
     if start <= now:
-        return "now"
+        return _("now")
     if days == 0:
         minutes = int((start - now).total_seconds() // 60)
         if minutes < 60:
-            return f"in {max(1, minutes)} min"
-        return "today"
+            return _("in {n} min").format(n=max(1, minutes))
+        return _("today")
     if days == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if days < 14:
-        return f"in {days} days"
-    return f"in {days // 7} weeks"
+        return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    return ngettext("in {n} week", "in {n} weeks", days // 7).format(n=days // 7)
 
 
 def next_meeting_text(meeting: NextMeeting, now: datetime, hour24: bool) -> str:
     """"Tue 7:00 PM · in 2 days", in the person's own zone."""
     start = meeting.local_start
-    return f"{start:%a} {clock(start, hour24)} · {relative_day(start, now)}"
+    return f"{weekday_name(start.weekday(), 'abbreviated')} {clock(start, hour24)} · {relative_day(start, now)}"
 
 
 def meeting_date_text(meeting: NextMeeting, hour24: bool) -> str:
     """"Tuesday 2 December, 7:00 PM" in the person's zone (for the details' next dates)."""
     start = meeting.local_start
-    return f"{start:%A} {start.day} {start:%B}, {clock(start, hour24)}"
+    return f"{format_date(start, 'EEEEMMMMd')}, {clock(start, hour24)}"
 
 
 def times_text(rules, hour24: bool) -> str | None:
@@ -79,7 +80,7 @@ def times_text(rules, hour24: bool) -> str | None:
     parts = []
     for (start, _zone), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0][0])):
         moment = datetime.combine(date(2000, 1, 3), start)
-        parts.append(f"{', '.join(SHORT_DAYS[d] for d in sorted(set(days)))} · {clock(moment, hour24)}")
+        parts.append(f"{', '.join(weekday_name(d, 'abbreviated') for d in sorted(set(days)))} · {clock(moment, hour24)}")
     return "; ".join(parts)
 
 
@@ -87,19 +88,19 @@ def where_text(attendance: str, distance_km: float | None, unit: str) -> str | N
     """"2.3 mi away" for a group that meets in person; "Online — anywhere" for one that does
     not — never a distance to an online group, never "0.0 mi" for a group with no place."""
     if not Attendance(attendance).in_person:
-        return ONLINE_ANYWHERE
+        return _(ONLINE_ANYWHERE)
     return distance_text(distance_km, unit)
 
 
 def freshness_text(updated: date | None, stale: bool, source: str) -> str:
     """"From aa-philly · updated 3 Mar 2025 · may be out of date — check with the group"."""
-    text = f"From {source}"
+    text = _("From {source}").format(source=source)
     if updated:
-        text += f" · updated {updated.day} {updated:%b %Y}"
+        text += " · " + _("updated {date}").format(date=format_date(updated))
     else:
-        text += " · no update date given"
+        text += " · " + _("no update date given")
     if stale:
-        text += " · may be out of date — check with the group before going"
+        text += " · " + _("may be out of date — check with the group before going")
     return text
 
 
@@ -150,8 +151,8 @@ def distance_text(km: float | None, unit: str) -> str | None:
         return None
     if unit == "mi":
         miles = km_to_miles(km)
-        return f"{miles:.1f} mi away" if miles < 10 else f"{miles:.0f} mi away"
-    return f"{km:.1f} km away" if km < 10 else f"{km:.0f} km away"
+        return _("{distance} mi away").format(distance=format_number(miles, 1 if miles < 10 else 0))
+    return _("{distance} km away").format(distance=format_number(km, 1 if km < 10 else 0))
 
 
 def schedule_state(summary: GroupSummary) -> ScheduleState | None:
@@ -182,23 +183,23 @@ def first_time_text(record: GroupRecord) -> str:
     """A short, calm note on what a first meeting is usually like for this kind of group."""
     parts = []
     if record.leadership == "professional":
-        parts.append("A trained facilitator leads the meeting and keeps it safe and on track. "
-                     "They may ask a little about you before or at your first meeting.")
+        parts.append(_("A trained facilitator leads the meeting and keeps it safe and on track. "
+                       "They may ask a little about you before or at your first meeting."))
     elif record.leadership == "co_facilitated":
-        parts.append("A professional and a peer lead it together: one brings training, the other lived experience.")
+        parts.append(_("A professional and a peer lead it together: one brings training, the other lived experience."))
     else:
-        parts.append("It is run by people who have been through something similar. "
-                     "Nobody will expect you to be an expert or to have answers.")
+        parts.append(_("It is run by people who have been through something similar. "
+                       "Nobody will expect you to be an expert or to have answers."))
     if record.attendance in ("online", "phone", "ask"):
-        parts.append("Online, you can join a few minutes early to check your sound, keep your camera off if you "
-                     "prefer, and find a quiet spot where no one overhears.")
+        parts.append(_("Online, you can join a few minutes early to check your sound, keep your camera off if you "
+                       "prefer, and find a quiet spot where no one overhears."))
     elif record.attendance == "hybrid":
-        parts.append("You can go in person or join online; either way, arriving a few minutes early helps.")
+        parts.append(_("You can go in person or join online; either way, arriving a few minutes early helps."))
     else:
-        parts.append("In person, arriving a few minutes early gives you time to find the room and say hello.")
+        parts.append(_("In person, arriving a few minutes early gives you time to find the room and say hello."))
     if record.registration in ("register", "intake_call"):
-        parts.append("This group asks you to get in touch before your first visit.")
-    parts.append("You don't have to speak: listening is a fine way to start. What is shared stays in the group.")
+        parts.append(_("This group asks you to get in touch before your first visit."))
+    parts.append(_("You don't have to speak: listening is a fine way to start. What is shared stays in the group."))
     return " ".join(parts)
 
 
@@ -207,7 +208,7 @@ def share_text(details: dict | GroupRecord, group_id: str | None = None, schedul
 
     ``details`` is a directory record or a saved snapshot (its public fields only are read)."""
     get = (details.get if isinstance(details, dict) else lambda key, default=None: getattr(details, key, default))
-    lines = [str(get("name") or group_id or "A support group")]
+    lines = [str(get("name") or group_id or _("A support group"))]
     topics = get("topics") or ()
     if topics:
         lines.append(", ".join(label(t) for t in topics))
@@ -226,5 +227,5 @@ def share_text(details: dict | GroupRecord, group_id: str | None = None, schedul
     for link in (web_link(online_url), web_link(website)):
         if link:
             lines.append(link)
-    lines.append("Found with Kindred")
+    lines.append(_("Found with Kindred"))
     return "\n".join(line for line in lines if line)

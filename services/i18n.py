@@ -45,14 +45,25 @@ def set_resolver(resolver: Callable[[], str | None] | None) -> None:
     _resolver = resolver
 
 
-def current_language() -> str:
-    lang = _current.get()
-    if lang is None and _resolver is not None:
+# Formats when the locale names no region: English as written elsewhere in Kindred (1 Oct 2026).
+DEFAULT_REGIONS = {"en": "en_GB"}
+
+
+def current_locale() -> str:
+    """The locale being served, as a tag: "es", "es_MX", "en_US"… (a language Kindred speaks,
+    with the person's region when their browser or device gives one)."""
+    tag = _current.get()
+    if tag is None and _resolver is not None:
         try:
-            lang = _resolver()
+            tag = _resolver()
         except Exception:  # noqa: BLE001 - outside a UI session: the default
-            lang = None
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+            tag = None
+    tag = str(tag or "").replace("-", "_")
+    return tag if tag.split("_")[0] in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return current_locale().split("_")[0]
 
 
 @contextlib.contextmanager
@@ -116,7 +127,15 @@ def system_language() -> str | None:
 # ---------------------------------------------------------------- formatting (Babel, CLDR data)
 
 def _babel_locale() -> str:
-    return current_language()
+    from babel import Locale  # noqa: PLC0415
+
+    tag = current_locale()
+    tag = DEFAULT_REGIONS.get(tag, tag)
+    try:
+        Locale.parse(tag)
+    except Exception:  # noqa: BLE001 - a region CLDR does not know: the language alone
+        return current_language()
+    return tag
 
 
 def format_number(value: float | int, decimals: int | None = None) -> str:
@@ -141,9 +160,11 @@ def format_date(value: dt.date, format: str = "medium") -> str:  # noqa: A002
 
     if format in ("short", "medium", "long", "full"):
         return _fd(value, format=format, locale=_babel_locale())
-    if isinstance(value, dt.datetime):
-        return format_skeleton(format, value, locale=_babel_locale())
-    return format_skeleton(format, dt.datetime.combine(value, dt.time()), locale=_babel_locale())
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    try:
+        return format_skeleton(format, moment, locale=_babel_locale())
+    except KeyError:  # a skeleton this locale's CLDR data lacks
+        return _fd(value, format="medium", locale=_babel_locale())
 
 
 def format_time(value: dt.time | dt.datetime) -> str:
@@ -154,13 +175,9 @@ def format_time(value: dt.time | dt.datetime) -> str:
 
 
 def format_datetime(value: dt.datetime, format: str = "medium") -> str:  # noqa: A002
-    from babel.dates import format_datetime as _fdt  # noqa: PLC0415
-
-    if format in ("short", "medium", "long", "full"):
-        return _fdt(value, format=format, locale=_babel_locale())
-    from babel.dates import format_skeleton  # noqa: PLC0415
-
-    return format_skeleton(format, value, locale=_babel_locale())
+    """A date and its time: "medium" (1 Oct 2026, 18:30), or any ``format_date`` format for the
+    date part followed by the short time."""
+    return f"{format_date(value, format)}, {format_time(value)}"
 
 
 def weekday_name(index: int, width: str = "wide") -> str:
@@ -180,3 +197,15 @@ def format_list(items: list[str]) -> str:
     from babel.lists import format_list as _fl  # noqa: PLC0415
 
     return _fl(items, locale=_babel_locale())
+
+
+class Labels(dict):
+    """A dict of English labels (marked with ``N_``) that answers in the language being served:
+    ``labels[key]`` and ``labels.get(key)`` translate; ``items()`` and ``values()`` stay English
+    (search synonyms and exports are built from them)."""
+
+    def __getitem__(self, key):
+        return gettext(super().__getitem__(key))
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default

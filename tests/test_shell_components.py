@@ -110,7 +110,7 @@ async def test_settings_change_theme_and_country(services):
     assert ui.page.theme_mode == ft.ThemeMode.DARK
     assert services.preferences.load().theme_mode == "dark"
 
-    dropdown = ui.find(ft.Dropdown)[0]
+    dropdown = ui.find(ft.Dropdown, lambda c: c.label == "Country")[0]
     ui.set(dropdown, value="IE")
     await ui.event(dropdown, "select", "IE")
     assert services.preferences.load().country == "IE"

@@ -22,7 +22,7 @@ def _session_language() -> str | None:
     except RuntimeError:
         return None
     state = getattr(page, "data", None)
-    return getattr(state, "language", None)
+    return getattr(state, "locale_tag", None)
 
 
 i18n.set_resolver(_session_language)

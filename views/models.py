@@ -116,6 +116,7 @@ class AppModel:
     locale_country: str | None = None
     # The first of the client's locales whose language Kindred speaks ("es-MX" → "es").
     locale_language: str | None = None
+    _locale_tags: tuple = field(default=(), repr=False)
     file_picker: ft.FilePicker | None = field(default=None, repr=False)
     saved: SavedModel = field(default_factory=SavedModel)
     find: FindModel = field(default_factory=FindModel)
@@ -152,6 +153,17 @@ class AppModel:
         language = language_from_tags(tags)
         if language != self.locale_language:
             self.locale_language = language
+        self._locale_tags = tuple(tags or ())
+
+    @property
+    def locale_tag(self) -> str:
+        """The language with this person's region for dates and numbers ("es-MX", "en-US"), when
+        their browser or device gives one for that language; else the language alone."""
+        language = self.language
+        for tag in self._locale_tags:
+            if tag.split("-")[0].lower() == language and "-" in tag:
+                return tag
+        return language
 
     @property
     def language(self) -> str:

@@ -15,6 +15,8 @@ import re
 from functools import lru_cache
 from enum import StrEnum
 
+from services.i18n import N_, Labels
+
 
 class Attendance(StrEnum):
     IN_PERSON = "in_person"
@@ -41,15 +43,15 @@ class Attendance(StrEnum):
         return self is not Attendance.IN_PERSON
 
 
-ATTENDANCE_LABELS = {
-    Attendance.IN_PERSON: "In person",
-    Attendance.ONLINE: "Online",
-    Attendance.HYBRID: "In person and online",
-    Attendance.PHONE: "By phone",
-    Attendance.ASK: "Online — ask the group for the link",
-}
+ATTENDANCE_LABELS = Labels({
+    Attendance.IN_PERSON: N_("In person"),
+    Attendance.ONLINE: N_("Online"),
+    Attendance.HYBRID: N_("In person and online"),
+    Attendance.PHONE: N_("By phone"),
+    Attendance.ASK: N_("Online — ask the group for the link"),
+})
 # Where a remote group is: anywhere. Shown instead of a distance, never "0 mi away".
-ONLINE_ANYWHERE = "Online — anywhere"
+ONLINE_ANYWHERE = N_("Online — anywhere")
 
 
 class Leadership(StrEnum):
@@ -63,12 +65,12 @@ class Leadership(StrEnum):
         return LEADERSHIP_LABELS[self]
 
 
-LEADERSHIP_LABELS = {
-    Leadership.PEER: "Peer-led",
-    Leadership.PROFESSIONAL: "Professional",
-    Leadership.CO_FACILITATED: "Peer and professional",
-    Leadership.UNKNOWN: "Leadership not given",
-}
+LEADERSHIP_LABELS = Labels({
+    Leadership.PEER: N_("Peer-led"),
+    Leadership.PROFESSIONAL: N_("Professional"),
+    Leadership.CO_FACILITATED: N_("Peer and professional"),
+    Leadership.UNKNOWN: N_("Leadership not given"),
+})
 
 
 class Cost(StrEnum):
@@ -83,13 +85,13 @@ class Cost(StrEnum):
         return COST_LABELS[self]
 
 
-COST_LABELS = {
-    Cost.FREE: "Free",
-    Cost.DONATION: "Donation",
-    Cost.SLIDING_SCALE: "Sliding scale",
-    Cost.FEE: "Fee",
-    Cost.UNKNOWN: "Cost not stated",
-}
+COST_LABELS = Labels({
+    Cost.FREE: N_("Free"),
+    Cost.DONATION: N_("Donation"),
+    Cost.SLIDING_SCALE: N_("Sliding scale"),
+    Cost.FEE: N_("Fee"),
+    Cost.UNKNOWN: N_("Cost not stated"),
+})
 
 
 class Registration(StrEnum):
@@ -103,12 +105,12 @@ class Registration(StrEnum):
         return REGISTRATION_LABELS[self]
 
 
-REGISTRATION_LABELS = {
-    Registration.DROP_IN: "Drop in, no sign-up",
-    Registration.REGISTER: "Register first",
-    Registration.INTAKE_CALL: "A call before the first visit",
-    Registration.UNKNOWN: "Not given",
-}
+REGISTRATION_LABELS = Labels({
+    Registration.DROP_IN: N_("Drop in, no sign-up"),
+    Registration.REGISTER: N_("Register first"),
+    Registration.INTAKE_CALL: N_("A call before the first visit"),
+    Registration.UNKNOWN: N_("Not given"),
+})
 
 
 class Status(StrEnum):
@@ -132,15 +134,15 @@ class ScheduleState(StrEnum):
         return SCHEDULE_STATE_LABELS[self]
 
 
-SCHEDULE_STATE_LABELS = {
-    ScheduleState.TIMES_VARY: "Times vary — see the organisation",
-    ScheduleState.TIME_ZONE_UNKNOWN: "Time zone not given — check the time with the group",
-    ScheduleState.BY_APPOINTMENT: "By appointment",
-    ScheduleState.CALL_FOR_TIMES: "Call for group times",
-    ScheduleState.TEMPORARILY_CLOSED: "Temporarily closed",
-    ScheduleState.NO_TIME: "No regular time given",
-}
-UNKNOWN_ZONE_LABEL = "time zone unknown"
+SCHEDULE_STATE_LABELS = Labels({
+    ScheduleState.TIMES_VARY: N_("Times vary — see the organisation"),
+    ScheduleState.TIME_ZONE_UNKNOWN: N_("Time zone not given — check the time with the group"),
+    ScheduleState.BY_APPOINTMENT: N_("By appointment"),
+    ScheduleState.CALL_FOR_TIMES: N_("Call for group times"),
+    ScheduleState.TEMPORARILY_CLOSED: N_("Temporarily closed"),
+    ScheduleState.NO_TIME: N_("No regular time given"),
+})
+UNKNOWN_ZONE_LABEL = N_("time zone unknown")
 
 
 class Topic(StrEnum):
@@ -166,14 +168,14 @@ class Topic(StrEnum):
         return TOPIC_LABELS[self]
 
 
-TOPIC_LABELS = {
-    Topic.ANXIETY: "Anxiety", Topic.DEPRESSION: "Depression", Topic.BIPOLAR: "Bipolar",
-    Topic.GRIEF_AND_LOSS: "Grief and loss", Topic.TRAUMA_PTSD: "Trauma and PTSD",
-    Topic.ADDICTION_RECOVERY: "Addiction recovery", Topic.EATING_DISORDERS: "Eating disorders", Topic.OCD: "OCD",
-    Topic.PSYCHOSIS: "Psychosis", Topic.SUICIDE_LOSS: "Suicide loss", Topic.PERINATAL: "Perinatal",
-    Topic.CHRONIC_ILLNESS: "Chronic illness", Topic.CAREGIVERS_AND_FAMILY: "Caregivers and family",
-    Topic.STRESS: "Stress", Topic.LONELINESS: "Loneliness", Topic.GENERAL_WELLBEING: "General wellbeing",
-}
+TOPIC_LABELS = Labels({
+    Topic.ANXIETY: N_("Anxiety"), Topic.DEPRESSION: N_("Depression"), Topic.BIPOLAR: N_("Bipolar"),
+    Topic.GRIEF_AND_LOSS: N_("Grief and loss"), Topic.TRAUMA_PTSD: N_("Trauma and PTSD"),
+    Topic.ADDICTION_RECOVERY: N_("Addiction recovery"), Topic.EATING_DISORDERS: N_("Eating disorders"), Topic.OCD: N_("OCD"),
+    Topic.PSYCHOSIS: N_("Psychosis"), Topic.SUICIDE_LOSS: N_("Suicide loss"), Topic.PERINATAL: N_("Perinatal"),
+    Topic.CHRONIC_ILLNESS: N_("Chronic illness"), Topic.CAREGIVERS_AND_FAMILY: N_("Caregivers and family"),
+    Topic.STRESS: N_("Stress"), Topic.LONELINESS: N_("Loneliness"), Topic.GENERAL_WELLBEING: N_("General wellbeing"),
+})
 
 
 class Audience(StrEnum):
@@ -193,15 +195,15 @@ class Audience(StrEnum):
         return AUDIENCE_LABELS[self]
 
 
-AUDIENCE_LABELS = {
-    Audience.YOUNG_ADULTS: "Young adults", Audience.TEENS: "Teens", Audience.SENIORS: "Seniors",
-    Audience.LGBTQ: "LGBTQ+", Audience.VETERANS: "Veterans", Audience.WOMEN: "Women", Audience.MEN: "Men",
-    Audience.PARENTS: "Parents", Audience.BIPOC: "BIPOC", Audience.INDIGENOUS: "Indigenous",
-}
+AUDIENCE_LABELS = Labels({
+    Audience.YOUNG_ADULTS: N_("Young adults"), Audience.TEENS: N_("Teens"), Audience.SENIORS: N_("Seniors"),
+    Audience.LGBTQ: N_("LGBTQ+"), Audience.VETERANS: N_("Veterans"), Audience.WOMEN: N_("Women"), Audience.MEN: N_("Men"),
+    Audience.PARENTS: N_("Parents"), Audience.BIPOC: N_("BIPOC"), Audience.INDIGENOUS: N_("Indigenous"),
+})
 
-ACCESSIBILITY_LABELS = {"wheelchair_access": "Wheelchair access", "wheelchair_accessible_bathroom": "Accessible bathroom",
-                        "sign_language": "Sign language", "asl": "ASL interpretation", "hearing_loop": "Hearing loop",
-                        "fragrance_free": "Fragrance free", "childcare": "Childcare"}
+ACCESSIBILITY_LABELS = Labels({"wheelchair_access": N_("Wheelchair access"), "wheelchair_accessible_bathroom": N_("Accessible bathroom"),
+                        "sign_language": N_("Sign language"), "asl": N_("ASL interpretation"), "hearing_loop": N_("Hearing loop"),
+                        "fragrance_free": N_("Fragrance free"), "childcare": N_("Childcare")})
 
 # Keywords that tag a group with a topic when its feed has only free text. Matched as whole
 # words (a trailing * allows any ending: "bereave*" is bereaved, bereavement).

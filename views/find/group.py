@@ -126,7 +126,7 @@ def GroupDetailsBody(group_id: str, back_to: str):
         section(_("Where"), *[ft.Text(line) for line in where],
                 ft.Text(_("The location is approximate."), size=13) if loc.approximate and where else None)
     else:
-        section(_("Where"), ft.Text(ONLINE_ANYWHERE))
+        section(_("Where"), ft.Text(_(ONLINE_ANYWHERE)))
     section(_("About"), text(record.description), text(record.notes))
     section(_("Who leads it"), ft.Text(LEADERSHIP.get(record.leadership, label(record.leadership))), text(record.facilitator_credentials))
     facts = [
@@ -179,7 +179,7 @@ def ReportProblemButton(details):
         return correction_draft(details.record, details.id, details.source or "directory", details.schedule_text,
                                 typed.current or "", getattr(details, "updated", None))
 
-    async def copy(_=None):
+    async def copy(_e=None):
         current = draft()
         await ft.Clipboard().set(f"{current.subject}\n\n{current.body}")
         snack(_("Copied the correction. Paste it into an e-mail or message to the source."))
@@ -193,7 +193,7 @@ def ReportProblemButton(details):
     async def open_mail(_=None):
         await ft.UrlLauncher().launch_url(draft().mailto)
 
-    def open_dialog(_=None):
+    def open_dialog(_e=None):
         current = draft()
         sends = []
         if current.mailto:

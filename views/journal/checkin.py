@@ -113,7 +113,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
     timing, set_timing = ft.use_state((initial.group_timing or "after") if initial else "after")
     error, set_error = ft.use_state(None)
     saving, set_saving = ft.use_state(False)
-    strategy_names, _ = use_loaded(lambda: [s.name for s in all_strategies(journal)], [])
+    strategy_names, _unused = use_loaded(lambda: [s.name for s in all_strategies(journal)], [])
 
     def restore(fields: dict) -> None:
         set_mood(fields.get("mood"))
@@ -159,7 +159,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
 
     def add_strategy(e):
         name = e.control.value
-        if name and all(n != name for n, _ in tried):
+        if name and all(n != name for n, _unused in tried):
             set_tried((*tried, (name, None)))
 
     def rate(name: str, helped: str | None):
@@ -281,7 +281,7 @@ def EditEntryScreen():
 @ft.component
 def EditEntry(entry_id: str):
     journal = use_journal()
-    loaded, _ = use_loaded(lambda: (journal.get(entry_id), journal.settings()), [entry_id])
+    loaded, _unused = use_loaded(lambda: (journal.get(entry_id), journal.settings()), [entry_id])
 
     async def saved(_entry):
         go("/journal")

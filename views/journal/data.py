@@ -41,7 +41,7 @@ def DataScreen():
 @ft.component
 def DataBody():
     journal = use_journal()
-    settings, _ = use_loaded(lambda: journal.settings(), [])
+    settings, _unused = use_loaded(lambda: journal.settings(), [])
     if settings is None:
         return ScreenBody([SubScreenTitle(_("Export, import, reminder")), ft.ProgressRing()])
     return ScreenBody(

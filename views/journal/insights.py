@@ -201,7 +201,7 @@ def InsightsScreen():
 def InsightsBody():
     journal = use_journal()
     period, set_period = ft.use_state(30)
-    result, _ = use_loaded(lambda: insights_service.compute(journal.all_entries()), [])
+    result, _unused = use_loaded(lambda: insights_service.compute(journal.all_entries()), [])
 
     if result is None:
         return ScreenBody([SubScreenTitle(_("Insights")), ft.ProgressRing()])

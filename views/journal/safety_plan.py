@@ -71,7 +71,7 @@ def SafetyPlanExplained():
 @ft.component
 def SafetyPlanBody():
     journal = use_journal()
-    plan, _ = use_loaded(lambda: safety_plan.load(journal), [])
+    plan, _unused = use_loaded(lambda: safety_plan.load(journal), [])
     if plan is None:
         return ScreenBody([SubScreenTitle(_("My safety plan")), ft.ProgressRing()])
     return SafetyPlanForm(plan)
@@ -82,7 +82,7 @@ def SafetyPlanForm(plan):
     app = use_app()
     journal = use_journal()
     write = use_write()
-    texts, set_texts = ft.use_state({key: "\n".join(plan.steps.get(key, [])) for key, *_ in safety_plan.STEPS})
+    texts, set_texts = ft.use_state({key: "\n".join(plan.steps.get(key, [])) for key, *_unused in safety_plan.STEPS})
     reason, set_reason = ft.use_state(plan.reason_for_living)
     error, set_error = ft.use_state(None)
 
@@ -90,12 +90,12 @@ def SafetyPlanForm(plan):
         # An updater: an event handled before the last change re-rendered must not undo it.
         return lambda e: set_texts(lambda current: {**current, key: e.control.value or ""})
 
-    untouched = {"steps": {key: "\n".join(plan.steps.get(key, [])) for key, *_ in safety_plan.STEPS},
+    untouched = {"steps": {key: "\n".join(plan.steps.get(key, [])) for key, *_unused in safety_plan.STEPS},
                  "reason": plan.reason_for_living}
 
     def restore(fields: dict) -> None:
         steps = fields.get("steps") or {}
-        set_texts({key: str(steps.get(key) or "") for key, *_ in safety_plan.STEPS})
+        set_texts({key: str(steps.get(key) or "") for key, *_unused in safety_plan.STEPS})
         set_reason(str(fields.get("reason") or ""))
 
     draft = use_draft("safety-plan", restore, untouched)

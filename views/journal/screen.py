@@ -90,8 +90,8 @@ def JournalHome():
     form_key, set_form_key = ft.use_state(0)
     # Lambdas, not bound methods: a render after a lock in another place (the session gone,
     # the guard not yet re-rendered) must not touch the missing journal.
-    settings, _ = use_loaded(lambda: journal.settings(), [])
-    offer, _ = use_loaded(lambda: journal.should_offer_help(), [])
+    settings, _unused = use_loaded(lambda: journal.settings(), [])
+    offer, _unused = use_loaded(lambda: journal.should_offer_help(), [])
 
     async def saved(_entry):
         set_form_key(lambda k: k + 1)  # a fresh, empty form

@@ -91,7 +91,7 @@ def SelfCheckBody():
     error, set_error = ft.use_state(None)
     write = use_write()
     questionnaire = selfcheck.QUESTIONNAIRES[which]
-    history, _ = use_loaded(lambda: selfcheck.history(journal, which), [which])
+    history, _unused = use_loaded(lambda: selfcheck.history(journal, which), [which])
 
     def choose(e):
         chosen = next(iter(e.control.selected or ["phq9"]))

@@ -107,7 +107,7 @@ def PublicStrategies():
 def StrategiesBody():
     journal = use_journal()
     write = use_write()
-    strategies, _ = use_loaded(lambda: all_strategies(journal), [])
+    strategies, _unused = use_loaded(lambda: all_strategies(journal), [])
     name, set_name = ft.use_state("")
     how_to, set_how_to = ft.use_state("")
     learned_at, set_learned_at = ft.use_state("")

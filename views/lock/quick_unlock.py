@@ -19,7 +19,7 @@ def QuickUnlockContent():
     pin, set_pin = ft.use_state("")
     message, set_message = ft.use_state(None)
 
-    async def try_pin(_=None):
+    async def try_pin(_e=None):
         session = state.session
         if session is None:
             return

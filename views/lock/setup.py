@@ -30,7 +30,7 @@ def SetUpContent():
     strength = passphrase_strength(first) if first else None
     keyring = keyring_available()
 
-    async def create(_=None):
+    async def create(_e=None):
         if len(first) < MIN_PASSPHRASE_LENGTH:
             set_error(_("Choose a passphrase of at least {n} characters.").format(n=MIN_PASSPHRASE_LENGTH))
             return
@@ -60,7 +60,7 @@ def SetUpContent():
         set_error(None)
         return True
 
-    async def join_with_file(_=None):
+    async def join_with_file(_e=None):
         if not ready_to_join():
             return
         picked = await actions.pick_file(_("Choose a Kindred sync file"), on_error=set_error)
@@ -73,7 +73,7 @@ def SetUpContent():
         if opened is not FAILED:
             state.opened(opened)
 
-    async def join_with_folder(_=None):
+    async def join_with_folder(_e=None):
         if not ready_to_join():
             return
         if not folder.strip():

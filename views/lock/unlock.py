@@ -21,7 +21,7 @@ def UnlockContent():
     error, set_error = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
 
-    async def unlock(_=None):
+    async def unlock(_e=None):
         if not secret:
             set_error(_("Type your recovery code.") if use_code else _("Type your passphrase."))
             return

@@ -92,7 +92,7 @@ def SavedCard(item: SavedItem, prefs):
         await draft.discard()
         set_note(group.note)
 
-    async def save_note(_=None):
+    async def save_note(_e=None):
         if session() is None:
             return
         if await run(session().set_note, group.group_id, note, group.name, on_error=set_error) is FAILED:

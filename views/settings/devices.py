@@ -70,7 +70,7 @@ def DevicesSection():
         set_message(text)
         await load()
 
-    async def link(_=None):
+    async def link(_e=None):
         if not folder.strip():
             set_error(_("Type the path of a folder your sync tool (Syncthing, Nextcloud, Dropbox…) keeps in step."))
             return
@@ -90,7 +90,7 @@ def DevicesSection():
         set_error(None)
         set_message(f"Saved {saved or name}. Open it on your other device: Settings → Import a sync file.")
 
-    async def import_file(_=None):
+    async def import_file(_e=None):
         picked = await actions.pick_file(_("Choose a Kindred sync file"), on_error=set_error)
         if picked is None:
             return
@@ -116,7 +116,7 @@ def DevicesSection():
     ft.use_effect(load_conflicts, [status])
 
     def resolve(conflict_id: str, use: bool):
-        async def handler(_=None):
+        async def handler(_e=None):
             done = await actions.run(session.use_conflict_version if use else session.dismiss_conflict, conflict_id,
                                      on_error=set_error)
             if done is not FAILED:
@@ -159,7 +159,7 @@ def DevicesSection():
             body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
                 ft.Text(_("Kept version of a {kind} from {device}, {when}").format(
                     kind=kind_name(conflict.kind), device=conflict.device,
-                    when=format_datetime(conflict.updated_at.astimezone(), "yMMMMdjm")), weight=ft.FontWeight.W_600),
+                    when=format_datetime(conflict.updated_at.astimezone(), "long")), weight=ft.FontWeight.W_600),
                 ft.Text(str(summary)[:200], visible=bool(summary)),
                 ft.Row(wrap=True, controls=[
                     ft.TextButton(_("Use this version"), on_click=resolve(conflict.id, True)),

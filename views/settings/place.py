@@ -86,7 +86,7 @@ def FindingSettingsSection():
             set_text(None)
             set_error(None)
 
-    async def use_my_location(_=None):
+    async def use_my_location(_e=None):
         session = state.session
         if session is None:
             return

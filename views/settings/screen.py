@@ -79,7 +79,7 @@ def SettingsScreen():
         if session is not None:
             await run(session.set_auto_lock, int(e.control.value))
 
-    async def restore(_=None):
+    async def restore(_e=None):
         state.touch()
         picked = await actions.pick_file(_("Choose a Kindred backup"))
         if picked is not None:

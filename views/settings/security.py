@@ -73,7 +73,7 @@ def PinDialog(close):
     second, set_second = ft.use_state("")
     error, set_error = ft.use_state(None)
 
-    async def save(_=None):
+    async def save(_e=None):
         if first != second:
             set_error(_("The two PINs are different."))
             return
@@ -110,7 +110,7 @@ def ChangePassphraseDialog(close):
     error, set_error = ft.use_state(None)
     done, set_done = ft.use_state(False)
 
-    async def change(_=None):
+    async def change(_e=None):
         if first != second:
             set_error(_("The two new passphrases are different."))
             return
@@ -275,7 +275,7 @@ def ExportDialog(close):
     error, set_error = ft.use_state(None)
     saved_as, set_saved_as = ft.use_state(None)
 
-    async def export(_=None):
+    async def export(_e=None):
         made = await run(session.export_saved, passphrase, fmt, on_error=set_error,
                          messages={WrongSecret: _("That passphrase is not right. Nothing was exported.")})
         if made is FAILED:
@@ -314,7 +314,7 @@ def EraseDialog(close):
     run = actions.run
     word, set_word = ft.use_state("")
 
-    async def erase(_=None):
+    async def erase(_e=None):
         if word.strip() != CONFIRM_WORD:
             return
         close()
@@ -399,7 +399,7 @@ def IntegrityPanel():
 
     ft.use_effect(load, [session is not None])
 
-    async def set_aside(_=None):
+    async def set_aside(_e=None):
         if session is not None and await run(session.set_aside_unreadable, done=_("Set aside. The rest of your data is unchanged.")) is not FAILED:
             await load()
 
