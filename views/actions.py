@@ -47,7 +47,7 @@ class _Failed:
         return False
 
     def __repr__(self) -> str:
-        return _("FAILED")
+        return "FAILED"
 
 
 FAILED = _Failed()
@@ -79,7 +79,7 @@ def message_for(problem: BaseException) -> str:
     if isinstance(problem, GroupGone):
         return str(problem)
     text = str(problem).strip()
-    return text or _(UNEXPECTED_MESSAGE)
+    return _(text) if text else _(UNEXPECTED_MESSAGE)  # a service message in the catalogue is translated
 
 
 class ActionRunner:
@@ -178,7 +178,7 @@ class ActionRunner:
             message = message_for(problem)
         else:
             # Only the kind of problem is logged: its text may contain private words.
-            log.error(_("an action failed unexpectedly: %s"), type(problem).__name__)
+            log.error("an action failed unexpectedly: %s", type(problem).__name__)
             message = _(UNEXPECTED_MESSAGE)
         if on_error is not None:
             on_error(message)
