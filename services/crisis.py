@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
+from services.i18n import current_language
 from services.links import tel_link
 from services.paths import ASSETS_DIR
 
@@ -202,12 +203,27 @@ def _country_names() -> dict[str, str]:
 
 
 def country_name(code: str) -> str | None:
-    return _country_names().get(code.upper())
+    """The country's name in the language being served (CLDR's names; English from GeoNames)."""
+    code = code.upper()
+    english = _country_names().get(code)
+    if english is None:
+        return None
+    language = current_language()
+    if language == "en":
+        return english
+    return _local_names(language).get(code, english)
+
+
+@lru_cache(maxsize=8)
+def _local_names(language: str) -> dict[str, str]:
+    from babel import Locale  # noqa: PLC0415
+
+    return dict(Locale.parse(language).territories)
 
 
 def all_countries() -> list[tuple[str, str]]:
     """(code, name) for every country, sorted by name."""
-    return sorted(_country_names().items(), key=lambda item: item[1])
+    return sorted(((code, country_name(code)) for code in _country_names()), key=lambda item: _folded(item[1]))
 
 
 def _folded(text: str) -> str:
@@ -228,11 +244,12 @@ def search_countries(query: str) -> list[tuple[str, str]]:
     named, starts, contains = [], [], []
     for code, name in countries:
         folded = _folded(name)
+        english = _folded(_country_names()[code])
         if code in (alias, exact_code):
             named.append((code, name))
-        elif folded.startswith(wanted):
+        elif folded.startswith(wanted) or english.startswith(wanted):
             starts.append((code, name))
-        elif wanted in folded:
+        elif wanted in folded or wanted in english:
             contains.append((code, name))
     return named + starts + contains
 

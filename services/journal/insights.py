@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from services.i18n import N_, _, format_number, ngettext, weekday_name
 from services.journal.model import HELPED_SCORE, Entry
 
 PERIODS = (7, 30, 90, 365)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TIMES_OF_DAY = (("Night", 0, 6), ("Morning", 6, 12), ("Afternoon", 12, 18), ("Evening", 18, 24))
+TIMES_OF_DAY = ((N_("Night"), 0, 6), (N_("Morning"), 6, 12), (N_("Afternoon"), 12, 18), (N_("Evening"), 18, 24))
 MIN_TAG_ENTRIES = 5  # a tag needs this many entries before we compare it
 MIN_OTHER_ENTRIES = 5  # ... and there must be this many without it
 MIN_TOTAL_FOR_TAGS = 14
@@ -146,7 +147,7 @@ def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) 
         today=today, total_entries=len(entries), first_day=entries[-1].day if entries else None, left_out=left_out
     )
     if not entries:
-        insights.captions["overview"] = "No check-ins yet. After a few, this page shows what they have in common."
+        insights.captions["overview"] = _("No check-ins yet. After a few, this page shows what they have in common.")
         return insights
 
     # One pass: per-day sums, weekday and time-of-day buckets, tag and meeting sums.
@@ -181,9 +182,9 @@ def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) 
         count = sum(p.count for p in points)
         insights.period_average[days] = Bucket(f"last {days} days", _avg(total, count), count)
     insights.year_pixels = insights.mood_by_period[365]
-    insights.by_weekday = [Bucket(WEEKDAYS[i], _avg(weekday_sum[i], weekday_count[i]), weekday_count[i]) for i in range(7)]
+    insights.by_weekday = [Bucket(weekday_name(i), _avg(weekday_sum[i], weekday_count[i]), weekday_count[i]) for i in range(7)]
     insights.by_time_of_day = [
-        Bucket(label, _avg(tod_sum[i], tod_count[i]), tod_count[i]) for i, (label, _s, _e) in enumerate(TIMES_OF_DAY)
+        Bucket(_(label), _avg(tod_sum[i], tod_count[i]), tod_count[i]) for i, (label, _s, _e) in enumerate(TIMES_OF_DAY)
     ]
 
     _strategies(entries, insights)
@@ -260,47 +261,47 @@ def _tags(entries: list[Entry], insights: Insights, day_average: dict[date, floa
 
 
 def _captions(insights: Insights) -> dict[str, str]:
+    from services.journal.strategies import shown_name  # noqa: PLC0415 - strategies imports the journal
+
     captions = {}
     month = insights.period_average[30]
     if month.count:
-        captions["overview"] = (
-            f"{month.count} check-in{'s' if month.count != 1 else ''} in the last 30 days; "
-            f"your average mood was {month.average:.1f} out of 5."
-        )
+        captions["overview"] = ngettext(
+            "{n} check-in in the last 30 days; your average mood was {average} out of 5.",
+            "{n} check-ins in the last 30 days; your average mood was {average} out of 5.",
+            month.count).format(n=month.count, average=format_number(month.average, 1))
     else:
-        captions["overview"] = "No check-ins in the last 30 days. Older ones are still here below."
+        captions["overview"] = _("No check-ins in the last 30 days. Older ones are still here below.")
     weekdays = [b for b in insights.by_weekday if b.count >= 3]
     if len(weekdays) >= 2:
         best = max(weekdays, key=lambda b: b.average)
         low = min(weekdays, key=lambda b: b.average)
         if best.average - low.average >= 0.3:
-            captions["weekday"] = f"{best.label}s have tended to be your better days, {low.label}s the harder ones."
+            captions["weekday"] = _("Your better days have tended to be {best}, the harder ones {low}.").format(
+                best=best.label, low=low.label)
         else:
-            captions["weekday"] = "Your mood has been about the same whichever day of the week it is."
+            captions["weekday"] = _("Your mood has been about the same whichever day of the week it is.")
     if insights.strategies_by_help:
         top = insights.strategies_by_help[0]
         captions["strategies"] = (
-            f"\"{top.name}\" helped at least a little {top.helped} of the {top.rated} times you said."
+            ngettext("\"{name}\" helped at least a little {helped} of the {n} time you said.",
+                     "\"{name}\" helped at least a little {helped} of the {n} times you said.",
+                     top.rated).format(name=shown_name(top.name), helped=top.helped, n=top.rated)
         )
     if insights.meetings is not None:
         m = insights.meetings
         if abs(m.meeting_average - m.other_average) < 0.2:
-            captions["meetings"] = "Days with a group meeting and other days have felt about the same."
+            captions["meetings"] = _("Days with a group meeting and other days have felt about the same.")
         elif m.meeting_average > m.other_average:
-            captions["meetings"] = (
-                f"On days with a group meeting your mood averaged {m.meeting_average:.1f}, "
-                f"on other days {m.other_average:.1f}."
-            )
+            captions["meetings"] = _("On days with a group meeting your mood averaged {meeting}, on other days {other}.").format(
+                meeting=format_number(m.meeting_average, 1), other=format_number(m.other_average, 1))
         else:
-            captions["meetings"] = (
-                f"On days with a group meeting your mood averaged {m.meeting_average:.1f}, on other days "
-                f"{m.other_average:.1f}. Meeting days can be hard days too."
-            )
+            captions["meetings"] = _("On days with a group meeting your mood averaged {meeting}, on other days "
+                                     "{other}. Meeting days can be hard days too.").format(
+                meeting=format_number(m.meeting_average, 1), other=format_number(m.other_average, 1))
     if insights.tags_need_more_data:
-        captions["tags"] = (
-            f"Tags are compared once a tag has at least {MIN_TAG_ENTRIES} check-ins and there are "
-            f"{MIN_TOTAL_FOR_TAGS} check-ins in all."
-        )
+        captions["tags"] = _("Tags are compared once a tag has at least {per_tag} check-ins and there are "
+                             "{total} check-ins in all.").format(per_tag=MIN_TAG_ENTRIES, total=MIN_TOTAL_FOR_TAGS)
     else:
-        captions["tags"] = "These went along with better or harder check-ins. Going along with is not the same as causing."
+        captions["tags"] = _("These went along with better or harder check-ins. Going along with is not the same as causing.")
     return captions

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from services.i18n import N_
+
 # Record kinds in the private store that belong to the journal.
 ENTRY_KIND = "journal_entry"
 STRATEGY_KIND = "coping_strategy"
@@ -21,7 +23,7 @@ SAFETY_PLAN_ID = "safety-plan"
 JOURNAL_KINDS = (ENTRY_KIND, STRATEGY_KIND, SELF_CHECK_KIND, SAFETY_PLAN_KIND, SETTINGS_KIND)
 
 MOODS = (1, 2, 3, 4, 5)
-DEFAULT_MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
+DEFAULT_MOOD_LABELS = {1: N_("Very low"), 2: N_("Low"), 3: N_("Okay"), 4: N_("Good"), 5: N_("Great")}
 # Calm colours, none of them alarm-red: a low mood is not an error.
 MOOD_COLORS = {1: "#5C6BC0", 2: "#4A90C2", 3: "#8D9BA6", 4: "#7CB342", 5: "#F2B33D"}
 
@@ -31,10 +33,10 @@ GROUP_TIMINGS = ("before", "after")
 
 # Emotions arranged by pleasantness x energy (a "mood meter").
 EMOTION_QUADRANTS = {
-    "pleasant, high energy": ("excited", "joyful", "proud", "hopeful", "energised", "playful"),
-    "pleasant, low energy": ("calm", "content", "relaxed", "grateful", "peaceful", "cared for"),
-    "unpleasant, high energy": ("anxious", "stressed", "angry", "irritable", "overwhelmed", "restless"),
-    "unpleasant, low energy": ("sad", "tired", "lonely", "numb", "discouraged", "bored"),
+    "pleasant, high energy": (N_("excited"), N_("joyful"), N_("proud"), N_("hopeful"), N_("energised"), N_("playful")),
+    "pleasant, low energy": (N_("calm"), N_("content"), N_("relaxed"), N_("grateful"), N_("peaceful"), N_("cared for")),
+    "unpleasant, high energy": (N_("anxious"), N_("stressed"), N_("angry"), N_("irritable"), N_("overwhelmed"), N_("restless")),
+    "unpleasant, low energy": (N_("sad"), N_("tired"), N_("lonely"), N_("numb"), N_("discouraged"), N_("bored")),
 }
 ALL_EMOTIONS = tuple(emotion for group in EMOTION_QUADRANTS.values() for emotion in group)
 

@@ -11,15 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.i18n import N_, _
 from services.journal.journal import Journal
 from services.journal.model import JournalError
 
-ATTRIBUTION = (
+ATTRIBUTION = N_(
     "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "
     "with an educational grant from Pfizer Inc. No permission required to reproduce, translate, "
     "display or distribute."
 )
-NOT_A_DIAGNOSIS = (
+# The questionnaires' own wording (stem, items, answers, bands) is shown in English in every
+# language: Kindred bundles no authoritative published Spanish or French text yet, and does not
+# make up its own translation of a validated instrument. Views say so (ENGLISH_ONLY_NOTE).
+ENGLISH_ONLY_NOTE = N_(
+    "The PHQ-9 and GAD-7 questions are shown in English: Kindred does not include their official "
+    "published translations yet, and does not translate a validated questionnaire itself."
+)
+NOT_A_DIAGNOSIS = N_(
     "This is a screening, not a diagnosis. Only a doctor or mental-health professional can "
     "diagnose; if your score worries you, or you'd like support, consider sharing it with one."
 )
@@ -106,7 +114,8 @@ class SelfCheckResult:
     @property
     def caption(self) -> str:
         name = QUESTIONNAIRES[self.questionnaire].name
-        return f"{name} score {self.score} of {self.max_score}: in the range the questionnaire calls \"{self.band}\"."
+        return _("{name} score {score} of {max}: in the range the questionnaire calls \"{band}\".").format(
+            name=name, score=self.score, max=self.max_score, band=self.band)
 
 
 def band_for(questionnaire: Questionnaire, score: int) -> str:

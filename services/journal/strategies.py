@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from services.i18n import current_language
 from services.journal.journal import Journal
 from services.paths import ASSETS_DIR
 
@@ -23,27 +24,55 @@ class Strategy:
     own: bool = False  # the person's own (encrypted), not from the library
     learned_at: str | None = None
     favourite: bool = False
+    # What the person reads: the library's name in their language. ``name`` stays the English
+    # name, the key kept in journals and favourites, so switching language loses nothing.
+    title: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.title or self.name
 
 
-@lru_cache(maxsize=1)
 def library() -> tuple[Strategy, ...]:
+    """The bundled strategies in the language being served."""
+    return _library(current_language())
+
+
+@lru_cache(maxsize=4)
+def _library(language: str) -> tuple[Strategy, ...]:
     data = json.loads(LIBRARY_FILE.read_text(encoding="utf-8"))
-    return tuple(
-        Strategy(
+    strategies = []
+    for item in data["strategies"]:
+        local = {**item, **(item.get("translations") or {}).get(language, {})}
+        strategies.append(Strategy(
             id=item["id"],
             name=item["name"],
-            summary=item["summary"],
-            steps=tuple(item.get("steps", ())),
-            caution=item.get("caution"),
+            title=local["name"],
+            summary=local["summary"],
+            steps=tuple(local.get("steps", ())),
+            caution=local.get("caution"),
             based_on=item.get("based_on"),
-        )
-        for item in data["strategies"]
-    )
+        ))
+    return tuple(strategies)
 
 
-@lru_cache(maxsize=1)
 def library_note() -> str:
-    return json.loads(LIBRARY_FILE.read_text(encoding="utf-8"))["note"]
+    return _library_note(current_language())
+
+
+@lru_cache(maxsize=4)
+def _library_note(language: str) -> str:
+    data = json.loads(LIBRARY_FILE.read_text(encoding="utf-8"))
+    return (data.get("note_translations") or {}).get(language) or data["note"]
+
+
+def shown_name(name: str) -> str:
+    """A strategy's name as the person reads it: a library strategy's in their language,
+    their own strategy's as they wrote it."""
+    for strategy in library():
+        if strategy.name == name:
+            return strategy.shown
+    return name
 
 
 def all_strategies(journal: Journal) -> list[Strategy]:

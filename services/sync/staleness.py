@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from services.i18n import _, ngettext
+
+
 def _as_utc(moment: datetime | date) -> datetime:
     if isinstance(moment, datetime):
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -26,26 +29,26 @@ def ago(moment: datetime | date, now: datetime | None = None) -> str:
     if isinstance(moment, date) and not isinstance(moment, datetime):
         days = (now.date() - moment).days
         if days <= 0:
-            return "today"
+            return _("today")
         if days == 1:
-            return "yesterday"
+            return _("yesterday")
     if seconds < 60:
-        return "just now"
+        return _("just now")
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+        return ngettext("{n} minute ago", "{n} minutes ago", minutes).format(n=minutes)
     hours = minutes // 60
     if hours < 24:
-        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+        return ngettext("{n} hour ago", "{n} hours ago", hours).format(n=hours)
     days = int(seconds // 86400)
     if days == 1:
-        return "yesterday"
+        return _("yesterday")
     if days < 14:
-        return f"{days} days ago"
+        return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
     months = _months_between(then, now)
     if months < 1:
-        return f"{days // 7} weeks ago"
+        return ngettext("{n} week ago", "{n} weeks ago", days // 7).format(n=days // 7)
     if months < 12:
-        return "a month ago" if months == 1 else f"{months} months ago"
+        return _("a month ago") if months == 1 else ngettext("{n} month ago", "{n} months ago", months).format(n=months)
     years = months // 12
-    return "a year ago" if years == 1 else f"{years} years ago"
+    return _("a year ago") if years == 1 else ngettext("{n} year ago", "{n} years ago", years).format(n=years)

@@ -30,8 +30,12 @@ from views.widgets.bind import bind
 from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from services.journal.strategies import shown_name
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
+QUADRANT_WORDS = {"pleasant, high energy": N_("Pleasant, high energy"), "pleasant, low energy": N_("Pleasant, low energy"),
+                  "unpleasant, high energy": N_("Unpleasant, high energy"), "unpleasant, low energy": N_("Unpleasant, low energy")}
+HELPED_WORDS = {"not really": N_("Not really"), "a little": N_("A little"), "a lot": N_("A lot")}
 SCALE_WORDS = {"energy": (N_("very low"), N_("very high")), "anxiety": (N_("none"), N_("very high"))}
 
 
@@ -78,7 +82,7 @@ def StrategyTried(name: str, helped: str | None, on_change, on_remove):
             controls=[
                 ft.Row(
                     controls=[
-                        ft.Text(name, weight=ft.FontWeight.W_600, expand=True),
+                        ft.Text(shown_name(name), weight=ft.FontWeight.W_600, expand=True),
                         ft.TextButton(_("Remove"), on_click=bind(on_remove, name)),
                     ]
                 ),
@@ -89,7 +93,7 @@ def StrategyTried(name: str, helped: str | None, on_change, on_remove):
                     allow_multiple_selection=False,
                     show_selected_icon=False,
                     on_change=changed,
-                    segments=[ft.Segment(value=level, label=ft.Text(level.capitalize())) for level in HELPED_LEVELS],
+                    segments=[ft.Segment(value=level, label=ft.Text(_(HELPED_WORDS[level]))) for level in HELPED_LEVELS],
                 ),
             ],
         ),
@@ -199,13 +203,13 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 ft.Column(
                     spacing=4,
                     controls=[
-                        ft.Text(quadrant.capitalize(), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                        ft.Text(_(QUADRANT_WORDS[quadrant]), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
                         ft.Row(
                             wrap=True,
                             spacing=6,
                             run_spacing=6,
                             controls=[
-                                ft.Chip(label=ft.Text(word), selected=word in emotions, on_select=lambda _e, w=word: toggle_emotion(w))
+                                ft.Chip(label=ft.Text(_(word)), selected=word in emotions, on_select=lambda _e, w=word: toggle_emotion(w))
                                 for word in words
                             ],
                         ),
@@ -229,7 +233,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 value=None,
                 expand=True,
                 on_select=add_strategy,
-                options=[ft.DropdownOption(key=name, text=name) for name in (strategy_names or [])],
+                options=[ft.DropdownOption(key=name, text=shown_name(name)) for name in (strategy_names or [])],
             ),
             TextInput(label=_("Note"), value=note, multiline=True, min_lines=3, max_lines=10,
                          on_change=lambda e: set_note(e.control.value or "")),

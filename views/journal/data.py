@@ -135,7 +135,7 @@ def ImportSection(settings):
             return
         set_data(None)
         set_moods(None)
-        set_message(f"Imported {plan.summary()} from {file_name}.")
+        set_message(_("Imported {what} from {file}.").format(what=plan.summary(), file=file_name))
 
     def mapped(name):
         return lambda e: set_mapping({**mapping, name: int(e.control.value)})
@@ -143,11 +143,14 @@ def ImportSection(settings):
     confirm = []
     if data is not None and moods is not None:
         confirm = [
-            ft.Text(f"{file_name} is a Daylio export with {sum(moods.values())} entries. "
-                    "Which of Kindred's moods (1 = very low, 5 = great) does each Daylio mood mean?"),
+            ft.Text(ngettext("{file} is a Daylio export with {n} entry. "
+                             "Which of Kindred's moods (1 = very low, 5 = great) does each Daylio mood mean?",
+                             "{file} is a Daylio export with {n} entries. "
+                             "Which of Kindred's moods (1 = very low, 5 = great) does each Daylio mood mean?",
+                             sum(moods.values())).format(file=file_name, n=sum(moods.values()))),
             *[
                 ft.Dropdown(
-                    label=f"\"{name}\" ({count} entries)",
+                    label=ngettext("\"{name}\" ({n} entry)", "\"{name}\" ({n} entries)", count).format(name=name, n=count),
                     value=str(mapping[name]) if name in mapping else None,
                     width=260,
                     on_select=mapped(name),
@@ -159,7 +162,7 @@ def ImportSection(settings):
                             disabled=any(name not in mapping for name in moods)),
         ]
     elif data is not None:
-        confirm = [ft.Text(f"{file_name} is a Kindred journal export."),
+        confirm = [ft.Text(_("{file} is a Kindred journal export.").format(file=file_name)),
                    ft.FilledButton(_("Import"), icon=ft.Icons.UPLOAD, on_click=run_import)]
 
     return ft.Column(
@@ -235,7 +238,7 @@ def MoodWordsSection(settings):
             Heading(_("Your mood words")),
             ft.Text(_("Call each mood whatever fits you.")),
             *[
-                TextInput(label=f"Mood {n}", value=labels[n], max_length=40,
+                TextInput(label=_("Mood {n}").format(n=n), value=labels[n], max_length=40,
                              on_change=lambda e, n=n: set_labels({**labels, n: e.control.value or ""}))
                 for n in (1, 2, 3, 4, 5)
             ],

@@ -12,6 +12,7 @@ from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use
 from views.widgets.mood_picker import mood_color
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from services.journal.strategies import shown_name
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def MoodOverTime(result, days: int):
                     point=days <= 30,
                     points=[
                         fch.LineChartDataPoint(x=(p.day - start).days, y=round(p.average, 2),
-                                               tooltip=f"{p.day:%d %b}: {p.average:.1f} ({p.count})")
+                                               tooltip=f"{format_date(p.day, 'MMMd')}: {format_number(p.average, 1)} ({p.count})")
                         for p in points
                     ],
                 )
@@ -100,7 +101,8 @@ def BucketBars(buckets, description: str):
     short = [b.label[:3] if len(buckets) == 7 else b.label for b in buckets]
     return ft.Semantics(
         label=description + ": " + "; ".join(
-            f"{b.label} {b.average:.1f} from {b.count}" if b.average is not None else f"{b.label} no check-ins" for b in buckets
+            _("{label} {average} from {n}").format(label=b.label, average=format_number(b.average, 1), n=b.count)
+            if b.average is not None else _("{label} no check-ins").format(label=b.label) for b in buckets
         ),
         container=True,
         content=fch.BarChart(
@@ -120,7 +122,7 @@ def BucketBars(buckets, description: str):
                             width=18,
                             color=mood_color(max(1, min(5, round(b.average)))) if b.average is not None else ft.Colors.OUTLINE_VARIANT,
                             border_radius=4,
-                            tooltip=f"{b.label}: {b.average:.1f}" if b.average is not None else f"{b.label}: none",
+                            tooltip=f"{b.label}: {format_number(b.average, 1)}" if b.average is not None else _("{label}: none").format(label=b.label),
                         )
                     ],
                 )
@@ -145,13 +147,15 @@ def YearInPixels(result):
             column.append(
                 ft.Container(
                     width=9, height=9, border_radius=2, bgcolor=color if day <= result.today else None,
-                    tooltip=f"{day:%d %b %Y}: {point.average:.1f}" if point else None,
+                    tooltip=f"{format_date(day)}: {format_number(point.average, 1)}" if point else None,
                 )
             )
             day += timedelta(days=1)
         weeks.append(ft.Column(spacing=2, controls=column))
     return ft.Semantics(
-        label=f"A calendar of the last year, one square per day coloured by mood; {len(by_day)} days have check-ins",
+        label=ngettext("A calendar of the last year, one square per day coloured by mood; {n} day has check-ins",
+                       "A calendar of the last year, one square per day coloured by mood; {n} days have check-ins",
+                       len(by_day)).format(n=len(by_day)),
         container=True,
         content=ft.Row(spacing=2, scroll=ft.ScrollMode.AUTO, controls=weeks),
     )
@@ -164,11 +168,12 @@ def StrategyList(items, by: str):
     rows = []
     for s in items[:8]:
         if by == "help":
-            detail = f"helped {s.helped} of {s.rated} times" + (f" ({s.helped_a_lot} a lot)" if s.helped_a_lot else "")
+            detail = (ngettext("helped {helped} of {n} time", "helped {helped} of {n} times", s.rated).format(helped=s.helped, n=s.rated)
+                      + (" " + _("({n} a lot)").format(n=s.helped_a_lot) if s.helped_a_lot else ""))
         else:
             sign = "+" if s.mood_change > 0 else ""
-            detail = f"mood {sign}{s.mood_change:.1f} at the next check-in (from {s.mood_change_count})"
-        rows.append(ft.Column(spacing=0, controls=[ft.Text(s.name, weight=ft.FontWeight.W_600), ft.Text(detail, size=13)]))
+            detail = _("mood {change} at the next check-in (from {n})").format(change=sign + format_number(s.mood_change, 1), n=s.mood_change_count)
+        rows.append(ft.Column(spacing=0, controls=[ft.Text(shown_name(s.name), weight=ft.FontWeight.W_600), ft.Text(detail, size=13)]))
     return ft.Column(spacing=6, controls=rows)
 
 
@@ -177,7 +182,8 @@ def TagList(result):
     if result.tags_need_more_data:
         return ft.Container(visible=False)
     def rows(items, word):
-        return [ft.Text(f"{t.tag}: average {t.average:.1f} with it ({t.count}), {t.others_average:.1f} without ({t.others_count})")
+        return [ft.Text(_("{tag}: average {average} with it ({n}), {others} without ({others_n})").format(
+                    tag=t.tag, average=format_number(t.average, 1), n=t.count, others=format_number(t.others_average, 1), others_n=t.others_count))
                 for t in items]
     controls = []
     if result.better_tags:
@@ -245,7 +251,7 @@ def InsightsBody():
             Section(
                 _("Meeting days and other days"),
                 result.captions.get("meetings") or _("Link a check-in to a group meeting to compare meeting days with other days."),
-                ft.Text(f"Meeting days: {meetings.meeting_days}, other days: {meetings.other_days}.") if meetings else None,
+                ft.Text(_("Meeting days: {meeting}, other days: {other}.").format(meeting=meetings.meeting_days, other=meetings.other_days)) if meetings else None,
             ),
             ft.Text(_("These are patterns in what you wrote down, not a diagnosis. They can be a good thing to bring to your group or a professional."),
                     size=12, color=ft.Colors.ON_SURFACE_VARIANT),

@@ -19,6 +19,7 @@ from views.journal.common import (
     use_write,
 )
 from views.widgets.screen import ScreenBody
+from services.i18n import current_language
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
@@ -50,7 +51,7 @@ def HistoryChart(results, questionnaire):
     if len(results) < 2:
         return ft.Text(_("Your scores appear here as a chart once you have taken this check twice."))
     return ft.Semantics(
-        label=f"Your {questionnaire.name} scores over time: " + ", ".join(f"{r.at:%d %b %Y} {r.score}" for r in results),
+        label=_("Your {name} scores over time: ").format(name=questionnaire.name) + ", ".join(f"{format_date(r.at)} {r.score}" for r in results),
         container=True,
         content=fch.LineChart(
             height=200,
@@ -59,7 +60,7 @@ def HistoryChart(results, questionnaire):
             left_axis=fch.ChartAxis(label_size=28),
             bottom_axis=fch.ChartAxis(
                 label_size=28,
-                labels=[fch.ChartAxisLabel(value=i, label=ft.Text(f"{r.at:%d %b}", size=11)) for i, r in enumerate(results)],
+                labels=[fch.ChartAxisLabel(value=i, label=ft.Text(format_date(r.at, "MMMd"), size=11)) for i, r in enumerate(results)],
             ),
             data_series=[
                 fch.LineChartData(
@@ -133,7 +134,7 @@ def SelfCheckBody():
     if result is not None:
         body = [
             ft.Text(result.caption, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-            ft.Text(selfcheck.NOT_A_DIAGNOSIS),
+            ft.Text(_(selfcheck.NOT_A_DIAGNOSIS)),
             *(
                 [ft.Container(
                     bgcolor=ft.Colors.ERROR_CONTAINER, border_radius=12, padding=16,
@@ -167,8 +168,11 @@ def SelfCheckBody():
     return ScreenBody(
         [
             SubScreenTitle(_("Self-checks")),
-            ft.Text(_("Two short questionnaires that many doctors use. ") + selfcheck.NOT_A_DIAGNOSIS,
+            ft.Text(_("Two short questionnaires that many doctors use. ") + _(selfcheck.NOT_A_DIAGNOSIS),
                     color=ft.Colors.ON_SURFACE_VARIANT),
+            *([ft.Semantics(identifier="selfcheck-english-only", content=ft.Text(
+                _(selfcheck.ENGLISH_ONLY_NOTE), weight=ft.FontWeight.W_600,))]
+              if current_language() != "en" else []),
             ft.SegmentedButton(
                 selected=[which],
                 allow_multiple_selection=False,
@@ -181,7 +185,7 @@ def SelfCheckBody():
             *body,
             ft.Text(_("Your history"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             HistoryChart(history or [], questionnaire),
-            *[ft.Text(f"{r.at:%d %b %Y}: {r.score} of {r.max_score} ({r.band})", size=13) for r in reversed((history or [])[-5:])],
-            ft.Text(selfcheck.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            *[ft.Text(_("{date}: {score} of {max} ({band})").format(date=format_date(r.at), score=r.score, max=r.max_score, band=_(r.band)), size=13) for r in reversed((history or [])[-5:])],
+            ft.Text(_(selfcheck.ATTRIBUTION), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
     )

@@ -28,7 +28,7 @@ def StrategyCard(strategy, on_favourite, on_delete):
     if strategy.own:
         subtitle_bits.append(_("Your own"))
     if strategy.learned_at:
-        subtitle_bits.append(f"learned at {strategy.learned_at}")
+        subtitle_bits.append(_("learned at {place}").format(place=strategy.learned_at))
     details = [ft.Text(strategy.summary)] if strategy.summary else []
     details += [ft.Text(f"{n}. {step}") for n, step in enumerate(strategy.steps, start=1)]
     if strategy.caution:
@@ -41,18 +41,18 @@ def StrategyCard(strategy, on_favourite, on_delete):
             )
         )
     if strategy.based_on:
-        details.append(ft.Text(f"Based on: {strategy.based_on}", size=12, color=ft.Colors.ON_SURFACE_VARIANT))
+        details.append(ft.Text(_("Based on: {source}").format(source=strategy.based_on), size=12, color=ft.Colors.ON_SURFACE_VARIANT))
     if strategy.own:
         details.append(ft.TextButton(_("Delete this strategy"), icon=ft.Icons.DELETE_OUTLINE, on_click=bind(on_delete, strategy)))
     star = ft.Icons.STAR if strategy.favourite else ft.Icons.STAR_BORDER
     return ft.Card(
         key=strategy.id,
         content=ft.ExpansionTile(
-            title=ft.Text(strategy.name, weight=ft.FontWeight.W_600),
+            title=ft.Text(strategy.shown, weight=ft.FontWeight.W_600),
             subtitle=ft.Text(", ".join(subtitle_bits) if subtitle_bits else strategy.summary, max_lines=2),
             leading=IconAction(
                 star,
-                f"Remove {strategy.name} from favourites" if strategy.favourite else f"Add {strategy.name} to favourites",
+                (_("Remove {name} from favourites") if strategy.favourite else _("Add {name} to favourites")).format(name=strategy.shown),
                 on_click=bind(on_favourite, strategy),
             ),
             controls_padding=ft.Padding.only(left=16, right=16, bottom=12),
@@ -82,7 +82,7 @@ def PublicStrategies():
             if session is not None and session.is_open:
                 if await actions.run(session.journal.toggle_favourite, strategy.name) is not FAILED:
                     session.journal_changed()
-                    snack(f"Added {strategy.name} to your favourites.")
+                    snack(_("Added {name} to your favourites.").format(name=strategy.shown))
 
         app.ask_for_private(_("Your favourites are private: they are kept encrypted on this device")
                             if not app.vault_set_up else _("Unlock to keep your favourites"), then)
@@ -118,7 +118,7 @@ def StrategiesBody():
         await write(journal.toggle_favourite, strategy.name)
 
     async def delete(strategy):
-        await write(journal.delete_own_strategy, strategy.id, done=f"Deleted \"{strategy.name}\".")
+        await write(journal.delete_own_strategy, strategy.id, done=_("Deleted \"{name}\".").format(name=strategy.name))
 
     async def add():
         if await write(journal.add_own_strategy, name, how_to, learned_at or None, on_error=set_error) is FAILED:

@@ -25,8 +25,8 @@ from views.widgets.text_input import TextInput
 
 def _when(moment: datetime | None) -> str:
     if moment is None:
-        return "never"
-    return f"{moment.astimezone():%d %B %Y at %H:%M}"
+        return _("never")
+    return format_datetime(moment.astimezone(), "long")
 
 
 def _title(text: str):
@@ -62,11 +62,14 @@ def DevicesSection():
         if result is FAILED:
             return
         set_error(None)
-        text = f"Synced: {result.applied} change{'s' if result.applied != 1 else ''} from your other devices."
+        text = ngettext("Synced: {n} change from your other devices.", "Synced: {n} changes from your other devices.",
+                        result.applied).format(n=result.applied)
         if result.new_conflicts:
-            text += f" {result.new_conflicts} conflict(s): both versions are kept."
+            text += " " + ngettext("{n} conflict: both versions are kept.", "{n} conflicts: both versions are kept.",
+                                   result.new_conflicts).format(n=result.new_conflicts)
         if result.waiting:
-            text += f" {result.waiting} file(s) are still being copied; they are merged next time."
+            text += " " + ngettext("{n} file is still being copied; it is merged next time.",
+                                   "{n} files are still being copied; they are merged next time.", result.waiting).format(n=result.waiting)
         set_message(text)
         await load()
 
@@ -88,7 +91,7 @@ def DevicesSection():
         name, data = made
         saved = await save_bytes(state, actions, name, data)
         set_error(None)
-        set_message(f"Saved {saved or name}. Open it on your other device: Settings → Import a sync file.")
+        set_message(_("Saved {file}. Open it on your other device: Settings → Import a sync file.").format(file=saved or name))
 
     async def import_file(_e=None):
         picked = await actions.pick_file(_("Choose a Kindred sync file"), on_error=set_error)
@@ -99,8 +102,10 @@ def DevicesSection():
         if result is FAILED:
             return
         set_error(None)
-        set_message(f"Imported: {result.applied} change{'s' if result.applied != 1 else ''} from your other device."
-                    + (f" {result.new_conflicts} conflict(s): both versions are kept." if result.new_conflicts else ""))
+        set_message(ngettext("Imported: {n} change from your other device.", "Imported: {n} changes from your other device.",
+                             result.applied).format(n=result.applied)
+                    + (" " + ngettext("{n} conflict: both versions are kept.", "{n} conflicts: both versions are kept.",
+                                      result.new_conflicts).format(n=result.new_conflicts) if result.new_conflicts else ""))
         await load()
 
     conflicts, set_conflicts = ft.use_state(())
@@ -146,10 +151,10 @@ def DevicesSection():
     else:
         names = ", ".join(d["name"] + (_(" (this device)") if d["this_device"] else "") for d in status.devices)
         body += [
-            ft.Semantics(identifier="sync-folder", content=ft.Text(f"Sync folder: {status.folder}", selectable=True)),
-            ft.Text(f"Last synced: {_when(status.last_synced)}"),
-            ft.Text(f"Devices: {names}"),
-            ft.Text(f"Conflicts kept: {status.conflicts}"
+            ft.Semantics(identifier="sync-folder", content=ft.Text(_("Sync folder: {folder}").format(folder=status.folder), selectable=True)),
+            ft.Text(_("Last synced: {when}").format(when=_when(status.last_synced))),
+            ft.Text(_("Devices: {names}").format(names=names)),
+            ft.Text(_("Conflicts kept: {n}").format(n=status.conflicts)
                     + (_(" — two devices changed the same thing; both versions are kept.") if status.conflicts else "")),
             ft.Row(wrap=True, controls=[ft.FilledTonalButton(_("Sync now"), icon=ft.Icons.SYNC, on_click=sync_now)]),
             files_row,
@@ -199,7 +204,8 @@ def AutoBackupSection():
     return ft.Column(spacing=8, controls=[
         ft.Switch(label=_("Make an encrypted backup every day"), value=status.settings.enabled, on_change=switch),
         ft.Semantics(identifier="auto-backup-last", content=ft.Text(
-            f"Last automatic backup: {_when(status.last)}" + (f" ({status.count} kept in {status.folder})" if status.count else ""),
+            _("Last automatic backup: {when}").format(when=_when(status.last))
+            + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else ""),
             selectable=True)),
         _muted(_("Automatic backups open with your passphrase or your recovery code.")),
     ])
@@ -231,7 +237,7 @@ def ReportSection():
         name, data = made
         saved = await save_bytes(state, actions, name, data)
         set_error(None)
-        set_message(f"Saved as {saved or name}. It is not encrypted: share it only with people you choose.")
+        set_message(_("Saved as {file}. It is not encrypted: share it only with people you choose.").format(file=saved or name))
 
     async def report(fmt: str):
         first, last = _parse_day(start), _parse_day(end)

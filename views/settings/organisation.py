@@ -345,7 +345,7 @@ def OrganisationScreen():
                       on_change=lambda e: setattr(org_name, "current", typed_text(e))),
             ft.OutlinedButton(_("Save name"), on_click=save_name),
         ]),
-        ft.Text(f"Your groups ({len(groups)})", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+        ft.Text(_("Your groups ({n})").format(n=len(groups)), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
     ]
     now = datetime.now(UTC)
     for record in groups:
@@ -353,9 +353,9 @@ def OrganisationScreen():
         body.append(ft.Column(key=record.external_id, spacing=4, controls=[
             GroupCard(summary, False, prefs, lambda _id=None: None, None),
             ft.Row(wrap=True, controls=[
-                ft.OutlinedButton(_("Edit"), icon=ft.Icons.EDIT_OUTLINED, tooltip=f"Edit {record.name}",
+                ft.OutlinedButton(_("Edit"), icon=ft.Icons.EDIT_OUTLINED, tooltip=_("Edit {name}").format(name=record.name),
                                   on_click=lambda _e, r=record: set_editing(Draft.of(r))),
-                ft.TextButton(_("Remove"), icon=ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {record.name}",
+                ft.TextButton(_("Remove"), icon=ft.Icons.DELETE_OUTLINE, tooltip=_("Remove {name}").format(name=record.name),
                               on_click=remove_handler(record.external_id)),
             ]),
         ]))
@@ -370,12 +370,13 @@ def OrganisationScreen():
     if exported is not None:
         report, public_key = exported
         lines = [f"{fmt}: " + ", ".join(p.name for p in paths) for fmt, paths in report.files.items()]
-        lines += [f"{fmt}: not written — {'; '.join(problems[:3])}" for fmt, problems in report.errors.items()]
+        lines += [_("{format}: not written — {problems}").format(format=fmt, problems="; ".join(problems[:3]))
+                  for fmt, problems in report.errors.items()]
         body.append(ft.Semantics(live_region=True, content=ft.Column(spacing=4, controls=[
             ft.Text(_("Exported.") if report.ok else _("Exported, with problems:"), weight=ft.FontWeight.W_600),
-            ft.Text(f"Folder: {report.folder}", selectable=True),
+            ft.Text(_("Folder: {folder}").format(folder=report.folder), selectable=True),
             *[ft.Text(line, size=13) for line in lines],
-            ft.Text(f"Signed with your key {report.signed_by}. Publish this public key next to the feed's address:"),
+            ft.Text(_("Signed with your key {key}. Publish this public key next to the feed's address:").format(key=report.signed_by)),
             ft.Text(public_key, selectable=True, font_family="monospace"),
             ft.Text(_("Upload the folder's files to your website; people add the address of groups.json in "
                     "Settings → Directory sources. See docs/publishing.md."), size=13),

@@ -142,7 +142,7 @@ def FindingSettingsSection():
                    ft.TextButton(place.name, icon=ft.Icons.PLACE_OUTLINED, key=place.name,
                                  on_click=bind(pick, place))
                    for place in choices])] if choices else []),
-            *([ft.Text(f"Using: {prefs.place.name}", color=ft.Colors.PRIMARY)] if prefs.place else []),
+            *([ft.Text(_("Using: {place}").format(place=prefs.place.name), color=ft.Colors.PRIMARY)] if prefs.place else []),
             ft.Text(_("Distances in")),
             ft.SegmentedButton(
                 selected=[prefs.distance_unit],

@@ -85,9 +85,9 @@ def PinDialog(close):
         _("Set a PIN"),
         [
             ft.Text(
-                "A PIN is a screen lock, not encryption. When Kindred locks itself after a while, the PIN opens the "
-                f"screen of this window again. After {MAX_ATTEMPTS} wrong PINs, with a growing wait between tries, "
-                "your passphrase is needed. Closing Kindred always needs the passphrase."
+                _("A PIN is a screen lock, not encryption. When Kindred locks itself after a while, the PIN opens the "
+                  "screen of this window again. After {n} wrong PINs, with a growing wait between tries, "
+                  "your passphrase is needed. Closing Kindred always needs the passphrase.").format(n=MAX_ATTEMPTS)
             ),
             _field(_("PIN (4 to 12 digits)"), first, set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
             _field(_("Type the PIN again"), second, set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
@@ -165,7 +165,7 @@ def BackupDialog(close):
         return _show(_dialog(
             _("Backup ready"),
             [
-                ft.Text(f"Your encrypted backup is {saved_as}."),
+                ft.Text(_("Your encrypted backup is {file}.").format(file=saved_as)),
                 ft.Text(_("It opens only with the passphrase you just typed. Keep it somewhere safe, off this device.")),
             ],
             [ft.FilledButton(_("Done"), on_click=close)],
@@ -217,25 +217,30 @@ def RestoreDialog(close, file_name: str, data: bytes):
         set_result(restored)
 
     if result is not None and hasattr(result, "added"):  # merged
-        lines = [ft.Text(f"Merged: {result.added} added, {result.updated} updated to the backup's newer version, "
-                         f"{result.kept_newer_here} newer here kept, {result.unchanged} the same."),
-                 ft.Text(f"Your data as it was just before is kept in {result.snapshot_path}", selectable=True)]
+        lines = [ft.Text(_("Merged: {added} added, {updated} updated to the backup's newer version, "
+                           "{kept} newer here kept, {same} the same.").format(
+                             added=result.added, updated=result.updated, kept=result.kept_newer_here, same=result.unchanged)),
+                 ft.Text(_("Your data as it was just before is kept in {folder}").format(folder=result.snapshot_path), selectable=True)]
         if result.copies:
-            lines.insert(1, ft.Text(f"{result.copies} older version(s) are kept as conflict copies: nothing was lost."))
+            lines.insert(1, ft.Text(ngettext("{n} older version is kept as a conflict copy: nothing was lost.",
+                                             "{n} older versions are kept as conflict copies: nothing was lost.",
+                                             result.copies).format(n=result.copies)))
         return _show(_dialog(_("Backup merged"), lines, [ft.FilledButton(_("Done"), on_click=close)], close))
     if result is not None:
-        lines = [ft.Text(f"Restored {result.restored} private item{'s' if result.restored != 1 else ''}.")]
+        lines = [ft.Text(ngettext("Restored {n} private item.", "Restored {n} private items.", result.restored).format(
+            n=format_number(result.restored)))]
         if result.snapshot_path:
-            lines.append(ft.Text(f"Your data as it was just before is kept in {result.snapshot_path}", selectable=True))
+            lines.append(ft.Text(_("Your data as it was just before is kept in {folder}").format(folder=result.snapshot_path), selectable=True))
         return _show(_dialog(_("Backup restored"), lines, [ft.FilledButton(_("Done"), on_click=close)], close))
     if opened is not None:
         summary = opened.summary
         here = (_("Merge keeps everything: where both have the same item, the newer version stays and the other is "
                 "kept as a copy. Replace makes your data the backup's. A copy of your current data is kept first, in "
                 "your data folder.")) if state.session else ""
-        made_on = f" on {summary.device}" if summary.device else ""
-        dates = (f"Its items are dated {summary.first.astimezone():%d %B %Y} to {summary.last.astimezone():%d %B %Y}."
+        dates = (_("Its items are dated {first} to {last}.").format(
+            first=format_date(summary.first.astimezone(), "long"), last=format_date(summary.last.astimezone(), "long"))
                  if summary.first and summary.last else "")
+        made = format_datetime(summary.created_at.astimezone(), "long")
         buttons = [ft.TextButton(_("Cancel"), on_click=close)]
         if state.session:
             buttons.append(ft.OutlinedButton(_("Merge"), on_click=merge))
@@ -243,8 +248,9 @@ def RestoreDialog(close, file_name: str, data: bytes):
         return _show(_dialog(
             _("Restore this backup?"),
             [
-                ft.Text(f"{file_name}, made {summary.created_at.astimezone():%d %B %Y at %H:%M}{made_on}."),
-                ft.Text(f"It holds {_kinds_text(summary.counts)}."),
+                ft.Text((_("{file}, made {when} on {device}.") if summary.device else _("{file}, made {when}.")).format(
+                    file=file_name, when=made, device=summary.device)),
+                ft.Text(_("It holds {what}.").format(what=_kinds_text(summary.counts))),
                 ft.Text(dates, visible=bool(dates)),
                 ft.Text(here),
                 _error(error),
@@ -255,7 +261,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
     return _show(_dialog(
         _("Open a backup"),
         [
-            ft.Text(f"{file_name}: type the passphrase you had when this backup was made. Nothing changes yet."),
+            ft.Text(_("{file}: type the passphrase you had when this backup was made. Nothing changes yet.").format(file=file_name)),
             _field(_("Backup passphrase"), passphrase, set_passphrase, autofocus=True, on_submit=open_file),
             _error(error),
         ],
@@ -286,7 +292,7 @@ def ExportDialog(close):
     if saved_as:
         return _show(_dialog(
             _("Exported"),
-            [ft.Text(f"Your saved groups are in {saved_as}. This copy is not encrypted.")],
+            [ft.Text(_("Your saved groups are in {file}. This copy is not encrypted.").format(file=saved_as))],
             [ft.FilledButton(_("Done"), on_click=close)],
             close,
         ))
@@ -334,7 +340,7 @@ def EraseDialog(close):
                 "the copies kept before restores. It cannot be undone. The public group directory, the theme and "
                 "the crisis-line country stay.")
             ),
-            _field(f"Type {CONFIRM_WORD} to confirm", word, set_word, password=False, on_submit=erase),
+            _field(_("Type {word} to confirm").format(word=CONFIRM_WORD), word, set_word, password=False, on_submit=erase),
         ],
         [
             ft.TextButton(_("Cancel"), on_click=close),

@@ -43,10 +43,10 @@ def use_sources():
 def status_line(source: SourceStatus) -> str:
     if source.last_success_at is None:
         return _("Not downloaded yet.")
-    groups = f"{source.group_count:,} group{'s' if source.group_count != 1 else ''}"
-    text = f"{groups} · up to date as of {ago(source.last_success_at)}"
+    groups = ngettext("{n} group", "{n} groups", source.group_count).format(n=format_number(source.group_count))
+    text = f"{groups} · " + _("up to date as of {when}").format(when=ago(source.last_success_at))
     if source.last_updated_at and source.last_updated_at != source.last_success_at:
-        text += f" · last changed {ago(source.last_updated_at)}"
+        text += " · " + _("last changed {when}").format(when=ago(source.last_updated_at))
     return text
 
 
@@ -63,7 +63,7 @@ def ErrorNote(message: str | None):
 @ft.component
 def TrustBadge(source: SourceStatus):
     if source.verified:
-        return ft.Text(f"verified · publisher key {source.key_fingerprint}", size=13, color=ft.Colors.PRIMARY)
+        return ft.Text(_("verified · publisher key {key}").format(key=source.key_fingerprint), size=13, color=ft.Colors.PRIMARY)
     return ft.Container(
         padding=ft.Padding.symmetric(horizontal=8, vertical=2),
         border_radius=8,
@@ -101,9 +101,9 @@ def SourceCard(source: SourceStatus):
         ft.Text(status_line(source)),
     ]
     if source.timezone:
-        facts.append(ft.Text(f"Times without a zone are read as {source.timezone}.", size=13))
+        facts.append(ft.Text(_("Times without a zone are read as {zone}.").format(zone=source.timezone), size=13))
     if source.last_error and source.last_checked_at:
-        facts.append(ErrorNote(f"Could not update {ago(source.last_checked_at)}: {source.last_error}"))
+        facts.append(ErrorNote(_("Could not update {when}: {problem}").format(when=ago(source.last_checked_at), problem=source.last_error)))
     facts.append(ErrorNote(error))
     if confirming:
         facts.append(
@@ -111,8 +111,11 @@ def SourceCard(source: SourceStatus):
                 spacing=4,
                 controls=[
                     ft.Text(
-                        f"Remove \u201c{source.name}\u201d and its {source.group_count:,} groups from this device? "
-                        "Groups you saved stay saved; they are shown as no longer listed."
+                        ngettext("Remove \u201c{name}\u201d and its {n} group from this device? "
+                                 "Groups you saved stay saved; they are shown as no longer listed.",
+                                 "Remove \u201c{name}\u201d and its {n} groups from this device? "
+                                 "Groups you saved stay saved; they are shown as no longer listed.",
+                                 source.group_count).format(name=source.name, n=format_number(source.group_count))
                     ),
                     ft.Row(
                         wrap=True,
@@ -230,14 +233,15 @@ def AddSourceForm():
 
 def import_summary(report, file_name: str) -> str:
     """What an import did, in one or two plain sentences."""
-    groups = f"{report.imported:,} group{'s' if report.imported != 1 else ''}"
-    text = f"Imported {groups} from {file_name} (as \u201c{report.source}\u201d)"
+    groups = ngettext("{n} group", "{n} groups", report.imported).format(n=format_number(report.imported))
+    text = _("Imported {groups} from {file} (as \u201c{source}\u201d)").format(groups=groups, file=file_name, source=report.source)
     if report.replaced:
-        text += f", in place of the {report.replaced:,} imported from it before"
+        text += _(", in place of the {n} imported from it before").format(n=format_number(report.replaced))
     text += "."
     skipped = len(report.skipped) + report.skipped_more
     if skipped:
-        text += f" {skipped:,} record{_('s were') if skipped != 1 else ' was'} skipped as unusable."
+        text += " " + ngettext("{n} record was skipped as unusable.", "{n} records were skipped as unusable.",
+                               skipped).format(n=format_number(skipped))
     return text + _(" They are in Find now, also offline.")
 
 
@@ -263,7 +267,7 @@ def ImportFileCard():
         set_busy(True)
         report = await run(
             app.services.directory.import_upload, name, data,
-            on_error=lambda message: set_error(f"Nothing was imported: {message.rstrip('.')}."),
+            on_error=lambda message: set_error(_("Nothing was imported: {reason}.").format(reason=message.rstrip("."))),
         )
         set_busy(False)
         if report is not FAILED:
@@ -378,11 +382,12 @@ def SourcesSummary():
     else:
         groups = sum(s.group_count for s in sources)
         synced = [s.last_success_at for s in sources if s.last_success_at]
-        summary = f"{len(sources)} source{'s' if len(sources) != 1 else ''} · {groups:,} groups"
-        summary += f" · up to date as of {ago(max(synced))}" if synced else _(" · not downloaded yet")
+        summary = (ngettext("{n} source", "{n} sources", len(sources)).format(n=len(sources)) + " · "
+                   + ngettext("{n} group", "{n} groups", groups).format(n=format_number(groups)))
+        summary += (" · " + _("up to date as of {when}").format(when=ago(max(synced)))) if synced else _(" · not downloaded yet")
         failing = [s for s in sources if s.last_error]
         if failing:
-            summary += f" · {len(failing)} could not be updated"
+            summary += " · " + ngettext("{n} could not be updated", "{n} could not be updated", len(failing)).format(n=len(failing))
     controls = [ft.Text(summary)]
     if state.running:
         controls.append(ft.Text(state.status or _("Checking for updates\u2026"), color=ft.Colors.ON_SURFACE_VARIANT))

@@ -4,13 +4,14 @@ from services.journal import Entry
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.mood_picker import MoodDot
+from services.journal.strategies import shown_name
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
 def entry_details(entry: Entry) -> list[str]:
     lines = []
     if entry.emotions:
-        lines.append(_("Felt: ") + ", ".join(entry.emotions))
+        lines.append(_("Felt: ") + ", ".join(_(e) for e in entry.emotions))
     measures = []
     if entry.energy:
         measures.append(_("energy {n}/5").format(n=entry.energy))
@@ -22,9 +23,9 @@ def entry_details(entry: Entry) -> list[str]:
         lines.append(", ".join(measures).capitalize())
     if entry.strategies:
         lines.append(_("Tried: ") + ", ".join(
-            _("{name} (helped a little)").format(name=s.name) if s.helped == "a little" else
-            _("{name} (helped a lot)").format(name=s.name) if s.helped == "a lot" else
-            _("{name} (didn't really help)").format(name=s.name) if s.helped == "not really" else s.name
+            _("{name} (helped a little)").format(name=shown_name(s.name)) if s.helped == "a little" else
+            _("{name} (helped a lot)").format(name=shown_name(s.name)) if s.helped == "a lot" else
+            _("{name} (didn't really help)").format(name=shown_name(s.name)) if s.helped == "not really" else shown_name(s.name)
             for s in entry.strategies
         ))
     if entry.group:
@@ -49,7 +50,7 @@ def EntryCard(entry: Entry, label: str, on_edit, on_delete):
                         expand=True,
                         spacing=2,
                         controls=[
-                            ft.Text(f"{label} · {format_time(entry.at)}", weight=ft.FontWeight.W_600),
+                            ft.Text(f"{_(label)} · {format_time(entry.at)}", weight=ft.FontWeight.W_600),
                             *[ft.Text(line, size=13, color=ft.Colors.ON_SURFACE_VARIANT) for line in details],
                             *([ft.Text(", ".join(f"#{t}" for t in entry.tags), size=13, color=ft.Colors.PRIMARY)] if entry.tags else []),
                             *([ft.Text(entry.note, max_lines=6, overflow=ft.TextOverflow.ELLIPSIS)] if entry.note else []),

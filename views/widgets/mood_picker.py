@@ -33,7 +33,7 @@ def MoodDot(mood: int, size: int = 28):
 def MoodChoice(mood: int, label: str, selected: bool, on_pick):
     """One mood: a coloured face and its word. Tapping it selects it."""
     return ft.Container(expand=True, content=ft.Semantics(
-        label=_("{word} (mood {n} of 5)").format(word=label, n=mood),
+        label=_("{word} (mood {n} of 5)").format(word=_(label), n=mood),
         button=True,
         selected=selected,
         container=True,
@@ -51,7 +51,7 @@ def MoodChoice(mood: int, label: str, selected: bool, on_pick):
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,
                 controls=[
                     MoodDot(mood, 36),
-                    ft.Text(label, size=12, text_align=ft.TextAlign.CENTER, max_lines=2,
+                    ft.Text(_(label), size=12, text_align=ft.TextAlign.CENTER, max_lines=2,
                             weight=ft.FontWeight.W_600 if selected else None),
                 ],
             ),

@@ -1,0 +1,275 @@
+"""Languages: the catalogues, plural forms, per-session language, and no untranslated string on screen."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gettext
+import json
+import re
+from pathlib import Path
+
+import flet as ft
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from services import i18n
+from services.i18n import LANGUAGES, format_date, format_number, ngettext, use_language
+from services.privacy.integrity import count_of
+from tests.privacy_support import PASSPHRASE
+from tests.ui_harness import start_ui
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "locale"
+TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def catalogue(lang: str):
+    with open(LOCALE / lang / "LC_MESSAGES" / "kindred.po", "rb") as po:
+        return read_po(po, locale=lang)
+
+
+def msgids() -> set[str]:
+    ids = set()
+    for message in catalogue("es"):
+        if message.id:
+            ids.update(message.id if isinstance(message.id, tuple) else (message.id,))
+    return ids
+
+
+# ------------------------------------------------------------------ the catalogues themselves
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated_and_keeps_its_placeholders(lang):
+    problems = []
+    for message in catalogue(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            problems.append(f"untranslated: {ids[0]!r}")
+            continue
+        wanted = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for text in strings:
+            if set(PLACEHOLDER.findall(text)) - wanted or (set(PLACEHOLDER.findall(ids[-1])) - {"{n}"}) - set(PLACEHOLDER.findall(text)):
+                problems.append(f"placeholders differ: {ids[0]!r} → {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_compiled_catalogue_is_the_po_file(lang):
+    """A fresh clone runs as is: the committed .mo holds exactly what the .po says
+    (after editing a .po, run `uv run python tools/i18n.py compile`)."""
+    def key(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    po = {key(m.id): key(m.string) for m in catalogue(lang) if m.id}
+    with open(LOCALE / lang / "LC_MESSAGES" / "kindred.mo", "rb") as mo:
+        compiled = {key(m.id): key(m.string) for m in read_mo(mo) if m.id}
+    assert compiled == po
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_template_has_every_string_the_code_marks(lang, tmp_path):
+    """Nothing marked with _() in views/ or services/ is missing from the .po files."""
+    from babel.messages.frontend import CommandLineInterface
+
+    pot = tmp_path / "now.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "--no-default-keywords", "-k", "_", "-k", "N_",
+                                "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "-o", str(pot),
+                                str(ROOT / "views"), str(ROOT / "services")])
+    with open(pot, "rb") as f:
+        marked = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue(lang) if m.id}
+    assert marked - have == set(), "run `uv run python tools/i18n.py all` and translate the new strings"
+
+
+# ------------------------------------------------------------------ plurals and formats
+
+@pytest.mark.parametrize(("lang", "one", "many"), [
+    ("en", "1 journal entry", "165 journal entries"),
+    ("es", "1 entrada del diario", "165 entradas del diario"),
+    ("fr", "1 entrée de journal", "165 entrées de journal"),
+])
+def test_counts_of_private_records_use_the_right_plural(lang, one, many):
+    with use_language(lang):
+        assert count_of("journal_entry", 1) == one
+        assert count_of("journal_entry", 165) == many
+        assert "entrys" not in count_of("journal_entry", 165)
+
+
+def test_no_view_or_service_builds_a_plural_by_adding_an_s():
+    """The old way ("165 journal entrys", "1 groups") is gone from views/ and services/ text."""
+    pattern = re.compile(r"""\{'s' if [^}]+\}|\+ ?["']s["']|kind\.replace\('_', ' '\)\}\{""")
+    offenders = []
+    for folder in ("views",):
+        for path in (ROOT / folder).rglob("*.py"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if pattern.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_french_plural_treats_zero_and_one_alike_spanish_does_not():
+    with use_language("fr"):
+        assert ngettext("{n} group", "{n} groups", 0).format(n=0) == "0 groupe"
+        assert ngettext("{n} group", "{n} groups", 2).format(n=2) == "2 groupes"
+    with use_language("es"):
+        assert ngettext("{n} group", "{n} groups", 0).format(n=0) == "0 grupos"
+        assert ngettext("{n} group", "{n} groups", 1).format(n=1) == "1 grupo"
+
+
+def test_dates_and_numbers_follow_the_locale():
+    day = dt.date(2026, 10, 1)
+    with use_language("en"):
+        assert format_date(day) == "1 Oct 2026" and format_number(1234.5) == "1,234.5"
+    with use_language("en-US"):
+        assert format_date(day) == "Oct 1, 2026"
+    with use_language("es"):
+        assert format_date(day) == "1 oct 2026" and format_number(1234.5) == "1234,5".replace("1234", "1.234")
+    with use_language("fr"):
+        assert format_date(day) == "1 oct. 2026" and format_number(1234.5) == "1\u202f234,5"
+
+
+def test_the_language_comes_from_the_first_locale_kindred_speaks():
+    assert i18n.language_from_tags(["de-DE", "fr-CA", "en"]) == "fr"
+    assert i18n.language_from_tags(["es_MX.UTF-8"]) == "es"
+    assert i18n.language_from_tags(["de", "it"]) is None
+
+
+async def test_a_worker_thread_answers_in_the_language_of_its_caller():
+    """asyncio.to_thread copies the context: a service running off the loop translates too."""
+    with use_language("es"):
+        assert await asyncio.to_thread(count_of, "saved_group", 2) == "2 grupos guardados"
+
+
+# ------------------------------------------------------------------ in the UI
+
+def screen_strings(ui) -> set[str]:
+    """Every string a person can see or hear on screen: texts, labels, tooltips, hints, options."""
+    found = set()
+    for control in ui.controls():
+        if isinstance(control, ft.Text):
+            found.add(control.value)
+            found.update(span.text for span in control.spans or [] if isinstance(span, ft.TextSpan))
+        for attr in ("label", "hint_text", "helper_text", "error_text", "text", "semantics_label", "title", "tooltip",
+                     "delete_icon_tooltip"):
+            value = getattr(control, attr, None)
+            if isinstance(value, ft.Tooltip):
+                value = value.message
+            if isinstance(value, str):
+                found.add(value)
+        content = getattr(control, "content", None)
+        if isinstance(content, str):
+            found.add(content)
+    return {s.strip() for s in found if isinstance(s, str) and re.search(r"[A-Za-z]{2}", s)}
+
+
+# Spelled the same in English and the language (names, acronyms, words French or Spanish share).
+SAME_IN_BOTH = {
+    "Kindred", "OK", "JSON", "CSV", "PDF", "PHQ-9", "GAD-7", "LGBTQ+", "OCD", "TOC", "Journal", "Perinatal", "Stress",
+    "Distance", "Contact", "Question", "Note", "Sign", "Groupe", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", "Find A Helpline",
+    "English", "Español", "Français", "Bipolar", "Professional", "Donation", "Global", "Suggestions",
+}
+
+
+def data_strings() -> set[str]:
+    """Text from the directory and the crisis data: the publisher's own words stay as written."""
+    found = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            found.add(value.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for name in ("directory.json", "crisis_lines.json", "where_to_look.json", "catalogue.json"):
+        walk(json.loads((ROOT / "assets" / name).read_text(encoding="utf-8")))
+    return found
+
+
+def is_data(text: str, data: set[str]) -> bool:
+    if text in data:
+        return True
+    # A line made of data and numbers only ("Tue 7:00 PM · in 2 days" is not; "988" is).
+    return any(len(d) > 3 and d in text for d in data if d) and not any(word in text for word in ("Call ", "Remove ", "Save "))
+
+
+SCREENS = ["/", "/find/choose", "/journal", "/journal/insights", "/journal/self-check", "/journal/strategies",
+           "/journal/safety-plan", "/journal/data", "/saved", "/settings", "/settings/sources",
+           "/settings/organisation", "/privacy", "help"]
+
+
+async def render(services, route: str, locales: tuple[str, ...]):
+    ui = await start_ui(services, width=1280, route="/" if route == "help" else route, passphrase=PASSPHRASE, locales=locales)
+    if route == "help":
+        ui.state.help_open = True
+    await ui.settle(sync=False)
+    await ui.wait_for(lambda: not any(t in ("Looking…", "Buscando…", "Recherche…") for t in ui.texts()))
+    return ui
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("route", SCREENS)
+async def test_no_untranslated_string_on_screen(services, route, lang):
+    """Every string on the screen in Spanish or French is translated: none is an English msgid
+    of the catalogue, and none is the same as on the English screen unless it is the
+    directory's own data or spelled the same in both languages."""
+    services.preferences.mark_welcome_done()
+    services.preferences.set_country("US")
+    english = screen_strings(await render(services, route, ("en-US",)))
+    translated = screen_strings(await render(services, route, (f"{lang}-ES" if lang == "es" else f"{lang}-FR",)))
+    data = data_strings()
+    catalogue_ids = msgids() - SAME_IN_BOTH
+    left_english = sorted(t for t in translated if t in catalogue_ids)
+    unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
+    assert not left_english, f"English on the {lang} screen {route}: {left_english}"
+    assert not unchanged, f"the same as in English on the {lang} screen {route} (not in the catalogue?): {unchanged}"
+
+
+async def test_the_browsers_locale_picks_the_language(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, locales=("es-ES", "en"))
+    await ui.wait_for(lambda: ui.has_text("Buscar un grupo"), what="the Find screen in Spanish")
+    bar = ui.find(ft.NavigationBar)[0]
+    assert [d.label for d in bar.destinations] == ["Buscar", "Diario", "Guardados", "Ajustes"]
+
+
+async def test_settings_switch_the_language_and_keep_it(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, route="/settings", passphrase=PASSPHRASE, locales=("en-GB",))
+    assert ui.has_text("Appearance")
+    language = ui.find(ft.Dropdown, lambda c: c.label == "Language")[0]
+    ui.set(language, value="fr")
+    await ui.event(language, "select", "fr")
+    await ui.settle(sync=False)
+    await ui.wait_for(lambda: ui.has_text("Apparence"), what="Settings in French")
+    assert services.preferences.load().language == "fr"
+    assert not ui.has_text("Appearance")
+    # Back to the browser's language.
+    language = ui.find(ft.Dropdown, lambda c: c.label == "Langue")[0]
+    ui.set(language, value="auto")
+    await ui.event(language, "select", "auto")
+    await ui.wait_for(lambda: ui.has_text("Appearance"), what="Settings in English again")
+    assert services.preferences.load().language is None
+
+
+async def test_two_sessions_in_one_process_each_keep_their_language(services):
+    """Web mode: one process, many tabs; a Spanish tab and a French tab side by side."""
+    services.preferences.mark_welcome_done()
+    spanish = await start_ui(services, route="/settings", passphrase=PASSPHRASE, locales=("es-MX",))
+    french = await start_ui(services, route="/settings", locales=("fr-CA",))
+    await spanish.navigate("/journal")
+    await french.navigate("/")
+    await spanish.settle(sync=False)
+    await french.settle(sync=False)
+    assert spanish.has_text("Tus registros") or spanish.has_text("¿Cómo te sientes ahora mismo?")
+    assert french.has_text("Trouver un groupe")
+    assert not french.has_text("Buscar un grupo") and not spanish.has_text("Trouver un groupe")
