@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.i18n import N_
 from services.journal.journal import Journal
 from services.journal.model import JournalError
 
 STEPS = (
-    ("warning_signs", "1. Warning signs", "Thoughts, images, moods, situations or behaviour that tell me a crisis may be starting"),
-    ("internal_coping", "2. Things I can do on my own", "Ways to take my mind off things without contacting anyone (relaxing, moving, a hobby)"),
-    ("distraction", "3. People and places that take my mind off things", "People I can be with and social settings where I feel a bit better"),
-    ("help_people", "4. People I can ask for help", "Names and phone numbers of people I can tell that I'm struggling"),
-    ("professionals", "5. Professionals and crisis lines", "My doctor, therapist or care team, an urgent care service, and crisis lines (see \"Get help now\")"),
-    ("safe_environment", "6. Making my surroundings safe", "How I can keep myself safe, for example putting away or handing to someone things I could use to hurt myself"),
+    ("warning_signs", N_("1. Warning signs"), N_("Thoughts, images, moods, situations or behaviour that tell me a crisis may be starting")),
+    ("internal_coping", N_("2. Things I can do on my own"), N_("Ways to take my mind off things without contacting anyone (relaxing, moving, a hobby)")),
+    ("distraction", N_("3. People and places that take my mind off things"), N_("People I can be with and social settings where I feel a bit better")),
+    ("help_people", N_("4. People I can ask for help"), N_("Names and phone numbers of people I can tell that I'm struggling")),
+    ("professionals", N_("5. Professionals and crisis lines"), N_("My doctor, therapist or care team, an urgent care service, and crisis lines (see \"Get help now\")")),
+    ("safe_environment", N_("6. Making my surroundings safe"), N_("How I can keep myself safe, for example putting away or handing to someone things I could use to hurt myself")),
 )
 REASON_KEY = "reason_for_living"
-REASON_TITLE = "The one thing that matters most to me and is worth living for"
-ATTRIBUTION = "Based on the Stanley–Brown Safety Plan (Barbara Stanley and Gregory K. Brown)."
+REASON_TITLE = N_("The one thing that matters most to me and is worth living for")
+ATTRIBUTION = N_("Based on the Stanley–Brown Safety Plan (Barbara Stanley and Gregory K. Brown).")
 MAX_STEP_CHARS = 5000
 
 

@@ -17,7 +17,8 @@ MATCH_WORDS = {"nearby": N_("Covers your area"), "country": N_("Covers your coun
 
 
 @ft.component
-def MoreGroupsNearYou(place, title: str = _("More groups near you")):
+def MoreGroupsNearYou(place, title: str = N_("More groups near you")):
+    title = _(title)  # the default is marked N_ and translated per call
     """``place`` is the person's Place (or None: then nothing is suggested)."""
     app = use_app()
     sync_model = use_sync_model()

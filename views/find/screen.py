@@ -282,7 +282,8 @@ def NoResults(text: str, chips: list, on_clear):
 
 
 @ft.component
-def WhereElseToLook(title: str = _("Where else to look")):
+def WhereElseToLook(title: str = N_("Where else to look")):
+    title = _(title)  # the default is marked N_ and translated per call
     state = use_app()
     run = use_actions().run
     places, set_places = ft.use_state(None)

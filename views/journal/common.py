@@ -72,7 +72,8 @@ def go(route: str) -> None:
 
 
 @ft.component
-def SubScreenTitle(title: str, back_to: str = "/journal", back_label: str = _("Back to journal")):
+def SubScreenTitle(title: str, back_to: str = "/journal", back_label: str = N_("Back to journal")):
+    back_label = _(back_label)  # the default is marked N_ and translated per call
     return ft.Row(
         spacing=4,
         controls=[
@@ -83,7 +84,8 @@ def SubScreenTitle(title: str, back_to: str = "/journal", back_label: str = _("B
 
 
 @ft.component
-def LockedJournal(title: str = _("Journal")):
+def LockedJournal(title: str = N_("Journal")):
+    title = _(title)  # the default is marked N_ and translated per call
     return ScreenBody(
         [
             ft.Text(title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),

@@ -12,6 +12,7 @@ from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use
 from views.widgets.mood_picker import mood_color
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from services.i18n import weekday_name
 from services.journal.strategies import shown_name
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
@@ -62,7 +63,7 @@ def MoodOverTime(result, days: int):
     labels = {}
     for offset in range(0, days, step):
         day = start + timedelta(days=offset)
-        labels[offset] = f"{day:%d %b}" if days > 7 else f"{day:%a}"
+        labels[offset] = format_date(day, "MMMd") if days > 7 else weekday_name(day.weekday(), "abbreviated")
     return ft.Semantics(
         label=_("Line chart of your daily average mood over the last {period}").format(period=_(PERIOD_LABELS[days])),
         container=True,
@@ -238,7 +239,7 @@ def InsightsBody():
                     ],
                 ),
             ),
-            Section(_("By day of the week"), result.captions.get("weekday", "The number under each day is how many check-ins it has."),
+            Section(_("By day of the week"), result.captions.get("weekday", _("The number under each day is how many check-ins it has.")),
                     BucketBars(result.by_weekday, _("Average mood by day of the week"))),
             Section(_("By time of day"), _("Night is midnight to 6, morning 6 to noon, afternoon noon to 6, evening 6 to midnight."),
                     BucketBars(result.by_time_of_day, _("Average mood by time of day"))),

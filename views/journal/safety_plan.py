@@ -53,17 +53,17 @@ def SafetyPlanExplained():
             ft.Text(_(INTRO)),
             *[
                 ft.Column(spacing=4, controls=[
-                    ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-                    ft.Text(hint, color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.Text(_(title), theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                    ft.Text(_(hint), color=ft.Colors.ON_SURFACE_VARIANT),
                 ])
                 for _key, title, hint in safety_plan.STEPS
             ],
-            ft.Text(safety_plan.REASON_TITLE, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            ft.Text(_(safety_plan.REASON_TITLE), theme_style=ft.TextThemeStyle.TITLE_SMALL),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
                 ft.FilledButton(_("Write my plan"), icon=ft.Icons.EDIT_NOTE, on_click=write_mine),
                 ft.TextButton(_("Open the crisis lines"), icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app)),
             ]),
-            ft.Text(safety_plan.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(_(safety_plan.ATTRIBUTION), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
     )
 
@@ -122,8 +122,8 @@ def SafetyPlanForm(plan):
                     spacing=4,
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                     controls=[
-                        ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-                        TextInput(label=title.split(". ", 1)[1], hint_text=hint, value=texts[key], multiline=True,
+                        ft.Text(_(title), theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                        TextInput(label=_(title).split(". ", 1)[-1], hint_text=_(hint), value=texts[key], multiline=True,
                                      min_lines=2, max_lines=8, on_change=changed(key)),
                         *([ft.TextButton(_("Open the crisis lines"), icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
                           if key == "professionals" else []),
@@ -131,10 +131,10 @@ def SafetyPlanForm(plan):
                 )
                 for key, title, hint in safety_plan.STEPS
             ],
-            TextInput(label=safety_plan.REASON_TITLE, value=reason, multiline=True, min_lines=1,
+            TextInput(label=_(safety_plan.REASON_TITLE), value=reason, multiline=True, min_lines=1,
                          on_change=lambda e: set_reason(e.control.value or "")),
             ErrorText(error),
             ft.FilledButton(_("Save my plan"), icon=ft.Icons.SAVE, on_click=save),
-            ft.Text(safety_plan.ATTRIBUTION, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(_(safety_plan.ATTRIBUTION), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
     )

@@ -14,7 +14,8 @@ def ErrorText(message: str | None):
     return ft.Text(message or "", color=ft.Colors.ERROR, visible=bool(message), semantics_label=message or None)
 
 
-def PrivacyLink(label: str = _("How Kindred keeps things private")):
+def PrivacyLink(label: str = N_("How Kindred keeps things private")):
+    label = _(label)  # the default is marked N_ and translated per call
     def open_privacy():
         ft.context.page.navigate("/privacy")
 

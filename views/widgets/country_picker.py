@@ -8,7 +8,8 @@ from views.i18n import N_, _, format_date, format_datetime, format_number, forma
 
 
 @ft.component
-def CountryPicker(on_pick, title: str = _("Which country are you in?"), limit: int = 8):
+def CountryPicker(on_pick, title: str = N_("Which country are you in?"), limit: int = 8):
+    title = _(title)  # the default is marked N_ and translated per call
     """``on_pick(code)`` (async) is called with the chosen country's two-letter code.
 
     Buttons rather than a dropdown: each country is a named control that a screen reader
