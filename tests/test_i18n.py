@@ -7,6 +7,7 @@ import datetime as dt
 import gettext
 import json
 import re
+import zoneinfo
 from pathlib import Path
 
 import flet as ft
@@ -212,11 +213,11 @@ def english_by_design() -> set[str]:
 
 
 SEEDED = {"#walk"} | {f"note {day}" for day in range(12)}
-ZONE = re.compile(r"^[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+)+$|^UTC$")
+ZONES = zoneinfo.available_timezones() | {"localtime"}
 
 
 def is_data(text: str, data: set[str]) -> bool:
-    if text in data or "://" in text or text in COUNTRY_NAMES or text in SEEDED or ZONE.match(text):
+    if text in data or "://" in text or text in COUNTRY_NAMES or text in SEEDED or text in ZONES:
         return True
     if text in english_by_design():
         return True
@@ -230,7 +231,7 @@ COUNTRY_NAMES = {name for _code, name in all_countries()}  # English names; CLDR
 
 SCREENS = ["/", "/find/choose", "/journal", "/journal/insights", "/journal/self-check", "/journal/strategies",
            "/journal/safety-plan", "/journal/data", "/saved", "/settings", "/settings/sources",
-           "/settings/organisation", "/privacy", "help"]
+           "/settings/organisation", "/privacy", "help", "group", "/saved/group", "locked-journal", "welcome"]
 
 
 def seed(services, tmp_path) -> None:
@@ -250,7 +251,20 @@ def seed(services, tmp_path) -> None:
 
 
 async def render(services, route: str, locales: tuple[str, ...]):
-    ui = await start_ui(services, width=1280, route="/" if route == "help" else route, passphrase=PASSPHRASE, locales=locales)
+    from views.find.common import details_route
+
+    if route == "welcome":
+        services.preferences.set_country("US")  # the first run: no welcome seen yet
+        from services.models import DevicePreference  # noqa: F401
+
+        services.preferences._put("welcome_done", "")
+    else:
+        services.preferences.mark_welcome_done()
+    routes = {"help": "/", "group": details_route(ONLINE_GRIEF_ID), "/saved/group": details_route(ONLINE_GRIEF_ID, base="/saved"),
+              "locked-journal": "/journal", "welcome": "/"}
+    locked = route in ("locked-journal", "welcome")
+    ui = await start_ui(services, width=1280, route=routes.get(route, route), passphrase=None if locked else PASSPHRASE,
+                        locales=locales)
     if route == "help":
         ui.state.help_open = True
     await ui.settle(sync=False)
