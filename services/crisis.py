@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
-from services.i18n import current_language
+from services.i18n import _, current_language
 from services.links import tel_link
 from services.paths import ASSETS_DIR
 
@@ -121,22 +121,42 @@ def _action(raw: dict) -> CrisisAction:
         target = tel_link(number) if kind == "call" else sms_link(number, raw.get("body"))
         if target is None:
             raise ValueError(f"crisis line number is not a phone number: {number!r}")
-        return CrisisAction(kind, raw["label"], target, number)
+        return CrisisAction(kind, _local(raw["label"]), target, number)
     target = raw["url"]
     if not target.startswith(ALLOWED_ACTION_SCHEMES):
         raise ValueError(f"crisis line action with a disallowed link: {target}")
-    return CrisisAction(kind, raw["label"], target)
+    return CrisisAction(kind, _local(raw["label"]), target)
+
+
+TRANSLATIONS_FILE = ASSETS_DIR / "i18n" / "crisis_lines.json"
+
+
+@lru_cache(maxsize=1)
+def _translations() -> dict:
+    try:
+        return json.loads(TRANSLATIONS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _local(text: str | None) -> str | None:
+    """A crisis-line text in the language being served (assets/i18n/crisis_lines.json, keyed
+    by the English text); English when it has no translation. Names, numbers and links are
+    never translated."""
+    if not text:
+        return text
+    return (_translations().get(current_language()) or {}).get(text, text)
 
 
 def _line(raw: dict) -> CrisisLine:
     sources = tuple(Source(s["url"], s["checked"], s["how"], s.get("confirms")) for s in raw.get("sources", ()))
     return CrisisLine(
         name=raw["name"],
-        description=raw["description"],
+        description=_local(raw["description"]),
         actions=tuple(_action(a) for a in raw["actions"]),
-        audience=raw.get("for") or "Anyone",
-        hours=raw.get("hours"),
-        languages=raw.get("languages"),
+        audience=_local(raw.get("for")) or _("Anyone"),
+        hours=_local(raw.get("hours")),
+        languages=_local(raw.get("languages")),
         sources=sources,
     )
 
@@ -159,7 +179,7 @@ def emergency_numbers(country_code: str | None, *, lines_path: Path = CRISIS_LIN
     numbers = data["countries"].get(code) if code else None
     if not numbers:
         fallback = data["fallback"]
-        note = fallback["basis"] if code else (
+        note = _local(fallback["basis"]) if code else _(
             "Your country is not known yet. Mobile phones treat 112 and 911 as emergency numbers "
             "everywhere (a GSM standard); choose your country to see its own number.")
         return EmergencyNumbers(tuple(fallback["numbers"]), from_dataset=False, note=note)
@@ -185,7 +205,7 @@ def crisis_info(country_code: str | None, path: Path = CRISIS_LINES_FILE,
         emergency_number=emergency.primary,
         emergency=emergency,
         lines=tuple(lines),
-        note=data["note"],
+        note=_local(data["note"]),
         last_checked=data["last_checked"],
     )
 

@@ -91,6 +91,30 @@ def test_the_template_has_every_string_the_code_marks(lang, tmp_path):
 
 # ------------------------------------------------------------------ plurals and formats
 
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_crisis_line_text_is_translated(lang):
+    """Descriptions, who a line is for, hours, languages and button labels of every bundled line."""
+    from services.crisis import countries_with_own_lines, crisis_info
+
+    english = {}
+    with use_language("en"):
+        for code in countries_with_own_lines():
+            english[code] = crisis_info(code)
+    with use_language(lang):
+        for code in countries_with_own_lines():
+            local = crisis_info(code)
+            for before, after in zip(english[code].lines, local.lines, strict=True):
+                assert after.name == before.name  # a service's own name is never translated
+                for field in ("description", "audience", "hours", "languages"):
+                    if getattr(before, field) and getattr(before, field) not in ("24/7",):
+                        assert getattr(after, field) != getattr(before, field), (code, before.name, field)
+                for b, a in zip(before.actions, after.actions, strict=True):
+                    assert a.target == b.target  # the number or link is the same
+                    if b.label.startswith(("Call ", "Text ")):
+                        assert a.label != b.label, (code, b.label)
+            assert local.note != english[code].note
+
+
 @pytest.mark.parametrize(("lang", "one", "many"), [
     ("en", "1 journal entry", "165 journal entries"),
     ("es", "1 entrada del diario", "165 entradas del diario"),
@@ -193,7 +217,13 @@ def data_strings() -> set[str]:
             for item in value:
                 walk(item)
 
-    for name in ("directory.json", "crisis_lines.json", "where_to_look.json", "catalogue.json"):
+    # Crisis lines: their names, numbers and links (their texts are translated: assets/i18n/).
+    crisis = json.loads((ROOT / "assets" / "crisis_lines.json").read_text(encoding="utf-8"))
+    for country in crisis["countries"].values():
+        for line in country["lines"]:
+            found.add(line["name"])
+    found.add(crisis["everywhere"]["name"])
+    for name in ("directory.json", "where_to_look.json", "catalogue.json"):
         walk(json.loads((ROOT / "assets" / name).read_text(encoding="utf-8")))
     walk(FEED)
     return found
@@ -217,6 +247,8 @@ ZONES = zoneinfo.available_timezones() | {"localtime"}
 
 
 def is_data(text: str, data: set[str]) -> bool:
+    if re.fullmatch(r"[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?", text):  # a web address as a label
+        return True
     if text in data or "://" in text or text in COUNTRY_NAMES or text in SEEDED or text in ZONES:
         return True
     if text in english_by_design():
