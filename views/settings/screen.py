@@ -127,7 +127,7 @@ def SettingsScreen():
         [
             ft.Text(_("Settings"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             SectionTitle(_("Language")),
-            ft.Dropdown(
+            ft.Semantics(label=_("Language"), container=True, identifier="language", content=ft.Dropdown(
                 key="language",
                 label=_("Language"),
                 value=state.preferences.language or "auto",
@@ -135,7 +135,7 @@ def SettingsScreen():
                 options=[ft.DropdownOption(key="auto", text=_("As the browser or device ({language})").format(
                     language=LANGUAGES[state.locale_language or "en"]))]
                 + [ft.DropdownOption(key=code, text=name) for code, name in LANGUAGES.items()],
-            ),
+            )),
             SectionTitle(_("Appearance")),
             ft.SegmentedButton(
                 selected=[state.preferences.theme_mode],
