@@ -18,7 +18,7 @@ from services.directory.vocabulary import (
     ScheduleState,
     label,
 )
-from services.i18n import _, current_language, format_date, format_number, ngettext, weekday_name
+from services.i18n import _, format_date, format_number, ngettext, weekday_name
 from services.links import web_link  # a hostile feed's link is never passed on as a link
 
 # The one vocabulary's labels, under the names the screens have always imported.
@@ -33,7 +33,7 @@ __all__ = ["ATTENDANCE", "COST", "LEADERSHIP", "REGISTRATION", "label", "times_t
 
 
 def clock(moment: datetime, hour24: bool) -> str:
-    if hour24 or current_language() != "en":
+    if hour24:
         return f"{moment:%H:%M}"
     hour = moment.hour % 12 or 12
     return f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
