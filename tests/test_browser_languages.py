@@ -76,6 +76,7 @@ def test_settings_switch_to_spanish_then_french(browser, data_dir):
         page.get_by_role("button", name="Get started").click()
         open_destination(page, "Settings")
         set_up_passphrase(page, PASSPHRASE)  # Settings is behind the passphrase
+        open_destination(page, "Settings")
         expect(page.get_by_text("Appearance", exact=True)).to_be_visible()
         for lang, name, heading, tabs in (("es", "Español", "Apariencia", ("Buscar", "Guardados", "Ajustes")),
                                           ("fr", "Français", "Apparence", ("Chercher", "Enregistrés", "Réglages"))):

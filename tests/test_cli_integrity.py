@@ -108,7 +108,7 @@ def test_a_store_damaged_the_old_way_is_reported_and_recovered(data_dir, env, tm
 
     assert run(data_dir, "security", "check") == 0
     out = capsys.readouterr().out
-    assert "Every private record can be read" in out and "Kept aside: 1 check-in and 1 saved group" in out
+    assert "Every private record can be read" in out and "Kept aside: 1 journal entry and 1 saved group" in out
     assert run(data_dir, "journal", "list") == 0
     assert "left out" not in capsys.readouterr().err
     # Still carried by backups, and brought back kept aside by a restore.

@@ -34,6 +34,8 @@ VIEWS_MAY_IMPORT_FROM_SERVICES = {
     "services.journal", "services.journal.model", "services.journal.strategies", "services.journal.selfcheck",
     "services.journal.safety_plan", "services.journal.exchange", "services.journal.reminder",
     "services.journal.insights",
+    "services.i18n",  # languages: translation, plural forms, dates and numbers (no data)
+    "services.privacy.integrity",  # words for kinds of private records ("165 journal entries"); no data access
 }
 # Names that reach past the session into storage: never used in views.
 STORAGE_NAMES_OUTSIDE_SERVICES = {"store", "vault", "private_db", "directory_db", "for_store", "PrivateStore",

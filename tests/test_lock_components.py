@@ -262,11 +262,11 @@ async def test_settings_shows_records_that_cannot_be_read_and_sets_them_aside(re
     services, _ = ready
     write_under_old_key(services.private_db, "journal_entry", "stale-1", {"mood": 3})
     ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
-    await ui.wait_for(lambda: ui.has_text("1 check-in cannot be read."))
+    await ui.wait_for(lambda: ui.has_text("1 journal entry cannot be read."))
     assert any("never block the rest of your data" in t for t in ui.texts())
     assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY, "the rest reads as before"
     await ui.click(ui.button("Set them aside"))
-    await ui.wait_for(lambda: ui.has_text("1 check-in kept aside."))
+    await ui.wait_for(lambda: ui.has_text("1 journal entry kept aside."))
     assert ui.state.session.store().integrity_report().ok
 
 
