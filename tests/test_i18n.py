@@ -199,7 +199,7 @@ def screen_strings(ui) -> set[str]:
 SAME_IN_BOTH = {
     "Kindred", "OK", "JSON", "CSV", "PDF", "PHQ-9", "GAD-7", "LGBTQ+", "OCD", "TOC", "Journal", "Perinatal", "Stress",
     "Distance", "Contact", "Question", "Note", "Sign", "Groupe", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", "Find A Helpline",
-    "English", "Español", "Français", "Bipolar", "Professional", "Donation", "Global", "Suggestions", "Miles",
+    "English", "Español", "Français", "Bipolar", "Professional", "Donation", "Global", "Suggestions", "Miles", "7:00 PM",
 }
 
 
