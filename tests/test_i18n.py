@@ -223,7 +223,9 @@ def data_strings() -> set[str]:
         for line in country["lines"]:
             found.add(line["name"])
     found.add(crisis["everywhere"]["name"])
-    for name in ("directory.json", "where_to_look.json", "catalogue.json"):
+    for place in json.loads((ROOT / "assets" / "where_to_look.json").read_text(encoding="utf-8"))["places"]:
+        found.add(place["name"])  # its description is translated (assets/i18n/)
+    for name in ("directory.json", "catalogue.json"):
         walk(json.loads((ROOT / "assets" / name).read_text(encoding="utf-8")))
     walk(FEED)
     return found

@@ -3,6 +3,7 @@ sources, places and "where else to look". Callers get plain dataclasses back."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -281,7 +282,9 @@ def where_else_to_look(country: str | None = None, path: Path = WHERE_TO_LOOK_FI
     """Other places to find a group, for when a search finds little: those for the
     person's country first, then those that apply everywhere."""
     code = country.upper() if country else None
-    entries = _where_to_look(path)
+    from services.crisis import _local  # noqa: PLC0415 - the same Spanish and French texts file
+
+    entries = tuple(dataclasses.replace(e, description=_local(e.description)) for e in _where_to_look(path))
     own = [e for e in entries if code and code in e.countries]
     everywhere = [e for e in entries if not e.countries]
     return own + everywhere if code else list(entries)
