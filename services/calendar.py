@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 
+from services.i18n import N_
 from services.directory.model import ScheduleRule
 from services.directory.schedule import occurrences, valid_zone, zone
 from services.links import directions_link, web_link
@@ -100,7 +101,7 @@ def group_ics(
         raise CalendarError("This group has no regular meeting time with a known time zone, so there is nothing to add "
                             "to a calendar. Check the times with the group.")
     if reminder_minutes <= 0:
-        raise CalendarError("The reminder must be some minutes before the meeting.")
+        raise CalendarError(N_("The reminder must be some minutes before the meeting."))
     from icalendar import Alarm, Calendar, Event  # here: a second of start-up otherwise (issue #14)
 
     calendar = Calendar()
@@ -149,7 +150,7 @@ def group_ics(
         added += 1
         first_day = min(first_day, start.date()) if first_day else start.date()
     if not added:
-        raise CalendarError("This group has no meeting coming up, so there is nothing to add to a calendar.")
+        raise CalendarError(N_("This group has no meeting coming up, so there is nothing to add to a calendar."))
     calendar.add_missing_timezones(first_date=first_day - timedelta(days=1), last_date=first_day + timedelta(days=366 * 3))
     return calendar.to_ical()
 

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from services.i18n import N_
 from services.private_files import spreadsheet_safe
 from services.privacy.store import PrivateStore
 
@@ -61,9 +62,9 @@ class SavedGroup:
 def _clean_group_id(group_id: str) -> str:
     group_id = (group_id or "").strip()
     if not group_id:
-        raise SavedGroupError("A group id is needed (it looks like source/id, e.g. bundled/dbsa-support-groups).")
+        raise SavedGroupError(N_("A group id is needed (it looks like source/id, e.g. bundled/dbsa-support-groups)."))
     if len(group_id) > 500:
-        raise SavedGroupError("That group id is too long.")
+        raise SavedGroupError(N_("That group id is too long."))
     return group_id
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from services.i18n import N_
 from services.journal.model import (
     GROUP_TIMINGS,
     HELPED_LEVELS,
@@ -73,9 +74,9 @@ def make_entry(
 ) -> Entry:
     """Validate everything a check-in may hold; raise JournalError with a plain message."""
     if not isinstance(at, datetime) or at.tzinfo is None:
-        raise JournalError("A check-in needs a date and time with a time zone.")
+        raise JournalError(N_("A check-in needs a date and time with a time zone."))
     if isinstance(mood, bool) or mood not in MOODS:
-        raise JournalError("Choose a mood from 1 to 5.")
+        raise JournalError(N_("Choose a mood from 1 to 5."))
     emotion_list = []
     for emotion in emotions or ():
         text = _short(emotion, "feeling").lower()
@@ -86,9 +87,9 @@ def make_entry(
         try:
             sleep = float(sleep_hours)
         except (TypeError, ValueError):
-            raise JournalError("Hours slept is a number, like 7 or 6.5.") from None
+            raise JournalError(N_("Hours slept is a number, like 7 or 6.5.")) from None
         if math.isnan(sleep) or not 0 <= sleep <= 24:
-            raise JournalError("Hours slept is between 0 and 24.")
+            raise JournalError(N_("Hours slept is between 0 and 24."))
         sleep = round(sleep, 2)
     uses: list[StrategyUse] = []
     for use in strategies or ():
@@ -113,7 +114,7 @@ def make_entry(
         )
     group = _short(group, "group") if group not in (None, "") and str(group).strip() else None
     if group_timing not in (None, "") and group_timing not in GROUP_TIMINGS:
-        raise JournalError("A meeting link is \"before\" or \"after\" the meeting.")
+        raise JournalError(N_("A meeting link is \"before\" or \"after\" the meeting."))
     return Entry(
         id=id,
         at=at,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from services.i18n import N_
 from services.private_files import spreadsheet_safe
 from services.journal import safety_plan as safety_plan_module
 from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
@@ -111,7 +112,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise JournalError("That file is not UTF-8 text; nothing was imported.") from None
+        raise JournalError(N_("That file is not UTF-8 text; nothing was imported.")) from None
 
 
 def detect(data: bytes) -> str:
@@ -134,9 +135,9 @@ def plan_kindred_json(data: bytes) -> ImportPlan:
     except json.JSONDecodeError as error:
         raise JournalError(f"The file is not valid JSON (line {error.lineno}); nothing was imported.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise JournalError("This JSON file is not a Kindred journal export; nothing was imported.")
+        raise JournalError(N_("This JSON file is not a Kindred journal export; nothing was imported."))
     if not isinstance(document.get("version"), int) or document["version"] > FORMAT_VERSION:
-        raise JournalError("This export comes from a newer Kindred; update Kindred first. Nothing was imported.")
+        raise JournalError(N_("This export comes from a newer Kindred; update Kindred first. Nothing was imported."))
     entries = []
     for number, item in enumerate(document.get("entries") or [], start=1):
         try:
@@ -148,7 +149,7 @@ def plan_kindred_json(data: bytes) -> ImportPlan:
     own = []
     for item in document.get("own_strategies") or []:
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-            raise JournalError("One of your own strategies in the file has no name; nothing was imported.")
+            raise JournalError(N_("One of your own strategies in the file has no name; nothing was imported."))
         own.append(item)
     checks = []
     for item in document.get("self_checks") or []:
@@ -157,11 +158,11 @@ def plan_kindred_json(data: bytes) -> ImportPlan:
             if datetime.fromisoformat(item["at"]).tzinfo is None:
                 raise ValueError("no time zone")
         except (JournalError, KeyError, TypeError, ValueError):
-            raise JournalError("A self-check in the file can't be read; nothing was imported.") from None
+            raise JournalError(N_("A self-check in the file can't be read; nothing was imported.")) from None
         checks.append(item)
     plan = document.get("safety_plan")
     if plan is not None and not isinstance(plan, dict):
-        raise JournalError("The safety plan in the file can't be read; nothing was imported.")
+        raise JournalError(N_("The safety plan in the file can't be read; nothing was imported."))
     settings = document.get("settings")
     return ImportPlan("kindred", entries, own, checks, plan, settings if isinstance(settings, dict) else None)
 

@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from services.i18n import N_
 from services.journal.insights import Insights, compute as compute_insights
 from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
 from services.journal.model import (
@@ -207,7 +208,7 @@ class Journal:
     def update(self, entry_id: str, **changes) -> Entry:
         existing = self.get(entry_id)
         if existing is None:
-            raise JournalError("That check-in no longer exists.")
+            raise JournalError(N_("That check-in no longer exists."))
         values = {name: getattr(existing, name) for name in (
             "at", "mood", "emotions", "energy", "anxiety", "sleep_hours", "tags", "strategies", "note", "group", "group_timing"
         )}
@@ -336,12 +337,12 @@ class Journal:
         for mood in DEFAULT_MOOD_LABELS:
             label = " ".join(str(settings.mood_labels.get(mood) or "").split())
             if len(label) > 40:
-                raise JournalError("A mood name can be at most 40 characters.")
+                raise JournalError(N_("A mood name can be at most 40 characters."))
             labels[str(mood)] = label or DEFAULT_MOOD_LABELS[mood]
         try:
             time.fromisoformat(settings.reminder_time)
         except ValueError:
-            raise JournalError("Give the reminder time as hours and minutes, like 20:00.") from None
+            raise JournalError(N_("Give the reminder time as hours and minutes, like 20:00.")) from None
         payload = {
             "mood_labels": labels,
             "favourites": list(dict.fromkeys(settings.favourites)),
@@ -376,9 +377,9 @@ class Journal:
     def add_own_strategy(self, name: str, how_to: str = "", learned_at: str | None = None, strategy_id: str | None = None) -> OwnStrategy:
         name = " ".join((name or "").split())
         if not name:
-            raise JournalError("Give your strategy a name.")
+            raise JournalError(N_("Give your strategy a name."))
         if len(name) > 200 or len(how_to or "") > 5000:
-            raise JournalError("That is too long: a name up to 200 characters, a how-to up to 5,000.")
+            raise JournalError(N_("That is too long: a name up to 200 characters, a how-to up to 5,000."))
         payload = {"name": name, "how_to": (how_to or "").strip()}
         if learned_at and learned_at.strip():
             payload["learned_at"] = learned_at.strip()

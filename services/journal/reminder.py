@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from services.i18n import N_
 from services.journal.model import JournalError
 
 SUMMARY = "Kindred check-in"
@@ -56,7 +57,7 @@ def daily_reminder_ics(at: str = "20:00", time_zone: str = "UTC", starting: date
     try:
         when = time.fromisoformat(at)
     except ValueError:
-        raise JournalError("Give the reminder time as hours and minutes, like 20:00.") from None
+        raise JournalError(N_("Give the reminder time as hours and minutes, like 20:00.")) from None
     if not _valid(time_zone):
         raise JournalError(f"Unknown time zone {time_zone!r}; use a name like Europe/London or America/New_York.")
     zone = ZoneInfo(time_zone)

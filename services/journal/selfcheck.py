@@ -131,11 +131,11 @@ def score(questionnaire_id: str, answers, difficulty: int | None = None) -> Self
         raise JournalError(f"Unknown self-check {questionnaire_id!r}.")
     answers = tuple(answers)
     if len(answers) != len(questionnaire.items) or any(a is None for a in answers):
-        raise JournalError("Answer every question to see a score.")
+        raise JournalError(N_("Answer every question to see a score."))
     if any(isinstance(a, bool) or a not in (0, 1, 2, 3) for a in answers):
-        raise JournalError("Each answer is from 0 (not at all) to 3 (nearly every day).")
+        raise JournalError(N_("Each answer is from 0 (not at all) to 3 (nearly every day)."))
     if difficulty is not None and difficulty not in (0, 1, 2, 3):
-        raise JournalError("Difficulty is from 0 to 3.")
+        raise JournalError(N_("Difficulty is from 0 to 3."))
     total = sum(answers)
     return SelfCheckResult(None, questionnaire.id, None, answers, difficulty, total, band_for(questionnaire, total), questionnaire.max_score)
 

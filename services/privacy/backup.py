@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from services.i18n import N_
 from services.private_files import create_private_file, read_limited, write_private_file
 from services.privacy import crypto
 from services.privacy.store import PrivateRecordView, PrivateStore, RawRecord
@@ -246,19 +247,19 @@ def default_backup_name(now: datetime | None = None) -> str:
 # --- reading --------------------------------------------------------------------------
 def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
     if not data:
-        raise BackupError("This file is empty: it is not a Kindred backup. Nothing was changed.")
+        raise BackupError(N_("This file is empty: it is not a Kindred backup. Nothing was changed."))
     if len(data) < len(MAGIC) or not data.startswith(MAGIC):
         if MAGIC.startswith(data[: len(MAGIC)]) and len(data) < len(MAGIC) + 4:
-            raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
-        raise BackupError("This is not a Kindred backup file. Nothing was changed.")
+            raise BackupError(N_("This backup file is incomplete (it was cut short). Nothing was changed."))
+        raise BackupError(N_("This is not a Kindred backup file. Nothing was changed."))
     if len(data) < len(MAGIC) + 4:
-        raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+        raise BackupError(N_("This backup file is incomplete (it was cut short). Nothing was changed."))
     (header_length,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
     if header_length > MAX_HEADER_BYTES:
-        raise BackupError("This backup file is damaged: its header is not valid. Nothing was changed.")
+        raise BackupError(N_("This backup file is damaged: its header is not valid. Nothing was changed."))
     header_end = len(MAGIC) + 4 + header_length
     if len(data) < header_end:
-        raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+        raise BackupError(N_("This backup file is incomplete (it was cut short). Nothing was changed."))
     try:
         header = json.loads(data[len(MAGIC) + 4 : header_end].decode("utf-8"))
         if header.get("format") != "kindred-backup":
@@ -274,16 +275,16 @@ def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
         else:
             header["kdf"]["salt"]  # noqa: B018 - presence check
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
-        raise BackupError("This backup file is damaged: its header is not valid. Nothing was changed.") from None
+        raise BackupError(N_("This backup file is damaged: its header is not valid. Nothing was changed.")) from None
     if version > FORMAT_VERSION:
         raise BackupError(
             f"This backup was made by a newer version of Kindred (format {version}). Update Kindred, then try again."
         )
     body = data[header_end:]
     if len(body) < body_bytes:
-        raise BackupError("This backup file is incomplete (it was cut short). Nothing was changed.")
+        raise BackupError(N_("This backup file is incomplete (it was cut short). Nothing was changed."))
     if len(body) > body_bytes:
-        raise BackupError("This backup file has extra data at the end: it was changed after it was made. Nothing was changed.")
+        raise BackupError(N_("This backup file has extra data at the end: it was changed after it was made. Nothing was changed."))
     return header, data[:header_end], body
 
 
@@ -303,7 +304,7 @@ def _key_from_slots(header: dict, secret: str) -> bytes:
             params = crypto.checked_kdf_params(slot["kdf"])
             wrapped = bytes.fromhex(slot["wrapped_key"])
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise BackupError("This backup file is damaged: its key settings are not valid. Nothing was changed.") from None
+            raise BackupError(N_("This backup file is damaged: its key settings are not valid. Nothing was changed.")) from None
         if method not in ("passphrase", "recovery"):
             continue
         forms = crypto.passphrase_forms(secret) if method == "passphrase" else [crypto.normalise_recovery_code(secret)]
@@ -316,7 +317,7 @@ def _key_from_slots(header: dict, secret: str) -> bytes:
             try:
                 crypto.open_sealed(key, bytes.fromhex(header["key_check"]), KEY_CHECK_AAD)
             except crypto.DecryptionError:
-                raise BackupError("This backup file was changed or damaged after it was made. Nothing was changed.") from None
+                raise BackupError(N_("This backup file was changed or damaged after it was made. Nothing was changed.")) from None
             return key
     raise BackupWrongPassphrase(
         "Neither that passphrase nor that recovery code opens this automatic backup. Use the passphrase (or the "
@@ -327,7 +328,7 @@ def _key_from_passphrase(header: dict, passphrase: str) -> bytes:
     try:
         params = crypto.checked_kdf_params(header["kdf"])  # before any work: p=600 would cost a minute
     except (ValueError, KeyError, TypeError):
-        raise BackupError("This backup file is damaged: its key settings are not valid. Nothing was changed.") from None
+        raise BackupError(N_("This backup file is damaged: its key settings are not valid. Nothing was changed.")) from None
     for form in crypto.passphrase_forms(passphrase):  # NFC first; backups made before it used the bytes as typed
         key = crypto.derive_key(form, params)
         try:
@@ -346,7 +347,7 @@ def _open_body(header: dict, prefix: bytes, body: bytes, key: bytes) -> OpenedBa
     try:
         compressed = crypto.open_sealed(key, body, prefix)
     except crypto.DecryptionError:
-        raise BackupError("This backup file was changed or damaged after it was made, so it cannot be trusted. Nothing was changed.") from None
+        raise BackupError(N_("This backup file was changed or damaged after it was made, so it cannot be trusted. Nothing was changed.")) from None
     try:
         payload = json.loads(zlib.decompress(compressed).decode("utf-8"))
         records = [_record_from_json(item) for item in payload["records"]]
@@ -354,7 +355,7 @@ def _open_body(header: dict, prefix: bytes, body: bytes, key: bytes) -> OpenedBa
         counts = {str(k): int(v) for k, v in payload["counts"].items()}
         created_at = datetime.fromisoformat(payload["created_at"])
     except (ValueError, KeyError, TypeError, AttributeError, zlib.error, UnicodeDecodeError):
-        raise BackupError("This backup file's contents are not valid. Nothing was changed.") from None
+        raise BackupError(N_("This backup file's contents are not valid. Nothing was changed.")) from None
     dates = [record.occurred_at for record in records]
     device = payload.get("device")
     summary = BackupSummary(
@@ -421,7 +422,7 @@ def restore_backup(
     """
     if vault.is_set_up():
         if store is None or store.is_locked:
-            raise VaultError("Unlock Kindred first: restoring replaces the data that is here now.")
+            raise VaultError(N_("Unlock Kindred first: restoring replaces the data that is here now."))
         store.check_current()  # a stale window must not even snapshot
         snapshot = snapshot_database(database, data_dir)
         restored = store.replace_all(opened.records, opened.kept_aside)
@@ -450,7 +451,7 @@ def merge_backup(database: Database, data_dir: Path, opened: OpenedBackup, store
     from services.devices.sync import keep_copy
 
     if store is None or store.is_locked:
-        raise VaultError("Unlock Kindred first: merging adds to the data that is here now.")
+        raise VaultError(N_("Unlock Kindred first: merging adds to the data that is here now."))
     store.check_current()
     snapshot = snapshot_database(database, data_dir, reason="before-merge")
     added = updated = unchanged = newer_here = copies = 0

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, select, text
 
+from services.i18n import N_
 from services.models import KeyEpoch, KeySlot, PrivateRecord, SetAsideRecord, SyncMeta, SyncRecord, SyncSeen
 from services.privacy import crypto, keychain
 from services.privacy.store import KEY_EPOCH_ROW, PrivateStore, StaleKeyError
@@ -65,7 +66,7 @@ class PrivateVault:
         """
         check_passphrase(passphrase)
         if self.is_set_up():
-            raise VaultError("Kindred is already set up on this device; unlock it instead.")
+            raise VaultError(N_("Kindred is already set up on this device; unlock it instead."))
         return self._create(crypto.new_data_key(), passphrase, use_keyring)
 
     def _create(self, data_key: bytes, passphrase: str, use_keyring: bool) -> tuple[PrivateStore, str]:
@@ -111,7 +112,7 @@ class PrivateVault:
         code): its own passphrase, the same recovery code. Refused on a device that is set up."""
         check_passphrase(passphrase)
         if self.is_set_up():
-            raise VaultError("Kindred is already set up on this device; unlock it instead.")
+            raise VaultError(N_("Kindred is already set up on this device; unlock it instead."))
         epoch = uuid.uuid4().hex
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", data_key, passphrase)
@@ -133,7 +134,7 @@ class PrivateVault:
             row = session.get(KeyEpoch, KEY_EPOCH_ROW)
             if row is None:
                 if session.scalar(select(KeySlot.id).where(KeySlot.method == "passphrase")) is None:
-                    raise VaultError("Kindred is not set up on this device yet.")
+                    raise VaultError(N_("Kindred is not set up on this device yet."))
                 row = KeyEpoch(id=KEY_EPOCH_ROW, key_id=kid, epoch=uuid.uuid4().hex, changed_at=datetime.now(timezone.utc))
                 session.add(row)
             elif row.key_id != kid:
@@ -181,7 +182,7 @@ class PrivateVault:
     def _unlock_slot(self, method: str, secret: str) -> PrivateStore:
         slot = self._slots().get(method)
         if slot is None:
-            raise VaultError("Kindred is not set up on this device yet.")
+            raise VaultError(N_("Kindred is not set up on this device yet."))
         try:
             params = crypto.checked_kdf_params(json.loads(slot.kdf))
         except (ValueError, TypeError) as error:

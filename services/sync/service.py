@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select, update
 
+from services.i18n import N_
 from services.directory import repository
 from services.directory.importers import FeedError, read_feed
 from services.storage import collector_paused
@@ -265,11 +266,11 @@ class SyncService:
         zone = check_zone(timezone)
         name = re.sub(r"\s+", " ", (name or default_name(url))).strip()
         if not name:
-            raise SourceError("Give the source a name.")
+            raise SourceError(N_("Give the source a name."))
         if len(name) > MAX_NAME:
             raise SourceError(f"A source name can be at most {MAX_NAME} characters.")
         if "/" in name:
-            raise SourceError("A source name cannot contain \u201c/\u201d.")
+            raise SourceError(N_("A source name cannot contain \u201c/\u201d."))
         if name.lower() in RESERVED_NAMES:
             raise SourceError(f"The name \u201c{name}\u201d is kept for the directory that comes with Kindred; choose another.")
         now = now or datetime.now(UTC)
