@@ -80,7 +80,7 @@ NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvask
 # Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
 # The same for what only some screens need: Flutter's licence notices, a video player's
 # streaming script, maths fonts.
-# The fallback fonts (emoji, Chinese, Arabic, Hebrew, Devanagari: 3.2 MB) are precached, so a
+# The fallback fonts (emoji, Chinese/Japanese, Korean, Arabic, Hebrew, Devanagari: 5.0 MB) are precached, so a
 # note in any of them renders even when it is first typed offline.
 CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
 FALLBACK_FONTS = ROOT / "assets" / "assets" / "fonts"  # made by tools/build_fallback_fonts.py
@@ -582,7 +582,7 @@ def _revision(path: Path) -> str:
 
 
 def add_fallback_fonts(site: Path) -> None:
-    """The fonts Flutter falls back to for emoji, Chinese, Arabic, Hebrew and Devanagari, where it
+    """The fonts Flutter falls back to for emoji, Chinese/Japanese, Korean, Arabic, Hebrew and Devanagari, where it
     looks for them (``assets/fonts/`` + its manifest's paths; see tools/build_fallback_fonts.py).
     Flutter asks for one of 12 emoji slices by path; all are the same file here, so main.dart.js
     is pointed at one of them and the site ships (and caches) it once."""
