@@ -10,48 +10,16 @@ a key of their own and point the app at its public half (``catalogue_trust``).""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from cli import main
 from services.directory import catalogue as catalogue_module
-from services.directory.catalogue import BUNDLED_CATALOGUE, DEFAULT_SOURCE_URL, CatalogueService
+from services.directory.catalogue import DEFAULT_SOURCE_URL, CatalogueService
 from services.sync import signing
 from services.sync.service import CATALOGUE_NAME, SourceError
-
-
-@pytest.fixture
-def catalogue_trust(tmp_path, monkeypatch):
-    """A test key pinned in place of Kindred's, and the bundled catalogue signed with it.
-    Returns a function that signs bytes with the test key."""
-    (tmp_path / "keys").mkdir()
-    pair = signing.generate_keypair(tmp_path / "keys" / "catalogue-test")
-    bundled = tmp_path / "bundled" / "catalogue.json"
-    bundled.parent.mkdir()
-    shutil.copy(BUNDLED_CATALOGUE, bundled)
-    signing.sign_file(bundled, [pair.private_path])
-    monkeypatch.setattr(catalogue_module, "BUNDLED_CATALOGUE", bundled)
-    monkeypatch.setattr(catalogue_module, "CATALOGUE_KEY_FILE", pair.public_path)
-    key = signing.load_private_key(pair.private_path)
-    return lambda body: (signing.sign_bytes(key, body) + "\n").encode()
-
-
-def catalogue_bytes(generated_at: str, drop: str | None = None, add: dict | None = None) -> bytes:
-    document = json.loads(BUNDLED_CATALOGUE.read_text(encoding="utf-8"))
-    document["generated_at"] = generated_at
-    if drop:
-        document["entries"] = [e for e in document["entries"] if e["name"] != drop]
-    if add:
-        document["entries"].append(add)
-    return json.dumps(document, indent=1).encode()
-
-
-def publish(feed_server, path: str, body: bytes, sig: bytes, etag: str | None = None) -> str:
-    feed_server.route(path, body=body, etag=etag)
-    feed_server.route(path + ".sig", body=sig, content_type="text/plain")
-    return feed_server.url(path)
+from tests.catalogue_support import catalogue_bytes, catalogue_trust, publish  # noqa: F401 - a fixture
 
 
 def cli_json(capsys, *argv) -> tuple[int, object]:
