@@ -64,13 +64,12 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
         action = (
             ft.Text("Subscribed", color=ft.Colors.PRIMARY) if is_in
             else ft.FilledTonalButton(
-                # Every button reads "Subscribe" on screen; its accessible name says to what. A
-                # tooltip is not in Flutter's accessibility tree, and a Semantics wrapper around a
-                # button with text is read as "Subscribe" still: the text's own label is the name.
+                # Every button reads "Subscribe" on screen; its accessible name says to what: the
+                # text's own semantics label (checked in Chromium's accessibility tree). A tooltip
+                # does not name the button, and it made the whole card's group start with its text.
                 content=ft.Text("Subscribing\u2026" if busy == entry.name else "Subscribe",
                                 semantics_label=f"{'Subscribing to' if busy == entry.name else 'Subscribe to'} {entry.name}"),
                 icon=ft.Icons.ADD_LINK, disabled=busy is not None,
-                tooltip=f"Subscribe to {entry.name}",
                 on_click=subscribe_handler(entry),
             )
         )

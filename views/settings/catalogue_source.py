@@ -76,6 +76,8 @@ def CatalogueSourceCard():
             "Kindred has no published address for catalogue updates yet, so the catalogue that came with the app "
             "is used. If you have the address of a signed Kindred catalogue, enter it here; Sync now then "
             "updates it.", size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+    # The words above are a node of their own: otherwise Chromium names the field with all of them.
+    facts = [ft.Semantics(container=True, content=ft.Column(spacing=6, controls=facts))]
     facts.append(TextInput(
         key=f"catalogue-address-{form_key}",
         label="Catalogue address",
@@ -91,5 +93,6 @@ def CatalogueSourceCard():
     if url and not source.is_default:
         buttons.append(ft.TextButton("Forget this address", icon=ft.Icons.LINK_OFF, on_click=forget))
     facts.append(ft.Row(wrap=True, controls=buttons))
-    return ft.Row(controls=[ft.Card(expand=True, content=ft.Container(
-        padding=16, content=ft.Column(spacing=6, controls=facts)))])
+    # A card of its own (like "Add a source"): the field keeps its own name, not the card's text.
+    return ft.Card(content=ft.Container(padding=16, content=ft.Semantics(
+        container=True, content=ft.Column(spacing=6, controls=facts))))
