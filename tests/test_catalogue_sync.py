@@ -195,3 +195,46 @@ def test_a_damaged_address_file_is_as_if_never_set(tmp_path):
     folder.mkdir()
     (folder / "source.json").write_text("{not json")
     assert CatalogueService(tmp_path).source().url is None
+
+
+def test_the_browser_build_updates_the_catalogue_through_its_own_fetch_and_checks_the_signature(
+        data_dir, feed_server, catalogue_trust, monkeypatch):
+    """As in the browser: no cryptography (the plain-Python verifier checks the signature) and
+    downloads through ``services.platform.fetch_bytes`` (natively httpx: the same seam)."""
+    from services import platform
+    from services.app import open_services
+    from services.sync.fetch import Fetcher
+    from services.sync.service import SyncService
+    from tests.catalogue_support import LONDON_ENTRY
+
+    body = catalogue_bytes("2027-01-15", add=LONDON_ENTRY)
+    good = publish(feed_server, "/c.json", body, catalogue_trust(body))
+    services = open_services(data_dir)
+    try:
+        catalogue = services.catalogue
+        catalogue.load()  # the bundled copy, checked with cryptography before the switch
+        monkeypatch.setattr(signing, "serialization", None)
+        assert not signing.available()
+        fetched = []
+
+        def browser_fetch(url, headers, timeout):
+            fetched.append(url)
+            return platform.fetch_bytes(url, headers, timeout)
+
+        sync = SyncService(services.directory_db, catalogue=catalogue,
+                           fetcher_factory=lambda limits: Fetcher(limits, browser_fetch=browser_fetch))
+        # A copy changed on the way is refused by the plain-Python check too.
+        publish(feed_server, "/bad.json", body.replace(b"London test", b"Paris test"), catalogue_trust(body))
+        catalogue.set_source(feed_server.url("/bad.json"))
+        [refused] = sync.sync()
+        assert refused.status == "failed" and "not signed by Kindred's catalogue key" in refused.message
+        catalogue.set_source(good)
+        [outcome] = sync.sync()
+        assert outcome.status == "updated", outcome.message
+        assert fetched[-2:] == [good, good + ".sig"]
+        assert LONDON_ENTRY["name"] in [e.name for e in catalogue.load().entries]
+        # The next start (a new service over the same folder) checks the kept copy the same way.
+        again = CatalogueService(data_dir).load()
+        assert (again.origin, again.generated_at) == ("updated", "2027-01-15")
+    finally:
+        services.close()

@@ -290,6 +290,29 @@ def verify_bytes(public_key: Ed25519PublicKey | str, data: bytes, signature_file
     )
 
 
+def verify_portable(public_key: str, data: bytes, signature_file: bytes | str) -> None:
+    """``verify_bytes`` for a key given as its one line of base64, in every build: with
+    ``cryptography`` where it exists, else with the plain-Python verifier (the browser build).
+    Raises :class:`BadSignature` or :class:`SigningError`."""
+    if available():
+        verify_bytes(public_key, data, signature_file)
+        return
+    from services.sync import ed25519_verify
+
+    lines = [line.strip() for line in (public_key or "").strip().splitlines()
+             if line.strip() and not line.strip().startswith("#")]
+    raw = _b64decode(lines[0]) if len(lines) == 1 else None
+    if raw is None or len(raw) != 32:
+        raise SigningError("That is not a Kindred public key: expected 44 characters of base64 (32 bytes).")
+    for signature in parse_signatures(signature_file):
+        if ed25519_verify.verify(raw, signature, data):
+            return
+    raise BadSignature(
+        "The feed's signature does not match the publisher's key: the feed may have been changed "
+        "by someone else, or signed with a different key."
+    )
+
+
 def verify_file(feed_path: str | os.PathLike, public_key_path: str | os.PathLike, signature: str | os.PathLike | None = None) -> str:
     """Verify ``FEED`` against ``FEED.sig`` (or ``signature``). Returns the key's fingerprint."""
     feed_path = Path(feed_path)
