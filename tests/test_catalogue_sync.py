@@ -238,3 +238,24 @@ def test_the_browser_build_updates_the_catalogue_through_its_own_fetch_and_check
         assert (again.origin, again.generated_at) == ("updated", "2027-01-15")
     finally:
         services.close()
+
+
+def test_the_same_catalogue_again_is_unchanged_and_a_re_signed_copy_is_kept(services, feed_server, catalogue_trust, tmp_path):
+    """The bundled catalogue served as it is changes nothing; the kept copy served again with a
+    new signature (say, after a key rotation) replaces the old signature, so it stays usable."""
+    bundled = catalogue_module.BUNDLED_CATALOGUE.read_bytes()
+    url = publish(feed_server, "/c.json", bundled, catalogue_trust(bundled))
+    services.catalogue.set_source(url)
+    [outcome] = services.sync.sync()
+    assert outcome.status == "unchanged" and services.catalogue.load().origin == "bundled"
+    body = catalogue_bytes("2027-01-15", add=NEW_ENTRY)
+    publish(feed_server, "/c.json", body, catalogue_trust(body))
+    assert services.sync.sync()[0].status == "updated"
+    assert services.sync.sync()[0].status == "unchanged"
+    # A second signature line (a rotation: old and new key) on the same bytes is kept.
+    other = signing.generate_keypair(tmp_path / "keys" / "next")
+    both = catalogue_trust(body) + (signing.sign_bytes(signing.load_private_key(other.private_path), body) + "\n").encode()
+    publish(feed_server, "/c.json", body, both)
+    services.sync.sync()
+    assert (services.data_dir / "catalogue" / "catalogue.json.sig").read_bytes() == both
+    assert services.catalogue.load().origin == "updated"

@@ -281,11 +281,11 @@ class CatalogueService:
                 "so it may be an old copy served again; kept ours")
         folder = self.data_dir / UPDATED_FOLDER
         target = folder / "catalogue.json"
-        try:
-            if target.read_bytes() == body:
-                return current, False
-        except OSError:
-            pass
+        if current.origin == "bundled" and _read_or_none(self.bundled) == body:
+            return current, False  # the catalogue that came with the app, served as it is
+        if (current.origin == "updated" and _read_or_none(target) == body
+                and _read_or_none(signing.signature_path(target)) == sig):
+            return current, False  # the copy already kept, signature and all
         folder.mkdir(parents=True, exist_ok=True)
         # Signature first, then the feed, each by rename: a crash leaves either the old pair or a
         # pair that fails verification (and is then ignored), never a half-written file in use.
@@ -293,7 +293,7 @@ class CatalogueService:
             _write_replacing(path, data)
         self._cached = None
         loaded = self.load()
-        return loaded, loaded.generated_at != current.generated_at or loaded.origin != current.origin
+        return loaded, loaded.origin == "updated"  # new bytes now in use (a same-day correction too)
 
     def update_from(self, url: str, fetcher=None) -> Catalogue:
         """Download a catalogue and its ``.sig``; keep it when it verifies against the pinned
@@ -422,6 +422,13 @@ class CatalogueService:
         except CatalogueError:
             count = 0
         return CatalogueSync("failed", message, count)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _write_replacing(path: Path, data: bytes) -> None:
