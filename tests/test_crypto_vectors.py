@@ -11,6 +11,7 @@ import pytest
 from services.privacy import backends
 from services.privacy.selftest import check_signature_vectors, check_vectors
 from services.sync import signing
+from tests.sync_support import check_signatures_as_in_the_browser
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "crypto.json").read_text())
 
@@ -53,19 +54,7 @@ def test_signature_vectors_hold_natively():
 def test_the_browser_key_path_checks_signatures_with_the_platform_verifier(monkeypatch):
     """What the browser build runs (no ``cryptography``: keys parsed by hand, PEM included,
     and verified by ``platform.ed25519_verify``), here with a verifier that really verifies."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    def verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
-        try:
-            Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
-            return True
-        except InvalidSignature:
-            return False
-
-    monkeypatch.setattr(signing, "serialization", None)
-    monkeypatch.setattr(signing.platform, "IS_BROWSER", True)
-    monkeypatch.setattr(signing.platform, "ed25519_verify", verify)
+    check_signatures_as_in_the_browser(monkeypatch)
     assert signing.available() and not signing.can_sign()
     assert check_signature_vectors(VECTORS) == []
     pem = next(v["public_key"] for v in VECTORS["ed25519"] if v["public_key"].startswith("-----BEGIN"))

@@ -486,7 +486,8 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
 def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline_reload(browser, served, slow_expect, tmp_path):
     """Directory sources in the browser build: a signed feed on another origin that allows it
     (CORS) is synced through the browser's own networking and its signature checked against the
-    pinned publisher key (@noble/curves); one that does not allow it is refused in plain words; a
+    pinned publisher key (@noble/curves); one that does not allow it is refused in plain words;
+    a catalogue update signed by another key is refused; a
     directory file picked on the device is imported; with the network cut, a reload finds both."""
     from tests.feed_server import FeedServer
     from tests.sync_support import kindred_feed, meeting_guide_feed, signed
@@ -523,6 +524,29 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
         type_into(page, "Feed address", feeds.url("/closed-feed.json"))
         page.get_by_role("button", name="Add source").click()
         expect(page.get_by_text(re.compile("does not allow web apps on other sites to read its feed")).first).to_be_visible()
+
+        # The catalogue's update comes through the same fetch, and its signature is checked here
+        # too (@noble/curves, as for the sources): a copy signed by another key is refused in plain
+        # words and the catalogue that came with the app stays.
+        from services.sync import signing
+        from tests.browser_support import reveal
+
+        stranger = signing.generate_keypair(tmp_path / "stranger")
+        document = json.loads((Path(__file__).resolve().parent.parent / "assets" / "catalogue.json").read_text())
+        document["generated_at"] = "2099-01-01"
+        catalogue = json.dumps(document).encode()
+        catalogue_sig = (signing.sign_bytes(signing.load_private_key(stranger.private_path), catalogue) + "\n").encode()
+        cors = {"Access-Control-Allow-Origin": "*"}
+        feeds.route("/catalogue.json", body=catalogue, headers=cors)
+        feeds.route("/catalogue.json.sig", body=catalogue_sig, content_type="text/plain", headers=cors)
+        scroll_into_view(page, page.get_by_role("textbox", name="Catalogue address"))
+        type_into(page, "Catalogue address", feeds.url("/catalogue.json"))
+        page.get_by_role("button", name="Save address").click()
+        expect(page.get_by_text(re.compile("Sync now also updates it from")).first).to_be_visible()
+        reveal(page, page.get_by_role("button", name="Sync now"))
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.get_by_text(re.compile("not signed by Kindred's catalogue key")).first).to_be_visible()
+        assert feeds.requests_for("/catalogue.json.sig"), "the signature was never fetched"
 
         choose = page.get_by_role("button", name="Choose a file\u2026")
         scroll_into_view(page, choose)

@@ -77,7 +77,11 @@ class BrowserPublicKey:
 def available() -> bool:
     """Whether this build can check publishers' signatures (natively with ``cryptography``, in
     the browser with the bundled ``@noble/curves``)."""
-    return serialization is not None or platform.IS_BROWSER
+    return serialization is not None or _browser_can_verify()
+
+
+def _browser_can_verify() -> bool:
+    return platform.IS_BROWSER  # the bridge's @noble/curves (services/platform.ed25519_verify)
 
 
 def can_sign() -> bool:

@@ -24,6 +24,9 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
     found, set_found = ft.use_state(None)
     busy, set_busy = ft.use_state(None)  # the entry being subscribed to
     place_key = place.name if place else None
+    # A sync that brought a newer catalogue changes its last update: the suggestions are read again.
+    catalogue_source = sync_model.catalogue
+    catalogue_key = getattr(catalogue_source, "last_updated_at", None)
 
     async def load():
         if place is None:
@@ -32,7 +35,7 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
         result = await run(app.services.catalogue.suggestions, place, include_elsewhere=False)
         set_found(() if result is FAILED else tuple(result))
 
-    ft.use_effect(load, [place_key])
+    ft.use_effect(load, [place_key, catalogue_key])
     if place is None or not found:
         return ft.Container(visible=False)
 
@@ -61,9 +64,12 @@ def MoreGroupsNearYou(place, title: str = "More groups near you"):
         action = (
             ft.Text("Subscribed", color=ft.Colors.PRIMARY) if is_in
             else ft.FilledTonalButton(
-                "Subscribing\u2026" if busy == entry.name else "Subscribe",
+                # Every button reads "Subscribe" on screen; its accessible name says to what: the
+                # text's own semantics label (checked in Chromium's accessibility tree). A tooltip
+                # does not name the button, and it made the whole card's group start with its text.
+                content=ft.Text("Subscribing\u2026" if busy == entry.name else "Subscribe",
+                                semantics_label=f"{'Subscribing to' if busy == entry.name else 'Subscribe to'} {entry.name}"),
                 icon=ft.Icons.ADD_LINK, disabled=busy is not None,
-                tooltip=f"Subscribe to {entry.name}",
                 on_click=subscribe_handler(entry),
             )
         )
