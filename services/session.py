@@ -545,10 +545,10 @@ class PrivateSession:
     @staticmethod
     @functools.cache
     def pdf_available() -> bool:
-        """PDFs need fpdf2, which the browser build does not carry yet: there, text only."""
-        import importlib.util
+        """PDFs need fpdf2: installed on the desktop, the PDF pack in the browser build."""
+        from services import platform
 
-        return importlib.util.find_spec("fpdf") is not None
+        return platform.pdf_available()
 
     def journal_report(self, start: date, end: date, with_notes: bool = False, fmt: str = "pdf") -> tuple[str, bytes]:
         """(file name, bytes) of the summary for ``start``..``end``: PDF or plain text.

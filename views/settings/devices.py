@@ -270,7 +270,7 @@ def ReportSection():
                 ft.TextButton("Safety plan as text", on_click=plan_text),
             ]),
         ] if PrivateSession.pdf_available() else [
-            _muted("This version of Kindred makes text files; the app for your computer also makes PDFs."),
+            _muted("PDFs need the fpdf2 package, which is not installed here: this makes text files."),
             ft.Row(wrap=True, controls=[
                 ft.FilledTonalButton("Save summary (text)", icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
                 ft.OutlinedButton("Safety plan (text)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_text),
