@@ -211,7 +211,7 @@ async def test_a_conflict_is_shown_and_its_kept_version_can_be_put_back(ready, t
 
 
 async def test_without_fpdf2_the_summary_is_offered_as_text(ready, monkeypatch):
-    """The browser build carries no fpdf2: no PDF button that could only fail there."""
+    """Where fpdf2 is not installed: no PDF button that could only fail, text instead."""
     from services.session import PrivateSession
 
     monkeypatch.setattr(PrivateSession, "pdf_available", staticmethod(lambda: False))
