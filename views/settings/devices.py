@@ -171,8 +171,9 @@ def DevicesSection():
                 ft.Semantics(identifier="pairing-code", label=f"Pairing code {code}", content=ft.Text(
                     code, selectable=True, size=18, font_family="monospace", weight=ft.FontWeight.W_600)),
                 _muted(f"It works once, until {expires.astimezone():%H:%M}, for a device that sees this folder. On "
-                       "the new device: I already use Kindred on another device → this code and the folder "
-                       "(or `kindred devices join FOLDER --pairing-code`). Your recovery code stays where it is."),
+                       "the new device, choose \"I already use Kindred on another device\", then type this code and "
+                       "the folder (or `kindred devices join FOLDER --pairing-code`). Your recovery code stays where "
+                       "it is."),
             ]))))
         for conflict in conflicts:
             summary = conflict.payload.get("note") or conflict.payload.get("name") or ""
