@@ -17,6 +17,7 @@ import os
 import re
 import tarfile
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -601,8 +602,10 @@ def test_a_summary_pdf_is_made_offline_in_the_browser_and_holds_the_range_figure
     _replace_text(page, "To", end.isoformat())
     button = page.get_by_role("button", name="Save summary (PDF)")
     scroll_into_view(page, button)
+    clicked = time.monotonic()
     with page.expect_download(timeout=APP_START_TIMEOUT) as download:
         button.click()
+    print(f"first PDF in the browser (PDF pack unpacked, fpdf2 imported, PDF made): {time.monotonic() - clicked:.1f} s")
     assert download.value.suggested_filename == f"kindred-summary-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"
     saved = tmp_path / "summary.pdf"
     download.value.save_as(saved)
