@@ -474,3 +474,25 @@ def test_the_set_up_screen_path_takes_either_code(tmp_path, shared):
     finally:
         for device in (a, b, c):
             device.close()
+
+
+def test_a_hostile_or_damaged_pairing_file_is_ignored_quickly(tmp_path, shared):
+    """Whoever can write into the folder cannot make a join hang (scrypt settings are bounded)
+    or crash it: a bad pairing file is ignored and the recovery code still joins."""
+    a = _first_device(tmp_path, shared)
+    b = Device(tmp_path / "b")
+    try:
+        code, _expires = a.sync.start_pairing()
+        document = json.loads((shared / files.PAIR_FILE).read_text())
+        document["kdf"]["n"] = 2**30
+        (shared / files.PAIR_FILE).write_text(json.dumps(document))
+        with pytest.raises(JoinError, match="pairing code does not open"):
+            join_folder(b.services.vault, shared, code, PASSPHRASE_B, pairing=True)
+        for junk in (b"", b"{", b"[]", json.dumps({"format": "kindred-sync-pair", "expires": "soon"}).encode()):
+            (shared / files.PAIR_FILE).write_bytes(junk)
+            assert files.read_pair_file(shared) is None
+        b.store, _ = join_folder(b.services.vault, shared, a.code, PASSPHRASE_B, pairing=None)
+        assert b.store.key_id == a.store.key_id
+    finally:
+        a.close()
+        b.close()
