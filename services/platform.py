@@ -10,6 +10,8 @@ the ordinary implementation. In the browser (``sys.platform == "emscripten"``):
   otherwise the bundled, audited ``@noble/ciphers`` AES-GCM; scrypt always from the bundled
   ``@noble/hashes`` (WebCrypto has no scrypt). The byte format is identical; see
   ``tests/vectors/crypto.json``, checked natively and in Chromium.
+- **Signatures**: publishers' Ed25519 feed signatures are checked by the bundled, audited
+  ``@noble/curves`` through the same bridge (``ed25519_verify``); natively by ``cryptography``.
 - **Storage**: the SQLite files live on an IndexedDB-backed file system mounted at
   ``BROWSER_DATA_DIR``; after every committed transaction the file system is written back
   to IndexedDB (``schedule_persist``). SQLite uses a rollback journal there (no WAL: no
@@ -81,6 +83,15 @@ async def run_blocking(function: Callable[..., T], *args: Any) -> T:
     if IS_BROWSER:
         return function(*args)
     return await asyncio.to_thread(function, *args)
+
+
+def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """Whether ``signature`` is ``public_key``'s Ed25519 signature of ``message``, checked by the
+    browser bridge (``@noble/curves``). Only the browser build calls this: natively
+    services/sync/signing.py uses ``cryptography``."""
+    from pyodide.ffi import to_js  # noqa: PLC0415
+
+    return bool(_bridge().ed25519Verify(to_js(public_key), to_js(signature), to_js(message)))
 
 
 @dataclass(frozen=True)

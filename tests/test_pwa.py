@@ -117,6 +117,8 @@ def test_browser_crypto_matches_the_shared_vectors(browser, served):
     assert report["can_run_sync"] is True
     assert report["modes"]["webcrypto"] == []
     assert report["auto"] == "browser-webcrypto"
+    # Publishers' signatures are checked in the browser too (@noble/curves), to the same vectors.
+    assert report["ed25519"] == []
 
 
 IDB_TIMESTAMP = """
@@ -482,12 +484,13 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
 # ---------------------------------------------------------------------------- directory: sync and a file
 
 
-def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline_reload(browser, served, slow_expect):
-    """Directory sources in the browser build: a feed on another origin that allows it (CORS) is
-    synced through the browser's own networking; one that does not is refused in plain words; a
+def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline_reload(browser, served, slow_expect, tmp_path):
+    """Directory sources in the browser build: a signed feed on another origin that allows it
+    (CORS) is synced through the browser's own networking and its signature checked against the
+    pinned publisher key (@noble/curves); one that does not allow it is refused in plain words; a
     directory file picked on the device is imported; with the network cut, a reload finds both."""
     from tests.feed_server import FeedServer
-    from tests.sync_support import kindred_feed, meeting_guide_feed
+    from tests.sync_support import kindred_feed, meeting_guide_feed, signed
 
     expect = slow_expect
     feed = json.loads(kindred_feed(2))
@@ -497,7 +500,10 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
     listing[0]["name"] = "Lanternfield Tuesday meeting"
     feeds = FeedServer().start()  # another origin than the site's
     try:
-        feeds.route("/groups.json", body=json.dumps(feed).encode(), headers={"Access-Control-Allow-Origin": "*"})
+        body = json.dumps(feed).encode()
+        public_key, signature = signed(tmp_path, body)
+        feeds.route("/groups.json", body=body, headers={"Access-Control-Allow-Origin": "*"})
+        feeds.route("/groups.json.sig", body=signature, headers={"Access-Control-Allow-Origin": "*"})
         feeds.route("/closed-feed.json", body=kindred_feed(1))  # no CORS permission
         context = browser.new_context(viewport=PHONE_360)
         page = context.new_page()
@@ -509,8 +515,11 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
         expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
 
         type_into(page, "Feed address", feeds.url("/groups.json"))
+        type_into(page, "Publisher key (optional)", public_key)
         page.get_by_role("button", name="Add source").click()
         expect(page.get_by_text(re.compile(r"Updated: 2 groups")).first).to_be_visible()
+        # The source's card (its text is the group's accessible name) says whose key checked it.
+        expect(page.get_by_role("group", name=re.compile(r"127\.0\.0\.1 verified · publisher key"))).to_be_visible()
         wait_saved(page, database="directory")
         type_into(page, "Feed address", feeds.url("/closed-feed.json"))
         page.get_by_role("button", name="Add source").click()

@@ -161,7 +161,7 @@ def _fingerprint(public_key: str | None) -> str | None:
         return None
     try:
         return signing.fingerprint(public_key)
-    except signing.SigningError:  # no crypto library here (the in-browser build)
+    except signing.SigningError:  # a stored key this build cannot read
         return "(cannot be shown here)"
 
 
@@ -221,7 +221,7 @@ class SyncService:
 
     @staticmethod
     def can_verify_signatures() -> bool:
-        """False in the browser build, which cannot check a publisher's key yet: its sources are unverified."""
+        """Whether a publisher's key can be checked here (natively and, with @noble/curves, in the browser)."""
         return signing.available()
 
     def list_sources(self) -> list[SourceStatus]:
