@@ -688,8 +688,10 @@ def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browse
         type_into(phone, "Type it again", "the phone's own passphrase")
         phone.get_by_role("button", name="I already use Kindred on another device").click()
         type_into(phone, "Recovery code", code)
+        join = phone.get_by_role("button", name="Join with a sync file")
+        scroll_into_view(phone, join)
         with phone.expect_file_chooser() as chooser:
-            phone.get_by_role("button", name="Join with a sync file").click()
+            join.click()
         chooser.value.set_files(str(to_phone))
         expect(phone.get_by_text("Choose a passphrase")).to_have_count(0)
         phone.get_by_role("tab", name="Journal", exact=True).click()
