@@ -66,6 +66,23 @@ BROWSER_PACKAGES = [
     "attrs",
 ]
 BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
+# The PDF maker (fpdf2 and what it needs) is not in the app archive, which is unpacked at every
+# start: it ships beside it as ``kindred/pdf-pack.zip`` with the report's fonts, precached for
+# offline use and unpacked only when a PDF is first made (services/platform.py load_pdf_pack).
+# Pillow, fpdf2's third dependency, only adds images, which the reports have none of: fpdf2
+# imports without it, so it is left out.
+PDF_PACKAGES = ["fpdf2", "fonttools", "defusedxml"]
+PDF_PACK = "kindred/pdf-pack.zip"
+PDF_PACK_DIR = "/tmp/kindred-pdf-pack"  # where the browser unpacks it (services/platform.py)
+# fontTools parts that making a PDF with the bundled TrueType fonts never imports (checked by
+# making both PDFs in the browser, tests/test_pwa.py): font compilers, UFO, merging, curves.
+PDF_PACK_EXCLUDE = re.compile(
+    r"^fontTools/(ufoLib|voltLib|mtiLib|merge|cu2qu|qu2cu|t1Lib|diff|fontBuilder\.py|afmLib\.py|tfmLib\.py|ttx\.py"
+    r"|__main__\.py|help\.py|ttLib/woff2\.py|varLib/(interpolat|plot|mutator)|feaLib/(parser|builder)\.py"
+    r"|misc/(testTools|symfont)\.py|pens/freetypePen\.py)"
+    r"|\.dist-info/(?!licenses/|LICENSE)|^[^/]+\.data/|\.(so|pyd|dylib|pyi|c|pyx)$"
+)
+PDF_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVu-LICENSE.txt")  # what services/journal/report.py uses
 # Published only as compiled wheels, but with a pure-Python fallback inside: we take a
 # platform wheel and drop the compiled modules (checked by importing in the browser).
 STRIP_COMPILED = {"msgpack", "markupsafe"}
@@ -121,15 +138,22 @@ def _wheel_name(filename: str) -> str:
     return re.sub(r"[-_.]+", "-", filename.split("-")[0]).lower()
 
 
-def browser_requirements() -> list[str]:
+def browser_requirements(packages: list[str] | None = None) -> list[str]:
+    """``name==version`` for every package in the app archive (or in ``packages``), at the
+    version installed here."""
     reqs = []
-    for name in BROWSER_PACKAGES:
+    for name in BROWSER_PACKAGES if packages is None else packages:
         try:
             reqs.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             raise PwaBuildError(f"{name} is not installed here; run `uv sync`") from None
-    reqs += [f"{name}=={version}" for name, version in BROWSER_PINS.items()]
+    if packages is None:
+        reqs += [f"{name}=={version}" for name, version in BROWSER_PINS.items()]
     return reqs
+
+
+def pdf_requirements() -> list[str]:
+    return browser_requirements(PDF_PACKAGES)
 
 
 PINS_FILE = PWA_DIR / "pins.json"  # sha256 of every wheel and npm tarball the build uses
@@ -152,11 +176,11 @@ def verify_pinned(path: Path) -> Path:
     return path
 
 
-def fetch_wheels(cache: Path) -> list[Path]:
-    """One wheel per browser requirement, downloaded into the cache when missing."""
+def fetch_wheels(cache: Path, wanted: list[str] | None = None) -> list[Path]:
+    """One wheel per browser requirement (or per ``wanted``), downloaded into the cache when missing."""
     wheel_dir = cache / "wheels"
     wheel_dir.mkdir(parents=True, exist_ok=True)
-    wanted = browser_requirements()
+    wanted = browser_requirements() if wanted is None else wanted
     have = {}
     for path in wheel_dir.glob("*.whl"):
         parts = path.name.split("-")
@@ -264,7 +288,7 @@ def stage_app(stage: Path, wheels: list[Path]) -> None:
     for package in ("services", "views"):
         _copy_python_tree(ROOT / package, stage / package)
     # assets/assets/ holds web files (the fallback fonts), copied into the site by add_fallback_fonts, not packed
-    # assets/fonts/ holds the PDF report's fonts: fpdf2 is not in the browser build, so they stay out.
+    # assets/fonts/ holds the PDF report's fonts: they ship in the PDF pack (add_pdf_pack), not here.
     shutil.copytree(ROOT / "assets", stage / "assets", ignore=lambda folder, names: [
         n for n in names if n == "index.html" or (Path(folder) == ROOT / "assets" and n in ("assets", "fonts"))])
     unpack_wheels(wheels, stage / "__pypackages__")
@@ -610,6 +634,43 @@ def add_fallback_fonts(site: Path) -> None:
         main_js.write_text(text, encoding="utf-8")
 
 
+def add_pdf_pack(site: Path, wheels: list[Path], precompile: bool = True) -> Path:
+    """``kindred/pdf-pack.zip``: fpdf2, the parts of fontTools it uses, defusedxml (as bytecode
+    alone, like the app archive's dependencies) and the report's fonts under ``fonts/``. The
+    browser unpacks it into ``PDF_PACK_DIR`` the first time a PDF is made; reproducible (sorted
+    members, fixed times)."""
+    with tempfile.TemporaryDirectory(prefix="kindred-pdf-") as tmp:
+        root = Path(tmp)
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as archive:
+                for member in archive.namelist():
+                    if member.endswith("/") or PDF_PACK_EXCLUDE.search(member):
+                        continue
+                    (root / member).parent.mkdir(parents=True, exist_ok=True)
+                    (root / member).write_bytes(archive.read(member))
+        (root / "fonts").mkdir()
+        for name in PDF_FONTS:
+            shutil.copy2(ROOT / "assets" / "fonts" / name, root / "fonts" / name)
+        if precompile:
+            compile_bytecode(root, PDF_PACK_DIR)
+            for pyc in root.rglob("__pycache__/*.cpython-314.pyc"):
+                source = pyc.parent.parent / (pyc.name.split(".")[0] + ".py")
+                if source.exists():
+                    source.unlink()
+                    pyc.replace(source.with_suffix(".pyc"))
+            for cache_dir in sorted(root.rglob("__pycache__"), reverse=True):
+                shutil.rmtree(cache_dir, ignore_errors=True)
+        target = site / PDF_PACK
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+            for file in sorted(p for p in root.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(file.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                out.writestr(info, file.read_bytes())
+    return target
+
+
 def write_service_worker(site: Path) -> None:
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     names = [n for n in names if n != "sw.js" and not NOT_PRECACHED.search(n)]
@@ -680,6 +741,7 @@ def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool 
     if output == ROOT or ROOT.is_relative_to(output):
         raise PwaBuildError("choose an output folder outside the project")
     wheels = fetch_wheels(cache)
+    pdf_wheels = fetch_wheels(cache, pdf_requirements())
     npm = fetch_npm(cache)
     flet_cache = prepare_pyodide_cache(cache)
     build_manifest = cache / "python-build-manifest.json"
@@ -711,6 +773,7 @@ def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool 
     patch_worker_messages(output)
     write_manifest(output, base_url)
     add_bridge(output, npm)
+    add_pdf_pack(output, pdf_wheels, precompile=precompile)
     drop_unused_files(output)
     add_fallback_fonts(output)
     write_service_worker(output)

@@ -100,6 +100,16 @@ def DevicesSection():
                     + (f" {result.new_conflicts} conflict(s): both versions are kept." if result.new_conflicts else ""))
         await load()
 
+    pairing, set_pairing = ft.use_state(None)  # (code, expiry) while shown
+
+    async def pair(_=None):
+        made = await actions.run(session.start_pairing, on_error=set_error)
+        if made is FAILED:
+            return
+        set_error(None)
+        set_message(None)
+        set_pairing(made)
+
     conflicts, set_conflicts = ft.use_state(())
 
     async def load_conflicts():
@@ -148,9 +158,23 @@ def DevicesSection():
             ft.Text(f"Devices: {names}"),
             ft.Text(f"Conflicts kept: {status.conflicts}"
                     + (" — two devices changed the same thing; both versions are kept." if status.conflicts else "")),
-            ft.Row(wrap=True, controls=[ft.FilledTonalButton("Sync now", icon=ft.Icons.SYNC, on_click=sync_now)]),
+            ft.Row(wrap=True, controls=[
+                ft.FilledTonalButton("Sync now", icon=ft.Icons.SYNC, on_click=sync_now),
+                ft.OutlinedButton("Pair a new device", icon=ft.Icons.ADD_LINK, on_click=pair),
+            ]),
             files_row,
         ]
+        if pairing is not None:
+            code, expires = pairing
+            body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
+                ft.Text("Pairing code", weight=ft.FontWeight.W_600),
+                ft.Semantics(identifier="pairing-code", label=f"Pairing code {code}", content=ft.Text(
+                    code, selectable=True, size=18, font_family="monospace", weight=ft.FontWeight.W_600)),
+                _muted(f"It works once, until {expires.astimezone():%H:%M}, for a device that sees this folder. On "
+                       "the new device, choose \"I already use Kindred on another device\", then type this code and "
+                       "the folder (or `kindred devices join FOLDER --pairing-code`). Your recovery code stays where "
+                       "it is."),
+            ]))))
         for conflict in conflicts:
             summary = conflict.payload.get("note") or conflict.payload.get("name") or ""
             body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
@@ -270,7 +294,7 @@ def ReportSection():
                 ft.TextButton("Safety plan as text", on_click=plan_text),
             ]),
         ] if PrivateSession.pdf_available() else [
-            _muted("This version of Kindred makes text files; the app for your computer also makes PDFs."),
+            _muted("PDFs need the fpdf2 package, which is not installed here: this makes text files."),
             ft.Row(wrap=True, controls=[
                 ft.FilledTonalButton("Save summary (text)", icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
                 ft.OutlinedButton("Safety plan (text)", icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_text),
