@@ -245,16 +245,20 @@ def main() -> None:
                 wait_until_settled(page)
 
                 # 3. Filters: open the sheet, toggle "Online", Done.
+                before = current(page, COUNT)
                 filters = page.get_by_role("button", name=re.compile(r"^Filters"))
                 record("filters: open the sheet", timed(page, click_at(filters), "has('^Done$') && has('^Online')"))
                 wait_until_settled(page)
-                before = current(page, COUNT)
-                online = page.get_by_role("checkbox", name="Online").or_(page.get_by_role("button", name="Online", exact=True)).first
-                record("filters: toggle a filter -> new count", timed(
-                    page, click_at(online), f"has({q(COUNT)}) && first({q(COUNT)}) !== arg", arg=before))
+                online = page.get_by_role("checkbox", name="Online").first
+                checked = online.get_attribute("aria-checked")
+                record("filters: toggle a filter -> chip changed", timed(
+                    page, click_at(online),
+                    "Array.from(document.querySelectorAll('flt-semantics[role=checkbox][aria-label=\"Online\"]'))"
+                    ".some(e => e.getAttribute('aria-checked') !== arg)", arg=checked))
                 wait_until_settled(page)
-                record("filters: Done -> sheet closed", timed(
-                    page, click_at(page.get_by_role("button", name="Done")), "!has('^Done$')"))
+                record("filters: Done -> sheet closed, new results", timed(
+                    page, click_at(page.get_by_role("button", name="Done")),
+                    f"!has('^Done$') && has({q(COUNT)}) && first({q(COUNT)}) !== arg", arg=before))
                 wait_until_settled(page)
 
                 # 4. Open a group, then back.
@@ -276,7 +280,13 @@ def main() -> None:
                 wait_until_settled(page)
 
                 # 6. A check-in: a mood, then Save (the clock on Save).
-                page.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()
+                mood = page.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)"))
+                for _ in range(3):  # a segment tapped while selected (a restored draft) is unselected
+                    mood.click()
+                    wait_until_settled(page)
+                    if "true" in (mood.get_attribute("aria-checked"), mood.get_attribute("aria-selected"),
+                                  mood.get_attribute("aria-pressed")):
+                        break
                 save = page.get_by_role("button", name="Save", exact=True)
                 expect(page.get_by_text("Check-in saved.")).to_have_count(0, timeout=30_000)
                 record("save a check-in -> saved", timed(page, click_at(save), "has('^Check-in saved\\\\.')"))

@@ -77,8 +77,27 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
     bulk = _bulk_text_index(session) if _rebuild_pays(before + len(groups), total - before) else None
     session.execute(delete(DirectoryGroup).where(DirectoryGroup.source_id == source.id))
     next_id = (session.scalar(select(func.max(DirectoryGroup.id))) or 0) + 1
-    group_rows, rule_rows, tag_rows = [], [], []
     cache: dict = {}
+    # Plain DB-API executemany: at 100,000 groups SQLAlchemy's per-row parameter handling
+    # costs more than SQLite's own work. Values are stored exactly as the models' types
+    # store them (ISO dates, 0/1 booleans), so ORM reads see no difference. Rows are written
+    # INSERT_BATCH groups at a time, so they are never all in memory at once (issue #14).
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        for first in range(0, len(groups), INSERT_BATCH):
+            _insert_groups(cursor, source, groups[first:first + INSERT_BATCH], next_id + first, now, cache)
+        if bulk is not None:
+            bulk.rebuild(cursor)
+    finally:
+        cursor.close()
+    return before
+
+
+INSERT_BATCH = 5000
+
+
+def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], next_id: int, now: datetime, cache: dict) -> None:
+    group_rows, rule_rows, tag_rows = [], [], []
     for offset, record in enumerate(groups):
         gid = next_id + offset
         start_utc, zone_name = next_start(record.schedule, now, cache)
@@ -102,19 +121,9 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
             for value in dict.fromkeys(tag_value(kind, v) for v in values):
                 if value:
                     tag_rows.append((gid, kind, value[:120]))
-    # Plain DB-API executemany: at 100,000 groups SQLAlchemy's per-row parameter handling
-    # costs more than SQLite's own work. Values are stored exactly as the models' types
-    # store them (ISO dates, 0/1 booleans), so ORM reads see no difference.
-    cursor = session.connection().connection.dbapi_connection.cursor()
-    try:
-        cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
-        cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
-        cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
-        if bulk is not None:
-            bulk.rebuild(cursor)
-    finally:
-        cursor.close()
-    return before
+    cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
+    cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
+    cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
 
 
 BULK_MIN_CHANGES = 2000

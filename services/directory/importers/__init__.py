@@ -104,7 +104,8 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
         if format == "auto":
             detected = detect_format(path, data)
         feed = ParsedFeed(format=detected, all_services=all_services)
-        _parse(path, detected, data, tabular, feed)
+        _parse(path, detected, data, tabular, feed)  # a parser may empty ``data`` as it goes (memory)
+        data = None
     except FeedError:
         raise
     except RecursionError:
