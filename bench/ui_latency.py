@@ -79,9 +79,32 @@ def wait_js(condition: str) -> str:
     }}"""
 
 
+APP_PID: list[int] = []
+CPU: dict[str, list[float]] = {}
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def app_cpu_ms() -> float:
+    """The app process's CPU time so far (user + system, all threads), in ms."""
+    fields = Path(f"/proc/{APP_PID[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * TICK_MS
+
+
 def timed(page, act, condition: str, arg=None, timeout: float = 60_000) -> float:
-    """Run ``act`` (which dispatches one input event), wait for ``condition`` (JS over ``arg``)."""
+    """Run ``act`` (which dispatches one input event), wait for ``condition`` (JS over ``arg``).
+    The app's CPU time over the same span is kept in LAST_CPU."""
     page.evaluate("() => { window.__kindredT0 = undefined; }")
+    cpu = app_cpu_ms()
+    try:
+        return _timed(page, act, condition, arg, timeout)
+    finally:
+        LAST_CPU[0] = app_cpu_ms() - cpu
+
+
+LAST_CPU = [0.0]
+
+
+def _timed(page, act, condition: str, arg, timeout: float) -> float:
     act()
     try:
         handle = page.wait_for_function(wait_js(f"window.__kindredT0 !== undefined && ({condition})"), arg=arg,
@@ -145,12 +168,13 @@ def kdf_cost(runs: int = 3) -> float:
     from services.privacy import crypto
 
     params = crypto.new_kdf_params("key")
-    samples = []
+    samples, cpus = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         crypto.derive_key(PASSPHRASE, params)
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(samples), statistics.median(cpus)
 
 
 def summary(samples: list[float]) -> tuple[float, float]:
@@ -176,8 +200,10 @@ def main() -> None:
 
     def record(step: str, ms: float) -> None:
         samples.setdefault(step, []).append(ms)
+        CPU.setdefault(step, []).append(LAST_CPU[0])
 
     app = start_app(data_dir, env=ENV, log_dir=work)
+    APP_PID.append(app.process.pid)
     spy = None
     if args.profile:
         spy = subprocess.Popen(["py-spy", "record", "-p", str(app.process.pid), "-f", "raw", "-r", "50",
@@ -212,11 +238,7 @@ def main() -> None:
 
             unlock_once()
             for _ in range(args.unlocks - 1):
-                page.reload()
-                page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-                page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
-                page.evaluate(STAMP_JS)
-                expect(page.get_by_text("Find a group", exact=True)).to_be_visible(timeout=60_000)
+                page.get_by_role("button", name="Lock now").first.click()
                 unlock_once()
 
             open_destination(page, "Find")
@@ -299,25 +321,41 @@ def main() -> None:
                 expect(page.get_by_text(re.compile(COUNT)).last).to_be_visible(timeout=60_000)
                 wait_until_settled(page)
                 print(f"run {run + 1}/{args.runs} done", flush=True)
+            # Baseline, same browser, same moment: a static page whose button changes a text in
+            # its click handler (no server): the floor of "input event -> changed screen" here.
+            static = browser.new_page(viewport=PHONE)
+            static.set_content("<button id=b style='width:200px;height:60px'>Tap</button><p id=t>0</p><script>"
+                               "let n = 0; document.getElementById('b').addEventListener('click', () => "
+                               "{ document.getElementById('t').textContent = String(++n); });</script>")
+            static.evaluate(STAMP_JS)
+            for n in range(1, args.runs + 1):
+                record("baseline: static page, tap -> text changed (no server)", timed(
+                    static, lambda: static.mouse.click(100, 30), f"document.getElementById('t').textContent === '{n}'"))
+            static.close()
             browser.close()
+        memory = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in
+                  Path(f"/proc/{app.process.pid}/status").read_text().splitlines() if line.startswith(("VmRSS", "VmHWM"))}
     finally:
         if spy is not None:
             spy.send_signal(2)
             spy.wait(timeout=60)
         app.stop()
 
-    kdf = kdf_cost()
+    kdf, kdf_cpu = kdf_cost()
     print(f"\n{args.groups} groups, {args.entries} check-ins, {args.runs} runs ({args.unlocks} unlocks); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'step':58} {'median':>8} {'p95':>8}  (ms, input event -> changed screen)")
+    print(f"app process memory after the runs: resident {memory['VmRSS']:.0f} MB, peak {memory['VmHWM']:.0f} MB")
+    print(f"{'step':58} {'median':>8} {'p95':>8} {'app CPU':>8}  (ms, input event -> changed screen; "
+          f"app CPU: the server's median CPU time over the same span)")
     for step, values in samples.items():
         med, p95 = summary(values)
-        print(f"{step:58} {med:8.0f} {p95:8.0f}")
+        cpu = statistics.median(CPU[step])
+        print(f"{step:58} {med:8.0f} {p95:8.0f} {cpu:8.0f}")
         if step.startswith("search"):
             print(f"{'  the same, after the debounce':58} {med - 250:8.0f} {p95 - 250:8.0f}")
         if step.startswith("unlock"):
-            print(f"{'  key derivation alone (scrypt, this process, same run)':58} {kdf:8.0f}")
-            print(f"{'  unlock apart from the key derivation':58} {med - kdf:8.0f} {p95 - kdf:8.0f}")
+            print(f"{'  key derivation alone (scrypt, this process, same run)':58} {kdf:8.0f} {'':8} {kdf_cpu:8.0f}")
+            print(f"{'  unlock apart from the key derivation (by CPU time)':58} {'':8} {'':8} {cpu - kdf_cpu:8.0f}")
 
 
 if __name__ == "__main__":
