@@ -342,7 +342,7 @@ def main() -> None:
         app.stop()
 
     kdf, kdf_cpu = kdf_cost()
-    print(f"\n{args.groups} groups, {args.entries} check-ins, {args.runs} runs ({args.unlocks} unlocks); "
+    print(f"\n{args.groups} groups, {args.entries} check-ins (as given: a reused --data folder holds what it holds), {args.runs} runs ({args.unlocks} unlocks); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"app process memory after the runs: resident {memory['VmRSS']:.0f} MB, peak {memory['VmHWM']:.0f} MB")
     print(f"{'step':58} {'median':>8} {'p95':>8} {'app CPU':>8}  (ms, input event -> changed screen; "

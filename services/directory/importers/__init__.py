@@ -27,7 +27,12 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         with open(path, "rb") as handle:
             if not stat.S_ISREG(_fstat_mode(handle)):
                 raise FeedError(f"{path} is not a regular file")
-            raw = handle.read(limit + 1)
+            # Asking for limit + 1 bytes at once makes Python set aside that much (hundreds
+            # of MB) before reading: ask for the file's size, and read on only if it grew.
+            want = min(limit, os.fstat(handle.fileno()).st_size) + 1
+            raw = handle.read(want)
+            if len(raw) == want and want <= limit:
+                raw += handle.read(limit + 1 - want)
     except OSError as error:
         raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
     if len(raw) > limit:
