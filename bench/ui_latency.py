@@ -219,7 +219,7 @@ def main() -> None:
             # Unlock first (the journal asks): the first unlock is measured too.
             def unlock_once() -> None:
                 open_destination(page, "Journal")
-                expect(page.get_by_text("Kindred is locked")).to_be_visible(timeout=60_000)
+                expect(page.get_by_text("Kindred is locked", exact=True)).to_be_visible(timeout=60_000)
                 field = page.get_by_role("textbox", name="Passphrase")
                 tap(page, field)
                 page.keyboard.type(PASSPHRASE)
