@@ -47,7 +47,9 @@ def _fstat_mode(handle) -> int:
 def _load_json(path: Path):
     raw = read_bounded(path)
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        decoded = raw.decode("utf-8-sig")
+        del raw  # not kept beside the text and the parsed objects (memory, issue #14)
+        return json.loads(decoded)
     except UnicodeDecodeError as error:
         raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:
