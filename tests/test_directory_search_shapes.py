@@ -114,6 +114,8 @@ def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, 
     refresh (distinct rule sets, one UPDATE) stores what the group-by-group one does."""
     from datetime import timedelta
 
+    from sqlalchemy.orm import Session
+
     from bench.directory_data import meetings
     from services.directory import repository
 
@@ -131,20 +133,17 @@ def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, 
               ])]
     feed = tmp_path / "rules.json"
     feed.write_text(json.dumps({"format": "kindred-directory", "version": 1, "publisher": {"name": "t"}, "groups": groups}))
-    services.directory.import_file(feed, source="k", now=NOW)
+    assert services.directory.import_file(feed, source="k", now=NOW).imported == 4
     query = "SELECT id, next_start_utc, next_timezone, next_computed_utc FROM directory_group ORDER BY id"
     stored = {}
     for scan_from in (10**9, 0):
         monkeypatch.setattr(repository, "REFRESH_SCAN_FROM", scan_from)
         for later in (NOW + timedelta(days=7, hours=1), NOW + timedelta(days=40)):
             with services.directory_db.engine.connect() as connection:
-                session_like = connection.begin()
-                from sqlalchemy.orm import Session
-
-                session = Session(bind=connection)
-                count = repository.refresh_next_meetings(session, later)
+                outer = connection.begin()
+                count = repository.refresh_next_meetings(Session(bind=connection), later)
                 stored[scan_from, later] = (count, connection.execute(text(query)).all())
-                session_like.rollback()
+                outer.rollback()  # the next path starts from the same stored meetings
     for later in (NOW + timedelta(days=7, hours=1), NOW + timedelta(days=40)):
         assert stored[0, later][0] > 500
         assert stored[0, later] == stored[10**9, later]
