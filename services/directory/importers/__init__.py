@@ -132,10 +132,12 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
 
 def _forget_import_caches() -> None:
     """The topic keywords' cache holds every name and note it saw (15 MB after 100,000
-    meetings), for the life of the process: it only pays within one import."""
+    meetings), for the life of the process: it only pays within one import (as does the
+    Meeting Guide reader's table of shared rules)."""
     from services.directory.vocabulary import _topics_in
 
     _topics_in.cache_clear()
+    meeting_guide._SHARED_RULES.clear()
 
 
 def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> None:

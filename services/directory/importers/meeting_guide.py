@@ -208,6 +208,16 @@ def _attendance(raw: dict, types: list[str], location: Location, online: OnlineA
     return attendance, status
 
 
+_SHARED_RULES: dict[ScheduleRule, ScheduleRule] = {}
+
+
+def _shared(rule: ScheduleRule) -> ScheduleRule:
+    """One object per distinct rule (memory, issue #14): most meetings share their day and time."""
+    if len(_SHARED_RULES) > 50_000:
+        _SHARED_RULES.clear()
+    return _SHARED_RULES.setdefault(rule, rule)
+
+
 def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict) -> GroupRecord:
     name = text(raw.get("name"))
     if not name:
@@ -238,7 +248,7 @@ def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict) -> GroupReco
             feed.repairs.append(f"{where}: end_time {raw.get('end_time')!r} is unreadable; assumed one hour")
         if end is None:
             end = (datetime.combine(datetime.min, start) + timedelta(hours=1)).time()
-        rules = [ScheduleRule("weekly", weekday=d, start=start, end=end, timezone=zone) for d in days]
+        rules = [_shared(ScheduleRule("weekly", weekday=d, start=start, end=end, timezone=zone)) for d in days]
     else:
         note = None
         if has_day or start is not None:
