@@ -9,9 +9,10 @@ whose accessibility tree shows the changed screen (polled every frame in the pag
 reported as median and p95. Unlock is reported with the key derivation (scrypt at Kindred's
 real cost) measured on its own in this process in the same run, and unlock minus that.
 
-Baseline in the same run: a tap that changes nothing on the server (the Filters sheet's
-"Done" closing the sheet is a round trip too, so the baseline is a pure client-side frame:
-the time from a ``pointerdown`` to the next frame on a static page in the same browser).
+Beside each, the app process's own CPU time over the same span (``/proc/<pid>/stat``): on a
+shared machine it moves far less with other work than wall time. Baseline in the same run and
+the same browser: a static page whose button changes a text in its click handler (no server).
+At the end, the app process's resident and peak memory.
 
 Run: ``uv run python bench/ui_latency.py [--groups 10000] [--entries 20000] [--runs 10]
 [--profile OUT]`` (``--profile``: py-spy records the app process during the taps, as raw
