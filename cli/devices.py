@@ -14,6 +14,7 @@ from services.private_files import read_limited, write_private_file
 from services.privacy import VaultError
 
 RECOVERY_ENV = "KINDRED_RECOVERY_CODE"
+PAIRING_ENV = "KINDRED_PAIRING_CODE"
 TRACE_ENV = "KINDRED_SYNC_TRACE"  # print each merged file's name on stderr (tests)
 
 HELP = (
@@ -34,7 +35,14 @@ def register(subparsers) -> None:
         "join", help="a second device joins FOLDER with your recovery code and chooses its own passphrase")
     join.add_argument("folder", metavar="FOLDER")
     join.add_argument("--name", help="this device's name, shown on your other devices")
+    join.add_argument("--pairing-code", action="store_true",
+                      help=f"join with a one-time pairing code (`kindred devices pair` on the first device; "
+                           f"${PAIRING_ENV} or a prompt) instead of the recovery code")
     join.set_defaults(func=run_join)
+    pair = commands.add_parser(
+        "pair", help="show a one-time pairing code: one more device may join the folder with it, for a short time")
+    pair.add_argument("--minutes", type=int, default=15, help="how long the code works (1-60, default 15)")
+    pair.set_defaults(func=run_pair)
     sync = commands.add_parser("sync", help="write this device's changes and merge the other devices' now")
     sync.set_defaults(func=run_sync)
     status = commands.add_parser("status", help="the folder, when this device last synced, devices, conflicts")
@@ -109,11 +117,30 @@ def _passphrase(set_up: bool) -> str:
     return _new_passphrase()
 
 
+def _pairing_code() -> str:
+    if os.environ.get(PAIRING_ENV):
+        return os.environ[PAIRING_ENV]
+    if not common.stdin_is_interactive():
+        raise UserFacingError(f"Set {PAIRING_ENV} or run this command in a terminal to type the pairing code.")
+    return getpass.getpass("The pairing code your first device shows now: ")
+
+
+def run_pair(args) -> int:
+    with opened_services(args, (SyncFolderError,)) as services, unlocked_store(services) as store:
+        code, expires = FolderSync(store, services.vault).start_pairing(args.minutes)
+    print(f"Pairing code: {code}")
+    print(f"It works once, until {expires.astimezone():%H:%M} ({args.minutes} minutes). On the new device, once the "
+          "folder is there: `kindred devices join FOLDER --pairing-code`, or in the app: I already use Kindred on "
+          "another device → this code and the folder.")
+    return 0
+
+
 def run_join(args) -> int:
     with opened_services(args, (SyncFolderError, JoinError, VaultError)) as services:
         set_up = services.vault.is_set_up()
-        code = _recovery_code()
-        store, result = join_folder(services.vault, Path(args.folder), code, _passphrase(set_up), args.name)
+        code = _pairing_code() if args.pairing_code else _recovery_code()
+        store, result = join_folder(services.vault, Path(args.folder), code, _passphrase(set_up), args.name,
+                                    pairing=bool(args.pairing_code))
         store.lock()
     print("This device has joined: it has the same data key as your other devices, and its own passphrase."
           if not set_up else "This device now syncs through that folder.")

@@ -92,6 +92,11 @@ def register(subparsers) -> None:
     catalogue.add_argument("--near", metavar="PLACE", help="list the directories covering this place first (offline)")
     catalogue.add_argument("--only-covering", action="store_true", help="with --near: leave out the others")
     catalogue.add_argument("--update", metavar="URL", help="download a newer signed catalogue from URL (checked against Kindred's key)")
+    where = catalogue.add_mutually_exclusive_group()
+    where.add_argument("--source", metavar="URL",
+                       help="keep the catalogue's address: `kindred sync` then updates it from there (signed copies only)")
+    where.add_argument("--reset-source", action="store_true",
+                       help="forget the address set with --source (Kindred publishes none yet: no catalogue updates)")
     catalogue.add_argument("--json", action="store_true")
     catalogue.set_defaults(func=run_catalogue)
 
@@ -310,6 +315,13 @@ def run_catalogue(args) -> int:
 
     with opened_services(args, (CatalogueError, PlaceNotFound)) as services:
         catalogue = services.catalogue
+        if args.source or args.reset_source:
+            where = catalogue.set_source(None if args.reset_source else args.source)
+            if not args.json:
+                print(f"`kindred sync` now updates the catalogue from {where.url}." if where.url else
+                      "No catalogue address: Kindred publishes none yet, so the catalogue is not updated by a sync.")
+            if not (args.update or args.near or args.json):
+                return 0
         if args.update:
             updated = catalogue.update_from(args.update)
             if not args.json:
@@ -317,9 +329,11 @@ def run_catalogue(args) -> int:
         near = services.directory.geocode(args.near) if args.near else None
         found = catalogue.suggestions(near, include_elsewhere=not args.only_covering)
         current = catalogue.load()
+        where = catalogue.source()
     if args.json:
         print_json({
             "notice": COMMUNITY_NOTICE, "generated_at": current.generated_at, "catalogue": current.origin,
+            "source": where.as_json(),
             "near": {"place": near.name, "latitude": near.latitude, "longitude": near.longitude} if near else None,
             "results": [
                 {"name": s.entry.name, "url": s.entry.url, "format": s.entry.format, "region": s.entry.region,
@@ -331,6 +345,8 @@ def run_catalogue(args) -> int:
         })
         return 0
     print(f"{COMMUNITY_NOTICE} (catalogue of {current.generated_at})")
+    if where.url:
+        print(f"Updated by `kindred sync` from {where.url}" + (f"; last problem: {where.last_error}" if where.last_error else "."))
     if near:
         covering = sum(1 for s in found if s.match != "elsewhere")
         print(f"Near {near.name}: {covering} director{'y covers' if covering == 1 else 'ies cover'} this place.")

@@ -6,6 +6,9 @@
     kindred sources remove NAME
     kindred sources pause NAME / resume NAME
     kindred sync [--source NAME] [--json]
+
+``kindred sync`` (every source) also updates the catalogue of open directories when it has an
+address (``kindred directory catalogue --source URL``).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def register(subparsers) -> None:
         sub.add_argument("name", metavar="NAME")
         sub.set_defaults(func=lambda args, paused=paused: run_pause(args, paused))
 
-    sync = subparsers.add_parser("sync", help="update directory sources now (exits 1 if any failed)")
+    sync = subparsers.add_parser("sync", help="update directory sources (and the catalogue, when it has an address) now; exits 1 if any failed")
     sync.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
     sync.add_argument("--json", action="store_true", help="print JSON")
     sync.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -131,7 +134,7 @@ def run_pause(args, paused: bool) -> int:
 
 def run_sync(args) -> int:
     with opened_services(args, (SourceError,)) as services:
-        if not services.sync.list_sources():
+        if not services.sync.list_sources() and not services.sync.has_catalogue_source():
             print("No sources to sync. Add one with `kindred sources add URL`.")
             return 0
 

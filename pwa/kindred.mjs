@@ -1,8 +1,9 @@
 // Kindred's browser bridge, loaded into the Python web worker by pwa/web_main.py.
 // Python reaches it as `js.kindredBridge` (services/platform.py, services/privacy/browser_crypto.py).
-// No network, no third parties: the two @noble packages are bundled next to this file at build time.
+// No network, no third parties: the @noble packages are bundled next to this file at build time.
 import { scrypt as nobleScrypt } from "./noble-hashes/scrypt.js";
 import { gcm } from "./noble-ciphers/aes.js";
+import { ed25519 } from "./noble-curves/ed25519.js";
 
 const subtle = globalThis.crypto.subtle;
 const LOCK_NAME = "kindred-writer";
@@ -19,6 +20,16 @@ const bridge = {
   },
   nobleOpen(key, nonce, ciphertext, aad) {
     return gcm(key, nonce, aad).decrypt(ciphertext);
+  },
+  // Publishers' feed signatures (services/sync/signing.py natively uses `cryptography`).
+  // RFC 8032 verification with the bundled, audited @noble/curves; zip215: false is the
+  // strict rule set, as OpenSSL applies it natively.
+  ed25519Verify(publicKey, signature, message) {
+    try {
+      return ed25519.verify(signature, message, publicKey, { zip215: false });
+    } catch (error) {
+      return false;
+    }
   },
   async webcryptoSeal(key, nonce, plaintext, aad) {
     const k = await subtle.importKey("raw", key, "AES-GCM", false, ["encrypt"]);

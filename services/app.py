@@ -64,7 +64,8 @@ class KindredServices:
     def sync(self) -> SyncService:
         from services.sync.service import SyncService
 
-        return SyncService(self.directory_db)
+        # A sync of every source also updates the catalogue of open directories (when it has an address).
+        return SyncService(self.directory_db, catalogue=self.catalogue)
 
     @cached_property
     def catalogue(self) -> CatalogueService | None:

@@ -10,6 +10,8 @@ the ordinary implementation. In the browser (``sys.platform == "emscripten"``):
   otherwise the bundled, audited ``@noble/ciphers`` AES-GCM; scrypt always from the bundled
   ``@noble/hashes`` (WebCrypto has no scrypt). The byte format is identical; see
   ``tests/vectors/crypto.json``, checked natively and in Chromium.
+- **Signatures**: publishers' Ed25519 feed signatures are checked by the bundled, audited
+  ``@noble/curves`` through the same bridge (``ed25519_verify``); natively by ``cryptography``.
 - **Storage**: the SQLite files live on an IndexedDB-backed file system mounted at
   ``BROWSER_DATA_DIR``; after every committed transaction the file system is written back
   to IndexedDB (``schedule_persist``). SQLite uses a rollback journal there (no WAL: no
@@ -21,6 +23,10 @@ the ordinary implementation. In the browser (``sys.platform == "emscripten"``):
   the Python web worker) instead of ``httpx``, which needs sockets; directory sync goes
   through it (``services.sync.fetch.Fetcher``). A feed's host must allow other sites to read
   it (CORS); a refusal is worded by the fetcher.
+- **PDFs**: fpdf2 (with fontTools and the report's fonts) is not in the app archive, which is
+  unpacked at every start; it ships beside it as ``kindred/pdf-pack.zip`` (precached by the
+  service worker, so it works offline) and ``pdf_support`` unpacks it the first time a PDF is
+  made.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ T = TypeVar("T")
 
 IS_BROWSER = sys.platform == "emscripten"
 BROWSER_DATA_DIR = Path("/kindred-data")
+PDF_PACK_URL = "kindred/pdf-pack.zip"  # made by pwa/build.py add_pdf_pack
+PDF_PACK_DIR = Path("/tmp/kindred-pdf-pack")  # pwa/build.py PDF_PACK_DIR: in memory, never the data folder
+FONT_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 
 
 def sqlite_journal_mode() -> str:
@@ -74,6 +83,15 @@ async def run_blocking(function: Callable[..., T], *args: Any) -> T:
     if IS_BROWSER:
         return function(*args)
     return await asyncio.to_thread(function, *args)
+
+
+def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """Whether ``signature`` is ``public_key``'s Ed25519 signature of ``message``, checked by the
+    browser bridge (``@noble/curves``). Only the browser build calls this: natively
+    services/sync/signing.py uses ``cryptography``."""
+    from pyodide.ffi import to_js  # noqa: PLC0415
+
+    return bool(_bridge().ed25519Verify(to_js(public_key), to_js(signature), to_js(message)))
 
 
 @dataclass(frozen=True)
@@ -128,3 +146,48 @@ def _bridge_fetch(url: str, headers: dict[str, str], timeout: float) -> FetchedB
         raise BrowserFetchFailed(str(result.error or "no answer"), online=bool(result.online), timed_out=bool(result.timedOut))
     response_headers = {str(k).lower(): str(v) for k, v in result.headers.to_py().items()}
     return FetchedBytes(int(result.status), response_headers, bytes(result.body.to_py()), str(result.url or url))
+
+
+class PdfUnavailable(RuntimeError):
+    """The PDF maker could not be loaded (the browser build, offline before it was ever saved)."""
+
+
+def pdf_available() -> bool:
+    """Whether this build makes PDFs: the desktop with fpdf2 installed, and the browser build
+    (which fetches its PDF pack on first use)."""
+    if IS_BROWSER:
+        return True
+    import importlib.util  # noqa: PLC0415
+
+    return importlib.util.find_spec("fpdf") is not None
+
+
+def pdf_support() -> Path:
+    """Make ``import fpdf`` work and return the folder with the report's fonts. On the desktop
+    that is all installed already; in the browser the PDF pack is fetched (from the offline
+    cache once saved) and unpacked into memory, once per start. Raises ``PdfUnavailable``."""
+    if not IS_BROWSER:
+        return FONT_DIR
+    fonts = PDF_PACK_DIR / "fonts"
+    if str(PDF_PACK_DIR) not in sys.path:
+        import io  # noqa: PLC0415
+        import importlib  # noqa: PLC0415
+        import zipfile  # noqa: PLC0415
+
+        import js  # noqa: PLC0415
+
+        url = str(js.URL.new(PDF_PACK_URL, js.location.href).href)
+        try:
+            got = fetch_bytes(url, timeout=120.0)
+        except BrowserFetchFailed as error:
+            raise PdfUnavailable(f"the PDF maker could not be fetched ({error.detail})") from None
+        if got.status != 200:
+            raise PdfUnavailable(f"the PDF maker could not be fetched (HTTP {got.status})")
+        try:
+            with zipfile.ZipFile(io.BytesIO(got.body)) as pack:
+                pack.extractall(PDF_PACK_DIR)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise PdfUnavailable(f"the PDF maker is damaged ({error})") from None
+        sys.path.insert(0, str(PDF_PACK_DIR))
+        importlib.invalidate_caches()
+    return fonts

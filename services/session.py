@@ -511,6 +511,11 @@ class PrivateSession:
         self._data_changed()
         return result
 
+    def start_pairing(self):
+        """(one-time code, expiry): one more device may join through the folder with it."""
+        self.touch()
+        return self._folder_sync().start_pairing()
+
     def sync_now(self):
         result = self._folder_sync().sync()
         if result.applied or result.new_conflicts:
@@ -545,10 +550,10 @@ class PrivateSession:
     @staticmethod
     @functools.cache
     def pdf_available() -> bool:
-        """PDFs need fpdf2, which the browser build does not carry yet: there, text only."""
-        import importlib.util
+        """PDFs need fpdf2: installed on the desktop, the PDF pack in the browser build."""
+        from services import platform
 
-        return importlib.util.find_spec("fpdf") is not None
+        return platform.pdf_available()
 
     def journal_report(self, start: date, end: date, with_notes: bool = False, fmt: str = "pdf") -> tuple[str, bytes]:
         """(file name, bytes) of the summary for ``start``..``end``: PDF or plain text.
@@ -660,7 +665,7 @@ def join_from_folder(services: KindredServices, folder: str, recovery_code: str,
                      country: str | None = None) -> Opened:
     from services.devices import join_folder
 
-    store, _result = join_folder(services.vault, folder, recovery_code, passphrase)
+    store, _result = join_folder(services.vault, folder, recovery_code, passphrase, pairing=None)
     return Opened(PrivateSession(services, store, country), None)
 
 

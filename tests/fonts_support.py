@@ -14,13 +14,15 @@ import io
 SAMPLES = {
     "emoji": "😀🌻🙏💙",
     "Chinese": "你好世界",
+    "Japanese": "ひらがなカタカナ",  # kana: Flutter takes them from Noto Sans JP, not SC
+    "Korean": "안녕하세요",
     "Arabic": "مرحبا بكم",
     "Hebrew": "שלום לכם",
     "Devanagari": "कमल नगर",  # no vowel signs: typed key by key, combining marks can be reordered
     "Cyrillic": "Привет мир",
 }
 # Flutter's fallback families each sample needs (their folders under assets/fonts/).
-FONT_FOLDERS = {"notocoloremoji", "notosanssc", "notosansarabic", "notosanshebrew", "notosans"}
+FONT_FOLDERS = {"notocoloremoji", "notosanssc", "notosanskr", "notosansarabic", "notosanshebrew", "notosans"}
 
 
 def tofu_for(text: str) -> str:

@@ -126,3 +126,23 @@ def signed(tmp_path: Path, body: bytes, name: str = "publisher") -> tuple[str, b
         signing.generate_keypair(prefix)
     key = signing.load_private_key(tmp_path / f"{name}.key")
     return signing.public_key_text(key.public_key()), (signing.sign_bytes(key, body) + "\n").encode()
+
+
+def check_signatures_as_in_the_browser(monkeypatch) -> None:
+    """Make ``services.sync.signing`` take the browser build's path: no ``cryptography`` keys,
+    keys parsed by hand and checked by ``platform.ed25519_verify`` — which in the browser is the
+    bundled @noble/curves (checked in Chromium by tests/test_pwa.py) and here a verifier that
+    really verifies, with OpenSSL."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    def verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
+        try:
+            Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+            return True
+        except InvalidSignature:
+            return False
+
+    monkeypatch.setattr(signing, "serialization", None)
+    monkeypatch.setattr(signing, "_browser_can_verify", lambda: True)
+    monkeypatch.setattr(signing.platform, "ed25519_verify", verify)

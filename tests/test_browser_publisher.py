@@ -114,16 +114,46 @@ def test_editor_export_serve_subscribe_find(browser, data_dir, tmp_path, size, v
     server = make_server(site, port=0, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    other = open_services(tmp_path / "second")
+    # A second Kindred (its own data folder) subscribes to the served feed in the app, with the
+    # publisher's key, and finds both groups.
+    second = tmp_path / "second"
+    prepared(second)
     try:
-        other.sync.add_source(f"http://127.0.0.1:{server.server_address[1]}/groups.json", public_key=public_key, name="Riverside")
-        [outcome] = other.sync.sync()
-        assert outcome.ok and outcome.verified and outcome.groups == 2, outcome.message
-        page = other.directory.search(SearchQuery(limit=50))
-        names = {r.name for r in page.results if r.source == "Riverside"}
-        assert names == {"Grief Support Circle", "Anxiety Peer Group"}
+        with running_app(second) as other_app:
+            page = open_app(browser, other_app.url, viewport)
+            expect(page.get_by_text("Find a group", exact=True)).to_be_visible(timeout=60_000)
+            unlock(page, PASSPHRASE)  # Settings is behind the lock
+            open_destination(page, "Settings")
+            page.get_by_role("button", name="Directory sources").click()
+            expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
+            wait_until_settled(page)
+            fill(page, "Feed address", f"http://127.0.0.1:{server.server_address[1]}/groups.json")
+            fill(page, "Publisher key (optional)", public_key)
+            fill(page, "Name (optional)", "Riverside")
+            add = page.get_by_role("button", name="Add source")
+            reveal(page, add)
+            add.click()
+            expect(shown(page, "2 groups · up to date as of just now")).to_be_visible(timeout=30_000)
+            expect(shown(page, "verified · publisher key")).to_be_visible()
+            open_destination(page, "Find")
+            for name in ("Grief Support Circle", "Anxiety Peer Group"):
+                search = page.get_by_role("textbox", name="Search groups")
+                search.click()
+                page.keyboard.press("Control+A")
+                page.keyboard.press("Delete")
+                type_into(page, "Search groups", name)
+                expect(shown(page, name)).to_be_visible(timeout=30_000)
+            save_screenshot(page, f"organisation-subscribed-{size}")
+            page.close()
+        other = open_services(second)
+        try:
+            found = other.directory.search(SearchQuery(limit=50))
+            assert {r.name for r in found.results if r.source == "Riverside"} == {"Grief Support Circle", "Anxiety Peer Group"}
+            [source] = other.sync.list_sources()
+            assert source.verified and source.group_count == 2
+        finally:
+            other.close()
     finally:
-        other.close()
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
@@ -142,11 +172,23 @@ def test_catalogue_suggestions_for_the_persons_place(browser, data_dir, size, vi
         expect(shown(page, "Suggested directories for your place")).to_be_visible(timeout=30_000)
         expect(shown(page, "NA Greater Philadelphia Region")).to_be_visible()
         expect(shown(page, "does not check")).to_be_visible()
-        subscribe = page.get_by_role("button", name="Subscribe to AA Southeastern Pennsylvania Intergroup (SEPIA)")
-        subscribe.or_(page.get_by_role("button", name="Subscribe").first).first.click()
+        # Every button reads "Subscribe"; a screen reader hears which directory each one is for.
+        for name in ("AA Southeastern Pennsylvania Intergroup (SEPIA)", "NA Greater Philadelphia Region",
+                     "Online Intergroup of A.A. (OIAA)", "Virtual NA"):
+            expect(page.get_by_role("button", name=f"Subscribe to {name}", exact=True)).to_have_count(1)
+        expect(page.get_by_role("button", name="Subscribe", exact=True)).to_have_count(0)
+        # The catalogue itself, with where Sync now would update it from (no address published yet).
+        reveal(page, page.get_by_role("textbox", name="Catalogue address"))
+        expect(shown(page, "no published address for catalogue updates yet")).to_be_visible()
+        save_screenshot(page, f"catalogue-source-{size}")
+        # The tap goes by that accessible name, and still subscribes.
+        subscribe = page.get_by_role("button", name="Subscribe to AA Southeastern Pennsylvania Intergroup (SEPIA)", exact=True)
+        reveal(page, subscribe)
+        save_screenshot(page, f"catalogue-{size}")
+        subscribe.click()
         # One tap adds the source; the download needs the network, which the test has not.
         expect(shown(page, "Subscribed")).to_be_visible(timeout=30_000)
-        save_screenshot(page, f"catalogue-{size}")
+        expect(page.get_by_role("button", name="Subscribe to AA Southeastern Pennsylvania Intergroup (SEPIA)", exact=True)).to_have_count(0)
         page.close()
     services = open_services(data_dir)
     try:

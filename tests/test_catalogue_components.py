@@ -11,6 +11,7 @@ import flet as ft
 import pytest
 
 from services import session as sessions
+from tests.catalogue_support import catalogue_trust  # noqa: F401 - a fixture
 from tests.privacy_support import PASSPHRASE
 from tests.ui_harness import start_ui
 
@@ -34,8 +35,9 @@ def person_in(services, place: str) -> None:
 
 
 def subscribe_buttons(ui) -> dict[str, ft.Control]:
-    return {b.tooltip.removeprefix("Subscribe to "): b for b in ui.find(ft.FilledTonalButton)
-            if (b.tooltip or "").startswith("Subscribe to ")}
+    """Each Subscribe button by the directory its accessible name gives (its text's label)."""
+    return {b.content.semantics_label.removeprefix("Subscribe to "): b for b in ui.find(ft.FilledTonalButton)
+            if isinstance(b.content, ft.Text) and (b.content.semantics_label or "").startswith("Subscribe to ")}
 
 
 @pytest.mark.asyncio
@@ -78,3 +80,61 @@ async def test_find_suggests_directories_covering_my_place_and_subscribes_in_one
     assert chosen not in subscribe_buttons(ui)
     assert ui.has_text("Subscribed")
     assert set(covering[1:]) <= set(subscribe_buttons(ui))
+
+
+def subscribe_names(ui) -> set[str]:
+    """The accessible names of the Subscribe buttons (the label of each button's own text)."""
+    return {b.content.semantics_label for b in ui.find(ft.FilledTonalButton)
+            if isinstance(b.content, ft.Text) and (b.content.semantics_label or "").startswith("Subscribe to ")}
+
+
+@pytest.mark.asyncio
+async def test_sync_now_updates_the_catalogue_and_the_suggestions_follow(catalogue_trust, services, feed_server):
+    """Directory sources → Sync now fetches a newer signed catalogue over HTTP on 127.0.0.1; a
+    directory it adds for London is suggested at once, here and in Find."""
+    from tests.catalogue_support import LONDON_ENTRY, catalogue_bytes, publish
+
+    person_in(services, "London")
+    body = catalogue_bytes("2027-01-15", add=LONDON_ENTRY)
+    url = publish(feed_server, "/catalogue.json", body, catalogue_trust(body))
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings/sources")
+    await ui.wait_for(lambda: ui.has_text("Suggested directories for your place") and bool(subscribe_names(ui)))
+    assert ui.has_text("Catalogue of open directories") and ui.has_text("came with Kindred")
+    assert "Subscribe to A London test directory" not in subscribe_names(ui)
+    # Kindred publishes no catalogue address yet: the person enters one.
+    assert ui.has_text("Kindred has no published address for catalogue updates yet")
+    await ui.type("Catalogue address", url)
+    await ui.click(ui.button("Save address"))
+    await ui.wait_for(lambda: ui.has_text("Sync now also updates it from"))
+    assert feed_server.requests_for("/catalogue.json") == []  # nothing is fetched until a sync
+
+    await ui.click(ui.button("Sync now"))
+    await ui.wait_for(lambda: "Subscribe to A London test directory" in subscribe_names(ui))
+    await ui.settle()
+    assert ui.has_text("Catalogue of open directories: Updated:")
+    assert ui.has_text("catalogue of 2027-01-15") and ui.has_text("a newer signed copy")
+    assert ui.has_text("Covers your area")
+
+    await ui.navigate("/")
+    await ui.wait_for(lambda: ui.has_text("More groups near you") and "Subscribe to A London test directory" in subscribe_names(ui))
+
+
+@pytest.mark.asyncio
+async def test_a_refused_catalogue_is_said_plainly_and_the_suggestions_stay(catalogue_trust, services, feed_server):
+    from tests.catalogue_support import LONDON_ENTRY, catalogue_bytes, publish
+
+    person_in(services, "London")
+    body = catalogue_bytes("2027-01-15", add=LONDON_ENTRY)
+    url = publish(feed_server, "/catalogue.json", body, catalogue_trust(body.replace(b"London test", b"Paris test")))
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings/sources")
+    await ui.wait_for(lambda: ui.has_text("Kindred has no published address for catalogue updates yet"))
+    await ui.type("Catalogue address", url)
+    await ui.click(ui.button("Save address"))
+    await ui.wait_for(lambda: ui.has_text("Sync now also updates it from"))
+    await ui.click(ui.button("Sync now"))
+    await ui.wait_for(lambda: ui.has_text("not signed by Kindred's catalogue key"))
+    await ui.settle()
+    assert ui.has_text("The catalogue in use is kept.")
+    assert ui.has_text("came with Kindred")
+    assert "Subscribe to A London test directory" not in subscribe_names(ui)
+    assert "Subscribe to Virtual NA" in subscribe_names(ui)

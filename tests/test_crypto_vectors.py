@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import pytest
+
 from services.privacy import backends
-from services.privacy.selftest import check_vectors
+from services.privacy.selftest import check_signature_vectors, check_vectors
+from services.sync import signing
+from tests.sync_support import check_signatures_as_in_the_browser
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "crypto.json").read_text())
 
@@ -38,3 +43,24 @@ def test_the_checker_catches_a_wrong_backend():
 
 def test_default_backend_is_native_off_the_browser():
     assert backends.get_backend().name == "native"
+
+
+def test_signature_vectors_hold_natively():
+    assert check_signature_vectors(VECTORS) == []
+    # RFC 8032 7.1 TEST 1, independent of our generator.
+    assert VECTORS["ed25519"][0]["signature_file"].startswith("5VZDAMNgrHKQhuLMgG6CioSHfx6")
+
+
+def test_the_browser_key_path_checks_signatures_with_the_platform_verifier(monkeypatch):
+    """What the browser build runs (no ``cryptography``: keys parsed by hand, PEM included,
+    and verified by ``platform.ed25519_verify``), here with a verifier that really verifies."""
+    check_signatures_as_in_the_browser(monkeypatch)
+    assert signing.available() and not signing.can_sign()
+    assert check_signature_vectors(VECTORS) == []
+    pem = next(v["public_key"] for v in VECTORS["ed25519"] if v["public_key"].startswith("-----BEGIN"))
+    assert signing.public_key_text(signing.parse_public_key(pem)) == VECTORS["ed25519"][0]["public_key"]
+    # A PEM block holding another kind of key (X25519, id 1.3.101.110) is refused in plain words.
+    x25519_der = bytes.fromhex("302a300506032b656e032100") + bytes(32)
+    x25519_pem = "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(x25519_der).decode() + "\n-----END PUBLIC KEY-----"
+    with pytest.raises(signing.SigningError, match="not an Ed25519 key"):
+        signing.parse_public_key(x25519_pem)

@@ -146,3 +146,32 @@ def test_export_and_import_a_sync_file_from_the_command_line(tmp_path, env, monk
     (tmp_path / "junk").write_bytes(b"not a sync file")
     assert run(b, "devices", "import", str(tmp_path / "junk")) == 1
     assert "not a Kindred sync file" in capsys.readouterr().err
+
+
+def test_pair_then_join_with_the_pairing_code_from_the_command_line(tmp_path, env, monkeypatch, capsys):
+    a, b, c, shared = tmp_path / "a", tmp_path / "b", tmp_path / "c", tmp_path / "Sync"
+    assert run(a, "setup") == 0
+    capsys.readouterr()
+    assert run(a, "devices", "pair") == 1
+    assert "no sync folder yet" in capsys.readouterr().err
+    assert run(a, "journal", "add", "--mood", "4", "--note", f"laptop {CANARY}") == 0
+    assert run(a, "devices", "link", str(shared), "--name", "Laptop") == 0
+    capsys.readouterr()
+    assert run(a, "devices", "pair", "--minutes", "10") == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if line.startswith("Pairing code: ")]
+    code = line.removeprefix("Pairing code: ").strip()
+    assert "works once" in out and CANARY not in out
+
+    monkeypatch.delenv("KINDRED_RECOVERY_CODE", raising=False)
+    monkeypatch.setenv("KINDRED_PAIRING_CODE", code)
+    monkeypatch.setenv("KINDRED_PASSPHRASE", "the phone's own passphrase")
+    assert run(b, "devices", "join", str(shared), "--pairing-code", "--name", "Phone") == 0
+    assert "has joined" in capsys.readouterr().out
+    assert run(b, "journal", "list", "--json") == 0
+    assert [e["note"] for e in json.loads(capsys.readouterr().out)] == [f"laptop {CANARY}"]
+    # Once only.
+    assert run(c, "devices", "join", str(shared), "--pairing-code") == 1
+    assert "pairing code does not open" in capsys.readouterr().err
+    for path in shared.iterdir():
+        assert CANARY.encode() not in path.read_bytes()

@@ -211,7 +211,7 @@ async def test_a_conflict_is_shown_and_its_kept_version_can_be_put_back(ready, t
 
 
 async def test_without_fpdf2_the_summary_is_offered_as_text(ready, monkeypatch):
-    """The browser build carries no fpdf2: no PDF button that could only fail there."""
+    """Where fpdf2 is not installed: no PDF button that could only fail, text instead."""
     from services.session import PrivateSession
 
     monkeypatch.setattr(PrivateSession, "pdf_available", staticmethod(lambda: False))
@@ -223,3 +223,51 @@ async def test_without_fpdf2_the_summary_is_offered_as_text(ready, monkeypatch):
     await ui.click(ui.button("Save summary (text)"))
     await ui.wait_for(lambda: bool(saved))
     assert saved["file_name"].endswith(".txt")
+
+
+async def test_settings_shows_a_pairing_code_and_a_new_device_joins_with_it_on_its_set_up_screen(ready, tmp_path):
+    """Settings → Your devices → Pair a new device shows a one-time code; on a device not set up,
+    the set-up screen joins through the folder with it (where the recovery code goes), once."""
+    import re
+
+    from services.app import open_services
+
+    ui = await start_ui(ready, passphrase=PASSPHRASE, route="/settings")
+    await ui.settle()
+    await ui.type("Sync folder", str(tmp_path / "Sync"))
+    await ui.click(ui.button("Use this folder"))
+    await ui.settle()
+    await ui.wait_for(lambda: ui.has_text("Sync folder: "))
+    await ui.click(ui.button("Pair a new device"))
+    await ui.settle()
+    await ui.wait_for(lambda: ui.has_text("It works once, until"))
+    [code] = [t for t in ui.texts() if re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){5}", t)]
+    ui.state.lock_now()
+
+    fresh = open_services(tmp_path / "fresh")
+    try:
+        fresh.preferences.mark_welcome_done()
+        new = await start_ui(fresh, route="/journal")
+        await new.settle()
+        await new.wait_for(lambda: new.has_text("Choose a passphrase"))
+        await new.click(new.button("I already use Kindred on another device"))
+        await new.type("Passphrase", "this tablet's passphrase")
+        await new.type("Type it again", "this tablet's passphrase")
+        await new.type("Recovery code", code)
+        await new.type("Sync folder (optional)", str(tmp_path / "Sync"))
+        await new.click(new.button("Join through this folder"))
+        await new.settle()
+        await new.wait_for(lambda: new.state.session is not None)
+        assert [e.note for e in new.state.session.journal.all_entries()] == [f"a note {CANARY}"]
+        assert new.state.pending_recovery_code is None  # the same recovery code as the first device
+        new.state.lock_now()
+    finally:
+        fresh.close()
+    again = open_services(tmp_path / "again")
+    try:
+        from services.devices import JoinError, join_folder
+
+        with pytest.raises(JoinError):
+            join_folder(again.vault, tmp_path / "Sync", code, "another passphrase here", pairing=None)
+    finally:
+        again.close()

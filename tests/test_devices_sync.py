@@ -17,7 +17,7 @@ from services.app import open_services
 from services.devices import CONFLICT_KIND, FolderSync, JoinError, SyncFolderError, join_folder
 from services.devices import folder as files
 from services.journal import Journal
-from services.privacy.crypto import WrongSecret
+from services.privacy.crypto import RECOVERY_ALPHABET, WrongSecret
 from tests.privacy_support import CANARY, PASSPHRASE
 
 PASSPHRASE_B = "another passphrase for the phone"
@@ -383,6 +383,116 @@ def test_a_linked_device_syncs_when_it_is_unlocked_and_a_missing_folder_never_st
         with pytest.raises(SyncFolderError, match="is not there"):
             session.sync_now()
         session.lock()
+    finally:
+        a.close()
+        b.close()
+
+
+# --- a one-time pairing code instead of the recovery code ----------------------------------------
+def _first_device(tmp_path, shared) -> Device:
+    a = Device(tmp_path / "a")
+    a.store, a.code = a.services.vault.set_up(PASSPHRASE, use_keyring=False)
+    a.journal.add(mood=4, note=f"first day {CANARY}")
+    a.sync.link(shared, "Laptop")
+    return a
+
+
+def test_a_second_device_joins_once_with_a_pairing_code_and_keeps_the_same_recovery_code(tmp_path, shared):
+    a = _first_device(tmp_path, shared)
+    b, c = Device(tmp_path / "b"), Device(tmp_path / "c")
+    try:
+        code, expires = a.sync.start_pairing()
+        # As long and as random as the recovery code: never easier to guess than it.
+        assert len(code) == len(a.code) and set(code) <= set(RECOVERY_ALPHABET + "-")
+        assert code != a.code and a.sync.pairing_open_until() == expires
+        pair_file = (shared / files.PAIR_FILE).read_bytes()
+        assert CANARY.encode() not in pair_file and code.encode() not in pair_file and b"Laptop" not in pair_file
+        b.store, _ = join_folder(b.services.vault, shared, code, PASSPHRASE_B, "Phone", pairing=True)
+        assert sorted(b.entries().values()) == [f"first day {CANARY}"]
+        assert b.store.key_id == a.store.key_id
+        # Used once: the pairing file is gone, the code opens nothing any more.
+        assert not (shared / files.PAIR_FILE).exists() and a.sync.pairing_open_until() is None
+        with pytest.raises(JoinError, match="pairing code does not open"):
+            join_folder(c.services.vault, shared, code, PASSPHRASE_B, pairing=True)
+        with pytest.raises(JoinError, match="recovery code does not open"):
+            join_folder(c.services.vault, shared, code, PASSPHRASE_B, pairing=None)
+        assert not c.services.vault.is_set_up()
+        # B never saw the recovery code, yet keeps the same one (the join file's slot, as it is).
+        b.store.lock()
+        assert b.services.vault.unlock_with_recovery_code(a.code).key_id == a.store.key_id
+        b.store = b.services.vault.unlock(PASSPHRASE_B)
+        b.journal.add(mood=2, note="from the phone")
+        b.sync.sync()
+        a.sync.sync()
+        assert sorted(a.entries().values()) == [f"first day {CANARY}", "from the phone"]
+    finally:
+        for device in (a, b, c):
+            device.close()
+
+
+def test_a_pairing_code_expires_and_a_wrong_or_tampered_one_opens_nothing(tmp_path, shared):
+    a = _first_device(tmp_path, shared)
+    b = Device(tmp_path / "b")
+    try:
+        code, _expires = a.sync.start_pairing(minutes=5)
+        with pytest.raises(JoinError, match="pairing code does not open"):
+            join_folder(b.services.vault, shared, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", PASSPHRASE_B, pairing=True)
+        # Moving the expiry later in the file breaks the code: the expiry is bound into the wrapping.
+        document = json.loads((shared / files.PAIR_FILE).read_text())
+        document["expires"] += 3_600_000
+        (shared / files.PAIR_FILE).write_text(json.dumps(document))
+        with pytest.raises(JoinError, match="pairing code does not open"):
+            join_folder(b.services.vault, shared, code, PASSPHRASE_B, pairing=True)
+        # Past its time (by the joining device's clock): refused in words.
+        code, _expires = a.sync.start_pairing(minutes=1)
+        with pytest.raises(JoinError, match="has expired"):
+            join_folder(b.services.vault, shared, code, PASSPHRASE_B, pairing=True, now_ms=Clock(2 * 60_000))
+        assert not b.services.vault.is_set_up()
+        # The first device removes an expired pairing at its next sync.
+        assert (shared / files.PAIR_FILE).exists()
+        a.clock.offset_ms = 2 * 60_000
+        a.sync.sync()
+        assert not (shared / files.PAIR_FILE).exists()
+        with pytest.raises(SyncFolderError, match="from 1 to 60 minutes"):
+            a.sync.start_pairing(minutes=0)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_the_set_up_screen_path_takes_either_code(tmp_path, shared):
+    """The app's join (pairing=None) tries the pairing first, then the recovery code."""
+    a = _first_device(tmp_path, shared)
+    b, c = Device(tmp_path / "b"), Device(tmp_path / "c")
+    try:
+        code, _expires = a.sync.start_pairing()
+        c.store, _ = join_folder(c.services.vault, shared, a.code, PASSPHRASE_B, pairing=None)  # the recovery code
+        assert (shared / files.PAIR_FILE).exists()  # the pairing is still open for another device
+        b.store, _ = join_folder(b.services.vault, shared, code, PASSPHRASE_B, pairing=None)
+        assert b.store.key_id == c.store.key_id == a.store.key_id
+        assert not (shared / files.PAIR_FILE).exists()
+    finally:
+        for device in (a, b, c):
+            device.close()
+
+
+def test_a_hostile_or_damaged_pairing_file_is_ignored_quickly(tmp_path, shared):
+    """Whoever can write into the folder cannot make a join hang (scrypt settings are bounded)
+    or crash it: a bad pairing file is ignored and the recovery code still joins."""
+    a = _first_device(tmp_path, shared)
+    b = Device(tmp_path / "b")
+    try:
+        code, _expires = a.sync.start_pairing()
+        document = json.loads((shared / files.PAIR_FILE).read_text())
+        document["kdf"]["n"] = 2**30
+        (shared / files.PAIR_FILE).write_text(json.dumps(document))
+        with pytest.raises(JoinError, match="pairing code does not open"):
+            join_folder(b.services.vault, shared, code, PASSPHRASE_B, pairing=True)
+        for junk in (b"", b"{", b"[]", json.dumps({"format": "kindred-sync-pair", "expires": "soon"}).encode()):
+            (shared / files.PAIR_FILE).write_bytes(junk)
+            assert files.read_pair_file(shared) is None
+        b.store, _ = join_folder(b.services.vault, shared, a.code, PASSPHRASE_B, pairing=None)
+        assert b.store.key_id == a.store.key_id
     finally:
         a.close()
         b.close()

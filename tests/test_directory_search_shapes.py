@@ -107,3 +107,43 @@ def test_refresh_after_time_away_is_the_same_by_scan_or_by_index(spread, service
     assert stored[2] == 400
     assert stored[0] == int(datetime(2026, 3, 11, 18, tzinfo=UTC).timestamp())
     assert stored[1] == int(datetime(2026, 3, 17, 18, tzinfo=UTC).timestamp())
+
+
+def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, monkeypatch):
+    """Varied rules (one or two days, many zones, fortnightly and monthly, none): the bulk
+    refresh (distinct rule sets, one UPDATE) stores what the group-by-group one does."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import Session
+
+    from bench.directory_data import meetings
+    from services.directory import repository
+
+    path = tmp_path / "meetings.json"
+    path.write_text(json.dumps(meetings(600, seed=14)))
+    services.directory.import_file(path, source="t", now=NOW)
+    groups = [{"id": f"k{n}", "name": f"Rule {n}", "attendance": "online",
+               "schedule": [{"kind": kind, "weekday": day, "start": "18:30", "timezone": zone, **extra}
+                            for kind, day, zone, extra in rules]}
+              for n, rules in enumerate([
+                  [("weekly", "mon", "Europe/Oslo", {}), ("weekly", "thu", "America/New_York", {})],
+                  [("weekly", "sun", "Australia/Sydney", {"interval_weeks": 2, "anchor_date": "2026-01-04"})],
+                  [("monthly", "tue", "Europe/London", {"ordinal": 2})],
+                  [("monthly", "fri", "Europe/London", {"ordinal": -1}), ("weekly", "fri", "Europe/London", {})],
+              ])]
+    feed = tmp_path / "rules.json"
+    feed.write_text(json.dumps({"format": "kindred-directory", "version": 1, "publisher": {"name": "t"}, "groups": groups}))
+    assert services.directory.import_file(feed, source="k", now=NOW).imported == 4
+    query = "SELECT id, next_start_utc, next_timezone, next_computed_utc FROM directory_group ORDER BY id"
+    stored = {}
+    for scan_from in (10**9, 0):
+        monkeypatch.setattr(repository, "REFRESH_SCAN_FROM", scan_from)
+        for later in (NOW + timedelta(days=7, hours=1), NOW + timedelta(days=40)):
+            with services.directory_db.engine.connect() as connection:
+                outer = connection.begin()
+                count = repository.refresh_next_meetings(Session(bind=connection), later)
+                stored[scan_from, later] = (count, connection.execute(text(query)).all())
+                outer.rollback()  # the next path starts from the same stored meetings
+    for later in (NOW + timedelta(days=7, hours=1), NOW + timedelta(days=40)):
+        assert stored[0, later][0] > 500
+        assert stored[0, later] == stored[10**9, later]

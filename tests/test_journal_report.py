@@ -110,3 +110,23 @@ def test_cli_report_and_safety_plan(filled, data_dir, tmp_path, monkeypatch, cap
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert kindred(["--data-dir", str(data_dir), "journal", "safety-plan", "-o", str(tmp_path / "plan.pdf")]) == 0
     assert "Ana 555 0100" in _text(tmp_path / "plan.pdf").replace("\u00a0", " ")
+
+
+def test_a_pdf_maker_that_cannot_be_loaded_says_so_and_points_to_text(filled, monkeypatch):
+    """The browser build fetches its PDF pack on first use; when that fails (offline before the
+    app was ever cached), the person is told in plain words and the text version still works."""
+    from services import platform
+
+    _services, _store, journal = filled
+
+    def unavailable():
+        raise platform.PdfUnavailable("the PDF maker could not be fetched (no answer)")
+
+    monkeypatch.setattr(platform, "pdf_support", unavailable)
+    built = reports.build(journal, date(2026, 2, 1), date(2026, 2, 28))
+    with pytest.raises(reports.ReportError, match="Could not make a PDF: .*Save it as text instead"):
+        reports.to_pdf(built)
+    assert "28 check-ins" in reports.to_text(built)
+    monkeypatch.undo()
+    assert platform.pdf_support() == platform.FONT_DIR and (platform.FONT_DIR / "DejaVuSans.ttf").is_file()
+    assert platform.pdf_available()

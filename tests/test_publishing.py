@@ -6,6 +6,7 @@ and a second Kindred subscribes over real HTTP and finds the groups."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import threading
 from datetime import UTC, date, datetime, time
@@ -34,7 +35,7 @@ def grief_circle(**changes) -> GroupRecord:
         languages=("English", "Spanish"), accessibility=("wheelchair_access",),
         contact=Contact(email="groups@riverside.example.org", website="https://riverside.example.org/grief"),
     )
-    return GroupRecord(**{**record.__dict__, **changes})
+    return dataclasses.replace(record, **changes)
 
 
 def anxiety_online() -> GroupRecord:
@@ -72,7 +73,7 @@ def test_add_edit_remove(editor):
     first = editor.save_group(grief_circle())
     second = editor.save_group(grief_circle())  # same name: a new id, not a replacement
     assert (first.external_id, second.external_id) == ("grief-support-circle", "grief-support-circle-2")
-    edited = editor.save_group(GroupRecord(**{**second.__dict__, "name": "Grief Circle (evenings)", "typical_size": 8}))
+    edited = editor.save_group(dataclasses.replace(second, name="Grief Circle (evenings)", typical_size=8))
     assert editor.group(edited.external_id).typical_size == 8
     editor.remove_group(first.external_id)
     assert [g.name for g in editor.groups()] == ["Grief Circle (evenings)"]

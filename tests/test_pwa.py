@@ -17,6 +17,7 @@ import os
 import re
 import tarfile
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -116,6 +117,8 @@ def test_browser_crypto_matches_the_shared_vectors(browser, served):
     assert report["can_run_sync"] is True
     assert report["modes"]["webcrypto"] == []
     assert report["auto"] == "browser-webcrypto"
+    # Publishers' signatures are checked in the browser too (@noble/curves), to the same vectors.
+    assert report["ed25519"] == []
 
 
 IDB_TIMESTAMP = """
@@ -481,12 +484,14 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
 # ---------------------------------------------------------------------------- directory: sync and a file
 
 
-def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline_reload(browser, served, slow_expect):
-    """Directory sources in the browser build: a feed on another origin that allows it (CORS) is
-    synced through the browser's own networking; one that does not is refused in plain words; a
+def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline_reload(browser, served, slow_expect, tmp_path):
+    """Directory sources in the browser build: a signed feed on another origin that allows it
+    (CORS) is synced through the browser's own networking and its signature checked against the
+    pinned publisher key (@noble/curves); one that does not allow it is refused in plain words;
+    a catalogue update signed by another key is refused; a
     directory file picked on the device is imported; with the network cut, a reload finds both."""
     from tests.feed_server import FeedServer
-    from tests.sync_support import kindred_feed, meeting_guide_feed
+    from tests.sync_support import kindred_feed, meeting_guide_feed, signed
 
     expect = slow_expect
     feed = json.loads(kindred_feed(2))
@@ -496,7 +501,10 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
     listing[0]["name"] = "Lanternfield Tuesday meeting"
     feeds = FeedServer().start()  # another origin than the site's
     try:
-        feeds.route("/groups.json", body=json.dumps(feed).encode(), headers={"Access-Control-Allow-Origin": "*"})
+        body = json.dumps(feed).encode()
+        public_key, signature = signed(tmp_path, body)
+        feeds.route("/groups.json", body=body, headers={"Access-Control-Allow-Origin": "*"})
+        feeds.route("/groups.json.sig", body=signature, headers={"Access-Control-Allow-Origin": "*"})
         feeds.route("/closed-feed.json", body=kindred_feed(1))  # no CORS permission
         context = browser.new_context(viewport=PHONE_360)
         page = context.new_page()
@@ -508,12 +516,38 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
         expect(page.get_by_role("textbox", name="Feed address")).to_be_visible()
 
         type_into(page, "Feed address", feeds.url("/groups.json"))
+        type_into(page, "Publisher key (optional)", public_key)
         page.get_by_role("button", name="Add source").click()
         expect(page.get_by_text(re.compile(r"Updated: 2 groups")).first).to_be_visible()
+        # The source's card (its text is the group's accessible name) says whose key checked it.
+        expect(page.get_by_role("group", name=re.compile(r"127\.0\.0\.1 verified · publisher key"))).to_be_visible()
         wait_saved(page, database="directory")
         type_into(page, "Feed address", feeds.url("/closed-feed.json"))
         page.get_by_role("button", name="Add source").click()
         expect(page.get_by_text(re.compile("does not allow web apps on other sites to read its feed")).first).to_be_visible()
+
+        # The catalogue's update comes through the same fetch, and its signature is checked here
+        # too (@noble/curves, as for the sources): a copy signed by another key is refused in plain
+        # words and the catalogue that came with the app stays.
+        from services.sync import signing
+        from tests.browser_support import reveal
+
+        stranger = signing.generate_keypair(tmp_path / "stranger")
+        document = json.loads((Path(__file__).resolve().parent.parent / "assets" / "catalogue.json").read_text())
+        document["generated_at"] = "2099-01-01"
+        catalogue = json.dumps(document).encode()
+        catalogue_sig = (signing.sign_bytes(signing.load_private_key(stranger.private_path), catalogue) + "\n").encode()
+        cors = {"Access-Control-Allow-Origin": "*"}
+        feeds.route("/catalogue.json", body=catalogue, headers=cors)
+        feeds.route("/catalogue.json.sig", body=catalogue_sig, content_type="text/plain", headers=cors)
+        scroll_into_view(page, page.get_by_role("textbox", name="Catalogue address"))
+        type_into(page, "Catalogue address", feeds.url("/catalogue.json"))
+        page.get_by_role("button", name="Save address").click()
+        expect(page.get_by_text(re.compile("Sync now also updates it from")).first).to_be_visible()
+        reveal(page, page.get_by_role("button", name="Sync now"))
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.get_by_text(re.compile("not signed by Kindred's catalogue key")).first).to_be_visible()
+        assert feeds.requests_for("/catalogue.json.sig"), "the signature was never fetched"
 
         choose = page.get_by_role("button", name="Choose a file\u2026")
         scroll_into_view(page, choose)
@@ -544,3 +578,162 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
     assert all(v >= 150 for v in differences.values()), differences
     assert page.evaluate("navigator.onLine") is False
     context.close()
+
+
+# ---------------------------------------------------------------------------- PDFs in the browser
+
+
+def _replace_text(page, label: str, text: str) -> None:
+    field = page.get_by_role("textbox", name=label)
+    scroll_into_view(page, field)
+    field.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    type_into(page, label, text)
+
+
+def test_a_summary_pdf_is_made_offline_in_the_browser_and_holds_the_range_figures(browser, served, site, slow_expect, tmp_path):
+    """fpdf2 in the browser build: two check-ins, then — with the network cut, after a reload —
+    Settings → For your clinician → Save summary (PDF) downloads a PDF made in the page (the
+    PDF pack comes from the service worker's cache). pypdf reads back the range and its figures,
+    set in the bundled DejaVu Sans."""
+    from datetime import date, timedelta
+
+    from pypdf import PdfReader
+
+    expect = slow_expect
+    with tarfile.open(site / "app.tar.gz") as archive:
+        names = archive.getnames()
+    # The PDF maker is not unpacked at every start: it is a pack of its own, precached.
+    assert not [n for n in names if "fpdf" in n or "fontTools" in n or n.endswith(".ttf")]
+    precache = (site / "sw.js").read_text().split("const PRECACHE = [")[1].split("const ON_USE")[0]
+    assert '"./kindred/pdf-pack.zip"' in precache
+
+    context = browser.new_context(viewport=PHONE_360, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(APP_START_TIMEOUT)
+    _open(page, served)
+    _wait_app_ready(page)
+    _first_run(page, expect)
+    page.get_by_role("tab", name="Journal", exact=True).click()
+    _check_in(page, expect, "Low", 2)
+    _check_in(page, expect, "Good", 4)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _wait_app_ready(page)
+    _unlock(page, expect)
+    page.get_by_role("tab", name="Journal", exact=True).click()
+    expect(_card(page, "Good")).to_be_visible()
+    page.evaluate("location.hash = '#/settings'")
+    # Made in the page: its own today, whatever the time zones (the range is generous around it).
+    start, end = date.today() - timedelta(days=6), date.today() + timedelta(days=1)
+    _replace_text(page, "From", start.isoformat())
+    _replace_text(page, "To", end.isoformat())
+    button = page.get_by_role("button", name="Save summary (PDF)")
+    scroll_into_view(page, button)
+    clicked = time.monotonic()
+    with page.expect_download(timeout=APP_START_TIMEOUT) as download:
+        button.click()
+    print(f"first PDF in the browser (PDF pack unpacked, fpdf2 imported, PDF made): {time.monotonic() - clicked:.1f} s")
+    assert download.value.suggested_filename == f"kindred-summary-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"
+    saved = tmp_path / "summary.pdf"
+    download.value.save_as(saved)
+    assert page.evaluate("navigator.onLine") is False
+    context.close()
+
+    reader = PdfReader(saved)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Kindred summary" in text
+    assert f"{start:%d %B %Y} to {end:%d %B %Y}" in text
+    assert "2 check-ins on 1 days; average mood 3.0" in text
+    assert re.search(r"\d{4}-\d\d-\d\d\s+2\s+3\.0\s+2\s+4", text), text  # the week's row: 2 check-ins, 3.0, 2..4
+    fonts = {str(ref.get_object()["/BaseFont"]) for pdf_page in reader.pages
+             for ref in pdf_page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in name for name in fonts), fonts
+
+
+# ---------------------------------------------------------------------------- two devices in the browser
+
+
+def _export_sync_file(page, expect, path: Path) -> None:
+    page.evaluate("location.hash = '#/settings'")
+    export = page.get_by_role("button", name="Export a sync file")
+    expect(export).to_be_attached()
+    scroll_into_view(page, export)
+    with page.expect_download(timeout=APP_START_TIMEOUT) as download:
+        export.click()
+    download.value.save_as(path)
+
+
+def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browser, served, slow_expect, tmp_path):
+    """The browser build's devices (issue 17): two Chromium profiles (each its own IndexedDB),
+    no shared folder. The laptop sets up and exports a sync file; the phone joins from its
+    set-up screen with the recovery code and that file, checks in and exports back; the laptop
+    imports it and shows both check-ins. Encryption runs through the page's own crypto bridge."""
+    expect = slow_expect
+    laptop_profile = browser.new_context(viewport=PHONE_360, accept_downloads=True)
+    phone_profile = browser.new_context(viewport=PHONE_360, accept_downloads=True)
+    try:
+        laptop = laptop_profile.new_page()
+        laptop.set_default_timeout(APP_START_TIMEOUT)
+        _open(laptop, served)
+        _wait_app_ready(laptop)
+        laptop.get_by_role("button", name="Get started").click()
+        laptop.get_by_role("tab", name="Journal", exact=True).click()
+        expect(laptop.get_by_text("Choose a passphrase")).to_be_visible()
+        type_into(laptop, "Passphrase", PASSPHRASE)
+        type_into(laptop, "Type it again", PASSPHRASE)
+        laptop.get_by_role("button", name="Create passphrase").click()
+        expect(laptop.get_by_text("Your recovery code")).to_be_visible()
+        # In the PWA the code's label sits on a node inside the identified one: read the name.
+        label = laptop.locator('[flt-semantics-identifier="recovery-code"]').aria_snapshot()
+        found = re.search(r"Recovery code ([A-Z0-9]{4}(?:-[A-Z0-9]{4})+)", label)
+        assert found, label
+        code = found.group(1)
+        laptop.get_by_role("checkbox", name="I have written it down").click()
+        laptop.get_by_role("button", name="Continue").click()
+        laptop.get_by_role("tab", name="Journal", exact=True).click()
+        _check_in(laptop, expect, "Low", 2)
+        to_phone = tmp_path / "to-phone.kindred-sync"
+        _export_sync_file(laptop, expect, to_phone)
+
+        phone = phone_profile.new_page()
+        phone.set_default_timeout(APP_START_TIMEOUT)
+        _open(phone, served)
+        _wait_app_ready(phone)
+        phone.get_by_role("button", name="Get started").click()
+        phone.get_by_role("tab", name="Journal", exact=True).click()
+        expect(phone.get_by_text("Choose a passphrase")).to_be_visible()
+        type_into(phone, "Passphrase", "the phone's own passphrase")
+        type_into(phone, "Type it again", "the phone's own passphrase")
+        phone.get_by_role("button", name="I already use Kindred on another device").click()
+        type_into(phone, "Recovery code", code)
+        join = phone.get_by_role("button", name="Join with a sync file")
+        scroll_into_view(phone, join)
+        with phone.expect_file_chooser() as chooser:
+            join.click()
+        chooser.value.set_files(str(to_phone))
+        expect(phone.get_by_text("Choose a passphrase")).to_have_count(0)
+        phone.get_by_role("tab", name="Journal", exact=True).click()
+        expect(_card(phone, "Low")).to_be_visible()  # the laptop's check-in
+        _check_in(phone, expect, "Good", 4)
+        to_laptop = tmp_path / "to-laptop.kindred-sync"
+        _export_sync_file(phone, expect, to_laptop)
+
+        imp = laptop.get_by_role("button", name="Import a sync file")
+        scroll_into_view(laptop, imp)
+        with laptop.expect_file_chooser() as chooser:
+            imp.click()
+        chooser.value.set_files(str(to_laptop))
+        expect(laptop.get_by_text(re.compile(r"^Imported: 1 change"))).to_be_visible()
+        wait_saved(laptop)
+        laptop.get_by_role("tab", name="Journal", exact=True).click()
+        expect(_card(laptop, "Good")).to_be_visible()
+        expect(_card(laptop, "Low")).to_be_visible()
+    finally:
+        laptop_profile.close()
+        phone_profile.close()

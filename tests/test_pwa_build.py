@@ -7,10 +7,13 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+import zipfile
 
 from pwa.build import (
     ARCHIVE_MTIME,
+    PDF_PACK,
     _tar_bytes,
+    add_pdf_pack,
     compact_city_list,
     crisis_splash_data,
     repack_app_archive,
@@ -99,3 +102,22 @@ def test_app_archive_is_reproducible(tmp_path):
         assert tar.getnames() == ["assets/a.json", "main.py"]  # sorted; requirements.txt gone
         assert {m.mtime for m in tar.getmembers()} == {ARCHIVE_MTIME}
     assert _tar_bytes({"x": b"1"}) == _tar_bytes({"x": b"1"})
+
+
+def test_the_pdf_pack_holds_the_pdf_maker_and_its_fonts_only_and_is_reproducible(tmp_path):
+    wheel = tmp_path / "fonttools-9.9-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name in ("fontTools/__init__.py", "fontTools/ttLib/ttFont.py", "fontTools/subset/__init__.py",
+                     "fontTools/ufoLib/__init__.py", "fontTools/feaLib/parser.py", "fontTools/feaLib/ast.py",
+                     "fontTools/ttLib/woff2.py", "fontTools/misc/testTools.py", "fontTools/cu2qu/cu2qu.c",
+                     "fonttools-9.9.dist-info/RECORD", "fonttools-9.9.dist-info/licenses/LICENSE"):
+            archive.writestr(name, "x = 1\n")
+    first = add_pdf_pack(tmp_path / "a", [wheel], precompile=False)
+    second = add_pdf_pack(tmp_path / "b", [wheel], precompile=False)
+    assert first == tmp_path / "a" / PDF_PACK and first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as pack:
+        names = pack.namelist()
+    assert names == sorted(names)
+    assert names == ["fontTools/__init__.py", "fontTools/feaLib/ast.py", "fontTools/subset/__init__.py",
+                     "fontTools/ttLib/ttFont.py", "fonts/DejaVu-LICENSE.txt", "fonts/DejaVuSans-Bold.ttf",
+                     "fonts/DejaVuSans.ttf", "fonttools-9.9.dist-info/licenses/LICENSE"]

@@ -16,7 +16,7 @@ def test_every_wheel_and_npm_package_the_build_uses_is_pinned():
     pins = json.loads(pwa.PINS_FILE.read_text())
     pinned_wheels = {f"{re.sub(r'[-_.]+', '-', name.split('-')[0]).lower()}=={name.split('-')[1]}"
                      for name in pins if name.endswith(".whl")}
-    wanted = {f"{re.sub(r'[-_.]+', '-', r.split('==')[0]).lower()}=={r.split('==')[1]}" for r in pwa.browser_requirements()}
+    wanted = {f"{re.sub(r'[-_.]+', '-', r.split('==')[0]).lower()}=={r.split('==')[1]}" for r in pwa.browser_requirements() + pwa.pdf_requirements()}
     assert wanted <= pinned_wheels
     for spec in pwa.NPM_PACKAGES.values():
         name, version = spec.rsplit("@", 1)

@@ -1,5 +1,5 @@
 """Bundle the fonts Flutter's web engine falls back to for text its own font lacks (emoji,
-Chinese, Arabic, Hebrew, Devanagari), so notes in those scripts render offline instead of as
+Chinese and Japanese, Korean, Arabic, Hebrew, Devanagari), so notes in those scripts render offline instead of as
 empty boxes. Run by hand when Flet (its web engine) or a font package changes:
 
     uv run python tools/build_fallback_fonts.py
@@ -11,8 +11,8 @@ files are put: ``assets/assets/fonts/`` (Flet serves the app's assets folder at 
 so the local web app finds them), and ``kindred pwa build`` copies them into the site.
 
 The fonts are the Noto fonts as published on the npm registry by Fontsource (SIL Open Font
-Licence 1.1), pinned by version and sha256 here. Flutter's manifest slices Noto Sans SC the
-way Google Fonts does (``.N.woff2``); Fontsource's numbered files are the same slices
+Licence 1.1), pinned by version and sha256 here. Flutter's manifest slices Noto Sans SC and KR
+the way Google Fonts does (``.N.woff2``); Fontsource's numbered files are the same slices
 (``noto-sans-sc-N-400-normal.woff2``). For emoji, one file of the monochrome Noto Emoji
 covers every emoji slice Flutter asks for (Noto Color Emoji would be 3.6 MB more).
 """
@@ -39,12 +39,16 @@ PACKAGES = {
     "@fontsource/noto-sans-hebrew@5.3.0": "16a70f001f739cbcdaecdf3b164bdee8bb84cb35a8569d6dd9ec82dfcd74c78c",
     "@fontsource/noto-sans-devanagari@5.3.0": "8d42be0e944481b61e68c7702037d4143e96bf48dbb72d19ea05d0cacc1323d5",
     "@fontsource/noto-sans@5.3.0": "f62f8ed40e378f15134e32bed2fd5718d81e9ec7a5603d1022d7b385e2297abc",
+    "@fontsource/noto-sans-kr@5.3.0": "36277539698ccda64b110855eaa890d2a4737e403d225da1cbe3c90123fff602",
 }
 # Flutter's fallback family (without its slice number) -> (package, file in package/files;
 # "{n}" is the slice number from the path)
 FAMILIES = {
     "Noto Color Emoji": ("@fontsource/noto-emoji@5.3.2", "noto-emoji-emoji-400-normal.woff2"),
     "Noto Sans SC": ("@fontsource/noto-sans-sc@5.3.0", "noto-sans-sc-{n}-400-normal.woff2"),
+    # Hangul comes from Noto Sans KR (sliced like SC). Japanese kana need no JP font: Flutter
+    # draws them from Noto Sans SC's slices (checked by tests/test_browser_fonts.py), 3 MB saved.
+    "Noto Sans KR": ("@fontsource/noto-sans-kr@5.3.0", "noto-sans-kr-{n}-400-normal.woff2"),
     "Noto Sans Arabic": ("@fontsource/noto-sans-arabic@5.3.0", "noto-sans-arabic-arabic-400-normal.woff2"),
     "Noto Sans Hebrew": ("@fontsource/noto-sans-hebrew@5.3.0", "noto-sans-hebrew-hebrew-400-normal.woff2"),
     "Noto Sans Devanagari": ("@fontsource/noto-sans-devanagari@5.3.0", "noto-sans-devanagari-devanagari-400-normal.woff2"),

@@ -18,6 +18,7 @@ from typing import Any
 import flet as ft
 
 from services.calendar import CalendarError
+from services.directory.catalogue import CatalogueError
 from services.directory.search import SearchError
 from services.journal import JournalError
 from services.session import (
@@ -68,7 +69,7 @@ UNEXPECTED_MESSAGE = N_("That didn't work just now, and nothing was changed. Ple
 
 
 EXPECTED = (WrongSecret, VaultError, BackupError, PinError, JournalError, SavedGroupError, SearchError,
-            CalendarError, SourceError, ValueError)
+            CalendarError, SourceError, CatalogueError, ValueError)
 
 
 def message_for(problem: BaseException) -> str:

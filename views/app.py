@@ -27,6 +27,7 @@ from views.settings.sources import SourcesScreen
 from views.settings.organisation import OrganisationScreen
 from views.shell import Shell
 from views.sync import start_sync
+from views.i18n import N_, _, ngettext  # noqa: F401
 
 SEED_COLOR = "#4F7C7A"  # a calm teal
 
@@ -107,8 +108,31 @@ def kindred_theme() -> ft.Theme:
     )
 
 
+def quiet_message_repr() -> None:
+    """Flet's web transport builds a debug line for every message it sends
+    (``transport_log.debug(f"send_message: {message}")``), and the f-string runs even when
+    debug logging is off: the repr of an update walks its whole patch of controls. That was
+    6 % of the app's CPU over bench/ui_latency.py's taps (issue #14, py-spy). The full repr is
+    kept whenever that logger is at DEBUG."""
+    import logging
+
+    from flet.messaging.protocol import Message
+
+    if getattr(Message.__repr__, "kindred_quiet", False):
+        return
+    full = Message.__repr__
+    transport = logging.getLogger("flet_transport")
+
+    def __repr__(self) -> str:
+        return full(self) if transport.isEnabledFor(logging.DEBUG) else f"Message({self.action.name})"
+
+    __repr__.kindred_quiet = True
+    Message.__repr__ = __repr__
+
+
 def make_page_handler(services):
     """``services``: the process's KindredServices (services/app.py)."""
+    quiet_message_repr()
     """The function Flet calls once for every new UI session (window or browser tab)."""
 
     async def start_session(page: ft.Page) -> None:

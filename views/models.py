@@ -83,6 +83,7 @@ class SyncModel:
     status: str | None = None  # "Checking Acme (1 of 2)…"
     fraction: float | None = None
     outcomes: tuple = ()
+    catalogue: object | None = None  # the catalogue's CatalogueSource (its address, last check), None until loaded
     _task: asyncio.Task | None = field(default=None, repr=False)
 
 

@@ -1,5 +1,7 @@
 """Directory sync for one UI session: runs the process's sync off the event loop and shows
-its progress and outcomes in the session's SyncModel. Public data only: no session needed."""
+its progress and outcomes in the session's SyncModel. Public data only: no session needed.
+A sync of everything (Sync now, the check at start) also updates the catalogue of open
+directories when it has an address; the suggestions follow ``SyncModel.catalogue``."""
 
 from __future__ import annotations
 
@@ -26,10 +28,19 @@ class SyncProblem:
 
 
 async def reload_sources(app: AppModel) -> None:
+    """The sources and the catalogue's address and last check, read again (after a change or a sync)."""
     try:
         app.sync.sources = tuple(await asyncio.to_thread(app.services.sync.list_sources))
     except Exception as problem:  # noqa: BLE001 - the list stays as it was
         log.info("sources not listed: %s", type(problem).__name__)
+    await reload_catalogue_source(app)
+
+
+async def reload_catalogue_source(app: AppModel) -> None:
+    try:
+        app.sync.catalogue = await asyncio.to_thread(app.services.catalogue.source)
+    except Exception as problem:  # noqa: BLE001 - shown as before
+        log.info("catalogue address not read: %s", type(problem).__name__)
 
 
 async def sync_sources(app: AppModel, names: list[str] | None = None, due_only: bool = False) -> tuple:

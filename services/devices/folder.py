@@ -11,6 +11,10 @@
 - **The join file** (``kindred-join.key``) holds the data key wrapped under the recovery
   code (the recovery slot, as the vault keeps it): with the code, a second device gets the
   same data key; without it, nothing. Its scrypt settings are bounded before use.
+- **The pairing file** (``kindred-pair.key``, only while a pairing is open) holds the data key
+  wrapped under a one-time pairing code, made as the recovery code is (same alphabet and
+  length, same scrypt settings: never easier to guess), with its expiry time bound into the
+  wrapping. The device that joins with it deletes it; the first device deletes it once expired.
 - Everything else is ignored: Syncthing's temporary files (``.syncthing.NAME.tmp``,
   ``~syncthing~NAME.tmp``), its ``.sync-conflict-`` copies, our own ``.NAME.*.tmp``, and a
   file still being copied under its final name (it does not authenticate yet: it is left
@@ -36,6 +40,7 @@ from services.privacy import crypto
 
 CHANGE_FILE = re.compile(r"^[0-9a-f]{32}$")
 JOIN_FILE = "kindred-join.key"
+PAIR_FILE = "kindred-pair.key"
 FILE_KEY_LABEL = b"kindred/sync-file-key/v1"
 FILE_AAD = b"kindred/sync-file/v1|"
 MIN_PADDED = 4096
@@ -183,6 +188,51 @@ def read_join_file(folder: Path) -> dict:
         }
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
         raise SyncFolderError(f"{path} is damaged or not a Kindred file. Nothing was changed.") from None
+
+
+# --- the pairing file -----------------------------------------------------------------------
+def pair_method(expires_ms: int) -> str:
+    """The wrapping's associated data: the expiry cannot be changed without the code failing."""
+    return f"pairing|{int(expires_ms)}"
+
+
+def write_pair_file(folder: Path, kdf: dict, wrapped_key: bytes, key_id: str, expires_ms: int) -> None:
+    document = {
+        "format": "kindred-sync-pair",
+        "version": FORMAT_VERSION,
+        "key_id": key_id,
+        "expires": int(expires_ms),
+        "kdf": kdf,
+        "wrapped_key": base64.b64encode(wrapped_key).decode("ascii"),
+    }
+    write_atomically(folder, PAIR_FILE, json.dumps(document, sort_keys=True, indent=1).encode("utf-8"))
+
+
+def read_pair_file(folder: Path) -> dict | None:
+    """The open pairing, or None (none, unreadable or damaged: then only the recovery code joins)."""
+    try:
+        data = read_limited(Path(folder) / PAIR_FILE, MAX_JOIN_FILE_BYTES)
+        document = json.loads(data.decode("utf-8"))
+        if document.get("format") != "kindred-sync-pair" or int(document.get("version", 0)) > FORMAT_VERSION:
+            return None
+        return {
+            "key_id": str(document["key_id"]),
+            "expires": int(document["expires"]),
+            "kdf": document["kdf"],
+            "wrapped_key": base64.b64decode(document["wrapped_key"], validate=True),
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
+        return None
+
+
+def remove_pair_file(folder: Path) -> None:
+    try:
+        (Path(folder) / PAIR_FILE).unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    _fsync_folder(Path(folder))
 
 
 # --- one file instead of a folder (download here, upload there) ---------------------------------

@@ -148,6 +148,10 @@ def keep_copy(session, store: PrivateStore, record: PrivateRecordView, source: s
     return 1
 
 
+PAIRING_MINUTES = 15
+MAX_PAIRING_MINUTES = 60
+
+
 def default_device_name() -> str:
     return (socket.gethostname() or "This device")[:60]
 
@@ -231,6 +235,48 @@ class FolderSync:
         slot = vault.recovery_slot()
         if slot is not None:
             files.write_join_file(folder, slot, self._store.key_id)
+
+    # --- a one-time pairing code ------------------------------------------------------------
+    def start_pairing(self, minutes: int = PAIRING_MINUTES) -> tuple[str, datetime]:
+        """Open a pairing: a new one-time code (as long and as random as the recovery code, so
+        never easier to guess) that lets one more device join through the folder for
+        ``minutes``. Returns (code, expiry). A new pairing replaces an open one."""
+        if not 1 <= int(minutes) <= MAX_PAIRING_MINUTES:
+            raise SyncFolderError(f"A pairing code can last from 1 to {MAX_PAIRING_MINUTES} minutes.")
+        folder = self.folder
+        if folder is None:
+            raise SyncFolderError("This device has no sync folder yet. Choose one first (`kindred devices link FOLDER`).")
+        if not folder.is_dir():
+            raise SyncFolderError(f"The sync folder {folder} is not there (is the drive connected, or was it moved?).")
+        code = crypto.new_recovery_code()
+        expires_ms = self._now_ms() + int(minutes) * 60_000
+        params = crypto.new_kdf_params()
+        kek = crypto.derive_key(crypto.normalise_passphrase(crypto.normalise_recovery_code(code)), params)
+        wrapped = crypto.wrap_key(self._store.data_key, kek, files.pair_method(expires_ms))
+        try:
+            self._write_join_file(folder)  # the joining device keeps the same recovery code
+            files.write_pair_file(folder, params, wrapped, self._store.key_id, expires_ms)
+        except OSError as error:
+            raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}.") from None
+        return code, datetime.fromtimestamp(expires_ms / 1000, timezone.utc)
+
+    def pairing_open_until(self) -> datetime | None:
+        """When the open pairing ends (None: none open, or it has ended)."""
+        folder = self.folder
+        pairing = files.read_pair_file(folder) if folder is not None else None
+        if pairing is None or pairing["key_id"] != self._store.key_id or pairing["expires"] < self._now_ms():
+            return None
+        return datetime.fromtimestamp(pairing["expires"] / 1000, timezone.utc)
+
+    def cancel_pairing(self) -> None:
+        folder = self.folder
+        if folder is not None:
+            files.remove_pair_file(folder)
+
+    def _drop_expired_pairing(self, folder: Path) -> None:
+        pairing = files.read_pair_file(folder)
+        if pairing is not None and pairing["expires"] < self._now_ms():
+            files.remove_pair_file(folder)
 
     # --- the record versions --------------------------------------------------------------
     def _digest(self, kind: str, record_id: str, occurred_at: datetime, payload: dict) -> str:
@@ -447,6 +493,7 @@ class FolderSync:
             self._set(session, "hlc", clock.last)
         try:
             self._write_join_file(folder)
+            self._drop_expired_pairing(folder)
         except OSError as error:
             raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}. Nothing was lost; "
                                   "try again when it can.") from None
@@ -668,20 +715,50 @@ class FolderSync:
         return True
 
 
+def _open_pairing(folder: Path, code: str, now_ms: Callable[[], int]) -> bytes | None:
+    """The data key from the folder's open pairing and its one-time code; None when there is no
+    pairing or the code does not open it. An expired pairing is refused in words."""
+    pairing = files.read_pair_file(folder)
+    if pairing is None:
+        return None
+    try:
+        params = crypto.checked_kdf_params(pairing["kdf"])
+        kek = crypto.derive_key(crypto.normalise_passphrase(crypto.normalise_recovery_code(code)), params)
+        data_key = crypto.unwrap_key(pairing["wrapped_key"], kek, files.pair_method(pairing["expires"]))
+    except (crypto.WrongSecret, ValueError, TypeError, KeyError):
+        return None
+    if pairing["expires"] < now_ms():
+        raise JoinError("That pairing code has expired. Make a new one on your first device (Settings → Your devices "
+                        "→ Pair a new device, or `kindred devices pair`). Nothing was changed.")
+    return data_key
+
+
 def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphrase: str,
-                device_name: str | None = None, now_ms: Callable[[], int] = wall_ms) -> tuple[PrivateStore, SyncResult]:
-    """A second device joins: the recovery code opens the join file's key, this device is set
-    up with that key and its own passphrase, and everything in the folder is merged.
+                device_name: str | None = None, now_ms: Callable[[], int] = wall_ms,
+                pairing: bool | None = False) -> tuple[PrivateStore, SyncResult]:
+    """A second device joins: the recovery code (or, with ``pairing``, a one-time pairing code
+    the first device showed; ``None``: either) opens the data key, this device is set up with
+    that key and its own passphrase, and everything in the folder is merged. A pairing code
+    works once: the pairing file is deleted when the device has joined, and the device keeps
+    the same recovery code as the others (the join file's recovery slot, as it is).
 
     On a device already set up with the same key, it just links. Refused (``JoinError``) on
     a device that holds other data, and for a wrong code; nothing is changed then."""
     folder = Path(folder).expanduser().resolve()
     slot = files.read_join_file(folder)
-    try:
-        data_key = PrivateVault.unwrap_recovery_slot(slot, recovery_code)
-    except crypto.WrongSecret:
-        raise JoinError("That recovery code does not open this sync folder. Use the code your first device showed "
-                        "(Settings → Recovery code can make a new one). Nothing was changed.") from None
+    data_key = _open_pairing(folder, recovery_code, now_ms) if pairing is not False else None
+    paired = data_key is not None
+    if data_key is None and pairing is True:
+        raise JoinError("That pairing code does not open this sync folder (it works once, for a short time). Make a new "
+                        "one on your first device: Settings → Your devices → Pair a new device. Nothing was changed.")
+    if data_key is None:
+        try:
+            data_key = PrivateVault.unwrap_recovery_slot(slot, recovery_code)
+        except crypto.WrongSecret:
+            raise JoinError("That recovery code does not open this sync folder. Use the code your first device showed "
+                            "(Settings → Recovery code can make a new one)"
+                            + (", or a pairing code it shows now" if pairing is None else "")
+                            + ". Nothing was changed.") from None
     if crypto.key_id(data_key) != slot["key_id"]:
         raise JoinError(f"{folder / files.JOIN_FILE} is damaged. Nothing was changed.")
     if vault.is_set_up():
@@ -697,9 +774,14 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
                 "delete all data on this device, join, then restore the backup with --merge. Nothing was changed.")
     else:
         try:
-            store = vault.join(data_key, passphrase, recovery_code)
+            if paired:
+                store = vault.join(data_key, passphrase, recovery_slot=slot)
+            else:
+                store = vault.join(data_key, passphrase, recovery_code)
         except VaultError as error:
             raise JoinError(str(error)) from None
+    if paired:
+        files.remove_pair_file(folder)  # once only
     # What it merged is in the folder already: it writes only its own changes (and its name).
     result = FolderSync(store, vault, now_ms=now_ms).link(folder, device_name, full=False)
     return store, result

@@ -20,7 +20,7 @@ RULE_KINDS = ("weekly", "monthly", "by_appointment", "varies")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScheduleRule:
     """When a group meets.
 
@@ -47,7 +47,7 @@ class ScheduleRule:
         return self.kind in ("weekly", "monthly") and self.weekday is not None and self.start is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     venue: str | None = None
     address: str | None = None
@@ -60,14 +60,14 @@ class Location:
     approximate: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OnlineAccess:
     url: str | None = None
     phone: str | None = None
     notes: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     name: str | None = None
     email: str | None = None
@@ -75,7 +75,7 @@ class Contact:
     website: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupRecord:
     """A group as read from a feed, before it is stored."""
 

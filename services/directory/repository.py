@@ -77,8 +77,27 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
     bulk = _bulk_text_index(session) if _rebuild_pays(before + len(groups), total - before) else None
     session.execute(delete(DirectoryGroup).where(DirectoryGroup.source_id == source.id))
     next_id = (session.scalar(select(func.max(DirectoryGroup.id))) or 0) + 1
-    group_rows, rule_rows, tag_rows = [], [], []
     cache: dict = {}
+    # Plain DB-API executemany: at 100,000 groups SQLAlchemy's per-row parameter handling
+    # costs more than SQLite's own work. Values are stored exactly as the models' types
+    # store them (ISO dates, 0/1 booleans), so ORM reads see no difference. Rows are written
+    # INSERT_BATCH groups at a time, so they are never all in memory at once (issue #14).
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        for first in range(0, len(groups), INSERT_BATCH):
+            _insert_groups(cursor, source, groups[first:first + INSERT_BATCH], next_id + first, now, cache)
+        if bulk is not None:
+            bulk.rebuild(cursor)
+    finally:
+        cursor.close()
+    return before
+
+
+INSERT_BATCH = 5000
+
+
+def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], next_id: int, now: datetime, cache: dict) -> None:
+    group_rows, rule_rows, tag_rows = [], [], []
     for offset, record in enumerate(groups):
         gid = next_id + offset
         start_utc, zone_name = next_start(record.schedule, now, cache)
@@ -102,19 +121,9 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
             for value in dict.fromkeys(tag_value(kind, v) for v in values):
                 if value:
                     tag_rows.append((gid, kind, value[:120]))
-    # Plain DB-API executemany: at 100,000 groups SQLAlchemy's per-row parameter handling
-    # costs more than SQLite's own work. Values are stored exactly as the models' types
-    # store them (ISO dates, 0/1 booleans), so ORM reads see no difference.
-    cursor = session.connection().connection.dbapi_connection.cursor()
-    try:
-        cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
-        cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
-        cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
-        if bulk is not None:
-            bulk.rebuild(cursor)
-    finally:
-        cursor.close()
-    return before
+    cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
+    cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
+    cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
 
 
 BULK_MIN_CHANGES = 2000
@@ -242,15 +251,13 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     count = session.execute(text(f"SELECT count(*) FROM directory_group AS g WHERE {due}"), {"now": now_epoch}).scalar()
     if not count:
         return 0
+    if count > REFRESH_SCAN_FROM:
+        return _refresh_in_bulk(session, due, now, now_epoch)
     columns = ("s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
                "s.ordinal, s.anchor_date, s.starts_on, s.ends_on")
-    if count > REFRESH_SCAN_FROM:
-        # Most groups: one pass over the schedule rows (in the order SQLite keeps them).
-        sql = f"SELECT {columns} FROM directory_group AS g JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due}"
-    else:
-        # A few: their rules by index, in the same order.
-        sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
-               f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
+    # A few: their rules by index, in the same order.
+    sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
+           f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
     rows = session.execute(text(sql), {"now": now_epoch}).all()
     if not rows:
         return 0
@@ -260,10 +267,7 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
         key = tuple(row[1:])
         rule = rule_objects.get(key)
         if rule is None:
-            rule = rule_objects[key] = ScheduleRule(
-                kind=row.kind, weekday=row.weekday, start=_clock(row.start_minute), end=_clock(row.end_minute),
-                timezone=row.timezone, interval_weeks=row.interval_weeks, ordinal=row.ordinal,
-                anchor_date=_date(row.anchor_date), starts_on=_date(row.starts_on), ends_on=_date(row.ends_on))
+            rule = rule_objects[key] = _rule(key)
         by_group[row.group_id].append(rule)
     cache: dict = {}
     updates = []
@@ -277,6 +281,62 @@ def refresh_next_meetings(session: Session, now: datetime) -> int:
     finally:
         cursor.close()
     return len(updates)
+
+
+def _rule(key) -> ScheduleRule:
+    kind, weekday, start, end, zone, interval, ordinal, anchor, starts_on, ends_on = key
+    return ScheduleRule(kind=kind, weekday=weekday, start=_clock(start), end=_clock(end), timezone=zone,
+                        interval_weeks=interval, ordinal=ordinal, anchor_date=_date(anchor),
+                        starts_on=_date(starts_on), ends_on=_date(ends_on))
+
+
+def _refresh_in_bulk(session: Session, due: str, now: datetime, now_epoch: int) -> int:
+    """Most groups due (after a week away every timed group is): SQLite groups each group's
+    rules into one signature, Python works out each *distinct* set of rules once (thousands
+    of groups share "Tuesday 19:00 in New York"), and one UPDATE writes every group's new
+    next meeting from a temporary table — no Python object per group (issue #14)."""
+    import json
+
+    rule = ("json_array(s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
+            "s.ordinal, s.anchor_date, s.starts_on, s.ends_on)")
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.execute("DROP TABLE IF EXISTS temp.refresh_group")
+        cursor.execute("DROP TABLE IF EXISTS temp.refresh_rules")
+        cursor.execute("CREATE TEMP TABLE refresh_group (group_id INTEGER PRIMARY KEY, rules TEXT NOT NULL)")
+        cursor.execute("CREATE TEMP TABLE refresh_rules (rules TEXT PRIMARY KEY, start_utc INTEGER, zone TEXT)")
+        # The rules of each due group in the order they were stored (s.id), as a JSON list.
+        cursor.execute(
+            f"INSERT INTO temp.refresh_group (group_id, rules) "
+            f"SELECT group_id, '[' || group_concat(r, ',') || ']' FROM ("
+            f"  SELECT s.group_id AS group_id, {rule} AS r FROM directory_group AS g "
+            f"  JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due} ORDER BY s.group_id, s.id"
+            f") GROUP BY group_id", {"now": now_epoch})
+        distinct = cursor.execute("SELECT DISTINCT rules FROM temp.refresh_group").fetchall()
+        cache: dict = {}
+        rule_objects: dict[tuple, ScheduleRule] = {}
+        results = []
+        for (signature,) in distinct:
+            rules = []
+            for values in json.loads(signature):
+                key = tuple(values)
+                found = rule_objects.get(key)
+                if found is None:
+                    found = rule_objects[key] = _rule(key)
+                rules.append(found)
+            results.append((signature, *next_start(rules, now, cache)))
+        cursor.executemany("INSERT INTO temp.refresh_rules (rules, start_utc, zone) VALUES (?, ?, ?)", results)
+        cursor.execute(
+            "UPDATE directory_group SET (next_start_utc, next_timezone, next_computed_utc) = "
+            "(SELECT r.start_utc, r.zone, ? FROM temp.refresh_group AS g "
+            " JOIN temp.refresh_rules AS r ON r.rules = g.rules WHERE g.group_id = directory_group.id) "
+            "WHERE id IN (SELECT group_id FROM temp.refresh_group)", (now_epoch,))
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE temp.refresh_group")
+        cursor.execute("DROP TABLE temp.refresh_rules")
+    finally:
+        cursor.close()
+    return changed
 
 
 def _date(value):

@@ -16,13 +16,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from services.journal import safety_plan as safety_plans
 from services.journal import selfcheck
 from services.journal.journal import Journal
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 SCREENING_NOTE = ("PHQ-9 and GAD-7 are screening questionnaires, not a diagnosis. Scores are the person's own "
                   "answers on the date shown.")
 MADE_WITH = "Made with Kindred on the person's own device. Private: share only with people they chose."
@@ -203,12 +201,23 @@ def safety_plan_text(journal: Journal) -> str:
 
 # --- PDF ----------------------------------------------------------------------------------
 def _pdf():
-    from fpdf import FPDF  # imported here: only reports need it
+    import warnings
+
+    from services.platform import PdfUnavailable, pdf_support
+
+    try:
+        font_dir = pdf_support()  # the browser build loads its PDF pack here, the first time
+    except PdfUnavailable as error:
+        raise ReportError(f"Could not make a PDF: {error}. Save it as text instead, or try again when online.") from None
+    with warnings.catch_warnings():
+        # fpdf2 warns that Pillow is missing where it is (the browser build): it only adds images.
+        warnings.filterwarnings("ignore", message="Pillow could not be imported")
+        from fpdf import FPDF  # imported here: only reports need it
 
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_margins(15, 15, 15)
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    regular, bold = font_dir / "DejaVuSans.ttf", font_dir / "DejaVuSans-Bold.ttf"
     if regular.exists() and bold.exists():
         pdf.add_font("Body", "", str(regular))
         pdf.add_font("Body", "B", str(bold))

@@ -10,20 +10,38 @@ available" instead of failing.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import os
-
-import keyring
-import keyring.errors
-from keyring.backends import chainer, fail, null
 
 SERVICE_NAME = "Kindred"
 
 log = logging.getLogger(__name__)
 
 
+@functools.cache
+def _keyring():
+    """The ``keyring`` package, imported on first use (it is slow to import and the browser
+    build does not ship it: there it is None, and there is no keyring)."""
+    try:
+        import keyring  # noqa: PLC0415
+        import keyring.errors  # noqa: PLC0415, F401
+    except ImportError:
+        return None
+    return keyring
+
+
+def _refusals() -> tuple[type[BaseException], ...]:
+    return (_keyring().errors.KeyringError, RuntimeError, OSError)
+
+
 def available() -> bool:
     """Whether a real keyring backend is configured (never probes by writing)."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    from keyring.backends import chainer, fail, null  # noqa: PLC0415
+
     try:
         backend = keyring.get_keyring()
     except Exception:  # noqa: BLE001 - a broken keyring configuration is "no keyring"
@@ -41,8 +59,8 @@ def store_new_wrapping_key(username: str) -> bytes | None:
         return None
     key = os.urandom(32)
     try:
-        keyring.set_password(SERVICE_NAME, username, base64.b64encode(key).decode())
-    except (keyring.errors.KeyringError, RuntimeError, OSError):
+        _keyring().set_password(SERVICE_NAME, username, base64.b64encode(key).decode())
+    except _refusals():
         log.info("the OS keyring refused to store a key; continuing with the passphrase only")
         return None
     return key
@@ -52,8 +70,8 @@ def load_wrapping_key(username: str) -> bytes | None:
     if not available():
         return None
     try:
-        value = keyring.get_password(SERVICE_NAME, username)
-    except (keyring.errors.KeyringError, RuntimeError, OSError):
+        value = _keyring().get_password(SERVICE_NAME, username)
+    except _refusals():
         return None
     if not value:
         return None
@@ -67,6 +85,6 @@ def delete_wrapping_key(username: str) -> None:
     if not available():
         return
     try:
-        keyring.delete_password(SERVICE_NAME, username)
-    except (keyring.errors.KeyringError, RuntimeError, OSError):
+        _keyring().delete_password(SERVICE_NAME, username)
+    except _refusals():
         pass

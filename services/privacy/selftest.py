@@ -50,3 +50,24 @@ def check_vectors(vectors: dict, backend: backends.CryptoBackend) -> list[str]:
     finally:
         backends.set_backend(previous)
     return failures
+
+
+def check_signature_vectors(vectors: dict) -> list[str]:
+    """Publishers' Ed25519 signatures (``vectors["ed25519"]``: RFC 8032's and a feed signed
+    while rotating keys) checked by this build's verifier: ``cryptography`` natively, the
+    bundled ``@noble/curves`` in the browser. Every mismatch as a readable line."""
+    from services.sync import signing  # noqa: PLC0415 - only the checks need it
+
+    failures: list[str] = []
+    for i, v in enumerate(vectors["ed25519"]):
+        try:
+            signing.verify_bytes(v["public_key"], bytes.fromhex(v["message"]), v["signature_file"])
+            verified = True
+        except signing.BadSignature:
+            verified = False
+        except Exception as error:  # noqa: BLE001 - any failure here is a mismatch to report
+            failures.append(f"ed25519[{i}] ({v['note']}): {type(error).__name__} {error}")
+            continue
+        if verified != v["valid"]:
+            failures.append(f"ed25519[{i}] ({v['note']}): {'accepted' if verified else 'refused'}")
+    return failures

@@ -107,16 +107,31 @@ class PrivateVault:
         kek = crypto.derive_key(crypto.normalise_passphrase(crypto.normalise_recovery_code(code)), params)
         return crypto.unwrap_key(slot["wrapped_key"], kek, "recovery")
 
-    def join(self, data_key: bytes, passphrase: str, recovery_code: str, use_keyring: bool = True) -> PrivateStore:
-        """Set this device up with another device's data key (proved with the recovery
-        code): its own passphrase, the same recovery code. Refused on a device that is set up."""
+    def join(self, data_key: bytes, passphrase: str, recovery_code: str | None = None, use_keyring: bool = True,
+             recovery_slot: dict | None = None) -> PrivateStore:
+        """Set this device up with another device's data key (proved with the recovery code,
+        or a one-time pairing code): its own passphrase, the same recovery code — wrapped anew
+        from ``recovery_code``, or ``recovery_slot`` (the other device's, as stored) kept as it
+        is when this device never saw the code. Refused on a device that is set up."""
         check_passphrase(passphrase)
         if self.is_set_up():
             raise VaultError(N_("Kindred is already set up on this device; unlock it instead."))
+        if recovery_code is None:
+            if recovery_slot is None:
+                raise VaultError("Joining needs the recovery code or the other device's recovery slot.")
+            try:
+                kdf = crypto.checked_kdf_params(recovery_slot["kdf"])
+                wrapped = bytes(recovery_slot["wrapped_key"])
+            except (ValueError, TypeError, KeyError) as error:
+                raise VaultError(f"The recovery key settings are not valid ({error}). Nothing was changed.") from None
         epoch = uuid.uuid4().hex
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", data_key, passphrase)
-            self._store_slot(session, "recovery", data_key, crypto.normalise_recovery_code(recovery_code))
+            if recovery_code is None:
+                session.add(KeySlot(method="recovery", kdf=json.dumps(kdf), wrapped_key=wrapped,
+                                    created_at=datetime.now(timezone.utc)))
+            else:
+                self._store_slot(session, "recovery", data_key, crypto.normalise_recovery_code(recovery_code))
             if use_keyring:
                 self._add_keyring_slot(session, data_key)
             session.merge(KeyEpoch(id=KEY_EPOCH_ROW, key_id=crypto.key_id(data_key), epoch=epoch, changed_at=datetime.now(timezone.utc)))

@@ -49,6 +49,7 @@ from services.storage import Database
 from services.sync import signing
 
 if TYPE_CHECKING:
+    from services.directory.catalogue import CatalogueService
     from services.sync.fetch import Fetcher, FetchLimits
 
 
@@ -60,7 +61,8 @@ def _fetch():
     return fetch
 
 FEED_KIND = "feed"
-RESERVED_NAMES = {"bundled"}
+CATALOGUE_NAME = "Catalogue of open directories"  # = services.directory.catalogue.SYNC_NAME
+RESERVED_NAMES = {"bundled", CATALOGUE_NAME.lower()}
 AUTO_SYNC_INTERVAL = timedelta(hours=1)  # at start, a source checked more recently is left alone
 MAX_NAME = 120
 
@@ -162,7 +164,7 @@ def _fingerprint(public_key: str | None) -> str | None:
         return None
     try:
         return signing.fingerprint(public_key)
-    except signing.SigningError:  # no crypto library here (the in-browser build)
+    except signing.SigningError:  # a stored key this build cannot read
         return "(cannot be shown here)"
 
 
@@ -208,8 +210,12 @@ class SyncService:
         *,
         fetcher_factory: Callable[[FetchLimits], Fetcher] | None = None,
         work_dir: Path | None = None,
+        catalogue: CatalogueService | None = None,
     ):
+        """``catalogue``: when given, a sync of every source also updates the catalogue of open
+        directories from its address (when one is set), through the same fetcher."""
         self.db = db
+        self.catalogue = catalogue
         self.limits = limits if limits is not None else _fetch().DEFAULT_LIMITS
         self._fetcher_factory = fetcher_factory or (lambda lim: _fetch().Fetcher(lim))
         self._work_dir = work_dir or db.path.parent
@@ -222,7 +228,7 @@ class SyncService:
 
     @staticmethod
     def can_verify_signatures() -> bool:
-        """False in the browser build, which cannot check a publisher's key yet: its sources are unverified."""
+        """Whether a publisher's key can be checked here (natively and, with @noble/curves, in the browser)."""
         return signing.available()
 
     def list_sources(self) -> list[SourceStatus]:
@@ -312,13 +318,30 @@ class SyncService:
     # --- sync ----------------------------------------------------------------------
 
     def sources_due(self, now: datetime | None = None, interval: timedelta = AUTO_SYNC_INTERVAL) -> list[str]:
-        """Sources worth checking at start: not paused, not checked within ``interval``."""
+        """Sources worth checking at start: not paused, not checked within ``interval``; and the
+        catalogue (named ``CATALOGUE_NAME``) when it has an address and was not checked within it."""
         now = now or datetime.now(UTC)
-        return [
+        due = [
             s.name
             for s in self.list_sources()
             if not s.paused and (s.last_checked_at is None or now - s.last_checked_at >= interval)
         ]
+        if self._catalogue_due(now, interval):
+            due.append(CATALOGUE_NAME)
+        return due
+
+    def _catalogue_due(self, now: datetime, interval: timedelta = AUTO_SYNC_INTERVAL) -> bool:
+        try:
+            return self.catalogue is not None and self.catalogue.sync_due(now, interval)
+        except Exception:  # noqa: BLE001 - the catalogue's address unreadable: the sources still sync
+            return False
+
+    def has_catalogue_source(self) -> bool:
+        """Whether a sync of everything also fetches the catalogue (it has an address)."""
+        try:
+            return self.catalogue is not None and self.catalogue.source().url is not None
+        except Exception:  # noqa: BLE001
+            return False
 
     def sync(
         self,
@@ -332,10 +355,13 @@ class SyncService:
 
         ``due_only`` (the automatic sync at start) leaves out paused sources and those checked
         within the last hour; it is decided under the lock, so several windows opening at
-        once check each source once."""
+        once check each source once.
+
+        The catalogue of open directories is fetched last, when it has an address and
+        ``names`` is None or names it (``CATALOGUE_NAME``); its outcome is named so."""
         clock = now or (lambda: datetime.now(UTC))
         if names is not None:
-            known = {s.name for s in self.list_sources()}
+            known = {s.name for s in self.list_sources()} | {CATALOGUE_NAME}
             for name in names:
                 if name not in known:
                     self.get_source(name)  # raises, listing the names there are
@@ -345,17 +371,20 @@ class SyncService:
             sources = self.list_sources()
             if names is not None:
                 sources = [s for s in sources if s.name in set(names)]
+            with_catalogue = (names is None or CATALOGUE_NAME in names) and self.has_catalogue_source()
             if due_only:
                 due = set(self.sources_due(clock()))
                 sources = [s for s in sources if s.name in due]
-            if not sources:
+                with_catalogue = with_catalogue and CATALOGUE_NAME in due
+            if not sources and not with_catalogue:
                 return []
+            total = len(sources) + (1 if with_catalogue else 0)
             with self._fetcher_factory(self.limits) as fetcher:
                 for index, source in enumerate(sources):
 
                     def report(stage: str, index=index, name=source.name) -> None:
                         if progress is not None:
-                            progress(SyncProgress(index, len(sources), name, stage))
+                            progress(SyncProgress(index, total, name, stage))
 
                     if source.paused:
                         outcomes.append(SyncOutcome(source.name, "paused", "Paused: not checked.",
@@ -363,7 +392,27 @@ class SyncService:
                     else:
                         outcomes.append(self._sync_one_safely(fetcher, source, report, clock))
                     report("done")
+                if with_catalogue:
+                    outcomes.append(self._sync_catalogue(fetcher, total, progress, clock))
         return outcomes
+
+    def _sync_catalogue(self, fetcher: Fetcher, total: int, progress, clock) -> SyncOutcome:
+        """The catalogue, through this sync's fetcher: its signature is checked against the
+        pinned key, an older copy is refused, and a failure keeps the catalogue in use."""
+        if progress is not None:
+            progress(SyncProgress(total - 1, total, CATALOGUE_NAME, "checking"))
+        try:
+            result = self.catalogue.sync_from_source(fetcher, clock())
+        except Exception as error:  # noqa: BLE001 - never stops the sync's report
+            outcome = SyncOutcome(CATALOGUE_NAME, "failed",
+                                  f"The catalogue update could not be completed ({type(error).__name__}). "
+                                  "The catalogue in use is kept.")
+        else:
+            outcome = SyncOutcome(CATALOGUE_NAME, result.status, result.message, groups=result.entries,
+                                  previous=result.entries, verified=result.status != "failed")
+        if progress is not None:
+            progress(SyncProgress(total - 1, total, CATALOGUE_NAME, "done"))
+        return outcome
 
     def _sync_one_safely(self, fetcher: Fetcher, source: SourceStatus, report: Callable[[str], None], clock) -> SyncOutcome:
         """One source; whatever goes wrong becomes that source's recorded problem and the run goes on."""

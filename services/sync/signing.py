@@ -26,6 +26,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from services import platform
 from services.private_files import read_limited
 
 try:
@@ -34,6 +35,9 @@ try:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 except ImportError:  # the in-browser build (Pyodide) cannot bundle ``cryptography``
     serialization = None
+
+    class InvalidSignature(Exception):  # noqa: N818 - cryptography's name, for the browser's key
+        pass
 
 SIGNATURE_SUFFIX = ".sig"
 MAX_SIGNATURE_FILE = 16 * 1024  # a .sig holds a few lines of base64; anything bigger is wrong
@@ -58,41 +62,85 @@ class KeyPairFiles:
     fingerprint: str
 
 
+class BrowserPublicKey:
+    """An Ed25519 public key in the browser build, which has no ``cryptography``: checked by
+    the bundled ``@noble/curves`` through the browser bridge (``platform.ed25519_verify``)."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        if not platform.ed25519_verify(self.raw, signature, data):
+            raise InvalidSignature()
+
+
 def available() -> bool:
-    """Whether this build can check publishers' signatures (not in the browser build yet)."""
+    """Whether this build can check publishers' signatures (natively with ``cryptography``, in
+    the browser with the bundled ``@noble/curves``)."""
+    return serialization is not None or _browser_can_verify()
+
+
+def _browser_can_verify() -> bool:
+    return platform.IS_BROWSER  # the bridge's @noble/curves (services/platform.ed25519_verify)
+
+
+def can_sign() -> bool:
+    """Whether this build can make keys and sign (not the browser build)."""
     return serialization is not None
 
 
 def _require_crypto() -> None:
     if serialization is None:
+        raise SigningError("Making keys and signing feeds is not available in this version of Kindred.")
+
+
+def _require_verifier() -> None:
+    if not available():
         raise SigningError("Checking feed signatures is not available in this version of Kindred.")
+
+
+def _raw_public(key) -> bytes:
+    if isinstance(key, BrowserPublicKey):
+        return key.raw
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+# An Ed25519 public key as a PEM block holds this fixed DER prefix, then the 32 key bytes
+# (RFC 8410: SubjectPublicKeyInfo with the id-Ed25519 algorithm).
+_ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+def _public_key_from_raw(raw: bytes):
+    if serialization is None:
+        return BrowserPublicKey(raw)
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 # --- public keys ---------------------------------------------------------------------
 
 
-def public_key_text(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode("ascii")
+def public_key_text(key: Ed25519PublicKey | BrowserPublicKey) -> str:
+    return base64.b64encode(_raw_public(key)).decode("ascii")
 
 
 def fingerprint(public_key: str | Ed25519PublicKey) -> str:
     """A short, readable name for a public key: ``SHA256:`` + the first 16 hex digits, grouped."""
     key = parse_public_key(public_key) if isinstance(public_key, str) else public_key
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    digest = hashlib.sha256(raw).hexdigest()[:16]
+    digest = hashlib.sha256(_raw_public(key)).hexdigest()[:16]
     return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
-def parse_public_key(text: str | bytes) -> Ed25519PublicKey:
+def parse_public_key(text: str | bytes) -> Ed25519PublicKey | BrowserPublicKey:
     """A public key from one line of base64 (32 bytes) or a PEM ``PUBLIC KEY`` block."""
-    _require_crypto()
+    _require_verifier()
     if isinstance(text, bytes):
         try:
             text = text.decode("ascii")
         except UnicodeDecodeError:
             raise SigningError("That is not a Kindred public key (it is not text).") from None
     stripped = text.strip()
+    if stripped.startswith("-----BEGIN") and serialization is None:
+        return _public_key_from_raw(_pem_public_raw(stripped))
     if stripped.startswith("-----BEGIN"):
         try:
             key = serialization.load_pem_public_key(stripped.encode("ascii"))
@@ -107,10 +155,21 @@ def parse_public_key(text: str | bytes) -> Ed25519PublicKey:
     raw = _b64decode(lines[0])
     if raw is None or len(raw) != 32:
         raise SigningError("That is not a Kindred public key: expected 44 characters of base64 (32 bytes).")
-    return Ed25519PublicKey.from_public_bytes(raw)
+    return _public_key_from_raw(raw)
 
 
-def load_public_key(path: str | os.PathLike) -> Ed25519PublicKey:
+def _pem_public_raw(text: str) -> bytes:
+    """The 32 key bytes of an Ed25519 ``PUBLIC KEY`` PEM block (where ``cryptography`` is missing)."""
+    lines = text.splitlines()
+    if lines[0].strip() != "-----BEGIN PUBLIC KEY-----" or lines[-1].strip() != "-----END PUBLIC KEY-----":
+        raise SigningError("That PEM block is not a readable public key.")
+    der = _b64decode("".join(lines[1:-1]))
+    if der is None or not der.startswith(_ED25519_SPKI_PREFIX) or len(der) != len(_ED25519_SPKI_PREFIX) + 32:
+        raise SigningError("That public key is not an Ed25519 key; Kindred feeds are signed with Ed25519.")
+    return der[len(_ED25519_SPKI_PREFIX):]
+
+
+def load_public_key(path: str | os.PathLike) -> Ed25519PublicKey | BrowserPublicKey:
     path = Path(path)
     try:
         data = read_limited(path, MAX_SIGNATURE_FILE)
@@ -275,7 +334,7 @@ def parse_signatures(data: bytes | str) -> list[bytes]:
     return signatures
 
 
-def verify_bytes(public_key: Ed25519PublicKey | str, data: bytes, signature_file: bytes | str) -> None:
+def verify_bytes(public_key: Ed25519PublicKey | BrowserPublicKey | str, data: bytes, signature_file: bytes | str) -> None:
     """Raise :class:`BadSignature` unless one of the signatures verifies ``data`` with the key."""
     key = parse_public_key(public_key) if isinstance(public_key, str) else public_key
     for signature in parse_signatures(signature_file):

@@ -26,6 +26,9 @@ def MoreGroupsNearYou(place, title: str = N_("More groups near you")):
     found, set_found = ft.use_state(None)
     busy, set_busy = ft.use_state(None)  # the entry being subscribed to
     place_key = place.name if place else None
+    # A sync that brought a newer catalogue changes its last update: the suggestions are read again.
+    catalogue_source = sync_model.catalogue
+    catalogue_key = getattr(catalogue_source, "last_updated_at", None)
 
     async def load():
         if place is None:
@@ -34,7 +37,7 @@ def MoreGroupsNearYou(place, title: str = N_("More groups near you")):
         result = await run(app.services.catalogue.suggestions, place, include_elsewhere=False)
         set_found(() if result is FAILED else tuple(result))
 
-    ft.use_effect(load, [place_key])
+    ft.use_effect(load, [place_key, catalogue_key])
     if place is None or not found:
         return ft.Container(visible=False)
 
@@ -63,9 +66,12 @@ def MoreGroupsNearYou(place, title: str = N_("More groups near you")):
         action = (
             ft.Text(_("Subscribed"), color=ft.Colors.PRIMARY) if is_in
             else ft.FilledTonalButton(
-                _("Subscribing\u2026") if busy == entry.name else _("Subscribe"),
+                # Every button reads "Subscribe" on screen; its accessible name says to what: the
+                # text's own semantics label (checked in Chromium's accessibility tree). A tooltip
+                # does not name the button, and it made the whole card's group start with its text.
+                content=ft.Text(_("Subscribing\u2026") if busy == entry.name else _("Subscribe"),
+                                semantics_label=(_("Subscribing to {name}") if busy == entry.name else _("Subscribe to {name}")).format(name=entry.name)),
                 icon=ft.Icons.ADD_LINK, disabled=busy is not None,
-                tooltip=_("Subscribe to {name}").format(name=entry.name),
                 on_click=subscribe_handler(entry),
             )
         )

@@ -91,9 +91,9 @@ def SetUpContent():
     ]
     if joining:
         join_controls += [
-            ft.Text(_("Choose this device's passphrase above, then join with the recovery code your other device "
-                    "showed, and either a sync file it exported (Settings → Export a sync file) or the folder you "
-                    "sync with it."), color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(_("Choose this device's passphrase above, then join with the recovery code (or a pairing code) "
+                    "your other device showed, and a sync file it exported or the folder you sync with it."),
+                    color=ft.Colors.ON_SURFACE_VARIANT),
             TextInput(label=_("Recovery code"), value=code, on_change=lambda e: set_code(e.control.value or "")),
             ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Join with a sync file"), icon=ft.Icons.FILE_OPEN_OUTLINED,
                                                           on_click=join_with_file, disabled=busy)]),

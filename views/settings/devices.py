@@ -84,7 +84,7 @@ def DevicesSection():
         set_message(_("This device now syncs through that folder."))
         await load()
 
-    async def export_file(_=None):
+    async def export_file(_e=None):
         made = await actions.run(session.export_sync_file, on_error=set_error)
         if made is FAILED:
             return
@@ -107,6 +107,16 @@ def DevicesSection():
                     + (" " + ngettext("{n} conflict: both versions are kept.", "{n} conflicts: both versions are kept.",
                                       result.new_conflicts).format(n=result.new_conflicts) if result.new_conflicts else ""))
         await load()
+
+    pairing, set_pairing = ft.use_state(None)  # (code, expiry) while shown
+
+    async def pair(_=None):
+        made = await actions.run(session.start_pairing, on_error=set_error)
+        if made is FAILED:
+            return
+        set_error(None)
+        set_message(None)
+        set_pairing(made)
 
     conflicts, set_conflicts = ft.use_state(())
 
@@ -156,9 +166,23 @@ def DevicesSection():
             ft.Text(_("Devices: {names}").format(names=names)),
             ft.Text(_("Conflicts kept: {n}").format(n=status.conflicts)
                     + (_(" — two devices changed the same thing; both versions are kept.") if status.conflicts else "")),
-            ft.Row(wrap=True, controls=[ft.FilledTonalButton(_("Sync now"), icon=ft.Icons.SYNC, on_click=sync_now)]),
+            ft.Row(wrap=True, controls=[
+                ft.FilledTonalButton(_("Sync now"), icon=ft.Icons.SYNC, on_click=sync_now),
+                ft.OutlinedButton(_("Pair a new device"), icon=ft.Icons.ADD_LINK, on_click=pair),
+            ]),
             files_row,
         ]
+        if pairing is not None:
+            code, expires = pairing
+            body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
+                ft.Text(_("Pairing code"), weight=ft.FontWeight.W_600),
+                ft.Semantics(identifier="pairing-code", label=_("Pairing code {code}").format(code=code), content=ft.Text(
+                    code, selectable=True, size=18, font_family="monospace", weight=ft.FontWeight.W_600)),
+                _muted(_("It works once, until {time}, for a device that sees this folder. On "
+                         "the new device, choose \"I already use Kindred on another device\", then type this code and "
+                         "the folder (or `kindred devices join FOLDER --pairing-code`). Your recovery code stays where "
+                         "it is.").format(time=format_time(expires.astimezone()))),
+            ]))))
         for conflict in conflicts:
             summary = conflict.payload.get("note") or conflict.payload.get("name") or ""
             body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
@@ -280,7 +304,7 @@ def ReportSection():
                 ft.TextButton(_("Safety plan as text"), on_click=plan_text),
             ]),
         ] if PrivateSession.pdf_available() else [
-            _muted(_("This version of Kindred makes text files; the app for your computer also makes PDFs.")),
+            _muted(_("PDFs need the fpdf2 package, which is not installed here: this makes text files.")),
             ft.Row(wrap=True, controls=[
                 ft.FilledTonalButton(_("Save summary (text)"), icon=ft.Icons.DESCRIPTION_OUTLINED, on_click=report_text),
                 ft.OutlinedButton(_("Safety plan (text)"), icon=ft.Icons.HEALTH_AND_SAFETY_OUTLINED, on_click=plan_text),

@@ -15,6 +15,7 @@ from services.sync.staleness import ago
 from views.actions import FAILED, use_actions
 from views.find.catalogue import MoreGroupsNearYou
 from views.find.common import use_finding
+from views.settings.catalogue_source import CatalogueSourceCard
 from views.models import use_app, use_sync_model
 from views.sync import SyncProblem, reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
@@ -300,7 +301,8 @@ def ImportFileCard():
 def SyncPanel(sources):
     app = use_app()
     state = use_sync_model()
-    has_active = any(not s.paused for s in sources or ())
+    # Sync now also updates the catalogue of open directories when it has an address.
+    has_active = any(not s.paused for s in sources or ()) or bool(getattr(state.catalogue, "url", None))
 
     async def sync_now():
         await sync_sources(app)
@@ -367,6 +369,7 @@ def SourcesScreen():
         body.append(AddSourceForm(key="add-source"))  # keyed: kept whatever the list above does
         body.append(ImportFileCard(key="import-file"))
         body.append(MoreGroupsNearYou(use_finding().place, title=_("Suggested directories for your place"), key="catalogue"))
+        body.append(CatalogueSourceCard(key="catalogue-source"))
     return ScreenBody(body)
 
 

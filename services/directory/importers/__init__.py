@@ -27,7 +27,12 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         with open(path, "rb") as handle:
             if not stat.S_ISREG(_fstat_mode(handle)):
                 raise FeedError(f"{path} is not a regular file")
-            raw = handle.read(limit + 1)
+            # Asking for limit + 1 bytes at once makes Python set aside that much (hundreds
+            # of MB) before reading: ask for the file's size, and read on only if it grew.
+            want = min(limit, os.fstat(handle.fileno()).st_size) + 1
+            raw = handle.read(want)
+            if len(raw) == want and want <= limit:
+                raw += handle.read(limit + 1 - want)
     except OSError as error:
         raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
     if len(raw) > limit:
@@ -42,7 +47,9 @@ def _fstat_mode(handle) -> int:
 def _load_json(path: Path):
     raw = read_bounded(path)
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        decoded = raw.decode("utf-8-sig")
+        del raw  # not kept beside the text and the parsed objects (memory, issue #14)
+        return json.loads(decoded)
     except UnicodeDecodeError as error:
         raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:
@@ -104,7 +111,8 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
         if format == "auto":
             detected = detect_format(path, data)
         feed = ParsedFeed(format=detected, all_services=all_services)
-        _parse(path, detected, data, tabular, feed)
+        _parse(path, detected, data, tabular, feed)  # a parser may empty ``data`` as it goes (memory)
+        data = None
     except FeedError:
         raise
     except RecursionError:
@@ -115,10 +123,21 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
         raise FeedError(f"{path.name} could not be read as {detected} ({type(error).__name__}); nothing was changed") from error
     bounds.apply(feed, path.name)
     resolve_zones(feed, import_zone)
+    _forget_import_caches()
     if feed.not_groups:
         feed.repairs.append(f"{feed.not_groups} service(s) are not support groups (a 211 lists every service) and were "
                             "skipped; import with --all-services to keep them")
     return feed
+
+
+def _forget_import_caches() -> None:
+    """The topic keywords' cache holds every name and note it saw (15 MB after 100,000
+    meetings), for the life of the process: it only pays within one import (as does the
+    Meeting Guide reader's table of shared rules)."""
+    from services.directory.vocabulary import _topics_in
+
+    _topics_in.cache_clear()
+    meeting_guide._SHARED_RULES.clear()
 
 
 def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> None:

@@ -23,6 +23,20 @@ MAX_TYPICAL_SIZE = 10_000
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _values(part) -> list[tuple[str, object]]:
+    """(name, value) of a dataclass's fields. Not ``vars(part)``: that makes every instance
+    keep a dict of its own from then on (18 MB over 100,000 groups; issue #14)."""
+    names = _FIELD_NAMES.get(type(part))
+    if names is None:
+        from dataclasses import fields
+
+        names = _FIELD_NAMES[type(part)] = tuple(f.name for f in fields(part))
+    return [(name, getattr(part, name)) for name in names]
+
+
 def _text_fields(group: GroupRecord):
     yield "name", group.name, MAX_NAME
     yield "id", group.external_id, MAX_ID
@@ -32,7 +46,7 @@ def _text_fields(group: GroupRecord):
     ):
         yield label, value, MAX_TEXT
     for part, prefix in ((group.location, "location"), (group.online, "online"), (group.contact, "contact")):
-        for key, value in vars(part).items():
+        for key, value in _values(part):
             if isinstance(value, str):
                 yield f"{prefix} {key}", value, MAX_TEXT
     for rule in group.schedule:
@@ -49,7 +63,7 @@ def _texts_within(group: GroupRecord) -> bool:
         if value is not None and len(value) > MAX_TEXT:
             return False
     for part in (group.location, group.online, group.contact):
-        for value in vars(part).values():
+        for _, value in _values(part):
             if isinstance(value, str) and len(value) > MAX_TEXT:
                 return False
     return all(rule.note is None or len(rule.note) <= MAX_TEXT for rule in group.schedule)

@@ -154,6 +154,7 @@ def resolve_zones(feed: ParsedFeed, import_zone: str | None) -> None:
     province, ZIP, country) and coordinates together; ``--timezone`` is the default for the
     rest, not an override; else none — "time zone unknown", never a silent UTC. Counts how
     each meeting's zone was decided and lists the doubtful cases in the feed's report."""
+    shared: dict = {}  # one object per distinct rule: thousands of groups meet "Tuesday 19:00 in New York"
     for index, group in enumerate(feed.groups):
         timed = [r for r in group.schedule if r.kind in ("weekly", "monthly")]
         where = f"{group.name!r} (id {group.external_id!r})"
@@ -162,7 +163,8 @@ def resolve_zones(feed: ParsedFeed, import_zone: str | None) -> None:
             zone = timed[0].timezone
         elif timed:
             zone, origin, location = _decide_zone(group, import_zone, where, feed.doubtful)
-            rules = tuple(dataclasses.replace(r, timezone=zone) if r.timezone is None else r for r in group.schedule)
+            rules = tuple(shared.setdefault(rule, rule) for rule in (
+                dataclasses.replace(r, timezone=zone) if r.timezone is None else r for r in group.schedule))
             group = feed.groups[index] = dataclasses.replace(group, schedule=rules, timezone_origin=origin, location=location)
         else:
             loc = group.location

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, time, timedelta
 
 from services.directory.importers.common import (
@@ -82,7 +83,9 @@ def _days(value) -> list[int] | str:
 
 
 def _types(value) -> list[str]:
-    return [t.upper() for t in split_list(value)]
+    # Interned: the same few codes ("O", "C", "ONL") repeat on every meeting, and each group
+    # keeps its own (14 MB of copies over 100,000 meetings; issue #14).
+    return [sys.intern(t.upper()) for t in split_list(value)]
 
 
 # A venue name that only says the meeting has no venue.
@@ -105,6 +108,10 @@ def parse(data, feed: ParsedFeed) -> None:
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
         rows.append((index, raw))
+    # From here ``rows`` holds the only reference to each meeting (read_feed hands ``data``
+    # over): each is let go once its record is made, so the parsed JSON and the records are
+    # not both whole in memory at once (issue #14: 100,000 meetings).
+    data.clear()
     parked = _parked_addresses([raw for _, raw in rows])
     if parked:
         feed.repairs.append(
@@ -112,13 +119,15 @@ def parse(data, feed: ParsedFeed) -> None:
             "differently named online meetings and no in-person one (e.g. " + ", ".join(repr(a) for a in list(parked)[:2])
             + "): a parking address, not a venue; they are listed as online, with no distance")
     meetings = []
-    for index, raw in rows:
+    for position, (index, raw) in enumerate(rows):
+        rows[position] = None
         try:
-            meetings.append((index, raw, _meeting(index, raw, feed, parked)))
+            record = _meeting(index, raw, feed, parked)
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("slug") or raw.get("id"), raw.get("name"), str(problem)))
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
+        meetings.append((index, _address_key(raw) if record.attendance in ("in_person", "hybrid") else "", record))
     feed.meetings += len(meetings)
     feed.groups.extend(dedupe_ids(_grouped(meetings, feed), feed))
 
@@ -144,14 +153,14 @@ def _parked_addresses(rows: list[dict]) -> dict[str, int]:
     return {key: counts[key] for key, found in names.items() if len(found) >= PARKED_ADDRESS_GROUPS and key not in offline}
 
 
-def _grouped(meetings: list[tuple[int, dict, GroupRecord]], feed: ParsedFeed) -> list[tuple[int, GroupRecord]]:
+def _grouped(meetings: list[tuple[int, str, GroupRecord]], feed: ParsedFeed) -> list[tuple[int, GroupRecord]]:
     """One group per name and place: Meeting Guide lists each weekday meeting as its own row.
     The group keeps every meeting's time; its id is the shortest, then smallest, of its rows'
     slugs, so it stays the same across re-imports (and across our own Meeting Guide export)."""
     by_key: dict[tuple, list[tuple[int, GroupRecord]]] = {}
-    for index, raw, record in meetings:
+    for index, address_key, record in meetings:
         where = record.location
-        place = (_address_key(raw), (where.venue or "").lower()) if record.attendance in ("in_person", "hybrid") else ()
+        place = (address_key, (where.venue or "").lower()) if record.attendance in ("in_person", "hybrid") else ()
         online = (record.online.url or "", record.online.phone or "") if record.attendance != "in_person" else ()
         key = (re.sub(r"\W+", " ", record.name.lower()).strip(), place, online, record.status)
         by_key.setdefault(key, []).append((index, record))
@@ -199,6 +208,16 @@ def _attendance(raw: dict, types: list[str], location: Location, online: OnlineA
     return attendance, status
 
 
+_SHARED_RULES: dict[ScheduleRule, ScheduleRule] = {}
+
+
+def _shared(rule: ScheduleRule) -> ScheduleRule:
+    """One object per distinct rule (memory, issue #14): most meetings share their day and time."""
+    if len(_SHARED_RULES) > 50_000:
+        _SHARED_RULES.clear()
+    return _SHARED_RULES.setdefault(rule, rule)
+
+
 def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict) -> GroupRecord:
     name = text(raw.get("name"))
     if not name:
@@ -229,7 +248,7 @@ def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict) -> GroupReco
             feed.repairs.append(f"{where}: end_time {raw.get('end_time')!r} is unreadable; assumed one hour")
         if end is None:
             end = (datetime.combine(datetime.min, start) + timedelta(hours=1)).time()
-        rules = [ScheduleRule("weekly", weekday=d, start=start, end=end, timezone=zone) for d in days]
+        rules = [_shared(ScheduleRule("weekly", weekday=d, start=start, end=end, timezone=zone)) for d in days]
     else:
         note = None
         if has_day or start is not None:
