@@ -201,7 +201,7 @@ async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_
     assert ui.has_text("No longer listed")
 
     card = card_of(ui, ONLINE_GRIEF_ID)
-    note = [c for c in card if isinstance(c, ft.TextField) and c.label == "Things I want to bring up"][0]
+    note = [c for c in card if isinstance(c, ft.TextField) and getattr(c.label, "value", c.label) == "Things I want to bring up"][0]
     ui.set(note, value="ask about the online etiquette")
     await ui.event(note, "change", "ask about the online etiquette")
     card = card_of(ui, ONLINE_GRIEF_ID)

@@ -37,6 +37,8 @@ from views.models import FindModel, use_app, use_find_model
 from views.widgets.bind import bind
 from views.widgets.notice import Notice
 from views.widgets.text_input import TextInput
+from views.widgets.choice import Choice
+from views.widgets.help_action import HelpAction
 
 SORTS = [("relevance", "Best match"), ("soonest", "Meets soonest"), ("distance", "Nearest")]
 DISTANCES = (5, 10, 25, 50)
@@ -190,7 +192,7 @@ def FindScreen():
             controls=[
                 ft.OutlinedButton(f"Filters ({len(chips)})" if chips else "Filters", icon=ft.Icons.TUNE,
                                   on_click=lambda: set_sheet_open(True)),
-                ft.Semantics(label="Sort results", container=True, content=ft.Dropdown(
+                ft.Semantics(label="Sort results", container=True, content=Choice(
                     label="Sort",
                     value=current().sort,
                     width=200,
@@ -340,9 +342,10 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
         scroll=ft.ScrollMode.AUTO,
         spacing=14,
         controls=[
-            ft.Row(alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
+            # The sheet sits over the app bar's "Get help now": it carries its own.
+            ft.Row(wrap=True, alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
                 ft.Text("Filters", theme_style=ft.TextThemeStyle.TITLE_LARGE),
-                ft.FilledButton("Done", on_click=on_close),
+                ft.Row(tight=True, spacing=8, controls=[HelpAction(), ft.FilledButton("Done", on_click=on_close)]),
             ]),
             section("How it meets", [
                 _chip(text, filters.attendance == key, set_field(attendance=None if filters.attendance == key else key))

@@ -30,6 +30,7 @@ from views.widgets.bind import bind
 from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.widgets.choice import Choice
 
 SCALE_WORDS = {"energy": ("very low", "very high"), "anxiety": ("none", "very high")}
 
@@ -46,6 +47,10 @@ def Scale(name: str, value: int | None, on_change):
         chosen = next(iter(e.control.selected or []), None)
         on_change(int(chosen) if chosen else None)
 
+    def segment_name(n: int) -> str:
+        words = {1: f", {low}", 5: f", {high}"}.get(n, "")
+        return f"{name.capitalize()} {n} of 5{words}, selected" if n == value else f"{name.capitalize()} {n} of 5{words}"
+
     return ft.Column(
         spacing=4,
         controls=[
@@ -56,7 +61,10 @@ def Scale(name: str, value: int | None, on_change):
                 allow_multiple_selection=False,
                 show_selected_icon=False,
                 on_change=changed,
-                segments=[ft.Segment(value=str(n), label=ft.Text(str(n))) for n in range(1, 6)],
+                # Each segment says which scale it is on and whether it is chosen: five "1"–"5"
+                # buttons twice on one screen say nothing to a screen reader.
+                segments=[ft.Segment(value=str(n), label=ft.Text(str(n), semantics_label=segment_name(n)))
+                          for n in range(1, 6)],
             ),
         ],
     )
@@ -220,7 +228,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                          on_change=lambda e: set_tags(e.control.value or "")),
             ft.Text("Coping strategies you tried", theme_style=ft.TextThemeStyle.TITLE_SMALL),
             *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried],
-            ft.Dropdown(
+            Choice(
                 label="Add a strategy you tried",
                 editable=True,
                 enable_filter=True,

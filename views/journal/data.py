@@ -22,6 +22,7 @@ from views.journal.common import (
 from views.widgets.bind import bind
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.widgets.choice import Choice
 
 
 async def offer_download(file_name: str, data: bytes) -> None:
@@ -145,7 +146,7 @@ def ImportSection(settings):
             ft.Text(f"{file_name} is a Daylio export with {sum(moods.values())} entries. "
                     "Which of Kindred's moods (1 = very low, 5 = great) does each Daylio mood mean?"),
             *[
-                ft.Dropdown(
+                Choice(
                     label=f"\"{name}\" ({count} entries)",
                     value=str(mapping[name]) if name in mapping else None,
                     width=260,
@@ -204,7 +205,7 @@ def ReminderSection(settings):
                     "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep."),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
                 TextInput(label="Time (24-hour)", value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
-                ft.Dropdown(label="Time zone", value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
+                Choice(label="Time zone", value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
                             on_select=lambda e: set_zone(e.control.value or zone),
                             options=[ft.DropdownOption(key=z, text=z) for z in zones]),
             ]),

@@ -26,6 +26,7 @@ from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
+from views.widgets.choice import Choice
 
 ALL = "__all__"
 
@@ -216,7 +217,7 @@ def Timeline(settings):
     filters = []
     if show_filters:
         def dropdown(name, label, options, value):
-            return ft.Dropdown(
+            return Choice(
                 label=label,
                 value=ALL if value in (None, "") else str(value),
                 width=240,

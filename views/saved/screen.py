@@ -182,7 +182,8 @@ def SavedCard(item: SavedItem, prefs):
                     ])),
                     DraftNotice(draft, "note", discard_draft),
                     ft.Semantics(container=True, content=TextInput(
-                        label="Things I want to bring up",
+                        # Every saved group has a note box: each is named for its group.
+                        label=ft.Text("Things I want to bring up", semantics_label=f"Things I want to bring up at {group.name}"),
                         value=note,
                         multiline=True,
                         min_lines=2,

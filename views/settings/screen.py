@@ -22,6 +22,7 @@ from views.settings.security import (
 )
 from views.settings.sources import SourcesSummary
 from views.widgets.screen import ScreenBody
+from views.widgets.choice import Choice
 
 THEME_CHOICES = [("system", "System", ft.Icons.BRIGHTNESS_AUTO), ("light", "Light", ft.Icons.LIGHT_MODE), ("dark", "Dark", ft.Icons.DARK_MODE)]
 
@@ -140,7 +141,7 @@ def SettingsScreen():
                    " Not known yet: choose it here, or \"Get help now\" will ask."),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
-            ft.Dropdown(
+            Choice(
                 label="Country",
                 value=country,
                 enable_filter=True,
@@ -163,7 +164,7 @@ def SettingsScreen():
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             ft.Row(wrap=True, controls=[ft.OutlinedButton("Lock now", icon=ft.Icons.LOCK_OUTLINE, on_click=lock_now)]),
-            ft.Dropdown(
+            Choice(
                 label="Lock automatically",
                 value=str(security.auto_lock_minutes),
                 on_select=on_auto_lock,

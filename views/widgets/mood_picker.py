@@ -32,7 +32,9 @@ def MoodDot(mood: int, size: int = 28):
 def MoodChoice(mood: int, label: str, selected: bool, on_pick):
     """One mood: a coloured face and its word. Tapping it selects it."""
     return ft.Container(expand=True, content=ft.Semantics(
-        label=f"{label} (mood {mood} of 5)",
+        # Named the same way as the Energy and Anxiety scales; the state is said in words too
+        # (Flutter's "selected" flag alone is not announced on a button in every browser).
+        label=f"Mood {mood} of 5, {label}, selected" if selected else f"Mood {mood} of 5, {label}",
         button=True,
         selected=selected,
         container=True,
