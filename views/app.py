@@ -99,9 +99,17 @@ FOCUS_RING = {ft.ControlState.FOCUSED: ft.BorderSide(3, ft.Colors.ON_SURFACE)}
 FOCUS_COLOR = ft.Colors.with_opacity(0.45, ft.Colors.ON_SURFACE)
 
 
-def kindred_theme() -> ft.Theme:
+# With "reduce motion" asked for (prefers-reduced-motion in the browser, the system's
+# setting elsewhere), screens change without sliding or zooming.
+NO_TRANSITIONS = ft.PageTransitionsTheme(**{
+    platform: ft.PageTransitionTheme.NONE for platform in ("android", "ios", "linux", "macos", "windows")
+})
+
+
+def kindred_theme(reduce_motion: bool = False) -> ft.Theme:
     button_style = ft.ButtonStyle(padding=BUTTON_PADDING, side=FOCUS_RING)
     return ft.Theme(
+        page_transitions=NO_TRANSITIONS if reduce_motion else None,
         color_scheme_seed=SEED_COLOR,
         focus_color=FOCUS_COLOR,
         # STANDARD density in the browser too (the web defaults to compact).
@@ -115,6 +123,18 @@ def kindred_theme() -> ft.Theme:
         # 24 px icon + 12 px all round = 48 px.
         icon_button_theme=ft.IconButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.all(12), side=FOCUS_RING)),
     )
+
+
+async def honour_reduced_motion(page: ft.Page) -> None:
+    """Ask the client whether animations should be reduced; if so, turn them off."""
+    try:
+        features = await asyncio.wait_for(ft.SemanticsService().get_accessibility_features(), timeout=10)
+    except Exception:  # noqa: BLE001 - a client that cannot say keeps the default motion
+        return
+    if features is not None and (features.disable_animations or features.reduce_motion):
+        page.theme = kindred_theme(reduce_motion=True)
+        page.dark_theme = kindred_theme(reduce_motion=True)
+        page.update()
 
 
 def make_page_handler(services):
@@ -152,6 +172,7 @@ def make_page_handler(services):
         state.apply_theme()
         page.render_views(App, state, actions)
         watch_locale(page, state)  # the country for help comes from this session's own locale
+        page.run_task(honour_reduced_motion, page)
         # Check subscribed feeds that are due, in the background: the UI never waits for it,
         # and with no sources (or no network) it costs nothing but one quick query.
         start_sync(state, due_only=True)
