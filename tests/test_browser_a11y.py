@@ -16,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.a11y_support import axe_problems, focus_order_problems, focus_ring_contrast, small_targets, unnamed_controls
+from tests.a11y_support import axe_problems, measured_focus_ring, focus_order_problems, focus_ring_contrast, small_targets, unnamed_controls
 from tests.app_process import running_app
 from tests.browser_support import DESKTOP, KDF_WAIT, PHONE, open_app, open_destination, type_into, unlock, wait_until_settled
 from tests.privacy_support import PASSPHRASE
@@ -78,6 +78,10 @@ def test_every_screen_at_both_sizes(browser, data_dir):
         page = open_app(browser, app.url, PHONE, locale="en-US")
         audit = Audit(page)
         audit.check("welcome", text("Welcome to Kindred"))
+        # The focus indicator, measured on the drawn pixels (axe cannot see the canvas).
+        wait_until_settled(page)
+        ring = measured_focus_ring(page, "Get started")
+        assert ring >= 3.0, f"the focus ring on a button has {ring:.2f}:1 contrast (at least 3:1 needed)"
         click(page, page.get_by_role("button", name="Get started"))
         expect(page.get_by_text("Find a group", exact=True)).to_be_visible()
         open_destination(page, "Journal")  # the journal asks for a passphrase first

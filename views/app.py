@@ -95,7 +95,14 @@ BUTTON_PADDING = ft.Padding.symmetric(horizontal=20, vertical=14)
 # Keyboard focus must be seen (WCAG 2.4.7, 2.4.13): Material's focus highlight is a faint
 # overlay (1.22:1 measured). Buttons get a 3 px ring in the text colour, and everything
 # else that draws a focus highlight (cards, chips, radios, the rail) a strong one.
-FOCUS_RING = {ft.ControlState.FOCUSED: ft.BorderSide(3, ft.Colors.ON_SURFACE)}
+def focus_ring(color: str) -> dict:
+    return {ft.ControlState.FOCUSED: ft.BorderSide(3, color)}
+
+
+# Black on the light theme, white on the dark one: over the page's own background either
+# differs by far more than 3:1. A filled button's ring is drawn over its fill: black
+# differs from the teal fill by 3.4:1 (light theme) and more on the dark theme's light teal.
+RING_LIGHT, RING_DARK = "#000000", "#FFFFFF"
 FOCUS_COLOR = ft.Colors.with_opacity(0.45, ft.Colors.ON_SURFACE)
 
 
@@ -106,8 +113,9 @@ NO_TRANSITIONS = ft.PageTransitionsTheme(**{
 })
 
 
-def kindred_theme(reduce_motion: bool = False) -> ft.Theme:
-    button_style = ft.ButtonStyle(padding=BUTTON_PADDING, side=FOCUS_RING)
+def kindred_theme(dark: bool = False, reduce_motion: bool = False) -> ft.Theme:
+    ring = focus_ring(RING_DARK if dark else RING_LIGHT)
+    button_style = ft.ButtonStyle(padding=BUTTON_PADDING, side=ring)
     return ft.Theme(
         page_transitions=NO_TRANSITIONS if reduce_motion else None,
         color_scheme_seed=SEED_COLOR,
@@ -115,13 +123,15 @@ def kindred_theme(reduce_motion: bool = False) -> ft.Theme:
         # STANDARD density in the browser too (the web defaults to compact).
         visual_density=ft.VisualDensity.STANDARD,
         button_theme=ft.ButtonTheme(style=button_style),
-        filled_button_theme=ft.FilledButtonTheme(style=button_style),
+        filled_button_theme=ft.FilledButtonTheme(style=ft.ButtonStyle(padding=BUTTON_PADDING, side=focus_ring(RING_LIGHT),
+                                                                       # no focus tint over the ring (it greyed the black)
+                                                                       overlay_color={ft.ControlState.FOCUSED: ft.Colors.TRANSPARENT})),
         outlined_button_theme=ft.OutlinedButtonTheme(style=button_style),
         text_button_theme=ft.TextButtonTheme(style=button_style),
         segmented_button_theme=ft.SegmentedButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=14),
-                                                                             side=FOCUS_RING)),
+                                                                             side=ring)),
         # 24 px icon + 12 px all round = 48 px.
-        icon_button_theme=ft.IconButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.all(12), side=FOCUS_RING)),
+        icon_button_theme=ft.IconButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.all(12), side=ring)),
     )
 
 
@@ -133,7 +143,7 @@ async def honour_reduced_motion(page: ft.Page) -> None:
         return
     if features is not None and (features.disable_animations or features.reduce_motion):
         page.theme = kindred_theme(reduce_motion=True)
-        page.dark_theme = kindred_theme(reduce_motion=True)
+        page.dark_theme = kindred_theme(dark=True, reduce_motion=True)
         page.update()
 
 
@@ -144,7 +154,7 @@ def make_page_handler(services):
     async def start_session(page: ft.Page) -> None:
         page.title = "Kindred"
         page.theme = kindred_theme()
-        page.dark_theme = kindred_theme()
+        page.dark_theme = kindred_theme(dark=True)
         preferences = await asyncio.to_thread(services.preferences.load)
         state = AppModel(services=services, preferences=preferences, width=page.width or 1024,
                          height=page.height or 800, page=page)
