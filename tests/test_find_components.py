@@ -377,3 +377,25 @@ async def test_an_unsaved_note_on_saved_comes_back_and_discard_throws_it_away(lo
     await ui.settle()
     assert note_field().value == "first"
     assert drafts.names(ui.state.session.store()) == []
+
+
+@pytest.mark.asyncio
+async def test_escape_closes_the_filter_sheet_and_the_help_and_they_open_again(local_services):
+    from views.overlays import close_top_overlay
+
+    ui = await start_ui(local_services)
+    await wait_for(ui, lambda: ui.has_text("GriefShare"))
+    sheets = lambda: [s for s in ui.find(ft.BottomSheet) if s.open]  # noqa: E731
+    for _ in range(2):  # closed by Escape, it opens again
+        await ui.click(ui.button("Filters"))
+        await wait_for(ui, lambda: bool(sheets()))
+        assert await close_top_overlay(ui.page)
+        await wait_for(ui, lambda: not sheets())
+    # "Get help now" from the sheet opens over it; Escape closes the help first.
+    await ui.click(ui.button("Filters"))
+    await wait_for(ui, lambda: bool(sheets()))
+    await ui.click([b for b in ui.find(ft.FilledTonalButton) if b.content == "Get help now"][-1])
+    await wait_for(ui, lambda: ui.state.help_open)
+    assert await close_top_overlay(ui.page)
+    await wait_for(ui, lambda: not ui.state.help_open)
+    assert sheets(), "the sheet is still there under the help"
