@@ -88,6 +88,7 @@ def Shell():
         appbar=appbar,
         padding=0,
         spacing=0,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,  # the page's own column centres its content
         controls=[
             ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[ft.Container(
                 width=DESTINATION_BAR_WIDTH,
