@@ -31,7 +31,7 @@ from views.models import use_app
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
-from views.widgets.choice import Choice
+from views.widgets.choice import Choice as NamedDropdown
 
 ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
 WHEN_KINDS = (("weekly", "Every week"), ("monthly", "Once a month"), ("by_appointment", "By appointment"),
@@ -156,7 +156,7 @@ def Field(label_text: str, value: str, on_change, multiline: bool = False, hint:
 
 @ft.component
 def Choice(label_text: str, value: str, options, on_change, width=260):
-    return Choice(label=label_text, value=value, width=width, on_select=lambda e: on_change(e.control.value),
+    return NamedDropdown(label=label_text, value=value, width=width, on_select=lambda e: on_change(e.control.value),
                        options=[ft.DropdownOption(key=k, text=t) for k, t in options])
 
 
