@@ -58,6 +58,9 @@ class Audit:
                 self.page.screenshot(path=f"{os.environ['KINDRED_A11Y_SHOTS']}/{screen.replace(' ', '-')}-{size}.png")
             if found:
                 self.problems[f"{screen} @ {size}"] = found
+            if os.environ.get("KINDRED_A11Y_REPORT"):  # written as it goes, for a person to read
+                with open(os.environ["KINDRED_A11Y_REPORT"], "w") as out:
+                    json.dump({"screens": self.screens, "problems": self.problems}, out, indent=1)
 
     def report(self) -> str:
         return "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in self.problems.items())
@@ -188,7 +191,4 @@ def test_every_screen_at_both_sizes(browser, data_dir):
         audit.check("group editor", text("For organisations", exact=False))
         audit.page.close()
 
-    if os.environ.get("KINDRED_A11Y_REPORT"):
-        with open(os.environ["KINDRED_A11Y_REPORT"], "w") as out:
-            json.dump(audit.problems, out, indent=1)
     assert not audit.problems, f"accessibility problems on {len(audit.problems)} of {2 * len(audit.screens)} screens:\n{audit.report()}"
