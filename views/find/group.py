@@ -202,6 +202,7 @@ def ReportProblemButton(details):
             sends.append(ft.TextButton("Open the source's website", icon=ft.Icons.OPEN_IN_NEW, url=current.link))
         ft.context.page.show_dialog(ft.AlertDialog(
             title=ft.Text("Report a problem"),
+            semantics_label="Report a problem",
             content=ft.Column(tight=True, scroll=ft.ScrollMode.AUTO, width=480, spacing=10,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
                 ft.Text("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "
