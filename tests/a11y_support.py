@@ -148,7 +148,7 @@ def tab_stops(page, limit: int = 30) -> list[dict]:
 def region(stop: dict, rail_right: float) -> str:
     if stop["role"] == "tab" or re.match(r"^(Find|Journal|Saved|Settings)(\s+Tab \d+ of \d+)?$", stop["name"]):
         return "navigation"
-    if stop["y"] + stop["h"] <= 58:
+    if stop["y"] + stop["h"] <= 58 and stop["page_y"] + stop["h"] <= 58:  # (not a row scrolled up under it)
         return "app bar"
     if rail_right and stop["x"] + stop["w"] <= rail_right + 1:
         return "navigation"
