@@ -80,11 +80,39 @@ def button(name, exact: bool = True):
     return lambda page: page.get_by_role("button", name=name, exact=exact).first
 
 
+def test_focus_ring_and_escape(browser, data_dir):
+    """The focus indicator measured on the drawn pixels (axe cannot see the canvas); Escape
+    closes the filter sheet; the sheet leaves "Get help now" usable: it opens over the
+    sheet, and Escape closes the help first, leaving the sheet."""
+    with running_app(data_dir, env=ENV) as app:
+        page = open_app(browser, app.url, PHONE, locale="en-US")
+        expect(page.get_by_text("Welcome to Kindred")).to_be_visible()
+        wait_until_settled(page)
+        ring = measured_focus_ring(page, "Get started")
+        assert ring >= 3.0, f"the focus ring on a button has {ring:.2f}:1 contrast (at least 3:1 needed)"
+        page.close()
+        page = open_app(browser, app.url, PHONE, locale="en-US")
+        click(page, page.get_by_role("button", name="Get started"))
+        click(page, page.get_by_role("button", name=re.compile(r"^Filters")))
+        expect(page.get_by_role("button", name="Done")).to_be_visible()
+        wait_until_settled(page)
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("button", name="Done")).to_have_count(0)
+        click(page, page.get_by_role("button", name=re.compile(r"^Filters")))
+        click(page, page.get_by_role("button", name="Get help now").last)
+        expect(page.get_by_role("button", name="Close help")).to_be_visible()
+        wait_until_settled(page)
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("button", name="Close help")).to_have_count(0)
+        expect(page.get_by_role("button", name="Done")).to_be_visible()
+        page.close()
+
+
 @pytest.mark.xfail(strict=False, reason=(
     "Known, not fixed yet (session 4): Flutter's engine puts aria-owns on navigation tabs "
     "(axe aria-valid-attr-value, critical); the help dialog's name sits on a child node "
     "(aria-dialog-name); radios and the recovery-code checkbox are 40 px, the help's link "
-    "buttons 32 px. The focus ring and Escape checks above the walk are hard assertions."))
+    "buttons 32 px. (The focus ring and Escape are checked by the test above, which must pass.)"))
 def test_every_screen_at_both_sizes(browser, data_dir):
     """Each screen is reached in a fresh tab (a new session: private screens unlock first).
     After Tab has been round a screen, Flutter can leave the next click or typing unheard
@@ -101,12 +129,6 @@ def test_every_screen_at_both_sizes(browser, data_dir):
                 unlock(page, PASSPHRASE)
             return page
 
-        page = fresh()
-        # The focus indicator, measured on the drawn pixels (axe cannot see the canvas).
-        expect(page.get_by_text("Welcome to Kindred")).to_be_visible()
-        wait_until_settled(page)
-        ring = measured_focus_ring(page, "Get started")
-        assert ring >= 3.0, f"the focus ring on a button has {ring:.2f}:1 contrast (at least 3:1 needed)"
         page = fresh()
         audit.check("welcome", text("Welcome to Kindred"))
 
@@ -130,20 +152,8 @@ def test_every_screen_at_both_sizes(browser, data_dir):
         open_destination(page, "Journal")
         audit.check("unlock", text("Kindred is locked"))
 
-        # Escape closes the filter sheet; the sheet leaves "Get help now" usable: it opens
-        # over the sheet, and Escape closes it first.
         page = fresh()
         click(page, page.get_by_role("button", name=re.compile(r"^Filters")))
-        expect(page.get_by_role("button", name="Done")).to_be_visible()
-        wait_until_settled(page)
-        page.keyboard.press("Escape")
-        expect(page.get_by_role("button", name="Done")).to_have_count(0)
-        click(page, page.get_by_role("button", name=re.compile(r"^Filters")))
-        click(page, page.get_by_role("button", name="Get help now").last)
-        expect(page.get_by_role("button", name="Close help")).to_be_visible()
-        wait_until_settled(page)
-        page.keyboard.press("Escape")
-        expect(page.get_by_role("button", name="Close help")).to_have_count(0)
         audit.check("filters", button("Done"), rest=False)
 
         page = fresh()
