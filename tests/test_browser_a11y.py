@@ -182,7 +182,7 @@ def test_every_screen_at_both_sizes(browser, data_dir):
         click(page, page.get_by_role("button", name="Save", exact=True))
         audit.check("journal timeline", text("Today"))
         for link, marker, screen in [
-            ("Insights", text("Your year in pixels"), "insights"),  # loaded, not the spinner
+            ("Insights", text("check-in in the last 30 days", exact=False), "insights"),  # loaded, not the spinner
             ("Self-checks", button(re.compile("See my score"), exact=False), "self-checks"),
             ("My safety plan", text("My safety plan"), "safety plan"),
             ("Coping strategies", text("Coping strategies"), "strategies"),
