@@ -67,7 +67,7 @@ def test_two_browser_profiles_pair_through_exported_sync_files(browser, tmp_path
         expect(phone.get_by_text("Choose a passphrase")).to_have_count(0, timeout=KDF_WAIT)
         open_destination(phone, "Journal")
         expect(phone.get_by_role("group", name=re.compile("from the laptop"))).to_be_visible(timeout=30_000)
-        phone.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()
+        phone.get_by_role("button", name=re.compile(r"^Mood 4 of 5, Good")).click()
         phone.get_by_role("button", name="Save", exact=True).click()
         open_destination(phone, "Settings")
         back = phone.get_by_role("button", name="Export a sync file")

@@ -36,7 +36,7 @@ def test_a_check_in_in_three_taps_survives_a_restart(browser, set_up_data_dir):
         open_destination(page, "Journal")  # tap 1
         expect(page.get_by_text("How are you feeling right now?")).to_be_visible()
         expect(page.get_by_text("No entries yet")).to_be_visible()
-        page.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()  # tap 2
+        page.get_by_role("button", name=re.compile(r"^Mood 4 of 5, Good")).click()  # tap 2
         save_screenshot(page, "journal-checkin-phone")
         page.get_by_role("button", name="Save", exact=True).click()  # tap 3
         expect(entry_card(page, "Good")).to_be_visible()
@@ -111,7 +111,7 @@ def test_a_half_written_check_in_survives_leaving_and_a_reload(browser, set_up_d
         page = open_app(browser, app.url, PHONE)
         unlock(page, PASSPHRASE)
         open_destination(page, "Journal")
-        page.get_by_role("button", name=re.compile(r"^Low \(mood 2 of 5\)")).click()
+        page.get_by_role("button", name=re.compile(r"^Mood 2 of 5, Low")).click()
         page.get_by_role("button", name="Add details").click()
         field = page.get_by_role("textbox", name="Note", exact=True)
         tap(page, field)

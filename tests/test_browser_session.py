@@ -57,14 +57,14 @@ def test_a_stale_tab_locks_itself_on_its_next_save_and_nothing_is_lost(browser, 
         open_destination(tab_b, "Journal")
         set_up_passphrase(tab_b, NEW_PASSPHRASE)
         open_destination(tab_b, "Journal")
-        tab_b.get_by_role("button", name=re.compile(r"^Okay \(mood 3 of 5\)")).click()
+        tab_b.get_by_role("button", name=re.compile(r"^Mood 3 of 5, Okay")).click()
         tab_b.get_by_role("button", name="Save", exact=True).click()
         expect(tab_b.get_by_text("Check-in saved.")).to_be_visible()
 
         # Tab A, still open with the old key, starts a check-in: choosing a mood is already a
         # write (the draft is kept as it is made), so it locks there, or at the latest on Save,
         # and says why.
-        tab_a.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()
+        tab_a.get_by_role("button", name=re.compile(r"^Mood 4 of 5, Good")).click()
         locked = tab_a.get_by_text("Kindred is locked")
         save = tab_a.get_by_role("button", name="Save", exact=True)
         expect(locked.or_(save).first).to_be_visible()

@@ -201,7 +201,7 @@ async def test_saved_lists_by_next_meeting_with_notes_visits_and_calendar(local_
     assert ui.has_text("No longer listed")
 
     card = card_of(ui, ONLINE_GRIEF_ID)
-    note = [c for c in card if isinstance(c, ft.TextField) and c.label == "Things I want to bring up"][0]
+    note = [c for c in card if isinstance(c, ft.TextField) and getattr(c.label, "value", c.label) == "Things I want to bring up"][0]
     ui.set(note, value="ask about the online etiquette")
     await ui.event(note, "change", "ask about the online etiquette")
     card = card_of(ui, ONLINE_GRIEF_ID)
@@ -377,3 +377,23 @@ async def test_an_unsaved_note_on_saved_comes_back_and_discard_throws_it_away(lo
     await ui.settle()
     assert note_field().value == "first"
     assert drafts.names(ui.state.session.store()) == []
+
+
+@pytest.mark.asyncio
+async def test_escape_closes_a_modal_dialog_and_leaves_the_others_to_flutter(local_services):
+    """Flutter closes a dismissible sheet or dialog on Escape itself (the browser test checks
+    the filter sheet and the help); a modal one is closed here, with its dismiss handler."""
+    from views.overlays import close_top_overlay
+
+    ui = await start_ui(local_services)
+    await wait_for(ui, lambda: ui.has_text("GriefShare"))
+    sheets = lambda: [s for s in ui.find(ft.BottomSheet) if s.open]  # noqa: E731
+    await ui.click(ui.button("Filters"))
+    await wait_for(ui, lambda: bool(sheets()))
+    assert not await close_top_overlay(ui.page), "a dismissible sheet is Flutter's to close"
+    dismissed = []
+    ui.page.show_dialog(ft.AlertDialog(modal=True, title=ft.Text("Change passphrase"), on_dismiss=lambda _e: dismissed.append(1)))
+    await ui.settle()
+    assert await close_top_overlay(ui.page)
+    await wait_for(ui, lambda: dismissed == [1])
+    assert sheets(), "only the top overlay closes"

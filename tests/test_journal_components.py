@@ -59,7 +59,7 @@ async def test_a_locked_session_shows_no_journal_only_the_unlock_screen(services
 async def test_a_check_in_in_one_tap_and_save(services):
     ui, journal = await open_journal(services)
     assert ui.has_text("No entries yet")
-    await ui.click(ui.labelled("Good (mood 4 of 5)"))
+    await ui.click(ui.labelled("Mood 4 of 5, Good"))
     await ui.click(ui.button("Save"))
     await settle(ui)
     [entry] = journal.all_entries()
@@ -76,7 +76,7 @@ async def test_save_without_a_mood_says_what_is_missing(services):
 
 async def test_a_detailed_check_in(services):
     ui, journal = await open_journal(services)
-    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.labelled("Mood 2 of 5, Low"))
     await ui.click(ui.button("Add details"))
     await settle(ui)
     tired = ui.find(ft.Chip, lambda c: c.label.value == "tired")[0]
@@ -103,7 +103,7 @@ async def test_a_detailed_check_in(services):
 
 async def test_a_huge_note_is_refused_clearly_and_the_form_keeps_it(services):
     ui, journal = await open_journal(services)
-    await ui.click(ui.labelled("Okay (mood 3 of 5)"))
+    await ui.click(ui.labelled("Mood 3 of 5, Okay"))
     await ui.click(ui.button("Add details"))
     await settle(ui)
     ui.set(field(ui, "Note"), value="x" * 25_000)
@@ -132,7 +132,7 @@ async def test_delete_with_undo_and_edit(services):
     await ui2.click(ui2.labelled(f"Edit check-in at {entry.at:%H:%M}"))
     await settle(ui2)
     assert ui2.current_route() == f"/journal/entry/{entry.id}"
-    await ui2.click(ui2.labelled("Great (mood 5 of 5)"))
+    await ui2.click(ui2.labelled("Mood 5 of 5, Great"))
     await ui2.click(ui2.button("Save"))
     await settle(ui2)
     assert journal.get(entry.id).mood == 5 and journal.get(entry.id).note == "keep me"
@@ -213,7 +213,7 @@ async def test_phq9_item_nine_with_every_answer_saves_the_score_before_the_lines
 
 async def test_a_check_in_draft_survives_get_help_now(services):
     ui, journal = await open_journal(services)
-    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.labelled("Mood 2 of 5, Low"))
     await ui.click(ui.button("Add details"))
     await settle(ui)
     await ui.type("Note", "half a thought")
@@ -298,8 +298,8 @@ async def test_journal_sub_screens_at_desktop_width(services):
     for route in ("/journal", "/journal/insights", "/journal/strategies", "/journal/self-check",
                   "/journal/safety-plan", "/journal/data"):
         ui, _journal = await open_journal(services, route=route, width=1280)
-        assert ui.find(ft.NavigationRail)
-        assert ui.find(ft.NavigationRail)[0].selected_index == 1, route
+        assert ui.find(ft.NavigationBar)
+        assert ui.find(ft.NavigationBar)[0].selected_index == 1, route
 
 
 async def test_a_half_done_check_in_is_kept_encrypted_across_leaving_and_reopening(services, data_dir):
@@ -308,7 +308,7 @@ async def test_a_half_done_check_in_is_kept_encrypted_across_leaving_and_reopeni
     from services import drafts
 
     ui, journal = await open_journal(services)
-    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.labelled("Mood 2 of 5, Low"))
     await ui.click(ui.button("Add details"))
     await settle(ui)
     await ui.type("Note", "DRAFT-CANARY half a thought")
@@ -332,7 +332,7 @@ async def test_a_half_done_check_in_is_kept_encrypted_across_leaving_and_reopeni
     assert drafts.load(ui2.state.session.store(), "checkin:new") is None
 
     await ui.type("Note", "second thought")
-    await ui.click(ui.labelled("Low (mood 2 of 5)"))
+    await ui.click(ui.labelled("Mood 2 of 5, Low, selected"))
     await settle(ui)
     assert drafts.load(ui.state.session.store(), "checkin:new") is not None
     await ui.click(ui.button("Save"))

@@ -279,7 +279,7 @@ async def test_a_stale_window_locks_itself_on_its_next_save_and_writes_nothing(r
     # Another window: delete everything, set up again with a new passphrase.
     erase_private_data(services.vault, services.data_dir)
     services.vault.set_up("a brand new passphrase")
-    await ui.click(ui.labelled("Good (mood 4 of 5)"))
+    await ui.click(ui.labelled("Mood 4 of 5, Good"))
     # Choosing the mood already writes (its draft): the window may have locked there; if not,
     # Save is the write that locks it.
     saves = [b for b in ui.find(ft.Button) if getattr(b, "content", None) == "Save"]

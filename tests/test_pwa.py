@@ -227,7 +227,7 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
 
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("No entries yet")).to_be_visible()
-    page.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)")).click()
+    page.get_by_role("button", name=re.compile(r"^Mood 4 of 5, Good")).click()
     page.get_by_role("button", name="Save", exact=True).click()
     card = page.get_by_role("group", name=re.compile(r"^Good · \d\d:\d\d"))
     expect(card).to_be_visible()
@@ -445,7 +445,7 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     # Every write is cut off half-way: the person is told, and the saved store is untouched.
     saved = page.evaluate(IDB_TIMESTAMP)
     worker.evaluate(FAIL_PUTS, "abort")
-    page.get_by_role("button", name=re.compile(r"^Low \(mood 2 of 5\)")).click()
+    page.get_by_role("button", name=re.compile(r"^Mood 2 of 5, Low")).click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(_card(page, "Low")).to_be_visible()
     banner = page.locator("#kindred-save-failure")

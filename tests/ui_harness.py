@@ -130,6 +130,10 @@ class UI:
         return buttons[0]
 
     def labelled(self, label: str):
+        # An icon button is named by its icon's semantics label (views/widgets/icon_action.py).
+        buttons = self.find(ft.IconButton, lambda c: getattr(c.icon, "semantics_label", None) == label)
+        if buttons:
+            return buttons[0]
         found = self.find(ft.Semantics, lambda c: c.label == label)
         assert found, f"nothing labelled {label!r}"
         return found[0].content

@@ -58,6 +58,7 @@ def PrivateGateDialog():
         ft.use_dialog(ft.AlertDialog(
             modal=True,
             title=ft.Text(asking),
+            semantics_label=asking,
             content=ft.Container(width=min(520, max(300, app.width - 48)), height=min(560, max(360, app.height - 200)),
                                  content=gate()),
             actions=[ft.TextButton(_("Not now"), on_click=cancel)],

@@ -215,6 +215,7 @@ def HelpOverlay():
         ft.use_dialog(None)
     else:
         ft.use_dialog(ft.AlertDialog(
+            semantics_label=_("Get help now"),  # a dialog's name (its title is a row with the close button)
             modal=False,
             inset_padding=ft.Padding.all(0),
             content_padding=ft.Padding.all(0),

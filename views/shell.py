@@ -1,6 +1,7 @@
 """The app shell: app bar with "Get help now", and Find / Journal / Saved / Settings.
 
-Phones get a bottom navigation bar, wider windows a navigation rail.
+Phones get a bottom navigation bar, wider windows the same bar under the app bar (not a side
+rail: see below).
 """
 
 import flet as ft
@@ -12,6 +13,8 @@ from views.i18n import N_, _
 from views.models import use_app
 from views.widgets.help_action import HelpAction
 from views.widgets.icon_action import IconAction
+
+DESTINATION_BAR_WIDTH = 560  # four destinations, centred over the page
 
 DESTINATIONS = [
     ("/", N_("Find"), ft.Icons.SEARCH_OUTLINED, ft.Icons.SEARCH),
@@ -76,30 +79,33 @@ def Shell():
             ),
             controls=[outlet, HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")],
         )
+    # Wider windows: the destinations in a bar under the app bar, not a side rail. Flutter
+    # moves keyboard focus in reading order by position, so a rail beside the page made Tab
+    # weave between the rail and the page; a bar above it is read (and tabbed) first, then
+    # the page, top to bottom.
     return ft.View(
         route="/",
         can_pop=False,
         appbar=appbar,
         padding=0,
+        spacing=0,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,  # the page's own column centres its content
         controls=[
-            ft.Row(
-                expand=True,
-                spacing=0,
-                vertical_alignment=ft.CrossAxisAlignment.STRETCH,
-                controls=[
-                    ft.NavigationRail(
-                        selected_index=selected,
-                        on_change=go,
-                        label_type=ft.NavigationRailLabelType.ALL,
-                        destinations=[
-                            ft.NavigationRailDestination(icon=icon, selected_icon=selected_icon, label=_(label))
-                            for _route, label, icon, selected_icon in DESTINATIONS
-                        ],
-                    ),
-                    ft.VerticalDivider(width=1),
-                    ft.Container(expand=True, content=outlet),
-                ],
-            ),
+            ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[ft.Container(
+                width=DESTINATION_BAR_WIDTH,
+                content=ft.NavigationBar(
+                    selected_index=selected,
+                    on_change=go,
+                    height=64,
+                    bgcolor=ft.Colors.SURFACE,
+                    destinations=[
+                        ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label))
+                        for _route, label, icon, selected_icon in DESTINATIONS
+                    ],
+                ),
+            )]),
+            ft.Divider(height=1),
+            ft.Container(expand=True, content=outlet),
             HelpOverlay(key="help"),
             PrivateGateDialog(key="private-gate"),
         ],

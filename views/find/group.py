@@ -203,6 +203,7 @@ def ReportProblemButton(details):
             sends.append(ft.TextButton(_("Open the source's website"), icon=ft.Icons.OPEN_IN_NEW, url=current.link))
         ft.context.page.show_dialog(ft.AlertDialog(
             title=ft.Text(_("Report a problem")),
+            semantics_label=_("Report a problem"),
             content=ft.Column(tight=True, scroll=ft.ScrollMode.AUTO, width=480, spacing=10,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
                 ft.Text(_("Tell the people who list this group what is wrong. Kindred drafts it here and sends nothing: "

@@ -38,6 +38,8 @@ from views.widgets.bind import bind
 from views.widgets.notice import Notice
 from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.widgets.choice import Choice
+from views.widgets.help_action import HelpAction
 
 SORTS = [("relevance", N_("Best match")), ("soonest", N_("Meets soonest")), ("distance", N_("Nearest"))]
 DISTANCES = (5, 10, 25, 50)
@@ -191,7 +193,7 @@ def FindScreen():
             controls=[
                 ft.OutlinedButton(_("Filters ({n})").format(n=len(chips)) if chips else _("Filters"), icon=ft.Icons.TUNE,
                                   on_click=lambda: set_sheet_open(True)),
-                ft.Semantics(label=_("Sort results"), container=True, content=ft.Dropdown(
+                ft.Semantics(label=_("Sort results"), container=True, content=Choice(
                     label=_("Sort"),
                     value=current().sort,
                     width=200,
@@ -343,9 +345,10 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
         scroll=ft.ScrollMode.AUTO,
         spacing=14,
         controls=[
-            ft.Row(alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
+            # The sheet sits over the app bar's "Get help now": it carries its own.
+            ft.Row(wrap=True, alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
                 ft.Text(_("Filters"), theme_style=ft.TextThemeStyle.TITLE_LARGE),
-                ft.FilledButton(_("Done"), on_click=on_close),
+                ft.Row(tight=True, spacing=8, controls=[HelpAction(), ft.FilledButton(_("Done"), on_click=on_close)]),
             ]),
             section(_("How it meets"), [
                 _chip(text, filters.attendance == key, set_field(attendance=None if filters.attendance == key else key))

@@ -32,6 +32,7 @@ from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
 from services.journal.strategies import shown_name
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.widgets.choice import Choice
 
 QUADRANT_WORDS = {"pleasant, high energy": N_("Pleasant, high energy"), "pleasant, low energy": N_("Pleasant, low energy"),
                   "unpleasant, high energy": N_("Unpleasant, high energy"), "unpleasant, low energy": N_("Unpleasant, low energy")}
@@ -51,6 +52,15 @@ def Scale(name: str, value: int | None, on_change):
         chosen = next(iter(e.control.selected or []), None)
         on_change(int(chosen) if chosen else None)
 
+    def segment_name(n: int) -> str:
+        words = {1: low, 5: high}.get(n)
+        scale = _("Energy") if name == "energy" else _("Anxiety")
+        if words:
+            text = _("{scale} {n} of 5, {words}").format(scale=scale, n=n, words=words)
+        else:
+            text = _("{scale} {n} of 5").format(scale=scale, n=n)
+        return _("{choice}, selected").format(choice=text) if n == value else text
+
     return ft.Column(
         spacing=4,
         controls=[
@@ -61,7 +71,10 @@ def Scale(name: str, value: int | None, on_change):
                 allow_multiple_selection=False,
                 show_selected_icon=False,
                 on_change=changed,
-                segments=[ft.Segment(value=str(n), label=ft.Text(str(n))) for n in range(1, 6)],
+                # Each segment says which scale it is on and whether it is chosen: five "1"–"5"
+                # buttons twice on one screen say nothing to a screen reader.
+                segments=[ft.Segment(value=str(n), label=ft.Text(str(n), semantics_label=segment_name(n)))
+                          for n in range(1, 6)],
             ),
         ],
     )
@@ -225,7 +238,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                          on_change=lambda e: set_tags(e.control.value or "")),
             ft.Text(_("Coping strategies you tried"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
             *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried],
-            ft.Dropdown(
+            Choice(
                 label=_("Add a strategy you tried"),
                 editable=True,
                 enable_filter=True,

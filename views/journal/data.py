@@ -23,6 +23,7 @@ from views.widgets.bind import bind
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.widgets.choice import Choice
 
 
 async def offer_download(file_name: str, data: bytes) -> None:
@@ -149,7 +150,7 @@ def ImportSection(settings):
                              "Which of Kindred's moods (1 = very low, 5 = great) does each Daylio mood mean?",
                              sum(moods.values())).format(file=file_name, n=sum(moods.values()))),
             *[
-                ft.Dropdown(
+                Choice(
                     label=ngettext("\"{name}\" ({n} entry)", "\"{name}\" ({n} entries)", count).format(name=name, n=count),
                     value=str(mapping[name]) if name in mapping else None,
                     width=260,
@@ -208,7 +209,7 @@ def ReminderSection(settings):
                     "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep.")),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
                 TextInput(label=_("Time (24-hour)"), value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
-                ft.Dropdown(label=_("Time zone"), value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
+                Choice(label=_("Time zone"), value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
                             on_select=lambda e: set_zone(e.control.value or zone),
                             options=[ft.DropdownOption(key=z, text=z) for z in zones]),
             ]),

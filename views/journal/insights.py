@@ -133,33 +133,73 @@ def BucketBars(buckets, description: str):
     )
 
 
+PIXEL = 9  # px per day square
+PIXEL_GAP = 2
+LEGEND = {1: N_("1 lowest"), 2: "2", 3: "3", 4: "4", 5: N_("5 best")}
+
+
 @ft.component
 def YearInPixels(result):
+    """A year of days, one column per week. On a phone the newest weeks show first (the row
+    starts scrolled to its end); month names sit over the week each month starts in; a legend
+    says what the colours mean; and the recent weeks are also said in words."""
     by_day = {p.day: p for p in result.year_pixels}
     start = result.today - timedelta(days=364)
     start -= timedelta(days=start.weekday())  # columns are weeks, Monday first
     weeks = []
+    months = []
     day = start
     while day <= result.today:
         column = []
-        for _ in range(7):
+        first_of_month = next((day + timedelta(days=i) for i in range(7) if (day + timedelta(days=i)).day == 1), None)
+        if first_of_month is not None:
+            months.append(ft.Text(format_date(first_of_month, "MMM"), size=11, no_wrap=True,
+                                  left=len(weeks) * (PIXEL + PIXEL_GAP), top=0))
+        for _weekday in range(7):
             point = by_day.get(day)
             color = mood_color(max(1, min(5, round(point.average)))) if point else ft.Colors.SURFACE_CONTAINER_HIGHEST
             column.append(
                 ft.Container(
-                    width=9, height=9, border_radius=2, bgcolor=color if day <= result.today else None,
+                    width=PIXEL, height=PIXEL, border_radius=2, bgcolor=color if day <= result.today else None,
                     tooltip=f"{format_date(day)}: {format_number(point.average, 1)}" if point else None,
                 )
             )
             day += timedelta(days=1)
-        weeks.append(ft.Column(spacing=2, controls=column))
-    return ft.Semantics(
-        label=ngettext("A calendar of the last year, one square per day coloured by mood; {n} day has check-ins",
-                       "A calendar of the last year, one square per day coloured by mood; {n} days have check-ins",
-                       len(by_day)).format(n=len(by_day)),
-        container=True,
-        content=ft.Row(spacing=2, scroll=ft.ScrollMode.AUTO, controls=weeks),
-    )
+        weeks.append(ft.Column(spacing=PIXEL_GAP, controls=column))
+    width = len(weeks) * (PIXEL + PIXEL_GAP)
+    recent = [by_day[d] for d in by_day if (result.today - d).days < 28]
+    recent_words = (ngettext(
+        "In the last 4 weeks, {n} day has check-ins, with an average mood of {average} out of 5.",
+        "In the last 4 weeks, {n} days have check-ins, with an average mood of {average} out of 5.",
+        len(recent)).format(n=len(recent), average=format_number(sum(p.average for p in recent) / len(recent), 1))
+        if recent else _("No check-ins in the last 4 weeks."))
+    return ft.Column(spacing=8, controls=[
+        ft.Semantics(
+            label=ngettext("A calendar of the last year, one square per day coloured by mood; {n} day has check-ins",
+                           "A calendar of the last year, one square per day coloured by mood; {n} days have check-ins",
+                           len(by_day)).format(n=len(by_day)),
+            container=True,
+            content=ft.Row(
+                scroll=ft.ScrollMode.AUTO,
+                auto_scroll=True,  # start at the newest weeks (the end of the row)
+                controls=[ft.Column(spacing=4, controls=[
+                    ft.Stack(width=width + 24, height=14, controls=months),
+                    ft.Row(spacing=PIXEL_GAP, controls=weeks),
+                ])],
+            ),
+        ),
+        ft.Row(wrap=True, spacing=12, run_spacing=4, controls=[
+            *[ft.Row(tight=True, spacing=4, controls=[
+                ft.Container(width=12, height=12, border_radius=2, bgcolor=mood_color(m)),
+                ft.Text(_(LEGEND[m]), size=12),
+            ]) for m in (1, 2, 3, 4, 5)],
+            ft.Row(tight=True, spacing=4, controls=[
+                ft.Container(width=12, height=12, border_radius=2, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+                ft.Text(_("no check-in"), size=12),
+            ]),
+        ]),
+        ft.Text(recent_words, size=13),
+    ])
 
 
 @ft.component

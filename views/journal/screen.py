@@ -27,6 +27,7 @@ from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.widgets.choice import Choice
 
 ALL = "__all__"
 
@@ -217,7 +218,7 @@ def Timeline(settings):
     filters = []
     if show_filters:
         def dropdown(name, label, options, value):
-            return ft.Dropdown(
+            return Choice(
                 label=label,
                 value=ALL if value in (None, "") else str(value),
                 width=240,

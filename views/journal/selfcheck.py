@@ -28,10 +28,12 @@ def Question(number: int, text: str, value: int | None, on_answer):
     async def changed(e):
         await on_answer(number - 1, int(e.control.value))
 
-    return ft.Column(
+    # One labelled group per question: its answers are read as answers to it, not as a
+    # list of 36 "Not at all" … "Nearly every day" with nothing to tie them to.
+    return ft.Semantics(container=True, label=f"{number}. {text}", content=ft.Column(
         spacing=4,
         controls=[
-            ft.Text(f"{number}. {text}", weight=ft.FontWeight.W_600),
+            ft.Semantics(exclude_semantics=True, content=ft.Text(f"{number}. {text}", weight=ft.FontWeight.W_600)),
             ft.RadioGroup(
                 value=None if value is None else str(value),
                 on_change=changed,
@@ -41,7 +43,7 @@ def Question(number: int, text: str, value: int | None, on_answer):
                 ),
             ),
         ],
-    )
+    ))
 
 
 @ft.component

@@ -183,7 +183,9 @@ def SavedCard(item: SavedItem, prefs):
                     ])),
                     DraftNotice(draft, N_("note"), discard_draft),
                     ft.Semantics(container=True, content=TextInput(
-                        label=_("Things I want to bring up"),
+                        # Every saved group has a note box: each is named for its group.
+                        label=ft.Text(_("Things I want to bring up"),
+                                      semantics_label=_("Things I want to bring up at {name}").format(name=group.name)),
                         value=note,
                         multiline=True,
                         min_lines=2,

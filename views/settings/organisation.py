@@ -32,6 +32,7 @@ from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.widgets.choice import Choice as NamedDropdown
 
 ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
 WHEN_KINDS = (("weekly", N_("Every week")), ("monthly", N_("Once a month")), ("by_appointment", N_("By appointment")),
@@ -156,8 +157,8 @@ def Field(label_text: str, value: str, on_change, multiline: bool = False, hint:
 
 @ft.component
 def Choice(label_text: str, value: str, options, on_change, width=260):
-    return ft.Dropdown(label=label_text, value=value, width=width, on_select=lambda e: on_change(e.control.value),
-                       options=[ft.DropdownOption(key=k, text=_(t)) for k, t in options])
+    return NamedDropdown(label=label_text, value=value, width=width, on_select=lambda e: on_change(e.control.value),
+                         options=[ft.DropdownOption(key=k, text=_(t)) for k, t in options])
 
 
 @ft.component

@@ -24,6 +24,7 @@ from views.settings.security import (
 )
 from views.settings.sources import SourcesSummary
 from views.widgets.screen import ScreenBody
+from views.widgets.choice import Choice
 
 THEME_CHOICES = [("system", N_("System"), ft.Icons.BRIGHTNESS_AUTO), ("light", N_("Light"), ft.Icons.LIGHT_MODE), ("dark", N_("Dark"), ft.Icons.DARK_MODE)]
 
@@ -156,7 +157,7 @@ def SettingsScreen():
                    " " + _("Not known yet: choose it here, or \"Get help now\" will ask.")),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
-            ft.Dropdown(
+            Choice(
                 label=_("Country"),
                 value=country,
                 enable_filter=True,
@@ -179,7 +180,7 @@ def SettingsScreen():
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Lock now"), icon=ft.Icons.LOCK_OUTLINE, on_click=lock_now)]),
-            ft.Dropdown(
+            Choice(
                 label=_("Lock automatically"),
                 value=str(security.auto_lock_minutes),
                 on_select=on_auto_lock,

@@ -40,6 +40,7 @@ def _dialog(title: str, body: list, actions: list, on_dismiss):
     return ft.AlertDialog(
         modal=True,
         title=ft.Text(title),
+        semantics_label=title,
         content=ft.Column(body, tight=True, spacing=12, width=400),
         scrollable=True,  # long texts at 200 % scaling scroll inside the dialog
         actions=actions,

@@ -5,13 +5,9 @@ import flet as ft
 def IconAction(icon: ft.IconData, label: str, on_click=None, url: str | None = None):
     """An icon button with an accessible name.
 
-    A tooltip alone leaves the button nameless in the browser's accessibility tree (screen
-    readers say just "button"), and a tooltip plus a Semantics label is read twice; so the
-    label comes from Semantics only.
+    The name is the icon's semantics label, which Flutter merges into the button's own node:
+    one focusable button with a name. (A Semantics wrapper around the button made a named
+    node with an unnamed focusable button inside it; a tooltip alone leaves the button
+    nameless in the browser, and a tooltip plus a label is read twice.)
     """
-    return ft.Semantics(
-        label=label,
-        button=True,
-        container=True,
-        content=ft.IconButton(icon, on_click=on_click, url=url),
-    )
+    return ft.IconButton(ft.Icon(icon, semantics_label=label), on_click=on_click, url=url)

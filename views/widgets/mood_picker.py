@@ -13,6 +13,9 @@ MOOD_ICONS = {
 }
 
 
+MOOD_CHOICE_WIDTH = 50  # five fit in the check-in card on a 390 px phone; "Very low" (12 px) fits
+
+
 def mood_color(mood: int) -> str:
     return MOOD_COLORS[mood]
 
@@ -32,8 +35,12 @@ def MoodDot(mood: int, size: int = 28):
 @ft.component
 def MoodChoice(mood: int, label: str, selected: bool, on_pick):
     """One mood: a coloured face and its word. Tapping it selects it."""
-    return ft.Container(expand=True, content=ft.Semantics(
-        label=_("{word} (mood {n} of 5)").format(word=_(label), n=mood),
+    # A fixed width, not a fifth of the row: at 200 % text (or a 320 px window) the five
+    # choices wrap onto two rows instead of breaking their words mid-word.
+    return ft.Container(width=MOOD_CHOICE_WIDTH, content=ft.Semantics(
+        # Named the same way as the Energy and Anxiety scales; the state is said in words too
+        # (Flutter's "selected" flag alone is not announced on a button in every browser).
+        label=(_("Mood {n} of 5, {word}, selected") if selected else _("Mood {n} of 5, {word}")).format(n=mood, word=_(label)),
         button=True,
         selected=selected,
         container=True,
@@ -63,6 +70,8 @@ def MoodChoice(mood: int, label: str, selected: bool, on_pick):
 def MoodPicker(labels: dict, selected: int | None, on_pick):
     return ft.Row(
         spacing=4,
+        run_spacing=4,
+        wrap=True,
         vertical_alignment=ft.CrossAxisAlignment.START,
         controls=[MoodChoice(mood, labels[mood], selected == mood, on_pick) for mood in (1, 2, 3, 4, 5)],
     )

@@ -21,6 +21,9 @@ from dataclasses import field as dataclass_field
 
 import flet as ft
 
+from views.i18n import _
+from views.widgets.icon_action import IconAction
+
 # Values the field reported that the screen may still echo back; a screen catches up
 # within a few events, so a short memory is enough.
 _ECHO_MEMORY = 256
@@ -36,6 +39,16 @@ class _Memory:
 @ft.component
 def TextInput(value: str | None = "", on_change=None, **options):
     memory = ft.use_ref(_Memory).current
+    shown, set_shown = ft.use_state(False)
+    if options.pop("can_reveal_password", False) and options.get("password"):
+        # Flet's own reveal icon has no name (a screen reader says just "button"): ours is
+        # named, and says whether it will show or hide.
+        options["password"] = not shown
+        options["suffix_icon"] = IconAction(
+            ft.Icons.VISIBILITY_OFF if shown else ft.Icons.VISIBILITY,
+            _("Hide passphrase") if shown else _("Show passphrase"),
+            on_click=lambda: set_shown(not shown),
+        )
     given = value or ""
     if memory.rendered is None:
         text = given
