@@ -303,7 +303,7 @@ def main() -> None:
                 wait_until_settled(page)
 
                 # 6. A check-in: a mood, then Save (the clock on Save).
-                mood = page.get_by_role("button", name=re.compile(r"^Good \(mood 4 of 5\)"))
+                mood = page.get_by_role("button", name=re.compile(r"^Mood 4 of 5, Good"))
                 for _ in range(3):  # a segment tapped while selected (a restored draft) is unselected
                     mood.click()
                     wait_until_settled(page)

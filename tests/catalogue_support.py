@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,16 +17,22 @@ from services.directory.catalogue import BUNDLED_CATALOGUE
 from services.sync import signing
 
 
-@pytest.fixture
-def catalogue_trust(tmp_path, monkeypatch):
-    """A test key pinned in place of Kindred's, and the bundled catalogue signed with it.
-    Returns a function that signs bytes with the test key."""
+def resigned_bundled_catalogue(tmp_path) -> tuple[signing.KeyPairFiles, Path]:
+    """A test key pair, and a copy of the bundled catalogue signed with it (under tmp_path)."""
     (tmp_path / "keys").mkdir()
     pair = signing.generate_keypair(tmp_path / "keys" / "catalogue-test")
     bundled = tmp_path / "bundled" / "catalogue.json"
     bundled.parent.mkdir()
     shutil.copy(BUNDLED_CATALOGUE, bundled)
     signing.sign_file(bundled, [pair.private_path])
+    return pair, bundled
+
+
+@pytest.fixture
+def catalogue_trust(tmp_path, monkeypatch):
+    """A test key pinned in place of Kindred's, and the bundled catalogue signed with it.
+    Returns a function that signs bytes with the test key."""
+    pair, bundled = resigned_bundled_catalogue(tmp_path)
     monkeypatch.setattr(catalogue_module, "BUNDLED_CATALOGUE", bundled)
     monkeypatch.setattr(catalogue_module, "CATALOGUE_KEY_FILE", pair.public_path)
     key = signing.load_private_key(pair.private_path)

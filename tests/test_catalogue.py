@@ -19,6 +19,7 @@ from services.directory.catalogue import (
     parse_catalogue,
 )
 from services.sync import signing
+from tests.catalogue_support import resigned_bundled_catalogue
 
 
 @pytest.fixture
@@ -156,13 +157,7 @@ def test_sources_add_from_catalogue(network_off, data_dir, capsys):
 @pytest.fixture
 def test_catalogue(tmp_path):
     """The bundled catalogue re-signed with a test key (the real key never enters the repository)."""
-    (tmp_path / "keys").mkdir()
-    pair = signing.generate_keypair(tmp_path / "keys" / "test")
-    bundled = tmp_path / "bundled" / "catalogue.json"
-    bundled.parent.mkdir()
-    shutil.copy(BUNDLED_CATALOGUE, bundled)
-    signing.sign_file(bundled, [pair.private_path])
-    return pair, bundled
+    return resigned_bundled_catalogue(tmp_path)
 
 
 def _newer(bundled, generated_at="2027-01-15", drop=None) -> bytes:

@@ -138,6 +138,19 @@ async def test_a_sync_file_exported_in_one_window_is_imported_in_another_device(
     assert any(e.note == "from the tablet" for e in ui.state.session.journal.all_entries())
 
 
+async def _join_form(fresh):
+    """A new device's set-up screen, at "I already use Kindred on another device", with its own
+    passphrase typed: what is left is the code and how to join."""
+    fresh.preferences.mark_welcome_done()
+    ui = await start_ui(fresh, route="/journal")
+    await ui.settle()
+    await ui.wait_for(lambda: ui.has_text("Choose a passphrase"))
+    await ui.click(ui.button("I already use Kindred on another device"))
+    await ui.type("Passphrase", "this tablet's passphrase")
+    await ui.type("Type it again", "this tablet's passphrase")
+    return ui
+
+
 async def test_a_new_device_joins_from_the_set_up_screen_with_a_sync_file(tmp_path):
     from services.app import open_services
 
@@ -151,13 +164,7 @@ async def test_a_new_device_joins_from_the_set_up_screen_with_a_sync_file(tmp_pa
         first.close()
     fresh = open_services(tmp_path / "fresh")
     try:
-        fresh.preferences.mark_welcome_done()
-        ui = await start_ui(fresh, route="/journal")
-        await ui.settle()
-        await ui.wait_for(lambda: ui.has_text("Choose a passphrase"))
-        await ui.click(ui.button("I already use Kindred on another device"))
-        await ui.type("Passphrase", "this tablet's passphrase")
-        await ui.type("Type it again", "this tablet's passphrase")
+        ui = await _join_form(fresh)
         await ui.type("Recovery code", "wrong-code")
         ui.connection.client_methods["pick_files"] = lambda args: [
             {"id": 1, "name": "x.kindred-sync", "size": len(bundle), "bytes": list(bundle)}]
@@ -246,13 +253,7 @@ async def test_settings_shows_a_pairing_code_and_a_new_device_joins_with_it_on_i
 
     fresh = open_services(tmp_path / "fresh")
     try:
-        fresh.preferences.mark_welcome_done()
-        new = await start_ui(fresh, route="/journal")
-        await new.settle()
-        await new.wait_for(lambda: new.has_text("Choose a passphrase"))
-        await new.click(new.button("I already use Kindred on another device"))
-        await new.type("Passphrase", "this tablet's passphrase")
-        await new.type("Type it again", "this tablet's passphrase")
+        new = await _join_form(fresh)
         await new.type("Recovery code", code)
         await new.type("Sync folder (optional)", str(tmp_path / "Sync"))
         await new.click(new.button("Join through this folder"))

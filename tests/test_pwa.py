@@ -192,6 +192,16 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
 
 def _open(page, url: str) -> None:
     page.goto(url)
+    _enable_semantics(page)
+
+
+def _reload(page) -> None:
+    page.reload()
+    _enable_semantics(page)
+
+
+def _enable_semantics(page) -> None:
+    """Flutter builds its accessibility tree (what the tests find controls by) once asked."""
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
 
@@ -235,9 +245,7 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     wait_saved(page)
 
     context.set_offline(True)
-    page.reload()
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _reload(page)
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
@@ -312,12 +320,17 @@ def _wait_app_ready(page) -> None:
     page.wait_for_selector("#kindred-splash", state="hidden", timeout=APP_START_TIMEOUT)
 
 
-def _first_run(page, expect) -> None:
+def _to_passphrase_set_up(page, expect, passphrase: str = PASSPHRASE) -> None:
+    """From the welcome to the set-up screen, the passphrase typed twice."""
     page.get_by_role("button", name="Get started").click()
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Choose a passphrase")).to_be_visible()
-    type_into(page, "Passphrase", PASSPHRASE)
-    type_into(page, "Type it again", PASSPHRASE)
+    type_into(page, "Passphrase", passphrase)
+    type_into(page, "Type it again", passphrase)
+
+
+def _first_run(page, expect) -> None:
+    _to_passphrase_set_up(page, expect)
     page.get_by_role("button", name="Create passphrase").click()
     expect(page.get_by_text("Your recovery code")).to_be_visible()
     page.get_by_role("checkbox", name="I have written it down").click()
@@ -332,7 +345,7 @@ def _unlock(page, expect) -> None:
 
 
 def _check_in(page, expect, mood: str, number: int) -> None:
-    page.get_by_role("button", name=re.compile(rf"^{mood} \(mood {number} of 5\)")).click()
+    page.get_by_role("button", name=re.compile(rf"^Mood {number} of 5, {mood}")).click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("group", name=re.compile(rf"^{mood} · \d\d:\d\d"))).to_be_visible()
     wait_saved(page)  # the card shows after the commit; wait until that commit is in IndexedDB
@@ -390,9 +403,7 @@ def test_two_tabs_never_lose_a_check_in(browser, served, slow_expect):
     tab_a.close()
 
     context.set_offline(True)
-    tab_b.reload()
-    tab_b.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
-    tab_b.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _reload(tab_b)
     _wait_app_ready(tab_b)
     _unlock(tab_b, expect)
     tab_b.get_by_role("tab", name="Journal", exact=True).click()
@@ -469,9 +480,7 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     page.get_by_role("tab", name="Journal", exact=True).click()
 
     # Closing the tab now loses only the unsaved check-in: the store opens, whole.
-    page.reload()
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _reload(page)
     _wait_app_ready(page)
     _unlock(page, expect)
     page.get_by_role("tab", name="Journal", exact=True).click()
@@ -562,9 +571,7 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
         feeds.stop()
 
     context.set_offline(True)
-    page.reload()
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _reload(page)
     _wait_app_ready(page)
     page.get_by_role("tab", name="Find", exact=True).click()  # Find is public: no passphrase needed
     for words, name in (("Harbourlight", "Harbourlight peer circle 0"), ("Lanternfield", "Lanternfield Tuesday meeting")):
@@ -621,9 +628,7 @@ def test_a_summary_pdf_is_made_offline_in_the_browser_and_holds_the_range_figure
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
 
     context.set_offline(True)
-    page.reload()
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=APP_START_TIMEOUT)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    _reload(page)
     _wait_app_ready(page)
     _unlock(page, expect)
     page.get_by_role("tab", name="Journal", exact=True).click()
@@ -682,11 +687,7 @@ def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browse
         laptop.set_default_timeout(APP_START_TIMEOUT)
         _open(laptop, served)
         _wait_app_ready(laptop)
-        laptop.get_by_role("button", name="Get started").click()
-        laptop.get_by_role("tab", name="Journal", exact=True).click()
-        expect(laptop.get_by_text("Choose a passphrase")).to_be_visible()
-        type_into(laptop, "Passphrase", PASSPHRASE)
-        type_into(laptop, "Type it again", PASSPHRASE)
+        _to_passphrase_set_up(laptop, expect)
         laptop.get_by_role("button", name="Create passphrase").click()
         expect(laptop.get_by_text("Your recovery code")).to_be_visible()
         # In the PWA the code's label sits on a node inside the identified one: read the name.
@@ -705,11 +706,7 @@ def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browse
         phone.set_default_timeout(APP_START_TIMEOUT)
         _open(phone, served)
         _wait_app_ready(phone)
-        phone.get_by_role("button", name="Get started").click()
-        phone.get_by_role("tab", name="Journal", exact=True).click()
-        expect(phone.get_by_text("Choose a passphrase")).to_be_visible()
-        type_into(phone, "Passphrase", "the phone's own passphrase")
-        type_into(phone, "Type it again", "the phone's own passphrase")
+        _to_passphrase_set_up(phone, expect, "the phone's own passphrase")
         phone.get_by_role("button", name="I already use Kindred on another device").click()
         type_into(phone, "Recovery code", code)
         join = phone.get_by_role("button", name="Join with a sync file")
