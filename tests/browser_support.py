@@ -232,16 +232,21 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
 
 
 def visible_band(page) -> tuple[float, float]:
-    """The part of the window between the app bar and the navigation bar (phones), where a
-    row can be clicked: Flutter keeps rows under the bars in the DOM, but they take no click."""
+    """The part of the window between the bars where a row can be clicked: below the app bar
+    (and, on wide windows, the destination bar under it), above the navigation bar (phones).
+    Flutter keeps rows under the bars in the DOM, but they take no click."""
     return tuple(page.evaluate(
         """(() => {
+             const middle = window.innerHeight / 2;
              const help = Array.from(document.querySelectorAll('flt-semantics[role=button]'))
                .filter(e => (e.getAttribute('aria-label') || e.innerText || '').trim() === 'Get help now')
-               .map(e => e.getBoundingClientRect().bottom);
+               .map(e => e.getBoundingClientRect().bottom)
+               .filter(bottom => bottom < middle);
              const tabs = Array.from(document.querySelectorAll('flt-semantics[role=tab]'))
-               .map(e => e.getBoundingClientRect().top);
-             return [Math.max(0, ...help) + 4, Math.min(window.innerHeight, ...tabs) - 4];
+               .map(e => e.getBoundingClientRect());
+             const above = tabs.filter(r => r.bottom < middle).map(r => r.bottom);
+             const below = tabs.filter(r => r.top >= middle).map(r => r.top);
+             return [Math.max(0, ...help, ...above) + 4, Math.min(window.innerHeight, ...below) - 4];
            })()"""
     ))
 

@@ -98,7 +98,7 @@ def test_second_tab_starts_locked_backup_downloads_and_nothing_private_leaves(br
         first.get_by_role("button", name="Done").click()
 
         # Lock now: the tab asks for the passphrase again.
-        first.get_by_label("Lock now").click()  # the app bar action (no PIN set: a full lock)
+        first.get_by_role("button", name="Lock now", exact=True).first.click()  # the app bar action, first on the page (no PIN set: a full lock)
         expect(first.get_by_text("Kindred is locked")).to_be_visible()
         first.close()
         context.close()
