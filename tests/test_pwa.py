@@ -337,6 +337,15 @@ def _first_run(page, expect) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
+def _reopen_offline_in_journal(context, page, expect) -> None:
+    """The network cut, a reload (from the service worker's cache), unlocked, on the Journal."""
+    context.set_offline(True)
+    _reload(page)
+    _wait_app_ready(page)
+    _unlock(page, expect)
+    page.get_by_role("tab", name="Journal", exact=True).click()
+
+
 def _unlock(page, expect) -> None:
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
@@ -402,11 +411,7 @@ def test_two_tabs_never_lose_a_check_in(browser, served, slow_expect):
     assert _python_worker(tab_a).evaluate("kindredBridge.persistCount") == count_a
     tab_a.close()
 
-    context.set_offline(True)
-    _reload(tab_b)
-    _wait_app_ready(tab_b)
-    _unlock(tab_b, expect)
-    tab_b.get_by_role("tab", name="Journal", exact=True).click()
+    _reopen_offline_in_journal(context, tab_b, expect)
     expect(_card(tab_b, "Good")).to_be_visible()
     expect(_card(tab_b, "Okay")).to_be_visible()
     assert tab_b.evaluate("navigator.onLine") is False
@@ -627,11 +632,7 @@ def test_a_summary_pdf_is_made_offline_in_the_browser_and_holds_the_range_figure
     _check_in(page, expect, "Good", 4)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=APP_START_TIMEOUT)
 
-    context.set_offline(True)
-    _reload(page)
-    _wait_app_ready(page)
-    _unlock(page, expect)
-    page.get_by_role("tab", name="Journal", exact=True).click()
+    _reopen_offline_in_journal(context, page, expect)
     expect(_card(page, "Good")).to_be_visible()
     page.evaluate("location.hash = '#/settings'")
     # Made in the page: its own today, whatever the time zones (the range is generous around it).
