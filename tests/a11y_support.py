@@ -47,12 +47,24 @@ NAME_JS = """(e) => {
 }"""
 
 
-def axe_problems(page) -> list[str]:
+def axe_problems(page, timeout: float = 120_000) -> list[str]:
+    """axe-core's serious and critical violations. axe is started in the page and its result
+    waited for with a time limit: a plain ``evaluate`` has none, and a page that never answers
+    would hold the whole test run."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    page.evaluate(Axe().axe_script)
+    page.evaluate(
+        """(options) => { window.__kindredAxe = null;
+             axe.run(document, options).then(r => { window.__kindredAxe = {violations: r.violations}; },
+                                             e => { window.__kindredAxe = {error: String(e)}; }); }""",
+        {"resultTypes": ["violations"]},
+    )
+    page.wait_for_function("() => window.__kindredAxe !== null", timeout=timeout, polling=200)
+    results = page.evaluate("() => window.__kindredAxe")
+    assert "error" not in results, f"axe-core failed: {results['error']}"
     problems = []
-    for violation in results.response["violations"]:
+    for violation in results["violations"]:
         if violation["impact"] in SERIOUS:
             for node in violation["nodes"]:
                 problems.append(f"axe {violation['id']} ({violation['impact']}): {node['html'][:160]}")

@@ -42,6 +42,10 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
+# A time of day as the browser's locale writes it: "16:05", or "4:05 PM" in en-US. Never
+# "\d\d:\d\d" alone: that fails from 1 to 9 o'clock, so a test would pass or fail by the hour.
+CLOCK = r"\d{1,2}:\d\d(?:\s?[AP]M)?"
+
 EXPECT_TIMEOUT = 20_000  # ms: the longest an expect() waits for its condition (tests/conftest.py)
 
 

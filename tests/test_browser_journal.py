@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, unlock
+from tests.browser_support import CLOCK, DESKTOP, PHONE, open_app, open_destination, save_screenshot, unlock
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ PASSPHRASE = "correct horse battery"
 
 def entry_card(page, mood_word: str):
     """A timeline card: Flutter merges its texts into one group named "<mood> · HH:MM ..."."""
-    return page.get_by_role("group", name=re.compile(rf"^{re.escape(mood_word)} · \d\d:\d\d"))
+    return page.get_by_role("group", name=re.compile(rf"^{re.escape(mood_word)} · {CLOCK}"))
 
 
 @pytest.fixture

@@ -409,3 +409,27 @@ async def test_the_lock_screen_offers_what_needs_no_passphrase(services):
     await ui.click(ui.button("Coping strategies"))
     await settle(ui)
     assert ui.current_route() == "/journal/strategies" and not ui.has_text("Kindred is locked")
+
+
+async def test_a_timeline_that_fails_to_load_says_so_and_tries_again(services, monkeypatch):
+    """An unexpected failure of the first page (a database error) leaves no spinner forever:
+    the screen says so and "Try again" loads it once the cause is gone."""
+    import sqlite3
+
+    real_page = Journal.page
+    failing = {"on": True}
+
+    def page(self, *args, **kwargs):
+        if failing["on"]:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_page(self, *args, **kwargs)
+
+    monkeypatch.setattr(Journal, "page", page)
+    ui, journal = await open_journal(services)
+    assert ui.has_text("Your check-ins could not be shown just now")
+    assert not ui.has_text("No entries yet")
+    failing["on"] = False
+    await ui.click(ui.button("Try again"))
+    await settle(ui)
+    assert ui.has_text("No entries yet")
+    assert not ui.has_text("Your check-ins could not be shown just now")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import launch_chromium, scroll_into_view
+from tests.browser_support import CLOCK, launch_chromium, scroll_into_view
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -239,7 +239,7 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     expect(page.get_by_text("No entries yet")).to_be_visible()
     page.get_by_role("button", name=re.compile(r"^Mood 4 of 5, Good")).click()
     page.get_by_role("button", name="Save", exact=True).click()
-    card = page.get_by_role("group", name=re.compile(r"^Good · \d\d:\d\d"))
+    card = page.get_by_role("group", name=re.compile(rf"^Good · {CLOCK}"))
     expect(card).to_be_visible()
     # The commit reaches IndexedDB (the persistence hook), not just the in-memory file system.
     wait_saved(page)
@@ -356,12 +356,12 @@ def _unlock(page, expect) -> None:
 def _check_in(page, expect, mood: str, number: int) -> None:
     page.get_by_role("button", name=re.compile(rf"^Mood {number} of 5, {mood}")).click()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("group", name=re.compile(rf"^{mood} · \d\d:\d\d"))).to_be_visible()
+    expect(page.get_by_role("group", name=re.compile(rf"^{mood} · {CLOCK}"))).to_be_visible()
     wait_saved(page)  # the card shows after the commit; wait until that commit is in IndexedDB
 
 
 def _card(page, mood: str):
-    return page.get_by_role("group", name=re.compile(rf"^{mood} · \d\d:\d\d"))
+    return page.get_by_role("group", name=re.compile(rf"^{mood} · {CLOCK}"))
 
 
 @pytest.fixture
@@ -676,9 +676,11 @@ def _export_sync_file(page, expect, path: Path) -> None:
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "Regression found at the end of session 4, not yet understood: after the i18n and a11y merges the "
-    "laptop's Journal list in the PWA showed no check-ins after 'Imported: 1 change' (passed before those "
-    "merges). Investigate first in the next session; see the closing note."))
+    "Intermittent under load (session 5: 2 failures in 6 runs with two busy loops beside it, 0 when idle): "
+    "the laptop's Python (Pyodide) dies after importing the phone's file: the console shows 'an action failed "
+    "unexpectedly: OperationalError', then 'Pyodide has suffered a fatal error: table index is out of bounds' "
+    "while the Journal tab renders, and the screen stops updating. Root cause not found yet; the failure message "
+    "carries the page's console lines. (A second cause, times like '4:25 AM' not matching, is fixed.)"))
 def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browser, served, slow_expect, tmp_path):
     """The browser build's devices (issue 17): two Chromium profiles (each its own IndexedDB),
     no shared folder. The laptop sets up and exports a sync file; the phone joins from its
@@ -689,6 +691,8 @@ def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browse
     phone_profile = browser.new_context(viewport=PHONE_360, accept_downloads=True)
     try:
         laptop = laptop_profile.new_page()
+        console = []  # the laptop's console, for the failure message (Python's own errors land there)
+        laptop.on("console", lambda message: console.append(message.text))
         laptop.set_default_timeout(APP_START_TIMEOUT)
         _open(laptop, served)
         _wait_app_ready(laptop)
@@ -734,8 +738,12 @@ def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browse
         expect(laptop.get_by_text(re.compile(r"^Imported: 1 change"))).to_be_visible()
         wait_saved(laptop)
         laptop.get_by_role("tab", name="Journal", exact=True).click()
-        expect(_card(laptop, "Good")).to_be_visible()
-        expect(_card(laptop, "Low")).to_be_visible()
+        try:
+            expect(_card(laptop, "Good")).to_be_visible()
+            expect(_card(laptop, "Low")).to_be_visible()
+        except AssertionError as problem:
+            errors = [line[:400] for line in console if "[stderr]" in line or "fatal" in line.lower() or "Error" in line]
+            raise AssertionError(f"{problem}\n--- the laptop's console (errors) ---\n" + "\n".join(errors[-20:])) from None
     finally:
         laptop_profile.close()
         phone_profile.close()

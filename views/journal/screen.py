@@ -137,6 +137,9 @@ def Timeline(settings):
     entries, set_entries = ft.use_state(())
     total, set_total = ft.use_state(0)
     loaded, set_loaded = ft.use_state(False)
+    # A first page that failed to load says so and offers to try again (never a spinner forever).
+    load_failed, set_load_failed = ft.use_state(False)
+    attempt, set_attempt = ft.use_state(0)
     show_filters, set_show_filters = ft.use_state(False)
     # Filters list what the person has used: that needs every entry, so only when shown.
     vocabulary, generation = use_loaded(lambda: journal.vocabulary() if show_filters else None, [show_filters])
@@ -146,7 +149,9 @@ def Timeline(settings):
             return  # locked meanwhile: the guard replaces this screen
         page = await run(journal.page, query, 0, PAGE_SIZE)
         if page is FAILED:
+            set_load_failed(True)
             return
+        set_load_failed(False)
         set_entries(tuple(page.entries))
         set_total(page.total)
         set_loaded(True)
@@ -156,7 +161,7 @@ def Timeline(settings):
             warmed.current = True
             await run(journal.warm_cache)
 
-    ft.use_effect(load_first, [query, generation])
+    ft.use_effect(load_first, [query, generation, attempt])
 
     async def load_more():
         if journal is None:
@@ -250,7 +255,12 @@ def Timeline(settings):
                                 key=f"day-{current_day}"))
         rows.append(EntryCard(entry, settings.label(entry.mood), edit, delete, key=entry.id))
 
-    if not loaded:
+    if load_failed and not loaded:
+        body = [Notice(ft.Icons.ERROR_OUTLINE, _("Your check-ins could not be shown just now"),
+                       _("Nothing was changed. Try again; if it keeps happening, reload the page or restart Kindred.")),
+                ft.Row(controls=[ft.OutlinedButton(_("Try again"), icon=ft.Icons.REFRESH,
+                                                   on_click=lambda: set_attempt(attempt + 1))])]
+    elif not loaded:
         body = [ft.ProgressRing()]
     elif not entries and query.is_empty:
         body = [Notice(ft.Icons.EDIT_NOTE, _("No entries yet"), _("How are you feeling right now? Tap a mood above and Save."))]
