@@ -601,8 +601,12 @@ def patch_worker_messages(site: Path) -> None:
            "        if (globalThis.kindredBridge) kindredBridge.onPageMessage(event.data.kindred);\n"
            "        return;\n"
            "    }\n")
+    # A Pyodide fatal error leaves Python dead and the screen frozen without a word: tell the
+    # page (pyodide._api.on_fatal is Pyodide's own hook for it; splash.html shows "Reload").
     _patch(worker, "        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n",
-           "        self.kindredStage(\"unpack\");\n        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n")
+           "        self.kindredStage(\"unpack\");\n"
+           "        try { self.pyodide._api.on_fatal = () => self.postMessage({ kindred: { stopped: true } }); } catch (e) { }\n"
+           "        self.pyodide.registerJsModule(\"flet_js\", flet_js);\n")
 
 
 def drop_unused_files(site: Path) -> None:

@@ -495,6 +495,35 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     context.close()
 
 
+def test_a_fatal_error_in_python_is_said_with_a_way_to_reload(browser, served, slow_expect):
+    """When Pyodide suffers a fatal error, Python is dead and the screen would stay frozen
+    without a word, "Get help now" too (seen under load after a sync-file import; see the
+    pairing test). The start page comes back over it: what happened, the crisis lines (which
+    need no Python), and "Reload Kindred", which starts the app again."""
+    expect = slow_expect
+    context = browser.new_context(viewport=PHONE_360)
+    page = context.new_page()
+    page.set_default_timeout(APP_START_TIMEOUT)
+    _open(page, served)
+    _wait_app_ready(page)
+    expect(page.get_by_role("button", name="Get started")).to_be_visible()
+    splash = page.locator("#kindred-splash")
+    expect(splash).to_be_hidden()
+    # Pyodide's own fatal path, as a real crash takes it (it may rethrow: the worker is dead then).
+    _python_worker(page).evaluate(
+        "() => { try { self.pyodide._api.fatal_error(new Error('a fatal error on purpose')); } catch (e) { } }")
+    # The start page comes back over the frozen app: what happened, Reload, and the crisis lines.
+    expect(splash).to_be_visible()
+    expect(splash).to_contain_text("Kindred stopped working in this tab")
+    expect(page.get_by_role("heading", name="Need help now?")).to_be_visible()
+    expect(page.locator("#kindred-emergency")).to_be_visible()
+    page.get_by_role("button", name="Reload Kindred").click()
+    _enable_semantics(page)
+    _wait_app_ready(page)
+    expect(page.get_by_role("button", name="Get started")).to_be_visible()
+    context.close()
+
+
 # ---------------------------------------------------------------------------- directory: sync and a file
 
 
