@@ -134,13 +134,13 @@ def test_a_re_wrapped_slot_keeps_its_age(devices, shared):
     same code, so it must not count as a new one (it would bring an old code back)."""
     a, b, _c = devices
     new = a.services.vault.replace_recovery_code(a.store)
-    # B re-wraps its (older) slot before it has seen A's new one.
+    a.sync.sync()
+    # B re-wraps its (older) slot after A's new one was written, before B has seen it.
     vault = b.services.vault
     with vault._db.transaction() as session:
         vault._store_slot(session, "recovery", b.store.data_key, a.code)
     b.sync.sync()
     a.sync.sync()
-    b.sync.sync()
     for device in (a, b):
         assert opens(device, new) and not opens(device, a.code)
     assert join_file_opens(shared, new)
