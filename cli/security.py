@@ -174,6 +174,9 @@ def run_new_recovery_code(args) -> int:
             print("Nothing was changed.")
             return 1
         code = services.vault.replace_recovery_code(store)
+        from services.devices import FolderSync
+
+        FolderSync(store, services.vault).share_recovery_slot()  # linked devices take it at their next sync
     print("Your new recovery code (shown only this once, write it down and keep it somewhere safe):")
     print()
     print(f"Recovery code: {code}")

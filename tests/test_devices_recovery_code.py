@@ -14,11 +14,13 @@ import json
 
 import pytest
 
+from services.app import open_services
 from services.devices import JoinError, join_bundle, join_folder
 from services.devices import folder as files
 from services.privacy.crypto import WrongSecret
 from services.privacy.vault import PrivateVault
 from tests.privacy_support import CANARY, PASSPHRASE
+from tests.privacy_support import env, run  # noqa: F401 - a fixture and the CLI runner
 from tests.test_devices_sync import PASSPHRASE_B, Device
 
 
@@ -244,3 +246,49 @@ def test_joining_from_a_sync_file_with_another_key_id_sets_nothing_up(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_a_new_recovery_code_is_put_in_the_join_file_at_once(devices, shared, tmp_path):
+    """Settings and `kindred security new-recovery-code` share the new slot at once; the other
+    devices take it at their next sync. Without a linked folder it does nothing."""
+    a, b, _c = devices
+    new = a.services.vault.replace_recovery_code(a.store)
+    assert a.sync.share_recovery_slot()
+    assert join_file_opens(shared, new) and not join_file_opens(shared, a.code)
+    b.sync.sync()
+    assert opens(b, new) and not opens(b, a.code)
+    alone = Device(tmp_path / "alone")
+    try:
+        alone.store, _ = alone.services.vault.set_up(PASSPHRASE, use_keyring=False)
+        alone.services.vault.replace_recovery_code(alone.store)
+        assert not alone.sync.share_recovery_slot()
+    finally:
+        alone.close()
+
+
+def test_a_new_recovery_code_from_the_command_line_reaches_the_other_device(tmp_path, env, monkeypatch, capsys):
+    def printed_code() -> str:
+        [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Recovery code: ")]
+        return line.removeprefix("Recovery code: ").strip()
+
+    a, b, folder = tmp_path / "a", tmp_path / "b", tmp_path / "Sync"
+    assert run(a, "setup") == 0
+    old = printed_code()
+    assert run(a, "devices", "link", str(folder), "--name", "Laptop") == 0
+    monkeypatch.setenv("KINDRED_RECOVERY_CODE", old)
+    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE_B)
+    assert run(b, "devices", "join", str(folder), "--name", "Phone") == 0
+    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE)
+    capsys.readouterr()
+    assert run(a, "security", "new-recovery-code", "--yes") == 0
+    new = printed_code()
+    assert join_file_opens(folder, new) and not join_file_opens(folder, old)
+    monkeypatch.setenv("KINDRED_PASSPHRASE", PASSPHRASE_B)
+    assert run(b, "devices", "sync") == 0
+    phone = open_services(b)
+    try:
+        assert phone.vault.unlock_with_recovery_code(new)
+        with pytest.raises(WrongSecret):
+            phone.vault.unlock_with_recovery_code(old)
+    finally:
+        phone.close()

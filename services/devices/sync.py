@@ -296,6 +296,19 @@ class FolderSync:
         if ours is not None:
             files.write_join_file(folder, ours[0], self._store.key_id, ours[1])
 
+    def share_recovery_slot(self) -> bool:
+        """Right after a new recovery code: put its slot in the sync folder's join file now
+        (the other devices take it at their next sync), without a whole sync. False when no
+        folder is linked or it cannot be written (the next sync does it then)."""
+        folder = self.folder
+        if folder is None or not folder.is_dir():
+            return False
+        try:
+            self._write_join_file(folder)
+        except (OSError, SyncFolderError):
+            return False
+        return True
+
     # --- a one-time pairing code ------------------------------------------------------------
     def start_pairing(self, minutes: int = PAIRING_MINUTES) -> tuple[str, datetime]:
         """Open a pairing: a new one-time code (as long and as random as the recovery code, so
