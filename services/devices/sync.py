@@ -241,7 +241,7 @@ class FolderSync:
             return None
         digest = files.slot_digest(slot)
         with self._store.record_transaction() as session:
-            mark = self._get(session, "recovery_slot")
+            before = mark = self._get(session, "recovery_slot")
             if not isinstance(mark, dict):
                 mark = {"digest": digest, "created": slot["created"], "hlc": 0, "dev": files.NO_DEVICE}
             elif mark.get("digest") != digest:
@@ -252,7 +252,8 @@ class FolderSync:
                     self._set(session, "hlc", clock.last)
                 else:  # the same code re-wrapped here (newer scrypt settings)
                     mark = {**mark, "digest": digest}
-            self._set(session, "recovery_slot", mark)
+            if mark != before:
+                self._set(session, "recovery_slot", mark)
         return slot, mark
 
     def _reconcile_slot(self, found: dict | None) -> tuple[dict, bytes] | None:
