@@ -43,7 +43,7 @@ def register(subparsers) -> None:
     erase.add_argument("--confirm", metavar="WORD", help=f"type {CONFIRM_WORD} to confirm without a prompt")
     erase.set_defaults(func=run_erase)
     recovery = commands.add_parser(
-        "new-recovery-code", help="replace your recovery code (the old one stops working at once)"
+        "new-recovery-code", help="replace your recovery code (the old one stops working at once here, and on your linked devices at their next sync)"
     )
     recovery.add_argument("--yes", action="store_true", help="do not ask first")
     recovery.set_defaults(func=run_new_recovery_code)
@@ -174,11 +174,15 @@ def run_new_recovery_code(args) -> int:
             print("Nothing was changed.")
             return 1
         code = services.vault.replace_recovery_code(store)
+        from services.devices import FolderSync
+
+        FolderSync(store, services.vault).share_recovery_slot()  # linked devices take it at their next sync
     print("Your new recovery code (shown only this once, write it down and keep it somewhere safe):")
     print()
     print(f"Recovery code: {code}")
     print()
-    print("The old recovery code no longer works. Your passphrase and your data are unchanged.")
+    print("The old recovery code no longer works on this device. Your other linked devices take the new one at their "
+          "next sync, and the old one stops working there too. Your passphrase and your data are unchanged.")
     return 0
 
 

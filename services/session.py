@@ -450,6 +450,7 @@ class PrivateSession:
         """A new recovery code (shown once); the old one stops working at once."""
         code = self.services.vault.replace_recovery_code(self.store())
         self.touch()
+        self._folder_sync().share_recovery_slot()  # linked devices take it at their next sync
         return code
 
     def integrity(self) -> IntegrityNote:

@@ -6,6 +6,7 @@ the same folder, or files are copied from one folder to another, half-copied on 
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from datetime import datetime, timezone
@@ -226,7 +227,10 @@ def test_the_folder_holds_nothing_readable_and_sizes_are_padded(pair, shared):
             assert files.CHANGE_FILE.match(path.name)
             assert (len(data) - 28) in (4096, 8192, 16384, 32768), len(data)
     join = json.loads((shared / files.JOIN_FILE).read_text())
-    assert set(join) == {"format", "version", "key_id", "kdf", "wrapped_key"}
+    assert set(join) == {"format", "version", "key_id", "kdf", "wrapped_key", "stamp"}
+    # The stamp (when the recovery code was made, and where) is sealed and of one fixed length.
+    fixed = len(json.dumps({"d": "0" * 64, "h": "0" * 20, "v": "0" * 32}, sort_keys=True)) + 28
+    assert len(base64.b64decode(join["stamp"])) == fixed
 
 
 def test_merging_the_same_file_again_changes_nothing(pair, shared):

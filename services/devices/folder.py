@@ -10,7 +10,10 @@
   afterwards, so a name already merged never needs reading again.
 - **The join file** (``kindred-join.key``) holds the data key wrapped under the recovery
   code (the recovery slot, as the vault keeps it): with the code, a second device gets the
-  same data key; without it, nothing. Its scrypt settings are bounded before use.
+  same data key; without it, nothing. Its scrypt settings are bounded before use. Its
+  ``stamp`` (sealed under a key from the data key, fixed length) binds the slot to the data
+  key and says when its code was made (hybrid clock, device id): devices take the newest
+  slot, so a new recovery code reaches every device and an older slot never comes back.
 - **The pairing file** (``kindred-pair.key``, only while a pairing is open) holds the data key
   wrapped under a one-time pairing code, made as the recovery code is (same alphabet and
   length, same scrypt settings: never easier to guess), with its expiry time bound into the
@@ -47,6 +50,9 @@ MIN_PADDED = 4096
 MAX_CHANGE_FILE_BYTES = 512 * 1024 * 1024
 MAX_JOIN_FILE_BYTES = 64 * 1024
 FORMAT_VERSION = 1
+STAMP_KEY_LABEL = b"kindred/recovery-stamp-key/v1"
+STAMP_AAD = b"kindred/recovery-stamp/v1|"
+NO_DEVICE = "0" * 32  # the stamp of a slot whose age is not known: older than any other
 
 
 class SyncFolderError(ValueError):
@@ -145,8 +151,42 @@ def read_change_file(folder: Path, name: str) -> bytes:
     return read_limited(Path(folder) / name, MAX_CHANGE_FILE_BYTES)
 
 
+# --- the recovery slot's stamp ----------------------------------------------------------------
+def slot_digest(slot: dict) -> str:
+    """A digest of a recovery slot as stored (its scrypt settings and wrapped key)."""
+    body = json.dumps({"kdf": slot["kdf"], "wrapped_key": base64.b64encode(bytes(slot["wrapped_key"])).decode("ascii")},
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def seal_stamp(data_key: bytes, key_id: str, slot: dict, hlc: int, device: str) -> bytes:
+    """The slot's stamp: its digest, clock time and device, sealed under a key from the data
+    key (only a device holding the data key can make one; a slot swapped under it fails).
+    Fixed length, so its size says nothing."""
+    device = (str(device) + NO_DEVICE)[:32]
+    body = json.dumps({"d": slot_digest(slot), "h": f"{int(hlc):020d}", "v": device}, sort_keys=True).encode("ascii")
+    key = hmac.new(data_key, STAMP_KEY_LABEL, hashlib.sha256).digest()
+    return crypto.seal(key, body, STAMP_AAD + key_id.encode("ascii"))
+
+
+def open_stamp(data_key: bytes, key_id: str, slot: dict) -> tuple[int, str] | None:
+    """(clock time, device) of a slot read from a file, if its stamp opens under the data
+    key and names this very slot; else None (no stamp, damaged, or the slot was swapped)."""
+    stamp = slot.get("stamp")
+    if not stamp:
+        return None
+    key = hmac.new(data_key, STAMP_KEY_LABEL, hashlib.sha256).digest()
+    try:
+        body = json.loads(crypto.open_sealed(key, bytes(stamp), STAMP_AAD + key_id.encode("ascii")).decode("ascii"))
+        if not hmac.compare_digest(str(body["d"]), slot_digest(slot)):
+            return None
+        return int(body["h"]), str(body["v"])
+    except (crypto.DecryptionError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+
+
 # --- the join file -------------------------------------------------------------------------
-def write_join_file(folder: Path, slot: dict, key_id: str) -> None:
+def write_join_file(folder: Path, slot: dict, key_id: str, stamp: bytes | None = None) -> None:
     document = {
         "format": "kindred-sync-join",
         "version": FORMAT_VERSION,
@@ -154,6 +194,8 @@ def write_join_file(folder: Path, slot: dict, key_id: str) -> None:
         "kdf": slot["kdf"],
         "wrapped_key": base64.b64encode(slot["wrapped_key"]).decode("ascii"),
     }
+    if stamp is not None:
+        document["stamp"] = base64.b64encode(stamp).decode("ascii")
     data = json.dumps(document, sort_keys=True, indent=1).encode("utf-8")
     path = Path(folder) / JOIN_FILE
     try:
@@ -181,10 +223,12 @@ def read_join_file(folder: Path) -> dict:
             raise ValueError("format")
         if int(document.get("version", 0)) > FORMAT_VERSION:
             raise SyncFolderError("This sync folder was set up by a newer Kindred. Update Kindred, then try again.")
+        stamp = document.get("stamp")
         return {
             "key_id": str(document["key_id"]),
             "kdf": document["kdf"],
             "wrapped_key": base64.b64decode(document["wrapped_key"], validate=True),
+            "stamp": base64.b64decode(stamp, validate=True) if isinstance(stamp, str) else None,
         }
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
         raise SyncFolderError(f"{path} is damaged or not a Kindred file. Nothing was changed.") from None
@@ -240,12 +284,15 @@ BUNDLE_FORMAT = "kindred-sync-bundle"
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 
 
-def encode_bundle(slot: dict | None, key_id: str, sealed_files: dict[str, bytes]) -> bytes:
+def encode_bundle(slot: dict | None, key_id: str, sealed_files: dict[str, bytes], stamp: bytes | None = None) -> bytes:
+    join = None if slot is None else {"kdf": slot["kdf"], "wrapped_key": base64.b64encode(slot["wrapped_key"]).decode("ascii")}
+    if join is not None and stamp is not None:
+        join["stamp"] = base64.b64encode(stamp).decode("ascii")
     document = {
         "format": BUNDLE_FORMAT,
         "version": FORMAT_VERSION,
         "key_id": key_id,
-        "join": None if slot is None else {"kdf": slot["kdf"], "wrapped_key": base64.b64encode(slot["wrapped_key"]).decode("ascii")},
+        "join": join,
         "files": {name: base64.b64encode(data).decode("ascii") for name, data in sealed_files.items()},
     }
     return json.dumps(document, separators=(",", ":")).encode("utf-8")
@@ -261,7 +308,11 @@ def decode_bundle(data: bytes) -> dict:
         if int(document.get("version", 0)) > FORMAT_VERSION:
             raise SyncFolderError("That file was made by a newer Kindred. Update Kindred, then try again.")
         join = document.get("join")
-        slot = None if join is None else {"kdf": join["kdf"], "wrapped_key": base64.b64decode(join["wrapped_key"], validate=True)}
+        slot = None
+        if join is not None:
+            stamp = join.get("stamp")
+            slot = {"kdf": join["kdf"], "wrapped_key": base64.b64decode(join["wrapped_key"], validate=True),
+                    "stamp": base64.b64decode(stamp, validate=True) if isinstance(stamp, str) else None}
         sealed = {}
         for name, text in document["files"].items():
             if not CHANGE_FILE.match(name):

@@ -228,13 +228,87 @@ class FolderSync:
             session.execute(delete(SyncMeta).where(SyncMeta.key.in_(["folder", "own_files", "last_synced"])))
             session.execute(delete(SyncSeen))
 
+    # --- the recovery slot: the newest travels to every device ------------------------------
+    def _local_slot(self) -> tuple[dict, dict] | None:
+        """This device's recovery slot and its mark (digest, when the code was made here, and
+        its stamp: clock time and device). A slot whose code was made here since it was last
+        marked (``replace_recovery_code``) gets a new clock time; a slot never marked before
+        gets the lowest stamp (its age is not known), so it never replaces a newer one."""
+        if self._vault is None:
+            return None
+        slot = self._vault.recovery_slot()
+        if slot is None:
+            return None
+        digest = files.slot_digest(slot)
+        with self._store.record_transaction() as session:
+            before = mark = self._get(session, "recovery_slot")
+            if not isinstance(mark, dict):
+                mark = {"digest": digest, "created": slot["created"], "hlc": 0, "dev": files.NO_DEVICE}
+            elif mark.get("digest") != digest:
+                if mark.get("created") != slot["created"]:  # a new code made on this device
+                    clock = self._clock(session)
+                    mark = {"digest": digest, "created": slot["created"], "hlc": clock.tick(),
+                            "dev": self._get(session, "device_id") or files.NO_DEVICE}
+                    self._set(session, "hlc", clock.last)
+                else:  # the same code re-wrapped here (newer scrypt settings)
+                    mark = {**mark, "digest": digest}
+            if mark != before:
+                self._set(session, "recovery_slot", mark)
+        return slot, mark
+
+    def _reconcile_slot(self, found: dict | None) -> tuple[dict, bytes] | None:
+        """Compare this device's recovery slot with ``found`` (the join file's, or a sync
+        file's). A found slot whose stamp opens under the data key and is newer is kept here
+        (the older code stops opening this device). Returns (slot, stamp) to write out when
+        this device's slot is the newer one or ``found`` is missing or not valid; else None."""
+        local = self._local_slot()
+        if local is None:
+            return None
+        slot, mark = local
+        key_id = self._store.key_id
+        stamp = None
+        if found is not None and found.get("key_id", key_id) == key_id:
+            stamp = files.open_stamp(self._store.data_key, key_id, found)
+        if stamp is not None:
+            mine = (int(mark["hlc"]), str(mark["dev"]))
+            if stamp > mine or (stamp == mine and files.slot_digest(found) != mark["digest"]):
+                try:
+                    self._vault.adopt_recovery_slot(self._store, found)
+                except VaultError:
+                    stamp = None  # not usable: ours is written over it
+                else:
+                    adopted = self._vault.recovery_slot()
+                    with self._store.record_transaction() as session:
+                        self._set(session, "recovery_slot", {"digest": files.slot_digest(adopted),
+                                                             "created": adopted["created"],
+                                                             "hlc": stamp[0], "dev": stamp[1]})
+                    return None
+            elif stamp == mine:
+                return None  # the same slot
+        return slot, files.seal_stamp(self._store.data_key, key_id, slot, int(mark["hlc"]), str(mark["dev"]))
+
     def _write_join_file(self, folder: Path) -> None:
-        vault = self._vault
-        if vault is None:
-            return
-        slot = vault.recovery_slot()
-        if slot is not None:
-            files.write_join_file(folder, slot, self._store.key_id)
+        """Bring the join file and this device's recovery slot to the newer of the two."""
+        try:
+            found = files.read_join_file(folder)
+        except SyncFolderError:
+            found = None
+        ours = self._reconcile_slot(found)
+        if ours is not None:
+            files.write_join_file(folder, ours[0], self._store.key_id, ours[1])
+
+    def share_recovery_slot(self) -> bool:
+        """Right after a new recovery code: put its slot in the sync folder's join file now
+        (the other devices take it at their next sync), without a whole sync. False when no
+        folder is linked or it cannot be written (the next sync does it then)."""
+        folder = self.folder
+        if folder is None or not folder.is_dir():
+            return False
+        try:
+            self._write_join_file(folder)
+        except (OSError, SyncFolderError):
+            return False
+        return True
 
     # --- a one-time pairing code ------------------------------------------------------------
     def start_pairing(self, minutes: int = PAIRING_MINUTES) -> tuple[str, datetime]:
@@ -588,8 +662,12 @@ class FolderSync:
             sealed = files.seal_change_file(self._store.data_key, name, document)
             session.add(SyncSeen(name=name, seen_at=datetime.now(timezone.utc)))
             self._set(session, "hlc", clock.last)
-        slot = self._vault.recovery_slot() if self._vault is not None else None
-        return files.encode_bundle(slot, self._store.key_id, {name: sealed})
+        local = self._local_slot()
+        if local is None:
+            return files.encode_bundle(None, self._store.key_id, {name: sealed})
+        slot, mark = local
+        stamp = files.seal_stamp(self._store.data_key, self._store.key_id, slot, int(mark["hlc"]), str(mark["dev"]))
+        return files.encode_bundle(slot, self._store.key_id, {name: sealed}, stamp)
 
     def import_bundle(self, data: bytes) -> SyncResult:
         """Merge a file another device exported (``export_bundle``)."""
@@ -597,6 +675,8 @@ class FolderSync:
         bundle = files.decode_bundle(data)
         if bundle["key_id"] != self._store.key_id:
             raise SyncFolderError("That file holds another Kindred's data (a different key). Nothing was changed.")
+        if bundle["slot"] is not None:
+            self._reconcile_slot(bundle["slot"])  # a newer recovery code made on the other device
         with self._store.record_transaction() as session:
             clock = self._clock(session)
             self._capture_all(session, clock, self._get(session, "device_id"))
@@ -761,6 +841,12 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
                             + ". Nothing was changed.") from None
     if crypto.key_id(data_key) != slot["key_id"]:
         raise JoinError(f"{folder / files.JOIN_FILE} is damaged. Nothing was changed.")
+    if paired and files.open_stamp(data_key, slot["key_id"], slot) is None:
+        # The device keeps the join file's recovery slot as it is: only one a device holding
+        # this data key stamped (so it opens with the current recovery code) is taken.
+        raise JoinError(f"{folder / files.JOIN_FILE} is damaged or was replaced, so this device could not keep your "
+                        "recovery code. Let your first device sync, make a new pairing code there, and try again. "
+                        "Nothing was changed.")
     if vault.is_set_up():
         try:
             store = vault.unlock(passphrase)
@@ -794,12 +880,16 @@ def join_bundle(vault: PrivateVault, data: bytes, recovery_code: str, passphrase
     bundle = files.decode_bundle(data)
     if bundle["slot"] is None:
         raise JoinError("That file has no key in it: export it again from a device that is set up. Nothing was changed.")
+    if vault.is_set_up():
+        raise JoinError("Kindred is already set up on this device: import the file instead. Nothing was changed.")
     try:
         data_key = PrivateVault.unwrap_recovery_slot(bundle["slot"], recovery_code)
     except crypto.WrongSecret:
         raise JoinError("That recovery code does not open this file. Nothing was changed.") from None
-    if vault.is_set_up():
-        raise JoinError("Kindred is already set up on this device: import the file instead. Nothing was changed.")
+    # Checked before this device is set up: a file whose key id is not its key's is refused whole.
+    if crypto.key_id(data_key) != bundle["key_id"]:
+        raise JoinError("That file is damaged (its key does not match the data in it). Export it again. "
+                        "Nothing was changed.")
     try:
         store = vault.join(data_key, passphrase, recovery_code)
     except VaultError as error:

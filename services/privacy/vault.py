@@ -87,7 +87,27 @@ class PrivateVault:
         slot = self._slots().get("recovery")
         if slot is None:
             return None
-        return {"kdf": json.loads(slot.kdf), "wrapped_key": bytes(slot.wrapped_key)}
+        # ``created``: when this code was made here (a re-wrap of the same code keeps it).
+        return {"kdf": json.loads(slot.kdf), "wrapped_key": bytes(slot.wrapped_key), "created": str(slot.created_at)}
+
+    def adopt_recovery_slot(self, store: PrivateStore, slot: dict) -> None:
+        """Keep another device's recovery slot (a newer recovery code made there) in place of
+        this device's: the old code stops opening this device. The caller has checked that
+        the slot belongs to this data key (its stamp, see ``services/devices/folder.py``)."""
+        try:
+            kdf = crypto.checked_kdf_params(slot["kdf"])
+            wrapped = bytes(slot["wrapped_key"])
+        except (ValueError, TypeError, KeyError) as error:
+            raise VaultError(f"The recovery key settings are not valid ({error}). Nothing was changed.") from None
+        with self._db.transaction() as session:
+            existing = session.scalar(select(KeySlot).where(KeySlot.method == "recovery"))
+            if existing is None:
+                session.add(KeySlot(method="recovery", kdf=json.dumps(kdf), wrapped_key=wrapped,
+                                    created_at=datetime.now(timezone.utc)))
+            else:
+                existing.kdf, existing.wrapped_key = json.dumps(kdf), wrapped
+            session.flush()
+            store.verify_current(session)
 
     def backup_slots(self) -> list[dict]:
         """The passphrase and recovery slots as stored, for automatic backups (they open with
@@ -245,10 +265,14 @@ class PrivateVault:
 
     def replace_recovery_code(self, store: PrivateStore) -> str:
         """A new one-time recovery code for the same data key; the old code stops working
-        at once. Returns the new code (show it once)."""
+        at once on this device, and on linked devices once they have synced with it (the
+        slot travels, newest first: ``services/devices/sync.py``). Returns the new code
+        (show it once)."""
         code = crypto.new_recovery_code()
         with self._db.transaction() as session:
             self._store_slot(session, "recovery", store.data_key, code)
+            slot = session.scalar(select(KeySlot).where(KeySlot.method == "recovery"))
+            slot.created_at = datetime.now(timezone.utc)  # a new code, not a re-wrap of the old one
             session.flush()
             store.verify_current(session)
         return code
