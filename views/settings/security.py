@@ -381,8 +381,9 @@ def NewRecoveryCodeDialog(close):
     return _show(_dialog(
         _("Make a new recovery code?"),
         [
-            ft.Text(_("Your current recovery code stops working as soon as the new one is made. Your passphrase "
-                    "and your data stay as they are. Have a pen ready: the new code is shown once.")),
+            ft.Text(_("Your current recovery code stops working here as soon as the new one is made, and on your "
+                    "other linked devices when they next sync. Your passphrase and your data stay as they are. "
+                    "Have a pen ready: the new code is shown once.")),
             _error(error),
         ],
         [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Make a new code"), on_click=replace)],
