@@ -6,9 +6,9 @@ the ordinary implementation. In the browser (``sys.platform == "emscripten"``):
 - **Crypto**: the ``cryptography`` package has no wheel that can be bundled for Pyodide and
   ``hashlib.scrypt`` is missing (Pyodide's Python is built without OpenSSL's hashlib), so
   AES-256-GCM and scrypt go through a small JavaScript bridge (``pwa/kindred.mjs``):
-  WebCrypto for AES-GCM where the browser can wait on a promise synchronously (JSPI),
-  otherwise the bundled, audited ``@noble/ciphers`` AES-GCM; scrypt always from the bundled
-  ``@noble/hashes`` (WebCrypto has no scrypt). The byte format is identical; see
+  the bundled, audited ``@noble/ciphers`` AES-GCM, synchronous (WebCrypto would suspend
+  Python mid-transaction: see ``services/privacy/browser_crypto.py``); scrypt from the
+  bundled ``@noble/hashes`` (WebCrypto has no scrypt). The byte format is identical; see
   ``tests/vectors/crypto.json``, checked natively and in Chromium.
 - **Signatures**: publishers' Ed25519 feed signatures are checked by the bundled, audited
   ``@noble/curves`` through the same bridge (``ed25519_verify``); natively by ``cryptography``.

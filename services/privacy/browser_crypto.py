@@ -1,9 +1,14 @@
 """AES-256-GCM and scrypt through the browser, for Python running under Pyodide.
 
 The JavaScript half is ``pwa/kindred.mjs`` (loaded by the browser entry point as
-``globalThis.kindredBridge``). AES-GCM uses WebCrypto when this Python stack may wait on a
-promise (``pyodide.ffi.can_run_sync()``: JavaScript Promise Integration, in Chromium-based
-browsers), and otherwise the bundled ``@noble/ciphers`` AES-GCM, which is synchronous.
+``globalThis.kindredBridge``). AES-GCM uses the bundled ``@noble/ciphers``, which is
+synchronous. WebCrypto stays available as ``mode="webcrypto"`` (the self-test checks both
+against the shared vectors) but is not the default: from synchronous Python it needs
+``pyodide.ffi.run_sync`` (JavaScript Promise Integration), which *suspends* this Python
+stack while the promise settles, and meanwhile the event loop runs other Python tasks. An
+encryption inside a database transaction then let a second transaction start beside it
+("database is locked" after a sync-file import), followed by a Pyodide fatal error (issue 17).
+Nothing may interleave with a call that looks synchronous.
 scrypt always comes from the bundled ``@noble/hashes``: WebCrypto offers no scrypt.
 """
 
@@ -24,14 +29,14 @@ def _bytes(value) -> bytes:
 
 class BrowserBackend:
     def __init__(self, mode: str = "auto") -> None:
-        """mode: "auto", "webcrypto" (needs JSPI) or "noble"."""
+        """mode: "auto" (= "noble"), "webcrypto" (needs JSPI; suspends Python, see above) or "noble"."""
         from pyodide.ffi import can_run_sync  # noqa: PLC0415
 
         from services.platform import _bridge  # noqa: PLC0415
 
         self._bridge = _bridge()
         if mode == "auto":
-            mode = "webcrypto" if can_run_sync() else "noble"
+            mode = "noble"
         if mode == "webcrypto" and not can_run_sync():
             raise RuntimeError("WebCrypto from synchronous Python needs JavaScript Promise Integration")
         self.mode = mode
