@@ -439,13 +439,19 @@ FAIL_PUTS = """(mode) => {
 }"""
 
 
-def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, slow_expect):
-    expect = slow_expect
+def _opened_app(browser, served):
+    """A new profile (its own IndexedDB) at phone size with the app started: (context, page)."""
     context = browser.new_context(viewport=PHONE_360)
     page = context.new_page()
     page.set_default_timeout(APP_START_TIMEOUT)
     _open(page, served)
     _wait_app_ready(page)
+    return context, page
+
+
+def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, slow_expect):
+    expect = slow_expect
+    context, page = _opened_app(browser, served)
     _first_run(page, expect)
     # The start-up page asked for durable storage; the worker reads the answer for Settings.
     assert _python_worker(page).evaluate("kindredBridge.persistentStorage()") in ("granted", "not-granted")
@@ -503,11 +509,7 @@ def test_a_fatal_error_in_python_is_said_with_a_way_to_reload(browser, served, s
     pairing test). The start page comes back over it: what happened, the crisis lines (which
     need no Python), and "Reload Kindred", which starts the app again."""
     expect = slow_expect
-    context = browser.new_context(viewport=PHONE_360)
-    page = context.new_page()
-    page.set_default_timeout(APP_START_TIMEOUT)
-    _open(page, served)
-    _wait_app_ready(page)
+    context, page = _opened_app(browser, served)
     expect(page.get_by_role("button", name="Get started")).to_be_visible()
     splash = page.locator("#kindred-splash")
     expect(splash).to_be_hidden()
