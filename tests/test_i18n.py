@@ -200,6 +200,7 @@ SAME_IN_BOTH = {
     "Kindred", "OK", "JSON", "CSV", "PDF", "PHQ-9", "GAD-7", "LGBTQ+", "OCD", "TOC", "Journal", "Perinatal", "Stress",
     "Distance", "Contact", "Question", "Note", "Sign", "Groupe", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", "Find A Helpline",
     "English", "Español", "Français", "Bipolar", "Professional", "Donation", "Global", "Suggestions", "Miles", "7:00 PM",
+    "Parents",
 }
 
 
