@@ -535,6 +535,38 @@ async def open_journal_imported(ui, services):
     await click_and_settle(ui, by_icon(ui, ft.Icons.UPLOAD))
 
 
+async def open_unsave_snack(ui, services):
+    if not [b for b in ui.find(ft.FilledButton) if b.icon == ft.Icons.BOOKMARK]:  # unsaved by the English run
+        await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
+    await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK))
+
+
+async def open_save_snack(ui, services):
+    await open_unsave_snack(ui, services)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
+
+
+async def open_share_snack(ui, services):
+    ui.connection.client_methods["set"] = lambda args: None  # the clipboard
+    await click_and_settle(ui, by_icon(ui, ft.Icons.SHARE_OUTLINED))
+
+
+async def open_report_copied(ui, services):
+    ui.connection.client_methods["set"] = lambda args: None
+    await open_report_problem(ui, services)
+    dialog = open_overlays(ui)[-1]
+    await click_and_settle(ui, [b for b in dialog.actions if b.icon == ft.Icons.COPY][0])
+
+
+async def open_private_gate(ui, services):
+    """Locked: saving a group from its details asks to unlock first, in a dialog."""
+    from views.find.common import details_route
+
+    await ui.navigate(details_route(ONLINE_GRIEF_ID))
+    await ui.settle(sync=False)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
+
+
 DIALOGS = {
     "set-pin": ("/settings", open_pin),
     "change-passphrase": ("/settings", open_passphrase),
@@ -555,6 +587,11 @@ DIALOGS = {
     "journal-imported": ("/journal/data", open_journal_imported),
     "find-filters": ("/", open_find_filters),
     "group-report-problem": ("group", open_report_problem),
+    "group-report-copied": ("group", open_report_copied),
+    "group-unsaved-snack": ("group", open_unsave_snack),
+    "group-saved-snack": ("group", open_save_snack),
+    "group-share-copied": ("group", open_share_snack),
+    "group-save-unlock-first": ("locked-journal", open_private_gate),
 }
 
 
