@@ -567,6 +567,14 @@ async def open_private_gate(ui, services):
     await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
 
 
+def choose_step(n: int):
+    """Help me choose, question ``n`` (the screen sweep sees question 1 only); 9: the results."""
+    async def open_it(ui, services):
+        for _step in range(n - 1):
+            await click_and_settle(ui, [b for b in ui.find(ft.FilledButton)][-1])  # Next / See groups that fit
+    return open_it
+
+
 DIALOGS = {
     "set-pin": ("/settings", open_pin),
     "change-passphrase": ("/settings", open_passphrase),
@@ -592,7 +600,10 @@ DIALOGS = {
     "group-saved-snack": ("group", open_save_snack),
     "group-share-copied": ("group", open_share_snack),
     "group-save-unlock-first": ("locked-journal", open_private_gate),
+    **{f"choose-question-{n}": ("/find/choose", choose_step(n)) for n in range(2, 9)},
+    "choose-results": ("/find/choose", choose_step(9)),
 }
+INLINE = {"journal-import", "journal-imported", *(name for name in DIALOGS if name.startswith("choose-"))}  # no overlay
 
 
 def overlay_strings(ui) -> set[str]:
@@ -613,7 +624,8 @@ def overlay_strings(ui) -> set[str]:
 @pytest.mark.asyncio
 async def test_no_untranslated_string_in_a_dialog(services, name, lang, tmp_path):
     """The dialogs, sheets and snack bars a person can open, opened the way a person would (a
-    click on the button, found by its icon): none shows English in Spanish or French."""
+    click on the button, found by its icon): none shows English in Spanish or French. Also what
+    appears in place after a step: a journal import's review, and each question of Help me choose."""
     route, open_it = DIALOGS[name]
     services.preferences.mark_welcome_done()
     services.preferences.set_country("US")
@@ -623,7 +635,7 @@ async def test_no_untranslated_string_in_a_dialog(services, name, lang, tmp_path
         ui = await render(services, route, locales)
         before, screen = len(open_overlays(ui)), screen_strings(ui)
         await open_it(ui, services)
-        await ui.wait_for(lambda: len(open_overlays(ui)) > before or name.startswith("journal-import"),
+        await ui.wait_for(lambda: len(open_overlays(ui)) > before or name in INLINE,
                           what=f"the {name} dialog opens")
         shown[locales[0]] = overlay_strings(ui)
         assert shown[locales[0]] - screen, f"the {name} dialog's own strings were not collected"
