@@ -15,7 +15,7 @@ from datetime import datetime
 from services.directory import places
 from services.directory.model import GroupDetails, GroupRecord
 from services.directory.search import SearchQuery
-from services.directory.schedule import WEEKDAY_LONG
+from services.i18n import N_, _, format_number
 from services.group_text import label
 
 SMALL_GROUP = 12  # at most this many people is "smaller"
@@ -78,9 +78,20 @@ def _meets_when_free(record: GroupRecord, answers: Answers) -> bool | None:
     return False
 
 
+# "Meets on Mondays": each weekday as the days a group may meet.
+DAYS_PLURAL = (N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"), N_("Saturdays"), N_("Sundays"))
+TIME_WORDS = {"morning": N_("mornings"), "afternoon": N_("afternoons"), "evening": N_("evenings")}
+
+
+def _either(items: list[str]) -> str:
+    """"a, b or c" in the session's language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
 def _days_words(days: tuple[int, ...]) -> str:
-    names = [WEEKDAY_LONG[d] + "s" for d in sorted(days)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return _either([_(DAYS_PLURAL[d]) for d in sorted(days)])
 
 
 def score(record: GroupRecord, answers: Answers, distance_km: float | None = None) -> tuple[float, list[str], list[str]]:
@@ -96,83 +107,84 @@ def score(record: GroupRecord, answers: Answers, distance_km: float | None = Non
         shared = [t for t in record.topics if t in answers.topics]
         if shared:
             points += 5
-            fits.append(f"for {', '.join(label(t).lower() for t in shared)}")
+            fits.append(_("for {topics}").format(topics=", ".join(label(t).lower() for t in shared)))
         elif "general_wellbeing" in record.topics:
             points += 1.5
-            fits.append("open to anyone's mental health")
+            fits.append(_("open to anyone's mental health"))
         else:
-            misses.append("not focused on what you're looking for")
+            misses.append(_("not focused on what you're looking for"))
     if answers.attendance in ("in_person", "online"):
         wanted = answers.attendance
         meets_in_person = record.attendance in ("in_person", "hybrid")
         remote = record.attendance != "in_person"  # online, by phone, ask for the link, or hybrid
         if (wanted == "online" and remote) or (wanted == "in_person" and meets_in_person):
             points += 3
-            fits.append("online, as you wanted" if wanted == "online" else "meets in person, as you wanted")
+            fits.append(_("online, as you wanted") if wanted == "online" else _("meets in person, as you wanted"))
         else:
-            misses.append("only in person" if record.attendance == "in_person" else "only online")
+            misses.append(_("only in person") if record.attendance == "in_person" else _("only online"))
     if answers.leadership in ("peer", "professional"):
         if record.leadership == answers.leadership or record.leadership == "co_facilitated":
             points += 2
-            fits.append("peer-led" if answers.leadership == "peer" else "led by a professional")
+            fits.append(_("peer-led") if answers.leadership == "peer" else _("led by a professional"))
         elif record.leadership != "unknown":
-            misses.append("led by a professional" if record.leadership == "professional" else "peer-led")
+            misses.append(_("led by a professional") if record.leadership == "professional" else _("peer-led"))
     if answers.size in ("small", "large") and record.typical_size:
         small = record.typical_size <= SMALL_GROUP
         if small == (answers.size == "small"):
             points += 1
-            fits.append(f"about {record.typical_size} people")
+            fits.append(_("about {n} people").format(n=record.typical_size))
         else:
-            misses.append(f"about {record.typical_size} people")
+            misses.append(_("about {n} people").format(n=record.typical_size))
     if answers.frequency in ("weekly", "monthly"):
         kinds = {r.kind for r in record.schedule if r.has_times}
         if kinds:
             if answers.frequency in kinds:
                 points += 1
-                fits.append("meets weekly" if answers.frequency == "weekly" else "meets monthly")
+                fits.append(_("meets weekly") if answers.frequency == "weekly" else _("meets monthly"))
             else:
-                misses.append("meets monthly" if "monthly" in kinds else "meets weekly")
+                misses.append(_("meets monthly") if "monthly" in kinds else _("meets weekly"))
     if answers.cost in ("free", "low"):
         allowed = ("free",) if answers.cost == "free" else ("free", "donation", "sliding_scale")
         if record.cost in allowed:
             points += 2
-            fits.append("free" if record.cost == "free" else label(record.cost).lower())
+            fits.append(_("free") if record.cost == "free" else label(record.cost).lower())
         elif record.cost != "unknown":
-            misses.append(f"costs something ({label(record.cost).lower()})")
+            misses.append(_("costs something ({cost})").format(cost=label(record.cost).lower()))
     if answers.days or answers.times:
         free = _meets_when_free(record, answers)
         if free:
             points += 2
-            fits.append("meets when you're free")
+            fits.append(_("meets when you're free"))
         elif free is False:
-            misses.append("meets at other times")
+            misses.append(_("meets at other times"))
     if answers.travel_km and record.attendance in ("in_person", "hybrid") and answers.attendance != "online":
         if distance_km is not None and distance_km <= answers.travel_km:
             points += 2 if record.attendance == "in_person" else 1
-            fits.append("close enough to get to")
+            fits.append(_("close enough to get to"))
         elif distance_km is not None and record.attendance == "in_person":
-            misses.append("further than you'd travel")
+            misses.append(_("further than you'd travel"))
     if record.status == "temporarily_closed":
         points -= 4
-        misses.append("temporarily closed")
+        misses.append(_("temporarily closed"))
     return points, fits, misses
 
 
 def _join(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """"a, b and c" in the session's language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def why_line(fits: list[str], misses: list[str]) -> str:
     if not fits and not misses:
-        return "Nothing you said rules it out."
+        return _("Nothing you said rules it out.")
     text = ""
     if fits:
         joined = _join(fits)
         text = joined[:1].upper() + joined[1:] + "."
     if misses:
-        text += (" But: " if text else "But: ") + _join(misses) + "."
+        text += (" " if text else "") + _("But: {misses}.").format(misses=_join(misses))
     return text
 
 
@@ -212,20 +224,20 @@ def describe_answers(answers: Answers, unit: str = "km") -> list[str]:
     if answers.topics:
         words.append(", ".join(label(t) for t in answers.topics))
     if answers.attendance != ANY:
-        words.append({"in_person": "in person", "online": "online"}.get(answers.attendance, answers.attendance))
+        words.append({"in_person": _("in person"), "online": _("online")}.get(answers.attendance, answers.attendance))
     if answers.leadership != ANY:
-        words.append({"peer": "peer-led", "professional": "led by a professional"}.get(answers.leadership, answers.leadership))
+        words.append({"peer": _("peer-led"), "professional": _("led by a professional")}.get(answers.leadership, answers.leadership))
     if answers.size != ANY:
-        words.append({"small": "a smaller group", "large": "a larger group"}.get(answers.size, answers.size))
+        words.append({"small": _("a smaller group"), "large": _("a larger group")}.get(answers.size, answers.size))
     if answers.frequency != ANY:
-        words.append(answers.frequency)
+        words.append({"weekly": _("weekly"), "monthly": _("monthly")}.get(answers.frequency, answers.frequency))
     if answers.cost != ANY:
-        words.append({"free": "free", "low": "free or low cost"}.get(answers.cost, answers.cost))
+        words.append({"free": _("free"), "low": _("free or low cost")}.get(answers.cost, answers.cost))
     if answers.days:
         words.append(_days_words(answers.days))
     if answers.times:
-        words.append(" or ".join(answers.times))
+        words.append(_either([_(TIME_WORDS[t]) if t in TIME_WORDS else t for t in answers.times]))
     if answers.travel_km:
         distance = answers.travel_km / places.KM_PER_MILE if unit == "mi" else answers.travel_km
-        words.append(f"within {distance:.0f} {unit}")
+        words.append(_("within {distance} {unit}").format(distance=format_number(round(distance)), unit=unit))
     return words

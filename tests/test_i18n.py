@@ -200,6 +200,7 @@ SAME_IN_BOTH = {
     "Kindred", "OK", "JSON", "CSV", "PDF", "PHQ-9", "GAD-7", "LGBTQ+", "OCD", "TOC", "Journal", "Perinatal", "Stress",
     "Distance", "Contact", "Question", "Note", "Sign", "Groupe", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", "Find A Helpline",
     "English", "Español", "Français", "Bipolar", "Professional", "Donation", "Global", "Suggestions", "Miles", "7:00 PM",
+    "Parents",
 }
 
 
@@ -368,3 +369,282 @@ async def test_two_sessions_in_one_process_each_keep_their_language(services):
     assert spanish.has_text("Tus registros") or spanish.has_text("¿Cómo te sientes ahora mismo?")
     assert french.has_text("Trouver un groupe")
     assert not french.has_text("Buscar un grupo") and not spanish.has_text("Trouver un groupe")
+
+
+# ------------------------------------------------------------------ dialogs, sheets and snack bars
+
+def by_icon(ui, icon):
+    """The newest button showing ``icon`` (a dialog's own comes after the screen's): found by its
+    icon, never by English text, so the same step works in every language."""
+    def shows(control) -> bool:
+        mark = getattr(control, "icon", None)
+        return mark == icon or getattr(mark, "icon", None) == icon
+
+    kinds = (ft.Button, ft.TextButton, ft.OutlinedButton, ft.FilledButton, ft.FilledTonalButton, ft.IconButton)
+    found = [c for c in ui.controls() if isinstance(c, kinds) and shows(c)]
+    assert found, f"no button with the icon {icon}; texts: {ui.texts()}"
+    return found[-1]
+
+
+def open_overlays(ui) -> list:
+    return [d for d in ui.page._dialogs.controls if d.open]  # noqa: SLF001 - Flet keeps them here
+
+
+def dialog_button(ui):
+    """The main (filled) button of the open dialog."""
+    dialog = open_overlays(ui)[-1]
+    return [b for b in dialog.actions if isinstance(b, ft.FilledButton)][-1]
+
+
+def dialog_field(ui):
+    dialog = open_overlays(ui)[-1]
+    return [c for c in ui.controls() if isinstance(c, ft.TextField) and _inside(c, dialog)][0]
+
+
+def _inside(control, ancestor) -> bool:
+    parent = control
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.parent
+    return False
+
+
+async def type_in(ui, field, value: str) -> None:
+    ui.set(field, value=value)
+    await ui.event(field, "change", value)
+
+
+async def click_and_settle(ui, control) -> None:
+    await ui.click(control)
+    await ui.settle(sync=False)
+
+
+async def open_pin(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.PIN_OUTLINED))
+
+
+async def open_passphrase(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.PASSWORD))
+
+
+async def open_passphrase_changed(ui, services):
+    await open_passphrase(ui, services)
+    dialog = open_overlays(ui)[-1]
+    fields = [c for c in ui.controls() if isinstance(c, ft.TextField) and _inside(c, dialog)]
+    for field, value in zip(fields, (PASSPHRASE, PASSPHRASE + " new", PASSPHRASE + " new"), strict=True):
+        await type_in(ui, field, value)
+    await click_and_settle(ui, dialog_button(ui))
+
+
+async def open_wrong_passphrase(ui, services):
+    await open_passphrase(ui, services)
+    dialog = open_overlays(ui)[-1]
+    fields = [c for c in ui.controls() if isinstance(c, ft.TextField) and _inside(c, dialog)]
+    for field, value in zip(fields, ("not it at all", PASSPHRASE + " new", PASSPHRASE + " new"), strict=True):
+        await type_in(ui, field, value)
+    await click_and_settle(ui, dialog_button(ui))
+
+
+async def open_recovery(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.KEY))
+
+
+async def open_backup(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.DOWNLOAD))
+
+
+async def open_backup_ready(ui, services):
+    ui.connection.client_methods["save_file"] = lambda args: None
+    await open_backup(ui, services)
+    await type_in(ui, dialog_field(ui), PASSPHRASE)
+    await click_and_settle(ui, dialog_button(ui))
+
+
+def _backup_bytes(ui) -> bytes:
+    _name, data = ui.state.session.create_backup(PASSPHRASE)
+    return data
+
+
+async def open_restore(ui, services):
+    data = await asyncio.to_thread(_backup_bytes, ui)
+    ui.connection.client_methods["pick_files"] = lambda args: [
+        {"id": 1, "name": "my.kindred-backup", "size": len(data), "bytes": list(data)}]
+    await click_and_settle(ui, by_icon(ui, ft.Icons.UPLOAD_FILE))
+
+
+async def open_restore_review(ui, services):
+    await open_restore(ui, services)
+    await type_in(ui, dialog_field(ui), PASSPHRASE)
+    await click_and_settle(ui, dialog_button(ui))
+
+
+async def open_restore_merged(ui, services):
+    await open_restore_review(ui, services)
+    dialog = open_overlays(ui)[-1]
+    merge = [b for b in dialog.actions if isinstance(b, ft.OutlinedButton)][-1]
+    await click_and_settle(ui, merge)
+
+
+async def open_export(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.TABLE_VIEW))
+
+
+async def open_exported(ui, services):
+    ui.connection.client_methods["save_file"] = lambda args: None
+    await open_export(ui, services)
+    await type_in(ui, dialog_field(ui), PASSPHRASE)
+    await click_and_settle(ui, dialog_button(ui))
+
+
+async def open_erase(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.DELETE_FOREVER))
+
+
+async def open_delete_snack(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.DELETE_OUTLINE))
+
+
+async def open_find_filters(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.TUNE))
+
+
+async def open_report_problem(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.FLAG_OUTLINED))
+
+
+async def open_date_picker(ui, services):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.CALENDAR_MONTH))
+
+
+def _journal_export(ui) -> bytes:
+    from services.journal import exchange
+
+    return exchange.export_json(ui.state.session.journal)
+
+
+async def open_journal_import(ui, services):
+    data = await asyncio.to_thread(_journal_export, ui)
+    ui.connection.client_methods["pick_files"] = lambda args: [
+        {"id": 1, "name": "kindred-journal.json", "size": len(data), "bytes": list(data)}]
+    await click_and_settle(ui, by_icon(ui, ft.Icons.FILE_OPEN))
+
+
+async def open_journal_imported(ui, services):
+    await open_journal_import(ui, services)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.UPLOAD))
+
+
+async def open_unsave_snack(ui, services):
+    if not [b for b in ui.find(ft.FilledButton) if b.icon == ft.Icons.BOOKMARK]:  # unsaved by the English run
+        await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
+    await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK))
+
+
+async def open_save_snack(ui, services):
+    await open_unsave_snack(ui, services)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
+
+
+async def open_share_snack(ui, services):
+    ui.connection.client_methods["set"] = lambda args: None  # the clipboard
+    await click_and_settle(ui, by_icon(ui, ft.Icons.SHARE_OUTLINED))
+
+
+async def open_report_copied(ui, services):
+    ui.connection.client_methods["set"] = lambda args: None
+    await open_report_problem(ui, services)
+    dialog = open_overlays(ui)[-1]
+    await click_and_settle(ui, [b for b in dialog.actions if b.icon == ft.Icons.COPY][0])
+
+
+async def open_private_gate(ui, services):
+    """Locked: saving a group from its details asks to unlock first, in a dialog."""
+    from views.find.common import details_route
+
+    await ui.navigate(details_route(ONLINE_GRIEF_ID))
+    await ui.settle(sync=False)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
+
+
+def choose_step(n: int):
+    """Help me choose, question ``n`` (the screen sweep sees question 1 only); 9: the results."""
+    async def open_it(ui, services):
+        for _step in range(n - 1):
+            await click_and_settle(ui, [b for b in ui.find(ft.FilledButton)][-1])  # Next / See groups that fit
+    return open_it
+
+
+DIALOGS = {
+    "set-pin": ("/settings", open_pin),
+    "change-passphrase": ("/settings", open_passphrase),
+    "change-passphrase-wrong": ("/settings", open_wrong_passphrase),
+    "passphrase-changed": ("/settings", open_passphrase_changed),
+    "new-recovery-code": ("/settings", open_recovery),
+    "create-backup": ("/settings", open_backup),
+    "backup-ready": ("/settings", open_backup_ready),
+    "open-backup": ("/settings", open_restore),
+    "restore-review": ("/settings", open_restore_review),
+    "backup-merged": ("/settings", open_restore_merged),
+    "export-saved-groups": ("/settings", open_export),
+    "exported": ("/settings", open_exported),
+    "delete-all": ("/settings", open_erase),
+    "journal-delete-undo": ("/journal", open_delete_snack),
+    "journal-date-picker": ("/journal", open_date_picker),
+    "journal-import": ("/journal/data", open_journal_import),
+    "journal-imported": ("/journal/data", open_journal_imported),
+    "find-filters": ("/", open_find_filters),
+    "group-report-problem": ("group", open_report_problem),
+    "group-report-copied": ("group", open_report_copied),
+    "group-unsaved-snack": ("group", open_unsave_snack),
+    "group-saved-snack": ("group", open_save_snack),
+    "group-share-copied": ("group", open_share_snack),
+    "group-save-unlock-first": ("locked-journal", open_private_gate),
+    **{f"choose-question-{n}": ("/find/choose", choose_step(n)) for n in range(2, 9)},
+    "choose-results": ("/find/choose", choose_step(9)),
+}
+INLINE = {"journal-import", "journal-imported", *(name for name in DIALOGS if name.startswith("choose-"))}  # no overlay
+
+
+def overlay_strings(ui) -> set[str]:
+    """What the open dialogs, sheets and snack bars show (screen_strings of the whole page, and
+    the snack bars' and date pickers' own texts, which are not controls)."""
+    found = screen_strings(ui)
+    for overlay in open_overlays(ui):
+        for attr in ("action", "help_text", "cancel_text", "confirm_text", "error_format_text",
+                     "error_invalid_text", "field_hint_text", "field_label_text"):
+            value = getattr(overlay, attr, None)
+            if isinstance(value, str) and re.search(r"[A-Za-z]{2}", value):
+                found.add(value.strip())
+    return found
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("name", list(DIALOGS))
+@pytest.mark.asyncio
+async def test_no_untranslated_string_in_a_dialog(services, name, lang, tmp_path):
+    """The dialogs, sheets and snack bars a person can open, opened the way a person would (a
+    click on the button, found by its icon): none shows English in Spanish or French. Also what
+    appears in place after a step: a journal import's review, and each question of Help me choose."""
+    route, open_it = DIALOGS[name]
+    services.preferences.mark_welcome_done()
+    services.preferences.set_country("US")
+    seed(services, tmp_path)
+    shown = {}
+    for locales in (("en-US",), (f"{lang}-ES" if lang == "es" else f"{lang}-FR",)):
+        ui = await render(services, route, locales)
+        before, screen = len(open_overlays(ui)), screen_strings(ui)
+        await open_it(ui, services)
+        await ui.wait_for(lambda: len(open_overlays(ui)) > before or name in INLINE,
+                          what=f"the {name} dialog opens")
+        shown[locales[0]] = overlay_strings(ui)
+        assert shown[locales[0]] - screen, f"the {name} dialog's own strings were not collected"
+        if name == "passphrase-changed":  # back to the passphrase the seed set, for the next language
+            await asyncio.to_thread(ui.state.session.change_passphrase, PASSPHRASE + " new", PASSPHRASE)
+    english, translated = shown["en-US"], shown[next(k for k in shown if k != "en-US")]
+    data = data_strings()
+    catalogue_ids = msgids() - SAME_IN_BOTH
+    left_english = sorted(t for t in translated if t in catalogue_ids)
+    unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
+    assert not left_english, f"English in the {lang} {name} dialog: {left_english}"
+    assert not unchanged, f"the same as in English in the {lang} {name} dialog (not in the catalogue?): {unchanged}"

@@ -14,9 +14,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.directory.model import WEEKDAY_NAMES, ScheduleRule
+from services.i18n import N_, _, weekday_name
 
 WEEKDAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+ORDINAL_WORDS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), 5: N_("fifth"), -1: N_("last")}
 # How far ahead to look: a monthly "5th Friday" can skip a few months; beyond a year a rule
 # that has not met is treated as having no next meeting.
 HORIZON_DAYS = 400
@@ -114,24 +115,26 @@ def next_meetings(rules, after: datetime, count: int = 1) -> list[tuple[datetime
 
 
 def describe_rule(rule: ScheduleRule) -> str:
+    """A rule in the session's language: "Weekly on Tuesday 19:00–20:30 (America/New_York)"."""
     if rule.kind == "by_appointment":
-        return "By appointment" + (f" — {rule.note}" if rule.note else "")
+        return _("By appointment — {note}").format(note=rule.note) if rule.note else _("By appointment")
     if rule.kind == "varies":
-        return rule.note or "Times vary — see the organisation for local meetings"
+        return rule.note or _("Times vary — see the organisation for local meetings")
     when = ""
     if rule.start is not None:
         when = f" {rule.start:%H:%M}" + (f"–{rule.end:%H:%M}" if rule.end else "")
-    zone_text = f" ({rule.timezone})" if rule.timezone else " (time zone unknown)"
-    day = WEEKDAY_LONG[rule.weekday] if rule.weekday is not None else "?"
+    zone_text = f" ({rule.timezone})" if rule.timezone else " " + _("(time zone unknown)")
+    day = weekday_name(rule.weekday) if rule.weekday is not None else "?"
     if rule.kind == "monthly":
-        text = f"Monthly on the {ORDINAL_WORDS.get(rule.ordinal or 1, str(rule.ordinal))} {day}"
+        ordinal = ORDINAL_WORDS.get(rule.ordinal or 1)
+        text = _("Monthly on the {ordinal} {day}").format(ordinal=_(ordinal) if ordinal else str(rule.ordinal), day=day)
     elif rule.interval_weeks > 1:
-        text = f"Every {rule.interval_weeks} weeks on {day}"
+        text = _("Every {n} weeks on {day}").format(n=rule.interval_weeks, day=day)
     else:
-        text = f"Weekly on {day}"
+        text = _("Weekly on {day}").format(day=day)
     text += when + zone_text
     if rule.ends_on:
-        text += f", until {rule.ends_on.isoformat()}"
+        text += _(", until {date}").format(date=rule.ends_on.isoformat())
     return text
 
 

@@ -10,13 +10,12 @@ import flet as ft
 
 from services.choose import ANY, Answers, describe_answers, rank
 from services.directory.places import miles_to_km
-from services.directory.schedule import WEEKDAY_LONG
 from services.directory.vocabulary import TOPICS
 from services.group_text import label
 from views.actions import FAILED, use_actions
 from views.find.common import details_route, go, use_finding, use_saved_ids
 from views.find.route_state import find_route
-from views.find.search import toggled
+from views.find.search import day_label, time_of_day_label, toggled
 from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
@@ -66,9 +65,9 @@ def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list
          one("cost", (("free", _("Free only")), ("low", _("Free or low cost")), (ANY, _("Cost doesn't matter"))))),
         (_("When are you usually free?"),
          _("Pick days and times that tend to work. Skip this if any time is fine."),
-         [*[_chip(WEEKDAY_LONG[d][:3], d in answers.days, lambda _e, d=d: set_answers(replace(answers, days=toggled(answers.days, d))))
+         [*[_chip(day_label(d, "abbreviated"), d in answers.days, lambda _e, d=d: set_answers(replace(answers, days=toggled(answers.days, d))))
             for d in range(7)],
-          *[_chip(label(t), t in answers.times, lambda _e, t=t: set_answers(replace(answers, times=toggled(answers.times, t))))
+          *[_chip(time_of_day_label(t), t in answers.times, lambda _e, t=t: set_answers(replace(answers, times=toggled(answers.times, t))))
             for t in ("morning", "afternoon", "evening")]]),
         (_("How far can you travel?"),
          _("Only for groups that meet in person.") if has_place else

@@ -10,7 +10,6 @@ from dataclasses import replace
 import flet as ft
 
 from services.directory.places import miles_to_km
-from services.directory.schedule import WEEKDAY_LONG
 from services.directory.search import SearchError, SearchQuery
 from services.directory.vocabulary import AUDIENCES, TOPICS
 from services.group_text import label
@@ -29,7 +28,9 @@ from views.find.search import (
     SearchRunner,
     active_filters,
     clear_filters,
+    day_label,
     remove_filter,
+    time_of_day_label,
     toggled,
 )
 from views.find.route_state import find_route, from_query_string, search_part, to_query_string
@@ -368,10 +369,10 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
             section(_("When"), [
                 *[_chip(text, filters.meets_within == key, set_field(meets_within=None if filters.meets_within == key else key))
                   for key, text in (("24h", _("Next 24 hours")), ("7d", _("Next 7 days")))],
-                *[_chip(label(key), filters.time_of_day == key, set_field(time_of_day=None if filters.time_of_day == key else key))
+                *[_chip(time_of_day_label(key), filters.time_of_day == key, set_field(time_of_day=None if filters.time_of_day == key else key))
                   for key in ("morning", "afternoon", "evening")],
             ]),
-            section(_("Day"), [_chip(WEEKDAY_LONG[d][:3], d in filters.days, set_field(days=toggled(filters.days, d))) for d in range(7)]),
+            section(_("Day"), [_chip(day_label(d, "abbreviated"), d in filters.days, set_field(days=toggled(filters.days, d))) for d in range(7)]),
             section(_("For"), [_chip(label(a), a in filters.audience, set_field(audience=toggled(filters.audience, a))) for a in AUDIENCES]),
             section(_("Distance"), distance_chips) if distance_chips else
             ft.Text(_("Set your place in Settings to filter by distance."), color=ft.Colors.ON_SURFACE_VARIANT),

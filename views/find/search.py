@@ -10,10 +10,24 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from services.directory.places import miles_to_km
-from services.directory.schedule import WEEKDAY_LONG
+from services.i18n import weekday_name
 from services.directory.search import SearchQuery
 from services.group_text import ATTENDANCE, COST, LEADERSHIP, label
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+
+# The Find filters' times of day (services/directory/search.py TIMES_OF_DAY), in words.
+TIME_OF_DAY = {"morning": N_("Morning"), "afternoon": N_("Afternoon"), "evening": N_("Evening")}
+
+
+def day_label(index: int, width: str = "wide") -> str:
+    """A weekday in the session's language, capitalised as a label: "Tuesday", "Martes", "Mar."."""
+    name = weekday_name(index, width)
+    return name[:1].upper() + name[1:]
+
+
+def time_of_day_label(key: str) -> str:
+    return _(TIME_OF_DAY[key]) if key in TIME_OF_DAY else label(key)
+
 
 DEBOUNCE_SECONDS = 0.25
 PAGE_SIZE = 20
@@ -81,9 +95,9 @@ def active_filters(query: SearchQuery, unit: str = "km") -> list[tuple[str, str]
     if query.leadership:
         found.append(("leadership", LEADERSHIP.get(query.leadership, label(query.leadership))))
     found += [(f"cost:{c}", COST.get(c, label(c))) for c in query.cost]
-    found += [(f"day:{d}", WEEKDAY_LONG[d]) for d in query.days]
+    found += [(f"day:{d}", day_label(d)) for d in query.days]
     if query.time_of_day:
-        found.append(("time_of_day", label(query.time_of_day)))
+        found.append(("time_of_day", time_of_day_label(query.time_of_day)))
     if query.meets_within:
         found.append(("meets_within", _("Meets in the next 24 hours") if query.meets_within == "24h" else _("Meets in the next 7 days")))
     if query.within_km:
