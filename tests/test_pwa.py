@@ -708,17 +708,14 @@ def _export_sync_file(page, expect, path: Path) -> None:
     download.value.save_as(path)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Believed fixed in session 5, kept non-strict until CI confirms it (XPASS): under load the laptop's first "
-    "write after importing the phone's file failed with 'database is locked', then Pyodide died (4 failures in "
-    "9 runs with two busy loops). Cause: WebCrypto through run_sync suspended Python mid-transaction and let "
-    "another task open a second transaction. The app now uses the synchronous noble AES-GCM: 0 failures in 5 "
-    "runs under the same load. Remove this mark once CI logs show XPASS."))
 def test_two_browser_profiles_pair_through_exported_sync_files_in_the_pwa(browser, served, slow_expect, tmp_path):
     """The browser build's devices (issue 17): two Chromium profiles (each its own IndexedDB),
     no shared folder. The laptop sets up and exports a sync file; the phone joins from its
     set-up screen with the recovery code and that file, checks in and exports back; the laptop
-    imports it and shows both check-ins. Encryption runs through the page's own crypto bridge."""
+    imports it and shows both check-ins. Encryption runs through the page's own crypto bridge.
+    (Under load this once died with "database is locked" and then a Pyodide fatal error:
+    WebCrypto through run_sync suspended Python inside a transaction. The synchronous noble
+    AES-GCM fixed it: 0 failures in 6 runs under load, sessions 5 and 6.)"""
     expect = slow_expect
     laptop_profile = browser.new_context(viewport=PHONE_360, accept_downloads=True)
     phone_profile = browser.new_context(viewport=PHONE_360, accept_downloads=True)
