@@ -444,6 +444,10 @@ CSP = (
 
 
 def patch_index(site: Path, base_url: str) -> None:
+    if str(ROOT) not in sys.path:  # (run as a script: the project's own packages)
+        sys.path.insert(0, str(ROOT))
+    from services.web_page import with_page_fixes
+
     index = site / "index.html"
     html = index.read_text()
     # flet 1.0.5 writes a bare "pyodide/pyodide.mjs" for --no-cdn builds, which the module
@@ -456,7 +460,7 @@ def patch_index(site: Path, base_url: str) -> None:
                         f'  <meta name="theme-color" content="{THEME_COLOR}">\n'
                         '  <meta name="viewport" content="width=device-width, initial-scale=1">', 1)
     html = html.replace("background: #ffffff;", f"background: {BACKGROUND_COLOR};")
-    html = html.replace("</head>", SW_REGISTRATION + "</head>", 1)
+    html = with_page_fixes(html.replace("</head>", SW_REGISTRATION + "</head>", 1))  # services/web_page.py
     # Flet's spinner gives way to Kindred's own start-up screen, with the crisis lines.
     html, count = re.subn(r'<div id="loading".*?</div>\s*(?=<script src="flutter_bootstrap.js")',
                           lambda _m: splash_html() + "\n  ", html, flags=re.S)

@@ -79,15 +79,45 @@ def guard(app, host: str, port: int, extra_hosts: Iterable[str] = ()):
             await send({"type": "http.response.body", "body": body})
             return
 
+        held: dict = {}  # an HTML page's start and body parts, until the body is whole
+
         async def send_without_wildcard_cors(message):
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [
                     (k, v) for k, v in message.get("headers", []) if k.lower() != b"access-control-allow-origin"]}
+                if _is_plain_html(message) and scope["type"] == "http" and scope.get("method") == "GET":
+                    held["start"], held["body"] = message, []
+                    return
+            elif message["type"] == "http.response.body" and "start" in held:
+                held["body"].append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                await _send_fixed_page(send, held.pop("start"), b"".join(held.pop("body")))
+                return
             await send(message)
 
         return await app(scope, receive, send_without_wildcard_cors)
 
     return guarded
+
+
+def _is_plain_html(start: dict) -> bool:
+    headers = {k.lower(): v for k, v in start.get("headers", [])}
+    return (start.get("status") == 200 and headers.get(b"content-type", b"").startswith(b"text/html")
+            and b"content-encoding" not in headers)
+
+
+async def _send_fixed_page(send, start: dict, body: bytes) -> None:
+    """Flet's page with Kindred's fixes for the accessibility tree (services/web_page.py)."""
+    from services.web_page import with_page_fixes
+
+    try:
+        body = with_page_fixes(body.decode("utf-8")).encode("utf-8")
+    except UnicodeDecodeError:
+        pass  # not a page we know: sent as it came
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def exit_watchdog(seconds: float = EXIT_WATCHDOG_SECONDS, exit: Callable[[int], None] = os._exit) -> threading.Timer:

@@ -87,12 +87,23 @@ def unnamed_controls(page) -> list[str]:
 
 
 def small_targets(page, minimum: int = 44) -> list[str]:
-    """Controls under ``minimum`` px. Controls cut off by the window, the app bar or the
-    navigation bar are left out (Flutter reports only their visible slice); so are text
-    fields' own inputs (the field around them is the target)."""
+    """Controls under ``minimum`` px. Controls cut off by the window, the app bar, the
+    navigation bar or the edge of a scrolling list are left out (Flutter reports only their
+    visible slice, so their size cannot be told); so are text fields' own inputs (the field
+    around them is the target)."""
     return page.evaluate(
         f"""(() => {{
              const name = {NAME_JS};
+             // At the edge of a scrolling ancestor (a list, a sheet, a dialog's content)?
+             const clipped = (e, r) => {{
+               for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {{
+                 const style = getComputedStyle(a);
+                 if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+                 const c = a.getBoundingClientRect();
+                 if (r.top <= c.top + 1 || r.bottom >= c.bottom - 1 || r.left <= c.left + 1 || r.right >= c.right - 1) return true;
+               }}
+               return false;
+             }};
              const bars = Array.from(document.querySelectorAll('flt-semantics[role=tab]')).map(t => t.getBoundingClientRect().top);
              const bottom = Math.min(window.innerHeight, ...bars) - 1;
              const help = Array.from(document.querySelectorAll('flt-semantics[role=button]'))
@@ -105,6 +116,7 @@ def small_targets(page, minimum: int = 44) -> list[str]:
                .filter(([e, r]) => e.getAttribute('role') === 'tab' || name(e) === 'Get help now'
                                    || (r.top >= top && r.bottom <= bottom && r.left >= 0 && r.right <= window.innerWidth))
                .filter(([e, r]) => Math.min(r.width, r.height) < {minimum} - 0.5)
+               .filter(([e, r]) => !clipped(e, r))
                .map(([e, r]) => `small target "${{name(e).slice(0, 40)}}" ${{Math.round(r.width)}}x${{Math.round(r.height)}}`);
            }})()"""
     )

@@ -117,3 +117,18 @@ def test_sigterm_ends_the_app_within_seconds_after_an_abnormally_ended_websocket
             except subprocess.TimeoutExpired:
                 pytest.fail("the app was still running 15 s after SIGTERM")
     assert "Traceback" not in app.log()
+
+
+def test_the_page_carries_the_dialog_naming_fix_and_a_right_length(app):
+    """Flet's index.html is served with Kindred's script that names Flutter's dialogs for
+    screen readers (services/web_page.py); its Content-Length matches the changed page. The
+    framework's own files (JavaScript, the manifest) are sent as they are."""
+    for path in ("/", "/journal"):  # every route of the single-page app serves the page
+        response = httpx.get(app.url.rstrip("/") + path, timeout=30)
+        assert response.status_code == 200
+        assert "Kindred: name Flutter's dialogs" in response.text, path
+        assert response.text.count("Kindred: name Flutter's dialogs") == 1
+        assert int(response.headers["content-length"]) == len(response.content)
+        assert "flutter_bootstrap.js" in response.text  # still Flet's page
+    script = httpx.get(app.url.rstrip("/") + "/flutter_bootstrap.js", timeout=30)
+    assert script.status_code == 200 and "Kindred: name" not in script.text

@@ -15,6 +15,10 @@ from views.widgets.help_action import HelpAction
 from views.widgets.icon_action import IconAction
 
 DESTINATION_BAR_WIDTH = 560  # four destinations, centred over the page
+# No tooltip on a destination: it only repeats the label shown under the icon, and Flutter's
+# web engine ties the tooltip's overlay to the tab with an ``aria-owns`` that outlives it
+# (axe: aria-valid-attr-value, critical). Flutter takes "" as "no tooltip".
+NO_TOOLTIP = ""
 
 DESTINATIONS = [
     ("/", N_("Find"), ft.Icons.SEARCH_OUTLINED, ft.Icons.SEARCH),
@@ -73,7 +77,7 @@ def Shell():
                 selected_index=selected,
                 on_change=go,
                 destinations=[
-                    ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label))
+                    ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label), tooltip=NO_TOOLTIP)
                     for _route, label, icon, selected_icon in DESTINATIONS
                 ],
             ),
@@ -99,7 +103,7 @@ def Shell():
                     height=64,
                     bgcolor=ft.Colors.SURFACE,
                     destinations=[
-                        ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label))
+                        ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label), tooltip=NO_TOOLTIP)
                         for _route, label, icon, selected_icon in DESTINATIONS
                     ],
                 ),

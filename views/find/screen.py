@@ -194,14 +194,15 @@ def FindScreen():
             controls=[
                 ft.OutlinedButton(_("Filters ({n})").format(n=len(chips)) if chips else _("Filters"), icon=ft.Icons.TUNE,
                                   on_click=lambda: set_sheet_open(True)),
-                ft.Semantics(label=_("Sort results"), container=True, content=Choice(
+                Choice(
+                    name=_("Sort results"),
                     label=_("Sort"),
                     value=current().sort,
                     width=200,
                     dense=True,
                     on_select=on_sort,
                     options=[ft.DropdownOption(key=k, text=_(t)) for k, t in sorts],
-                )),
+                ),
             ],
         ),
         *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=[

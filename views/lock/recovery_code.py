@@ -4,6 +4,7 @@ import flet as ft
 
 from views.lock.common import Heading
 from views.models import use_app
+from views.widgets.check_row import CheckRow
 from views.widgets.screen import ScreenBody
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
@@ -50,7 +51,7 @@ def RecoveryCodeContent():
                 alignment=ft.Alignment.CENTER,
             ),
             ft.Row([ft.OutlinedButton(_("Copy the code"), icon=ft.Icons.CONTENT_COPY, on_click=copy)]),
-            ft.Checkbox(label=_("I have written it down"), value=confirmed, on_change=lambda e: set_confirmed(bool(e.control.value))),
+            CheckRow(_("I have written it down"), confirmed, set_confirmed),
             ft.FilledButton(_("Continue"), icon=ft.Icons.ARROW_FORWARD, on_click=done, disabled=not confirmed),
         ],
         max_width=520,

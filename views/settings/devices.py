@@ -20,6 +20,7 @@ from views.actions import FAILED, use_actions
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.models import use_app, use_journal_model
 from views.settings.security import save_bytes
+from views.widgets.check_row import CheckRow
 from views.widgets.text_input import TextInput
 
 
@@ -161,7 +162,7 @@ def DevicesSection():
     else:
         names = ", ".join(d["name"] + (_(" (this device)") if d["this_device"] else "") for d in status.devices)
         body += [
-            ft.Semantics(identifier="sync-folder", content=ft.Text(_("Sync folder: {folder}").format(folder=status.folder), selectable=True)),
+            SelectableLine(_("Sync folder: {folder}").format(folder=status.folder)),
             ft.Text(_("Last synced: {when}").format(when=_when(status.last_synced))),
             ft.Text(_("Devices: {names}").format(names=names)),
             ft.Text(_("Conflicts kept: {n}").format(n=status.conflicts)
@@ -227,12 +228,17 @@ def AutoBackupSection():
         return ft.Container(visible=False)
     return ft.Column(spacing=8, controls=[
         ft.Switch(label=_("Make an encrypted backup every day"), value=status.settings.enabled, on_change=switch),
-        ft.Semantics(identifier="auto-backup-last", content=ft.Text(
+        SelectableLine(
             _("Last automatic backup: {when}").format(when=_when(status.last))
-            + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else ""),
-            selectable=True)),
+            + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else "")),
         _muted(_("Automatic backups open with your passphrase or your recovery code.")),
     ])
+
+
+def SelectableLine(text: str) -> ft.Control:
+    """Text a person may want to copy (a folder's path). Flutter's web engine makes selectable
+    text a read-only text box, and that box needs a name of its own (axe: label): the text."""
+    return ft.Semantics(label=text, content=ft.Text(text, selectable=True))
 
 
 def _parse_day(text: str) -> date | None:
@@ -293,7 +299,7 @@ def ReportSection():
             TextInput(label=_("From"), value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
             TextInput(label=_("To"), value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
         ]),
-        ft.Checkbox(label=_("Include my notes"), value=with_notes, on_change=lambda e: set_with_notes(bool(e.control.value))),
+        CheckRow(_("Include my notes"), with_notes, set_with_notes),
         *([
             ft.Row(wrap=True, controls=[
                 ft.FilledTonalButton(_("Save summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),
