@@ -32,6 +32,7 @@ class Audit:
         self.page = page
         self.size = "phone"
         self.problems: dict[str, list[str]] = {}
+        self.order_problems: dict[str, list[str]] = {}  # Tab order: known open, reported apart
         self.screens: list[str] = []
 
     def resize(self, size: str) -> None:
@@ -47,8 +48,8 @@ class Audit:
             expect(marker(self.page)).to_be_visible()
             self.page.mouse.move(150, 30)  # over the app bar's title: no hover highlight, no tooltip
             wait_until_settled(self.page)
-            found = [*axe_problems(self.page), *unnamed_controls(self.page), *small_targets(self.page),
-                     *focus_order_problems(self.page)]
+            found = [*axe_problems(self.page), *unnamed_controls(self.page), *small_targets(self.page)]
+            order = focus_order_problems(self.page)
             # Leave no control focused (and so no menu open) for what the test does next.
             # A click on plain text (the app bar's title, or ``rest`` inside an overlay): after
             # Tab, Flutter is in keyboard mode and the next click on a control can go unheard.
@@ -58,12 +59,15 @@ class Audit:
                 self.page.screenshot(path=f"{os.environ['KINDRED_A11Y_SHOTS']}/{screen.replace(' ', '-')}-{size}.png")
             if found:
                 self.problems[f"{screen} @ {size}"] = found
+            if order:
+                self.order_problems[f"{screen} @ {size}"] = order
             if os.environ.get("KINDRED_A11Y_REPORT"):  # written as it goes, for a person to read
                 with open(os.environ["KINDRED_A11Y_REPORT"], "w") as out:
-                    json.dump({"screens": self.screens, "problems": self.problems}, out, indent=1)
+                    json.dump({"screens": self.screens, "problems": self.problems, "order": self.order_problems}, out, indent=1)
 
-    def report(self) -> str:
-        return "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in self.problems.items())
+    @staticmethod
+    def report(problems: dict[str, list[str]]) -> str:
+        return "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
 
 
 def click(page, locator) -> None:
@@ -108,12 +112,6 @@ def test_focus_ring_and_escape(browser, data_dir):
         page.close()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Known, not fixed yet (session 4): Flutter's engine puts aria-owns on navigation tabs "
-    "(axe aria-valid-attr-value, critical); the help dialog's name sits on a child node "
-    "(aria-dialog-name); Year in pixels' sideways scroll is not focusable; in Settings one "
-    "dropdown and one text box are unnamed; radios and the recovery-code checkbox are 40 px, the help's link "
-    "buttons 32 px. (The focus ring and Escape are checked by the test above, which must pass.)"))
 def test_every_screen_at_both_sizes(browser, data_dir):
     """Each screen is reached in a fresh tab (a new session: private screens unlock first).
     After Tab has been round a screen, Flutter can leave the next click or typing unheard
@@ -207,4 +205,12 @@ def test_every_screen_at_both_sizes(browser, data_dir):
         audit.check("group editor", text("For organisations", exact=False))
         audit.page.close()
 
-    assert not audit.problems, f"accessibility problems on {len(audit.problems)} of {2 * len(audit.screens)} screens:\n{audit.report()}"
+    assert not audit.problems, (f"accessibility problems on {len(audit.problems)} of {2 * len(audit.screens)} screens:\n"
+                                f"{audit.report(audit.problems)}")
+    if audit.order_problems:
+        # Known and open (README, Accessibility): Flutter orders Tab by position, so on a phone
+        # the bottom navigation bar comes between the rows above it and the rows scrolled below
+        # it, and Flet offers no focus-traversal group to keep them apart. Everything above
+        # (axe, names, sizes) must pass; the order is reported here until it is fixed.
+        pytest.xfail(f"Tab order weaves or goes back up on {len(audit.order_problems)} of {2 * len(audit.screens)} "
+                     f"screens:\n{audit.report(audit.order_problems)}")

@@ -49,8 +49,8 @@ def add_group(page, name: str, when: str, *, online_url: str | None = None, addr
     if screenshot:
         save_screenshot(page, screenshot)
     if online_url:
-        reveal(page, page.get_by_role("radio", name="Online", exact=True))
-        page.get_by_role("radio", name="Online", exact=True).click()
+        reveal(page, page.get_by_role("button", name="Online", exact=True))
+        page.get_by_role("button", name="Online", exact=True).click()
         wait_until_settled(page)
         fill(page, "Online link", online_url)
     if address:

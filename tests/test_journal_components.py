@@ -1,8 +1,10 @@
 """The journal screens rendered in-process (tests/ui_harness.py), over a real encrypted store."""
 
+import re
 from datetime import datetime, timedelta
 
 import flet as ft
+
 import pytest
 
 from services.journal import Journal, StrategyUse, selfcheck
@@ -177,31 +179,46 @@ async def test_insights_show_charts_and_plain_captions(services):
     assert not any("diagnos" in t.lower() and "not a diagnosis" not in t.lower() for t in ui.texts())
 
 
+ANSWERS_PER_QUESTION = 4  # "Not at all (0)" … "Nearly every day (3)"
+
+
+def answer_rows(ui) -> list:
+    """Every answer row on the self-check screen, in order (views/widgets/one_of.py)."""
+    return ui.find(ft.Semantics, lambda c: c.button and c.selected is not None and bool(re.search(r"\(\d\)(, selected)?$", c.label or "")))
+
+
+async def answer(ui, question: int, value: int) -> None:
+    """Tap answer ``value`` of question ``question`` (from 0), as a person would."""
+    row = answer_rows(ui)[question * ANSWERS_PER_QUESTION + value]
+    await ui.click(row.content)
+    await settle(ui)
+
+
+def chosen_answers(ui) -> list[int | None]:
+    rows = answer_rows(ui)
+    return [next((i for i in range(ANSWERS_PER_QUESTION) if rows[q * ANSWERS_PER_QUESTION + i].selected), None)
+            for q in range(len(rows) // ANSWERS_PER_QUESTION)]
+
+
 async def test_phq9_item_nine_opens_the_crisis_lines_over_the_questionnaire_which_keeps_its_answers(services):
     ui, journal = await open_journal(services, route="/journal/self-check")
     assert ui.has_text("Little interest or pleasure in doing things") and ui.has_text("Pfizer")
-    groups = ui.find(ft.RadioGroup)
-    for group in groups[:3]:  # half done: three answers, then item 9
-        ui.set(group, value="2")
-        await ui.event(group, "change")
-    ui.set(groups[8], value="1")
-    await ui.event(groups[8], "change")
+    for question in range(3):  # half done: three answers, then item 9
+        await answer(ui, question, 2)
+    await answer(ui, 8, 1)
     await settle(ui)
     assert ui.state.help_open and ui.has_text("Get help now") and ui.current_route() == "/journal/self-check"
     await ui.click(ui.labelled("Close help"))
     await settle(ui)
-    assert [g.value for g in ui.find(ft.RadioGroup)][:9] == ["2", "2", "2", None, None, None, None, None, "1"]
+    assert chosen_answers(ui)[:9] == [2, 2, 2, None, None, None, None, None, 1]
     assert selfcheck.history(journal, "phq9") == [], "not all answered: nothing scored yet"
 
 
 async def test_phq9_item_nine_with_every_answer_saves_the_score_before_the_lines_open(services):
     ui, journal = await open_journal(services, route="/journal/self-check")
-    groups = ui.find(ft.RadioGroup)
-    for group in groups[:8]:
-        ui.set(group, value="1")
-        await ui.event(group, "change")
-    ui.set(groups[8], value="2")
-    await ui.event(groups[8], "change")
+    for question in range(8):
+        await answer(ui, question, 1)
+    await answer(ui, 8, 2)
     await settle(ui)
     assert ui.state.help_open
     [kept] = selfcheck.history(journal, "phq9")
@@ -236,9 +253,8 @@ async def test_a_self_check_is_scored_and_kept(services):
     await ui.event(gad, "change")
     await settle(ui)
     assert ui.has_text("Feeling nervous, anxious or on edge")
-    for group in ui.find(ft.RadioGroup)[:7]:
-        ui.set(group, value="2")
-        await ui.event(group, "change")
+    for question in range(7):
+        await answer(ui, question, 2)
     await ui.click(ui.button("See my score"))
     await settle(ui)
     assert ui.has_text("GAD-7 score 14 of 21") and ui.has_text("moderate") and ui.has_text("not a diagnosis")

@@ -41,9 +41,8 @@ async def test_typing_in_the_group_editor_sends_nothing_back_and_keeps_every_key
     assert patches(ui) == before
 
     # A choice re-renders the form (what it shows depends on it) and keeps what was typed.
-    [how] = ui.find(ft.RadioGroup)
-    ui.set(how, value="online")
-    await ui.event(how, "change", "online")
+    [online] = ui.find(ft.Semantics, lambda c: c.button and c.label == "Online")  # views/widgets/one_of.py
+    await ui.click(online.content)
     await ui.wait_for(lambda: any(f.label == "Online link" for f in ui.find(ft.TextField)))
     assert ui.field("Group name").value == "Anxiety Peer Group"
 

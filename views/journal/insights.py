@@ -9,6 +9,7 @@ import flet as ft
 
 from services.journal import insights as insights_service
 from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use_loaded
+from views.models import use_app
 from views.widgets.mood_picker import mood_color
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
@@ -140,9 +141,14 @@ LEGEND = {1: N_("1 lowest"), 2: "2", 3: "3", 4: "4", 5: N_("5 best")}
 
 @ft.component
 def YearInPixels(result):
-    """A year of days, one column per week. On a phone the newest weeks show first (the row
-    starts scrolled to its end); month names sit over the week each month starts in; a legend
-    says what the colours mean; and the recent weeks are also said in words."""
+    """A year of days, one column per week, the whole year on screen: where the weeks do not
+    fit in one line (a phone) they go on in a second line below, oldest first, with no sideways
+    scrolling (a scrolled strip showed only its start, and a keyboard could not reach it).
+    Month names sit over the week each month starts in; a legend says what the colours mean;
+    and the recent weeks are also said in words."""
+    app_width = use_app().width or 390
+    # the screen's column (at most 720 px) less its padding and the card's
+    per_line = max(8, int((min(app_width, 720) - 2 * 16 - 2 * 16) // (PIXEL + PIXEL_GAP)))
     by_day = {p.day: p for p in result.year_pixels}
     start = result.today - timedelta(days=364)
     start -= timedelta(days=start.weekday())  # columns are weeks, Monday first
@@ -153,8 +159,7 @@ def YearInPixels(result):
         column = []
         first_of_month = next((day + timedelta(days=i) for i in range(7) if (day + timedelta(days=i)).day == 1), None)
         if first_of_month is not None:
-            months.append(ft.Text(format_date(first_of_month, "MMM"), size=11, no_wrap=True,
-                                  left=len(weeks) * (PIXEL + PIXEL_GAP), top=0))
+            months.append((len(weeks), format_date(first_of_month, "MMM")))
         for _weekday in range(7):
             point = by_day.get(day)
             color = mood_color(max(1, min(5, round(point.average)))) if point else ft.Colors.SURFACE_CONTAINER_HIGHEST
@@ -166,7 +171,15 @@ def YearInPixels(result):
             )
             day += timedelta(days=1)
         weeks.append(ft.Column(spacing=PIXEL_GAP, controls=column))
-    width = len(weeks) * (PIXEL + PIXEL_GAP)
+    lines = []
+    for first in range(0, len(weeks), per_line):
+        shown = weeks[first:first + per_line]
+        labels = [ft.Text(name, size=11, no_wrap=True, left=(index - first) * (PIXEL + PIXEL_GAP), top=0)
+                  for index, name in months if first <= index < first + per_line]
+        lines.append(ft.Column(spacing=4, controls=[
+            ft.Stack(width=len(shown) * (PIXEL + PIXEL_GAP) + 24, height=14, controls=labels),
+            ft.Row(spacing=PIXEL_GAP, controls=shown),
+        ]))
     recent = [by_day[d] for d in by_day if (result.today - d).days < 28]
     recent_words = (ngettext(
         "In the last 4 weeks, {n} day has check-ins, with an average mood of {average} out of 5.",
@@ -179,14 +192,7 @@ def YearInPixels(result):
                            "A calendar of the last year, one square per day coloured by mood; {n} days have check-ins",
                            len(by_day)).format(n=len(by_day)),
             container=True,
-            content=ft.Row(
-                scroll=ft.ScrollMode.AUTO,
-                auto_scroll=True,  # start at the newest weeks (the end of the row)
-                controls=[ft.Column(spacing=4, controls=[
-                    ft.Stack(width=width + 24, height=14, controls=months),
-                    ft.Row(spacing=PIXEL_GAP, controls=weeks),
-                ])],
-            ),
+            content=ft.Column(spacing=8, controls=lines),
         ),
         ft.Row(wrap=True, spacing=12, run_spacing=4, controls=[
             *[ft.Row(tight=True, spacing=4, controls=[

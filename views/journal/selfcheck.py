@@ -18,6 +18,7 @@ from views.journal.common import (
     use_loaded,
     use_write,
 )
+from views.widgets.one_of import OneOf
 from views.widgets.screen import ScreenBody
 from services.i18n import current_language
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
@@ -25,8 +26,8 @@ from views.i18n import N_, _, format_date, format_datetime, format_number, forma
 
 @ft.component
 def Question(number: int, text: str, value: int | None, on_answer):
-    async def changed(e):
-        await on_answer(number - 1, int(e.control.value))
+    async def changed(answer: str):
+        await on_answer(number - 1, int(answer))
 
     # One labelled group per question: its answers are read as answers to it, not as a
     # list of 36 "Not at all" … "Nearly every day" with nothing to tie them to.
@@ -34,14 +35,8 @@ def Question(number: int, text: str, value: int | None, on_answer):
         spacing=4,
         controls=[
             ft.Semantics(exclude_semantics=True, content=ft.Text(f"{number}. {text}", weight=ft.FontWeight.W_600)),
-            ft.RadioGroup(
-                value=None if value is None else str(value),
-                on_change=changed,
-                content=ft.Column(
-                    spacing=0,
-                    controls=[ft.Radio(value=str(i), label=f"{answer} ({i})") for i, answer in enumerate(selfcheck.ANSWERS)],
-                ),
-            ),
+            OneOf([(str(i), f"{answer} ({i})") for i, answer in enumerate(selfcheck.ANSWERS)],
+                  None if value is None else str(value), changed),
         ],
     ))
 
@@ -156,13 +151,8 @@ def SelfCheckBody():
             ft.Text(questionnaire.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
             *[Question(i + 1, text, answers[i], answer, key=f"{which}-{i}") for i, text in enumerate(questionnaire.items)],
             ft.Text(selfcheck.DIFFICULTY_QUESTION, weight=ft.FontWeight.W_600),
-            ft.RadioGroup(
-                value=None if difficulty is None else str(difficulty),
-                on_change=lambda e: set_difficulty(int(e.control.value)),
-                content=ft.Column(spacing=0, controls=[
-                    ft.Radio(value=str(i), label=text) for i, text in enumerate(selfcheck.DIFFICULTY_ANSWERS)
-                ]),
-            ),
+            OneOf([(str(i), text) for i, text in enumerate(selfcheck.DIFFICULTY_ANSWERS)],
+                  None if difficulty is None else str(difficulty), lambda answer: set_difficulty(int(answer))),
             ErrorText(error),
             ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, on_click=submit),
         ]

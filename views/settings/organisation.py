@@ -33,6 +33,7 @@ from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.widgets.choice import Choice as NamedDropdown
+from views.widgets.one_of import OneOf
 
 ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
 WHEN_KINDS = (("weekly", N_("Every week")), ("monthly", N_("Once a month")), ("by_appointment", N_("By appointment")),
@@ -231,10 +232,9 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
             ft.Text(_("How it meets"), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
             # Radio buttons that wrap: five segments in a row squeezed "In person" into a
             # letter per line on a phone.
-            ft.RadioGroup(
-                value=f.attendance, on_change=lambda e: setter("attendance")(typed_text(e) or "in_person"),
-                content=ft.Row(wrap=True, spacing=4, run_spacing=0, controls=[
-                    ft.Radio(value=k, label=ATTENDANCE[k]) for k in ATTENDANCES])),
+            ft.Semantics(container=True, label=_("How it meets"), content=OneOf(
+                [(k, ATTENDANCE[k]) for k in ATTENDANCES], f.attendance,
+                lambda value: setter("attendance")(value or "in_person"), wrap=True)),
         ]),
         *([Field(_("Facilitator's credentials"), f.credentials, text_setter("credentials"),
                  hint=_("e.g. licensed clinical social worker"))] if f.leadership != "peer" else []),

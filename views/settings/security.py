@@ -15,6 +15,7 @@ from services.privacy.integrity import count_of, kind_name
 from views.actions import FAILED, use_actions
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.models import use_app
+from views.widgets.one_of import OneOf
 from views.widgets.text_input import TextInput
 
 
@@ -301,11 +302,8 @@ def ExportDialog(close):
         _("Export saved groups"),
         [
             ft.Text(_("A plain JSON or CSV file anyone can read, with your notes. Type your passphrase to confirm.")),
-            ft.RadioGroup(
-                value=fmt,
-                on_change=lambda e: set_fmt(e.control.value or "json"),
-                content=ft.Row([ft.Radio(value="json", label=_("JSON")), ft.Radio(value="csv", label=_("CSV"))]),
-            ),
+            ft.Semantics(container=True, label=_("File format"), content=OneOf(
+                [("json", _("JSON")), ("csv", _("CSV"))], fmt, lambda value: set_fmt(value or "json"), wrap=True)),
             _field(_("Passphrase"), passphrase, set_passphrase, on_submit=export),
             _error(error),
         ],
