@@ -21,8 +21,9 @@ def OptionRow(label: str, selected: bool, on_pick, fill: bool = True):
             content=ft.Row(spacing=12, tight=not fill, controls=[
                 ft.Icon(ft.Icons.RADIO_BUTTON_CHECKED if selected else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=ft.Colors.PRIMARY if selected else ft.Colors.ON_SURFACE_VARIANT),
-                # the row's name says it already (with its state)
-                ft.Semantics(exclude_semantics=True, expand=fill or None, content=ft.Text(label)),
+                # The row's name says it already, with its state. (An ExcludeSemantics here split
+                # the row into a named node and an unnamed button inside it.)
+                ft.Text(label, semantics_label="", expand=fill or None),
             ]),
         ),
     )
