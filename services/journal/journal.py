@@ -161,8 +161,9 @@ class Journal:
 
     def _track(self, stamp: WriteStamp) -> None:
         """After a write of ours: the cache (updated with it) still matches the store only if
-        nobody else wrote check-ins since the cache last matched."""
-        if self._cache_generation is not None and stamp.before == self._cache_generation:
+        nobody else wrote check-ins since the cache last matched. With unreadable check-ins
+        left out, a write may have replaced one (the count is then off): not trusted either."""
+        if self._cache_generation is not None and stamp.before == self._cache_generation and not self._left_out:
             self._cache_generation = stamp.after
         else:
             self._cache_generation = None
@@ -208,9 +209,8 @@ class Journal:
         return summary
 
     def _keep_summary(self, summary: Summary) -> None:
-        # Only a cache known to match the store, with no unreadable check-ins (a write of
-        # ours may have replaced one, and the count would be off), is kept.
-        if self._cache_generation is None or self._left_out:
+        # Only a summary of a cache known to match the store is kept.
+        if self._cache_generation is None:
             return
         try:
             self._store.write_summary(SUMMARY_NAME, ENTRY_KIND, self._cache_generation, summary.to_dict())
@@ -225,12 +225,12 @@ class Journal:
         if not self._lock.acquire(blocking=False):
             return False  # a decrypt in the background holds it: locking must not wait for that
         try:
-            if self._entries is None or self._store.is_locked or self._cache_generation is None or self._left_out:
+            if self._entries is None or self._store.is_locked or self._cache_generation is None:
                 return False
             payload, generation = self._store.read_summary(SUMMARY_NAME, ENTRY_KIND)
             if payload is not None or generation != self._cache_generation:
                 return False
-            self._keep_summary(summarize(self._cached(), 0))
+            self._keep_summary(summarize(self._cached(), self._left_out))
             return True
         except Exception:  # noqa: BLE001 - locking must go on whatever happens here
             return False
