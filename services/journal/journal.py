@@ -227,9 +227,9 @@ class Journal:
         try:
             if self._entries is None or self._store.is_locked or self._cache_generation is None:
                 return False
-            payload, generation = self._store.read_summary(SUMMARY_NAME, ENTRY_KIND)
-            if payload is not None or generation != self._cache_generation:
-                return False
+            kept, generation = self._store.summary_generations(SUMMARY_NAME, ENTRY_KIND)
+            if kept == generation or generation != self._cache_generation:
+                return False  # the kept one is current, or the cache is not
             self._keep_summary(summarize(self._cached(), self._left_out))
             return True
         except Exception:  # noqa: BLE001 - locking must go on whatever happens here

@@ -438,6 +438,14 @@ class PrivateStore:
             return None, generation
         return (payload if isinstance(payload, dict) else None), generation
 
+    def summary_generations(self, name: str, kind: str) -> tuple[int | None, int]:
+        """(the generation the summary ``name`` was built from, or None if there is none;
+        the current generation of ``kind``). Nothing is decrypted."""
+        with self._db.transaction() as session:
+            self.verify_current(session)
+            current = _generation(session, kind)
+            return session.scalar(select(PrivateSummary.generation).where(PrivateSummary.name == name)), current
+
     def write_summary(self, name: str, kind: str, generation: int, payload: dict) -> bool:
         """Keep ``payload`` (sealed) as the summary ``name`` built from ``generation`` of
         ``kind`` — only if that is still the current generation (else it is stale already and
