@@ -370,3 +370,32 @@ def test_locking_keeps_a_summary_of_what_was_written_since(services):
     again = fresh(services)
     assert again.read_summary(SUMMARY_NAME, ENTRY_KIND)[0] is not None, "kept at lock, from memory"
     assert Journal(again).insights(TODAY) == expected_now(services, TODAY)
+
+
+def test_a_journal_from_before_the_summary_is_migrated_and_counted_from_then_on(data_dir):
+    from services.app import open_services
+
+    services = open_services(data_dir)
+    store, _ = services.vault.set_up(PASSPHRASE, use_keyring=False)
+    entries = make_entries(30, 41)
+    Journal(store).save_many(entries)
+    store.lock()
+    services.close()
+    with sqlite3.connect(data_dir / "private.sqlite") as connection:  # as Kindred left it before p0005
+        for name in ("insert", "update", "delete"):
+            connection.execute(f"DROP TRIGGER private_record_generation_{name}")
+        connection.execute("DROP TABLE private_summary")
+        connection.execute("DROP TABLE record_generation")
+        connection.execute("UPDATE alembic_version SET version_num = 'p0004'")
+    services = open_services(data_dir)
+    try:
+        store = services.vault.unlock(PASSPHRASE)
+        assert Journal(store).insights(TODAY) == reference(entries, today=TODAY)
+        assert store.read_summary(SUMMARY_NAME, ENTRY_KIND)[0] is not None
+        generation = store.generation(ENTRY_KIND)
+        Journal(fresh(services)).add(mood=5, at=DAY)
+        assert store.generation(ENTRY_KIND) != generation
+        assert Journal(fresh(services)).insights(TODAY) == expected_now(services, TODAY)
+        store.lock()
+    finally:
+        services.close()
