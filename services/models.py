@@ -138,6 +138,30 @@ class SetAsideRecord(PrivateBase):
     set_aside_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class RecordGeneration(PrivateBase):
+    """How many times rows of a kind of private record were written (migration p0005).
+
+    Bumped by SQLite triggers on ``private_record`` (INSERT, UPDATE, DELETE), never by
+    Python: every write path changes it, including ones that do not know about it."""
+
+    __tablename__ = "record_generation"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class PrivateSummary(PrivateBase):
+    """Data derived from private records (the journal's per-day aggregates for Insights),
+    sealed under the data key, with the ``RecordGeneration`` value it was built from. Not
+    carried by backups or device sync: it is rebuilt from the records whenever stale."""
+
+    __tablename__ = "private_summary"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SyncRecord(PrivateBase):
     """Folder sync (migration p0004): the version of each private record as last written
     or merged — its version vector (device id -> hybrid-logical-clock time, JSON), the

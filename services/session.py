@@ -192,6 +192,7 @@ class PrivateSession:
     def lock(self, reason: str | None = None) -> None:
         """Lock fully: the data key is dropped from memory. Safe to call twice."""
         was_open = self.is_open or self.screen_locked
+        self._keep_journal_summary()
         self._store.lock()
         if isinstance(self._pin_gate, PinReopen):
             self._pin_gate.forget()
@@ -210,6 +211,7 @@ class PrivateSession:
         if not self.is_open:
             return
         if self.security.has_pin:
+            self._keep_journal_summary()
             self._pin_gate = PinReopen.lock(self._store, self.security.pin, clock=self.clock)
             self._finding = None
             self._journal = None
@@ -221,6 +223,13 @@ class PrivateSession:
             self.announce(SCREEN)
         else:
             self.lock(reason)
+
+    def _keep_journal_summary(self) -> None:
+        """Before the key goes: if check-ins were written since the insights summary was
+        kept, keep a new one from the decrypted cache (no decrypting), so that Insights after
+        the next unlock need one decrypt instead of one per check-in. Never raises or waits."""
+        if self._journal is not None and not self._store.is_locked:
+            self._journal.refresh_summary()
 
     def lock_now(self) -> None:
         """The "Lock now" button: with a PIN, the PIN opens Kindred again."""

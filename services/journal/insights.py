@@ -2,10 +2,13 @@
 
 Pure functions over a list of entries (from the session's cache), so that they are fast
 and easy to test. Small samples are marked and tag comparisons need enough data.
+``compute`` = ``from_summary(summarize(entries))``: the ``Summary`` in between is what the
+journal keeps sealed between sessions, so that Insights after unlocking need one decrypt.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -139,25 +142,68 @@ def _avg(total: float, count: int) -> float | None:
     return total / count if count else None
 
 
-def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) -> Insights:
-    """``entries`` newest first (as the journal keeps them); ``left_out``: check-ins that
-    did not decrypt (``Journal.left_out``), reported alongside."""
-    today = today or datetime.now().astimezone().date()
-    insights = Insights(
-        today=today, total_entries=len(entries), first_day=entries[-1].day if entries else None, left_out=left_out
-    )
-    if not entries:
-        insights.captions["overview"] = _("No check-ins yet. After a few, this page shows what they have in common.")
-        return insights
+# --- the summary ------------------------------------------------------------------------
+# Everything ``compute`` needs from the entries, as plain numbers: per-day sums and counts,
+# weekday and time-of-day buckets, per-strategy and per-tag counts. None of it depends on
+# ``today`` or on the language, so it can be kept (sealed) between sessions and the
+# Insights rebuilt from it for any day without decrypting a single check-in
+# (``Journal.insights``). Orders are kept as the entries gave them (first seen, newest
+# first): float sums over them then come out bit for bit as from the entries.
+SUMMARY_VERSION = 1
 
+
+@dataclass
+class Summary:
+    total: int = 0
+    first_day: int | None = None  # ordinal of the oldest entry's day
+    days: list[int] = field(default_factory=list)  # day ordinals, first seen first
+    day_sums: list[float] = field(default_factory=list)
+    day_counts: list[int] = field(default_factory=list)
+    meeting_days: list[int] = field(default_factory=list)  # ordinals, first seen first
+    weekday_sum: list[float] = field(default_factory=lambda: [0.0] * 7)
+    weekday_count: list[int] = field(default_factory=lambda: [0] * 7)
+    tod_sum: list[float] = field(default_factory=lambda: [0.0] * 4)
+    tod_count: list[int] = field(default_factory=lambda: [0] * 4)
+    # [name, times, rated, helped, helped a lot, sum of mood changes, changes]
+    strategies: list[list] = field(default_factory=list)
+    mood_total: int = 0
+    tags: list[list] = field(default_factory=list)  # [name, sum of moods, count]
+    left_out: int = 0
+
+    def to_dict(self) -> dict:
+        return {"version": SUMMARY_VERSION, **{name: getattr(self, name) for name in _SUMMARY_FIELDS}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Summary":
+        """Raises ValueError for anything that is not a summary of this version."""
+        if not isinstance(data, dict) or data.get("version") != SUMMARY_VERSION:
+            raise ValueError("not a summary of this version")
+        try:
+            summary = cls(**{name: data[name] for name in _SUMMARY_FIELDS})
+        except (KeyError, TypeError) as error:
+            raise ValueError("not a summary of this version") from error
+        columns = (summary.days, summary.day_sums, summary.day_counts)
+        if len({len(column) for column in columns}) != 1 or len(summary.weekday_sum) != 7 or len(summary.tod_sum) != 4:
+            raise ValueError("a summary with columns of different lengths")
+        return summary
+
+
+_SUMMARY_FIELDS = tuple(name for name in Summary.__dataclass_fields__)
+
+
+def summarize(entries: list[Entry], left_out: int = 0) -> Summary:
+    """``entries`` newest first (as the journal keeps them)."""
+    summary = Summary(total=len(entries), first_day=entries[-1].day.toordinal() if entries else None, left_out=left_out)
+    if not entries:
+        return summary
     # One pass: per-day sums, weekday and time-of-day buckets, tag and meeting sums.
     day_sum: dict[date, float] = defaultdict(float)
     day_count: dict[date, int] = defaultdict(int)
-    weekday_sum = [0.0] * 7
-    weekday_count = [0] * 7
-    tod_sum = [0.0] * 4
-    tod_count = [0] * 4
-    meeting_days: set[date] = set()
+    weekday_sum = summary.weekday_sum
+    weekday_count = summary.weekday_count
+    tod_sum = summary.tod_sum
+    tod_count = summary.tod_count
+    meeting_days: dict[date, None] = {}
     for entry in entries:
         at = entry.at
         day = at.date()
@@ -171,24 +217,65 @@ def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) 
         tod_sum[slot] += mood
         tod_count[slot] += 1
         if entry.group:
-            meeting_days.add(day)
-    day_average = {day: day_sum[day] / day_count[day] for day in day_sum}
+            meeting_days.setdefault(day)
+    summary.days = [day.toordinal() for day in day_sum]
+    summary.day_sums = list(day_sum.values())
+    summary.day_counts = [day_count[day] for day in day_sum]
+    summary.meeting_days = [day.toordinal() for day in meeting_days]
+    summary.strategies = _strategy_stats(entries)
+    summary.mood_total = sum(e.mood for e in entries)
+    summary.tags = _tag_stats(entries)
+    return summary
 
-    for days in PERIODS:
-        start = today - timedelta(days=days - 1)
-        points = [DayMood(d, day_average[d], day_count[d]) for d in sorted(day_average) if start <= d <= today]
-        insights.mood_by_period[days] = points
+
+def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) -> Insights:
+    """``entries`` newest first (as the journal keeps them); ``left_out``: check-ins that
+    did not decrypt (``Journal.left_out``), reported alongside."""
+    return from_summary(summarize(entries, left_out), today)
+
+
+def from_summary(summary: Summary, today: date | None = None) -> Insights:
+    """The Insights of the entries ``summary`` was made from, as of ``today``: the same as
+    ``compute`` over those entries."""
+    today = today or datetime.now().astimezone().date()
+    insights = Insights(
+        today=today,
+        total_entries=summary.total,
+        first_day=date.fromordinal(summary.first_day) if summary.first_day is not None else None,
+        left_out=summary.left_out,
+    )
+    if not summary.total:
+        insights.captions["overview"] = _("No check-ins yet. After a few, this page shows what they have in common.")
+        return insights
+
+    fromordinal = date.fromordinal
+    days = [fromordinal(ordinal) for ordinal in summary.days]
+    day_sum = dict(zip(days, summary.day_sums))
+    day_count = dict(zip(days, summary.day_counts))
+    day_average = {day: day_sum[day] / day_count[day] for day in day_sum}
+    ordered = sorted(day_average)
+    meeting_days: set[date] = set()
+    for ordinal in summary.meeting_days:
+        meeting_days.add(fromordinal(ordinal))
+
+    for days_back in PERIODS:
+        start = today - timedelta(days=days_back - 1)
+        chosen = ordered[bisect_left(ordered, start):bisect_right(ordered, today)]
+        points = [DayMood(d, day_average[d], day_count[d]) for d in chosen]
+        insights.mood_by_period[days_back] = points
         total = sum(day_sum[p.day] for p in points)
         count = sum(p.count for p in points)
-        insights.period_average[days] = Bucket(f"last {days} days", _avg(total, count), count)
+        insights.period_average[days_back] = Bucket(f"last {days_back} days", _avg(total, count), count)
     insights.year_pixels = insights.mood_by_period[365]
+    weekday_sum, weekday_count = summary.weekday_sum, summary.weekday_count
+    tod_sum, tod_count = summary.tod_sum, summary.tod_count
     insights.by_weekday = [Bucket(weekday_name(i), _avg(weekday_sum[i], weekday_count[i]), weekday_count[i]) for i in range(7)]
     insights.by_time_of_day = [
         Bucket(_(label), _avg(tod_sum[i], tod_count[i]), tod_count[i]) for i, (label, _s, _e) in enumerate(TIMES_OF_DAY)
     ]
 
-    _strategies(entries, insights)
-    _tags(entries, insights, day_average)
+    _strategies(summary.strategies, insights)
+    _tags(summary, insights)
     if meeting_days and len(day_average) > len(meeting_days):
         meeting = [day_average[d] for d in meeting_days]
         other = [v for d, v in day_average.items() if d not in meeting_days]
@@ -197,8 +284,8 @@ def compute(entries: list[Entry], today: date | None = None, left_out: int = 0) 
     return insights
 
 
-def _strategies(entries: list[Entry], insights: Insights) -> None:
-    stats: dict[str, dict] = {}
+def _strategy_stats(entries: list[Entry]) -> list[list]:
+    stats: dict[str, list] = {}
     # entries are newest first: the "next" check-in of entries[i] is entries[i - 1].
     for index, entry in enumerate(entries):
         if not entry.strategies:
@@ -211,19 +298,23 @@ def _strategies(entries: list[Entry], insights: Insights) -> None:
             key = use.name.casefold()
             s = stats.get(key)
             if s is None:
-                s = stats[key] = {"name": use.name, "times": 0, "rated": 0, "helped": 0, "a_lot": 0, "change": 0.0, "changes": 0}
-            s["times"] += 1
+                s = stats[key] = [use.name, 0, 0, 0, 0, 0.0, 0]  # name, times, rated, helped, a lot, change, changes
+            s[1] += 1
             if use.helped is not None:
-                s["rated"] += 1
+                s[2] += 1
                 score = HELPED_SCORE[use.helped]
-                s["helped"] += score > 0
-                s["a_lot"] += score == 2
+                s[3] += score > 0
+                s[4] += score == 2
             if change is not None:
-                s["change"] += change
-                s["changes"] += 1
+                s[5] += change
+                s[6] += 1
+    return list(stats.values())
+
+
+def _strategies(stats: list[list], insights: Insights) -> None:
     results = [
-        StrategyInsight(s["name"], s["times"], s["rated"], s["helped"], s["a_lot"], _avg(s["change"], s["changes"]), s["changes"])
-        for s in stats.values()
+        StrategyInsight(name, times, rated, helped, a_lot, _avg(change, changes), changes)
+        for name, times, rated, helped, a_lot, change, changes in stats
     ]
     insights.strategies_by_help = sorted(
         (r for r in results if r.rated), key=lambda r: (-(r.helped_share or 0), -r.helped_a_lot, -r.rated, r.name.casefold())
@@ -233,28 +324,32 @@ def _strategies(entries: list[Entry], insights: Insights) -> None:
     )
 
 
-def _tags(entries: list[Entry], insights: Insights, day_average: dict[date, float]) -> None:
-    # Compare entries with a tag against entries without it.
-    if len(entries) < MIN_TOTAL_FOR_TAGS:
-        insights.tags_need_more_data = True
-        return
-    total = sum(e.mood for e in entries)
-    count = len(entries)
-    tag_sum: dict[str, float] = defaultdict(float)
-    tag_count: dict[str, int] = defaultdict(int)
-    names: dict[str, str] = {}
+def _tag_stats(entries: list[Entry]) -> list[list]:
+    stats: dict[str, list] = {}
     for entry in entries:
         for tag in entry.tags:
             key = tag.casefold()
-            names.setdefault(key, tag)
-            tag_sum[key] += entry.mood
-            tag_count[key] += 1
+            s = stats.get(key)
+            if s is None:
+                s = stats[key] = [tag, 0.0, 0]  # name (first seen), sum of moods, count
+            s[1] += entry.mood
+            s[2] += 1
+    return list(stats.values())
+
+
+def _tags(summary: Summary, insights: Insights) -> None:
+    # Compare entries with a tag against entries without it.
+    if summary.total < MIN_TOTAL_FOR_TAGS:
+        insights.tags_need_more_data = True
+        return
+    total = summary.mood_total
+    count = summary.total
     found = []
-    for key, n in tag_count.items():
+    for name, tag_sum, n in summary.tags:
         others = count - n
         if n < MIN_TAG_ENTRIES or others < MIN_OTHER_ENTRIES:
             continue
-        found.append(TagInsight(names[key], n, tag_sum[key] / n, (total - tag_sum[key]) / others, others))
+        found.append(TagInsight(name, n, tag_sum / n, (total - tag_sum) / others, others))
     insights.tags_need_more_data = not found
     insights.better_tags = sorted((t for t in found if t.difference >= MIN_TAG_DIFFERENCE), key=lambda t: -t.difference)[:10]
     insights.worse_tags = sorted((t for t in found if t.difference <= -MIN_TAG_DIFFERENCE), key=lambda t: t.difference)[:10]

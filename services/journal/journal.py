@@ -10,6 +10,7 @@ lives exactly as long as the session's unlocked store, and is dropped when it is
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 import uuid
 import weakref
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from services.i18n import N_
-from services.journal.insights import Insights, compute as compute_insights
+from services.journal.insights import Insights, Summary, from_summary, summarize
 from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
 from services.journal.model import (
     ENTRY_KIND,
@@ -33,9 +34,13 @@ from services.journal.model import (
     JournalSettings,
 )
 from services.privacy import LockedError, PrivateStore
+from services.privacy.store import WriteStamp
 from services.storage import collector_paused
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 30
+SUMMARY_NAME = "journal_insights"  # the sealed Summary of every check-in (services.journal.insights)
 LOW_MOOD = 1  # "very low"
 LOW_RUN_LENGTH = 3
 LOW_RUN_WINDOW = timedelta(days=7)
@@ -104,6 +109,9 @@ class Journal:
         self._keys: list[tuple] = []  # sort keys matching _entries, for bisect
         self._store_ref = None
         self._left_out = 0
+        # The check-ins' generation (PrivateStore.generation) the cache is known to match,
+        # or None when that is not known (then the cache is not trusted for a summary).
+        self._cache_generation: int | None = None
 
     @classmethod
     def for_store(cls, store: PrivateStore) -> "Journal":
@@ -130,14 +138,12 @@ class Journal:
     def _cached(self) -> list[Entry]:
         """Every entry, newest first. Call with the lock held."""
         if self._store.is_locked:
-            self._entries = None
-            self._keys = []
+            self._forget_cache()
         if self._entries is not None:
             try:
                 self._store.check_current()  # a stale window must not read, even from memory
             except LockedError:
-                self._entries = None
-                self._keys = []
+                self._forget_cache()
                 raise
         if self._entries is None:
             records = self._store.list(ENTRY_KIND, newest_first=False)
@@ -145,12 +151,91 @@ class Journal:
                 self._entries = [entry_from_payload(r.id, r.payload) for r in records]
             self._keys = [self._sort_key(e) for e in self._entries]
             self._left_out = records.left_out
+            self._cache_generation = records.generation
         return self._entries[::-1]
 
+    def _forget_cache(self) -> None:
+        self._entries = None
+        self._keys = []
+        self._cache_generation = None
+
+    def _track(self, stamp: WriteStamp) -> None:
+        """After a write of ours: the cache (updated with it) still matches the store only if
+        nobody else wrote check-ins since the cache last matched. With unreadable check-ins
+        left out, a write may have replaced one (the count is then off): not trusted either."""
+        if self._cache_generation is not None and stamp.before == self._cache_generation and not self._left_out:
+            self._cache_generation = stamp.after
+        else:
+            self._cache_generation = None
+
+    # --- insights and their sealed summary ------------------------------------------------
+    # Insights need every check-in; decrypting 20,000 of them is most of a second. The
+    # ``Summary`` they are computed from is kept sealed in the store (``private_summary``)
+    # with the check-ins' generation it was built from. SQLite triggers change that
+    # generation on every write of a check-in, by any path (app, import, restore, device
+    # sync, delete-all, set aside), so a summary is used only while nothing has changed
+    # since it was built; otherwise insights come from the check-ins, as before, and the
+    # summary is written again.
     def insights(self, today: date | None = None) -> Insights:
         """What the check-ins say (``services.journal.insights``), with ``left_out`` set."""
-        entries = self.all_entries()
-        return compute_insights(entries, today=today, left_out=self._left_out)
+        # The stored summary is read without the lock: a background warm_cache holding it
+        # for a whole decrypt must not make Insights wait.
+        summary, generation = self._stored_summary()
+        if summary is not None:
+            try:
+                return from_summary(summary, today)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+                log.warning("the journal's insights summary did not fit; computing from the check-ins")
+        with self._lock:
+            return from_summary(self._fresh_summary(generation), today)
+
+    def _stored_summary(self) -> tuple[Summary | None, int]:
+        payload, generation = self._store.read_summary(SUMMARY_NAME, ENTRY_KIND)
+        if payload is None:
+            return None, generation
+        try:
+            return Summary.from_dict(payload), generation
+        except ValueError:
+            return None, generation  # another version, or not a summary: rebuilt below
+
+    def _fresh_summary(self, generation: int) -> Summary:
+        """Call with the lock held: a summary from the check-ins, kept sealed when its
+        generation is known. ``generation``: the current one, as just read."""
+        if self._entries is not None and self._cache_generation != generation:
+            self._forget_cache()  # someone else wrote check-ins: read them all again
+        entries = self._cached()
+        summary = summarize(entries, self._left_out)
+        self._keep_summary(summary)
+        return summary
+
+    def _keep_summary(self, summary: Summary) -> None:
+        # Only a summary of a cache known to match the store is kept.
+        if self._cache_generation is None:
+            return
+        try:
+            self._store.write_summary(SUMMARY_NAME, ENTRY_KIND, self._cache_generation, summary.to_dict())
+        except LockedError:
+            raise
+        except Exception:  # noqa: BLE001 - a summary is a shortcut; failing to keep one loses nothing
+            log.warning("the journal's insights summary could not be kept", exc_info=False)
+
+    def refresh_summary(self) -> bool:
+        """Keep an up-to-date summary if the cache can make one without reading the store
+        (before locking: the next unlock then shows Insights at once). Never raises."""
+        if not self._lock.acquire(blocking=False):
+            return False  # a decrypt in the background holds it: locking must not wait for that
+        try:
+            if self._entries is None or self._store.is_locked or self._cache_generation is None:
+                return False
+            kept, generation = self._store.summary_generations(SUMMARY_NAME, ENTRY_KIND)
+            if kept == generation or generation != self._cache_generation:
+                return False  # the kept one is current, or the cache is not
+            self._keep_summary(summarize(self._cached(), self._left_out))
+            return True
+        except Exception:  # noqa: BLE001 - locking must go on whatever happens here
+            return False
+        finally:
+            self._lock.release()
 
     @property
     def left_out(self) -> int:
@@ -176,14 +261,15 @@ class Journal:
         self._keys.insert(index, key)
 
     def warm_cache(self) -> None:
-        """Decrypt every entry now (in a worker thread), so that search and insights are quick later."""
+        """Decrypt every entry now (in a worker thread), so that search and insights are quick
+        later; and keep the insights summary up to date while everything is at hand."""
         with self._lock:
             self._cached()
+            self.refresh_summary()
 
     def drop_cache(self) -> None:
         with self._lock:
-            self._entries = None
-            self._keys = []
+            self._forget_cache()
 
     # --- entries ----------------------------------------------------------------------
     def all_entries(self) -> list[Entry]:
@@ -218,17 +304,21 @@ class Journal:
     def save(self, entry: Entry) -> Entry:
         """Write one validated entry (new or replacing the one with its id)."""
         with self._lock:
-            self._store.put(ENTRY_KIND, entry_to_payload(entry), record_id=entry.id, occurred_at=entry.at)
+            stamp = WriteStamp()
+            self._store.put(ENTRY_KIND, entry_to_payload(entry), record_id=entry.id, occurred_at=entry.at, stamp=stamp)
             self._cache_insert(entry)
+            self._track(stamp)
         return entry
 
     def save_many(self, entries: list[Entry]) -> int:
         """All or nothing: one transaction."""
         with self._lock:
-            count = self._store.put_many(ENTRY_KIND, [(e.id, entry_to_payload(e), e.at) for e in entries])
+            stamp = WriteStamp()
+            count = self._store.put_many(ENTRY_KIND, [(e.id, entry_to_payload(e), e.at) for e in entries], stamp=stamp)
             if self._entries is not None:
                 for entry in entries:
                     self._cache_insert(entry)
+            self._track(stamp)
         return count
 
     def delete(self, entry_id: str) -> Entry | None:
@@ -237,8 +327,10 @@ class Journal:
             entry = self.get(entry_id)
             if entry is None:
                 return None
-            self._store.delete(ENTRY_KIND, entry_id)
+            stamp = WriteStamp()
+            self._store.delete(ENTRY_KIND, entry_id, stamp=stamp)
             self._cache_remove(entry_id)
+            self._track(stamp)
         return entry
 
     def page(self, query: TimelineQuery | None = None, offset: int = 0, limit: int = PAGE_SIZE) -> TimelinePage:

@@ -40,6 +40,7 @@ KDF_COSTS = {"key": SCRYPT_PARAMS, "pin": PIN_SCRYPT_PARAMS}
 STORED_N_RANGE = (2**10, 2**18)
 RECORD_AAD_PREFIX = b"kindred/record/v1"
 WRAP_AAD_PREFIX = b"kindred/key-wrap/v1"
+SUMMARY_AAD_PREFIX = b"kindred/summary/v1"
 
 
 class DecryptionError(Exception):
@@ -65,6 +66,12 @@ def key_id(data_key: bytes) -> str:
 
 def record_aad(kind: str, record_id: str) -> bytes:
     return b"|".join((RECORD_AAD_PREFIX, kind.encode(), record_id.encode()))
+
+
+def summary_aad(name: str, generation: int) -> bytes:
+    """A summary is bound to its name and to the generation it was built from: a summary
+    row given another generation, or moved under another name, does not decrypt."""
+    return b"|".join((SUMMARY_AAD_PREFIX, name.encode(), str(generation).encode()))
 
 
 def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:

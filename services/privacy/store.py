@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, select, update
 
 from services.errors import LockedError
-from services.models import KeyEpoch, PrivateRecord, SetAsideRecord
+from services.models import KeyEpoch, PrivateRecord, PrivateSummary, RecordGeneration, SetAsideRecord
 from services.privacy import crypto
 from services.storage import Database, collector_paused
 
@@ -78,13 +78,36 @@ class StaleKeyError(LockedError):
 
 class RecordList(list):
     """A list of records, plus how many rows of the asked-for kind(s) did not decrypt and
-    were left out."""
+    were left out, and (``list`` only) the kind's generation read just before the rows."""
 
     left_out: int = 0
+    generation: int | None = None
 
-    def __init__(self, items: Iterable = (), left_out: int = 0):
+    def __init__(self, items: Iterable = (), left_out: int = 0, generation: int | None = None):
         super().__init__(items)
         self.left_out = left_out
+        self.generation = generation
+
+
+@dataclass
+class WriteStamp:
+    """Filled in by a write given one: the kind's generation just before the write (with the
+    write lock already held, so nobody else's write can fall in between) and just after it.
+    ``before`` equal to what a reader last saw means that reader missed nothing else."""
+
+    before: int | None = None
+    after: int | None = None
+
+
+def _generation(session, kind: str) -> int:
+    """How many writes rows of ``kind`` have seen (triggers keep it: migration p0005)."""
+    return session.scalar(select(RecordGeneration.value).where(RecordGeneration.kind == kind)) or 0
+
+
+def _take_write_lock(session) -> None:
+    # pysqlite begins a transaction only at a write: a no-op write takes SQLite's write lock,
+    # so what is read afterwards cannot change before this transaction ends.
+    session.execute(update(KeyEpoch).where(KeyEpoch.id == KEY_EPOCH_ROW).values(epoch=KeyEpoch.epoch))
 
 
 @dataclass(frozen=True)
@@ -274,6 +297,8 @@ class PrivateStore:
         payload: dict,
         record_id: str | None = None,
         occurred_at: datetime | None = None,
+        *,
+        stamp: WriteStamp | None = None,
     ) -> PrivateRecordView:
         """Create or replace one record. ``occurred_at`` orders records of a kind."""
         key = self._require_key()
@@ -281,6 +306,7 @@ class PrivateStore:
         now = datetime.now(timezone.utc)
         sealed = crypto.seal(key, crypto.dumps_payload(payload), crypto.record_aad(kind, record_id))
         with self._db.transaction() as session:
+            self._stamp_before(session, kind, stamp)
             row = session.get(PrivateRecord, record_id)
             if row is not None and row.kind != kind:
                 raise ValueError(f"record {record_id} is a {row.kind}, not a {kind}")
@@ -295,14 +321,28 @@ class PrivateStore:
             row.ciphertext = sealed
             session.flush()
             self.verify_current(session)
+            self._stamp_after(session, kind, stamp)
             return self._decrypt(row)
 
-    def put_many(self, kind: str, items: list[tuple[str | None, dict, datetime | None]]) -> int:
+    @staticmethod
+    def _stamp_before(session, kind: str, stamp: WriteStamp | None) -> None:
+        if stamp is not None:
+            _take_write_lock(session)
+            stamp.before = _generation(session, kind)
+
+    @staticmethod
+    def _stamp_after(session, kind: str, stamp: WriteStamp | None) -> None:
+        if stamp is not None:
+            stamp.after = _generation(session, kind)
+
+    def put_many(self, kind: str, items: list[tuple[str | None, dict, datetime | None]], *,
+                 stamp: WriteStamp | None = None) -> int:
         """Write many records in one transaction (imports, restores): all or nothing."""
         key = self._require_key()
         now = datetime.now(timezone.utc)
         prepared = [(record_id or uuid.uuid4().hex, payload, occurred_at) for record_id, payload, occurred_at in items]
         with self._db.transaction() as session:
+            self._stamp_before(session, kind, stamp)
             self._keep_unreadable_of(session, [record_id for record_id, _, _ in prepared if record_id], now)
             for record_id, payload, occurred_at in prepared:
                 sealed = crypto.seal(key, crypto.dumps_payload(payload), crypto.record_aad(kind, record_id))
@@ -313,6 +353,7 @@ class PrivateStore:
                 )
             session.flush()
             self.verify_current(session)
+            self._stamp_after(session, kind, stamp)
         return len(items)
 
     def get(self, kind: str, record_id: str) -> PrivateRecordView | None:
@@ -352,9 +393,12 @@ class PrivateStore:
             query = query.limit(limit)
         with self._db.transaction() as session, collector_paused():
             self.verify_current(session)
+            # Read before the rows: if a write lands in between, the rows are newer than this
+            # number says, never older (a summary labelled with it is then merely stale).
+            generation = _generation(session, kind)
             views = [self._view(row) for row in session.execute(query)]
         readable = [view for view in views if view is not None]
-        return RecordList(readable, left_out=len(views) - len(readable))
+        return RecordList(readable, left_out=len(views) - len(readable), generation=generation)
 
     def count(self, kind: str) -> int:
         """Rows of a kind, readable or not (cheap: nothing is decrypted)."""
@@ -362,12 +406,63 @@ class PrivateStore:
             self.verify_current(session)
             return session.scalar(select(func.count()).select_from(PrivateRecord).where(PrivateRecord.kind == kind)) or 0
 
-    def delete(self, kind: str, record_id: str) -> bool:
+    def delete(self, kind: str, record_id: str, *, stamp: WriteStamp | None = None) -> bool:
         with self._db.transaction() as session:
             self._require_key()
+            self._stamp_before(session, kind, stamp)
             result = session.execute(delete(PrivateRecord).where(PrivateRecord.id == record_id, PrivateRecord.kind == kind))
             self.verify_current(session)
+            self._stamp_after(session, kind, stamp)
             return result.rowcount > 0
+
+    # --- summaries (derived data, sealed; see migration p0005) ----------------------------
+    def generation(self, kind: str) -> int:
+        """How many writes rows of ``kind`` have seen (any writer, any path: SQLite triggers)."""
+        with self._db.transaction() as session:
+            self.verify_current(session)
+            return _generation(session, kind)
+
+    def read_summary(self, name: str, kind: str) -> tuple[dict | None, int]:
+        """(payload, generation): the summary ``name`` if it was built from the current
+        generation of ``kind`` and decrypts, else None; and the current generation."""
+        with self._db.transaction() as session:
+            self.verify_current(session)
+            generation = _generation(session, kind)
+            row = session.get(PrivateSummary, name)
+            if row is None or row.generation != generation:
+                return None, generation
+            sealed = bytes(row.ciphertext)
+        try:
+            payload = crypto.loads_payload(crypto.open_sealed(self._require_key(), sealed, crypto.summary_aad(name, generation)))
+        except (crypto.DecryptionError, ValueError, UnicodeDecodeError):
+            return None, generation
+        return (payload if isinstance(payload, dict) else None), generation
+
+    def summary_generations(self, name: str, kind: str) -> tuple[int | None, int]:
+        """(the generation the summary ``name`` was built from, or None if there is none;
+        the current generation of ``kind``). Nothing is decrypted."""
+        with self._db.transaction() as session:
+            self.verify_current(session)
+            current = _generation(session, kind)
+            return session.scalar(select(PrivateSummary.generation).where(PrivateSummary.name == name)), current
+
+    def write_summary(self, name: str, kind: str, generation: int, payload: dict) -> bool:
+        """Keep ``payload`` (sealed) as the summary ``name`` built from ``generation`` of
+        ``kind`` — only if that is still the current generation (else it is stale already and
+        nothing is written). True when written."""
+        sealed = crypto.seal(self._require_key(), crypto.dumps_payload(payload), crypto.summary_aad(name, generation))
+        with self._db.transaction() as session:
+            _take_write_lock(session)
+            self.verify_current(session)
+            if _generation(session, kind) != generation:
+                return False
+            row = session.get(PrivateSummary, name)
+            if row is None:
+                session.add(PrivateSummary(name=name, generation=generation, ciphertext=sealed))
+            else:
+                row.generation = generation
+                row.ciphertext = sealed
+        return True
 
     def all_records(self) -> RecordList:
         """Every record of every kind that decrypts; ``left_out`` counts those that do not."""

@@ -19,7 +19,9 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select, text
 
 from services.i18n import N_
-from services.models import KeyEpoch, KeySlot, PrivateRecord, SetAsideRecord, SyncMeta, SyncRecord, SyncSeen
+from services.models import (
+    KeyEpoch, KeySlot, PrivateRecord, PrivateSummary, RecordGeneration, SetAsideRecord, SyncMeta, SyncRecord, SyncSeen,
+)
 from services.privacy import crypto, keychain
 from services.privacy.store import KEY_EPOCH_ROW, PrivateStore, StaleKeyError
 from services.storage import Database
@@ -294,6 +296,8 @@ class PrivateVault:
             session.execute(delete(SyncRecord))
             session.execute(delete(SyncSeen))
             session.execute(delete(SyncMeta))
+            session.execute(delete(PrivateSummary))  # derived from the records: goes with them
+            session.execute(delete(RecordGeneration))  # after the records (their deletion bumps it)
         keyring_slot = slots.get("keyring")
         if keyring_slot is not None:
             keychain.delete_wrapping_key(json.loads(keyring_slot.kdf)["username"])

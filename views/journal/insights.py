@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from services.journal import insights as insights_service
 from views.journal.common import LockedJournal, SubScreenTitle, use_journal, use_loaded
 from views.models import use_app
 from views.widgets.mood_picker import mood_color
@@ -254,7 +253,7 @@ def InsightsScreen():
 def InsightsBody():
     journal = use_journal()
     period, set_period = ft.use_state(30)
-    result, _unused = use_loaded(lambda: insights_service.compute(journal.all_entries()), [])
+    result, _unused = use_loaded(lambda: journal.insights(), [])  # the sealed summary when current (#14)
 
     if result is None:
         return ScreenBody([SubScreenTitle(_("Insights")), ft.ProgressRing()])
