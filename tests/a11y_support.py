@@ -104,7 +104,9 @@ def small_targets(page, minimum: int = 44) -> list[str]:
                }}
                return false;
              }};
-             const bars = Array.from(document.querySelectorAll('flt-semantics[role=tab]')).map(t => t.getBoundingClientRect().top);
+             // the bottom navigation bar (phones); a destination bar at the top (wide windows) is no lower edge
+             const bars = Array.from(document.querySelectorAll('flt-semantics[role=tab]')).map(t => t.getBoundingClientRect().top)
+               .filter(top => top >= window.innerHeight / 2);
              const bottom = Math.min(window.innerHeight, ...bars) - 1;
              const help = Array.from(document.querySelectorAll('flt-semantics[role=button]'))
                .filter(e => name(e) === 'Get help now').map(e => e.getBoundingClientRect().bottom);
@@ -265,8 +267,6 @@ def measured_focus_ring(page, name: str, attempts: int = 20) -> float:
     # Then focus on the next control: the same box without the indicator.
     page.keyboard.press("Tab")
     page.wait_for_function(f"(id) => {{ const f = {FOCUSED_JS}; return f !== null && f.id !== id; }}", arg=focused["id"], timeout=5_000)
-    frames(page)
-    before = still_screenshot(page)
     margin = 8
     box = (max(0, int(focused["x"]) - margin), max(0, int(focused["y"]) - margin),
            int(focused["x"] + focused["w"]) + margin, int(focused["y"] + focused["h"]) + margin)
@@ -276,4 +276,12 @@ def measured_focus_ring(page, name: str, attempts: int = 20) -> float:
         Image.open(BytesIO(png)).crop(box).save(out, format="PNG")
         return out.getvalue()
 
+    # On a busy machine Flutter can take longer than a few frames to repaint the box without
+    # the ring: wait (a bounded number of times) for the box to change. If it never does,
+    # nothing marked the focus, and the contrast measured is 1:1.
+    for _ in range(attempts):
+        frames(page)
+        before = still_screenshot(page)
+        if crop(before) != crop(after):
+            break
     return focus_ring_contrast(crop(before), crop(after), perimeter=2 * (focused["w"] + focused["h"]))

@@ -222,7 +222,8 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
     sizes = page.evaluate(
         """(() => {
              const tabs = Array.from(document.querySelectorAll('flt-semantics[role=tab]'));
-             const edge = Math.min(window.innerHeight, ...tabs.map(t => t.getBoundingClientRect().top));
+             // the bottom navigation bar (phones); a destination bar at the top (wide windows) is no lower edge
+             const edge = Math.min(window.innerHeight, ...tabs.map(t => t.getBoundingClientRect().top).filter(top => top >= window.innerHeight / 2));
              return Array.from(document.querySelectorAll('flt-semantics[role=button], flt-semantics[role=tab]'))
                .filter(e => e.style.pointerEvents !== 'none')
                .filter(e => !e.parentElement.querySelector(':scope > input'))
