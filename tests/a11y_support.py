@@ -87,20 +87,24 @@ def unnamed_controls(page) -> list[str]:
 
 
 def small_targets(page, minimum: int = 44) -> list[str]:
-    """Controls under ``minimum`` px. Controls cut off by the window, the app bar, the
+    """Controls under ``minimum`` px, on the whole screen: those scrolled out of sight too
+    (Flutter keeps their whole box). Controls cut across by the window, the app bar, the
     navigation bar or the edge of a scrolling list are left out (Flutter reports only their
     visible slice, so their size cannot be told); so are text fields' own inputs (the field
     around them is the target)."""
     return page.evaluate(
         f"""(() => {{
              const name = {NAME_JS};
-             // At the edge of a scrolling ancestor (a list, a sheet, a dialog's content)?
+             // Across an edge: partly in, partly out (Flutter then reports only the slice inside).
+             // A control wholly outside (scrolled out of sight) keeps its whole box and is measured.
+             const across = (r, lo, hi, a, b) => r[lo] < a - 1 && r[hi] > a + 1 || r[lo] < b - 1 && r[hi] > b + 1;
+             const straddles = (r, c) => across(r, 'top', 'bottom', c.top, c.bottom) || across(r, 'left', 'right', c.left, c.right);
+             // Across the edge of a scrolling ancestor (a list, a sheet, a dialog's content)?
              const clipped = (e, r) => {{
                for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {{
                  const style = getComputedStyle(a);
                  if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
-                 const c = a.getBoundingClientRect();
-                 if (r.top <= c.top + 1 || r.bottom >= c.bottom - 1 || r.left <= c.left + 1 || r.right >= c.right - 1) return true;
+                 if (straddles(r, a.getBoundingClientRect())) return true;
                }}
                return false;
              }};
@@ -116,7 +120,7 @@ def small_targets(page, minimum: int = 44) -> list[str]:
                .map(e => [e, e.getBoundingClientRect()])
                .filter(([e, r]) => r.width > 0 && r.height > 0)
                .filter(([e, r]) => e.getAttribute('role') === 'tab' || name(e) === 'Get help now'
-                                   || (r.top >= top && r.bottom <= bottom && r.left >= 0 && r.right <= window.innerWidth))
+                                   || !straddles(r, {{top, bottom, left: 0, right: window.innerWidth}}))
                .filter(([e, r]) => Math.min(r.width, r.height) < {minimum} - 0.5)
                .filter(([e, r]) => !clipped(e, r))
                .map(([e, r]) => `small target "${{name(e).slice(0, 40)}}" ${{Math.round(r.width)}}x${{Math.round(r.height)}}`);
