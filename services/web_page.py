@@ -1,19 +1,24 @@
 """What Kindred adds to the Flet web client's page (index.html), in the browser UI served by
 ``main.py --web`` and in the offline web app (pwa/build.py) alike.
 
-Flutter's web engine gives a dialog the ``dialog``/``alertdialog`` role but puts the dialog's
-name (``AlertDialog.semantics_label``, or its title) on a node inside it, so a screen reader
-announces "dialog" with no name (axe: aria-dialog-name, serious). The script below names
-every such dialog after the first labelled node inside it, with ``aria-labelledby``, which
-the engine never sets or clears itself. It reads no content beyond the accessibility tree
-and sends nothing anywhere.
+Two gaps in Flutter's web engine (its accessibility tree of ``flt-semantics`` elements), which
+the script below closes. It reads nothing beyond that tree and sends nothing anywhere.
+
+- A dialog gets the ``dialog``/``alertdialog`` role, but its name
+  (``AlertDialog.semantics_label``, or its title) sits on a node inside it, so a screen reader
+  announces "dialog" with no name (axe: aria-dialog-name, serious). Such a dialog is named after
+  the first labelled node inside it, with ``aria-labelledby``, which the engine never sets.
+- A route that names itself (a modal bottom sheet is "Dialog") gets an ``aria-label`` but no
+  role, and a label on an element without a role is ignored by screen readers (axe:
+  aria-prohibited-attr, serious). A labelled element without a role that holds controls is
+  made a ``group``, which is what it is: a named part of the screen with controls in it.
 """
 
 from __future__ import annotations
 
 DIALOG_NAME_SCRIPT = """
   <script>
-    // Kindred: name Flutter's dialogs for screen readers (see services/web_page.py).
+    // Kindred: name Flutter's dialogs, and give labelled regions a role (see services/web_page.py).
     (() => {
       const nameDialogs = () => {
         for (const dialog of document.querySelectorAll("flt-semantics[role=dialog], flt-semantics[role=alertdialog]")) {
@@ -21,8 +26,12 @@ DIALOG_NAME_SCRIPT = """
           const label = dialog.querySelector("flt-semantics[aria-label]");
           if (label && label.id) dialog.setAttribute("aria-labelledby", label.id);
         }
+        for (const node of document.querySelectorAll("flt-semantics[aria-label]:not([role])")) {
+          if (node.querySelector("flt-semantics[role], flt-semantics[tabindex], input, textarea")) node.setAttribute("role", "group");
+        }
       };
-      new MutationObserver(nameDialogs).observe(document.documentElement, {childList: true, subtree: true});
+      new MutationObserver(nameDialogs).observe(document.documentElement,
+        {childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label", "role"]});
     })();
   </script>
 """

@@ -95,10 +95,12 @@ def small_targets(page, minimum: int = 44) -> list[str]:
     return page.evaluate(
         f"""(() => {{
              const name = {NAME_JS};
-             // Across an edge: partly in, partly out (Flutter then reports only the slice inside).
-             // A control wholly outside (scrolled out of sight) keeps its whole box and is measured.
-             const across = (r, lo, hi, a, b) => r[lo] < a - 1 && r[hi] > a + 1 || r[lo] < b - 1 && r[hi] > b + 1;
-             const straddles = (r, c) => across(r, 'top', 'bottom', c.top, c.bottom) || across(r, 'left', 'right', c.left, c.right);
+             // At or across an edge: Flutter reports only the slice inside, whose far side then
+             // lies on the edge. A control wholly out of sight keeps its whole box and is measured.
+             // (Sideways only a control across an edge counts: rows often start at a list's left edge.)
+             const touches = (r, lo, hi, a, b) => (r[lo] < a + 1 && r[hi] > a - 1) || (r[lo] < b + 1 && r[hi] > b - 1);
+             const crosses = (r, lo, hi, a, b) => (r[lo] < a - 1 && r[hi] > a + 1) || (r[lo] < b - 1 && r[hi] > b + 1);
+             const straddles = (r, c) => touches(r, 'top', 'bottom', c.top, c.bottom) || crosses(r, 'left', 'right', c.left, c.right);
              // Across the edge of a scrolling ancestor (a list, a sheet, a dialog's content)?
              const clipped = (e, r) => {{
                for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {{

@@ -61,11 +61,14 @@ async def test_settings_shows_sync_status_and_syncs_now(ready, tmp_path):
 async def test_the_auto_backup_switch_and_the_clinician_summary(ready):
     ui = await start_ui(ready, passphrase=PASSPHRASE, route="/settings")
     await ui.settle()
-    [switch] = ui.find(ft.Switch, lambda c: c.label == "Make an encrypted backup every day")
-    assert switch.value is True
-    ui.set(switch, value=False)
-    await ui.event(switch, "change", False)
+    # a 48 px row read as a switch (views/widgets/check_row.py)
+    assert ui.has_text("Make an encrypted backup every day")
+    [switch] = ui.find(ft.Semantics, lambda c: c.toggled is not None)  # the only switch here
+    assert switch.toggled is True
+    await ui.click(switch.content)
     await ui.settle()
+    [switch] = ui.find(ft.Semantics, lambda c: c.toggled is not None)  # the only switch here
+    assert switch.toggled is False
     assert ui.state.session.auto_backup_status().settings.enabled is False
     saved = {}
     ui.connection.client_methods["save_file"] = lambda args: saved.update(args) or None

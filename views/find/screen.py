@@ -36,6 +36,7 @@ from views.find.search import (
 from views.find.route_state import find_route, from_query_string, search_part, to_query_string
 from views.models import FindModel, use_app, use_find_model
 from views.widgets.bind import bind
+from views.widgets.check_row import CheckRow
 from views.widgets.notice import Notice
 from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
@@ -377,8 +378,8 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
             section(_("For"), [_chip(label(a), a in filters.audience, set_field(audience=toggled(filters.audience, a))) for a in AUDIENCES]),
             section(_("Distance"), distance_chips) if distance_chips else
             ft.Text(_("Set your place in Settings to filter by distance."), color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Switch(label=_("Hide groups that are temporarily closed"), value=not filters.show_closed,
-                      on_change=lambda e: on_change(replace(filters, show_closed=not e.control.value))),
+            CheckRow(_("Hide groups that are temporarily closed"), not filters.show_closed,
+                     lambda hide: on_change(replace(filters, show_closed=not hide)), switch=True),
             ft.TextButton(_("Clear all filters"), icon=ft.Icons.FILTER_ALT_OFF, on_click=lambda: on_change(clear_filters(filters))),
         ],
     )

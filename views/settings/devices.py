@@ -219,15 +219,15 @@ def AutoBackupSection():
 
     ft.use_effect(load, [session])
 
-    async def switch(e):
-        got = await actions.run(session.set_auto_backup, bool(e.control.value))
+    async def switch(on: bool):
+        got = await actions.run(session.set_auto_backup, on)
         if got is not FAILED:
             set_status(got)
 
     if status is None:
         return ft.Container(visible=False)
     return ft.Column(spacing=8, controls=[
-        ft.Switch(label=_("Make an encrypted backup every day"), value=status.settings.enabled, on_change=switch),
+        CheckRow(_("Make an encrypted backup every day"), status.settings.enabled, switch, switch=True),
         SelectableLine(
             _("Last automatic backup: {when}").format(when=_when(status.last))
             + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else "")),

@@ -25,6 +25,7 @@ from views.settings.security import (
 from views.settings.sources import SourcesSummary
 from views.widgets.screen import ScreenBody
 from views.widgets.choice import Choice
+from views.widgets.check_row import CheckRow
 
 THEME_CHOICES = [("system", N_("System"), ft.Icons.BRIGHTNESS_AUTO), ("light", N_("Light"), ft.Icons.LIGHT_MODE), ("dark", N_("Dark"), ft.Icons.DARK_MODE)]
 
@@ -90,9 +91,9 @@ def SettingsScreen():
         if session is not None:
             await run(session.remove_pin)
 
-    async def on_biometric(e):
+    async def on_biometric(on: bool):
         if session is not None:
-            await run(session.set_biometric, bool(e.control.value))
+            await run(session.set_biometric, on)
 
     def lock_now(_=None):
         state.lock_button()
@@ -201,7 +202,7 @@ def SettingsScreen():
                 ],
             ),
             *(
-                [ft.Switch(label=_("Open the screen lock with fingerprint or face"), value=security.biometric, on_change=on_biometric)]
+                [CheckRow(_("Open the screen lock with fingerprint or face"), security.biometric, on_biometric, switch=True)]
                 if state.biometric_available
                 else []
             ),

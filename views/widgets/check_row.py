@@ -1,36 +1,38 @@
+import inspect
+
 import flet as ft
 
 
 @ft.component
-def CheckRow(label: str, value: bool, on_change, key: str | None = None):
-    """A checkbox and its label as one target at least 48 px tall, read as a checkbox with
-    its state ("I have written it down, checkbox, not checked").
+def CheckRow(label: str, value: bool, on_change, switch: bool = False, key: str | None = None):
+    """A checkbox (or, with ``switch``, an on/off switch) and its label as one target at least
+    48 px tall, read with its state ("I have written it down, checkbox, not checked").
 
-    Flutter draws ``ft.Checkbox`` with a 40 px target on desktop platforms and in a desktop
-    browser (its tap-target size is "shrink-wrap" there, and Flet exposes no way to pad it),
-    and only the box itself is the target, not the label. Here the whole row is the target:
-    the Semantics node carries the checked state, the row's own tap and keyboard focus merge
-    into it, and the label's text names it.
+    Flutter draws ``ft.Checkbox`` and ``ft.Switch`` with a 40 px target on desktop platforms
+    and in a desktop browser (their tap-target size is "shrink-wrap" there, and Flet exposes
+    no way to pad it). Here the whole row is the target: the Semantics node carries the state,
+    the row's own tap and keyboard focus merge into it, and the label's text names it.
     """
 
-    def toggle(_e=None):
-        on_change(not value)
+    async def toggle(_e=None):
+        result = on_change(not value)  # may be async
+        if inspect.isawaitable(result):
+            await result
 
+    if switch:
+        mark = ft.Icon(ft.Icons.TOGGLE_ON if value else ft.Icons.TOGGLE_OFF, size=36,
+                       color=ft.Colors.PRIMARY if value else ft.Colors.OUTLINE)
+    else:
+        mark = ft.Icon(ft.Icons.CHECK_BOX if value else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
+                       color=ft.Colors.PRIMARY if value else ft.Colors.ON_SURFACE_VARIANT)
     return ft.Semantics(
         container=True,
-        checked=bool(value),
+        **({"toggled": bool(value)} if switch else {"checked": bool(value)}),
         content=ft.Container(
             key=key,
             on_click=toggle,
             border_radius=8,
-            padding=ft.Padding.symmetric(horizontal=4, vertical=12),
-            content=ft.Row(
-                spacing=12,
-                controls=[
-                    ft.Icon(ft.Icons.CHECK_BOX if value else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
-                            color=ft.Colors.PRIMARY if value else ft.Colors.ON_SURFACE_VARIANT),
-                    ft.Text(label, expand=True),
-                ],
-            ),
+            padding=ft.Padding.symmetric(horizontal=4, vertical=12 if not switch else 6),
+            content=ft.Row(spacing=12, controls=[mark, ft.Text(label, expand=True)]),
         ),
     )
