@@ -4,6 +4,8 @@ opens the crisis lines at once."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import flet as ft
 
 from services.journal import JournalError, selfcheck
@@ -24,7 +26,7 @@ from views.i18n import N_, _, format_date, format_datetime, format_number, forma
 
 
 @ft.component
-def Question(number: int, text: str, value: int | None, on_answer):
+def Question(number: int, text: str, value: int | None, on_answer, answers=selfcheck.ANSWERS):
     async def changed(e):
         await on_answer(number - 1, int(e.control.value))
 
@@ -39,7 +41,7 @@ def Question(number: int, text: str, value: int | None, on_answer):
                 on_change=changed,
                 content=ft.Column(
                     spacing=0,
-                    controls=[ft.Radio(value=str(i), label=f"{answer} ({i})") for i, answer in enumerate(selfcheck.ANSWERS)],
+                    controls=[ft.Radio(value=str(i), label=f"{answer} ({i})") for i, answer in enumerate(answers)],
                 ),
             ),
         ],
@@ -94,6 +96,7 @@ def SelfCheckBody():
     error, set_error = ft.use_state(None)
     write = use_write()
     questionnaire = selfcheck.QUESTIONNAIRES[which]
+    words = selfcheck.wording(which)  # the publisher's own translation where bundled, else English
     history, _unused = use_loaded(lambda: selfcheck.history(journal, which), [which])
 
     def choose(e):
@@ -153,14 +156,15 @@ def SelfCheckBody():
         ]
     else:
         body = [
-            ft.Text(questionnaire.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-            *[Question(i + 1, text, answers[i], answer, key=f"{which}-{i}") for i, text in enumerate(questionnaire.items)],
-            ft.Text(selfcheck.DIFFICULTY_QUESTION, weight=ft.FontWeight.W_600),
+            ft.Text(words.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            *[Question(i + 1, text, answers[i], answer, words.answers, key=f"{which}-{words.language}-{i}")
+              for i, text in enumerate(words.items)],
+            ft.Text(words.difficulty_question, weight=ft.FontWeight.W_600),
             ft.RadioGroup(
                 value=None if difficulty is None else str(difficulty),
                 on_change=lambda e: set_difficulty(int(e.control.value)),
                 content=ft.Column(spacing=0, controls=[
-                    ft.Radio(value=str(i), label=text) for i, text in enumerate(selfcheck.DIFFICULTY_ANSWERS)
+                    ft.Radio(value=str(i), label=text) for i, text in enumerate(words.difficulty_answers)
                 ]),
             ),
             ErrorText(error),
@@ -173,8 +177,8 @@ def SelfCheckBody():
             ft.Text(_("Two short questionnaires that many doctors use. ") + _(selfcheck.NOT_A_DIAGNOSIS),
                     color=ft.Colors.ON_SURFACE_VARIANT),
             *([ft.Semantics(identifier="selfcheck-english-only", content=ft.Text(
-                _(selfcheck.ENGLISH_ONLY_NOTE), weight=ft.FontWeight.W_600,))]
-              if current_language() != "en" else []),
+                _(selfcheck.ENGLISH_ONLY_NOTE).format(name=questionnaire.name), weight=ft.FontWeight.W_600,))]
+              if current_language() != "en" and words.language == "en" else []),
             ft.SegmentedButton(
                 selected=[which],
                 allow_multiple_selection=False,
@@ -183,11 +187,15 @@ def SelfCheckBody():
                 segments=[ft.Segment(value="phq9", label=ft.Text(_("PHQ-9 (mood)"))),
                           ft.Segment(value="gad7", label=ft.Text(_("GAD-7 (anxiety)")))],
             ),
-            ft.Text(questionnaire.title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Text(words.title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             *body,
             ft.Text(_("Your history"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             HistoryChart(history or [], questionnaire),
             *[ft.Text(_("{date}: {score} of {max} ({band})").format(date=format_date(r.at), score=r.score, max=r.max_score, band=_(r.band)), size=13) for r in reversed((history or [])[-5:])],
-            ft.Text(_(selfcheck.ATTRIBUTION), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(words.attribution if words.language != "en" else _(selfcheck.ATTRIBUTION), size=12,
+                    color=ft.Colors.ON_SURFACE_VARIANT),
+            *([ft.Text(_(selfcheck.PUBLISHED_SOURCE_NOTE).format(
+                name=questionnaire.name, edition=words.edition, date=format_date(date.fromisoformat(words.checked))),
+                size=12, color=ft.Colors.ON_SURFACE_VARIANT)] if words.language != "en" else []),
         ]
     )
