@@ -247,7 +247,8 @@ def english_by_design() -> set[str]:
 
 SEEDED = {"#walk"} | {f"note {day}" for day in range(12)} | {
     # What the dialog sweep adds: a source, an organisation's group, another device and its words.
-    "example-feed", "Riverside Peer Circle", "Phone", "the laptop's words", "the phone's words"}
+    "example-feed", "Riverside Peer Circle", "Phone", "the laptop's words", "the phone's words",
+    "kindred", "meeting-guide", "hsds"}  # the export formats' names, with their files
 ZONES = zoneinfo.available_timezones() | {"localtime"}
 
 
@@ -263,7 +264,7 @@ def is_data(text: str, data: set[str]) -> bool:
     # A line made only of data values, numbers and punctuation ("Grief Circle · 988" is; "Call 988",
     # "Remove Grief Circle" and "Tue 7:00 PM · in 2 days" are not): take out every data value it
     # holds, longest first, and no word may be left. A line that merely contains data is not data.
-    rest = re.sub(r"\S+://\S+", " ", text)  # web addresses
+    rest = re.sub(r"\S+://\S+|[\w.-]+\.(json|csv|sig)\b", " ", text)  # web addresses, file names
     for value in sorted((d for d in data | SEEDED if len(d) > 3 and d in rest), key=len, reverse=True):
         rest = rest.replace(value, " ")
     return not re.search(r"[^\W\d_]{2}", rest)
@@ -812,3 +813,111 @@ async def test_no_untranslated_string_in_a_dialog(services, name, lang, tmp_path
     unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
     assert not left_english, f"English in the {lang} {name} dialog: {left_english}"
     assert not unchanged, f"the same as in English in the {lang} {name} dialog (not in the catalogue?): {unchanged}"
+
+
+# ------------------------------------------------------------------ the self-checks' own wording
+
+def test_the_published_spanish_phq9_matches_the_english_item_for_item():
+    """The Spanish PHQ-9 is the publisher's translation, attributed and dated; the same nine items
+    in the same order (item 9 is the one that opens the crisis lines), four answers scored 0-3."""
+    from services.journal import selfcheck
+
+    spanish, english = selfcheck.wording("phq9", "es"), selfcheck.wording("phq9", "en")
+    assert spanish.language == "es" and english.language == "en"
+    assert len(spanish.items) == len(english.items) == 9
+    assert len(spanish.answers) == len(spanish.difficulty_answers) == 4
+    assert spanish.items[0] == "Poco interés o placer en hacer cosas"
+    assert spanish.items[selfcheck.PHQ9_SELF_HARM_ITEM].startswith("Pensamientos de que estaría mejor muerto(a)")
+    assert "Pfizer Inc." in spanish.attribution and "phqscreeners.com" in spanish.source
+    assert dt.date.fromisoformat(spanish.checked)
+    # The wording never changes a score or a band.
+    assert selfcheck.score("phq9", [1] * 8 + [2]).score == 10
+    # Where no published translation is bundled, the English wording (and the screen says so).
+    for questionnaire, lang in (("gad7", "es"), ("phq9", "fr"), ("gad7", "fr")):
+        assert selfcheck.wording(questionnaire, lang).language == "en"
+
+
+@pytest.mark.parametrize(("lang", "phq9_in", "gad7_in"), [("es", "es", "en"), ("fr", "en", "en")])
+@pytest.mark.asyncio
+async def test_the_self_check_screen_shows_the_published_translation_or_says_it_is_english(
+        services, lang, phq9_in, gad7_in):
+    from services.journal import selfcheck
+
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
+    ui = await start_ui(services, route="/journal/self-check", passphrase=PASSPHRASE,
+                        locales=("es-ES",) if lang == "es" else ("fr-FR",))
+    await ui.settle(sync=False)
+    for questionnaire, shown_in in (("phq9", phq9_in), ("gad7", gad7_in)):
+        if questionnaire == "gad7":
+            switch = ui.find(ft.SegmentedButton)[0]
+            ui.set(switch, selected=["gad7"])
+            await ui.event(switch, "change")
+            await ui.settle(sync=False)
+        words = selfcheck.wording(questionnaire, shown_in)
+        await ui.wait_for(lambda: ui.has_text(words.items[0]), what=f"the {questionnaire} in {shown_in}")
+        strings = screen_strings(ui)
+        assert {f"1. {words.items[0]}", f"{words.answers[0]} (0)", words.stem, words.difficulty_question} <= strings
+        english_note = any(s.identifier == "selfcheck-english-only" for s in ui.find(ft.Semantics))
+        assert english_note == (shown_in == "en"), questionnaire
+        if shown_in != "en":
+            assert words.attribution in strings
+            assert any("phqscreeners.com" in t and "Spanish for the USA" in t for t in strings)
+    # Answered in Spanish, the score is the same number the English answers give.
+    switch = ui.find(ft.SegmentedButton)[0]
+    ui.set(switch, selected=["phq9"])
+    await ui.event(switch, "change")
+    await ui.settle(sync=False)
+    for n, group in enumerate(ui.find(ft.RadioGroup)[:9]):
+        value = "0" if n == selfcheck.PHQ9_SELF_HARM_ITEM else "1"
+        ui.set(group, value=value)
+        await ui.event(group, "change", value)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.CHECK))
+    [kept] = selfcheck.history(ui.state.session.journal, "phq9")
+    assert kept.score == 8 and kept.band == "mild"
+
+
+# ------------------------------------------------------------------ joining from another device
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.asyncio
+async def test_no_untranslated_string_when_joining_from_another_device(services, lang, tmp_path):
+    """The set-up screen's "I already use Kindred on another device": the form, what is missing,
+    and a wrong code for a real sync folder (the service's own message) — none English."""
+    from services.app import open_services
+
+    first = open_services(tmp_path / "first")
+    try:
+        store, _code = first.vault.set_up(PASSPHRASE, use_keyring=False)
+        from services.devices import FolderSync
+
+        FolderSync(store, first.vault).link(str(tmp_path / "Sync"), "Laptop")
+        store.lock()
+    finally:
+        first.close()
+    services.preferences.mark_welcome_done()
+    shown = {}
+    for locales in (("en-US",), (f"{lang}-ES" if lang == "es" else f"{lang}-FR",)):
+        ui = await start_ui(services, route="/journal", locales=locales)
+        await ui.settle(sync=False)
+        await click_and_settle(ui, by_icon(ui, ft.Icons.DEVICES_OUTLINED))
+        strings = screen_strings(ui)
+        await click_and_settle(ui, by_icon(ui, ft.Icons.FOLDER_SHARED_OUTLINED))  # nothing typed yet
+        strings |= screen_strings(ui)
+        for label, value in (("Passphrase", "this tablet's passphrase"), ("Type it again", "this tablet's passphrase"),
+                             ("Recovery code", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"),
+                             ("Sync folder (optional)", str(tmp_path / "Sync"))):
+            await type_in(ui, ui.field(in_language(ui, label)), value)
+        await click_and_settle(ui, by_icon(ui, ft.Icons.FOLDER_SHARED_OUTLINED))
+        await ui.wait_for(lambda: not ui.find(ft.OutlinedButton, lambda b: b.disabled), what="the join attempt")
+        await ui.wait_for(lambda: any(t.color == ft.Colors.ERROR and t.value for t in ui.find(ft.Text)),
+                          what="why it did not join")
+        strings |= screen_strings(ui)
+        assert not services.vault.is_set_up()
+        shown[locales[0]] = strings
+    english, translated = shown["en-US"], shown[next(k for k in shown if k != "en-US")]
+    data = data_strings() | {str(tmp_path / "Sync"), "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}
+    left_english = sorted(t for t in translated if t in msgids() - SAME_IN_BOTH)
+    unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
+    assert not left_english, f"English in the {lang} join form: {left_english}"
+    assert not unchanged, f"the same as in English in the {lang} join form: {unchanged}"

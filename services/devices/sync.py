@@ -831,10 +831,12 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
         try:
             data_key = PrivateVault.unwrap_recovery_slot(slot, recovery_code)
         except crypto.WrongSecret:
-            raise JoinError("That recovery code does not open this sync folder. Use the code your first device showed "
-                            "(Settings → Recovery code can make a new one)"
-                            + (", or a pairing code it shows now" if pairing is None else "")
-                            + ". Nothing was changed.") from None
+            raise JoinError(
+                _("That recovery code does not open this sync folder. Use the code your first device showed "
+                  "(Settings → Recovery code can make a new one), or a pairing code it shows now. Nothing was changed.")
+                if pairing is None else
+                _("That recovery code does not open this sync folder. Use the code your first device showed "
+                  "(Settings → Recovery code can make a new one). Nothing was changed.")) from None
     if crypto.key_id(data_key) != slot["key_id"]:
         raise JoinError(_("{file} is damaged. Nothing was changed.").format(file=folder / files.JOIN_FILE))
     if paired and files.open_stamp(data_key, slot["key_id"], slot) is None:
