@@ -668,6 +668,15 @@ async def open_source_remove(ui, services, tmp_path):
     await click_and_settle(ui, by_icon(ui, ft.Icons.DELETE_OUTLINE))
 
 
+async def open_source_bad_key(ui, services, tmp_path):
+    """Settings → Directory sources → Add source with a publisher key that is not one: why not."""
+    for label, value in (("Feed address", "https://feeds.example.org/other.json"), ("Publisher key (optional)", "not a key")):
+        await type_in(ui, ui.field(in_language(ui, label)), value)
+    await ui.settle(sync=False)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.ADD))
+    await ui.wait_for(lambda: any(t.color == ft.Colors.ERROR and t.value for t in ui.find(ft.Text)), what="why not")
+
+
 def org_group():
     """A group an organisation lists in Kindred (its words are the organisation's own)."""
     from datetime import time
@@ -761,6 +770,7 @@ DIALOGS = {
     "sync-file-saved": ("/settings", open_sync_file_saved),
     "sync-conflict": ("/settings", open_sync_conflict),
     "source-remove": ("/settings/sources", open_source_remove),
+    "source-add-bad-key": ("/settings/sources", open_source_bad_key),
     "org-group-form": ("/settings/organisation", open_org_group_form),
     "org-group-problems": ("/settings/organisation", open_org_group_problems),
     "org-group-removed": ("/settings/organisation", open_org_group_removed),
