@@ -98,7 +98,8 @@ def group_ics(
     now = now or datetime.now(UTC)
     timed = [r for r in rules if r.has_times and r.timezone and valid_zone(r.timezone)]
     if not timed:
-        raise CalendarError(_("This group has no regular meeting time with a known time zone, so there is nothing to add to a calendar. Check the times with the group."))
+        raise CalendarError(_("This group has no regular meeting time with a known time zone, so there is nothing to "
+                              "add to a calendar. Check the times with the group."))
     if reminder_minutes <= 0:
         raise CalendarError(N_("The reminder must be some minutes before the meeting."))
     from icalendar import Alarm, Calendar, Event  # here: a second of start-up otherwise (issue #14)

@@ -213,7 +213,9 @@ def read_join_file(folder: Path) -> dict:
         data = read_limited(path, MAX_JOIN_FILE_BYTES)
     except FileNotFoundError:
         raise SyncFolderError(
-            _("{folder} is not a Kindred sync folder yet (there is no {join_file}). Link it on your first device (`kindred devices link FOLDER`) and let your folder tool copy it here. Nothing was changed.").format(folder=folder, join_file=JOIN_FILE)
+            _("{folder} is not a Kindred sync folder yet (there is no {join_file}). Link it on your "
+              "first device (`kindred devices link FOLDER`) and let your folder tool copy it here. "
+              "Nothing was changed.").format(folder=folder, join_file=JOIN_FILE)
         ) from None
     except OSError as error:
         raise SyncFolderError(_("{path} cannot be read: {strerror}. Nothing was changed.").format(path=path, strerror=error.strerror)) from None

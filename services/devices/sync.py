@@ -212,7 +212,8 @@ class FolderSync:
             existing = None
         if existing is not None and existing["key_id"] != self._store.key_id:
             raise SyncFolderError(
-                _("{folder} already holds another Kindred's data (a different key). Choose an empty folder, or join that data from a device that is not set up yet. Nothing was changed.").format(folder=folder))
+                _("{folder} already holds another Kindred's data (a different key). Choose an empty "
+                  "folder, or join that data from a device that is not set up yet. Nothing was changed.").format(folder=folder))
         self._ensure_identity(device_name)
         with self._store.record_transaction() as session:
             if self._get(session, "folder") != str(folder):
@@ -561,7 +562,8 @@ class FolderSync:
             folder = Path(folder_text)
             if not folder.is_dir():
                 raise SyncFolderError(
-                    _("The sync folder {folder} is not there (is the drive connected, or was it moved?). Nothing was changed.").format(folder=folder))
+                    _("The sync folder {folder} is not there (is the drive connected, or was it moved?). "
+                      "Nothing was changed.").format(folder=folder))
             clock = self._clock(session)
             self._capture_all(session, clock, me)
             self._set(session, "hlc", clock.last)
@@ -596,7 +598,8 @@ class FolderSync:
         try:
             written, removed = self._publish(folder, full, recapture=merged_files > 0)
         except OSError as error:
-            raise SyncFolderError(_("Kindred cannot write into {folder}: {detail}. What it merged is kept; its own changes are written at the next sync.").format(folder=folder, detail=error.strerror or error)) from None
+            raise SyncFolderError(_("Kindred cannot write into {folder}: {detail}. What it merged is kept; its own changes "
+                                    "are written at the next sync.").format(folder=folder, detail=error.strerror or error)) from None
         with self._store.record_transaction() as session:
             self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
         return SyncResult(written=written, merged_files=merged_files, applied=applied, new_conflicts=conflicts,
@@ -806,7 +809,8 @@ def _open_pairing(folder: Path, code: str, now_ms: Callable[[], int]) -> bytes |
     except (crypto.WrongSecret, ValueError, TypeError, KeyError):
         return None
     if pairing["expires"] < now_ms():
-        raise JoinError(_("That pairing code has expired. Make a new one on your first device (Settings → Your devices → Pair a new device, or `kindred devices pair`). Nothing was changed."))
+        raise JoinError(_("That pairing code has expired. Make a new one on your first device (Settings → Your "
+                          "devices → Pair a new device, or `kindred devices pair`). Nothing was changed."))
     return data_key
 
 
@@ -826,7 +830,9 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
     data_key = _open_pairing(folder, recovery_code, now_ms) if pairing is not False else None
     paired = data_key is not None
     if data_key is None and pairing is True:
-        raise JoinError(_("That pairing code does not open this sync folder (it works once, for a short time). Make a new one on your first device: Settings → Your devices → Pair a new device. Nothing was changed."))
+        raise JoinError(_("That pairing code does not open this sync folder (it works once, for a short time). "
+                          "Make a new one on your first device: Settings → Your devices → Pair a new device. "
+                          "Nothing was changed."))
     if data_key is None:
         try:
             data_key = PrivateVault.unwrap_recovery_slot(slot, recovery_code)
@@ -842,16 +848,21 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
     if paired and files.open_stamp(data_key, slot["key_id"], slot) is None:
         # The device keeps the join file's recovery slot as it is: only one a device holding
         # this data key stamped (so it opens with the current recovery code) is taken.
-        raise JoinError(_("{file} is damaged or was replaced, so this device could not keep your recovery code. Let your first device sync, make a new pairing code there, and try again. Nothing was changed.").format(file=folder / files.JOIN_FILE))
+        raise JoinError(_("{file} is damaged or was replaced, so this device could not keep your recovery code. "
+                          "Let your first device sync, make a new pairing code there, and try again. Nothing was "
+                          "changed.").format(file=folder / files.JOIN_FILE))
     if vault.is_set_up():
         try:
             store = vault.unlock(passphrase)
         except crypto.WrongSecret:
-            raise JoinError(_("Kindred is already set up on this device, and that passphrase does not unlock it. Nothing was changed.")) from None
+            raise JoinError(_("Kindred is already set up on this device, and that passphrase does not unlock it. "
+                              "Nothing was changed.")) from None
         if store.key_id != slot["key_id"]:
             store.lock()
             raise JoinError(
-                _("This device already keeps its own Kindred data under another key. To join, make a backup of it, delete all data on this device, join, then restore the backup with --merge. Nothing was changed."))
+                _("This device already keeps its own Kindred data under another key. To join, make a "
+                  "backup of it, delete all data on this device, join, then restore the backup with "
+                  "--merge. Nothing was changed."))
     else:
         try:
             if paired:
@@ -882,7 +893,8 @@ def join_bundle(vault: PrivateVault, data: bytes, recovery_code: str, passphrase
         raise JoinError(_("That recovery code does not open this file. Nothing was changed.")) from None
     # Checked before this device is set up: a file whose key id is not its key's is refused whole.
     if crypto.key_id(data_key) != bundle["key_id"]:
-        raise JoinError(_("That file is damaged (its key does not match the data in it). Export it again. Nothing was changed."))
+        raise JoinError(_("That file is damaged (its key does not match the data in it). Export it again. Nothing "
+                          "was changed."))
     try:
         store = vault.join(data_key, passphrase, recovery_code)
     except VaultError as error:

@@ -278,13 +278,15 @@ def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
         raise BackupError(N_("This backup file is damaged: its header is not valid. Nothing was changed.")) from None
     if version > FORMAT_VERSION:
         raise BackupError(
-            _("This backup was made by a newer version of Kindred (format {version}). Update Kindred, then try again.").format(version=version)
+            _("This backup was made by a newer version of Kindred (format {version}). Update Kindred, "
+              "then try again.").format(version=version)
         )
     body = data[header_end:]
     if len(body) < body_bytes:
         raise BackupError(N_("This backup file is incomplete (it was cut short). Nothing was changed."))
     if len(body) > body_bytes:
-        raise BackupError(N_("This backup file has extra data at the end: it was changed after it was made. Nothing was changed."))
+        raise BackupError(N_("This backup file has extra data at the end: it was changed after it was made. Nothing "
+                             "was changed."))
     return header, data[:header_end], body
 
 
@@ -320,7 +322,8 @@ def _key_from_slots(header: dict, secret: str) -> bytes:
                 raise BackupError(N_("This backup file was changed or damaged after it was made. Nothing was changed.")) from None
             return key
     raise BackupWrongPassphrase(
-        _("Neither that passphrase nor that recovery code opens this automatic backup. Use the passphrase (or the recovery code) this device had when it was made. Nothing was changed."))
+        _("Neither that passphrase nor that recovery code opens this automatic backup. Use the "
+          "passphrase (or the recovery code) this device had when it was made. Nothing was changed."))
 
 
 def _key_from_passphrase(header: dict, passphrase: str) -> bytes:
@@ -337,7 +340,8 @@ def _key_from_passphrase(header: dict, passphrase: str) -> bytes:
             continue
     else:
         raise BackupWrongPassphrase(
-            _("That passphrase does not open this backup. Use the passphrase you had when the backup was made. Nothing was changed.")
+            _("That passphrase does not open this backup. Use the passphrase you had when the backup "
+              "was made. Nothing was changed.")
         ) from None
 
 
@@ -345,7 +349,8 @@ def _open_body(header: dict, prefix: bytes, body: bytes, key: bytes) -> OpenedBa
     try:
         compressed = crypto.open_sealed(key, body, prefix)
     except crypto.DecryptionError:
-        raise BackupError(N_("This backup file was changed or damaged after it was made, so it cannot be trusted. Nothing was changed.")) from None
+        raise BackupError(N_("This backup file was changed or damaged after it was made, so it cannot be trusted. "
+                             "Nothing was changed.")) from None
     try:
         payload = json.loads(zlib.decompress(compressed).decode("utf-8"))
         records = [_record_from_json(item) for item in payload["records"]]

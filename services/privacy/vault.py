@@ -222,7 +222,8 @@ class PrivateVault:
             params = crypto.checked_kdf_params(json.loads(slot.kdf))
         except (ValueError, TypeError) as error:
             raise VaultError(
-                _("Kindred's key settings on this device are not valid ({error}); the file may have been changed. Nothing was changed. Restore a backup, or a copy from the snapshots folder.").format(error=error)) from None
+                _("Kindred's key settings on this device are not valid ({error}); the file may have been "
+                  "changed. Nothing was changed. Restore a backup, or a copy from the snapshots folder.").format(error=error)) from None
         forms = crypto.passphrase_forms(secret)
         for index, form in enumerate(forms):
             try:

@@ -139,7 +139,8 @@ def check_group(record: GroupRecord) -> list[str]:
     if record.typical_size is not None and not 1 <= record.typical_size <= 1000:
         problems.append(_("typical size: give the usual number of people, 1–1000"))
     if record.leadership in ("professional", "co_facilitated") and not record.facilitator_credentials:
-        problems.append(_("credentials: say what qualifies the professional who leads it (for example 'licensed clinical social worker')"))
+        problems.append(_("credentials: say what qualifies the professional who leads it (for example 'licensed "
+                          "clinical social worker')"))
     if (loc.latitude is None) != (loc.longitude is None):
         problems.append(_("where: give both latitude and longitude, or neither"))
     return problems

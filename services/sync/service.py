@@ -176,7 +176,8 @@ def check_zone(name: str | None) -> str | None:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise SourceError(
-            _("“{name}” is not a time zone Kindred knows. Use an IANA name such as America/Chicago or Europe/London.").format(name=name)
+            _("“{name}” is not a time zone Kindred knows. Use an IANA name such as America/Chicago or "
+              "Europe/London.").format(name=name)
         ) from None
     return name
 
