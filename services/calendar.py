@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.directory.model import ScheduleRule
 from services.directory.schedule import occurrences, valid_zone, zone
 from services.links import directions_link, web_link
@@ -98,8 +98,8 @@ def group_ics(
     now = now or datetime.now(UTC)
     timed = [r for r in rules if r.has_times and r.timezone and valid_zone(r.timezone)]
     if not timed:
-        raise CalendarError("This group has no regular meeting time with a known time zone, so there is nothing to add "
-                            "to a calendar. Check the times with the group.")
+        raise CalendarError(_("This group has no regular meeting time with a known time zone, so there is nothing to "
+                              "add to a calendar. Check the times with the group."))
     if reminder_minutes <= 0:
         raise CalendarError(N_("The reminder must be some minutes before the meeting."))
     from icalendar import Alarm, Calendar, Event  # here: a second of start-up otherwise (issue #14)

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from services.directory import places
 from services.privacy import settings as private_settings
 from services.privacy.store import PrivateStore
+from services.i18n import _
 
 DISTANCE_UNITS = ("km", "mi")
 MILES_COUNTRIES = {"US", "GB", "LR", "MM"}
@@ -82,7 +83,7 @@ def set_device_location(store: PrivateStore, latitude: float, longitude: float, 
     """"Use my location": the position the device worked out, kept only in the encrypted
     settings and never sent anywhere; shown as the town it is near."""
     if not places.valid_coordinates(latitude, longitude):
-        raise ValueError("Your device did not give a usable location.")
+        raise ValueError(_("Your device did not give a usable location."))
     city = places.nearest_city(latitude, longitude, radius_km=100)
     near = places.display_name(city["name"], city["countrycode"], city["admin1code"]) if city else None
     place = places.Place(
@@ -94,7 +95,7 @@ def set_device_location(store: PrivateStore, latitude: float, longitude: float, 
 
 def set_distance_unit(store: PrivateStore, unit: str, country: str | None = None) -> FindingPrefs:
     if unit not in DISTANCE_UNITS:
-        raise ValueError("The distance unit is km or mi.")
+        raise ValueError(_("The distance unit is km or mi."))
     private_settings.update(store, distance_unit=unit)
     return load(store, country)
 

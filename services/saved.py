@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.private_files import spreadsheet_safe
 from services.privacy.store import PrivateStore
 
@@ -70,7 +70,7 @@ def _clean_group_id(group_id: str) -> str:
 
 def _clean_note(note: str) -> str:
     if len(note) > MAX_NOTE_CHARS:
-        raise SavedGroupError(f"A note can be at most {MAX_NOTE_CHARS} characters.")
+        raise SavedGroupError(_("A note can be at most {n} characters.").format(n=MAX_NOTE_CHARS))
     return note
 
 
@@ -185,7 +185,7 @@ class SavedGroups:
     def _require(self, group_id: str):
         existing = self._find(_clean_group_id(group_id))
         if existing is None:
-            raise SavedGroupError(f"{group_id} is not one of your saved groups. Save it first.")
+            raise SavedGroupError(_("{group_id} is not one of your saved groups. Save it first.").format(group_id=group_id))
         return existing
 
     def set_note(self, group_id: str, note: str) -> SavedGroup:

@@ -245,19 +245,29 @@ def english_by_design() -> set[str]:
     return found
 
 
-SEEDED = {"#walk"} | {f"note {day}" for day in range(12)}
+SEEDED = {"#walk"} | {f"note {day}" for day in range(12)} | {
+    # What the dialog sweep adds: a source, an organisation's group, another device and its words.
+    "example-feed", "Riverside Peer Circle", "Phone", "the laptop's words", "the phone's words",
+    "kindred", "meeting-guide", "hsds"}  # the export formats' names, with their files
 ZONES = zoneinfo.available_timezones() | {"localtime"}
 
 
 def is_data(text: str, data: set[str]) -> bool:
     if re.fullmatch(r"[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?", text):  # a web address as a label
         return True
-    if text in data or "://" in text or text in COUNTRY_NAMES or text in SEEDED or text in ZONES:
+    if re.fullmatch(r"\S{20,}", text):  # one long token: a key, a fingerprint, a code, a path
+        return True
+    if text in data or text in COUNTRY_NAMES or text in SEEDED or text in ZONES:
         return True
     if text in english_by_design():
         return True
-    # A line made of data and numbers only ("Tue 7:00 PM · in 2 days" is not; "988" is).
-    return any(len(d) > 3 and d in text for d in data if d) and not any(word in text for word in ("Call ", "Remove ", "Save "))
+    # A line made only of data values, numbers and punctuation ("Grief Circle · 988" is; "Call 988",
+    # "Remove Grief Circle" and "Tue 7:00 PM · in 2 days" are not): take out every data value it
+    # holds, longest first, and no word may be left. A line that merely contains data is not data.
+    rest = re.sub(r"\S+://\S+|[\w.-]+\.(json|csv|sig)\b", " ", text)  # web addresses, file names
+    for value in sorted((d for d in data | SEEDED if len(d) > 3 and d in rest), key=len, reverse=True):
+        rest = rest.replace(value, " ")
+    return not re.search(r"[^\W\d_]{2}", rest)
 
 
 from services.crisis import all_countries  # noqa: E402
@@ -567,6 +577,157 @@ async def open_private_gate(ui, services):
     await click_and_settle(ui, by_icon(ui, ft.Icons.BOOKMARK_BORDER))
 
 
+def in_language(ui, message: str) -> str:
+    """``message`` in the language this UI session is served in (to find a field by its label)."""
+    with use_language(ui.state.locale_tag):
+        return i18n.gettext(message)
+
+
+async def link_sync_folder(ui, services, tmp_path):
+    """Settings → Your devices → Use this folder, unless this device already syncs through one."""
+    if [b for b in ui.find(ft.OutlinedButton) if b.icon == ft.Icons.FOLDER_SHARED_OUTLINED]:
+        await type_in(ui, ui.field(in_language(ui, "Sync folder")), str(tmp_path / "Sync"))
+        await click_and_settle(ui, by_icon(ui, ft.Icons.FOLDER_SHARED_OUTLINED))
+    await ui.wait_for(lambda: any(s.identifier == "sync-folder" for s in ui.find(ft.Semantics)), what="the sync status")
+
+
+async def open_sync_link_empty(ui, services, tmp_path):
+    """Use this folder with no folder typed: the message says what to type."""
+    await click_and_settle(ui, by_icon(ui, ft.Icons.FOLDER_SHARED_OUTLINED))
+
+
+async def open_sync_now(ui, services, tmp_path):
+    await link_sync_folder(ui, services, tmp_path)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.SYNC))
+
+
+async def open_sync_pairing(ui, services, tmp_path):
+    await link_sync_folder(ui, services, tmp_path)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.ADD_LINK))
+    await ui.wait_for(lambda: any(s.identifier == "pairing-code" for s in ui.find(ft.Semantics)), what="a pairing code")
+
+
+async def open_sync_file_saved(ui, services, tmp_path):
+    ui.connection.client_methods["save_file"] = lambda args: None
+    await click_and_settle(ui, by_icon(ui, ft.Icons.IOS_SHARE))
+
+
+def _make_conflict(ui, services, tmp_path) -> None:
+    """Another device (the same data key) changes the note this device changed too."""
+    from services.app import open_services
+    from services.devices import FolderSync, join_folder
+    from services.journal import Journal
+
+    session = ui.state.session
+    if session.sync_status().conflicts:
+        return
+    code = services.vault.replace_recovery_code(session.store())
+    session.sync_now()
+    entry = session.journal.all_entries()[0]
+    other = open_services(tmp_path / "phone")
+    try:
+        store_b, _key = join_folder(other.vault, tmp_path / "Sync", code, "phone passphrase", "Phone")
+        session.journal.update(entry.id, note="the laptop's words")
+        Journal(store_b).update(entry.id, note="the phone's words")
+        FolderSync(store_b, other.vault).sync()
+        store_b.lock()
+    finally:
+        other.close()
+
+
+async def open_sync_conflict(ui, services, tmp_path):
+    await link_sync_folder(ui, services, tmp_path)
+    await asyncio.to_thread(_make_conflict, ui, services, tmp_path)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.SYNC))
+    await ui.wait_for(lambda: [b for b in ui.find(ft.TextButton) if b.content == in_language(ui, "Use this version")],
+                      what="the kept version")
+
+
+async def open_new_recovery_code_copied(ui, services, tmp_path):
+    """Settings → New recovery code → Make a new code: the code, full screen; Copy the code."""
+    ui.connection.client_methods["set"] = lambda args: None  # the clipboard
+    await open_recovery(ui, services)
+    await click_and_settle(ui, dialog_button(ui))
+    await ui.wait_for(lambda: any(s.identifier == "recovery-code" for s in ui.find(ft.Semantics)), what="the new code")
+    await click_and_settle(ui, by_icon(ui, ft.Icons.CONTENT_COPY))
+
+
+SOURCE_URL = "https://feeds.example.org/groups.json"
+
+
+async def open_source_remove(ui, services, tmp_path):
+    """Settings → Directory sources → a source's Remove: the question before removing it."""
+    if not any(s.name == "example-feed" for s in services.sync.list_sources()):
+        await asyncio.to_thread(services.sync.add_source, SOURCE_URL, name="example-feed")
+        await asyncio.to_thread(services.sync.set_paused, "example-feed", True)
+    await ui.navigate("/settings")
+    await ui.settle(sync=False)
+    await ui.navigate("/settings/sources")
+    await ui.settle(sync=False)
+    await ui.wait_for(lambda: ui.has_text("example-feed"), what="the source's card")
+    await click_and_settle(ui, by_icon(ui, ft.Icons.DELETE_OUTLINE))
+
+
+async def open_source_bad_key(ui, services, tmp_path):
+    """Settings → Directory sources → Add source with a publisher key that is not one: why not."""
+    for label, value in (("Feed address", "https://feeds.example.org/other.json"), ("Publisher key (optional)", "not a key")):
+        await type_in(ui, ui.field(in_language(ui, label)), value)
+    await ui.settle(sync=False)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.ADD))
+    await ui.wait_for(lambda: any(t.color == ft.Colors.ERROR and t.value for t in ui.find(ft.Text)), what="why not")
+
+
+def org_group():
+    """A group an organisation lists in Kindred (its words are the organisation's own)."""
+    from datetime import time
+
+    from services.directory.model import GroupRecord, OnlineAccess, ScheduleRule
+
+    return GroupRecord(external_id="", name="Riverside Peer Circle", topics=("anxiety",), leadership="peer",
+                       attendance="online", cost="free", registration="drop_in",
+                       schedule=(ScheduleRule("weekly", weekday=1, start=time(19), end=time(20), timezone="America/New_York"),),
+                       online=OnlineAccess(url="https://meet.example.org/riverside"))
+
+
+def _list_org_group(services) -> None:
+    from services.publishing.organisation import OrganisationEditor
+
+    editor = OrganisationEditor(services.data_dir)
+    if not editor.groups():
+        editor.save_group(org_group())
+
+
+async def open_org_with_group(ui, services):
+    await asyncio.to_thread(_list_org_group, services)
+    await ui.navigate("/settings")
+    await ui.settle(sync=False)
+    await ui.navigate("/settings/organisation")
+    await ui.settle(sync=False)
+    await ui.wait_for(lambda: ui.has_text("Riverside Peer Circle"), what="the organisation's group")
+
+
+async def open_org_group_form(ui, services, tmp_path):
+    await click_and_settle(ui, by_icon(ui, ft.Icons.ADD))
+
+
+async def open_org_group_problems(ui, services, tmp_path):
+    """A new group saved with nothing filled in: what is missing, field by field."""
+    await open_org_group_form(ui, services, tmp_path)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.SAVE_OUTLINED))
+    await ui.wait_for(lambda: any(t.color == ft.Colors.ERROR for t in ui.find(ft.Text)), what="the problems")
+
+
+async def open_org_group_removed(ui, services, tmp_path):
+    await open_org_with_group(ui, services)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.DELETE_OUTLINE))
+
+
+async def open_org_exported(ui, services, tmp_path):
+    await open_org_with_group(ui, services)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.PUBLISH))
+    await ui.wait_for(lambda: any(t.selectable for t in ui.find(ft.Text)), what="the export's report")
+
+
 def choose_step(n: int):
     """Help me choose, question ``n`` (the screen sweep sees question 1 only); 9: the results."""
     async def open_it(ui, services):
@@ -602,8 +763,22 @@ DIALOGS = {
     "group-save-unlock-first": ("locked-journal", open_private_gate),
     **{f"choose-question-{n}": ("/find/choose", choose_step(n)) for n in range(2, 9)},
     "choose-results": ("/find/choose", choose_step(9)),
+    "new-recovery-code-copied": ("/settings", open_new_recovery_code_copied),
+    "sync-link-no-folder": ("/settings", open_sync_link_empty),
+    "sync-now": ("/settings", open_sync_now),
+    "sync-pairing-code": ("/settings", open_sync_pairing),
+    "sync-file-saved": ("/settings", open_sync_file_saved),
+    "sync-conflict": ("/settings", open_sync_conflict),
+    "source-remove": ("/settings/sources", open_source_remove),
+    "source-add-bad-key": ("/settings/sources", open_source_bad_key),
+    "org-group-form": ("/settings/organisation", open_org_group_form),
+    "org-group-problems": ("/settings/organisation", open_org_group_problems),
+    "org-group-removed": ("/settings/organisation", open_org_group_removed),
+    "org-exported": ("/settings/organisation", open_org_exported),
 }
-INLINE = {"journal-import", "journal-imported", *(name for name in DIALOGS if name.startswith("choose-"))}  # no overlay
+INLINE = {"journal-import", "journal-imported", *(name for name in DIALOGS if name.startswith("choose-")),
+          *(name for name in DIALOGS if name.startswith(("sync-", "source-", "org-"))) } - {"org-group-removed"}
+WITH_TMP = {name for name in DIALOGS if name.startswith(("sync-", "source-", "org-", "new-recovery-code-copied"))}
 
 
 def overlay_strings(ui) -> set[str]:
@@ -634,7 +809,7 @@ async def test_no_untranslated_string_in_a_dialog(services, name, lang, tmp_path
     for locales in (("en-US",), (f"{lang}-ES" if lang == "es" else f"{lang}-FR",)):
         ui = await render(services, route, locales)
         before, screen = len(open_overlays(ui)), screen_strings(ui)
-        await open_it(ui, services)
+        await (open_it(ui, services, tmp_path) if name in WITH_TMP else open_it(ui, services))
         await ui.wait_for(lambda: len(open_overlays(ui)) > before or name in INLINE,
                           what=f"the {name} dialog opens")
         shown[locales[0]] = overlay_strings(ui)
@@ -648,3 +823,112 @@ async def test_no_untranslated_string_in_a_dialog(services, name, lang, tmp_path
     unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
     assert not left_english, f"English in the {lang} {name} dialog: {left_english}"
     assert not unchanged, f"the same as in English in the {lang} {name} dialog (not in the catalogue?): {unchanged}"
+
+
+# ------------------------------------------------------------------ the self-checks' own wording
+
+def test_the_published_spanish_phq9_matches_the_english_item_for_item():
+    """The Spanish PHQ-9 is the publisher's translation, attributed and dated; the same nine items
+    in the same order (item 9 is the one that opens the crisis lines), four answers scored 0-3."""
+    from services.journal import selfcheck
+
+    spanish, english = selfcheck.wording("phq9", "es"), selfcheck.wording("phq9", "en")
+    assert spanish.language == "es" and english.language == "en"
+    assert len(spanish.items) == len(english.items) == 9
+    assert len(spanish.answers) == len(spanish.difficulty_answers) == 4
+    assert spanish.items[0] == "Poco interés o placer en hacer cosas"
+    assert spanish.items[selfcheck.PHQ9_SELF_HARM_ITEM].startswith("Pensamientos de que estaría mejor muerto(a)")
+    assert "Pfizer Inc." in spanish.attribution and "phqscreeners.com" in spanish.source
+    assert dt.date.fromisoformat(spanish.checked)
+    # The wording never changes a score or a band.
+    assert selfcheck.score("phq9", [1] * 8 + [2]).score == 10
+    # Where no published translation is bundled, the English wording (and the screen says so).
+    for questionnaire, lang in (("gad7", "es"), ("phq9", "fr"), ("gad7", "fr")):
+        assert selfcheck.wording(questionnaire, lang).language == "en"
+
+
+@pytest.mark.parametrize(("lang", "phq9_in", "gad7_in"), [("es", "es", "en"), ("fr", "en", "en")])
+@pytest.mark.asyncio
+async def test_the_self_check_screen_shows_the_published_translation_or_says_it_is_english(
+        services, lang, phq9_in, gad7_in):
+    from services.journal import selfcheck
+
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(PASSPHRASE)
+    ui = await start_ui(services, route="/journal/self-check", passphrase=PASSPHRASE,
+                        locales=("es-ES",) if lang == "es" else ("fr-FR",))
+    await ui.settle(sync=False)
+    for questionnaire, shown_in in (("phq9", phq9_in), ("gad7", gad7_in)):
+        if questionnaire == "gad7":
+            switch = ui.find(ft.SegmentedButton)[0]
+            ui.set(switch, selected=["gad7"])
+            await ui.event(switch, "change")
+            await ui.settle(sync=False)
+        words = selfcheck.wording(questionnaire, shown_in)
+        await ui.wait_for(lambda: ui.has_text(words.items[0]), what=f"the {questionnaire} in {shown_in}")
+        strings = screen_strings(ui)
+        assert {f"1. {words.items[0]}", f"{words.answers[0]} (0)", words.stem, words.difficulty_question} <= strings
+        english_note = any(s.identifier == "selfcheck-english-only" for s in ui.find(ft.Semantics))
+        assert english_note == (shown_in == "en"), questionnaire
+        if shown_in != "en":
+            assert words.attribution in strings
+            assert any("phqscreeners.com" in t and "Spanish for the USA" in t for t in strings)
+    # Answered in Spanish, the score is the same number the English answers give.
+    switch = ui.find(ft.SegmentedButton)[0]
+    ui.set(switch, selected=["phq9"])
+    await ui.event(switch, "change")
+    await ui.settle(sync=False)
+    for n in range(9):
+        value = 0 if n == selfcheck.PHQ9_SELF_HARM_ITEM else 1
+        # the answer rows (views/widgets/one_of.py), four per question, found again after each tap
+        rows = [c for c in ui.find(ft.Semantics) if c.button and c.selected is not None and re.search(r"\(\d\)", c.label or "")]
+        await click_and_settle(ui, rows[n * 4 + value].content)
+    await click_and_settle(ui, by_icon(ui, ft.Icons.CHECK))
+    [kept] = selfcheck.history(ui.state.session.journal, "phq9")
+    assert kept.score == 8 and kept.band == "mild"
+
+
+# ------------------------------------------------------------------ joining from another device
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.asyncio
+async def test_no_untranslated_string_when_joining_from_another_device(services, lang, tmp_path):
+    """The set-up screen's "I already use Kindred on another device": the form, what is missing,
+    and a wrong code for a real sync folder (the service's own message) — none English."""
+    from services.app import open_services
+
+    first = open_services(tmp_path / "first")
+    try:
+        store, _code = first.vault.set_up(PASSPHRASE, use_keyring=False)
+        from services.devices import FolderSync
+
+        FolderSync(store, first.vault).link(str(tmp_path / "Sync"), "Laptop")
+        store.lock()
+    finally:
+        first.close()
+    services.preferences.mark_welcome_done()
+    shown = {}
+    for locales in (("en-US",), (f"{lang}-ES" if lang == "es" else f"{lang}-FR",)):
+        ui = await start_ui(services, route="/journal", locales=locales)
+        await ui.settle(sync=False)
+        await click_and_settle(ui, by_icon(ui, ft.Icons.DEVICES_OUTLINED))
+        strings = screen_strings(ui)
+        await click_and_settle(ui, by_icon(ui, ft.Icons.FOLDER_SHARED_OUTLINED))  # nothing typed yet
+        strings |= screen_strings(ui)
+        for label, value in (("Passphrase", "this tablet's passphrase"), ("Type it again", "this tablet's passphrase"),
+                             ("Recovery code", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"),
+                             ("Sync folder (optional)", str(tmp_path / "Sync"))):
+            await type_in(ui, ui.field(in_language(ui, label)), value)
+        await click_and_settle(ui, by_icon(ui, ft.Icons.FOLDER_SHARED_OUTLINED))
+        await ui.wait_for(lambda: not ui.find(ft.OutlinedButton, lambda b: b.disabled), what="the join attempt")
+        await ui.wait_for(lambda: any(t.color == ft.Colors.ERROR and t.value for t in ui.find(ft.Text)),
+                          what="why it did not join")
+        strings |= screen_strings(ui)
+        assert not services.vault.is_set_up()
+        shown[locales[0]] = strings
+    english, translated = shown["en-US"], shown[next(k for k in shown if k != "en-US")]
+    data = data_strings() | {str(tmp_path / "Sync"), "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}
+    left_english = sorted(t for t in translated if t in msgids() - SAME_IN_BOTH)
+    unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
+    assert not left_english, f"English in the {lang} join form: {left_english}"
+    assert not unchanged, f"the same as in English in the {lang} join form: {unchanged}"

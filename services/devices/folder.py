@@ -40,6 +40,7 @@ from pathlib import Path
 
 from services.private_files import PRIVATE_MODE, read_limited
 from services.privacy import crypto
+from services.i18n import _
 
 CHANGE_FILE = re.compile(r"^[0-9a-f]{32}$")
 JOIN_FILE = "kindred-join.key"
@@ -134,9 +135,9 @@ def change_file_names(folder: Path) -> list[str]:
     try:
         entries = [entry for entry in os.scandir(folder) if CHANGE_FILE.match(entry.name) and entry.is_file()]
     except FileNotFoundError:
-        raise SyncFolderError(f"The sync folder {folder} is not there (is the drive connected?). Nothing was changed.") from None
+        raise SyncFolderError(_("The sync folder {folder} is not there (is the drive connected?). Nothing was changed.").format(folder=folder)) from None
     except OSError as error:
-        raise SyncFolderError(f"The sync folder {folder} cannot be read: {error.strerror}. Nothing was changed.") from None
+        raise SyncFolderError(_("The sync folder {folder} cannot be read: {strerror}. Nothing was changed.").format(folder=folder, strerror=error.strerror)) from None
 
     def modified(entry) -> float:
         try:
@@ -212,17 +213,18 @@ def read_join_file(folder: Path) -> dict:
         data = read_limited(path, MAX_JOIN_FILE_BYTES)
     except FileNotFoundError:
         raise SyncFolderError(
-            f"{folder} is not a Kindred sync folder yet (there is no {JOIN_FILE}). Link it on your first device "
-            "(`kindred devices link FOLDER`) and let your folder tool copy it here. Nothing was changed."
+            _("{folder} is not a Kindred sync folder yet (there is no {join_file}). Link it on your "
+              "first device (`kindred devices link FOLDER`) and let your folder tool copy it here. "
+              "Nothing was changed.").format(folder=folder, join_file=JOIN_FILE)
         ) from None
     except OSError as error:
-        raise SyncFolderError(f"{path} cannot be read: {error.strerror}. Nothing was changed.") from None
+        raise SyncFolderError(_("{path} cannot be read: {strerror}. Nothing was changed.").format(path=path, strerror=error.strerror)) from None
     try:
         document = json.loads(data.decode("utf-8"))
         if document.get("format") != "kindred-sync-join":
             raise ValueError("format")
         if int(document.get("version", 0)) > FORMAT_VERSION:
-            raise SyncFolderError("This sync folder was set up by a newer Kindred. Update Kindred, then try again.")
+            raise SyncFolderError(_("This sync folder was set up by a newer Kindred. Update Kindred, then try again."))
         stamp = document.get("stamp")
         return {
             "key_id": str(document["key_id"]),
@@ -231,7 +233,7 @@ def read_join_file(folder: Path) -> dict:
             "stamp": base64.b64decode(stamp, validate=True) if isinstance(stamp, str) else None,
         }
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
-        raise SyncFolderError(f"{path} is damaged or not a Kindred file. Nothing was changed.") from None
+        raise SyncFolderError(_("{path} is damaged or not a Kindred file. Nothing was changed.").format(path=path)) from None
 
 
 # --- the pairing file -----------------------------------------------------------------------
@@ -300,13 +302,13 @@ def encode_bundle(slot: dict | None, key_id: str, sealed_files: dict[str, bytes]
 
 def decode_bundle(data: bytes) -> dict:
     if len(data) > MAX_BUNDLE_BYTES:
-        raise SyncFolderError("That file is too large to be a Kindred sync file. Nothing was changed.")
+        raise SyncFolderError(_("That file is too large to be a Kindred sync file. Nothing was changed."))
     try:
         document = json.loads(data.decode("utf-8"))
         if document.get("format") != BUNDLE_FORMAT:
             raise ValueError("format")
         if int(document.get("version", 0)) > FORMAT_VERSION:
-            raise SyncFolderError("That file was made by a newer Kindred. Update Kindred, then try again.")
+            raise SyncFolderError(_("That file was made by a newer Kindred. Update Kindred, then try again."))
         join = document.get("join")
         slot = None
         if join is not None:
@@ -322,4 +324,4 @@ def decode_bundle(data: bytes) -> dict:
     except SyncFolderError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, binascii.Error):
-        raise SyncFolderError("That is not a Kindred sync file, or it is damaged. Nothing was changed.") from None
+        raise SyncFolderError(_("That is not a Kindred sync file, or it is damaged. Nothing was changed.")) from None

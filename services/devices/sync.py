@@ -48,6 +48,7 @@ from services.models import PrivateRecord, SetAsideRecord, SyncMeta, SyncRecord,
 from services.privacy import crypto
 from services.privacy.store import PrivateRecordView, PrivateStore
 from services.privacy.vault import PrivateVault, VaultError
+from services.i18n import _
 
 LOCAL_KINDS = frozenset({"setting"})
 CONFLICT_KIND = "sync_conflict"
@@ -202,17 +203,17 @@ class FolderSync:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise SyncFolderError(f"The folder {folder} cannot be made: {error.strerror}. Nothing was changed.") from None
+            raise SyncFolderError(_("The folder {folder} cannot be made: {strerror}. Nothing was changed.").format(folder=folder, strerror=error.strerror)) from None
         if not os.access(folder, os.W_OK):
-            raise SyncFolderError(f"Kindred cannot write into {folder}. Nothing was changed.")
+            raise SyncFolderError(_("Kindred cannot write into {folder}. Nothing was changed.").format(folder=folder))
         try:
             existing = files.read_join_file(folder)
         except SyncFolderError:
             existing = None
         if existing is not None and existing["key_id"] != self._store.key_id:
             raise SyncFolderError(
-                f"{folder} already holds another Kindred's data (a different key). Choose an empty folder, or join "
-                "that data from a device that is not set up yet. Nothing was changed.")
+                _("{folder} already holds another Kindred's data (a different key). Choose an empty "
+                  "folder, or join that data from a device that is not set up yet. Nothing was changed.").format(folder=folder))
         self._ensure_identity(device_name)
         with self._store.record_transaction() as session:
             if self._get(session, "folder") != str(folder):
@@ -316,12 +317,12 @@ class FolderSync:
         never easier to guess) that lets one more device join through the folder for
         ``minutes``. Returns (code, expiry). A new pairing replaces an open one."""
         if not 1 <= int(minutes) <= MAX_PAIRING_MINUTES:
-            raise SyncFolderError(f"A pairing code can last from 1 to {MAX_PAIRING_MINUTES} minutes.")
+            raise SyncFolderError(_("A pairing code can last from 1 to {n} minutes.").format(n=MAX_PAIRING_MINUTES))
         folder = self.folder
         if folder is None:
-            raise SyncFolderError("This device has no sync folder yet. Choose one first (`kindred devices link FOLDER`).")
+            raise SyncFolderError(_("This device has no sync folder yet. Choose one first (`kindred devices link FOLDER`)."))
         if not folder.is_dir():
-            raise SyncFolderError(f"The sync folder {folder} is not there (is the drive connected, or was it moved?).")
+            raise SyncFolderError(_("The sync folder {folder} is not there (is the drive connected, or was it moved?).").format(folder=folder))
         code = crypto.new_recovery_code()
         expires_ms = self._now_ms() + int(minutes) * 60_000
         params = crypto.new_kdf_params()
@@ -331,7 +332,7 @@ class FolderSync:
             self._write_join_file(folder)  # the joining device keeps the same recovery code
             files.write_pair_file(folder, params, wrapped, self._store.key_id, expires_ms)
         except OSError as error:
-            raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}.") from None
+            raise SyncFolderError(_("Kindred cannot write into {folder}: {detail}.").format(folder=folder, detail=error.strerror or error)) from None
         return code, datetime.fromtimestamp(expires_ms / 1000, timezone.utc)
 
     def pairing_open_until(self) -> datetime | None:
@@ -557,11 +558,12 @@ class FolderSync:
             folder_text = self._get(session, "folder")
             me = self._get(session, "device_id")
             if not folder_text or not me:
-                raise SyncFolderError("This device has no sync folder yet. Choose one first (`kindred devices link FOLDER`).")
+                raise SyncFolderError(_("This device has no sync folder yet. Choose one first (`kindred devices link FOLDER`)."))
             folder = Path(folder_text)
             if not folder.is_dir():
                 raise SyncFolderError(
-                    f"The sync folder {folder} is not there (is the drive connected, or was it moved?). Nothing was changed.")
+                    _("The sync folder {folder} is not there (is the drive connected, or was it moved?). "
+                      "Nothing was changed.").format(folder=folder))
             clock = self._clock(session)
             self._capture_all(session, clock, me)
             self._set(session, "hlc", clock.last)
@@ -569,8 +571,7 @@ class FolderSync:
             self._write_join_file(folder)
             self._drop_expired_pairing(folder)
         except OSError as error:
-            raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}. Nothing was lost; "
-                                  "try again when it can.") from None
+            raise SyncFolderError(_("Kindred cannot write into {folder}: {detail}. Nothing was lost; try again when it can.").format(folder=folder, detail=error.strerror or error)) from None
         merged_files = applied = conflicts = waiting = 0
         names = files.change_file_names(folder)
         with self._store.record_transaction() as session:
@@ -597,8 +598,8 @@ class FolderSync:
         try:
             written, removed = self._publish(folder, full, recapture=merged_files > 0)
         except OSError as error:
-            raise SyncFolderError(f"Kindred cannot write into {folder}: {error.strerror or error}. What it merged is "
-                                  "kept; its own changes are written at the next sync.") from None
+            raise SyncFolderError(_("Kindred cannot write into {folder}: {detail}. What it merged is kept; its own changes "
+                                    "are written at the next sync.").format(folder=folder, detail=error.strerror or error)) from None
         with self._store.record_transaction() as session:
             self._set(session, "last_synced", datetime.now(timezone.utc).isoformat())
         return SyncResult(written=written, merged_files=merged_files, applied=applied, new_conflicts=conflicts,
@@ -674,7 +675,7 @@ class FolderSync:
         self._ensure_identity()
         bundle = files.decode_bundle(data)
         if bundle["key_id"] != self._store.key_id:
-            raise SyncFolderError("That file holds another Kindred's data (a different key). Nothing was changed.")
+            raise SyncFolderError(_("That file holds another Kindred's data (a different key). Nothing was changed."))
         if bundle["slot"] is not None:
             self._reconcile_slot(bundle["slot"])  # a newer recovery code made on the other device
         with self._store.record_transaction() as session:
@@ -808,8 +809,8 @@ def _open_pairing(folder: Path, code: str, now_ms: Callable[[], int]) -> bytes |
     except (crypto.WrongSecret, ValueError, TypeError, KeyError):
         return None
     if pairing["expires"] < now_ms():
-        raise JoinError("That pairing code has expired. Make a new one on your first device (Settings → Your devices "
-                        "→ Pair a new device, or `kindred devices pair`). Nothing was changed.")
+        raise JoinError(_("That pairing code has expired. Make a new one on your first device (Settings → Your "
+                          "devices → Pair a new device, or `kindred devices pair`). Nothing was changed."))
     return data_key
 
 
@@ -829,35 +830,39 @@ def join_folder(vault: PrivateVault, folder: Path, recovery_code: str, passphras
     data_key = _open_pairing(folder, recovery_code, now_ms) if pairing is not False else None
     paired = data_key is not None
     if data_key is None and pairing is True:
-        raise JoinError("That pairing code does not open this sync folder (it works once, for a short time). Make a new "
-                        "one on your first device: Settings → Your devices → Pair a new device. Nothing was changed.")
+        raise JoinError(_("That pairing code does not open this sync folder (it works once, for a short time). "
+                          "Make a new one on your first device: Settings → Your devices → Pair a new device. "
+                          "Nothing was changed."))
     if data_key is None:
         try:
             data_key = PrivateVault.unwrap_recovery_slot(slot, recovery_code)
         except crypto.WrongSecret:
-            raise JoinError("That recovery code does not open this sync folder. Use the code your first device showed "
-                            "(Settings → Recovery code can make a new one)"
-                            + (", or a pairing code it shows now" if pairing is None else "")
-                            + ". Nothing was changed.") from None
+            raise JoinError(
+                _("That recovery code does not open this sync folder. Use the code your first device showed "
+                  "(Settings → Recovery code can make a new one), or a pairing code it shows now. Nothing was changed.")
+                if pairing is None else
+                _("That recovery code does not open this sync folder. Use the code your first device showed "
+                  "(Settings → Recovery code can make a new one). Nothing was changed.")) from None
     if crypto.key_id(data_key) != slot["key_id"]:
-        raise JoinError(f"{folder / files.JOIN_FILE} is damaged. Nothing was changed.")
+        raise JoinError(_("{file} is damaged. Nothing was changed.").format(file=folder / files.JOIN_FILE))
     if paired and files.open_stamp(data_key, slot["key_id"], slot) is None:
         # The device keeps the join file's recovery slot as it is: only one a device holding
         # this data key stamped (so it opens with the current recovery code) is taken.
-        raise JoinError(f"{folder / files.JOIN_FILE} is damaged or was replaced, so this device could not keep your "
-                        "recovery code. Let your first device sync, make a new pairing code there, and try again. "
-                        "Nothing was changed.")
+        raise JoinError(_("{file} is damaged or was replaced, so this device could not keep your recovery code. "
+                          "Let your first device sync, make a new pairing code there, and try again. Nothing was "
+                          "changed.").format(file=folder / files.JOIN_FILE))
     if vault.is_set_up():
         try:
             store = vault.unlock(passphrase)
         except crypto.WrongSecret:
-            raise JoinError("Kindred is already set up on this device, and that passphrase does not unlock it. "
-                            "Nothing was changed.") from None
+            raise JoinError(_("Kindred is already set up on this device, and that passphrase does not unlock it. "
+                              "Nothing was changed.")) from None
         if store.key_id != slot["key_id"]:
             store.lock()
             raise JoinError(
-                "This device already keeps its own Kindred data under another key. To join, make a backup of it, "
-                "delete all data on this device, join, then restore the backup with --merge. Nothing was changed.")
+                _("This device already keeps its own Kindred data under another key. To join, make a "
+                  "backup of it, delete all data on this device, join, then restore the backup with "
+                  "--merge. Nothing was changed."))
     else:
         try:
             if paired:
@@ -879,17 +884,17 @@ def join_bundle(vault: PrivateVault, data: bytes, recovery_code: str, passphrase
     build, or no shared folder): the recovery code opens the key in it."""
     bundle = files.decode_bundle(data)
     if bundle["slot"] is None:
-        raise JoinError("That file has no key in it: export it again from a device that is set up. Nothing was changed.")
+        raise JoinError(_("That file has no key in it: export it again from a device that is set up. Nothing was changed."))
     if vault.is_set_up():
-        raise JoinError("Kindred is already set up on this device: import the file instead. Nothing was changed.")
+        raise JoinError(_("Kindred is already set up on this device: import the file instead. Nothing was changed."))
     try:
         data_key = PrivateVault.unwrap_recovery_slot(bundle["slot"], recovery_code)
     except crypto.WrongSecret:
-        raise JoinError("That recovery code does not open this file. Nothing was changed.") from None
+        raise JoinError(_("That recovery code does not open this file. Nothing was changed.")) from None
     # Checked before this device is set up: a file whose key id is not its key's is refused whole.
     if crypto.key_id(data_key) != bundle["key_id"]:
-        raise JoinError("That file is damaged (its key does not match the data in it). Export it again. "
-                        "Nothing was changed.")
+        raise JoinError(_("That file is damaged (its key does not match the data in it). Export it again. Nothing "
+                          "was changed."))
     try:
         store = vault.join(data_key, passphrase, recovery_code)
     except VaultError as error:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.private_files import spreadsheet_safe
 from services.journal import safety_plan as safety_plan_module
 from services.journal.codec import entry_from_payload, entry_to_payload, make_entry
@@ -108,7 +108,7 @@ def export_csv(journal: Journal) -> bytes:
 # --- import ------------------------------------------------------------------------------
 def _decode(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
-        raise JournalError(f"That file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; nothing was imported.")
+        raise JournalError(_("That file is larger than {n} MB; nothing was imported.").format(n=MAX_IMPORT_BYTES // (1024 * 1024)))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -125,7 +125,7 @@ def detect(data: bytes) -> str:
     if tuple(header[: len(DAYLIO_COLUMNS)]) == DAYLIO_COLUMNS:
         return "daylio"
     raise JournalError(
-        "This doesn't look like a Kindred journal export (JSON) or a Daylio CSV export; nothing was imported."
+        _("This doesn't look like a Kindred journal export (JSON) or a Daylio CSV export; nothing was imported.")
     )
 
 
@@ -133,7 +133,7 @@ def plan_kindred_json(data: bytes) -> ImportPlan:
     try:
         document = json.loads(_decode(data))
     except json.JSONDecodeError as error:
-        raise JournalError(f"The file is not valid JSON (line {error.lineno}); nothing was imported.") from None
+        raise JournalError(_("The file is not valid JSON (line {lineno}); nothing was imported.").format(lineno=error.lineno)) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise JournalError(N_("This JSON file is not a Kindred journal export; nothing was imported."))
     if not isinstance(document.get("version"), int) or document["version"] > FORMAT_VERSION:
@@ -145,7 +145,7 @@ def plan_kindred_json(data: bytes) -> ImportPlan:
                 raise JournalError("it has no id")
             entries.append(entry_from_payload(item["id"][:64], item, validate=True))
         except (JournalError, TypeError, KeyError, AttributeError) as error:
-            raise JournalError(f"Check-in number {number} in the file can't be read ({error}); nothing was imported.") from None
+            raise JournalError(_("Check-in number {number} in the file can't be read ({error}); nothing was imported.").format(number=number, error=error)) from None
     own = []
     for item in document.get("own_strategies") or []:
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():
@@ -188,7 +188,7 @@ def parse_mood_map(text: str) -> dict[str, int]:
             continue
         name, sep, value = part.rpartition("=")
         if not sep or not name.strip() or value.strip() not in {"1", "2", "3", "4", "5"}:
-            raise JournalError(f"Can't read {part.strip()!r}: write the mood map as name=N with N from 1 to 5, e.g. rad=5,good=4.")
+            raise JournalError(_("Can't read {detail}: write the mood map as name=N with N from 1 to 5, e.g. rad=5,good=4.").format(detail=repr(part.strip())))
         mapping[name.strip().lower()] = int(value)
     return mapping
 
@@ -199,12 +199,12 @@ def _daylio_rows(data: bytes) -> list[dict]:
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     missing = [c for c in DAYLIO_COLUMNS if c not in fields]
     if missing:
-        raise JournalError(f"This is not a Daylio CSV export (missing column {missing[0]!r}); nothing was imported.")
+        raise JournalError(_("This is not a Daylio CSV export (missing column {detail}); nothing was imported.").format(detail=repr(missing[0])))
     reader.fieldnames = fields
     rows = []
     for number, row in enumerate(reader, start=2):
         if None in row or any(row.get(c) is None for c in DAYLIO_COLUMNS):
-            raise JournalError(f"Line {number} of the file has the wrong number of columns; nothing was imported.")
+            raise JournalError(_("Line {number} of the file has the wrong number of columns; nothing was imported.").format(number=number))
         rows.append(row)
     return rows
 
@@ -235,7 +235,7 @@ def plan_daylio(data: bytes, mood_map: dict[str, int] | None, time_zone: str) ->
             day = datetime.strptime(row["full_date"].strip(), "%Y-%m-%d").date()
             at = datetime.combine(day, _daylio_time(row["time"]), tzinfo=zone)
         except ValueError:
-            raise JournalError(f"Line {number}: can't read the date or time; nothing was imported.") from None
+            raise JournalError(_("Line {number}: can't read the date or time; nothing was imported.").format(number=number)) from None
         activities = [a.strip() for a in row["activities"].split("|") if a.strip()]
         note = "\n".join(
             part.strip() for part in (row["note_title"], row["note"].replace("<br>", "\n").replace("<br/>", "\n")) if part.strip()
@@ -246,7 +246,7 @@ def plan_daylio(data: bytes, mood_map: dict[str, int] | None, time_zone: str) ->
                 make_entry(id=f"daylio-{digest[:32]}", at=at, mood=mapping[row["mood"].strip().lower()], tags=activities, note=note)
             )
         except JournalError as error:
-            raise JournalError(f"Line {number}: {error} Nothing was imported.") from None
+            raise JournalError(_("Line {number}: {error} Nothing was imported.").format(number=number, error=error)) from None
     return ImportPlan("daylio", entries, [], [], None, None, mood_map=dict(sorted(mapping.items(), key=lambda kv: -kv[1])))
 
 

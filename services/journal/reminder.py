@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.journal.model import JournalError
 
 SUMMARY = "Kindred check-in"
@@ -59,7 +59,7 @@ def daily_reminder_ics(at: str = "20:00", time_zone: str = "UTC", starting: date
     except ValueError:
         raise JournalError(N_("Give the reminder time as hours and minutes, like 20:00.")) from None
     if not _valid(time_zone):
-        raise JournalError(f"Unknown time zone {time_zone!r}; use a name like Europe/London or America/New_York.")
+        raise JournalError(_("Unknown time zone {time_zone}; use a name like Europe/London or America/New_York.").format(time_zone=repr(time_zone)))
     zone = ZoneInfo(time_zone)
     start_day = starting or datetime.now(zone).date()
     start = datetime.combine(start_day, when.replace(second=0, microsecond=0), tzinfo=zone)

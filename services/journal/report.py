@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from services.journal import safety_plan as safety_plans
 from services.journal import selfcheck
 from services.journal.journal import Journal
+from services.i18n import _
 
 SCREENING_NOTE = ("PHQ-9 and GAD-7 are screening questionnaires, not a diagnosis. Scores are the person's own "
                   "answers on the date shown.")
@@ -86,7 +87,7 @@ def build(journal: Journal, start: date, end: date, with_notes: bool = False, sa
           now: datetime | None = None) -> Report:
     """The figures for ``start``..``end`` (both days included, in each check-in's own day)."""
     if end < start:
-        raise ReportError("The end date is before the start date.")
+        raise ReportError(_("The end date is before the start date."))
     report = Report(start=start, end=end, made_at=now or datetime.now().astimezone(),
                     mood_labels=dict(journal.settings().mood_labels))
     entries = sorted((e for e in journal.all_entries() if start <= e.day <= end), key=lambda e: e.at)
@@ -187,7 +188,7 @@ def to_text(report: Report) -> str:
 def safety_plan_text(journal: Journal) -> str:
     plan = safety_plans.load(journal)
     if plan.is_empty:
-        raise ReportError("Your safety plan is empty. Fill it in first (Journal → Safety plan).")
+        raise ReportError(_("Your safety plan is empty. Fill it in first (Journal → Safety plan)."))
     lines = ["MY SAFETY PLAN", ""]
     for key, title, _hint in safety_plans.STEPS:
         lines.append(title)
@@ -208,7 +209,7 @@ def _pdf():
     try:
         font_dir = pdf_support()  # the browser build loads its PDF pack here, the first time
     except PdfUnavailable as error:
-        raise ReportError(f"Could not make a PDF: {error}. Save it as text instead, or try again when online.") from None
+        raise ReportError(_("Could not make a PDF: {error}. Save it as text instead, or try again when online.").format(error=error)) from None
     with warnings.catch_warnings():
         # fpdf2 warns that Pillow is missing where it is (the browser build): it only adds images.
         warnings.filterwarnings("ignore", message="Pillow could not be imported")
@@ -344,7 +345,7 @@ def safety_plan_pdf(journal: Journal) -> bytes:
     """The safety plan on one page (the text is made smaller until it fits)."""
     plan = safety_plans.load(journal)
     if plan.is_empty:
-        raise ReportError("Your safety plan is empty. Fill it in first (Journal → Safety plan).")
+        raise ReportError(_("Your safety plan is empty. Fill it in first (Journal → Safety plan)."))
     for size in (11, 10, 9, 8, 7, 6):
         pdf, family = _pdf()
         pdf.set_title("My safety plan")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.i18n import N_
+from services.i18n import N_, _, format_number
 from services.journal.journal import Journal
 from services.journal.model import JournalError
 
@@ -53,9 +53,9 @@ def save(journal: Journal, steps: dict, reason_for_living: str = "") -> SafetyPl
     cleaned = {key: _lines(steps.get(key, [])) for key, *_ in STEPS}
     for key, lines in cleaned.items():
         if sum(len(line) for line in lines) > MAX_STEP_CHARS:
-            raise JournalError(f"One step can hold up to {MAX_STEP_CHARS:,} characters.")
+            raise JournalError(_("One step can hold up to {n} characters.").format(n=format_number(MAX_STEP_CHARS)))
     reason = (reason_for_living or "").strip()
     if len(reason) > MAX_STEP_CHARS:
-        raise JournalError(f"That can hold up to {MAX_STEP_CHARS:,} characters.")
+        raise JournalError(_("That can hold up to {n} characters.").format(n=format_number(MAX_STEP_CHARS)))
     journal.save_safety_plan_payload({"steps": cleaned, REASON_KEY: reason})
     return load(journal)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.i18n import N_, _
+from services.i18n import N_, _, current_language
 from services.journal.journal import Journal
 from services.journal.model import JournalError
 
@@ -20,13 +20,18 @@ ATTRIBUTION = N_(
     "with an educational grant from Pfizer Inc. No permission required to reproduce, translate, "
     "display or distribute."
 )
-# The questionnaires' own wording (stem, items, answers, bands) is shown in English in every
-# language: Kindred bundles no authoritative published Spanish or French text yet, and does not
-# make up its own translation of a validated instrument. Views say so (ENGLISH_ONLY_NOTE).
+# A questionnaire's own wording (stem, items, answers) is shown in the language being served
+# only where Kindred bundles the publisher's own translation (PUBLISHED, below, each with where it
+# was read and when); otherwise in English, and views say so (ENGLISH_ONLY_NOTE). Kindred never
+# makes up its own translation of a validated instrument. Bands stay the questionnaire's English
+# terms; scores are the same in every language.
 ENGLISH_ONLY_NOTE = N_(
-    "The PHQ-9 and GAD-7 questions are shown in English: Kindred does not include their official "
-    "published translations yet, and does not translate a validated questionnaire itself."
+    "The {name} questions are shown in English: Kindred does not include the official published "
+    "translation in this language yet, and does not translate a validated questionnaire itself."
 )
+# Where the translated wording came from, shown under the publisher's own attribution line.
+PUBLISHED_SOURCE_NOTE = N_("{name} in this language: the published translation ({edition}), as printed on the "
+                           "developers' form (phqscreeners.com); wording last checked {date}.")
 NOT_A_DIAGNOSIS = N_(
     "This is a screening, not a diagnosis. Only a doctor or mental-health professional can "
     "diagnose; if your score worries you, or you'd like support, consider sharing it with one."
@@ -92,6 +97,75 @@ GAD7 = Questionnaire(
 )
 
 QUESTIONNAIRES = {PHQ9.id: PHQ9, GAD7.id: GAD7}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a person reads of one questionnaire in one language: the publisher's own words."""
+    language: str
+    title: str
+    stem: str
+    items: tuple[str, ...]
+    answers: tuple[str, ...]
+    difficulty_question: str
+    difficulty_answers: tuple[str, ...]
+    attribution: str  # the form's own footer, as printed
+    edition: str = ""  # which published translation ("Spanish for the USA")
+    source: str = ""  # where this copy of the published form was read
+    checked: str = ""  # ISO date the wording was last compared with it
+
+
+# The publisher's own translations (Pfizer Inc.; free to reproduce, translate, display or
+# distribute). Copied word for word, typography aside (the form prints the title in capitals).
+# Found and checked so far: the PHQ-9 in Spanish. Not found in a source that can be cited yet:
+# the GAD-7 in Spanish, and the PHQ-9 and GAD-7 in French (they stay in English, with the note).
+PUBLISHED: dict[tuple[str, str], Wording] = {
+    ("phq9", "es"): Wording(
+        language="es",
+        title="Cuestionario sobre la salud del paciente-9 (PHQ-9)",
+        stem="Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?",
+        items=(
+            "Poco interés o placer en hacer cosas",
+            "Se ha sentido decaído(a), deprimido(a) o sin esperanzas",
+            "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido demasiado",
+            "Se ha sentido cansado(a) o con poca energía",
+            "Sin apetito o ha comido en exceso",
+            "Se ha sentido mal con usted mismo(a) – o que es un fracaso o que ha quedado mal con usted mismo(a) o "
+            "con su familia",
+            "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el periódico o ver la "
+            "televisión",
+            "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo contrario – muy "
+            "inquieto(a) o agitado(a) que ha estado moviéndose mucho más de lo normal",
+            "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
+        ),
+        answers=("Ningún día", "Varios días", "Más de la mitad de los días", "Casi todos los días"),
+        difficulty_question=(
+            "Si marcó cualquiera de los problemas, ¿qué tanta dificultad le han dado estos problemas para hacer su "
+            "trabajo, encargarse de las tareas del hogar, o llevarse bien con otras personas?"
+        ),
+        difficulty_answers=("No ha sido difícil", "Un poco difícil", "Muy difícil", "Extremadamente difícil"),
+        attribution=(
+            "Elaborado por los doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y colegas, mediante una "
+            "subvención educativa otorgada por Pfizer Inc. No se requiere permiso para reproducir, traducir, presentar "
+            "o distribuir."
+        ),
+        edition="PHQ-9, Spanish for the USA; © Pfizer Inc.",
+        source="https://es.studenta.com/content/129686767/patient-health-questionnaire-9-spanish "
+               "(a copy of the form PatientHealthQuestionnaire9_Spanish from phqscreeners.com)",
+        checked="2026-12-03",
+    ),
+}
+
+
+def wording(questionnaire_id: str, language: str | None = None) -> Wording:
+    """The questionnaire's words in ``language`` (else the language being served) when its
+    publisher's translation is bundled, else its English wording (``.language == "en"``)."""
+    published = PUBLISHED.get((questionnaire_id, language or current_language()))
+    if published is not None:
+        return published
+    questionnaire = QUESTIONNAIRES[questionnaire_id]
+    return Wording("en", questionnaire.title, questionnaire.stem, questionnaire.items, ANSWERS, DIFFICULTY_QUESTION,
+                   DIFFICULTY_ANSWERS, ATTRIBUTION)
 PHQ9_SELF_HARM_ITEM = 8  # zero-based index of item 9
 
 

@@ -19,6 +19,7 @@ from services.privacy import settings as private_settings
 from services.privacy.backup import FILE_SUFFIX, encode_backup_with_slots, write_file_atomically
 from services.privacy.store import PrivateStore
 from services.privacy.vault import PrivateVault
+from services.i18n import _
 
 AUTO_DIR = "backups"
 DEFAULT_KEEP = 7
@@ -58,7 +59,7 @@ def save(store: PrivateStore, enabled: bool | None = None, keep: int | None = No
     """Change the settings; ``default_folder`` goes back to the data folder's backups/."""
     current = load(store)
     if keep is not None and not KEEP_RANGE[0] <= keep <= KEEP_RANGE[1]:
-        raise ValueError(f"Keep between {KEEP_RANGE[0]} and {KEEP_RANGE[1]} automatic backups.")
+        raise ValueError(_("Keep between {low} and {high} automatic backups.").format(low=KEEP_RANGE[0], high=KEEP_RANGE[1]))
     new_folder = None if default_folder else (str(Path(folder).expanduser().resolve()) if folder else current.folder)
     values = {"enabled": current.enabled if enabled is None else bool(enabled),
               "keep": current.keep if keep is None else keep, "folder": new_folder}

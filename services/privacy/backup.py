@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.private_files import create_private_file, read_limited, write_private_file
 from services.privacy import crypto
 from services.privacy.store import PrivateRecordView, PrivateStore, RawRecord
@@ -231,7 +231,7 @@ def create_backup(vault: PrivateVault, store: PrivateStore, passphrase: str, pat
     decrypt never stop a backup: they go in as they are (``kept_aside`` counts them).
     """
     if not vault.verify_passphrase(passphrase):
-        raise BackupWrongPassphrase("That is not your current passphrase. Nothing was written.")
+        raise BackupWrongPassphrase(_("That is not your current passphrase. Nothing was written."))
     contents = store.backup_contents()
     data = encode_backup(contents.records, passphrase, kept_aside=contents.kept_aside)
     if path is not None:
@@ -278,13 +278,15 @@ def _parse(data: bytes) -> tuple[dict, bytes, bytes]:
         raise BackupError(N_("This backup file is damaged: its header is not valid. Nothing was changed.")) from None
     if version > FORMAT_VERSION:
         raise BackupError(
-            f"This backup was made by a newer version of Kindred (format {version}). Update Kindred, then try again."
+            _("This backup was made by a newer version of Kindred (format {version}). Update Kindred, "
+              "then try again.").format(version=version)
         )
     body = data[header_end:]
     if len(body) < body_bytes:
         raise BackupError(N_("This backup file is incomplete (it was cut short). Nothing was changed."))
     if len(body) > body_bytes:
-        raise BackupError(N_("This backup file has extra data at the end: it was changed after it was made. Nothing was changed."))
+        raise BackupError(N_("This backup file has extra data at the end: it was changed after it was made. Nothing "
+                             "was changed."))
     return header, data[:header_end], body
 
 
@@ -320,8 +322,8 @@ def _key_from_slots(header: dict, secret: str) -> bytes:
                 raise BackupError(N_("This backup file was changed or damaged after it was made. Nothing was changed.")) from None
             return key
     raise BackupWrongPassphrase(
-        "Neither that passphrase nor that recovery code opens this automatic backup. Use the passphrase (or the "
-        "recovery code) this device had when it was made. Nothing was changed.")
+        _("Neither that passphrase nor that recovery code opens this automatic backup. Use the "
+          "passphrase (or the recovery code) this device had when it was made. Nothing was changed."))
 
 
 def _key_from_passphrase(header: dict, passphrase: str) -> bytes:
@@ -338,8 +340,8 @@ def _key_from_passphrase(header: dict, passphrase: str) -> bytes:
             continue
     else:
         raise BackupWrongPassphrase(
-            "That passphrase does not open this backup. Use the passphrase you had when the backup was made. "
-            "Nothing was changed."
+            _("That passphrase does not open this backup. Use the passphrase you had when the backup "
+              "was made. Nothing was changed.")
         ) from None
 
 
@@ -347,7 +349,8 @@ def _open_body(header: dict, prefix: bytes, body: bytes, key: bytes) -> OpenedBa
     try:
         compressed = crypto.open_sealed(key, body, prefix)
     except crypto.DecryptionError:
-        raise BackupError(N_("This backup file was changed or damaged after it was made, so it cannot be trusted. Nothing was changed.")) from None
+        raise BackupError(N_("This backup file was changed or damaged after it was made, so it cannot be trusted. "
+                             "Nothing was changed.")) from None
     try:
         payload = json.loads(zlib.decompress(compressed).decode("utf-8"))
         records = [_record_from_json(item) for item in payload["records"]]
@@ -373,9 +376,9 @@ def read_backup_file(path: Path, passphrase: str) -> OpenedBackup:
     try:
         data = read_limited(Path(path), MAX_BACKUP_BYTES)
     except FileNotFoundError:
-        raise BackupError(f"There is no file at {path}.") from None
+        raise BackupError(_("There is no file at {path}.").format(path=path)) from None
     except OSError as error:
-        raise BackupError(f"The file {path} cannot be read: {error.strerror}.") from None
+        raise BackupError(_("The file {path} cannot be read: {strerror}.").format(path=path, strerror=error.strerror)) from None
     return read_backup(data, passphrase)
 
 

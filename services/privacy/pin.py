@@ -32,6 +32,7 @@ from typing import Callable
 
 from services.privacy import crypto
 from services.privacy.store import PrivateStore
+from services.i18n import _
 
 MIN_DIGITS = 4
 MAX_DIGITS = 12
@@ -44,7 +45,7 @@ class PinError(Exception):
 
 def check_pin_format(pin: str) -> None:
     if not pin.isdigit() or not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
-        raise PinError(f"A PIN is {MIN_DIGITS} to {MAX_DIGITS} digits.")
+        raise PinError(_("A PIN is {low} to {high} digits.").format(low=MIN_DIGITS, high=MAX_DIGITS))
 
 
 def hash_pin(pin: str) -> dict:

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, select, text
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.models import (
     KeyEpoch, KeySlot, PrivateRecord, PrivateSummary, RecordGeneration, SetAsideRecord, SyncMeta, SyncRecord, SyncSeen,
 )
@@ -35,7 +35,7 @@ class VaultError(Exception):
 
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise VaultError(f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters.")
+        raise VaultError(_("Choose a passphrase of at least {n} characters.").format(n=MIN_PASSPHRASE_LENGTH))
 
 
 class PrivateVault:
@@ -100,7 +100,7 @@ class PrivateVault:
             kdf = crypto.checked_kdf_params(slot["kdf"])
             wrapped = bytes(slot["wrapped_key"])
         except (ValueError, TypeError, KeyError) as error:
-            raise VaultError(f"The recovery key settings are not valid ({error}). Nothing was changed.") from None
+            raise VaultError(_("The recovery key settings are not valid ({error}). Nothing was changed.").format(error=error)) from None
         with self._db.transaction() as session:
             existing = session.scalar(select(KeySlot).where(KeySlot.method == "recovery"))
             if existing is None:
@@ -125,7 +125,7 @@ class PrivateVault:
         try:
             params = crypto.checked_kdf_params(slot["kdf"])
         except (ValueError, TypeError, KeyError) as error:
-            raise VaultError(f"The key settings are not valid ({error}). Nothing was changed.") from None
+            raise VaultError(_("The key settings are not valid ({error}). Nothing was changed.").format(error=error)) from None
         kek = crypto.derive_key(crypto.normalise_passphrase(crypto.normalise_recovery_code(code)), params)
         return crypto.unwrap_key(slot["wrapped_key"], kek, "recovery")
 
@@ -140,12 +140,12 @@ class PrivateVault:
             raise VaultError(N_("Kindred is already set up on this device; unlock it instead."))
         if recovery_code is None:
             if recovery_slot is None:
-                raise VaultError("Joining needs the recovery code or the other device's recovery slot.")
+                raise VaultError(_("Joining needs the recovery code or the other device's recovery slot."))
             try:
                 kdf = crypto.checked_kdf_params(recovery_slot["kdf"])
                 wrapped = bytes(recovery_slot["wrapped_key"])
             except (ValueError, TypeError, KeyError) as error:
-                raise VaultError(f"The recovery key settings are not valid ({error}). Nothing was changed.") from None
+                raise VaultError(_("The recovery key settings are not valid ({error}). Nothing was changed.").format(error=error)) from None
         epoch = uuid.uuid4().hex
         with self._db.transaction() as session:
             self._store_slot(session, "passphrase", data_key, passphrase)
@@ -224,8 +224,8 @@ class PrivateVault:
             params = crypto.checked_kdf_params(json.loads(slot.kdf))
         except (ValueError, TypeError) as error:
             raise VaultError(
-                f"Kindred's key settings on this device are not valid ({error}); the file may have been changed. "
-                "Nothing was changed. Restore a backup, or a copy from the snapshots folder.") from None
+                _("Kindred's key settings on this device are not valid ({error}); the file may have been "
+                  "changed. Nothing was changed. Restore a backup, or a copy from the snapshots folder.").format(error=error)) from None
         forms = crypto.passphrase_forms(secret)
         for index, form in enumerate(forms):
             try:

@@ -36,6 +36,7 @@ from services.directory.model import (
 from services.directory.schedule import describe_rule, next_meetings, valid_zone, zone
 from services.directory.vocabulary import AUDIENCES, TOPICS
 from services.sync import signing
+from services.i18n import _
 
 FOLDER = "publishing"
 FEED_NAME = "groups.json"
@@ -90,56 +91,58 @@ def check_group(record: GroupRecord) -> list[str]:
     """What would make the listing wrong or useless, in words for the person editing it."""
     problems = []
     if not record.name.strip():
-        problems.append("name: give the group a name")
+        problems.append(_("name: give the group a name"))
     elif len(record.name) > 120:
-        problems.append("name: keep it under 120 characters (it is the card's title)")
+        problems.append(_("name: keep it under 120 characters (it is the card's title)"))
     if record.attendance not in ATTENDANCES:
-        problems.append(f"attendance: choose one of {', '.join(ATTENDANCES)}")
+        problems.append(_("attendance: choose one of {detail}").format(detail=', '.join(ATTENDANCES)))
     if record.leadership not in LEADERSHIPS:
-        problems.append(f"leadership: choose one of {', '.join(LEADERSHIPS)}")
+        problems.append(_("leadership: choose one of {detail}").format(detail=', '.join(LEADERSHIPS)))
     if record.cost not in COSTS:
-        problems.append(f"cost: choose one of {', '.join(COSTS)}")
+        problems.append(_("cost: choose one of {detail}").format(detail=', '.join(COSTS)))
     if record.registration not in REGISTRATIONS:
-        problems.append(f"how to join: choose one of {', '.join(REGISTRATIONS)}")
+        problems.append(_("how to join: choose one of {detail}").format(detail=', '.join(REGISTRATIONS)))
     if record.status not in STATUSES:
-        problems.append(f"status: choose one of {', '.join(STATUSES)}")
+        problems.append(_("status: choose one of {detail}").format(detail=', '.join(STATUSES)))
     for topic in record.topics:
         if topic not in TOPICS:
-            problems.append(f"topics: {topic!r} is not one of Kindred's topics ({', '.join(TOPICS)})")
+            problems.append(_("topics: {topic} is not one of Kindred's topics ({detail})").format(topic=repr(topic), detail=', '.join(TOPICS)))
     for audience in record.audience:
         if audience not in AUDIENCES:
-            problems.append(f"who it is for: {audience!r} is not one of {', '.join(AUDIENCES)}")
+            problems.append(_("who it is for: {audience} is not one of {detail}").format(audience=repr(audience), detail=', '.join(AUDIENCES)))
     if not record.schedule:
-        problems.append("when: add when the group meets (a weekly or monthly time, by appointment, or 'times vary')")
+        problems.append(_("when: add when the group meets (a weekly or monthly time, by appointment, or 'times vary')"))
     for n, rule in enumerate(record.schedule, start=1):
-        where = f"when (rule {n})"
+        where = _("when (rule {n})").format(n=n)
         if rule.kind in ("weekly", "monthly"):
             if rule.weekday is None or rule.start is None:
-                problems.append(f"{where}: a {rule.kind} meeting needs a day and a start time")
+                problems.append((_("{where}: a weekly meeting needs a day and a start time") if rule.kind == "weekly" else
+                                 _("{where}: a monthly meeting needs a day and a start time")).format(where=where))
             if rule.timezone is None:
-                problems.append(f"{where}: give the time zone the times are in (for example America/Chicago)")
+                problems.append(_("{where}: give the time zone the times are in (for example America/Chicago)").format(where=where))
             elif valid_zone(rule.timezone) is None:
-                problems.append(f"{where}: {rule.timezone!r} is not a time zone name (for example America/Chicago)")
+                problems.append(_("{where}: {timezone} is not a time zone name (for example America/Chicago)").format(where=where, timezone=repr(rule.timezone)))
             if rule.kind == "weekly" and rule.interval_weeks > 1 and rule.anchor_date is None and rule.starts_on is None:
-                problems.append(f"{where}: every {rule.interval_weeks} weeks needs one date it met on")
+                problems.append(_("{where}: every {n} weeks needs one date it met on").format(where=where, n=rule.interval_weeks))
             if rule.kind == "monthly" and rule.ordinal not in (1, 2, 3, 4, 5, -1):
-                problems.append(f"{where}: say which week of the month (1st–5th, or last)")
+                problems.append(_("{where}: say which week of the month (1st–5th, or last)").format(where=where))
     loc = record.location
     if record.attendance in ("in_person", "hybrid") and not (loc.address or (loc.venue and loc.city)):
-        problems.append("where: an in-person group needs an address (or a venue and a town)")
+        problems.append(_("where: an in-person group needs an address (or a venue and a town)"))
     if record.attendance in ("online", "hybrid") and not (record.online.url or record.online.phone):
-        problems.append("online: give the link or the phone number people join with")
-    for label, link in (("online link", record.online.url), ("website", record.contact.website)):
+        problems.append(_("online: give the link or the phone number people join with"))
+    for label, link in ((_("online link"), record.online.url), (_("website"), record.contact.website)):
         if link and not re.match(r"^https?://\S+$", link):
-            problems.append(f"{label}: {link!r} should start with https://")
+            problems.append(_("{label}: {link} should start with https://").format(label=label, link=repr(link)))
     if record.contact.email and not _EMAIL.match(record.contact.email):
-        problems.append(f"contact e-mail: {record.contact.email!r} is not an e-mail address")
+        problems.append(_("contact e-mail: {email} is not an e-mail address").format(email=repr(record.contact.email)))
     if record.typical_size is not None and not 1 <= record.typical_size <= 1000:
-        problems.append("typical size: give the usual number of people, 1–1000")
+        problems.append(_("typical size: give the usual number of people, 1–1000"))
     if record.leadership in ("professional", "co_facilitated") and not record.facilitator_credentials:
-        problems.append("credentials: say what qualifies the professional who leads it (for example 'licensed clinical social worker')")
+        problems.append(_("credentials: say what qualifies the professional who leads it (for example 'licensed "
+                          "clinical social worker')"))
     if (loc.latitude is None) != (loc.longitude is None):
-        problems.append("where: give both latitude and longitude, or neither")
+        problems.append(_("where: give both latitude and longitude, or neither"))
     return problems
 
 
@@ -168,14 +171,14 @@ class OrganisationEditor:
         try:
             feed = read_feed(self.path, "kindred")
         except FeedError as error:
-            raise DraftError([f"the saved groups cannot be read ({error}); nothing was changed"]) from None
+            raise DraftError([_("the saved groups cannot be read ({error}); nothing was changed").format(error=error)]) from None
         return feed.groups
 
     def group(self, group_id: str) -> GroupRecord:
         for record in self.groups():
             if record.external_id == group_id:
                 return record
-        raise DraftError([f"there is no group with id {group_id!r} (see the list of your groups)"])
+        raise DraftError([_("there is no group with id {group_id} (see the list of your groups)").format(group_id=repr(group_id))])
 
     # --- writing --------------------------------------------------------------------
     def _write(self, organisation: Organisation, groups: list[GroupRecord]) -> None:
@@ -192,9 +195,9 @@ class OrganisationEditor:
         name = " ".join((name or "").split())
         problems = []
         if not name:
-            problems.append("organisation name: give the name people know you by")
+            problems.append(_("organisation name: give the name people know you by"))
         if website and not re.match(r"^https?://\S+$", website):
-            problems.append(f"website: {website!r} should start with https://")
+            problems.append(_("website: {website} should start with https://").format(website=repr(website)))
         if problems:
             raise DraftError(problems)
         organisation = Organisation(name=name, description=(description or "").strip() or None,
@@ -219,7 +222,7 @@ class OrganisationEditor:
         replaced = [record if g.external_id == record.external_id else g for g in groups]
         if record not in replaced:
             if len(groups) >= MAX_GROUPS:
-                raise DraftError([f"an organisation can list at most {MAX_GROUPS} groups here"])
+                raise DraftError([_("an organisation can list at most {n} groups here").format(n=MAX_GROUPS)])
             replaced.append(record)
         self._write(self.organisation(), replaced)
         return record
@@ -228,7 +231,7 @@ class OrganisationEditor:
         groups = self.groups()
         kept = [g for g in groups if g.external_id != group_id]
         if len(kept) == len(groups):
-            raise DraftError([f"there is no group with id {group_id!r}"])
+            raise DraftError([_("there is no group with id {group_id}").format(group_id=repr(group_id))])
         self._write(self.organisation(), kept)
 
     # --- signing key ----------------------------------------------------------------
@@ -271,7 +274,7 @@ class OrganisationEditor:
         problems are in the report."""
         groups = self.groups()
         if not groups:
-            raise DraftError(["there are no groups to export yet: add one first"])
+            raise DraftError([_("there are no groups to export yet: add one first")])
         organisation = self.organisation()
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

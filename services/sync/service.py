@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select, update
 
-from services.i18n import N_
+from services.i18n import N_, _
 from services.directory import repository
 from services.directory.importers import FeedError, read_feed
 from services.storage import collector_paused
@@ -176,7 +176,8 @@ def check_zone(name: str | None) -> str | None:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise SourceError(
-            f"\u201c{name}\u201d is not a time zone Kindred knows. Use an IANA name such as America/Chicago or Europe/London."
+            _("“{name}” is not a time zone Kindred knows. Use an IANA name such as America/Chicago or "
+              "Europe/London.").format(name=name)
         ) from None
     return name
 
@@ -247,7 +248,7 @@ class SyncService:
                 return self._status(row)
         names = [s.name for s in self.list_sources()]
         hint = f" The sources are: {', '.join(names)}." if names else " There are no sources yet."
-        raise SourceError(f"There is no source called \u201c{name}\u201d.{hint}")
+        raise SourceError(_("There is no source called “{name}”.{hint}").format(name=name, hint=hint))
 
     def add_source(
         self,
@@ -268,26 +269,26 @@ class SyncService:
             try:
                 key_text = signing.public_key_text(signing.parse_public_key(public_key))
             except signing.SigningError as error:
-                raise SourceError(f"The publisher key is not usable: {error}") from None
+                raise SourceError(_("The publisher key is not usable: {error}").format(error=error)) from None
         zone = check_zone(timezone)
         name = re.sub(r"\s+", " ", (name or default_name(url))).strip()
         if not name:
             raise SourceError(N_("Give the source a name."))
         if len(name) > MAX_NAME:
-            raise SourceError(f"A source name can be at most {MAX_NAME} characters.")
+            raise SourceError(_("A source name can be at most {n} characters.").format(n=MAX_NAME))
         if "/" in name:
             raise SourceError(N_("A source name cannot contain \u201c/\u201d."))
         if name.lower() in RESERVED_NAMES:
-            raise SourceError(f"The name \u201c{name}\u201d is kept for the directory that comes with Kindred; choose another.")
+            raise SourceError(_("The name “{name}” is kept for the directory that comes with Kindred; choose another.").format(name=name))
         now = now or datetime.now(UTC)
         with self.db.transaction() as session:
             if session.scalar(select(DirectorySource.id).where(DirectorySource.name == name)) is not None:
-                raise SourceError(f"There is already a source called \u201c{name}\u201d. Choose another name with --name.")
+                raise SourceError(_("There is already a source called “{name}”. Choose another name with --name.").format(name=name))
             same_url = session.scalar(
                 select(DirectorySource.name).where(DirectorySource.kind == FEED_KIND, DirectorySource.location == url)
             )
             if same_url is not None:
-                raise SourceError(f"This address is already a source, called \u201c{same_url}\u201d.")
+                raise SourceError(_("This address is already a source, called “{same_url}”.").format(same_url=same_url))
             session.add(
                 DirectorySource(
                     name=name, kind=FEED_KIND, location=url, created_at=now, public_key=key_text, timezone=zone, paused=False
@@ -572,7 +573,7 @@ class SyncService:
     def _feed_row(self, session, name: str) -> DirectorySource:
         row = session.scalar(select(DirectorySource).where(DirectorySource.name == name, DirectorySource.kind == FEED_KIND))
         if row is None:
-            raise SourceError(f"There is no source called \u201c{name}\u201d.")
+            raise SourceError(_("There is no source called “{name}”.").format(name=name))
         return row
 
     @staticmethod

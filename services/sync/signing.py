@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services import platform
+from services.i18n import _
 from services.private_files import read_limited
 
 try:
@@ -137,7 +138,7 @@ def parse_public_key(text: str | bytes) -> Ed25519PublicKey | BrowserPublicKey:
         try:
             text = text.decode("ascii")
         except UnicodeDecodeError:
-            raise SigningError("That is not a Kindred public key (it is not text).") from None
+            raise SigningError(_("That is not a Kindred public key (it is not text).")) from None
     stripped = text.strip()
     if stripped.startswith("-----BEGIN") and serialization is None:
         return _public_key_from_raw(_pem_public_raw(stripped))
@@ -145,16 +146,16 @@ def parse_public_key(text: str | bytes) -> Ed25519PublicKey | BrowserPublicKey:
         try:
             key = serialization.load_pem_public_key(stripped.encode("ascii"))
         except (ValueError, UnsupportedAlgorithm):
-            raise SigningError("That PEM block is not a readable public key.") from None
+            raise SigningError(_("That PEM block is not a readable public key.")) from None
         if not isinstance(key, Ed25519PublicKey):
-            raise SigningError("That public key is not an Ed25519 key; Kindred feeds are signed with Ed25519.")
+            raise SigningError(_("That public key is not an Ed25519 key; Kindred feeds are signed with Ed25519."))
         return key
     lines = [line.strip() for line in stripped.splitlines() if line.strip() and not line.strip().startswith("#")]
     if len(lines) != 1:
-        raise SigningError("A public key is one line of text (44 characters of base64).")
+        raise SigningError(_("A public key is one line of text (44 characters of base64)."))
     raw = _b64decode(lines[0])
     if raw is None or len(raw) != 32:
-        raise SigningError("That is not a Kindred public key: expected 44 characters of base64 (32 bytes).")
+        raise SigningError(_("That is not a Kindred public key: expected 44 characters of base64 (32 bytes)."))
     return _public_key_from_raw(raw)
 
 
@@ -162,10 +163,10 @@ def _pem_public_raw(text: str) -> bytes:
     """The 32 key bytes of an Ed25519 ``PUBLIC KEY`` PEM block (where ``cryptography`` is missing)."""
     lines = text.splitlines()
     if lines[0].strip() != "-----BEGIN PUBLIC KEY-----" or lines[-1].strip() != "-----END PUBLIC KEY-----":
-        raise SigningError("That PEM block is not a readable public key.")
+        raise SigningError(_("That PEM block is not a readable public key."))
     der = _b64decode("".join(lines[1:-1]))
     if der is None or not der.startswith(_ED25519_SPKI_PREFIX) or len(der) != len(_ED25519_SPKI_PREFIX) + 32:
-        raise SigningError("That public key is not an Ed25519 key; Kindred feeds are signed with Ed25519.")
+        raise SigningError(_("That public key is not an Ed25519 key; Kindred feeds are signed with Ed25519."))
     return der[len(_ED25519_SPKI_PREFIX):]
 
 

@@ -4,6 +4,8 @@ opens the crisis lines at once."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import flet as ft
 
 from services.journal import JournalError, selfcheck
@@ -25,7 +27,7 @@ from views.i18n import N_, _, format_date, format_datetime, format_number, forma
 
 
 @ft.component
-def Question(number: int, text: str, value: int | None, on_answer):
+def Question(number: int, text: str, value: int | None, on_answer, answers=selfcheck.ANSWERS):
     async def changed(answer: str):
         await on_answer(number - 1, int(answer))
 
@@ -35,7 +37,7 @@ def Question(number: int, text: str, value: int | None, on_answer):
         spacing=4,
         controls=[
             ft.Semantics(exclude_semantics=True, content=ft.Text(f"{number}. {text}", weight=ft.FontWeight.W_600)),
-            OneOf([(str(i), f"{answer} ({i})") for i, answer in enumerate(selfcheck.ANSWERS)],
+            OneOf([(str(i), f"{answer} ({i})") for i, answer in enumerate(answers)],
                   None if value is None else str(value), changed),
         ],
     ))
@@ -89,6 +91,7 @@ def SelfCheckBody():
     error, set_error = ft.use_state(None)
     write = use_write()
     questionnaire = selfcheck.QUESTIONNAIRES[which]
+    words = selfcheck.wording(which)  # the publisher's own translation where bundled, else English
     history, _unused = use_loaded(lambda: selfcheck.history(journal, which), [which])
 
     def choose(e):
@@ -148,10 +151,11 @@ def SelfCheckBody():
         ]
     else:
         body = [
-            ft.Text(questionnaire.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-            *[Question(i + 1, text, answers[i], answer, key=f"{which}-{i}") for i, text in enumerate(questionnaire.items)],
-            ft.Text(selfcheck.DIFFICULTY_QUESTION, weight=ft.FontWeight.W_600),
-            OneOf([(str(i), text) for i, text in enumerate(selfcheck.DIFFICULTY_ANSWERS)],
+            ft.Text(words.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+            *[Question(i + 1, text, answers[i], answer, words.answers, key=f"{which}-{words.language}-{i}")
+              for i, text in enumerate(words.items)],
+            ft.Text(words.difficulty_question, weight=ft.FontWeight.W_600),
+            OneOf([(str(i), text) for i, text in enumerate(words.difficulty_answers)],
                   None if difficulty is None else str(difficulty), lambda answer: set_difficulty(int(answer))),
             ErrorText(error),
             ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, on_click=submit),
@@ -163,8 +167,8 @@ def SelfCheckBody():
             ft.Text(_("Two short questionnaires that many doctors use. ") + _(selfcheck.NOT_A_DIAGNOSIS),
                     color=ft.Colors.ON_SURFACE_VARIANT),
             *([ft.Semantics(identifier="selfcheck-english-only", content=ft.Text(
-                _(selfcheck.ENGLISH_ONLY_NOTE), weight=ft.FontWeight.W_600,))]
-              if current_language() != "en" else []),
+                _(selfcheck.ENGLISH_ONLY_NOTE).format(name=questionnaire.name), weight=ft.FontWeight.W_600,))]
+              if current_language() != "en" and words.language == "en" else []),
             ft.SegmentedButton(
                 selected=[which],
                 allow_multiple_selection=False,
@@ -173,11 +177,15 @@ def SelfCheckBody():
                 segments=[ft.Segment(value="phq9", label=ft.Text(_("PHQ-9 (mood)"))),
                           ft.Segment(value="gad7", label=ft.Text(_("GAD-7 (anxiety)")))],
             ),
-            ft.Text(questionnaire.title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            ft.Text(words.title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             *body,
             ft.Text(_("Your history"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             HistoryChart(history or [], questionnaire),
             *[ft.Text(_("{date}: {score} of {max} ({band})").format(date=format_date(r.at), score=r.score, max=r.max_score, band=_(r.band)), size=13) for r in reversed((history or [])[-5:])],
-            ft.Text(_(selfcheck.ATTRIBUTION), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(words.attribution if words.language != "en" else _(selfcheck.ATTRIBUTION), size=12,
+                    color=ft.Colors.ON_SURFACE_VARIANT),
+            *([ft.Text(_(selfcheck.PUBLISHED_SOURCE_NOTE).format(
+                name=questionnaire.name, edition=words.edition, date=format_date(date.fromisoformat(words.checked))),
+                size=12, color=ft.Colors.ON_SURFACE_VARIANT)] if words.language != "en" else []),
         ]
     )

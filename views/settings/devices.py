@@ -162,7 +162,7 @@ def DevicesSection():
     else:
         names = ", ".join(d["name"] + (_(" (this device)") if d["this_device"] else "") for d in status.devices)
         body += [
-            SelectableLine(_("Sync folder: {folder}").format(folder=status.folder)),
+            SelectableLine(_("Sync folder: {folder}").format(folder=status.folder), identifier="sync-folder"),
             ft.Text(_("Last synced: {when}").format(when=_when(status.last_synced))),
             ft.Text(_("Devices: {names}").format(names=names)),
             ft.Text(_("Conflicts kept: {n}").format(n=status.conflicts)
@@ -230,15 +230,16 @@ def AutoBackupSection():
         CheckRow(_("Make an encrypted backup every day"), status.settings.enabled, switch, switch=True),
         SelectableLine(
             _("Last automatic backup: {when}").format(when=_when(status.last))
-            + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else "")),
+            + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else ""),
+            identifier="auto-backup-last"),
         _muted(_("Automatic backups open with your passphrase or your recovery code.")),
     ])
 
 
-def SelectableLine(text: str) -> ft.Control:
+def SelectableLine(text: str, identifier: str | None = None) -> ft.Control:
     """Text a person may want to copy (a folder's path). Flutter's web engine makes selectable
     text a read-only text box, and that box needs a name of its own (axe: label): the text."""
-    return ft.Semantics(label=text, content=ft.Text(text, selectable=True))
+    return ft.Semantics(label=text, identifier=identifier, content=ft.Text(text, selectable=True))
 
 
 def _parse_day(text: str) -> date | None:

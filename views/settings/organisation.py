@@ -255,7 +255,7 @@ def GroupForm(draft: Draft, on_saved, on_cancel):
         ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
             Choice(_("Cost"), f.cost, [(k, COST[k]) for k in COSTS if k != "unknown"], setter("cost"), width=200),
             Field(_("About the cost"), f.cost_note, text_setter("cost_note"), width=260),
-            Field(_("Typical size"), f.size, text_setter("size"), hint="people", width=140),
+            Field(_("Typical size"), f.size, text_setter("size"), hint=_("people"), width=140),
         ]),
         Choice(_("How to join"), f.registration, [(k, REGISTRATION[k]) for k in REGISTRATIONS if k != "unknown"],
                setter("registration"), width=300),

@@ -69,7 +69,7 @@ def TrustBadge(source: SourceStatus):
         padding=ft.Padding.symmetric(horizontal=8, vertical=2),
         border_radius=8,
         bgcolor=ft.Colors.TERTIARY_CONTAINER,
-        content=ft.Text("unverified", size=13, color=ft.Colors.ON_TERTIARY_CONTAINER),
+        content=ft.Text(_("unverified"), size=13, color=ft.Colors.ON_TERTIARY_CONTAINER),
     )
 
 
@@ -95,7 +95,7 @@ def SourceCard(source: SourceStatus):
             controls=[
                 ft.Text(source.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
                 TrustBadge(source),
-                *([ft.Text("paused", size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if source.paused else []),
+                *([ft.Text(_("paused"), size=13, color=ft.Colors.ON_SURFACE_VARIANT)] if source.paused else []),
             ],
         ),
         ft.Text(source.url, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
