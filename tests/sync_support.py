@@ -146,3 +146,25 @@ def check_signatures_as_in_the_browser(monkeypatch) -> None:
     monkeypatch.setattr(signing, "serialization", None)
     monkeypatch.setattr(signing, "_browser_can_verify", lambda: True)
     monkeypatch.setattr(signing.platform, "ed25519_verify", verify)
+
+
+def edit_on_two_devices(vault, session, folder: Path, other_dir: Path) -> None:
+    """Make a sync conflict the way two devices do: a second device joins ``folder`` with a
+    new recovery code of ``session``'s journal, then both change the note of the same
+    check-in before either has seen the other's change. (``session`` has linked ``folder``.)"""
+    from services.app import open_services
+    from services.devices import FolderSync, join_folder
+    from services.journal import Journal
+
+    code = vault.replace_recovery_code(session.store())
+    session.sync_now()
+    entry = session.journal.all_entries()[0]
+    other = open_services(other_dir)
+    try:
+        store_b, _key = join_folder(other.vault, folder, code, "phone passphrase", "Phone")
+        session.journal.update(entry.id, note="the laptop's words")
+        Journal(store_b).update(entry.id, note="the phone's words")
+        FolderSync(store_b, other.vault).sync()
+        store_b.lock()
+    finally:
+        other.close()

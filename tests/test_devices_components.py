@@ -12,6 +12,7 @@ from services.devices import FolderSync
 from services.journal import Journal
 from services.privacy.backup import create_backup
 from tests.privacy_support import CANARY, PASSPHRASE
+from tests.sync_support import edit_on_two_devices
 from tests.ui_harness import start_ui
 
 pytestmark = pytest.mark.asyncio
@@ -187,25 +188,12 @@ async def test_a_new_device_joins_from_the_set_up_screen_with_a_sync_file(tmp_pa
 
 
 async def test_a_conflict_is_shown_and_its_kept_version_can_be_put_back(ready, tmp_path):
-    from services.app import open_services
-    from services.devices import join_folder
-
     ui = await start_ui(ready, passphrase=PASSPHRASE, route="/settings")
     await ui.settle()
     session = ui.state.session
     session.link_sync_folder(str(tmp_path / "Sync"), "Laptop")
-    code = ready.vault.replace_recovery_code(session.store())
-    session.sync_now()
     [entry] = session.journal.all_entries()
-    other = open_services(tmp_path / "other")
-    try:
-        store_b, _ = join_folder(other.vault, tmp_path / "Sync", code, "phone passphrase", "Phone")
-        session.journal.update(entry.id, note="the laptop's words")
-        Journal(store_b).update(entry.id, note="the phone's words")
-        FolderSync(store_b, other.vault).sync()
-        store_b.lock()
-    finally:
-        other.close()
+    edit_on_two_devices(ready.vault, session, tmp_path / "Sync", tmp_path / "other")
     await ui.wait_for(lambda: ui.has_text("Sync folder: "))
     await ui.click(ui.button("Sync now"))
     await ui.settle()

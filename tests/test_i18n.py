@@ -614,25 +614,12 @@ async def open_sync_file_saved(ui, services, tmp_path):
 
 def _make_conflict(ui, services, tmp_path) -> None:
     """Another device (the same data key) changes the note this device changed too."""
-    from services.app import open_services
-    from services.devices import FolderSync, join_folder
-    from services.journal import Journal
+    from tests.sync_support import edit_on_two_devices
 
     session = ui.state.session
     if session.sync_status().conflicts:
         return
-    code = services.vault.replace_recovery_code(session.store())
-    session.sync_now()
-    entry = session.journal.all_entries()[0]
-    other = open_services(tmp_path / "phone")
-    try:
-        store_b, _key = join_folder(other.vault, tmp_path / "Sync", code, "phone passphrase", "Phone")
-        session.journal.update(entry.id, note="the laptop's words")
-        Journal(store_b).update(entry.id, note="the phone's words")
-        FolderSync(store_b, other.vault).sync()
-        store_b.lock()
-    finally:
-        other.close()
+    edit_on_two_devices(services.vault, session, tmp_path / "Sync", tmp_path / "phone")
 
 
 async def open_sync_conflict(ui, services, tmp_path):
