@@ -60,9 +60,18 @@ def valid_coordinates(lat, lon) -> bool:
     )
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
+
+
+@lru_cache(maxsize=16384)
+def _fold_cached(text: str) -> str:
+    """``_fold`` of the short texts an import asks about again and again (state, country)."""
+    return _fold(text)
 
 
 @lru_cache(maxsize=1)
@@ -271,7 +280,7 @@ def _regions() -> dict[str, list[tuple[str, str | None]]]:
 def region_of(*texts: str | None) -> tuple[str | None, str | None]:
     """(country, admin1) from what a feed says, in any order: ("US", "PA") → ("US", "PA");
     "Alberta" → ("CA", "01"); ("CA",) alone → California; ("Canada", "ON") → Ontario."""
-    meanings = [_regions().get(_fold(t), []) for t in texts if t]
+    meanings = [_regions().get(_fold_cached(t), []) for t in texts if t]
     states = [m for ms in meanings for m in ms if m[1]]
     countries = [m[0] for ms in meanings for m in ms if m[1] is None]
 
@@ -288,7 +297,7 @@ def region_of(*texts: str | None) -> tuple[str | None, str | None]:
 
 def countries_named(*texts: str | None) -> set[str]:
     """Every country the texts can mean ("Georgia" → US and GE; "CA" → US and CA)."""
-    return {c for t in texts if t for c, _ in _regions().get(_fold(t), [])}
+    return {c for t in texts if t for c, _ in _regions().get(_fold_cached(t), [])}
 
 
 def _in_regions(city: dict, regions: list[tuple[str, str | None]]) -> bool:
@@ -447,6 +456,24 @@ STATE_ZIP = re.compile(r"\b([A-Z]{2})\s+(\d{5})(?:-\d{4})?\b")
 def address_parts(text: str | None) -> dict:
     """What a one-line address says about where it is: "12 Main St, Lubbock, TX 79401, USA" →
     {"city": "Lubbock", "region": "TX", "postal_code": "79401", "country": "USA"}. Best effort."""
+    return dict(cached_address_parts(text))
+
+
+_ADDRESS_PARTS: dict = {}
+
+
+def cached_address_parts(text: str | None) -> dict:
+    """``address_parts`` worked out once per distinct address (an import asks for the same
+    address for every group that meets there). The dict is shared: do not change it."""
+    found = _ADDRESS_PARTS.get(text)
+    if found is None:
+        if len(_ADDRESS_PARTS) > 50_000:
+            _ADDRESS_PARTS.clear()
+        found = _ADDRESS_PARTS[text] = _address_parts(text)
+    return found
+
+
+def _address_parts(text: str | None) -> dict:
     found: dict = {}
     if not text:
         return found
