@@ -137,6 +137,25 @@ def test_imports_store_exactly_what_they_stored_before(tmp_path):
         assert found[key] == expected[key], f"{key}: {_first_difference(expected[key], found[key])}"
 
 
+def test_topic_keywords_found_as_the_patterns_alone_find_them():
+    """The substring test that rules topics out first never changes which topics are found."""
+    import random
+
+    from services.directory.vocabulary import _KEYWORD_RES, TOPICS, _topics_in
+
+    def by_patterns(blob: str) -> tuple[str, ...]:
+        return tuple(topic for topic, pattern in _KEYWORD_RES.items() if pattern.search(blob))
+
+    words = [k.rstrip("*") for keys in TOPICS.values() for k in keys]
+    words += ["Hispanic", "ANXIETY", "Al-Anon", "well being", "widowers", "x", "-", " ", "ſtress", "İ", "K", "Ünder",
+              "lonelines", "carers'", "12", "Eating", "Disorders", "loss of a", "loved ones", "PTSD.", "(OCD)"]
+    rng = random.Random(14)
+    blobs = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    blobs += [w.upper() for w in words] + [w.title() for w in words] + ["ſtress", "STREß", "anxıety", "bİpolar"]
+    for blob in blobs:
+        assert _topics_in.__wrapped__(blob) == by_patterns(blob), blob
+
+
 if __name__ == "__main__" and "--freeze" in sys.argv:
     import tempfile
 
