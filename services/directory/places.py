@@ -437,12 +437,33 @@ def nearest_city_in(lat: float, lon: float, country: str | None, admin1: str | N
         return None
     if country is None:
         return nearest_city(lat, lon, radius_km)
-    best, best_km = None, radius_km
-    for city_lat, city_lon, city in _around_in(math.floor(lat), math.floor(lon), country, admin1):
-        km = distance_km(lat, lon, city_lat, city_lon)
-        if km <= best_km:
-            best, best_km = city, km
+    # The plain scan keeps the last of the nearest (``km <= best``) over ``_around_in``. Here
+    # the candidates are sorted by latitude and walked out from ``lat``, stopping where the
+    # latitude difference alone puts a city farther than the best so far (a great circle is
+    # never shorter than its change of latitude; the margin covers rounding): the same city,
+    # ties included, for a fraction of the distances (issue #14).
+    lats, entries = _around_in_by_latitude(math.floor(lat), math.floor(lon), country, admin1)
+    best, best_km, best_index = None, radius_km, -1
+    start = bisect.bisect_left(lats, lat)
+    for step, stop in ((1, len(entries)), (-1, -1)):
+        k = start if step == 1 else start - 1
+        while k != stop:
+            city_lat, city_lon, index, city = entries[k]
+            if EARTH_RADIUS_KM * abs(math.radians(city_lat - lat)) > best_km * (1 + 1e-9) + 1e-9:
+                break
+            km = distance_km(lat, lon, city_lat, city_lon)
+            if km < best_km or (km == best_km and index > best_index):
+                best, best_km, best_index = city, km, index
+            k += step
     return best
+
+
+@lru_cache(maxsize=16384)
+def _around_in_by_latitude(cell_lat: int, cell_lon: int, country: str, admin1: str | None):
+    """``_around_in`` sorted by latitude, each with its position in the unsorted order."""
+    entries = sorted(((lat, lon, index, city) for index, (lat, lon, city) in enumerate(_around_in(cell_lat, cell_lon, country, admin1))),
+                     key=lambda entry: (entry[0], entry[2]))
+    return [entry[0] for entry in entries], entries
 
 
 def placeholder_coordinates(lat, lon) -> bool:
@@ -482,7 +503,7 @@ def _address_parts(text: str | None) -> dict:
     if match:
         found["region"], found["postal_code"] = match.group(1), match.group(2)
     for n, part in enumerate(parts):
-        meanings = _regions().get(_fold(part))
+        meanings = _regions().get(_fold_cached(part))
         if meanings and n > 0:
             if all(a is None for _, a in meanings):
                 found.setdefault("country", part)
@@ -491,7 +512,7 @@ def _address_parts(text: str | None) -> dict:
         elif match and part.startswith(match.group(0)) and n > 0 and "city" not in found:
             found["city"] = parts[n - 1]
     if "city" not in found:
-        named = [p for p in parts[1:] if _fold(p) in _city_index() and not re.match(r"^\d", p)]
+        named = [p for p in parts[1:] if _fold_cached(p) in _city_index() and not re.match(r"^\d", p)]
         if named:
             found["city"] = named[0]
     return found
