@@ -60,9 +60,18 @@ def valid_coordinates(lat, lon) -> bool:
     )
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
+
+
+@lru_cache(maxsize=16384)
+def _fold_cached(text: str) -> str:
+    """``_fold`` of the short texts an import asks about again and again (state, country)."""
+    return _fold(text)
 
 
 @lru_cache(maxsize=1)
@@ -271,7 +280,7 @@ def _regions() -> dict[str, list[tuple[str, str | None]]]:
 def region_of(*texts: str | None) -> tuple[str | None, str | None]:
     """(country, admin1) from what a feed says, in any order: ("US", "PA") → ("US", "PA");
     "Alberta" → ("CA", "01"); ("CA",) alone → California; ("Canada", "ON") → Ontario."""
-    meanings = [_regions().get(_fold(t), []) for t in texts if t]
+    meanings = [_regions().get(_fold_cached(t), []) for t in texts if t]
     states = [m for ms in meanings for m in ms if m[1]]
     countries = [m[0] for ms in meanings for m in ms if m[1] is None]
 
@@ -288,7 +297,7 @@ def region_of(*texts: str | None) -> tuple[str | None, str | None]:
 
 def countries_named(*texts: str | None) -> set[str]:
     """Every country the texts can mean ("Georgia" → US and GE; "CA" → US and CA)."""
-    return {c for t in texts if t for c, _ in _regions().get(_fold(t), [])}
+    return {c for t in texts if t for c, _ in _regions().get(_fold_cached(t), [])}
 
 
 def _in_regions(city: dict, regions: list[tuple[str, str | None]]) -> bool:
@@ -428,12 +437,33 @@ def nearest_city_in(lat: float, lon: float, country: str | None, admin1: str | N
         return None
     if country is None:
         return nearest_city(lat, lon, radius_km)
-    best, best_km = None, radius_km
-    for city_lat, city_lon, city in _around_in(math.floor(lat), math.floor(lon), country, admin1):
-        km = distance_km(lat, lon, city_lat, city_lon)
-        if km <= best_km:
-            best, best_km = city, km
+    # The plain scan keeps the last of the nearest (``km <= best``) over ``_around_in``. Here
+    # the candidates are sorted by latitude and walked out from ``lat``, stopping where the
+    # latitude difference alone puts a city farther than the best so far (a great circle is
+    # never shorter than its change of latitude; the margin covers rounding): the same city,
+    # ties included, for a fraction of the distances (issue #14).
+    lats, entries = _around_in_by_latitude(math.floor(lat), math.floor(lon), country, admin1)
+    best, best_km, best_index = None, radius_km, -1
+    start = bisect.bisect_left(lats, lat)
+    for step, stop in ((1, len(entries)), (-1, -1)):
+        k = start if step == 1 else start - 1
+        while k != stop:
+            city_lat, city_lon, index, city = entries[k]
+            if EARTH_RADIUS_KM * abs(math.radians(city_lat - lat)) > best_km * (1 + 1e-9) + 1e-9:
+                break
+            km = distance_km(lat, lon, city_lat, city_lon)
+            if km < best_km or (km == best_km and index > best_index):
+                best, best_km, best_index = city, km, index
+            k += step
     return best
+
+
+@lru_cache(maxsize=16384)
+def _around_in_by_latitude(cell_lat: int, cell_lon: int, country: str, admin1: str | None):
+    """``_around_in`` sorted by latitude, each with its position in the unsorted order."""
+    entries = sorted(((lat, lon, index, city) for index, (lat, lon, city) in enumerate(_around_in(cell_lat, cell_lon, country, admin1))),
+                     key=lambda entry: (entry[0], entry[2]))
+    return [entry[0] for entry in entries], entries
 
 
 def placeholder_coordinates(lat, lon) -> bool:
@@ -447,6 +477,24 @@ STATE_ZIP = re.compile(r"\b([A-Z]{2})\s+(\d{5})(?:-\d{4})?\b")
 def address_parts(text: str | None) -> dict:
     """What a one-line address says about where it is: "12 Main St, Lubbock, TX 79401, USA" →
     {"city": "Lubbock", "region": "TX", "postal_code": "79401", "country": "USA"}. Best effort."""
+    return dict(cached_address_parts(text))
+
+
+_ADDRESS_PARTS: dict = {}
+
+
+def cached_address_parts(text: str | None) -> dict:
+    """``address_parts`` worked out once per distinct address (an import asks for the same
+    address for every group that meets there). The dict is shared: do not change it."""
+    found = _ADDRESS_PARTS.get(text)
+    if found is None:
+        if len(_ADDRESS_PARTS) > 50_000:
+            _ADDRESS_PARTS.clear()
+        found = _ADDRESS_PARTS[text] = _address_parts(text)
+    return found
+
+
+def _address_parts(text: str | None) -> dict:
     found: dict = {}
     if not text:
         return found
@@ -455,7 +503,7 @@ def address_parts(text: str | None) -> dict:
     if match:
         found["region"], found["postal_code"] = match.group(1), match.group(2)
     for n, part in enumerate(parts):
-        meanings = _regions().get(_fold(part))
+        meanings = _regions().get(_fold_cached(part))
         if meanings and n > 0:
             if all(a is None for _, a in meanings):
                 found.setdefault("country", part)
@@ -464,7 +512,7 @@ def address_parts(text: str | None) -> dict:
         elif match and part.startswith(match.group(0)) and n > 0 and "city" not in found:
             found["city"] = parts[n - 1]
     if "city" not in found:
-        named = [p for p in parts[1:] if _fold(p) in _city_index() and not re.match(r"^\d", p)]
+        named = [p for p in parts[1:] if _fold_cached(p) in _city_index() and not re.match(r"^\d", p)]
         if named:
             found["city"] = named[0]
     return found

@@ -83,9 +83,13 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
     # store them (ISO dates, 0/1 booleans), so ORM reads see no difference. Rows are written
     # INSERT_BATCH groups at a time, so they are never all in memory at once (issue #14).
     cursor = session.connection().connection.dbapi_connection.cursor()
+    # Per distinct rule (by identity: importers share one object per rule, and ``groups``
+    # keeps every rule alive, so an id is not reused meanwhile): its row and its next meeting.
+    per_rule: dict = {}
+    tags: dict = {}  # (kind, values) → the values as stored
     try:
         for first in range(0, len(groups), INSERT_BATCH):
-            _insert_groups(cursor, source, groups[first:first + INSERT_BATCH], next_id + first, now, cache)
+            _insert_groups(cursor, source, groups[first:first + INSERT_BATCH], next_id + first, now, cache, per_rule, tags)
         if bulk is not None:
             bulk.rebuild(cursor)
     finally:
@@ -96,34 +100,53 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
 INSERT_BATCH = 5000
 
 
-def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], next_id: int, now: datetime, cache: dict) -> None:
+def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], next_id: int, now: datetime, cache: dict,
+                   per_rule: dict | None = None, tags: dict | None = None) -> None:
+    per_rule = {} if per_rule is None else per_rule
+    tags = {} if tags is None else tags
     group_rows, rule_rows, tag_rows = [], [], []
+    source_id, prefix, now_epoch = source.id, f"{source.name}/", epoch(now)
     for offset, record in enumerate(groups):
         gid = next_id + offset
-        start_utc, zone_name = next_start(record.schedule, now, cache)
+        # next_start(record.schedule, now, cache), with each rule's part worked out once
+        start_utc = zone_name = None
+        for rule in record.schedule:
+            entry = per_rule.get(id(rule))
+            if entry is None:
+                entry = per_rule[id(rule)] = (rule, _rule_values(rule), next_start((rule,), now, cache))
+            found = entry[2]
+            if found[0] is not None and (start_utc is None or found[0] < start_utc):
+                start_utc, zone_name = found
+            rule_rows.append((gid, *entry[1]))
         loc, online, contact = record.location, record.online, record.contact
         group_rows.append((
-            gid, source.id, record.external_id, f"{source.name}/{record.external_id}", record.name,
+            gid, source_id, record.external_id, prefix + record.external_id, record.name,
             record.description, record.notes, record.leadership, record.facilitator_credentials, record.attendance,
             record.cost, record.cost_note, record.typical_size, record.registration, record.confidentiality,
             loc.venue, loc.address, loc.city, loc.region, loc.postal_code, loc.country, loc.latitude, loc.longitude,
             int(loc.approximate), online.url, online.phone, online.notes, contact.name, contact.email, contact.phone,
             contact.website, record.status, _iso(record.last_verified), record.timezone_origin, start_utc, zone_name,
-            ",".join(record.type_codes) or None, epoch(now),
+            ",".join(record.type_codes) or None, now_epoch,
         ))
-        for rule in record.schedule:
-            rule_rows.append((
-                gid, rule.kind, rule.weekday, rule.interval_weeks, rule.ordinal, _minutes(rule.start),
-                _minutes(rule.end), rule.timezone, _iso(rule.anchor_date), _iso(rule.starts_on), _iso(rule.ends_on), rule.note,
-            ))
         for kind, values in (("topic", record.topics), ("audience", record.audience), ("language", record.languages),
                              ("accessibility", record.accessibility)):
-            for value in dict.fromkeys(tag_value(kind, v) for v in values):
-                if value:
-                    tag_rows.append((gid, kind, value[:120]))
+            if not values:
+                continue
+            key = (kind, values)
+            stored = tags.get(key)
+            if stored is None:
+                stored = tags[key] = tuple(value[:120] for value in dict.fromkeys(tag_value(kind, v) for v in values) if value)
+            for value in stored:
+                tag_rows.append((gid, kind, value))
     cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
     cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
     cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
+
+
+def _rule_values(rule: ScheduleRule) -> tuple:
+    """A rule's directory_schedule columns after group_id."""
+    return (rule.kind, rule.weekday, rule.interval_weeks, rule.ordinal, _minutes(rule.start), _minutes(rule.end),
+            rule.timezone, _iso(rule.anchor_date), _iso(rule.starts_on), _iso(rule.ends_on), rule.note)
 
 
 BULK_MIN_CHANGES = 2000

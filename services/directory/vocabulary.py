@@ -310,10 +310,23 @@ def infer_topics(*texts: str | None) -> tuple[str, ...]:
     return _topics_in(blob)
 
 
+# Each topic's keywords as plain lower-case text: a topic can only match an ASCII text that
+# contains one of them, which a substring test (in C) rules out far faster than the
+# case-insensitive patterns can (issue #14: 100,000 meetings).
+_KEYWORD_TEXTS = tuple((k.rstrip("*"), topic) for topic in _KEYWORD_RES for k in TOPICS[topic])
+
+
 @lru_cache(maxsize=65536)
 def _topics_in(blob: str) -> tuple[str, ...]:
     # Cached: a feed repeats the same names and notes for every weekday a group meets.
-    return tuple(topic for topic, pattern in _KEYWORD_RES.items() if pattern.search(blob))
+    if not blob.isascii():
+        # Case-insensitive Unicode matching knows more than lower() ("ſ" is an "s"): the patterns alone.
+        return tuple(topic for topic, pattern in _KEYWORD_RES.items() if pattern.search(blob))
+    lower = blob.lower()
+    candidates = {topic for text, topic in _KEYWORD_TEXTS if text in lower}
+    if not candidates:
+        return ()
+    return tuple(topic for topic, pattern in _KEYWORD_RES.items() if topic in candidates and pattern.search(blob))
 
 
 def normalise_topic(value: str) -> str | None:

@@ -136,8 +136,11 @@ def _forget_import_caches() -> None:
     Meeting Guide reader's table of shared rules)."""
     from services.directory.vocabulary import _topics_in
 
+    from services.directory import places
+
     _topics_in.cache_clear()
     meeting_guide._SHARED_RULES.clear()
+    places._ADDRESS_PARTS.clear()
 
 
 def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> None:

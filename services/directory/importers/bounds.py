@@ -63,10 +63,28 @@ def _texts_within(group: GroupRecord) -> bool:
         if value is not None and len(value) > MAX_TEXT:
             return False
     for part in (group.location, group.online, group.contact):
-        for _, value in _values(part):
+        for value in _plain_values(part):
             if isinstance(value, str) and len(value) > MAX_TEXT:
                 return False
-    return all(rule.note is None or len(rule.note) <= MAX_TEXT for rule in group.schedule)
+    for rule in group.schedule:
+        if rule.note is not None and len(rule.note) > MAX_TEXT:
+            return False
+    return True
+
+
+_GETTERS: dict[type, object] = {}
+
+
+def _plain_values(part) -> tuple:
+    """The values of ``_values(part)`` alone, read by one C call."""
+    getter = _GETTERS.get(type(part))
+    if getter is None:
+        import operator
+
+        names = [name for name, _ in _values(part)]
+        getter = _GETTERS[type(part)] = (operator.attrgetter(*names) if len(names) > 1
+                                         else (lambda item, name=names[0]: (getattr(item, name),)))
+    return getter(part)
 
 
 def problem(group: GroupRecord) -> str | None:
@@ -79,8 +97,9 @@ def problem(group: GroupRecord) -> str | None:
                           ("accessibility", group.accessibility), ("type codes", group.type_codes)):
         if len(values) > MAX_LIST_ITEMS:
             return f"{label} has {len(values):,} entries (at most {MAX_LIST_ITEMS})"
-        if any(not isinstance(v, str) or len(v) > MAX_LIST_ITEM for v in values):
-            return f"{label} has an entry that is not short text (at most {MAX_LIST_ITEM} characters)"
+        for v in values:
+            if not isinstance(v, str) or len(v) > MAX_LIST_ITEM:
+                return f"{label} has an entry that is not short text (at most {MAX_LIST_ITEM} characters)"
     if len(group.schedule) > MAX_RULES:
         return f"the schedule has {len(group.schedule):,} rules (at most {MAX_RULES})"
     size = group.typical_size

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import operator
 import re
 from datetime import date, datetime, time
 
@@ -95,9 +96,14 @@ _NAMED_ZONES = {"eastern": "America/New_York", "central": "America/Chicago", "mo
                 "c": "America/Chicago", "m": "America/Denver", "p": "America/Los_Angeles"}
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _named_zone(*texts: str | None) -> tuple[str, str] | None:
     for value in texts:
-        match = _NAMED_ZONE.search(value or "")
+        if not value or _DIGIT.search(value) is None:  # the pattern starts with a digit: most names have none
+            continue
+        match = _NAMED_ZONE.search(value)
         if match:
             word = match.group(1).lower()
             return match.group(0).strip(), _NAMED_ZONES.get(word, _NAMED_ZONES.get(word[:1]))
@@ -107,76 +113,136 @@ def _named_zone(*texts: str | None) -> tuple[str, str] | None:
 def _decide_zone(group: GroupRecord, import_zone: str | None, where: str, doubtful: list[str]):
     """(zone, origin, location) from the group's region and coordinates together; a town
     name is only looked up inside its own country and state."""
-    location = group.location
-    if import_zone and location.approximate and group.attendance not in ("in_person", "hybrid"):
+    zone, origin, location, notes = _decide_place(group.location, group.attendance in ("in_person", "hybrid"), import_zone)
+    doubtful.extend(f"{where}: {note}" for note in notes)
+    return zone, origin, location
+
+
+def _decide_place(location: Location, in_person: bool, import_zone: str | None):
+    """(zone, origin, location, doubtful notes) for a place: what ``_decide_zone`` decides,
+    depending only on the location, whether the group meets there and ``--timezone``."""
+    notes: list[str] = []
+    if import_zone and location.approximate and not in_person:
         # An online meeting's approximate place is where its members are from, not a clock:
         # its times are in the feed's own zone.
-        return import_zone, "import", location
-    parts = places.address_parts(location.address)
+        return import_zone, "import", location, ()
+    parts = places.cached_address_parts(location.address)
     country, admin1 = places.region_of(location.country, location.region, parts.get("country"), parts.get("region"))
     lat, lon = location.latitude, location.longitude
     if lat is not None and lon is not None and places.placeholder_coordinates(lat, lon):
-        doubtful.append(f"{where}: coordinates ({lat}, {lon}) are a placeholder, not a place; ignored them")
-        location = dataclasses.replace(location, latitude=None, longitude=None)
+        notes.append(f"coordinates ({lat}, {lon}) are a placeholder, not a place; ignored them")
+        location = replaced(location, latitude=None, longitude=None)
         lat = lon = None
     if lat is not None and lon is not None:
         city = places.nearest_city_in(lat, lon, country, admin1)
         if city is not None:
-            return city["timezone"], "coordinates", location
+            return city["timezone"], "coordinates", location, tuple(notes)
         anywhere = places.nearest_city(lat, lon)
         texts = (location.country, location.region, parts.get("country"), parts.get("region"))
         if anywhere is not None and anywhere["countrycode"] in places.countries_named(*texts):
             # "Georgia" is a US state and a country: the coordinates say which
-            return anywhere["timezone"], "coordinates", location
+            return anywhere["timezone"], "coordinates", location, tuple(notes)
         if country is not None and anywhere is not None:
             region = places.region_name(country, admin1) or country
-            doubtful.append(f"{where}: coordinates ({lat}, {lon}) lie outside {region}, where its address is; ignored them")
-            location = dataclasses.replace(location, latitude=None, longitude=None)
+            notes.append(f"coordinates ({lat}, {lon}) lie outside {region}, where its address is; ignored them")
+            location = replaced(location, latitude=None, longitude=None)
     if country == "US" or country is None:
         place = places.zip_in_region(location.postal_code or parts.get("postal_code"), admin1)
         if place is not None and place.timezone:
-            return place.timezone, "region", location
+            return place.timezone, "region", location, tuple(notes)
     town = places.city_in_region(location.city or parts.get("city"), country, admin1)
     if town is not None:
         if location.latitude is None:
-            location = dataclasses.replace(location, latitude=town.latitude, longitude=town.longitude, approximate=True)
-        return town.timezone, "region", location
+            location = replaced(location, latitude=town.latitude, longitude=town.longitude, approximate=True)
+        return town.timezone, "region", location, tuple(notes)
     zone = places.zone_for_region(country, admin1) if admin1 or country else None
     if zone:
-        return zone, "region", location
+        return zone, "region", location, tuple(notes)
     if import_zone:
-        return import_zone, "import", location
-    return None, "unknown", location
+        return import_zone, "import", location, tuple(notes)
+    return None, "unknown", location, tuple(notes)
+
+
+_FIELDS: dict[type, tuple] = {}
+
+
+def replaced(record, **changes):
+    """``dataclasses.replace`` for the directory's record classes (every field an init field,
+    no ``__post_init__``), without its per-call look-up of the fields: it runs for every group
+    whose zone an import decides (issue #14)."""
+    known = _FIELDS.get(type(record))
+    if known is None:
+        names = tuple(f.name for f in dataclasses.fields(record))
+        known = _FIELDS[type(record)] = (operator.attrgetter(*names), {name: n for n, name in enumerate(names)})
+    values, positions = known
+    found = list(values(record))
+    for name, value in changes.items():
+        found[positions[name]] = value
+    return type(record)(*found)
 
 
 def resolve_zones(feed: ParsedFeed, import_zone: str | None) -> None:
     """Give every timed rule with no zone one, decided from the group's region (state,
     province, ZIP, country) and coordinates together; ``--timezone`` is the default for the
     rest, not an override; else none — "time zone unknown", never a silent UTC. Counts how
-    each meeting's zone was decided and lists the doubtful cases in the feed's report."""
+    each meeting's zone was decided and lists the doubtful cases in the feed's report.
+
+    Each distinct place is decided once, and each rule given its zone once (issue #14:
+    100,000 meetings share far fewer places and rules)."""
     shared: dict = {}  # one object per distinct rule: thousands of groups meet "Tuesday 19:00 in New York"
-    for index, group in enumerate(feed.groups):
-        timed = [r for r in group.schedule if r.kind in ("weekly", "monthly")]
-        where = f"{group.name!r} (id {group.external_id!r})"
-        if timed and all(r.timezone for r in timed):
-            origin = "feed"
-            zone = timed[0].timezone
-        elif timed:
-            zone, origin, location = _decide_zone(group, import_zone, where, feed.doubtful)
-            rules = tuple(shared.setdefault(rule, rule) for rule in (
-                dataclasses.replace(r, timezone=zone) if r.timezone is None else r for r in group.schedule))
-            group = feed.groups[index] = dataclasses.replace(group, schedule=rules, timezone_origin=origin, location=location)
-        else:
+    with_zone: dict = {}  # (id(rule), zone) → (rule, the rule in that zone); the rule is kept, so its id is not reused
+    decided: dict = {}  # (location, meets there) → what _decide_place decided
+    counts = feed.zone_counts
+    doubtful = feed.doubtful
+    groups = feed.groups
+    for index, group in enumerate(groups):
+        schedule = group.schedule
+        timed = [r for r in schedule if r.kind in ("weekly", "monthly")]
+        if not timed:
             loc = group.location
             if loc.latitude is not None and loc.longitude is not None and places.placeholder_coordinates(loc.latitude, loc.longitude):
-                feed.doubtful.append(f"{where}: coordinates ({loc.latitude}, {loc.longitude}) are a placeholder, not a place; ignored them")
-                feed.groups[index] = dataclasses.replace(group, location=dataclasses.replace(loc, latitude=None, longitude=None))
+                doubtful.append(f"{group.name!r} (id {group.external_id!r}): coordinates ({loc.latitude}, {loc.longitude}) "
+                                "are a placeholder, not a place; ignored them")
+                groups[index] = replaced(group, location=replaced(loc, latitude=None, longitude=None))
             continue
-        feed.zone_counts[origin] = feed.zone_counts.get(origin, 0) + len(timed)
+        if all(r.timezone for r in timed):
+            origin = "feed"
+            zone = timed[0].timezone
+        else:
+            loc = group.location
+            # repr and type too: -0.0 == 0.0 and 40 == 40.0 == True, but the notes print them as given
+            key = (loc, group.attendance in ("in_person", "hybrid"), repr(loc.latitude), repr(loc.longitude),
+                   type(loc.approximate))
+            try:
+                found = decided.get(key)
+            except TypeError:  # not hashable (a hostile feed's odd value): decided every time
+                key, found = None, None
+            if found is None:
+                found = _decide_place(key[0] if key else group.location, group.attendance in ("in_person", "hybrid"),
+                                      import_zone)
+                if key is not None:
+                    if len(decided) > 50_000:
+                        decided.clear()
+                    decided[key] = found
+            zone, origin, location, notes = found
+            if notes:
+                where = f"{group.name!r} (id {group.external_id!r})"
+                doubtful.extend(f"{where}: {note}" for note in notes)
+            rules = []
+            for rule in schedule:
+                if rule.timezone is None:
+                    pair = with_zone.get((id(rule), zone))
+                    if pair is None:
+                        pair = with_zone[(id(rule), zone)] = (rule, replaced(rule, timezone=zone))
+                    rule = pair[1]
+                rules.append(shared.setdefault(rule, rule))
+            group = groups[index] = replaced(group, schedule=tuple(rules), timezone_origin=origin, location=location)
+        counts[origin] = counts.get(origin, 0) + len(timed)
         named = _named_zone(group.name, group.notes)
         if named and zone and named[1] and not places._same_clock(zone, named[1]):
-            feed.doubtful.append(f"{where}: its text says {named[0]!r} but its meetings are in {zone}; check with the source")
-    unknown = feed.zone_counts.get("unknown", 0)
+            doubtful.append(f"{group.name!r} (id {group.external_id!r}): its text says {named[0]!r} but its meetings are "
+                            f"in {zone}; check with the source")
+    unknown = counts.get("unknown", 0)
     if unknown:
         feed.repairs.append(
             f"{unknown} meeting(s) have no time zone (none in the feed, no region or coordinates to decide one, no "
@@ -269,7 +335,7 @@ def merge_meetings(records: list[GroupRecord]) -> GroupRecord:
     rules = tuple(sorted(dict.fromkeys(rule for r in records for rule in r.schedule),
                          key=lambda rule: (rule.weekday if rule.weekday is not None else 9, rule.start or time(0))))
     venue = first.location.venue or next((r.location.venue for r in records if r.location.venue), None)
-    return dataclasses.replace(
+    return replaced(
         first,
         schedule=rules,
         topics=tuple(dict.fromkeys(t for r in records for t in r.topics)),
@@ -279,7 +345,7 @@ def merge_meetings(records: list[GroupRecord]) -> GroupRecord:
         type_codes=tuple(dict.fromkeys(t for r in records for t in r.type_codes)),
         notes="\n\n".join(dict.fromkeys(r.notes for r in records if r.notes)) or None,
         confidentiality=first.confidentiality or next((r.confidentiality for r in records if r.confidentiality), None),
-        location=dataclasses.replace(first.location, venue=venue),
+        location=replaced(first.location, venue=venue),
         last_verified=max((r.last_verified for r in records if r.last_verified), default=None),
     )
 

@@ -112,7 +112,9 @@ def parse(data, feed: ParsedFeed) -> None:
     # over): each is let go once its record is made, so the parsed JSON and the records are
     # not both whole in memory at once (issue #14: 100,000 meetings).
     data.clear()
-    parked = _parked_addresses([raw for _, raw in rows])
+    caches = _Caches()
+    keys = [caches.address_key(raw) for _, raw in rows]
+    parked = _parked_addresses([raw for _, raw in rows], keys)
     if parked:
         feed.repairs.append(
             f"{sum(parked.values())} online meeting(s) give an address that {len(parked)} place(s) share with many "
@@ -121,28 +123,133 @@ def parse(data, feed: ParsedFeed) -> None:
     meetings = []
     for position, (index, raw) in enumerate(rows):
         rows[position] = None
+        address_key, keys[position] = keys[position], None
         try:
-            record = _meeting(index, raw, feed, parked)
+            record = _meeting(index, raw, feed, parked, address_key, caches)
         except ValueError as problem:
             feed.skipped.append(skipped_record(index, raw.get("slug") or raw.get("id"), raw.get("name"), str(problem)))
             refuse_if_mostly_bad(feed.skipped.total, index + 1)
             continue
-        meetings.append((index, _address_key(raw) if record.attendance in ("in_person", "hybrid") else "", record))
+        meetings.append((index, address_key if record.attendance in ("in_person", "hybrid") else "", record))
     feed.meetings += len(meetings)
     feed.groups.extend(dedupe_ids(_grouped(meetings, feed), feed))
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _address_key(raw: dict) -> str:
     address = text(raw.get("formatted_address")) or text(raw.get("address")) or ""
-    return re.sub(r"[^a-z0-9]+", " ", address.lower()).strip()
+    return _NOT_ALNUM.sub(" ", address.lower()).strip()
 
 
-def _parked_addresses(rows: list[dict]) -> dict[str, int]:
+def _text_of(raw: dict, key: str) -> str | None:
+    """``text(raw.get(key))``, with the common case (a string) inline."""
+    value = raw.get(key)
+    if type(value) is str:
+        return value.strip() or None
+    return None if value is None else text(value)
+
+
+class _Caches:
+    """What one read works out once per distinct value rather than once per meeting (issue
+    #14: 100,000 meetings repeat the same type lists, times, dates and addresses). Every
+    value here is immutable or never changed by its users."""
+
+    LIMIT = 50_000
+
+    def __init__(self):
+        self.keys: dict[str, str] = {}
+        self.types: dict = {}
+        self.clocks: dict = {}
+        self.ends: dict = {}
+        self.dates: dict = {}
+        self.zones: dict = {}
+        self.rules: dict = {}
+
+    def address_key(self, raw: dict) -> str:
+        address = _text_of(raw, "formatted_address") or _text_of(raw, "address") or ""
+        found = self.keys.get(address)
+        if found is None:
+            if len(self.keys) > self.LIMIT:
+                self.keys.clear()
+            found = self.keys[address] = _NOT_ALNUM.sub(" ", address.lower()).strip()
+        return found
+
+    def codes(self, value) -> tuple:
+        """(types, audience, languages, accessibility, type codes) of a ``types`` value."""
+        # Only text is a key: 1, 1.0 and True are equal keys but different type codes.
+        if type(value) is str:
+            key = value
+        elif type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+        else:
+            key = None
+        found = self.types.get(key) if key is not None else None
+        if found is None:
+            types = _types(value)
+            found = (
+                types,
+                tuple(sorted({AUDIENCE_CODES[t] for t in types if t in AUDIENCE_CODES})),
+                tuple(sorted({LANGUAGE_CODES[t] for t in types if t in LANGUAGE_CODES})),
+                tuple(sorted({ACCESSIBILITY_CODES[t] for t in types if t in ACCESSIBILITY_CODES})),
+                tuple(t for t in dict.fromkeys(types) if t),
+            )
+            if key is not None:
+                if len(self.types) > self.LIMIT:
+                    self.types.clear()
+                self.types[key] = found
+        return found
+
+    def clock(self, value):
+        if type(value) is not str:
+            return parse_clock(value)
+        found = self.clocks.get(value, self)
+        if found is self:
+            if len(self.clocks) > self.LIMIT:
+                self.clocks.clear()
+            found = self.clocks[value] = parse_clock(value)
+        return found
+
+    def hour_after(self, start: time) -> time:
+        found = self.ends.get(start)
+        if found is None:
+            found = self.ends[start] = (datetime.combine(datetime.min, start) + timedelta(hours=1)).time()
+        return found
+
+    def date(self, value):
+        if type(value) is not str:
+            return as_date(value)
+        found = self.dates.get(value, self)
+        if found is self:
+            if len(self.dates) > self.LIMIT:
+                self.dates.clear()
+            found = self.dates[value] = as_date(value)
+        return found
+
+    def zone(self, name: str | None):
+        found = self.zones.get(name, self)
+        if found is self:
+            if len(self.zones) > self.LIMIT:
+                self.zones.clear()
+            found = self.zones[name] = valid_zone(name)
+        return found
+
+    def weekly(self, day: int, start: time, end: time, zone: str | None) -> ScheduleRule:
+        key = (day, start, end, zone)
+        found = self.rules.get(key)
+        if found is None:
+            if len(self.rules) > self.LIMIT:
+                self.rules.clear()
+            found = self.rules[key] = _shared(ScheduleRule("weekly", weekday=day, start=start, end=end, timezone=zone))
+        return found
+
+
+def _parked_addresses(rows: list[dict], keys: list[str]) -> dict[str, int]:
     names: dict[str, set] = {}
     offline: set[str] = set()
     counts: dict[str, int] = {}
-    for raw in rows:
-        key = _address_key(raw)
+    for raw, key in zip(rows, keys):
         if not key:
             continue
         if text(raw.get("conference_url")) or text(raw.get("conference_phone")):
@@ -151,6 +258,9 @@ def _parked_addresses(rows: list[dict]) -> dict[str, int]:
         else:
             offline.add(key)
     return {key: counts[key] for key, found in names.items() if len(found) >= PARKED_ADDRESS_GROUPS and key not in offline}
+
+
+_NOT_WORD = re.compile(r"\W+")
 
 
 def _grouped(meetings: list[tuple[int, str, GroupRecord]], feed: ParsedFeed) -> list[tuple[int, GroupRecord]]:
@@ -162,7 +272,7 @@ def _grouped(meetings: list[tuple[int, str, GroupRecord]], feed: ParsedFeed) -> 
         where = record.location
         place = (address_key, (where.venue or "").lower()) if record.attendance in ("in_person", "hybrid") else ()
         online = (record.online.url or "", record.online.phone or "") if record.attendance != "in_person" else ()
-        key = (re.sub(r"\W+", " ", record.name.lower()).strip(), place, online, record.status)
+        key = (_NOT_WORD.sub(" ", record.name.lower()).strip(), place, online, record.status)
         by_key.setdefault(key, []).append((index, record))
     grouped = []
     for rows in by_key.values():
@@ -176,17 +286,22 @@ def _slug_order(slug: str):
     return (len(slug), slug)
 
 
-def _attendance(raw: dict, types: list[str], location: Location, online: OnlineAccess, parked: dict) -> tuple[str, str]:
+_DIGIT = re.compile(r"\d")
+_TWO_LETTERS = re.compile(r"[a-z]{2}", re.I)
+
+
+def _attendance(raw: dict, types: list[str], location: Location, online: OnlineAccess, parked: dict,
+                address_key: str) -> tuple[str, str]:
     """(attendance, status). In person needs a specific street address and no TC; online
     comes from the link or phone; TC closes the venue, not an online meeting; a meeting
     with neither a venue nor a way to join is temporarily closed."""
     address = location.address or ""
     venue = location.venue or ""
-    option = (text(raw.get("attendance_option")) or "").lower()
+    option = (_text_of(raw, "attendance_option") or "").lower()
     first_part = address.split(",")[0]
-    street = bool(re.search(r"\d", first_part)) and bool(re.search(r"[a-z]{2}", first_part, re.I))
+    street = bool(_DIGIT.search(first_part)) and bool(_TWO_LETTERS.search(first_part))
     placeholder = (
-        location.approximate or not street or _address_key(raw) in parked
+        location.approximate or not street or address_key in parked
         or bool(venue and PLACEHOLDER_VENUE.match(venue)))
     closed_venue = "TC" in types or option == "online"
     in_person = not placeholder and not closed_venue
@@ -218,96 +333,112 @@ def _shared(rule: ScheduleRule) -> ScheduleRule:
     return _SHARED_RULES.setdefault(rule, rule)
 
 
-def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict) -> GroupRecord:
-    name = text(raw.get("name"))
+_BY_APPOINTMENT = {note: ScheduleRule("by_appointment", note=note) for note in (
+    None, "the feed gives a day without a time", "the feed gives a time without a day")}
+_OPEN = "Open meeting: anyone may attend, including family and friends."
+_CLOSED = "Closed meeting: for people who share the problem the group is about."
+
+
+def _meeting(index: int, raw: dict, feed: ParsedFeed, parked: dict, address_key: str = "",
+             caches: _Caches | None = None) -> GroupRecord:
+    caches = caches or _Caches()
+    name = _text_of(raw, "name")
     if not name:
         raise ValueError("has no name")
-    ident = text(raw.get("slug")) or text(raw.get("id"))
+    ident = _text_of(raw, "slug") or _text_of(raw, "id")
     if not ident:
         raise ValueError("has neither a slug nor an id")
-    types = _types(raw.get("types"))
-    where = f"record {index + 1} (id {ident!r})"
+    types, audience, languages, accessibility, type_codes = caches.codes(raw.get("types"))
 
-    zone_text = text(raw.get("timezone"))
-    zone = valid_zone(zone_text)
+    zone_text = _text_of(raw, "timezone")
+    zone = caches.zone(zone_text)
     if zone_text and zone is None:
-        feed.repairs.append(f"{where}: timezone {zone_text!r} is not an IANA zone name; ignored it")
+        feed.repairs.append(f"record {index + 1} (id {ident!r}): timezone {zone_text!r} is not an IANA zone name; ignored it")
 
     day_value = raw.get("day")
-    start = parse_clock(raw.get("time")) if text(raw.get("time")) else None
-    if text(raw.get("time")) and start is None:
-        raise ValueError(f"time {raw.get('time')!r} is not a time of day (HH:MM)")
+    time_value = raw.get("time")
+    has_time = _text_of(raw, "time") is not None
+    start = caches.clock(time_value) if has_time else None
+    if has_time and start is None:
+        raise ValueError(f"time {time_value!r} is not a time of day (HH:MM)")
     has_day = day_value not in (None, "", [])
-    rules: list[ScheduleRule] = []
     if has_day and start is not None:
         days = _days(day_value)
         if isinstance(days, str):
             raise ValueError(days)
-        end = parse_clock(raw.get("end_time")) if text(raw.get("end_time")) else None
-        if text(raw.get("end_time")) and end is None:
-            feed.repairs.append(f"{where}: end_time {raw.get('end_time')!r} is unreadable; assumed one hour")
+        end_value = raw.get("end_time")
+        has_end = _text_of(raw, "end_time") is not None
+        end = caches.clock(end_value) if has_end else None
+        if has_end and end is None:
+            feed.repairs.append(f"record {index + 1} (id {ident!r}): end_time {end_value!r} is unreadable; assumed one hour")
         if end is None:
-            end = (datetime.combine(datetime.min, start) + timedelta(hours=1)).time()
-        rules = [_shared(ScheduleRule("weekly", weekday=d, start=start, end=end, timezone=zone)) for d in days]
+            end = caches.hour_after(start)
+        rules = tuple(caches.weekly(d, start, end, zone) for d in days)
     else:
         note = None
         if has_day or start is not None:
             note = "the feed gives a day without a time" if has_day else "the feed gives a time without a day"
-        rules = [ScheduleRule("by_appointment", note=note)]
+        rules = (_BY_APPOINTMENT[note],)
 
-    lat, lon = valid_coordinates_or_repair(raw.get("latitude"), raw.get("longitude"), where, feed.repairs)
-    approximate = str(raw.get("approximate", "")).strip().lower() in ("yes", "true", "1")
-    address = text(raw.get("formatted_address")) or text(raw.get("address"))
+    lat, lon = raw.get("latitude"), raw.get("longitude")
+    if lat is None and lon is None:
+        pass
+    else:
+        lat, lon = valid_coordinates_or_repair(lat, lon, f"record {index + 1} (id {ident!r})", feed.repairs)
+    approximate = raw.get("approximate", "")
+    approximate = (approximate.strip().lower() if type(approximate) is str else str(approximate).strip().lower()) in (
+        "yes", "true", "1")
     location = Location(
-        venue=text(raw.get("location")),
-        address=address,
-        city=text(raw.get("city")),
-        region=text(raw.get("state")),  # Meeting Guide's "region" is a neighbourhood, not a state
-        postal_code=text(raw.get("postal_code")),
-        country=text(raw.get("country")),
-        latitude=lat, longitude=lon, approximate=approximate,
+        _text_of(raw, "location"),
+        _text_of(raw, "formatted_address") or _text_of(raw, "address"),
+        _text_of(raw, "city"),
+        _text_of(raw, "state"),  # Meeting Guide's "region" is a neighbourhood, not a state
+        _text_of(raw, "postal_code"),
+        _text_of(raw, "country"),
+        lat, lon, approximate,
     )
-    conference_url = text(raw.get("conference_url"))
-    conference_phone = text(raw.get("conference_phone"))
-    online = OnlineAccess(url=conference_url, phone=conference_phone, notes=text(raw.get("conference_url_notes")) or text(raw.get("conference_phone_notes")))
+    online = OnlineAccess(_text_of(raw, "conference_url"), _text_of(raw, "conference_phone"),
+                          _text_of(raw, "conference_url_notes") or _text_of(raw, "conference_phone_notes"))
 
-    attendance, status = _attendance(raw, types, location, online, parked)
+    attendance, status = _attendance(raw, types, location, online, parked, address_key)
 
     confidentiality = None
     registration = "unknown"
     if "O" in types:
-        confidentiality = "Open meeting: anyone may attend, including family and friends."
+        confidentiality = _OPEN
         registration = "drop_in"
     elif "C" in types:
-        confidentiality = "Closed meeting: for people who share the problem the group is about."
+        confidentiality = _CLOSED
         registration = "drop_in"
 
-    notes = "\n\n".join(n for n in (text(raw.get("notes")), text(raw.get("location_notes")), text(raw.get("group_notes"))) if n) or None
-    group_name = text(raw.get("group"))
+    notes = "\n\n".join(n for n in (_text_of(raw, "notes"), _text_of(raw, "location_notes"), _text_of(raw, "group_notes")) if n) or None
+    group_name = _text_of(raw, "group")
     return GroupRecord(
-        external_id=ident,
-        name=name,
-        description=f"Group: {group_name}" if group_name and group_name != name else None,
-        notes=notes,
-        topics=infer_topics(name, group_name, notes),
-        audience=tuple(sorted({AUDIENCE_CODES[t] for t in types if t in AUDIENCE_CODES})),
+        ident,
+        name,
+        f"Group: {group_name}" if group_name and group_name != name else None,
+        notes,
+        infer_topics(name, group_name, notes),
+        audience,
         # Meeting Guide lists mutual-aid meetings, which members run themselves.
-        leadership="peer",
-        attendance=attendance,
-        schedule=tuple(rules),
-        location=location,
-        online=online,
-        cost="free",
-        cost_note=TWELVE_STEP_COST_NOTE,
-        registration=registration,
-        confidentiality=confidentiality,
-        languages=tuple(sorted({LANGUAGE_CODES[t] for t in types if t in LANGUAGE_CODES})),
-        accessibility=tuple(sorted({ACCESSIBILITY_CODES[t] for t in types if t in ACCESSIBILITY_CODES})),
-        contact=Contact(phone=text(raw.get("phone")), email=text(raw.get("email")), website=text(raw.get("website")) or text(raw.get("url"))),
-        status=status,
-        last_verified=as_date(raw.get("last_contact")) or as_date(raw.get("updated")),
-        timezone_origin="feed" if zone else "unknown",
-        type_codes=tuple(t for t in dict.fromkeys(types) if t),
+        "peer",
+        None,
+        attendance,
+        rules,
+        location,
+        online,
+        "free",
+        TWELVE_STEP_COST_NOTE,
+        None,
+        registration,
+        confidentiality,
+        languages,
+        accessibility,
+        Contact(None, _text_of(raw, "email"), _text_of(raw, "phone"), _text_of(raw, "website") or _text_of(raw, "url")),
+        status,
+        caches.date(raw.get("last_contact")) or caches.date(raw.get("updated")),
+        "feed" if zone else "unknown",
+        type_codes,
     )
 
 
