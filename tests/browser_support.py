@@ -136,13 +136,19 @@ def tap(page, locator, attempts: int = 5) -> None:
 FOCUSED_JS = "['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)"
 
 
+def field_name(label: str) -> re.Pattern:
+    """A text field's accessible name: it begins with ``label`` (a plain substring match also
+    found "To" inside a copyable line such as "Last automatic backup: …")."""
+    return re.compile(rf"^{re.escape(label)}\b")
+
+
 def type_into(page, label: str, text: str, attempts: int = 3) -> None:
     """Flutter text fields: click, then type (fill() leaves them empty). Typing is checked:
     if a key was lost (the field was rebuilt under the cursor), the field is cleared and
     typed again."""
     from playwright.sync_api import expect
 
-    field = page.get_by_role("textbox", name=label)
+    field = page.get_by_role("textbox", name=field_name(label))
     for attempt in range(attempts):
         field.click()
         try:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CLOCK, launch_chromium, scroll_into_view
+from tests.browser_support import field_name, CLOCK, launch_chromium, scroll_into_view
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -177,7 +177,7 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
     Flutter moves focus to its own editing element."""
     from playwright.sync_api import expect
 
-    field = page.get_by_role("textbox", name=label)
+    field = page.get_by_role("textbox", name=field_name(label))
     for attempt in range(attempts):
         field.click()
         if attempt:
@@ -629,7 +629,7 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
 
 
 def _replace_text(page, label: str, text: str) -> None:
-    field = page.get_by_role("textbox", name=label)
+    field = page.get_by_role("textbox", name=field_name(label))
     scroll_into_view(page, field)
     field.click()
     page.keyboard.press("Control+A")
