@@ -209,3 +209,74 @@ class Labels(dict):
 
     def get(self, key, default=None):
         return self[key] if key in self else default
+
+
+# ---------------------------------------------------------------- messages composed now, shown later
+
+class Message(str):
+    """A sentence composed now and shown later, perhaps in another language: its English
+    template (marked with ``N_``) and its values. As a ``str`` it *is* the English text (what the
+    CLI prints and logs hold); ``localized()`` gives it in the language being served, and
+    ``stored()`` / ``from_stored()`` keep it in a text column (a sync's "last problem").
+
+    A value may itself be a Message (a download error inside "The signature could not be
+    downloaded: {reason}"); it is translated with its sentence. Whole numbers are written in the
+    locale's way (1,234 / 1.234 / 1 234)."""
+
+    __slots__ = ("msgid", "args")
+
+    def __new__(cls, msgid: str, /, **args):
+        self = super().__new__(cls, _render(msgid, args, DEFAULT_LANGUAGE))
+        self.msgid = msgid
+        self.args = args
+        return self
+
+    def localized(self) -> str:
+        return _render(self.msgid, self.args, current_language())
+
+    def as_dict(self) -> dict:
+        return {"msg": self.msgid, "args": {k: v.as_dict() if isinstance(v, Message) else v for k, v in self.args.items()}}
+
+    def stored(self) -> str:
+        import json  # noqa: PLC0415
+
+        return json.dumps(self.as_dict(), ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Message:
+        args = {k: cls.from_dict(v) if isinstance(v, dict) and "msg" in v else v for k, v in (data.get("args") or {}).items()}
+        return cls(str(data["msg"]), **args)
+
+    @classmethod
+    def from_stored(cls, text: str | None) -> str | None:
+        """What ``stored()`` wrote, as a Message again; any other text (a row written before
+        messages were stored this way) as it is."""
+        if not text or not text.startswith('{"msg"'):
+            return text
+        import json  # noqa: PLC0415
+
+        try:
+            return cls.from_dict(json.loads(text))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return text
+
+
+def _render(msgid: str, args: dict, lang: str) -> str:
+    with use_language(lang):
+        template = gettext(msgid)
+        values = {}
+        for key, value in args.items():
+            if isinstance(value, Message):
+                value = value.localized()
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = format_number(value)
+            values[key] = value
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: the English
+            return msgid.format(**values) if template != msgid else msgid
+
+
+def localized(text: str | None) -> str | None:
+    """``text`` in the language being served when it is a Message; any other text as it is."""
+    return text.localized() if isinstance(text, Message) else text

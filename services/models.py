@@ -55,7 +55,7 @@ class DirectorySource(DirectoryBase):
     last_modified: Mapped[str | None] = mapped_column(Text)
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # applied or confirmed unchanged
-    last_error: Mapped[str | None] = mapped_column(Text)  # the last check's failure, in plain words
+    last_error: Mapped[str | None] = mapped_column(Text)  # the last check's failure: services.i18n.Message.stored() JSON (older rows: plain English)
     group_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The held copy's own "generated_at" (Kindred feeds), against rollback: migration d0005.
     feed_generated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -260,3 +260,26 @@ def test_the_same_catalogue_again_is_unchanged_and_a_re_signed_copy_is_kept(serv
     services.sync.sync()
     assert (services.data_dir / "catalogue" / "catalogue.json.sig").read_bytes() == both
     assert services.catalogue.load().origin == "updated"
+
+
+def test_a_failed_catalogue_update_is_shown_in_the_language_of_whoever_looks(services, feed_server, catalogue_trust):
+    """Its outcome and its kept last problem are the English wording and values (what the CLI
+    prints), translated where shown (issue #16)."""
+    from services.i18n import Message, use_language
+
+    body = catalogue_bytes("2027-01-15", add=NEW_ENTRY)
+    url = publish(feed_server, "/c.json", body, catalogue_trust(body))
+    feed_server.route("/c.json.sig", status=404)
+    services.catalogue.set_source(url)
+    [outcome] = services.sync.sync()
+    english = ("The catalogue could not be downloaded: There is no feed at this address any more (127.0.0.1 answered "
+               "“not found”, HTTP 404). The catalogue in use is kept.")
+    assert outcome.status == "failed" and outcome.message == english
+    stored = services.catalogue.source().last_error
+    assert stored == english and isinstance(stored, Message)
+    with use_language("es"):
+        assert stored.localized() == ("No se pudo descargar el catálogo: Ya no hay ninguna fuente en esta dirección "
+                                      "(127.0.0.1 respondió «no encontrado», HTTP 404). Se conserva el catálogo en uso.")
+        assert outcome.message.localized() == stored.localized()
+    with use_language("fr"):
+        assert stored.localized().startswith("Le catalogue n'a pas pu être téléchargé : Il n'y a plus de flux")

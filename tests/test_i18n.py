@@ -247,7 +247,7 @@ def english_by_design() -> set[str]:
 
 SEEDED = {"#walk"} | {f"note {day}" for day in range(12)} | {
     # What the dialog sweep adds: a source, an organisation's group, another device and its words.
-    "example-feed", "Riverside Peer Circle", "Phone", "the laptop's words", "the phone's words",
+    "example-feed", "failing-feed", "Riverside Peer Circle", "Phone", "the laptop's words", "the phone's words",
     "kindred", "meeting-guide", "hsds"}  # the export formats' names, with their files
 ZONES = zoneinfo.available_timezones() | {"localtime"}
 
@@ -664,6 +664,30 @@ async def open_source_bad_key(ui, services, tmp_path):
     await ui.wait_for(lambda: any(t.color == ft.Colors.ERROR and t.value for t in ui.find(ft.Text)), what="why not")
 
 
+async def open_source_failed(ui, services, tmp_path):
+    """Settings → Directory sources → Sync now, with a source whose server answers 404 (a real
+    HTTP server on 127.0.0.1): the outcome line and the source's stored last problem."""
+    from tests.feed_server import FeedServer
+
+    if any(s.name == "failing-feed" for s in services.sync.list_sources()):
+        await asyncio.to_thread(services.sync.remove_source, "failing-feed")
+    server = FeedServer().start()
+    try:
+        server.route("/gone.json", status=404, body=b"not here")
+        await asyncio.to_thread(services.sync.add_source, server.url("/gone.json"), name="failing-feed")
+        await ui.navigate("/settings")
+        await ui.settle(sync=False)
+        await ui.navigate("/settings/sources")
+        await ui.settle(sync=False)
+        await ui.wait_for(lambda: ui.has_text("failing-feed"), what="the source's card")
+        await click_and_settle(ui, by_icon(ui, ft.Icons.SYNC))
+        await ui.wait_for(lambda: any(t.startswith("failing-feed: ") for t in ui.texts()), what="the outcome line")
+        await ui.wait_for(lambda: any("127.0.0.1" in t and not t.startswith("failing-feed") and not t.startswith("http")
+                                      for t in ui.texts()), what="the source's last problem")
+    finally:
+        server.stop()
+
+
 def org_group():
     """A group an organisation lists in Kindred (its words are the organisation's own)."""
     from datetime import time
@@ -758,6 +782,7 @@ DIALOGS = {
     "sync-conflict": ("/settings", open_sync_conflict),
     "source-remove": ("/settings/sources", open_source_remove),
     "source-add-bad-key": ("/settings/sources", open_source_bad_key),
+    "source-failed": ("/settings/sources", open_source_failed),
     "org-group-form": ("/settings/organisation", open_org_group_form),
     "org-group-problems": ("/settings/organisation", open_org_group_problems),
     "org-group-removed": ("/settings/organisation", open_org_group_removed),

@@ -184,3 +184,98 @@ async def test_offline_at_start_the_last_good_copy_stays(ready, feed_server):
     await settle(ui)
     assert len(groups_of(ready, "acme")) == 3
     assert any("1 source · 3 groups · up to date as of" in t and "1 could not be updated" in t for t in ui.texts())
+
+
+# --- a source's last problem and the Sync now lines follow the language of whoever looks (issue #16)
+
+NOT_FOUND_EN = "There is no feed at this address any more (127.0.0.1 answered “not found”, HTTP 404). Nothing was changed."
+NOT_FOUND = {
+    "es": "Ya no hay ninguna fuente en esta dirección (127.0.0.1 respondió «no encontrado», HTTP 404). No se cambió nada.",
+    "fr": "Il n'y a plus de flux à cette adresse (127.0.0.1 a répondu « introuvable », HTTP 404). Rien n'a été modifié.",
+}
+
+
+def in_language(lang: str, message: str) -> str:
+    from services.i18n import gettext, use_language
+
+    with use_language(lang):
+        return gettext(message)
+
+
+def failing_source(ready, feed_server, name="acme"):
+    feed_server.route("/gone.json", status=404, body=b"not here")
+    ready.sync.add_source(feed_server.url("/gone.json"), name=name)
+    [outcome] = ready.sync.sync()  # as the CLI runs it: no language set
+    assert outcome.status == "failed"
+    assert outcome.message == NOT_FOUND_EN  # what the CLI prints and logs hold: English
+    return outcome
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+async def test_a_failed_update_is_shown_in_the_language_of_whoever_looks(ready, feed_server, lang):
+    failing_source(ready, feed_server)
+    assert ready.sync.get_source("acme").last_error == NOT_FOUND_EN  # stored once, in no language
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE, locales=(lang,))
+    await settle(ui)
+    problem = in_language(lang, "Could not update {when}: {problem}").split("{when}")[0]
+    assert any(t.startswith(problem) and t.endswith(NOT_FOUND[lang]) for t in ui.texts()), ui.texts()
+    assert not any("not found" in t or "Nothing was changed" in t for t in ui.texts())
+
+    # Sync now: the outcome line too.
+    await ui.click(ui.button(in_language(lang, "Sync now")))
+    await settle(ui)
+    assert ui.has_text(f"acme: {NOT_FOUND[lang]}"), ui.texts()
+    assert not any("not found" in t for t in ui.texts())
+
+    # The same stored problem, looked at in English.
+    english = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE)
+    await settle(english)
+    assert any(t.startswith("Could not update") and t.endswith(NOT_FOUND_EN) for t in english.texts()), english.texts()
+
+
+async def test_a_nested_download_problem_is_translated_inside_its_sentence(ready, feed_server, tmp_path):
+    """A signature that cannot be downloaded: "…: {reason}" with the fetch error inside, both translated."""
+    from services.i18n import Message, use_language
+
+    body = kindred_feed(2)
+    public_key, _signature = signed(tmp_path, body)
+    feed_server.route("/groups.json", body=body)
+    feed_server.route("/groups.json.sig", status=500, body=b"oops")
+    ready.sync.add_source(feed_server.url("/groups.json"), name="signed", public_key=public_key)
+    [outcome] = ready.sync.sync()
+    assert outcome.status == "failed"
+    assert str(outcome.message).startswith("The signature could not be downloaded: 127.0.0.1 had a problem of its own (HTTP 500).")
+    stored = ready.sync.get_source("signed").last_error
+    assert isinstance(stored, Message)
+    with use_language("es"):
+        assert stored.localized() == ("No se pudo descargar la firma: 127.0.0.1 tuvo un problema propio (HTTP 500). "
+                                      "Inténtalo de nuevo más tarde. No se cambió nada.")
+    with use_language("fr"):
+        assert stored.localized().startswith("La signature n'a pas pu être téléchargée : 127.0.0.1 a eu un problème")
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+async def test_a_problem_stored_as_plain_text_before_is_still_shown(ready, feed_server, lang):
+    """Rows written before problems were stored as templates hold plain English: shown as they are."""
+    from sqlalchemy import update
+
+    from services.models import DirectorySource
+
+    failing_source(ready, feed_server)
+    old = "Could not reach example.org. Check the internet connection, or try again later. The last good copy is kept."
+    with ready.directory_db.transaction() as session:
+        session.execute(update(DirectorySource).values(last_error=old))
+    assert ready.sync.get_source("acme").last_error == old
+    ui = await start_ui(ready, route="/settings/sources", passphrase=PASSPHRASE, locales=(lang,))
+    await settle(ui)
+    assert any(t.endswith(old) for t in ui.texts()), ui.texts()
+
+
+async def test_the_cli_describes_a_failed_source_in_english(ready, feed_server):
+    from cli.sources import _describe
+    from services.i18n import use_language
+
+    failing_source(ready, feed_server)
+    with use_language("es"):  # even were a language set, the CLI's words and the stored problem are English
+        lines = _describe(ready.sync.get_source("acme"))
+    assert f"  last check failed: {NOT_FOUND_EN}" in lines

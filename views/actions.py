@@ -34,6 +34,7 @@ from services.session import (
     VaultError,
     WrongSecret,
 )
+from services.i18n import Message
 from services.sync.service import SourceError
 from views.models import AppModel, use_app
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
@@ -79,6 +80,8 @@ def message_for(problem: BaseException) -> str:
         return _("That passphrase is not right. Nothing was changed.")
     if isinstance(problem, GroupGone):
         return str(problem)
+    if problem.args and isinstance(problem.args[0], Message):  # composed in a service, in English until shown
+        return problem.args[0].localized()
     text = str(problem).strip()
     return _(text) if text else _(UNEXPECTED_MESSAGE)  # a service message in the catalogue is translated
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import flet as ft
 
 from services import i18n
-from services.i18n import N_, format_date, format_datetime, format_list, format_number, format_time, ngettext, pgettext  # noqa: F401 - re-exported
+from services.i18n import N_, format_date, localized, format_datetime, format_list, format_number, format_time, ngettext, pgettext  # noqa: F401 - re-exported
 
 _ = i18n.gettext
 

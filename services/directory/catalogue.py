@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from services.directory import places
+from services.i18n import N_, Message
 from services.paths import ASSETS_DIR
 from services.sync import signing
 
@@ -41,7 +42,6 @@ COMMUNITY_NOTICE = "Community-run directories that Kindred does not check."
 DEFAULT_SOURCE_URL: str | None = None
 SYNC_NAME = "Catalogue of open directories"  # how a sync's outcome names the catalogue
 SYNC_INTERVAL = timedelta(hours=1)  # the automatic check at start leaves a fresher check alone
-KEPT = "The catalogue in use is kept."
 
 
 class CatalogueError(Exception):
@@ -338,7 +338,7 @@ class CatalogueService:
         return CatalogueSource(
             url=url, is_default=own is None and url is not None,
             last_checked_at=_moment(record.get("last_checked_at")), last_updated_at=_moment(record.get("last_updated_at")),
-            last_error=record.get("last_error") if isinstance(record.get("last_error"), str) else None,
+            last_error=Message.from_stored(record.get("last_error")) if isinstance(record.get("last_error"), str) else None,
             etag=record.get("etag") if isinstance(record.get("etag"), str) else None,
             last_modified=record.get("last_modified") if isinstance(record.get("last_modified"), str) else None,
         )
@@ -377,7 +377,7 @@ class CatalogueService:
         record = self._source_record()
         record["last_checked_at"] = checked.isoformat()
         if source.url is None:
-            return CatalogueSync("unchanged", "No address to update the catalogue from.", len(self.load().entries))
+            return CatalogueSync("unchanged", Message(N_("No address to update the catalogue from.")), len(self.load().entries))
         try:
             have = self._updated_path() is not None and self._updated_path().exists()
             result = fetcher.fetch(source.url, etag=source.etag if have else None,
@@ -386,16 +386,19 @@ class CatalogueService:
                 current = self.load()
                 record.pop("last_error", None)
                 self._save_source_record(record)
-                return CatalogueSync("unchanged", f"Unchanged ({len(current.entries)} directories, catalogue of "
-                                     f"{current.generated_at}).", len(current.entries))
+                return CatalogueSync("unchanged", Message(N_("Unchanged ({n} directories, catalogue of {date})."),
+                                                          n=len(current.entries), date=str(current.generated_at)),
+                                     len(current.entries))
             sig = fetcher.fetch(source.url + signing.SIGNATURE_SUFFIX, max_bytes=signing.MAX_SIGNATURE_FILE)
             catalogue, changed = self._take(result.body or b"", sig.body or b"")
         except FetchError as error:
-            return self._sync_failed(record, f"The catalogue could not be downloaded: {error.message}")
+            return self._sync_failed(record, Message(N_("The catalogue could not be downloaded: {reason}"), reason=error.message))
         except CatalogueError as error:
-            return self._sync_failed(record, f"The catalogue update was refused: {error}.")
+            return self._sync_failed(record, Message(N_("The catalogue update was refused: {reason}."),
+                                                    reason=str(error).rstrip().rstrip(".")))
         except Exception as error:  # noqa: BLE001 - an unexpected problem must not stop the sync
-            return self._sync_failed(record, f"The catalogue update could not be completed ({type(error).__name__}).")
+            return self._sync_failed(record, Message(N_("The catalogue update could not be completed ({error})."),
+                                                    error=type(error).__name__))
         record.pop("last_error", None)
         record["etag"], record["last_modified"] = result.etag, result.last_modified
         if changed:
@@ -403,12 +406,15 @@ class CatalogueService:
         self._save_source_record({k: v for k, v in record.items() if v is not None})
         count = len(catalogue.entries)
         if changed:
-            return CatalogueSync("updated", f"Updated: {count} directories (catalogue of {catalogue.generated_at}).", count)
-        return CatalogueSync("unchanged", f"Unchanged ({count} directories, catalogue of {catalogue.generated_at}).", count)
+            return CatalogueSync("updated", Message(N_("Updated: {n} directories (catalogue of {date})."), n=count,
+                                                    date=str(catalogue.generated_at)), count)
+        return CatalogueSync("unchanged", Message(N_("Unchanged ({n} directories, catalogue of {date})."), n=count,
+                                                  date=str(catalogue.generated_at)), count)
 
-    def _sync_failed(self, record: dict, message: str) -> CatalogueSync:
-        message = message.rstrip().rstrip(".") + ". " + KEPT
-        record["last_error"] = message
+    def _sync_failed(self, record: dict, problem: Message) -> CatalogueSync:
+        # Kept as its English wording and values (shown in the language of whoever looks).
+        message = Message(N_("{problem} The catalogue in use is kept."), problem=problem)
+        record["last_error"] = message.stored()
         try:
             self._save_source_record(record)
         except (OSError, CatalogueError):

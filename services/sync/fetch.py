@@ -47,6 +47,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from services import platform
+from services.i18n import N_, Message
 
 try:
     import httpx
@@ -192,7 +193,7 @@ def normalise_url(text: str) -> str:
     """What a person typed, as an address: trimmed, ``https://`` added when no scheme is given."""
     text = (text or "").strip()
     if not text:
-        raise InvalidAddress("Enter the address of a feed, for example https://example.org/groups.json.")
+        raise InvalidAddress(Message(N_("Enter the address of a feed, for example https://example.org/groups.json.")))
     if "://" not in text:
         text = "https://" + text
     check_url(text)
@@ -223,32 +224,32 @@ def check_url(url: str | httpx.URL, *, redirected_from: str | httpx.URL | None =
     (an ``httpx.URL``; the text itself in the browser build, which has no httpx)."""
     shown = str(url)
     if httpx is None and not platform.IS_BROWSER:
-        raise InvalidAddress("Updating the directory from the web is not available in this version of Kindred.", url=shown)
+        raise InvalidAddress(Message(N_("Updating the directory from the web is not available in this version of Kindred.")), url=shown)
     try:
         parsed = _Parts(url)
     except (TypeError, ValueError) + ((httpx.InvalidURL,) if httpx is not None else ()):
-        raise InvalidAddress(f"\u201c{shown}\u201d is not a web address Kindred can use.", url=shown) from None
+        raise InvalidAddress(Message(N_("\u201c{address}\u201d is not a web address Kindred can use."), address=shown), url=shown) from None
     scheme = parsed.scheme.lower()
     if scheme not in ("https", "http") or not parsed.host:
         raise InvalidAddress(
-            f"\u201c{shown}\u201d is not a web address Kindred can use. It should start with https://.", url=shown
+            Message(N_("\u201c{address}\u201d is not a web address Kindred can use. It should start with https://."), address=shown), url=shown
         )
     if parsed.userinfo:
         raise UnsafeAddress(
-            "Addresses with a user name or password are not supported: a feed must be public.", url=shown
+            Message(N_("Addresses with a user name or password are not supported: a feed must be public.")), url=shown
         )
     loopback = is_loopback_host(parsed.host)
     if scheme == "http" and not loopback:
         raise UnsafeAddress(
-            f"{shown} is not a secure address. Kindred only downloads over https:// "
-            "(plain http:// is allowed only from this device, for testing).",
+            Message(N_("{address} is not a secure address. Kindred only downloads over https:// "
+                       "(plain http:// is allowed only from this device, for testing)."), address=shown),
             url=shown,
         )
     if redirected_from is not None and loopback:
         origin = _Parts(redirected_from)
         if not is_loopback_host(origin.host):
             raise UnsafeAddress(
-                f"{origin.host} tried to send Kindred to an address on this device; that is not allowed.",
+                Message(N_("{host} tried to send Kindred to an address on this device; that is not allowed."), host=origin.host),
                 url=shown,
             )
     return parsed.url
@@ -286,17 +287,16 @@ def _host_of(url: str | httpx.URL) -> str:
 
 def _size(n: int) -> str:
     if n >= MiB:
-        return f"{n / MiB:.0f} MB" if n % MiB == 0 or n >= 10 * MiB else f"{n / MiB:.1f} MB"
+        return Message(N_("{n} MB"), n=round(n / MiB) if n % MiB == 0 or n >= 10 * MiB else round(n / MiB, 1))
     if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
+        return Message(N_("{n} KB"), n=round(n / 1024))
+    return Message(N_("{n} bytes"), n=n)
 
 
 def _seconds(value: float) -> str:
-    if value == int(value):
-        value = int(value)
-        return f"{value} second" + ("" if value == 1 else "s")
-    return f"{value:g} seconds"
+    if value == 1:
+        return Message(N_("1 second"))
+    return Message(N_("{n} seconds"), n=int(value) if value == int(value) else value)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -317,14 +317,15 @@ def parse_retry_after(value: str | None) -> float | None:
 def _status_message(status: int, url: str) -> str:
     host = _host_of(url)
     if status in (404, 410):
-        return f"There is no feed at this address any more ({host} answered \u201cnot found\u201d, HTTP {status})."
+        return Message(N_("There is no feed at this address any more ({host} answered \u201cnot found\u201d, HTTP {status})."),
+                       host=host, status=str(status))
     if status in (401, 403):
-        return f"{host} refused to hand out the feed (HTTP {status}). A feed must be public."
+        return Message(N_("{host} refused to hand out the feed (HTTP {status}). A feed must be public."), host=host, status=str(status))
     if status == 429:
-        return f"{host} is busy and asked Kindred to wait (HTTP 429). It will be tried again later."
+        return Message(N_("{host} is busy and asked Kindred to wait (HTTP 429). It will be tried again later."), host=host)
     if status >= 500:
-        return f"{host} had a problem of its own (HTTP {status}). Try again later."
-    return f"{host} answered with an unexpected HTTP status {status}."
+        return Message(N_("{host} had a problem of its own (HTTP {status}). Try again later."), host=host, status=str(status))
+    return Message(N_("{host} answered with an unexpected HTTP status {status}."), host=host, status=str(status))
 
 
 @dataclass
@@ -358,7 +359,7 @@ class _Inflater:
                     self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
                     self._started = True
                     continue
-                raise BadContent("The feed's compressed data is damaged, so it could not be unpacked.") from None
+                raise BadContent(Message(N_("The feed's compressed data is damaged, so it could not be unpacked."))) from None
             self._started = True
             self.out += piece
             if len(self.out) > self.limit:
@@ -367,7 +368,7 @@ class _Inflater:
 
     def _bomb(self) -> DecompressionBomb:
         return DecompressionBomb(
-            f"The feed would unpack to more than {_size(self.limit)}, which is not safe to open, so it was refused."
+            Message(N_("The feed would unpack to more than {size}, which is not safe to open, so it was refused."), size=_size(self.limit))
         )
 
     def finish(self) -> bytes:
@@ -377,14 +378,14 @@ class _Inflater:
             try:
                 piece = self._decoder.decompress(b"", room + 1)
             except zlib.error:
-                raise BadContent("The feed's compressed data is damaged, so it could not be unpacked.") from None
+                raise BadContent(Message(N_("The feed's compressed data is damaged, so it could not be unpacked."))) from None
             if not piece:
                 break
             self.out += piece
             if len(self.out) > self.limit:
                 raise self._bomb()
         if not self._decoder.eof and self.kind == "gzip":
-            raise Truncated("The download was cut off before the end of the compressed feed.")
+            raise Truncated(Message(N_("The download was cut off before the end of the compressed feed.")))
         return bytes(self.out)
 
 
@@ -425,7 +426,7 @@ class Fetcher:
         self._client = None
         if browser_fetch is None and httpx is None:
             if not platform.IS_BROWSER:
-                raise ConnectionFailed("Updating the directory from the web is not available in this version of Kindred.")
+                raise ConnectionFailed(Message(N_("Updating the directory from the web is not available in this version of Kindred.")))
             browser_fetch = platform.fetch_bytes
         self._browser_fetch = browser_fetch
         if browser_fetch is not None:
@@ -505,20 +506,20 @@ class Fetcher:
                     location = response.headers.get("location")
                     if not location:
                         raise HTTPStatusError(
-                            f"{_host_of(current)} sent a redirect without saying where to.", status=status, url=url
+                            Message(N_("{host} sent a redirect without saying where to."), host=_host_of(current)), status=status, url=url
                         )
                     try:
                         target = current.join(location)
                     except (httpx.InvalidURL, ValueError):
                         raise InvalidAddress(
-                            f"{_host_of(current)} redirected to an address that is not valid.", url=url
+                            Message(N_("{host} redirected to an address that is not valid."), host=_host_of(current)), url=url
                         ) from None
                     current = check_url(target, redirected_from=current)
                     continue
                 if status == 304:
                     if not conditional:
                         raise HTTPStatusError(
-                            f"{_host_of(current)} answered \u201cnot modified\u201d to a first download (HTTP 304).",
+                            Message(N_("{host} answered \u201cnot modified\u201d to a first download (HTTP 304)."), host=_host_of(current)),
                             status=status,
                             url=url,
                         )
@@ -552,7 +553,7 @@ class Fetcher:
             finally:
                 response.close()
         raise TooManyRedirects(
-            f"{_host_of(url)} redirected more than {limits.max_redirects} times, so Kindred gave up.", url=url
+            Message(N_("{host} redirected more than {n} times, so Kindred gave up."), host=_host_of(url), n=limits.max_redirects), url=url
         )
 
     def _fetch_in_browser(self, url: str, etag: str | None, last_modified: str | None, max_bytes: int | None) -> FetchResult:
@@ -566,17 +567,18 @@ class Fetcher:
         except platform.BrowserFetchFailed as failure:
             if failure.timed_out:
                 raise TimedOut(
-                    f"{host} took longer than {_seconds(self.limits.total_timeout)} to answer, so Kindred stopped. "
-                    "Try again later.", url=url) from None
+                    Message(N_("{host} took longer than {time} to answer, so Kindred stopped. Try again later."),
+                            host=host, time=_seconds(self.limits.total_timeout)), url=url) from None
             if not failure.online:
                 raise ConnectionFailed(
-                    f"Could not reach {host}: this device is offline. The directory you have keeps working; "
-                    "try again when you are connected.", url=url) from None
+                    Message(N_("Could not reach {host}: this device is offline. The directory you have keeps working; "
+                               "try again when you are connected."), host=host), url=url) from None
             raise NotAllowedByBrowser(
-                f"The browser could not read the feed from {host}. Either {host} cannot be reached just now, or it "
-                "does not allow web apps on other sites to read its feed (it sends no CORS permission, "
-                "\u201cAccess-Control-Allow-Origin\u201d). If it keeps happening, ask the publisher to allow it, or "
-                "download the file and use \u201cImport a directory file\u201d on this screen.", url=url) from None
+                Message(N_("The browser could not read the feed from {host}. Either {host} cannot be reached just now, or it "
+                           "does not allow web apps on other sites to read its feed (it sends no CORS permission, "
+                           "\u201cAccess-Control-Allow-Origin\u201d). If it keeps happening, ask the publisher to allow it, or "
+                           "download the file and use \u201cImport a directory file\u201d on this screen."), host=host),
+                url=url) from None
         final = answer.url or url
         if final != url:
             check_url(final, redirected_from=url)  # the browser followed the redirects: check where it ended
@@ -586,7 +588,8 @@ class Fetcher:
             raise HTTPStatusError(_status_message(status, final), status=status, url=url,
                                   retry_after=parse_retry_after(headers.get("retry-after")))
         if len(answer.body) > limit:
-            raise TooLarge(f"The feed at {host} is larger than the {_size(limit)} limit, so it was not used.", url=url)
+            raise TooLarge(Message(N_("The feed at {host} is larger than the {size} limit, so it was not used."), host=host, size=_size(limit)),
+                           url=url)
         new_etag = headers.get("etag")
         new_modified = headers.get("last-modified")
         # The browser answers a revalidated request with the cached copy and 200: the feed is
@@ -625,7 +628,8 @@ class Fetcher:
                     pass
 
         too_slow = TimedOut(
-            f"{host} took longer than {_seconds(self.limits.total_timeout)} to answer, so Kindred stopped. Try again later.",
+            Message(N_("{host} took longer than {time} to answer, so Kindred stopped. Try again later."),
+                    host=host, time=_seconds(self.limits.total_timeout)),
             url=str(current),
         )
         remaining = deadline - time.monotonic()
@@ -651,32 +655,34 @@ class Fetcher:
             raise
         except httpx.ConnectTimeout:
             raise TimedOut(
-                f"Could not reach {host} within {_seconds(self.limits.connect_timeout)}. "
-                "Check the internet connection, or try again later.",
+                Message(N_("Could not reach {host} within {time}. Check the internet connection, or try again later."),
+                        host=host, time=_seconds(self.limits.connect_timeout)),
                 url=str(current),
             ) from None
         except httpx.TimeoutException:
             raise TimedOut(
-                f"{host} took too long to answer (nothing for {_seconds(self.limits.read_timeout)}). Try again later.",
+                Message(N_("{host} took too long to answer (nothing for {time}). Try again later."), host=host,
+                        time=_seconds(self.limits.read_timeout)),
                 url=str(current),
             ) from None
         except httpx.ConnectError as error:
             if _is_certificate_error(error):
                 raise CertificateProblem(
-                    f"The security certificate of {host} could not be verified, so nothing was downloaded.",
+                    Message(N_("The security certificate of {host} could not be verified, so nothing was downloaded."), host=host),
                     url=str(current),
                 ) from None
             raise ConnectionFailed(
-                f"Could not reach {host}. Check the internet connection, or try again later.", url=str(current)
+                Message(N_("Could not reach {host}. Check the internet connection, or try again later."), host=host), url=str(current)
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError):
             raise ConnectionFailed(
-                f"{host} closed the connection without answering. Try again later.", url=str(current)
+                Message(N_("{host} closed the connection without answering. Try again later."), host=host), url=str(current)
             ) from None
         except httpx.UnsupportedProtocol:
-            raise InvalidAddress(f"\u201c{current}\u201d is not a web address Kindred can use.", url=str(current)) from None
+            raise InvalidAddress(Message(N_("\u201c{address}\u201d is not a web address Kindred can use."), address=str(current)),
+                                 url=str(current)) from None
         except httpx.TransportError:
-            raise ConnectionFailed(f"Could not download from {host}. Try again later.", url=str(current)) from None
+            raise ConnectionFailed(Message(N_("Could not download from {host}. Try again later."), host=host), url=str(current)) from None
 
     def _read_body(
         self, response: httpx.Response, current: httpx.URL, deadline: float, max_bytes: int | None
@@ -689,7 +695,8 @@ class Fetcher:
         except ValueError:
             expected = None
         too_large = TooLarge(
-            f"The feed at {host} is larger than the {_size(limit)} limit, so it was not downloaded.", url=str(current)
+            Message(N_("The feed at {host} is larger than the {size} limit, so it was not downloaded."), host=host, size=_size(limit)),
+            url=str(current)
         )
         if expected is not None and expected > limit:
             raise too_large
@@ -702,7 +709,8 @@ class Fetcher:
             out = inflater.out
         else:
             raise BadContent(
-                f"{host} sent the feed packed as \u201c{encoding}\u201d, which Kindred does not unpack.", url=str(current)
+                Message(N_("{host} sent the feed packed as \u201c{encoding}\u201d, which Kindred does not unpack."), host=host, encoding=encoding),
+                url=str(current)
             )
         received = 0
         try:
@@ -712,8 +720,8 @@ class Fetcher:
                     raise too_large
                 if time.monotonic() > deadline:
                     raise TimedOut(
-                        f"Downloading from {host} took longer than {_seconds(self.limits.total_timeout)}, "
-                        "so Kindred stopped. Try again later.",
+                        Message(N_("Downloading from {host} took longer than {time}, so Kindred stopped. Try again later."),
+                                host=host, time=_seconds(self.limits.total_timeout)),
                         url=str(current),
                     )
                 if inflater is None:
@@ -722,14 +730,16 @@ class Fetcher:
                     inflater.feed(chunk)
         except httpx.TimeoutException:
             raise TimedOut(
-                f"{host} stopped sending the feed part-way (nothing for {_seconds(self.limits.read_timeout)}). "
-                "Try again later.",
+                Message(N_("{host} stopped sending the feed part-way (nothing for {time}). Try again later."),
+                        host=host, time=_seconds(self.limits.read_timeout)),
                 url=str(current),
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError):
-            of = f" of {expected:,}" if expected is not None else ""
             raise Truncated(
-                f"The download from {host} was cut off before the end (received {received:,}{of} bytes).",
+                Message(N_("The download from {host} was cut off before the end (received {received} bytes)."),
+                        host=host, received=received) if expected is None else
+                Message(N_("The download from {host} was cut off before the end (received {received} of {expected} bytes)."),
+                        host=host, received=received, expected=expected),
                 url=str(current),
             ) from None
         except FetchError as error:
@@ -737,7 +747,8 @@ class Fetcher:
             raise
         if expected is not None and received < expected:
             raise Truncated(
-                f"The download from {host} was cut off before the end (received {received:,} of {expected:,} bytes).",
+                Message(N_("The download from {host} was cut off before the end (received {received} of {expected} bytes)."),
+                        host=host, received=received, expected=expected),
                 url=str(current),
             )
         if inflater is not None:

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select, update
 
-from services.i18n import N_, _
+from services.i18n import N_, Message, _
 from services.directory import repository
 from services.directory.importers import FeedError, read_feed
 from services.storage import collector_paused
@@ -148,7 +148,7 @@ class SyncProgress:
 
 
 class _Failed(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: Message | str):
         super().__init__(message)
         self.message = message
 
@@ -388,7 +388,7 @@ class SyncService:
                             progress(SyncProgress(index, total, name, stage))
 
                     if source.paused:
-                        outcomes.append(SyncOutcome(source.name, "paused", "Paused: not checked.",
+                        outcomes.append(SyncOutcome(source.name, "paused", Message(N_("Paused: not checked.")),
                                                     groups=source.group_count, verified=source.verified))
                     else:
                         outcomes.append(self._sync_one_safely(fetcher, source, report, clock))
@@ -406,8 +406,8 @@ class SyncService:
             result = self.catalogue.sync_from_source(fetcher, clock())
         except Exception as error:  # noqa: BLE001 - never stops the sync's report
             outcome = SyncOutcome(CATALOGUE_NAME, "failed",
-                                  f"The catalogue update could not be completed ({type(error).__name__}). "
-                                  "The catalogue in use is kept.")
+                                  Message(N_("The catalogue update could not be completed ({error}). "
+                                             "The catalogue in use is kept."), error=type(error).__name__))
         else:
             outcome = SyncOutcome(CATALOGUE_NAME, result.status, result.message, groups=result.entries,
                                   previous=result.entries, verified=result.status != "failed")
@@ -420,7 +420,8 @@ class SyncService:
         try:
             return self._sync_one(fetcher, source.name, report, clock)
         except Exception as error:  # noqa: BLE001 - one bad source must never stop the others
-            return self._record_failure(source, f"The update could not be completed ({type(error).__name__}).", clock())
+            return self._record_failure(
+                source, Message(N_("The update could not be completed ({error})."), error=type(error).__name__), clock())
 
     def _sync_one(self, fetcher: Fetcher, name: str, report: Callable[[str], None], clock) -> SyncOutcome:
         source = self.get_source(name)
@@ -443,7 +444,7 @@ class SyncService:
                 if source.last_error is not None:
                     values["last_error"] = None
                 session.execute(update(DirectorySource).where(DirectorySource.name == name).values(**values))
-            return SyncOutcome(name, "unchanged", f"Unchanged ({source.group_count:,} groups).",
+            return SyncOutcome(name, "unchanged", Message(N_("Unchanged ({n} groups)."), n=source.group_count),
                                groups=source.group_count, previous=source.group_count, verified=source.verified)
 
         try:
@@ -458,8 +459,13 @@ class SyncService:
         except _Failed as failure:
             return self._record_failure(source, failure.message, checked_at)
         skipped = feed.skipped.total
-        message = f"Updated: {len(feed.groups):,} groups (was {previous:,})"
-        message += f"; {skipped:,} record{'s' if skipped != 1 else ''} skipped." if skipped else "."
+        if not skipped:
+            message = Message(N_("Updated: {n} groups (was {previous})."), n=len(feed.groups), previous=previous)
+        elif skipped == 1:
+            message = Message(N_("Updated: {n} groups (was {previous}); 1 record skipped."), n=len(feed.groups), previous=previous)
+        else:
+            message = Message(N_("Updated: {n} groups (was {previous}); {skipped} records skipped."), n=len(feed.groups),
+                              previous=previous, skipped=skipped)
         return SyncOutcome(name, "updated", message, groups=len(feed.groups), previous=previous, skipped=skipped,
                            verified=source.verified)
 
@@ -469,22 +475,22 @@ class SyncService:
             sig = fetcher.fetch(sig_url, max_bytes=signing.MAX_SIGNATURE_FILE)
         except _fetch().HTTPStatusError as error:
             if error.status in (404, 410):
-                raise _Failed(
-                    "The update was refused: this source has a pinned publisher key, but the feed has no "
-                    f"signature ({PurePosixPath(urlsplit(sig_url).path).name} was not found). "
-                ) from None
-            raise _Failed(f"The signature could not be downloaded: {error.message}") from None
+                raise _Failed(Message(
+                    N_("The update was refused: this source has a pinned publisher key, but the feed has no "
+                       "signature ({file} was not found)."), file=PurePosixPath(urlsplit(sig_url).path).name,
+                )) from None
+            raise _Failed(Message(N_("The signature could not be downloaded: {reason}"), reason=error.message)) from None
         except _fetch().FetchError as error:
-            raise _Failed(f"The signature could not be downloaded: {error.message}") from None
+            raise _Failed(Message(N_("The signature could not be downloaded: {reason}"), reason=error.message)) from None
         try:
             signing.verify_bytes(source.public_key, body, sig.body or b"")
         except signing.BadSignature:
-            raise _Failed(
-                "The update was refused: its signature does not match the publisher's key, so it may not "
-                "come from the publisher (or it was changed on the way)."
-            ) from None
+            raise _Failed(Message(
+                N_("The update was refused: its signature does not match the publisher's key, so it may not "
+                   "come from the publisher (or it was changed on the way).")
+            )) from None
         except signing.SigningError as error:
-            raise _Failed(f"The update was refused: {error}") from None
+            raise _Failed(Message(N_("The update was refused: {reason}"), reason=str(error))) from None
 
     @staticmethod
     def _refuse_rollback(source: SourceStatus, feed) -> None:
@@ -492,11 +498,12 @@ class SyncService:
         copy served again would bring back groups the publisher removed or corrected."""
         held, fresh = source.feed_generated_at, _utc(feed.generated_at)
         if source.public_key and held is not None and fresh is not None and fresh < held:
-            raise _Failed(
-                f"The update was refused: it is an older copy of this feed (made {fresh:%Y-%m-%d %H:%M} UTC) "
-                f"than the one you have (made {held:%Y-%m-%d %H:%M} UTC), so it may be an old copy served "
-                "again. If the publisher really went back to an older list, remove the source and add it again."
-            )
+            raise _Failed(Message(
+                N_("The update was refused: it is an older copy of this feed (made {fresh} UTC) "
+                   "than the one you have (made {held} UTC), so it may be an old copy served "
+                   "again. If the publisher really went back to an older list, remove the source and add it again."),
+                fresh=f"{fresh:%Y-%m-%d %H:%M}", held=f"{held:%Y-%m-%d %H:%M}",
+            ))
 
     def _read(self, source: SourceStatus, body: bytes, final_url: str, content_type: str | None):
         suffix = _feed_suffix(final_url, content_type)
@@ -509,14 +516,15 @@ class SyncService:
                 with collector_paused():  # a few hundred thousand objects that all stay alive
                     feed = read_feed(path, "auto", source.timezone)
             except FeedError as error:
-                raise _Failed(f"The feed could not be read: {error}.") from None
+                raise _Failed(Message(N_("The feed could not be read: {reason}."), reason=str(error))) from None
             except RecursionError:
-                raise _Failed("The feed could not be read: it nests lists or objects too deeply.") from None
+                raise _Failed(Message(N_("The feed could not be read: it nests lists or objects too deeply."))) from None
             except Exception as error:  # noqa: BLE001 - an importer bug must not cost data either
-                raise _Failed(f"The feed could not be read ({type(error).__name__}).") from None
+                raise _Failed(Message(N_("The feed could not be read ({error})."), error=type(error).__name__)) from None
         if not feed.groups:
             reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
-            raise _Failed("The feed has no usable groups" + (f" ({reasons})." if reasons else "."))
+            raise _Failed(Message(N_("The feed has no usable groups ({reasons})."), reasons=reasons) if reasons
+                          else Message(N_("The feed has no usable groups.")))
         return feed
 
     def _apply(self, source: SourceStatus, feed, etag, last_modified, checked_at: datetime, now: datetime) -> int:
@@ -542,17 +550,24 @@ class SyncService:
         except SourceError as error:
             raise _Failed(str(error)) from None
         except Exception as error:  # noqa: BLE001 - rolled back whole; say so
-            raise _Failed(f"The update could not be saved ({type(error).__name__}).") from error
+            raise _Failed(Message(N_("The update could not be saved ({error})."), error=type(error).__name__)) from error
         return previous
 
-    def _record_failure(self, source: SourceStatus, message: str, checked_at: datetime) -> SyncOutcome:
-        # Every failure leaves the groups as they were; say so in the same breath.
-        message = message.rstrip() + (" The last good copy is kept." if source.last_success_at else " Nothing was changed.")
+    def _record_failure(self, source: SourceStatus, problem: str, checked_at: datetime) -> SyncOutcome:
+        # Every failure leaves the groups as they were; say so in the same breath. Stored as
+        # the English template and its values (Message.stored), so that it is shown in the
+        # language of whoever looks at it later.
+        if not isinstance(problem, Message):
+            problem = problem.rstrip()
+        if source.last_success_at:
+            message = Message(N_("{problem} The last good copy is kept."), problem=problem)
+        else:
+            message = Message(N_("{problem} Nothing was changed."), problem=problem)
         with self.db.transaction() as session:
             session.execute(
                 update(DirectorySource)
                 .where(DirectorySource.name == source.name)
-                .values(last_checked_at=checked_at, last_error=message)
+                .values(last_checked_at=checked_at, last_error=message.stored())
             )
         return SyncOutcome(source.name, "failed", message, groups=source.group_count, previous=source.group_count,
                            verified=source.verified)
@@ -592,7 +607,7 @@ class SyncService:
             last_checked_at=_utc(row.last_checked_at),
             last_success_at=_utc(row.last_success_at),
             last_updated_at=_utc(row.last_imported_at),
-            last_error=row.last_error,
+            last_error=Message.from_stored(row.last_error),  # a Message, or text stored before there were
             etag=row.etag,
             last_modified=row.last_modified,
             feed_generated_at=_utc(row.feed_generated_at),

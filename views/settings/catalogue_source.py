@@ -13,7 +13,7 @@ from services.sync.staleness import ago
 from views.actions import FAILED, use_actions
 from views.models import use_app, use_sync_model
 from views.sync import reload_catalogue_source
-from views.i18n import N_, _, ngettext  # noqa: F401
+from views.i18n import N_, _, localized, ngettext  # noqa: F401
 from views.widgets.text_input import TextInput
 
 
@@ -72,7 +72,7 @@ def CatalogueSourceCard():
             facts.append(ft.Text(_("Checked {when}.").format(when=ago(source.last_checked_at)), size=13))
         if source.last_error and source.last_checked_at:
             facts.append(ft.Semantics(live_region=True, content=ft.Text(
-                _("Could not update {when}: {problem}").format(when=ago(source.last_checked_at), problem=source.last_error),
+                _("Could not update {when}: {problem}").format(when=ago(source.last_checked_at), problem=localized(source.last_error)),
                 color=ft.Colors.ERROR)))
     else:
         facts.append(ft.Text(

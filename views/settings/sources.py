@@ -21,7 +21,7 @@ from views.sync import SyncProblem, reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
-from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, localized, ngettext  # noqa: F401
 
 
 def go(route: str) -> None:
@@ -104,7 +104,7 @@ def SourceCard(source: SourceStatus):
     if source.timezone:
         facts.append(ft.Text(_("Times without a zone are read as {zone}.").format(zone=source.timezone), size=13))
     if source.last_error and source.last_checked_at:
-        facts.append(ErrorNote(_("Could not update {when}: {problem}").format(when=ago(source.last_checked_at), problem=source.last_error)))
+        facts.append(ErrorNote(_("Could not update {when}: {problem}").format(when=ago(source.last_checked_at), problem=localized(source.last_error))))
     facts.append(ErrorNote(error))
     if confirming:
         facts.append(
@@ -337,7 +337,7 @@ def SyncPanel(sources):
         lines = []
         for outcome in state.outcomes:
             color = ft.Colors.ERROR if outcome.status == "failed" else None
-            lines.append(ft.Text(f"{_(outcome.name) if isinstance(outcome, SyncProblem) else outcome.name}: {outcome.message}", color=color))
+            lines.append(ft.Text(f"{_(outcome.name) if isinstance(outcome, SyncProblem) else outcome.name}: {localized(outcome.message)}", color=color))
         controls.append(ft.Semantics(live_region=True, content=ft.Column(spacing=2, controls=lines)))
     return ft.Column(spacing=8, controls=controls)
 
