@@ -139,7 +139,7 @@ FOCUSED_JS = "['TEXTAREA', 'INPUT'].includes(document.activeElement.tagName)"
 def field_name(label: str) -> re.Pattern:
     """A text field's accessible name: it begins with ``label`` (a plain substring match also
     found "To" inside a copyable line such as "Last automatic backup: …")."""
-    return re.compile(rf"^{re.escape(label)}\b")
+    return re.compile(rf"^{re.escape(label)}(?!\w)")
 
 
 def type_into(page, label: str, text: str, attempts: int = 3) -> None:
