@@ -49,6 +49,7 @@ def test_subscribe_to_a_signed_feed(browser, data_dir, feed_server, tmp_path, si
         wait_until_settled(page)  # the screen's first effects have run before typing
         type_into(page, "Feed address", feed_server.url("/groups.json"))
         type_into(page, "Publisher key (optional)", public_key)
+        wait_until_settled(page)  # (once, under load, Add took the form before the key had arrived)
         page.get_by_role("button", name="Add source").click()
         expect(shown(page, "12 groups · up to date as of just now")).to_be_visible(timeout=30_000)
         expect(shown(page, "verified · publisher key")).to_be_visible()
