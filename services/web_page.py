@@ -30,7 +30,14 @@ DIALOG_NAME_SCRIPT = """
           if (node.querySelector("flt-semantics[role], flt-semantics[tabindex], input, textarea")) node.setAttribute("role", "group");
         }
       };
-      new MutationObserver(nameDialogs).observe(document.documentElement,
+      // Flutter changes the tree many times a frame (scrolling, typing): look once per frame.
+      let queued = false;
+      const queue = () => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => { queued = false; nameDialogs(); });
+      };
+      new MutationObserver(queue).observe(document.documentElement,
         {childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label", "role"]});
     })();
   </script>

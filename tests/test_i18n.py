@@ -642,16 +642,21 @@ async def open_new_recovery_code_copied(ui, services, tmp_path):
 SOURCE_URL = "https://feeds.example.org/groups.json"
 
 
+async def open_sources_screen(ui, source_name: str) -> None:
+    """Settings → Directory sources, once ``source_name``'s card is on it."""
+    await ui.navigate("/settings")
+    await ui.settle(sync=False)
+    await ui.navigate("/settings/sources")
+    await ui.settle(sync=False)
+    await ui.wait_for(lambda: ui.has_text(source_name), what="the source's card")
+
+
 async def open_source_remove(ui, services, tmp_path):
     """Settings → Directory sources → a source's Remove: the question before removing it."""
     if not any(s.name == "example-feed" for s in services.sync.list_sources()):
         await asyncio.to_thread(services.sync.add_source, SOURCE_URL, name="example-feed")
         await asyncio.to_thread(services.sync.set_paused, "example-feed", True)
-    await ui.navigate("/settings")
-    await ui.settle(sync=False)
-    await ui.navigate("/settings/sources")
-    await ui.settle(sync=False)
-    await ui.wait_for(lambda: ui.has_text("example-feed"), what="the source's card")
+    await open_sources_screen(ui, "example-feed")
     await click_and_settle(ui, by_icon(ui, ft.Icons.DELETE_OUTLINE))
 
 
@@ -675,11 +680,7 @@ async def open_source_failed(ui, services, tmp_path):
     try:
         server.route("/gone.json", status=404, body=b"not here")
         await asyncio.to_thread(services.sync.add_source, server.url("/gone.json"), name="failing-feed")
-        await ui.navigate("/settings")
-        await ui.settle(sync=False)
-        await ui.navigate("/settings/sources")
-        await ui.settle(sync=False)
-        await ui.wait_for(lambda: ui.has_text("failing-feed"), what="the source's card")
+        await open_sources_screen(ui, "failing-feed")
         await click_and_settle(ui, by_icon(ui, ft.Icons.SYNC))
         await ui.wait_for(lambda: any(t.startswith("failing-feed: ") for t in ui.texts()), what="the outcome line")
         await ui.wait_for(lambda: any("127.0.0.1" in t and not t.startswith("failing-feed") and not t.startswith("http")

@@ -1,6 +1,6 @@
-import inspect
-
 import flet as ft
+
+from views.widgets.bind import bind
 
 
 @ft.component
@@ -14,11 +14,6 @@ def CheckRow(label: str, value: bool, on_change, switch: bool = False, key: str 
     the row's own tap and keyboard focus merge into it, and the label's text names it.
     """
 
-    async def toggle(_e=None):
-        result = on_change(not value)  # may be async
-        if inspect.isawaitable(result):
-            await result
-
     if switch:
         mark = ft.Icon(ft.Icons.TOGGLE_ON if value else ft.Icons.TOGGLE_OFF, size=36,
                        color=ft.Colors.PRIMARY if value else ft.Colors.OUTLINE)
@@ -30,7 +25,7 @@ def CheckRow(label: str, value: bool, on_change, switch: bool = False, key: str 
         **({"toggled": bool(value)} if switch else {"checked": bool(value)}),
         content=ft.Container(
             key=key,
-            on_click=toggle,
+            on_click=bind(on_change, not value),  # on_change may be async
             border_radius=8,
             padding=ft.Padding.symmetric(horizontal=4, vertical=12 if not switch else 6),
             content=ft.Row(spacing=12, controls=[mark, ft.Text(label, expand=True)]),
