@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 
 import flet as ft
 import msgpack
+from flet.components.component import Component
+from flet.components.hooks.use_effect import EffectHook
 from flet.controls.base_control import BaseControl
 from flet.controls.context import _context_page
 from flet.messaging.connection import Connection
@@ -172,12 +174,28 @@ class UI:
         self.set(control, value=value)
         await self.event(control, "change", value)
 
+    def effects_running(self) -> bool:
+        """A screen's load (an async ``use_effect``) queued or still running: the AppModel does
+        not count these, and a check right after a screen opens would see it half-loaded
+        (a clean-clone CI run read the Sources screen before its list came)."""
+        if self.session._Session__pending_effects:
+            return True
+        for control in list(self.session.index.values()):
+            if isinstance(control, Component):
+                for hook in control._state.hooks:
+                    if isinstance(hook, EffectHook) and hook._setup_task is not None and not hook._setup_task.done():
+                        return True
+        return False
+
+    def idle(self, sync: bool) -> bool:
+        return not self.state.busy(sync) and not self.effects_running()
+
     async def settle(self, timeout: float = SETTLE_TIMEOUT, sync: bool = True) -> None:
-        """Until this session has no work left (actions, background loads, and a sync unless
-        ``sync=False``) and the UI has re-rendered: a condition, never a fixed wait."""
-        await wait_until(lambda: not self.state.busy(sync), timeout, "the session never became idle")
+        """Until this session has no work left (actions, background loads and screen loads, and
+        a sync unless ``sync=False``) and the UI has re-rendered: a condition, never a fixed wait."""
+        await wait_until(lambda: self.idle(sync), timeout, "the session never became idle")
         await flush()
-        await wait_until(lambda: not self.state.busy(sync), timeout, "the session never became idle")
+        await wait_until(lambda: self.idle(sync), timeout, "the session never became idle")
         gc.collect()  # the session's index is weak: controls that left the tree disappear from it
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = SETTLE_TIMEOUT, what: str = "") -> None:
