@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from tests.app_process import start_app  # noqa: E402
-from tests.browser_support import PHONE, launch_chromium, open_app, open_destination, tap, wait_until_settled  # noqa: E402
+from tests.browser_support import PHONE, launch_chromium, open_app, open_destination, reveal, tap, wait_until_settled  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 ENV = {"TZ": "America/New_York", "LANG": "en_US.UTF-8"}
@@ -126,7 +126,7 @@ def q(pattern: str) -> str:
 
 
 GROUP_CARD = r"^(New York|Philadelphia|Chicago|Houston|Denver|Phoenix|Los Angeles|Seattle|Toronto|London|Manchester|Dublin|Sydney|Edmonton) "
-COUNT = r"^\d+ groups?( —|$)"
+COUNT = r"^\d[\d,]* groups?( —|$)"  # "10,009 groups — showing the first 20" (numbers are formatted for the locale)
 
 
 def build_data(data_dir: Path, groups: int, entries: int) -> str:
@@ -232,8 +232,11 @@ def main() -> None:
                     "has('^How are you feeling right now\\\\?') && !has('^Kindred is locked')", timeout=120_000))
                 wait_until_settled(page)
 
-            def click_at(locator):
+            def click_at(locator, scroll: bool = False):
                 locator.wait_for(state="visible")
+                if scroll:  # a card under the filter lines can be below the window
+                    reveal(page, locator)
+                    wait_until_settled(page)
                 box = locator.bounding_box()
                 return lambda: page.mouse.click(box["x"] + min(box["width"] / 2, 40), box["y"] + box["height"] / 2)
 
@@ -287,7 +290,7 @@ def main() -> None:
                 # 4. Open a group, then back.
                 name = current(page, GROUP_CARD)
                 card = page.get_by_role("button", name=re.compile(GROUP_CARD)).first
-                record("open a group", timed(page, click_at(card), "has('^Your first time$') && has('^Back to results$')"))
+                record("open a group", timed(page, click_at(card, scroll=True), "has('^Your first time$') && has('^Back to results$')"))
                 wait_until_settled(page)
                 back = page.get_by_role("button", name="Back to results")
                 record("back to results", timed(page, click_at(back), f"has({q(COUNT)}) && !has('^Your first time$')"))
