@@ -309,3 +309,15 @@ def scroll_into_view(page, locator, attempts: int = 30) -> None:
         page.mouse.wheel(0, 300)
         page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
     raise AssertionError("could not scroll the button into view")
+
+
+def set_up_before_launch(data_dir: Path, passphrase: str) -> Path:
+    """A data folder as after the welcome and setting ``passphrase`` (in this process, with the
+    tests' cheap key derivation): the app started on it shows Find and unlocks with it."""
+    from services.app import open_services
+
+    services = open_services(data_dir)
+    services.preferences.mark_welcome_done()
+    services.vault.set_up(passphrase)
+    services.close()
+    return data_dir

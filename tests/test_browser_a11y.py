@@ -20,9 +20,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.a11y_support import axe_problems, measured_focus_ring, focus_order_problems, focus_ring_contrast, small_targets, unnamed_controls
-from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, KDF_WAIT, PHONE, open_app, open_destination, reveal, type_into, unlock, wait_until_settled
+from tests.browser_support import DESKTOP, KDF_WAIT, PHONE, open_app, open_destination, reveal, set_up_before_launch, type_into, unlock, wait_until_settled
 from tests.privacy_support import PASSPHRASE
 
 pytestmark = pytest.mark.browser
@@ -145,12 +144,7 @@ def test_focus_ring_and_escape(browser, data_dir):
 
 @pytest.fixture
 def set_up_data_dir(data_dir):
-    """Welcome done and a passphrase set (the private screens unlock with it)."""
-    services = open_services(data_dir)
-    services.preferences.mark_welcome_done()
-    services.vault.set_up(PASSPHRASE)
-    services.close()
-    return data_dir
+    return set_up_before_launch(data_dir, PASSPHRASE)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import CLOCK, DESKTOP, PHONE, open_app, open_destination, save_screenshot, unlock
+from tests.browser_support import CLOCK, DESKTOP, PHONE, open_app, open_destination, save_screenshot, set_up_before_launch, unlock
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,7 @@ def entry_card(page, mood_word: str):
 
 @pytest.fixture
 def set_up_data_dir(data_dir):
-    services = open_services(data_dir)
-    services.preferences.mark_welcome_done()
-    services.vault.set_up(PASSPHRASE)
-    services.close()
-    return data_dir
+    return set_up_before_launch(data_dir, PASSPHRASE)
 
 
 def test_a_check_in_in_three_taps_survives_a_restart(browser, set_up_data_dir):
