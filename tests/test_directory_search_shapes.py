@@ -68,6 +68,48 @@ def test_the_total_is_the_same_on_every_page(spread, limit):
     assert totals == {len(seen)} and len(set(seen)) == len(seen) == 267
 
 
+OSLO = Place(name="Oslo", latitude=59.9139, longitude=10.7522, kind="city", timezone="Europe/Oslo", country="NO")
+SHAPES = [  # (query, whether its first page is ordered from the ids read once)
+    (dict(text="circle", days=(1,), sort="soonest"), True),
+    (dict(text="circle 1", days=(0,), sort="relevance"), True),
+    (dict(days=(0, 1), attendance="in_person", sort="relevance"), True),  # no text: by name
+    (dict(near=OSLO, within_km=40, attendance="in_person", sort="distance"), True),
+    (dict(text="circle", near=OSLO, days=(2,), sort="distance"), True),
+    (dict(text="nothing-matches-this", days=(1,)), False),  # read once, found none: no page query at all
+    (dict(sort="soonest"), False),
+    (dict(text="circle", sort="relevance"), False),
+    (dict(meets_within="7d", sort="soonest"), False),
+]
+
+
+@pytest.mark.parametrize("shape,read_once", SHAPES, ids=lambda v: ",".join(v) if isinstance(v, dict) else str(v))
+@pytest.mark.parametrize("limit", [1, 50, 500])
+def test_few_matches_read_once_give_the_same_page_and_count_as_the_two_queries(spread, services, monkeypatch, shape, read_once, limit):
+    """A first page with few matches is ordered from their ids (read once); otherwise it is
+    two queries over every filter. Both ways must give the same groups, order and count."""
+    from sqlalchemy import event
+
+    import services.directory.search as search
+
+    directory, _ = spread
+    statements = []
+    event.listen(services.directory_db.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: statements.append(statement))
+
+    def first_page():
+        statements.clear()
+        page = directory.search(SearchQuery(limit=limit, timezone="UTC", **shape), now=NOW)
+        return page.total, [(r.id, r.distance_km) for r in page.results]
+
+    few = first_page()
+    assert any("json_each(" in s for s in statements) == read_once
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # every search takes the two-query way
+    assert first_page() == few
+    assert not any("json_each(" in s for s in statements)
+    if "nothing-matches-this" not in shape.get("text", ""):
+        assert few[0] > 0 and few[1]
+
+
 def test_the_longitude_band_covers_the_radius():
     rng = random.Random(3)
     checked = 0

@@ -7,6 +7,7 @@ passed, see repository.refresh_next_meetings).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -95,6 +96,9 @@ def _longitude_reach(latitude: float, km: float) -> float | None:
         return None
     reach = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(latitude)))))
     return reach * 1.01 + 0.01
+
+
+FEW_MATCHES = 2000  # up to this many matches, their ids are the count and the page is ordered from them
 
 
 def run_search(session: Session, query: SearchQuery, now: datetime, person_zone: str | None) -> SearchPage:
@@ -230,6 +234,19 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
 
     # The page and the count are two queries: a count over the page's query (a window
     # function) made SQLite sort every match, not just keep the first ``limit`` (issue #14).
+    # On a first page, the matches' ids are read once first: when there are few (most searches
+    # with text and filters), they are the count, and the page is ordered from them alone
+    # instead of evaluating every filter a second time (it halved the target search).
+    total = None
+    if not offset and len(where) >= 3:  # the status and two more conditions: few matches are likely
+        # (with fewer, most searches match thousands and the extra read only cost: 3–10 ms more)
+        found = session.execute(
+            text(f"SELECT g.id FROM directory_group AS g WHERE {' AND '.join(where)} LIMIT {FEW_MATCHES + 1}"),
+            params).scalars().all()
+        if len(found) <= FEW_MATCHES:
+            total = len(found)
+            where = ["g.id IN (SELECT value FROM json_each(:found))"]
+            params["found"] = json.dumps(found)
     sql = f"""
         SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
                g.region, g.country, g.last_verified, s.last_imported_at,
@@ -239,14 +256,14 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
         ORDER BY {order}
         LIMIT :limit OFFSET :offset
     """
-    rows = session.execute(text(sql), params).all()
-    if rows and len(rows) < limit:
+    rows = session.execute(text(sql), params).all() if total != 0 else []
+    if total is None and rows and len(rows) < limit:
         total = offset + len(rows)  # the last page: every match is counted already
-    elif rows or offset:
+    elif total is None and (rows or offset):
         # The text join only ranks (one row per group at most), so the count needs none.
         count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
         total = session.execute(text(count_sql), params).scalar() or 0
-    else:
+    elif total is None:
         total = 0
     ids = [row.id for row in rows]
     tags = tags_for(session, ids)
