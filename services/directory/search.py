@@ -257,14 +257,15 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
         LIMIT :limit OFFSET :offset
     """
     rows = session.execute(text(sql), params).all() if total != 0 else []
-    if total is None and rows and len(rows) < limit:
-        total = offset + len(rows)  # the last page: every match is counted already
-    elif total is None and (rows or offset):
-        # The text join only ranks (one row per group at most), so the count needs none.
-        count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
-        total = session.execute(text(count_sql), params).scalar() or 0
-    elif total is None:
-        total = 0
+    if total is None:  # not counted from the ids read first
+        if rows and len(rows) < limit:
+            total = offset + len(rows)  # the last page: every match is counted already
+        elif rows or offset:
+            # The text join only ranks (one row per group at most), so the count needs none.
+            count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
+            total = session.execute(text(count_sql), params).scalar() or 0
+        else:
+            total = 0
     ids = [row.id for row in rows]
     tags = tags_for(session, ids)
     rules = rules_for(session, ids)
