@@ -127,14 +127,19 @@ def system_language() -> str | None:
 # ---------------------------------------------------------------- formatting (Babel, CLDR data)
 
 def _babel_locale() -> str:
+    return _cldr_locale(current_locale(), current_language())
+
+
+@lru_cache(maxsize=64)
+def _cldr_locale(tag: str, language: str) -> str:
+    # Asked once per tag: a search page formats hundreds of days and times.
     from babel import Locale  # noqa: PLC0415
 
-    tag = current_locale()
     tag = DEFAULT_REGIONS.get(tag, tag)
     try:
         Locale.parse(tag)
     except Exception:  # noqa: BLE001 - a region CLDR does not know: the language alone
-        return current_language()
+        return language
     return tag
 
 
@@ -182,9 +187,15 @@ def format_datetime(value: dt.datetime, format: str = "medium") -> str:  # noqa:
 
 def weekday_name(index: int, width: str = "wide") -> str:
     """Monday is 0 (Python's numbering)."""
+    return _day_names(width, _babel_locale())[index]
+
+
+@lru_cache(maxsize=64)
+def _day_names(width: str, locale: str) -> tuple[str, ...]:
     from babel.dates import get_day_names  # noqa: PLC0415
 
-    return str(get_day_names(width, locale=_babel_locale())[index])
+    names = get_day_names(width, locale=locale)
+    return tuple(str(names[day]) for day in range(7))
 
 
 def month_name(month: int, width: str = "wide") -> str:

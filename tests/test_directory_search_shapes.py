@@ -93,8 +93,9 @@ def test_few_matches_read_once_give_the_same_page_and_count_as_the_two_queries(s
 
     directory, _ = spread
     statements = []
-    event.listen(services.directory_db.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *rest: statements.append(statement))
+    # Search runs on the session's raw sqlite3 connection, so SQLite itself reports what it ran.
+    event.listen(services.directory_db.engine, "checkout",
+                 lambda dbapi_connection, *rest: dbapi_connection.set_trace_callback(statements.append))
 
     def first_page():
         statements.clear()
@@ -134,9 +135,9 @@ def test_the_longitude_band_covers_the_radius():
 def test_refresh_after_time_away_is_the_same_by_scan_or_by_index(spread, services, monkeypatch, scan_from):
     from datetime import timedelta
 
-    from services.directory import repository
+    from services.directory import repository, rows
 
-    monkeypatch.setattr(repository, "REFRESH_SCAN_FROM", scan_from)
+    monkeypatch.setattr(rows, "REFRESH_SCAN_FROM", scan_from)
     later = NOW + timedelta(days=9, hours=3)
     with services.directory_db.transaction() as session:
         assert repository.refresh_next_meetings(session, later) == 400
@@ -159,7 +160,7 @@ def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, 
     from sqlalchemy.orm import Session
 
     from bench.directory_data import meetings
-    from services.directory import repository
+    from services.directory import repository, rows
 
     path = tmp_path / "meetings.json"
     path.write_text(json.dumps(meetings(600, seed=14)))
@@ -179,7 +180,7 @@ def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, 
     query = "SELECT id, next_start_utc, next_timezone, next_computed_utc FROM directory_group ORDER BY id"
     stored = {}
     for scan_from in (10**9, 0):
-        monkeypatch.setattr(repository, "REFRESH_SCAN_FROM", scan_from)
+        monkeypatch.setattr(rows, "REFRESH_SCAN_FROM", scan_from)
         for later in (NOW + timedelta(days=7, hours=1), NOW + timedelta(days=40)):
             with services.directory_db.engine.connect() as connection:
                 outer = connection.begin()

@@ -4,57 +4,18 @@ group's stored next meeting current, and reading groups back as dataclasses."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from services.directory import schedule as sched
+from services.directory import rows
+# Re-exported: importers, sync and tests use them from here.
+from services.directory.rows import epoch, minutes_of as _minutes, next_start, tag_value  # noqa: F401
 from services.directory.model import Contact, GroupRecord, Location, OnlineAccess, ScheduleRule, SourceInfo
-from services.models import FTS_TABLE, DirectoryGroup, DirectoryGroupTag, DirectorySchedule, DirectorySource
+from services.models import FTS_TABLE, DirectoryGroup, DirectorySource
 
 TAG_KINDS = ("topic", "audience", "language", "accessibility")
-CHUNK = 500
-REFRESH_SCAN_FROM = 2000  # groups due a new next meeting: from here, scan the schedule rows
-
-
-def tag_value(kind: str, value: str) -> str:
-    """How a tag is stored and matched: vocabulary keys lower case, languages in title
-    case ("Urdu", "American Sign Language")."""
-    value = value.strip()
-    return value.title() if kind == "language" else value.lower()
-
-
-def _minutes(value: time | None) -> int | None:
-    return value.hour * 60 + value.minute if value is not None else None
-
-
-def _clock(minutes: int | None) -> time | None:
-    return time(minutes // 60, minutes % 60) if minutes is not None else None
-
-
-def epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def next_start(rules, now: datetime, cache: dict | None = None) -> tuple[int | None, str | None]:
-    """The soonest next meeting over ``rules`` as (UTC epoch seconds, zone name).
-
-    ``cache`` maps a rule to its first occurrence: within one import thousands of groups
-    share the same rule (Tuesday 19:00 in New York), so each is worked out once."""
-    best: tuple[int | None, str | None] = (None, None)
-    for rule in rules:
-        if cache is not None and rule in cache:
-            found = cache[rule]
-        else:
-            occurrences = sched.occurrences(rule, now, 1)
-            found = (epoch(occurrences[0][0]), rule.timezone) if occurrences else None
-            if cache is not None:
-                cache[rule] = found
-        if found is not None and (best[0] is None or found[0] < best[0]):
-            best = found
-    return best
 
 
 def get_or_create_source(session: Session, name: str, kind: str, now: datetime) -> DirectorySource:
@@ -225,149 +186,22 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _rule_from_row(row) -> ScheduleRule:
-    return ScheduleRule(
-        kind=row.kind, weekday=row.weekday, start=_clock(row.start_minute), end=_clock(row.end_minute),
-        timezone=row.timezone, interval_weeks=row.interval_weeks, ordinal=row.ordinal,
-        anchor_date=row.anchor_date, starts_on=row.starts_on, ends_on=row.ends_on, note=row.note,
-    )
+def raw_connection(session: Session):
+    """The session's own DB-API (sqlite3) connection, in the session's transaction."""
+    return session.connection().connection.dbapi_connection
 
 
 def rules_for(session: Session, group_ids) -> dict[int, list[ScheduleRule]]:
-    found: dict[int, list[ScheduleRule]] = defaultdict(list)
-    ids = list(group_ids)
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(
-            select(DirectorySchedule).where(DirectorySchedule.group_id.in_(ids[start:start + CHUNK])).order_by(DirectorySchedule.id)
-        ).scalars()
-        for row in rows:
-            found[row.group_id].append(_rule_from_row(row))
-    return found
+    return rows.rules_for(raw_connection(session), group_ids)
 
 
 def tags_for(session: Session, group_ids) -> dict[int, dict[str, list[str]]]:
-    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    ids = list(group_ids)
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(
-            select(DirectoryGroupTag.group_id, DirectoryGroupTag.kind, DirectoryGroupTag.value)
-            .where(DirectoryGroupTag.group_id.in_(ids[start:start + CHUNK]))
-            .order_by(DirectoryGroupTag.group_id, DirectoryGroupTag.kind, DirectoryGroupTag.value)
-        )
-        for group_id, kind, value in rows:
-            found[group_id][kind].append(value)
-    return found
+    return rows.tags_for(raw_connection(session), group_ids)
 
 
 def refresh_next_meetings(session: Session, now: datetime) -> int:
-    """Recompute the stored next meeting of every group whose stored one has started, and of
-    every group worked out for a later clock than ``now`` (the clock went backwards).
-
-    An index range scan finds them; between searches that is usually none or a few, and
-    after a long time away at most every timed group once. Rules are read in one query (for
-    a few groups by index: the plain join scanned every schedule row at every search) and
-    identical rules share one computation, as in an import."""
-    now_epoch = epoch(now)
-    due = ("g.next_start_utc < :now OR g.next_computed_utc > :now "
-           "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)")
-    # Counted first, on the indexes alone: at most searches nothing is due.
-    count = session.execute(text(f"SELECT count(*) FROM directory_group AS g WHERE {due}"), {"now": now_epoch}).scalar()
-    if not count:
-        return 0
-    if count > REFRESH_SCAN_FROM:
-        return _refresh_in_bulk(session, due, now, now_epoch)
-    columns = ("s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
-               "s.ordinal, s.anchor_date, s.starts_on, s.ends_on")
-    # A few: their rules by index, in the same order.
-    sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
-           f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
-    rows = session.execute(text(sql), {"now": now_epoch}).all()
-    if not rows:
-        return 0
-    by_group: dict[int, list[ScheduleRule]] = defaultdict(list)
-    rule_objects: dict[tuple, ScheduleRule] = {}
-    for row in rows:
-        key = tuple(row[1:])
-        rule = rule_objects.get(key)
-        if rule is None:
-            rule = rule_objects[key] = _rule(key)
-        by_group[row.group_id].append(rule)
-    cache: dict = {}
-    updates = []
-    for gid, rules in by_group.items():
-        start_utc, zone_name = next_start(rules, now, cache)
-        updates.append((start_utc, zone_name, now_epoch, gid))
-    cursor = session.connection().connection.dbapi_connection.cursor()
-    try:
-        cursor.executemany(
-            "UPDATE directory_group SET next_start_utc = ?, next_timezone = ?, next_computed_utc = ? WHERE id = ?", updates)
-    finally:
-        cursor.close()
-    return len(updates)
-
-
-def _rule(key) -> ScheduleRule:
-    kind, weekday, start, end, zone, interval, ordinal, anchor, starts_on, ends_on = key
-    return ScheduleRule(kind=kind, weekday=weekday, start=_clock(start), end=_clock(end), timezone=zone,
-                        interval_weeks=interval, ordinal=ordinal, anchor_date=_date(anchor),
-                        starts_on=_date(starts_on), ends_on=_date(ends_on))
-
-
-def _refresh_in_bulk(session: Session, due: str, now: datetime, now_epoch: int) -> int:
-    """Most groups due (after a week away every timed group is): SQLite groups each group's
-    rules into one signature, Python works out each *distinct* set of rules once (thousands
-    of groups share "Tuesday 19:00 in New York"), and one UPDATE writes every group's new
-    next meeting from a temporary table — no Python object per group (issue #14)."""
-    import json
-
-    rule = ("json_array(s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
-            "s.ordinal, s.anchor_date, s.starts_on, s.ends_on)")
-    cursor = session.connection().connection.dbapi_connection.cursor()
-    try:
-        cursor.execute("DROP TABLE IF EXISTS temp.refresh_group")
-        cursor.execute("DROP TABLE IF EXISTS temp.refresh_rules")
-        cursor.execute("CREATE TEMP TABLE refresh_group (group_id INTEGER PRIMARY KEY, rules TEXT NOT NULL)")
-        cursor.execute("CREATE TEMP TABLE refresh_rules (rules TEXT PRIMARY KEY, start_utc INTEGER, zone TEXT)")
-        # The rules of each due group in the order they were stored (s.id), as a JSON list.
-        cursor.execute(
-            f"INSERT INTO temp.refresh_group (group_id, rules) "
-            f"SELECT group_id, '[' || group_concat(r, ',') || ']' FROM ("
-            f"  SELECT s.group_id AS group_id, {rule} AS r FROM directory_group AS g "
-            f"  JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due} ORDER BY s.group_id, s.id"
-            f") GROUP BY group_id", {"now": now_epoch})
-        distinct = cursor.execute("SELECT DISTINCT rules FROM temp.refresh_group").fetchall()
-        cache: dict = {}
-        rule_objects: dict[tuple, ScheduleRule] = {}
-        results = []
-        for (signature,) in distinct:
-            rules = []
-            for values in json.loads(signature):
-                key = tuple(values)
-                found = rule_objects.get(key)
-                if found is None:
-                    found = rule_objects[key] = _rule(key)
-                rules.append(found)
-            results.append((signature, *next_start(rules, now, cache)))
-        cursor.executemany("INSERT INTO temp.refresh_rules (rules, start_utc, zone) VALUES (?, ?, ?)", results)
-        cursor.execute(
-            "UPDATE directory_group SET (next_start_utc, next_timezone, next_computed_utc) = "
-            "(SELECT r.start_utc, r.zone, ? FROM temp.refresh_group AS g "
-            " JOIN temp.refresh_rules AS r ON r.rules = g.rules WHERE g.group_id = directory_group.id) "
-            "WHERE id IN (SELECT group_id FROM temp.refresh_group)", (now_epoch,))
-        changed = cursor.rowcount
-        cursor.execute("DROP TABLE temp.refresh_group")
-        cursor.execute("DROP TABLE temp.refresh_rules")
-    finally:
-        cursor.close()
-    return changed
-
-
-def _date(value):
-    from datetime import date
-
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
+    """See ``rows.refresh_next_meetings``."""
+    return rows.refresh_next_meetings(raw_connection(session), now)
 
 
 def record_from_row(row: DirectoryGroup, rules: list[ScheduleRule], tags: dict[str, list[str]]) -> GroupRecord:

@@ -8,6 +8,7 @@ that happens twice on a fall-back day is taken at its first occurrence.
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -165,4 +166,19 @@ def parse_clock(value) -> time | None:
             return datetime.strptime(text, pattern).time()
         except ValueError:
             continue
+    return None
+
+
+def local_zone_name(environ=None) -> str | None:
+    """The device's IANA zone: $TZ, else /etc/localtime's link target; None if unknown."""
+    env = os.environ if environ is None else environ
+    if valid_zone(env.get("TZ", "").lstrip(":")):
+        return env["TZ"].lstrip(":")
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return None
+    marker = "zoneinfo/"
+    if marker in target:
+        return valid_zone(target.split(marker, 1)[1])
     return None

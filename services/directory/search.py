@@ -2,7 +2,7 @@
 filters, and sorts by relevance, soonest next meeting or distance, with stable paging.
 
 Python only touches the page it returns (plus the groups whose stored next meeting has
-passed, see repository.refresh_next_meetings).
+passed, see rows.refresh_next_meetings). No SQLAlchemy: see ``rows``.
 """
 
 from __future__ import annotations
@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-
 from services.directory import places
 from services.directory.model import ATTENDANCES, COSTS, GroupSummary, NextMeeting, SearchPage
-from services.directory.repository import epoch, rules_for, tag_value, tags_for
-from services.directory.schedule import describe_rule, zone
+from services.directory.rows import epoch, first_value, named_rows, refresh_next_meetings, rules_for, tag_value, tags_for
+from services.directory.schedule import describe_rule, local_zone_name, valid_zone, zone
 from services.directory.vocabulary import tags_for_word
 
 # A listing not updated for this long may be out of date: the person should check before going.
@@ -101,7 +99,20 @@ def _longitude_reach(latitude: float, km: float) -> float | None:
 FEW_MATCHES = 2000  # up to this many matches, their ids are the count and the page is ordered from them
 
 
-def run_search(session: Session, query: SearchQuery, now: datetime, person_zone: str | None) -> SearchPage:
+def search_stored(connection: sqlite3.Connection, query: SearchQuery, now: datetime | None = None) -> SearchPage:
+    """A search as the app and ``kindred directory search`` both run it, in the caller's
+    transaction: the stored next meetings that have passed are worked out again, then one page."""
+    now = now or datetime.now(UTC)
+    person_zone = query.timezone or local_zone_name()
+    if person_zone and not valid_zone(person_zone):
+        raise SearchError(f"{person_zone!r} is not an IANA time zone name")
+    refresh_next_meetings(connection, now)
+    return run_search(connection, query, now, person_zone)
+
+
+def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime, person_zone: str | None) -> SearchPage:
+    """One page of matches and their count, read through a plain sqlite3 connection (the
+    session's own in the app, see ``rows``)."""
     if query.sort not in SORTS:
         raise SearchError(f"unknown sort {query.sort!r}; use one of {', '.join(SORTS)}")
     if query.sort == "distance" and query.near is None:
@@ -114,6 +125,10 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     offset = max(0, int(query.offset))
 
     where: list[str] = []
+    # Conditions that are a set of group ids read off an index (words, tags, meeting days):
+    # intersected before any group row is read, so a row is fetched only for a group that
+    # passes all of them (a text with a day filter read every text hit's row: issue #14).
+    id_sets: list[str] = []
     params: dict = {"limit": limit, "offset": offset}
     joins = ""
     match = fts_query(query.text) if query.text else None
@@ -133,7 +148,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
             for m, (kind, value) in enumerate(dict.fromkeys((k, tag_value(k, v)) for k, v in tags_for_word(word))):
                 params[f"w{n}k{m}"], params[f"w{n}v{m}"] = kind, value
                 options.append(f"SELECT group_id FROM directory_group_tag WHERE kind = :w{n}k{m} AND value = :w{n}v{m}")
-            where.append("g.id IN (" + " UNION ".join(options) + ")")
+            id_sets.append(" UNION ".join(options))
     where.append("g.status = 'active'" if not query.show_closed else "g.status != 'inactive'")
 
     def tag_filter(kind: str, values) -> None:
@@ -145,8 +160,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
             params[f"{kind}{n}"] = value
             names.append(f":{kind}{n}")
         params[f"{kind}_kind"] = kind
-        where.append(
-            f"g.id IN (SELECT group_id FROM directory_group_tag WHERE kind = :{kind}_kind AND value IN ({', '.join(names)}))")
+        id_sets.append(f"SELECT group_id FROM directory_group_tag WHERE kind = :{kind}_kind AND value IN ({', '.join(names)})")
 
     tag_filter("topic", query.topics)
     tag_filter("audience", query.audience)
@@ -188,7 +202,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
                 raise SearchError(f"unknown time of day {query.time_of_day!r}; use morning, afternoon or evening")
             params["tod_from"], params["tod_to"] = TIMES_OF_DAY[query.time_of_day]
             parts.append("start_minute >= :tod_from AND start_minute < :tod_to")
-        where.append(f"g.id IN (SELECT group_id FROM directory_schedule WHERE {' AND '.join(parts)})")
+        id_sets.append(f"SELECT group_id FROM directory_schedule WHERE {' AND '.join(parts)}")
     if query.max_size is not None:
         where.append("g.typical_size <= :max_size")
         params["max_size"] = int(query.max_size)
@@ -201,7 +215,7 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
 
     distance_sql = "NULL"
     if query.near is not None:
-        _km_function(session.connection().connection.dbapi_connection)
+        _km_function(connection)
         params["olat"], params["olon"] = query.near.latitude, query.near.longitude
         # An online group's "location" is not a place to go: it never gets a distance.
         distance_sql = f"CASE WHEN g.attendance IN {IN_PERSON_SQL} THEN kindred_km(g.latitude, g.longitude, :olat, :olon) END"
@@ -238,11 +252,17 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
     # with text and filters), they are the count, and the page is ordered from them alone
     # instead of evaluating every filter a second time (it halved the target search).
     total = None
-    if not offset and len(where) >= 3:  # the status and two more conditions: few matches are likely
+    conditions = len(where) + len(id_sets)
+    if len(id_sets) == 1:
+        where.insert(0, f"g.id IN ({id_sets[0]})")
+    elif id_sets:
+        # A compound SELECT runs left to right, so each set that is itself a UNION is wrapped.
+        where.insert(0, "g.id IN (" + " INTERSECT ".join(
+            f"SELECT * FROM ({ids})" if " UNION " in ids else ids for ids in id_sets) + ")")
+    if not offset and conditions >= 3:  # the status and two more conditions: few matches are likely
         # (with fewer, most searches match thousands and the extra read only cost: 3–10 ms more)
-        found = session.execute(
-            text(f"SELECT g.id FROM directory_group AS g WHERE {' AND '.join(where)} LIMIT {FEW_MATCHES + 1}"),
-            params).scalars().all()
+        found = [row[0] for row in connection.execute(
+            f"SELECT g.id FROM directory_group AS g WHERE {' AND '.join(where)} LIMIT {FEW_MATCHES + 1}", params)]
         if len(found) <= FEW_MATCHES:
             total = len(found)
             where = ["g.id IN (SELECT value FROM json_each(:found))"]
@@ -256,19 +276,19 @@ def run_search(session: Session, query: SearchQuery, now: datetime, person_zone:
         ORDER BY {order}
         LIMIT :limit OFFSET :offset
     """
-    rows = session.execute(text(sql), params).all() if total != 0 else []
+    rows = named_rows(connection, sql, params) if total != 0 else []
     if total is None:  # not counted from the ids read first
         if rows and len(rows) < limit:
             total = offset + len(rows)  # the last page: every match is counted already
         elif rows or offset:
             # The text join only ranks (one row per group at most), so the count needs none.
             count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
-            total = session.execute(text(count_sql), params).scalar() or 0
+            total = first_value(connection, count_sql, params) or 0
         else:
             total = 0
     ids = [row.id for row in rows]
-    tags = tags_for(session, ids)
-    rules = rules_for(session, ids)
+    tags = tags_for(connection, ids)
+    rules = rules_for(connection, ids)
     results = []
     for row in rows:
         updated = listing_updated(row.last_verified, row.last_imported_at)

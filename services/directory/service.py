@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import tempfile
 from datetime import UTC, datetime
@@ -19,8 +18,8 @@ from services.directory.importers import FeedError, read_feed
 from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
 from services.directory.model import GroupDetails, ImportReport, NextMeeting, SearchPage, SourceInfo, WhereToLook
-from services.directory.schedule import describe_rule, next_meetings, valid_zone, zone
-from services.directory.search import STALE_AFTER_DAYS, SearchError, SearchQuery, listing_updated, run_search
+from services.directory.schedule import describe_rule, local_zone_name, next_meetings, valid_zone, zone  # noqa: F401 - local_zone_name re-exported
+from services.directory.search import STALE_AFTER_DAYS, SearchQuery, listing_updated, search_stored
 from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
 from services.storage import Database, collector_paused
@@ -35,21 +34,6 @@ MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 class UploadRefused(ValueError):
     """A picked directory file could not be imported; nothing was changed. The message says why."""
-
-
-def local_zone_name(environ=None) -> str | None:
-    """The device's IANA zone: $TZ, else /etc/localtime's link target; None if unknown."""
-    env = os.environ if environ is None else environ
-    if valid_zone(env.get("TZ", "").lstrip(":")):
-        return env["TZ"].lstrip(":")
-    try:
-        target = os.path.realpath("/etc/localtime")
-    except OSError:
-        return None
-    marker = "zoneinfo/"
-    if marker in target:
-        return valid_zone(target.split(marker, 1)[1])
-    return None
 
 
 class DirectoryService:
@@ -152,13 +136,8 @@ class DirectoryService:
 
     # ------------------------------------------------------------------ search and details
     def search(self, query: SearchQuery, now: datetime | None = None) -> SearchPage:
-        now = now or datetime.now(UTC)
-        person_zone = query.timezone or local_zone_name()
-        if person_zone and not valid_zone(person_zone):
-            raise SearchError(f"{person_zone!r} is not an IANA time zone name")
         with self.db.transaction() as session:
-            repository.refresh_next_meetings(session, now)
-            return run_search(session, query, now, person_zone)
+            return search_stored(repository.raw_connection(session), query, now)
 
     def get_group(self, group_id: str, timezone: str | None = None, now: datetime | None = None) -> GroupDetails | None:
         now = now or datetime.now(UTC)

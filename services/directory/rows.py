@@ -1,0 +1,214 @@
+"""Directory rows read, and stored next meetings kept current, through a plain DB-API
+``sqlite3`` connection — no SQLAlchemy. The app passes its session's own connection (the same
+transaction); a command that only searches opens the file with ``sqlite3`` alone and skips
+SQLAlchemy's import, which costs more than the search itself (issue #14: start-up)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict, namedtuple
+from datetime import date, datetime, time
+from functools import lru_cache
+
+from services.directory import schedule as sched
+from services.directory.model import ScheduleRule
+
+CHUNK = 500
+REFRESH_SCAN_FROM = 2000  # groups due a new next meeting: from here, scan the schedule rows
+
+
+def tag_value(kind: str, value: str) -> str:
+    """How a tag is stored and matched: vocabulary keys lower case, languages in title
+    case ("Urdu", "American Sign Language")."""
+    value = value.strip()
+    return value.title() if kind == "language" else value.lower()
+
+
+def minutes_of(value: time | None) -> int | None:
+    return value.hour * 60 + value.minute if value is not None else None
+
+
+def clock(minutes: int | None) -> time | None:
+    return time(minutes // 60, minutes % 60) if minutes is not None else None
+
+
+def stored_date(value) -> date | None:
+    """A date as SQLite keeps it (ISO text) — or already a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+@lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]):
+    return namedtuple("Row", fields)
+
+
+def _named_row(cursor: sqlite3.Cursor, values: tuple):
+    return _row_type(tuple(column[0] for column in cursor.description))(*values)
+
+
+def named_rows(connection: sqlite3.Connection, sql: str, params=()) -> list:
+    """Every row of a query, its columns readable by name (``row.id``), without changing the
+    connection's own row factory (SQLAlchemy owns it in the app)."""
+    cursor = connection.cursor()
+    cursor.row_factory = _named_row
+    try:
+        return cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
+
+
+def first_value(connection: sqlite3.Connection, sql: str, params=()):
+    row = connection.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def next_start(rules, now: datetime, cache: dict | None = None) -> tuple[int | None, str | None]:
+    """The soonest next meeting over ``rules`` as (UTC epoch seconds, zone name).
+
+    ``cache`` maps a rule to its first occurrence: within one import thousands of groups
+    share the same rule (Tuesday 19:00 in New York), so each is worked out once."""
+    best: tuple[int | None, str | None] = (None, None)
+    for rule in rules:
+        if cache is not None and rule in cache:
+            found = cache[rule]
+        else:
+            occurrences = sched.occurrences(rule, now, 1)
+            found = (epoch(occurrences[0][0]), rule.timezone) if occurrences else None
+            if cache is not None:
+                cache[rule] = found
+        if found is not None and (best[0] is None or found[0] < best[0]):
+            best = found
+    return best
+
+
+RULE_SELECT = ("SELECT group_id, kind, weekday, start_minute, end_minute, timezone, interval_weeks, ordinal, "
+               "anchor_date, starts_on, ends_on, note FROM directory_schedule")
+
+
+def _rule(key) -> ScheduleRule:
+    kind, weekday, start, end, zone, interval, ordinal, anchor, starts_on, ends_on, *note = key
+    return ScheduleRule(kind=kind, weekday=weekday, start=clock(start), end=clock(end), timezone=zone,
+                        interval_weeks=interval, ordinal=ordinal, anchor_date=stored_date(anchor),
+                        starts_on=stored_date(starts_on), ends_on=stored_date(ends_on), note=note[0] if note else None)
+
+
+def rules_for(connection: sqlite3.Connection, group_ids) -> dict[int, list[ScheduleRule]]:
+    """Each group's schedule rules, in the order they were stored."""
+    found: dict[int, list[ScheduleRule]] = defaultdict(list)
+    ids = list(group_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        sql = f"{RULE_SELECT} WHERE group_id IN ({', '.join('?' * len(chunk))}) ORDER BY id"
+        for row in connection.execute(sql, chunk):
+            found[row[0]].append(_rule(row[1:]))
+    return found
+
+
+def tags_for(connection: sqlite3.Connection, group_ids) -> dict[int, dict[str, list[str]]]:
+    """Each group's tags by kind (topic, audience, language, accessibility), sorted."""
+    found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    ids = list(group_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        sql = (f"SELECT group_id, kind, value FROM directory_group_tag WHERE group_id IN ({', '.join('?' * len(chunk))}) "
+               "ORDER BY group_id, kind, value")
+        for group_id, kind, value in connection.execute(sql, chunk):
+            found[group_id][kind].append(value)
+    return found
+
+
+def refresh_next_meetings(connection: sqlite3.Connection, now: datetime) -> int:
+    """Recompute the stored next meeting of every group whose stored one has started, and of
+    every group worked out for a later clock than ``now`` (the clock went backwards).
+
+    An index range scan finds them; between searches that is usually none or a few, and
+    after a long time away at most every timed group once. Rules are read in one query (for
+    a few groups by index: the plain join scanned every schedule row at every search) and
+    identical rules share one computation, as in an import."""
+    now_epoch = epoch(now)
+    due = ("g.next_start_utc < :now OR g.next_computed_utc > :now "
+           "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)")
+    # Counted first, on the indexes alone: at most searches nothing is due.
+    count = first_value(connection, f"SELECT count(*) FROM directory_group AS g WHERE {due}", {"now": now_epoch})
+    if not count:
+        return 0
+    if count > REFRESH_SCAN_FROM:
+        return _refresh_in_bulk(connection, due, now, now_epoch)
+    columns = ("s.group_id, s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
+               "s.ordinal, s.anchor_date, s.starts_on, s.ends_on")
+    # A few: their rules by index, in the same order.
+    sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
+           f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
+    rows = connection.execute(sql, {"now": now_epoch}).fetchall()
+    if not rows:
+        return 0
+    by_group: dict[int, list[ScheduleRule]] = defaultdict(list)
+    rule_objects: dict[tuple, ScheduleRule] = {}
+    for row in rows:
+        key = tuple(row[1:])
+        rule = rule_objects.get(key)
+        if rule is None:
+            rule = rule_objects[key] = _rule(key)
+        by_group[row[0]].append(rule)
+    cache: dict = {}
+    updates = []
+    for gid, rules in by_group.items():
+        start_utc, zone_name = next_start(rules, now, cache)
+        updates.append((start_utc, zone_name, now_epoch, gid))
+    connection.executemany(
+        "UPDATE directory_group SET next_start_utc = ?, next_timezone = ?, next_computed_utc = ? WHERE id = ?", updates)
+    return len(updates)
+
+
+def _refresh_in_bulk(connection: sqlite3.Connection, due: str, now: datetime, now_epoch: int) -> int:
+    """Most groups due (after a week away every timed group is): SQLite groups each group's
+    rules into one signature, Python works out each *distinct* set of rules once (thousands
+    of groups share "Tuesday 19:00 in New York"), and one UPDATE writes every group's new
+    next meeting from a temporary table — no Python object per group (issue #14)."""
+    rule = ("json_array(s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
+            "s.ordinal, s.anchor_date, s.starts_on, s.ends_on)")
+    cursor = connection.cursor()
+    try:
+        cursor.execute("DROP TABLE IF EXISTS temp.refresh_group")
+        cursor.execute("DROP TABLE IF EXISTS temp.refresh_rules")
+        cursor.execute("CREATE TEMP TABLE refresh_group (group_id INTEGER PRIMARY KEY, rules TEXT NOT NULL)")
+        cursor.execute("CREATE TEMP TABLE refresh_rules (rules TEXT PRIMARY KEY, start_utc INTEGER, zone TEXT)")
+        # The rules of each due group in the order they were stored (s.id), as a JSON list.
+        cursor.execute(
+            f"INSERT INTO temp.refresh_group (group_id, rules) "
+            f"SELECT group_id, '[' || group_concat(r, ',') || ']' FROM ("
+            f"  SELECT s.group_id AS group_id, {rule} AS r FROM directory_group AS g "
+            f"  JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due} ORDER BY s.group_id, s.id"
+            f") GROUP BY group_id", {"now": now_epoch})
+        distinct = cursor.execute("SELECT DISTINCT rules FROM temp.refresh_group").fetchall()
+        cache: dict = {}
+        rule_objects: dict[tuple, ScheduleRule] = {}
+        results = []
+        for (signature,) in distinct:
+            rules = []
+            for values in json.loads(signature):
+                key = tuple(values)
+                found = rule_objects.get(key)
+                if found is None:
+                    found = rule_objects[key] = _rule(key)
+                rules.append(found)
+            results.append((signature, *next_start(rules, now, cache)))
+        cursor.executemany("INSERT INTO temp.refresh_rules (rules, start_utc, zone) VALUES (?, ?, ?)", results)
+        cursor.execute(
+            "UPDATE directory_group SET (next_start_utc, next_timezone, next_computed_utc) = "
+            "(SELECT r.start_utc, r.zone, ? FROM temp.refresh_group AS g "
+            " JOIN temp.refresh_rules AS r ON r.rules = g.rules WHERE g.group_id = directory_group.id) "
+            "WHERE id IN (SELECT group_id FROM temp.refresh_group)", (now_epoch,))
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE temp.refresh_group")
+        cursor.execute("DROP TABLE temp.refresh_rules")
+    finally:
+        cursor.close()
+    return changed
