@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
 
 from cli.common import UserFacingError, opened_services, print_json
 
-from services.directory.importers import FORMATS, FeedError
-from services.directory.importers.common import ZONE_ORIGIN_WORDS
-from services.directory.model import WEEKDAY_NAMES, ImportReport, NextMeeting
+from services.directory.model import FEED_FORMATS, WEEKDAY_NAMES, ImportReport, NextMeeting
 from services.directory import places
 from services.directory.places import AmbiguousPlace, PlaceNotFound, country_for_zone, km_to_miles
+from services.directory.schedule import local_zone_name
 from services.directory.search import SORTS, SearchError, SearchQuery
-from services.directory.service import local_zone_name
 from services.directory.vocabulary import ONLINE_ANYWHERE, Attendance, Cost, Leadership
 
 ATTENDANCE_CHOICES = tuple(a.cli for a in Attendance)  # in-person, online, hybrid, phone, ask
@@ -30,7 +29,7 @@ def register(subparsers) -> None:
 
     imp = commands.add_parser("import", help="import a directory file (replaces that source's groups)")
     imp.add_argument("path", help="a Kindred feed, Meeting Guide JSON, HSDS JSON / datapackage folder or .zip, or a CSV template file")
-    imp.add_argument("--format", choices=FORMATS, default="auto", help="the file's format (default: detect it)")
+    imp.add_argument("--format", choices=FEED_FORMATS, default="auto", help="the file's format (default: detect it)")
     imp.add_argument("--source", help="the source's name (default: the file name without its extension)")
     imp.add_argument("--timezone", help="IANA zone for meetings whose feed gives none (e.g. America/New_York)")
     imp.add_argument("--all-services", action="store_true",
@@ -40,7 +39,7 @@ def register(subparsers) -> None:
 
     val = commands.add_parser("validate", help="check a directory file and report; writes nothing")
     val.add_argument("path")
-    val.add_argument("--format", choices=FORMATS, default="auto")
+    val.add_argument("--format", choices=FEED_FORMATS, default="auto")
     val.add_argument("--timezone")
     val.add_argument("--all-services", action="store_true")
     val.add_argument("--json", action="store_true")
@@ -146,6 +145,8 @@ def _print_report(report: ImportReport, verb: str) -> None:
     print("Summary:")
     print(f"  groups: {report.imported}")
     print(f"  meetings: {report.meetings}")
+    from services.directory.importers.common import ZONE_ORIGIN_WORDS
+
     print("  zones decided: " + ", ".join(f"{count} {ZONE_ORIGIN_WORDS[origin]}" for origin, count in report.zones))
     reasons = skipped_by_reason(report)
     if report.skipped_more:
@@ -154,6 +155,8 @@ def _print_report(report: ImportReport, verb: str) -> None:
 
 
 def run_import(args) -> int:
+    from services.directory.importers import FeedError  # the importers load only for the commands that use them
+
     with opened_services(args, (FeedError,), "nothing was imported: ") as services:
         report = services.directory.import_file(Path(args.path), args.format, args.source, args.timezone,
                                                 all_services=args.all_services)
@@ -165,6 +168,8 @@ def run_import(args) -> int:
 
 
 def run_validate(args) -> int:
+    from services.directory.importers import FeedError  # the importers load only for the commands that use them
+
     with opened_services(args, (FeedError,), "not importable: ") as services:
         report = services.directory.validate(Path(args.path), args.format, args.timezone, all_services=args.all_services)
     if args.json:
@@ -205,6 +210,24 @@ def _near(args, country: str | None):
         raise UserFacingError(str(error)) from error
 
 
+def _search(args, query: SearchQuery):
+    """A directory that is ready is searched without SQLAlchemy (its import is most of a
+    search's time); otherwise Kindred opens the full way, which sets up, migrates or explains."""
+    from services.directory.plain_search import open_ready_directory, search_ready_directory
+    from services.paths import resolve_data_dir
+
+    connection = open_ready_directory(resolve_data_dir(getattr(args, "data_dir", None)))
+    if connection is not None:
+        try:
+            return search_ready_directory(connection, query)
+        except SearchError as error:
+            raise UserFacingError(str(error)) from error
+        except sqlite3.Error:
+            pass  # e.g. locked for longer than the wait: the full way below says what is wrong
+    with opened_services(args, (SearchError, PlaceNotFound)) as services:
+        return services.directory.search(query)
+
+
 def run_search(args) -> int:
     country = (args.country or country_for_zone(args.timezone or local_zone_name()) or "").upper() or None
     try:
@@ -215,20 +238,19 @@ def run_search(args) -> int:
         for candidate in ambiguous.candidates:
             print(candidate.name)
         return AMBIGUOUS_PLACE_EXIT
-    with opened_services(args, (SearchError, PlaceNotFound)) as services:
-        within_km = args.within_km
-        if args.within_miles is not None:
-            within_km = args.within_miles * 1.609344
-        query = SearchQuery(
-            text=args.text, topics=tuple(args.topic), audience=tuple(args.audience),
-            leadership=args.led_by, attendance=args.attendance.replace("-", "_") if args.attendance else None,
-            cost=tuple("unknown" if c == "not-stated" else c.replace("-", "_") for c in args.cost),
-            days=tuple(WEEKDAY_NAMES.index(d) for d in args.day), time_of_day=args.time_of_day,
-            language=args.language, accessibility=args.accessibility, max_size=args.max_size,
-            meets_within=args.within, near=near, within_km=within_km, show_closed=not args.hide_closed,
-            sort=args.sort, limit=args.limit, offset=args.offset, timezone=args.timezone,
-        )
-        page = services.directory.search(query)
+    within_km = args.within_km
+    if args.within_miles is not None:
+        within_km = args.within_miles * 1.609344
+    query = SearchQuery(
+        text=args.text, topics=tuple(args.topic), audience=tuple(args.audience),
+        leadership=args.led_by, attendance=args.attendance.replace("-", "_") if args.attendance else None,
+        cost=tuple("unknown" if c == "not-stated" else c.replace("-", "_") for c in args.cost),
+        days=tuple(WEEKDAY_NAMES.index(d) for d in args.day), time_of_day=args.time_of_day,
+        language=args.language, accessibility=args.accessibility, max_size=args.max_size,
+        meets_within=args.within, near=near, within_km=within_km, show_closed=not args.hide_closed,
+        sort=args.sort, limit=args.limit, offset=args.offset, timezone=args.timezone,
+    )
+    page = _search(args, query)
     if args.json:
         print_json({
             "total": page.total,
@@ -300,6 +322,8 @@ def run_show(args) -> int:
 
 
 def run_export(args) -> int:
+    from services.directory.importers import FeedError  # the importers load only for the commands that use them
+
     with opened_services(args, (FeedError, OSError), "export failed: ") as services:
         count = services.directory.export(args.format, Path(args.output), args.source)
     print(f"Wrote {count} group(s) as {args.format} to {args.output}")

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.private_files import create_private_file
+from services.schema_revisions import HEAD_REVISIONS
 from services.platform import install_persistence_hook, sqlite_journal_mode
 
 if TYPE_CHECKING:
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_KINDS = ("directory", "private")
-# The newest migration of each database. A database already at it opens without importing
-# Alembic (a few hundred milliseconds of every start); tests/test_storage_head.py fails when a
-# migration is added and this is not moved on with it.
-HEAD_REVISIONS = {"directory": "d0005", "private": "p0005"}
 
 
 @contextmanager

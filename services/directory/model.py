@@ -10,6 +10,9 @@ from datetime import date, datetime, time
 
 from services.directory.vocabulary import Attendance, Cost, Leadership, Registration, Status
 
+# The directory file formats Kindred reads ("auto": tell from the file).
+FEED_FORMATS = ("auto", "kindred", "meeting-guide", "bmlt", "hsds", "csv")
+
 # The stored values, from the one vocabulary (services/directory/vocabulary.py).
 LEADERSHIPS = tuple(v.value for v in Leadership)
 ATTENDANCES = tuple(v.value for v in Attendance)

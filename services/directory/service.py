@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from services.directory import places, repository
+from services.directory.bundled import BUNDLED_FILE, BUNDLED_SOURCE, bundled_version
 from services.directory.importers import FeedError, read_feed
 from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
@@ -24,8 +25,6 @@ from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
 from services.storage import Database, collector_paused
 
-BUNDLED_SOURCE = "bundled"
-BUNDLED_FILE = ASSETS_DIR / "directory.json"
 WHERE_TO_LOOK_FILE = ASSETS_DIR / "where_to_look.json"
 EXPORT_FORMATS = ("kindred", "meeting-guide")
 UPLOAD_SUFFIXES = (".json", ".csv", ".zip")
@@ -125,7 +124,7 @@ class DirectoryService:
     def ensure_bundled(self, path: Path = BUNDLED_FILE, now: datetime | None = None) -> bool:
         """Load the bundled directory as source "bundled" unless this version is there already.
         Returns True when it was (re)loaded. One indexed lookup on every other start."""
-        version = _bundled_version(path)
+        version = bundled_version(path)
         with self.db.transaction() as session:
             current = session.scalar(select(DirectorySource.publisher).where(DirectorySource.name == BUNDLED_SOURCE))
         if current == version:
@@ -248,11 +247,6 @@ def _report(feed, name: str, replaced: int, written: bool) -> ImportReport:
     return ImportReport(name, feed.format, len(feed.groups), tuple(feed.skipped), tuple(feed.repairs), replaced, written,
                         meetings=feed.meetings or sum(len(g.schedule) for g in feed.groups), zones=zones,
                         doubtful=tuple(feed.doubtful), skipped_more=feed.skipped.more)
-
-
-def _bundled_version(path: Path) -> str:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return f"Kindred bundled directory ({data.get('generated_at', 'unknown date')}, {len(data.get('groups', []))} entries)"
 
 
 @lru_cache(maxsize=2)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from services.directory.importers import bmlt, bounds, csv_template, hsds, kindred, meeting_guide
 from services.directory.importers.common import FeedError, check_quotes, checked_import_zone, resolve_zones
-from services.directory.model import ParsedFeed
+from services.directory.model import FEED_FORMATS, ParsedFeed
 
-FORMATS = ("auto", "kindred", "meeting-guide", "bmlt", "hsds", "csv")
+FORMATS = FEED_FORMATS
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 __all__ = ["FORMATS", "FeedError", "read_feed", "detect_format"]
