@@ -179,6 +179,33 @@ async def test_insights_show_charts_and_plain_captions(services):
     assert not any("diagnos" in t.lower() and "not a diagnosis" not in t.lower() for t in ui.texts())
 
 
+async def test_the_year_in_pixels_is_one_picture_per_line_with_a_square_for_every_day(services):
+    """Issue #14: the year was 371 controls, most of what Insights sent; now each line of weeks
+    is one SVG picture. Every day up to today has its square, in its mood's colour or grey."""
+    from services.journal import MOOD_COLORS
+    from views.journal.insights import NO_CHECK_IN_GREY
+
+    ui, journal = await open_journal(services)
+    now = datetime.now().astimezone()
+    for day in range(60):
+        journal.add(mood=5 if day % 2 else 1, at=now - timedelta(days=day))
+    for width in (390, 1280):
+        ui = await start_ui(services, width=width, route="/journal/insights")
+        ui.open_with(journal.store)
+        await settle(ui)
+        pictures = [image.src for image in ui.find(ft.Image)]
+        assert len(pictures) == (2 if width == 390 else 1)  # a phone's narrow column: the year on two lines
+        squares = re.findall(rb'<rect [^>]*/>', b"".join(pictures))
+        today = now.date()
+        first_monday = today - timedelta(days=364) - timedelta(days=(today - timedelta(days=364)).weekday())
+        assert len(squares) == (today - first_monday).days + 1
+        assert sum(MOOD_COLORS[5].encode() in s for s in squares) == 30
+        assert sum(MOOD_COLORS[1].encode() in s for s in squares) == 30
+        assert sum(NO_CHECK_IN_GREY.encode() in s for s in squares) == len(squares) - 60
+        assert len(ui.find(ft.Container)) < 60, "a control per day again?"
+        assert ui.find(ft.Semantics, lambda c: (c.label or "").startswith("A calendar of the last year") and "60 days" in c.label)
+
+
 ANSWERS_PER_QUESTION = 4  # "Not at all (0)" … "Nearly every day (3)"
 
 

@@ -138,6 +138,28 @@ PIXEL_GAP = 2
 LEGEND = {1: N_("1 lowest"), 2: "2", 3: "3", 4: "4", 5: N_("5 best")}
 
 
+# A day with no check-in: grey at a third, so it reads on the light and the dark theme alike.
+NO_CHECK_IN_GREY, NO_CHECK_IN_OPACITY = "#808080", 0.3
+
+
+def year_line_svg(weeks: list[list[str | None]]) -> bytes:
+    """One line of the year drawn as a picture: a column of 7 squares per week, Monday on top,
+    each filled with its mood colour ("" = no check-in; None = a day still to come, not drawn).
+    One image instead of a control per day: the year's 371 squares were most of what Insights
+    sent and Flet compared on every opening (issue #14)."""
+    step = PIXEL + PIXEL_GAP
+    width, height = max(1, len(weeks) * step - PIXEL_GAP), 7 * step - PIXEL_GAP
+    squares = []
+    for column, week in enumerate(weeks):
+        for row, fill in enumerate(week):
+            if fill is None:
+                continue
+            paint = f'fill="{fill}"' if fill else f'fill="{NO_CHECK_IN_GREY}" fill-opacity="{NO_CHECK_IN_OPACITY}"'
+            squares.append(f'<rect x="{column * step}" y="{row * step}" width="{PIXEL}" height="{PIXEL}" rx="2" {paint}/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            + "".join(squares) + "</svg>").encode()
+
+
 @ft.component
 def YearInPixels(result):
     """A year of days, one column per week, the whole year on screen: where the weeks do not
@@ -151,33 +173,30 @@ def YearInPixels(result):
     by_day = {p.day: p for p in result.year_pixels}
     start = result.today - timedelta(days=364)
     start -= timedelta(days=start.weekday())  # columns are weeks, Monday first
-    weeks = []
+    weeks: list[list[str | None]] = []
     months = []
     day = start
     while day <= result.today:
-        column = []
         first_of_month = next((day + timedelta(days=i) for i in range(7) if (day + timedelta(days=i)).day == 1), None)
         if first_of_month is not None:
             months.append((len(weeks), format_date(first_of_month, "MMM")))
+        column: list[str | None] = []
         for _weekday in range(7):
             point = by_day.get(day)
-            color = mood_color(max(1, min(5, round(point.average)))) if point else ft.Colors.SURFACE_CONTAINER_HIGHEST
-            column.append(
-                ft.Container(
-                    width=PIXEL, height=PIXEL, border_radius=2, bgcolor=color if day <= result.today else None,
-                    tooltip=f"{format_date(day)}: {format_number(point.average, 1)}" if point else None,
-                )
-            )
+            column.append(None if day > result.today else mood_color(max(1, min(5, round(point.average)))) if point else "")
             day += timedelta(days=1)
-        weeks.append(ft.Column(spacing=PIXEL_GAP, controls=column))
+        weeks.append(column)
     lines = []
     for first in range(0, len(weeks), per_line):
         shown = weeks[first:first + per_line]
         labels = [ft.Text(name, size=11, no_wrap=True, left=(index - first) * (PIXEL + PIXEL_GAP), top=0)
                   for index, name in months if first <= index < first + per_line]
+        picture = year_line_svg(shown)
         lines.append(ft.Column(spacing=4, controls=[
             ft.Stack(width=len(shown) * (PIXEL + PIXEL_GAP) + 24, height=14, controls=labels),
-            ft.Row(spacing=PIXEL_GAP, controls=shown),
+            # The Semantics around every line names the whole calendar; the picture adds nothing to it.
+            ft.Image(src=picture, width=len(shown) * (PIXEL + PIXEL_GAP) - PIXEL_GAP, height=7 * (PIXEL + PIXEL_GAP) - PIXEL_GAP,
+                     exclude_from_semantics=True),
         ]))
     recent = [by_day[d] for d in by_day if (result.today - d).days < 28]
     recent_words = (ngettext(
@@ -199,7 +218,8 @@ def YearInPixels(result):
                 ft.Text(_(LEGEND[m]), size=12),
             ]) for m in (1, 2, 3, 4, 5)],
             ft.Row(tight=True, spacing=4, controls=[
-                ft.Container(width=12, height=12, border_radius=2, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+                ft.Container(width=12, height=12, border_radius=2,
+                             bgcolor=ft.Colors.with_opacity(NO_CHECK_IN_OPACITY, NO_CHECK_IN_GREY)),
                 ft.Text(_("no check-in"), size=12),
             ]),
         ]),
