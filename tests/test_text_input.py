@@ -122,3 +122,21 @@ def test_every_text_field_with_a_value_in_the_views_is_a_text_input():
                     and any(k.arg == "value" for k in node.keywords)):
                 bare.append(f"{path.relative_to(root)}:{node.lineno}")
     assert bare == []
+
+
+def test_every_selectable_text_in_the_views_has_a_name_of_its_own():
+    """Selectable text becomes a read-only text box in the browser, announced by its own name:
+    views/widgets/selectable_text.py gives it one, so no view makes a bare selectable ft.Text."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "views"
+    bare = []
+    for path in root.rglob("*.py"):
+        if path.name == "selectable_text.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Text"
+                    and any(k.arg == "selectable" for k in node.keywords)):
+                bare.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert bare == []

@@ -6,6 +6,7 @@ import flet as ft
 
 from views.models import use_app
 from views.widgets.modal_view import ModalView
+from views.widgets.selectable_text import SelectableText
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 SECTIONS = [
@@ -86,6 +87,6 @@ def PrivacyScreen():
                 )
                 for icon, title, body in SECTIONS
             ],
-            ft.Text(_("Your data folder: {folder}").format(folder=state.services.data_dir), size=12, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
+            SelectableText(_("Your data folder: {folder}").format(folder=state.services.data_dir), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
         ],
     )

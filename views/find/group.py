@@ -38,6 +38,7 @@ from views.widgets.bind import bind
 from views.widgets.icon_action import IconAction
 from views.widgets.notice import Notice
 from views.widgets.screen import ScreenBody
+from views.widgets.selectable_text import SelectableText
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
@@ -212,7 +213,7 @@ def ReportProblemButton(details):
                 # hooks), and with no value= from state it never sends text back over the typing.
                 ft.TextField(label=_("What is wrong?"), multiline=True, min_lines=2, on_change=edited),
                 ft.Text(_("What goes with it (the listing's public details):"), size=13, weight=ft.FontWeight.W_600),
-                ft.Text(current.body.split("\n\n", 1)[-1], size=13, color=ft.Colors.ON_SURFACE_VARIANT, selectable=True),
+                SelectableText(current.body.split("\n\n", 1)[-1], size=13, color=ft.Colors.ON_SURFACE_VARIANT),
                 *([] if sends else [ft.Text(_("This source gives no contact address: copy the text and send it to them "
                                             "the way you know."), size=13)]),
             ]),

@@ -6,6 +6,7 @@ from views.lock.common import Heading
 from views.models import use_app
 from views.widgets.check_row import CheckRow
 from views.widgets.screen import ScreenBody
+from views.widgets.selectable_text import SelectableText
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 
 
@@ -35,18 +36,15 @@ def RecoveryCodeContent():
                 bgcolor=ft.Colors.SECONDARY_CONTAINER,
                 border_radius=12,
                 padding=16,
-                content=ft.Semantics(
-                    identifier="recovery-code",
+                content=SelectableText(
+                    code,
                     label=_("Recovery code {code}").format(code=code),
-                    content=ft.Text(
-                        code,
-                        selectable=True,
-                        size=18,
-                        font_family="monospace",
-                        weight=ft.FontWeight.W_600,
-                        color=ft.Colors.ON_SECONDARY_CONTAINER,
-                        text_align=ft.TextAlign.CENTER,
-                    ),
+                    identifier="recovery-code",
+                    size=18,
+                    font_family="monospace",
+                    weight=ft.FontWeight.W_600,
+                    color=ft.Colors.ON_SECONDARY_CONTAINER,
+                    text_align=ft.TextAlign.CENTER,
                 ),
                 alignment=ft.Alignment.CENTER,
             ),

@@ -22,6 +22,7 @@ from views.models import use_app, use_journal_model
 from views.settings.security import save_bytes
 from views.widgets.check_row import CheckRow
 from views.widgets.text_input import TextInput
+from views.widgets.selectable_text import SelectableText
 
 
 def _when(moment: datetime | None) -> str:
@@ -162,7 +163,7 @@ def DevicesSection():
     else:
         names = ", ".join(d["name"] + (_(" (this device)") if d["this_device"] else "") for d in status.devices)
         body += [
-            SelectableLine(_("Sync folder: {folder}").format(folder=status.folder), identifier="sync-folder"),
+            SelectableText(_("Sync folder: {folder}").format(folder=status.folder), identifier="sync-folder"),
             ft.Text(_("Last synced: {when}").format(when=_when(status.last_synced))),
             ft.Text(_("Devices: {names}").format(names=names)),
             ft.Text(_("Conflicts kept: {n}").format(n=status.conflicts)
@@ -177,8 +178,8 @@ def DevicesSection():
             code, expires = pairing
             body.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
                 ft.Text(_("Pairing code"), weight=ft.FontWeight.W_600),
-                ft.Semantics(identifier="pairing-code", label=_("Pairing code {code}").format(code=code), content=ft.Text(
-                    code, selectable=True, size=18, font_family="monospace", weight=ft.FontWeight.W_600)),
+                SelectableText(code, label=_("Pairing code {code}").format(code=code), identifier="pairing-code",
+                               size=18, font_family="monospace", weight=ft.FontWeight.W_600),
                 _muted(_("It works once, until {time}, for a device that sees this folder. On "
                          "the new device, choose \"I already use Kindred on another device\", then type this code and "
                          "the folder (or `kindred devices join FOLDER --pairing-code`). Your recovery code stays where "
@@ -228,18 +229,12 @@ def AutoBackupSection():
         return ft.Container(visible=False)
     return ft.Column(spacing=8, controls=[
         CheckRow(_("Make an encrypted backup every day"), status.settings.enabled, switch, switch=True),
-        SelectableLine(
+        SelectableText(
             _("Last automatic backup: {when}").format(when=_when(status.last))
             + (" " + _("({n} kept in {folder})").format(n=status.count, folder=status.folder) if status.count else ""),
             identifier="auto-backup-last"),
         _muted(_("Automatic backups open with your passphrase or your recovery code.")),
     ])
-
-
-def SelectableLine(text: str, identifier: str | None = None) -> ft.Control:
-    """Text a person may want to copy (a folder's path). Flutter's web engine makes selectable
-    text a read-only text box, and that box needs a name of its own (axe: label): the text."""
-    return ft.Semantics(label=text, identifier=identifier, content=ft.Text(text, selectable=True))
 
 
 def _parse_day(text: str) -> date | None:

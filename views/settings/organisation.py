@@ -34,6 +34,7 @@ from views.widgets.text_input import TextInput
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.widgets.choice import Choice as NamedDropdown
 from views.widgets.one_of import OneOf
+from views.widgets.selectable_text import SelectableText
 
 ACCESS_FEATURES = ("wheelchair_access", "sign_language", "hearing_loop", "fragrance_free")
 WHEN_KINDS = (("weekly", N_("Every week")), ("monthly", N_("Once a month")), ("by_appointment", N_("By appointment")),
@@ -375,10 +376,10 @@ def OrganisationScreen():
                   for fmt, problems in report.errors.items()]
         body.append(ft.Semantics(live_region=True, content=ft.Column(spacing=4, controls=[
             ft.Text(_("Exported.") if report.ok else _("Exported, with problems:"), weight=ft.FontWeight.W_600),
-            ft.Text(_("Folder: {folder}").format(folder=report.folder), selectable=True),
+            SelectableText(_("Folder: {folder}").format(folder=report.folder)),
             *[ft.Text(line, size=13) for line in lines],
             ft.Text(_("Signed with your key {key}. Publish this public key next to the feed's address:").format(key=report.signed_by)),
-            ft.Text(public_key, selectable=True, font_family="monospace"),
+            SelectableText(public_key, label=_("Public key {key}").format(key=public_key), font_family="monospace"),
             ft.Text(_("Upload the folder's files to your website; people add the address of groups.json in "
                     "Settings → Directory sources. See docs/publishing.md."), size=13),
         ])))

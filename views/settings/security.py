@@ -17,6 +17,7 @@ from views.i18n import N_, _, format_date, format_datetime, format_number, forma
 from views.models import use_app
 from views.widgets.one_of import OneOf
 from views.widgets.text_input import TextInput
+from views.widgets.selectable_text import SelectableText
 
 
 def _kinds_text(counts: dict[str, int]) -> str:
@@ -222,7 +223,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
         lines = [ft.Text(_("Merged: {added} added, {updated} updated to the backup's newer version, "
                            "{kept} newer here kept, {same} the same.").format(
                              added=result.added, updated=result.updated, kept=result.kept_newer_here, same=result.unchanged)),
-                 ft.Text(_("Your data as it was just before is kept in {folder}").format(folder=result.snapshot_path), selectable=True)]
+                 SelectableText(_("Your data as it was just before is kept in {folder}").format(folder=result.snapshot_path))]
         if result.copies:
             lines.insert(1, ft.Text(ngettext("{n} older version is kept as a conflict copy: nothing was lost.",
                                              "{n} older versions are kept as conflict copies: nothing was lost.",
@@ -232,7 +233,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
         lines = [ft.Text(ngettext("Restored {n} private item.", "Restored {n} private items.", result.restored).format(
             n=format_number(result.restored)))]
         if result.snapshot_path:
-            lines.append(ft.Text(_("Your data as it was just before is kept in {folder}").format(folder=result.snapshot_path), selectable=True))
+            lines.append(SelectableText(_("Your data as it was just before is kept in {folder}").format(folder=result.snapshot_path)))
         return _show(_dialog(_("Backup restored"), lines, [ft.FilledButton(_("Done"), on_click=close)], close))
     if opened is not None:
         summary = opened.summary
