@@ -105,38 +105,31 @@ async def test_a_screen_can_still_set_the_text_on_purpose():
     assert values_sent_to(ui, ui.field("Note")._i, since) == [""]
 
 
-def test_every_text_field_with_a_value_in_the_views_is_a_text_input():
-    """A bare ft.TextField given its value (from state) drops keys (above): the views use
-    TextInput. A field with no value= sends nothing back and may stay plain (one in a dialog
-    shown with show_dialog must: it is outside the component tree)."""
+def calls_in_the_views(control: str, keyword: str, allowed_in: str) -> list[str]:
+    """Where a view calls ``ft.<control>(…, <keyword>=…)``, outside the module ``allowed_in``."""
     import ast
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent / "views"
-    bare = []
+    found = []
     for path in root.rglob("*.py"):
-        if path.name == "text_input.py":
+        if path.name == allowed_in:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "TextField"
-                    and any(k.arg == "value" for k in node.keywords)):
-                bare.append(f"{path.relative_to(root)}:{node.lineno}")
-    assert bare == []
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == control
+                    and any(k.arg == keyword for k in node.keywords)):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_every_text_field_with_a_value_in_the_views_is_a_text_input():
+    """A bare ft.TextField given its value (from state) drops keys (above): the views use
+    TextInput. A field with no value= sends nothing back and may stay plain (one in a dialog
+    shown with show_dialog must: it is outside the component tree)."""
+    assert calls_in_the_views("TextField", "value", allowed_in="text_input.py") == []
 
 
 def test_every_selectable_text_in_the_views_has_a_name_of_its_own():
     """Selectable text becomes a read-only text box in the browser, announced by its own name:
     views/widgets/selectable_text.py gives it one, so no view makes a bare selectable ft.Text."""
-    import ast
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent / "views"
-    bare = []
-    for path in root.rglob("*.py"):
-        if path.name == "selectable_text.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Text"
-                    and any(k.arg == "selectable" for k in node.keywords)):
-                bare.append(f"{path.relative_to(root)}:{node.lineno}")
-    assert bare == []
+    assert calls_in_the_views("Text", "selectable", allowed_in="selectable_text.py") == []
