@@ -1,5 +1,6 @@
-"""`kindred` imports only what the command it runs uses (issue #14): `--version` never loads the database, migration, crypto or HTTP libraries, and a database whose stored
-revision is the newest opens without Alembic. No timing assertions: what is imported is
+"""`kindred` imports only what the command it runs uses (issue #14): `--version` never loads the database, migration, crypto or HTTP libraries, a database whose stored
+revision is the newest opens without Alembic, and a search of a ready directory without
+SQLAlchemy. No timing assertions: what is imported is
 what is checked."""
 
 from __future__ import annotations
@@ -67,10 +68,12 @@ def test_the_command_is_found_before_parsing(argv, expected):
     assert cli._command_name(argv) == expected
 
 
-def test_directory_search_on_a_current_database_does_not_import_alembic_or_httpx(tmp_path):
+def test_directory_search_on_a_current_database_imports_no_heavy_library(tmp_path):
+    """Session 8: a ready directory is searched with sqlite3 alone, without even SQLAlchemy
+    (tests/test_cli_plain_search.py checks its answers against the full way)."""
     data = tmp_path / "data"
     assert cli.main(["--data-dir", str(data), "info"]) == 0  # creates and migrates both databases
     modules = imported_after(
         f"from cli import main\nmain(['--data-dir', {str(data)!r}, 'directory', 'search', 'anxiety', '--json'])")
-    assert "sqlalchemy" in modules  # it did search
-    assert not modules & {"alembic", "httpx", "flet"}, sorted(modules & {"alembic", "httpx", "flet"})
+    assert {"services", "sqlite3"} <= modules  # it did search
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
