@@ -127,20 +127,20 @@ def system_language() -> str | None:
 # ---------------------------------------------------------------- formatting (Babel, CLDR data)
 
 def _babel_locale() -> str:
-    return _cldr_locale(current_locale(), current_language())
+    return _cldr_locale(current_locale())
 
 
 @lru_cache(maxsize=64)
-def _cldr_locale(tag: str, language: str) -> str:
+def _cldr_locale(tag: str) -> str:
     # Asked once per tag: a search page formats hundreds of days and times.
     from babel import Locale  # noqa: PLC0415
 
-    tag = DEFAULT_REGIONS.get(tag, tag)
+    known = DEFAULT_REGIONS.get(tag, tag)
     try:
-        Locale.parse(tag)
+        Locale.parse(known)
     except Exception:  # noqa: BLE001 - a region CLDR does not know: the language alone
-        return language
-    return tag
+        return tag.split("_")[0]
+    return known
 
 
 def format_number(value: float | int, decimals: int | None = None) -> str:

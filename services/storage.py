@@ -19,7 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.private_files import create_private_file
-from services.schema_revisions import HEAD_REVISIONS
+from services import sqlite_setup
+from services.sqlite_setup import HEAD_REVISIONS  # noqa: F401 - re-exported
 from services.platform import install_persistence_hook, sqlite_journal_mode
 
 if TYPE_CHECKING:
@@ -43,15 +44,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL natively; a rollback journal in the browser, which has no shared memory.
-    cursor.execute(f"PRAGMA journal_mode={sqlite_journal_mode()}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # NORMAL is durable for committed transactions in WAL mode except on power loss of
-    # the OS itself; FULL costs little here and makes "nothing is lost" literal.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+    sqlite_setup.configure(dbapi_connection, journal_mode=sqlite_journal_mode())
 
 
 def create_sqlite_engine(path: Path) -> Engine:
@@ -97,12 +90,7 @@ def stored_revision(engine: Engine) -> str | None:
     """The revision Alembic recorded in this database, read with plain SQL (None when there is
     none, or more than one)."""
     with engine.connect() as connection:
-        has_table = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").first()
-        if not has_table:
-            return None
-        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    return rows[0][0] if len(rows) == 1 else None
+        return sqlite_setup.stored_revision(connection.connection.dbapi_connection)
 
 
 def migrate_if_needed(engine: Engine, kind: str) -> None:

@@ -13,7 +13,7 @@ from services.storage import DATABASE_KINDS, HEAD_REVISIONS, head_revision, open
 @pytest.mark.parametrize("kind", DATABASE_KINDS)
 def test_head_revision_constant_matches_the_migration_files(kind):
     assert HEAD_REVISIONS[kind] == head_revision(kind), (
-        f"a {kind} migration was added: set HEAD_REVISIONS[{kind!r}] in services/schema_revisions.py to {head_revision(kind)!r}")
+        f"a {kind} migration was added: set HEAD_REVISIONS[{kind!r}] in services/sqlite_setup.py to {head_revision(kind)!r}")
 
 
 @pytest.mark.parametrize("kind", DATABASE_KINDS)

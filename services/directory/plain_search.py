@@ -14,11 +14,11 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
-from services.directory.bundled import BUNDLED_FILE, BUNDLED_SOURCE, bundled_version
+from services import sqlite_setup
+from services.directory.bundled import BUNDLED_FILE, bundled_version, loaded_version
 from services.directory.model import SearchPage
 from services.directory.search import SearchQuery, search_stored
 from services.paths import DIRECTORY_DB_NAME, PRIVATE_DB_NAME
-from services.schema_revisions import HEAD_REVISIONS
 
 
 def open_ready_directory(data_dir: Path, bundled_file: Path = BUNDLED_FILE) -> sqlite3.Connection | None:
@@ -32,14 +32,9 @@ def open_ready_directory(data_dir: Path, bundled_file: Path = BUNDLED_FILE) -> s
     except sqlite3.Error:
         return None
     try:
-        # As services.storage sets them for every connection (WAL is kept in the file itself).
-        connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("PRAGMA busy_timeout=5000")
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        bundled = connection.execute(
-            "SELECT publisher FROM directory_source WHERE name = ?", (BUNDLED_SOURCE,)).fetchone()
-        ready = revision == [(HEAD_REVISIONS["directory"],)] and bundled == (bundled_version(bundled_file),)
+        sqlite_setup.configure(connection)  # as services.storage does (WAL is kept in the file)
+        ready = (sqlite_setup.stored_revision(connection) == sqlite_setup.HEAD_REVISIONS["directory"]
+                 and loaded_version(connection) == bundled_version(bundled_file))
     except (sqlite3.Error, OSError, ValueError):
         ready = False
     if not ready:

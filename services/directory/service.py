@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from services.directory import places, repository
-from services.directory.bundled import BUNDLED_FILE, BUNDLED_SOURCE, bundled_version
+from services.directory.bundled import BUNDLED_FILE, BUNDLED_SOURCE, bundled_version, loaded_version
 from services.directory.importers import FeedError, read_feed
 from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
@@ -126,7 +126,7 @@ class DirectoryService:
         Returns True when it was (re)loaded. One indexed lookup on every other start."""
         version = bundled_version(path)
         with self.db.transaction() as session:
-            current = session.scalar(select(DirectorySource.publisher).where(DirectorySource.name == BUNDLED_SOURCE))
+            current = loaded_version(repository.raw_connection(session))
         if current == version:
             return False
         # The version goes in the source's publisher field, so the next start can tell.
