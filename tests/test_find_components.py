@@ -317,6 +317,38 @@ async def test_find_keeps_words_filters_and_sort_across_a_group_tabs_and_the_add
 
 
 @pytest.mark.asyncio
+async def test_a_search_finishing_while_a_group_is_open_leaves_the_person_on_the_group(local_services):
+    """Typing, then opening a card before the search answers (a slow machine, a card from the
+    words typed so far): the answer is kept for "Back to results", and the group stays open."""
+    import threading
+
+    ui = await start_ui(local_services, passphrase=PASSPHRASE)
+    await wait_for(ui, lambda: ui.has_text("GriefShare"))
+    runner = ui.state.find._runner
+    started, release = threading.Event(), threading.Event()
+    search = runner.search
+
+    def slow_search(query):
+        started.set()
+        release.wait(10)
+        return search(query)
+
+    runner.search = slow_search
+    await ui.type("Search groups", "grief")
+    await ui.wait_for(started.is_set, what="the search started")
+    await ui.navigate(details_route(ONLINE_GRIEF_ID))
+    await wait_for(ui, lambda: ui.has_text("Your first time"))
+    release.set()
+    await runner.wait()
+    await ui.settle()
+    assert ui.current_route() == details_route(ONLINE_GRIEF_ID), "the answer took the person off the group"
+    assert ui.has_text("Your first time")
+    await ui.click(ui.labelled("Back to results"))
+    await wait_for(ui, lambda: ui.current_route() == "/?q=grief")
+    await wait_for(ui, lambda: ui.has_text("2 groups") and not ui.has_text("Anxiety Support Philadelphia"))
+
+
+@pytest.mark.asyncio
 async def test_i_went_today_on_a_group_another_tab_removed_says_so_and_refreshes(local_services):
     ui = await start_ui(local_services, passphrase=PASSPHRASE, route="/saved")
     ui.state.session.save_group(ONLINE_GRIEF_ID)

@@ -46,12 +46,11 @@ from views.i18n import N_, _, format_date, format_datetime, format_number, forma
 def GroupDetailsScreen():
     params = ft.use_route_params()
     group_id = group_id_from_route(params.get("id", ""))
-    back_to = "/saved" if ft.is_route_active("/saved") else find_route(use_app().find)
-    return GroupDetailsBody(group_id, back_to)
+    return GroupDetailsBody(group_id, from_saved=ft.is_route_active("/saved"))
 
 
 @ft.component
-def GroupDetailsBody(group_id: str, back_to: str):
+def GroupDetailsBody(group_id: str, from_saved: bool):
     state = use_app()
     run = use_actions().run
     prefs = use_finding()
@@ -63,7 +62,10 @@ def GroupDetailsBody(group_id: str, back_to: str):
         set_loaded((None, False) if found is FAILED else found)
 
     ft.use_effect(load, [group_id, state.session is not None])
-    back = IconAction(ft.Icons.ARROW_BACK, _("Back to Saved") if back_to == "/saved" else _("Back to results"), on_click=lambda: go(back_to))
+    # Where "back" goes is read when pressed: a search answering after the group opened has
+    # moved Find's address on ("/?q=grief"), and the person's words must come back with it.
+    back = IconAction(ft.Icons.ARROW_BACK, _("Back to Saved") if from_saved else _("Back to results"),
+                      on_click=lambda: go("/saved" if from_saved else find_route(state.find)))
     if loaded is None:
         return ScreenBody([ft.Row([back]), ft.ProgressRing()])
     details, listed = loaded

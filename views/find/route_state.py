@@ -74,6 +74,11 @@ def search_part(route: str | None) -> str:
     return urlparse(route or "").query
 
 
+def is_find_route(route: str | None) -> bool:
+    """Find's own address ("/", "/?q=…"), not a group opened from it or another tab."""
+    return urlparse(route or "/").path in ("", "/")
+
+
 def find_route(model) -> str:
     """Where "Find" and "Back to results" go: the search as it was (a FindModel's)."""
     return f"/?{model.applied}" if model.applied else "/"

@@ -33,7 +33,7 @@ from views.find.search import (
     time_of_day_label,
     toggled,
 )
-from views.find.route_state import find_route, from_query_string, search_part, to_query_string
+from views.find.route_state import find_route, from_query_string, is_find_route, search_part, to_query_string
 from views.models import FindModel, use_app, use_find_model
 from views.widgets.bind import bind
 from views.widgets.check_row import CheckRow
@@ -73,9 +73,12 @@ def search_runner(state, model: FindModel) -> SearchRunner:
         model.loaded = True
         search = to_query_string(model.text, model.filters)
         if search != model.applied:
-            # The address follows the search, so that back, reload and a shared link show it.
+            # The address follows the search, so that back, reload and a shared link show it;
+            # only while Find is on screen: an answer landing after the person opened a group
+            # (or went to another tab) is kept for "Back to results", never a jump away.
             model.applied = search
-            if state.page is not None and search_part(state.page.route) != search:
+            route = state.page.route if state.page is not None else None
+            if route is not None and is_find_route(route) and search_part(route) != search:
                 state.page.navigate(find_route(model))
 
     def on_error(problem):
