@@ -78,8 +78,9 @@ def test_settings_switch_to_spanish_then_french(browser, data_dir):
         set_up_passphrase(page, PASSPHRASE)  # Settings is behind the passphrase
         open_destination(page, "Settings")
         expect(page.get_by_text("Appearance", exact=True)).to_be_visible()
-        for lang, name, heading, tabs in (("es", "Español", "Apariencia", ("Buscar", "Guardados", "Ajustes")),
-                                          ("fr", "Français", "Apparence", ("Chercher", "Enregistrés", "Réglages"))):
+        for lang, name, heading, tabs, journal, jump, cancel in (
+                ("es", "Español", "Apariencia", ("Buscar", "Guardados", "Ajustes"), "Diario", "Ir a una fecha", "Cancelar"),
+                ("fr", "Français", "Apparence", ("Chercher", "Enregistrés", "Réglages"), "Journal", "Aller à une date", "Annuler")):
             page.get_by_role("button", name=("Language" if lang == "es" else "Idioma")).first.click()
             page.get_by_role("menuitem", name=name).or_(page.get_by_text(name, exact=True)).first.click()
             expect(page.get_by_text(heading, exact=True)).to_be_visible()
@@ -89,5 +90,12 @@ def test_settings_switch_to_spanish_then_french(browser, data_dir):
                 open_destination(page, tab)
                 wait_until_settled(page)
                 assert untranslated(page, lang) == [], tab
+            # Flutter's own widgets speak the language too: the date picker's buttons.
+            open_destination(page, journal)
+            page.get_by_role("button", name=jump).click()
+            expect(page.get_by_role("button", name=cancel)).to_be_visible()
+            look(page, f"{lang}-date-picker-desktop")
+            page.get_by_role("button", name=cancel).click()
+            expect(page.get_by_role("button", name=cancel)).to_have_count(0)
             open_destination(page, tabs[-1])
             expect(page.get_by_text(heading, exact=True)).to_be_visible()

@@ -158,7 +158,7 @@ class ActionRunner:
         if preferences is FAILED:
             return False
         self.app.preferences = preferences
-        self.app.apply_theme()
+        self.app.apply_page_settings()
         return True
 
     def handle(self, problem: BaseException, on_error: Callable[[str], None] | None = None,

@@ -204,7 +204,7 @@ def make_page_handler(services):
         page.on_keyboard_event = on_keyboard
         page.on_close = on_close
         page.data = state  # the session's own models; tests reach them here
-        state.apply_theme()
+        state.apply_page_settings()
         page.render_views(App, state, actions)
         watch_locale(page, state)  # the country for help comes from this session's own locale
         page.run_task(honour_reduced_motion, page)

@@ -17,7 +17,7 @@ import flet as ft
 
 from services import session as sessions
 from services.crisis import country_from_locales, guess_country
-from services.i18n import DEFAULT_LANGUAGE, language_from_tags, system_language
+from services.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_from_tags, system_language
 from services.preferences import Preferences
 from services.session import (
     FindingPrefs,
@@ -31,6 +31,15 @@ log = logging.getLogger(__name__)
 PHONE_BREAKPOINT = 600  # logical px: below it a bottom navigation bar, above it a rail
 
 THEME_MODES = {"system": ft.ThemeMode.SYSTEM, "light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}
+
+
+def flutter_locales(tag: str) -> ft.LocaleConfiguration:
+    """Flutter's locale for ``tag`` ("es-MX", "fr", "en-GB"): that one first, then the languages
+    Kindred speaks (Flutter falls back from a region it lacks to its language)."""
+    language, _, region = tag.partition("-")
+    current = ft.Locale(language, region or None)
+    others = [ft.Locale(code) for code in LANGUAGES if code != language or region]
+    return ft.LocaleConfiguration(supported_locales=[current, *others], current_locale=current)
 
 
 @ft.observable
@@ -154,7 +163,10 @@ class AppModel:
         language = language_from_tags(tags)
         if language != self.locale_language:
             self.locale_language = language
+        changed = tuple(tags or ()) != self._locale_tags
         self._locale_tags = tuple(tags or ())
+        if changed:
+            self.apply_page_settings()
 
     @property
     def locale_tag(self) -> str:
@@ -204,10 +216,15 @@ class AppModel:
         serves whoever reaches the port, so nothing opens by itself there)."""
         return self.page is not None and not self.page.web and sessions.has_keyring_slot(self.services)
 
-    def apply_theme(self) -> None:
-        if self.page is not None:
-            self.page.theme_mode = THEME_MODES[self.preferences.theme_mode]
-            self.page.update()
+    def apply_page_settings(self) -> None:
+        """The theme, and the language Flutter's own widgets speak (the date picker's month
+        names and buttons, a text field's context menu): this session's UI language, with the
+        person's region when their browser or device gives one ("es-MX")."""
+        if self.page is None:
+            return
+        self.page.theme_mode = THEME_MODES[self.preferences.theme_mode]
+        self.page.locale_configuration = flutter_locales(self.locale_tag)
+        self.page.update()
 
     def touch(self) -> None:
         """Interaction: resets the auto-lock timer."""

@@ -210,7 +210,7 @@ def Timeline(settings):
                 first_date=datetime(2000, 1, 1),
                 last_date=datetime.now(),
                 value=datetime.now(),
-                help_text=_("Show check-ins up to this day"),
+                help_text=_("Up to this day"),  # short: the landscape picker shows ~18 characters
                 on_change=pick_date,
             )
         )
