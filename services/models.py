@@ -252,15 +252,23 @@ class DirectoryGroup(DirectoryBase):
     status: Mapped[str] = mapped_column(String(30))  # active | temporarily_closed | inactive
     last_verified: Mapped[date | None] = mapped_column(Date)
     timezone_origin: Mapped[str] = mapped_column(String(20))  # feed | import | coordinates | place | unknown
-    # The next meeting start as a UTC instant (epoch seconds) and the zone of the rule it
-    # came from. Kept so "soonest" and "within 24 h" are index lookups at 100k groups;
-    # rows whose instant has passed are recomputed before every search.
-    next_start_utc: Mapped[int | None] = mapped_column(Integer, index=True)
-    next_timezone: Mapped[str | None] = mapped_column(String(64))
-    # the moment next_start_utc was worked out for: a clock earlier than this recomputes it
-    next_computed_utc: Mapped[int | None] = mapped_column(Integer, index=True)
     # The feed's own type codes ("O,W,XYZ"), kept so nothing is lost on export; not searched.
     type_codes: Mapped[str | None] = mapped_column(Text)
+
+
+class DirectoryNextMeeting(DirectoryBase):
+    """A group's next meeting start as a UTC instant (epoch seconds) and the zone of the rule
+    it came from: one row per group, kept so "soonest" and "within 24 h" are index lookups at
+    100k groups. Rows whose instant has passed are worked out again before every search; a
+    table of its own so that rewrites a few bytes per group, not its whole row (migration d0006)."""
+
+    __tablename__ = "directory_next_meeting"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("directory_group.id", ondelete="CASCADE"), primary_key=True)
+    start_utc: Mapped[int | None] = mapped_column(Integer, index=True)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # the moment start_utc was worked out for: a clock earlier than this works it out again
+    computed_utc: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class DirectorySchedule(DirectoryBase):

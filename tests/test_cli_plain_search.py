@@ -119,9 +119,9 @@ def test_a_plain_search_stores_next_meetings_that_came_round_and_a_bad_one_chang
     assert page.results and all(r.next_meeting is None or r.next_meeting.start > later for r in page.results)
     with sqlite3.connect(path) as connection:
         # Committed: another connection sees every timed group worked out for ``later``.
-        stale = connection.execute("SELECT count(*) FROM directory_group WHERE next_start_utc < ?", (epoch(later),)).fetchone()[0]
-        computed = connection.execute("SELECT count(*) FROM directory_group WHERE next_computed_utc = ?", (epoch(later),)).fetchone()[0]
-        before = connection.execute("SELECT id, next_start_utc, next_computed_utc FROM directory_group ORDER BY id").fetchall()
+        stale = connection.execute("SELECT count(*) FROM directory_next_meeting WHERE start_utc < ?", (epoch(later),)).fetchone()[0]
+        computed = connection.execute("SELECT count(*) FROM directory_next_meeting WHERE computed_utc = ?", (epoch(later),)).fetchone()[0]
+        before = connection.execute("SELECT group_id, start_utc, computed_utc FROM directory_next_meeting ORDER BY group_id").fetchall()
     assert stale == 0 and computed > 10
     # A search that cannot run: a plain message, nothing stored (the refresh before it is rolled back).
     code, _, err = search(ready, capsys, "--sort", "distance", "--timezone", "Mars/Olympus")
@@ -129,4 +129,4 @@ def test_a_plain_search_stores_next_meetings_that_came_round_and_a_bad_one_chang
     with pytest.raises(Exception, match="sorting by distance needs a place"):
         search_ready_directory(open_ready_directory(ready), SearchQuery(sort="distance"), now=later + timedelta(days=9))
     with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT id, next_start_utc, next_computed_utc FROM directory_group ORDER BY id").fetchall() == before
+        assert connection.execute("SELECT group_id, start_utc, computed_utc FROM directory_next_meeting ORDER BY group_id").fetchall() == before

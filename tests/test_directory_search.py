@@ -136,7 +136,7 @@ def test_stored_next_meetings_are_refreshed_as_time_moves(directory, services):
     assert page.results[0].next_meeting.start.isoformat() == "2026-04-07T19:00:00-04:00"
     with services.directory_db.engine.connect() as connection:
         stale = connection.execute(
-            text("SELECT count(*) FROM directory_group WHERE next_start_utc < :t"), {"t": int(later.timestamp())}).scalar()
+            text("SELECT count(*) FROM directory_next_meeting WHERE start_utc < :t"), {"t": int(later.timestamp())}).scalar()
     assert stale == 0
     # Wednesday 1 April 12:00 UTC: Los Angeles meets at 08:00 PDT = 15:00 UTC today
     assert ids(search(directory, now=later, meets_within="24h")) == ["t/online-dep"]

@@ -143,8 +143,8 @@ def test_refresh_after_time_away_is_the_same_by_scan_or_by_index(spread, service
         assert repository.refresh_next_meetings(session, later) == 400
         assert repository.refresh_next_meetings(session, later) == 0
     with services.directory_db.engine.connect() as connection:
-        stored = connection.execute(text("SELECT min(next_start_utc), max(next_start_utc), count(*) FROM directory_group "
-                                         "WHERE next_start_utc >= :t"), {"t": int(later.timestamp())}).one()
+        stored = connection.execute(text("SELECT min(start_utc), max(start_utc), count(*) FROM directory_next_meeting "
+                                         "WHERE start_utc >= :t"), {"t": int(later.timestamp())}).one()
     # Monday 2026-03-02 12:00 UTC + 9 days 3 h = Wednesday 15:00 UTC: the next Oslo 19:00 meetings
     # (18:00 UTC) are that Wednesday's, then Monday's and Tuesday's of the week after.
     assert stored[2] == 400
@@ -177,7 +177,7 @@ def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, 
     feed = tmp_path / "rules.json"
     feed.write_text(json.dumps({"format": "kindred-directory", "version": 1, "publisher": {"name": "t"}, "groups": groups}))
     assert services.directory.import_file(feed, source="k", now=NOW).imported == 4
-    query = "SELECT id, next_start_utc, next_timezone, next_computed_utc FROM directory_group ORDER BY id"
+    query = "SELECT group_id, start_utc, timezone, computed_utc FROM directory_next_meeting ORDER BY group_id"
     stored = {}
     for scan_from in (10**9, 0):
         monkeypatch.setattr(rows, "REFRESH_SCAN_FROM", scan_from)

@@ -54,6 +54,17 @@ CASES = [
 ]
 
 
+# directory_group's columns when the rows were frozen, in that order; the next meeting's three
+# now live in directory_next_meeting (migration d0006).
+FROZEN_GROUP_COLUMNS = [f"g.{c}" for c in (
+    "id", "source_id", "external_id", "uid", "name", "description", "notes", "leadership", "facilitator_credentials",
+    "attendance", "cost", "cost_note", "typical_size", "registration", "confidentiality", "venue", "address", "city",
+    "region", "postal_code", "country", "latitude", "longitude", "location_approximate", "online_url", "online_phone",
+    "online_notes", "contact_name", "contact_email", "contact_phone", "website", "status", "last_verified",
+    "timezone_origin")] + ["n.start_utc AS next_start_utc", "n.timezone AS next_timezone", "g.type_codes",
+                           "n.computed_utc AS next_computed_utc"]
+
+
 def _prepared(tmp: Path) -> dict[str, Path]:
     """The case files, the gzipped one unpacked."""
     paths = {}
@@ -80,7 +91,9 @@ def _rows(path: Path) -> dict[str, list]:
     try:
         tables = {
             "source": "SELECT id, name, kind, format, publisher, last_imported_at, created_at FROM directory_source ORDER BY id",
-            "group": "SELECT * FROM directory_group ORDER BY id",
+            # Each group's row as it was frozen: the next meeting's columns were in it before d0006.
+            "group": f"SELECT {', '.join(FROZEN_GROUP_COLUMNS)} FROM directory_group AS g "
+                     "JOIN directory_next_meeting AS n ON n.group_id = g.id ORDER BY g.id",
             "schedule": "SELECT * FROM directory_schedule ORDER BY id",
             "tag": "SELECT * FROM directory_group_tag ORDER BY group_id, kind, value",
             "text": "SELECT rowid, * FROM directory_group_fts ORDER BY rowid",
@@ -89,7 +102,7 @@ def _rows(path: Path) -> dict[str, list]:
         # The bundled directory is imported when the data folder is opened, at the real time:
         # its clock-dependent values are left out (the rest of it is compared).
         bundled = {row[0] for row in connection.execute("SELECT id FROM directory_source WHERE kind = 'bundled'")}
-        columns = [c[1] for c in connection.execute("PRAGMA table_info(directory_group)")]
+        columns = [c.rsplit(" AS ", 1)[-1].split(".")[-1] for c in FROZEN_GROUP_COLUMNS]
         clocked = [columns.index(c) for c in ("next_start_utc", "next_timezone", "next_computed_utc")]
         for row in found["source"]:
             if row[0] in bundled:

@@ -65,7 +65,7 @@ def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], n
                    per_rule: dict | None = None, tags: dict | None = None) -> None:
     per_rule = {} if per_rule is None else per_rule
     tags = {} if tags is None else tags
-    group_rows, rule_rows, tag_rows = [], [], []
+    group_rows, next_rows, rule_rows, tag_rows = [], [], [], []
     source_id, prefix, now_epoch = source.id, f"{source.name}/", epoch(now)
     for offset, record in enumerate(groups):
         gid = next_id + offset
@@ -86,9 +86,10 @@ def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], n
             record.cost, record.cost_note, record.typical_size, record.registration, record.confidentiality,
             loc.venue, loc.address, loc.city, loc.region, loc.postal_code, loc.country, loc.latitude, loc.longitude,
             int(loc.approximate), online.url, online.phone, online.notes, contact.name, contact.email, contact.phone,
-            contact.website, record.status, _iso(record.last_verified), record.timezone_origin, start_utc, zone_name,
-            ",".join(record.type_codes) or None, now_epoch,
+            contact.website, record.status, _iso(record.last_verified), record.timezone_origin,
+            ",".join(record.type_codes) or None,
         ))
+        next_rows.append((gid, start_utc, zone_name, now_epoch))
         for kind, values in (("topic", record.topics), ("audience", record.audience), ("language", record.languages),
                              ("accessibility", record.accessibility)):
             if not values:
@@ -100,6 +101,8 @@ def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], n
             for value in stored:
                 tag_rows.append((gid, kind, value))
     cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
+    cursor.executemany("INSERT INTO directory_next_meeting (group_id, start_utc, timezone, computed_utc) VALUES (?, ?, ?, ?)",
+                       next_rows)
     cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
     cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
 
@@ -174,7 +177,7 @@ GROUP_COLUMNS = (
     "attendance", "cost", "cost_note", "typical_size", "registration", "confidentiality", "venue", "address", "city",
     "region", "postal_code", "country", "latitude", "longitude", "location_approximate", "online_url", "online_phone",
     "online_notes", "contact_name", "contact_email", "contact_phone", "website", "status", "last_verified",
-    "timezone_origin", "next_start_utc", "next_timezone", "type_codes", "next_computed_utc",
+    "timezone_origin", "type_codes",
 )
 RULE_COLUMNS = (
     "group_id", "kind", "weekday", "interval_weeks", "ordinal", "start_minute", "end_minute", "timezone",

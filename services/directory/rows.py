@@ -124,6 +124,18 @@ def tags_for(connection: sqlite3.Connection, group_ids) -> dict[int, dict[str, l
     return found
 
 
+def next_meetings_for(connection: sqlite3.Connection, group_ids) -> dict[int, tuple[int | None, str | None]]:
+    """Each group's stored next meeting: (UTC epoch seconds, zone name)."""
+    found: dict[int, tuple[int | None, str | None]] = {}
+    ids = list(group_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        sql = f"SELECT group_id, start_utc, timezone FROM directory_next_meeting WHERE group_id IN ({', '.join('?' * len(chunk))})"
+        for group_id, start_utc, zone_name in connection.execute(sql, chunk):
+            found[group_id] = (start_utc, zone_name)
+    return found
+
+
 def refresh_next_meetings(connection: sqlite3.Connection, now: datetime) -> int:
     """Recompute the stored next meeting of every group whose stored one has started, and of
     every group worked out for a later clock than ``now`` (the clock went backwards).
@@ -133,10 +145,9 @@ def refresh_next_meetings(connection: sqlite3.Connection, now: datetime) -> int:
     a few groups by index: the plain join scanned every schedule row at every search) and
     identical rules share one computation, as in an import."""
     now_epoch = epoch(now)
-    due = ("g.next_start_utc < :now OR g.next_computed_utc > :now "
-           "OR (g.next_computed_utc IS NULL AND g.next_start_utc IS NOT NULL)")
+    due = "n.start_utc < :now OR n.computed_utc > :now OR (n.computed_utc IS NULL AND n.start_utc IS NOT NULL)"
     # Counted first, on the indexes alone: at most searches nothing is due.
-    count = first_value(connection, f"SELECT count(*) FROM directory_group AS g WHERE {due}", {"now": now_epoch})
+    count = first_value(connection, f"SELECT count(*) FROM directory_next_meeting AS n WHERE {due}", {"now": now_epoch})
     if not count:
         return 0
     if count > REFRESH_SCAN_FROM:
@@ -145,7 +156,7 @@ def refresh_next_meetings(connection: sqlite3.Connection, now: datetime) -> int:
                "s.ordinal, s.anchor_date, s.starts_on, s.ends_on")
     # A few: their rules by index, in the same order.
     sql = (f"SELECT {columns} FROM directory_schedule AS s WHERE s.group_id IN "
-           f"(SELECT g.id FROM directory_group AS g WHERE {due}) ORDER BY s.id")
+           f"(SELECT n.group_id FROM directory_next_meeting AS n WHERE {due}) ORDER BY s.id")
     rows = connection.execute(sql, {"now": now_epoch}).fetchall()
     if not rows:
         return 0
@@ -163,7 +174,7 @@ def refresh_next_meetings(connection: sqlite3.Connection, now: datetime) -> int:
         start_utc, zone_name = next_start(rules, now, cache)
         updates.append((start_utc, zone_name, now_epoch, gid))
     connection.executemany(
-        "UPDATE directory_group SET next_start_utc = ?, next_timezone = ?, next_computed_utc = ? WHERE id = ?", updates)
+        "UPDATE directory_next_meeting SET start_utc = ?, timezone = ?, computed_utc = ? WHERE group_id = ?", updates)
     return len(updates)
 
 
@@ -171,21 +182,23 @@ def _refresh_in_bulk(connection: sqlite3.Connection, due: str, now: datetime, no
     """Most groups due (after a week away every timed group is): SQLite groups each group's
     rules into one signature, Python works out each *distinct* set of rules once (thousands
     of groups share "Tuesday 19:00 in New York"), and one UPDATE writes every group's new
-    next meeting from a temporary table — no Python object per group (issue #14)."""
+    next meeting from a temporary table — no Python object per group (issue #14). DDL and all,
+    it runs in the caller's transaction: a failure leaves the stored meetings and indexes as
+    they were."""
     rule = ("json_array(s.kind, s.weekday, s.start_minute, s.end_minute, s.timezone, s.interval_weeks, "
             "s.ordinal, s.anchor_date, s.starts_on, s.ends_on)")
     cursor = connection.cursor()
     try:
-        cursor.execute("DROP TABLE IF EXISTS temp.refresh_group")
-        cursor.execute("DROP TABLE IF EXISTS temp.refresh_rules")
+        for table in ("refresh_group", "refresh_rules", "refresh_next"):
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
         cursor.execute("CREATE TEMP TABLE refresh_group (group_id INTEGER PRIMARY KEY, rules TEXT NOT NULL)")
         cursor.execute("CREATE TEMP TABLE refresh_rules (rules TEXT PRIMARY KEY, start_utc INTEGER, zone TEXT)")
         # The rules of each due group in the order they were stored (s.id), as a JSON list.
         cursor.execute(
             f"INSERT INTO temp.refresh_group (group_id, rules) "
             f"SELECT group_id, '[' || group_concat(r, ',') || ']' FROM ("
-            f"  SELECT s.group_id AS group_id, {rule} AS r FROM directory_group AS g "
-            f"  JOIN directory_schedule AS s ON s.group_id = g.id WHERE {due} ORDER BY s.group_id, s.id"
+            f"  SELECT s.group_id AS group_id, {rule} AS r FROM directory_next_meeting AS n "
+            f"  JOIN directory_schedule AS s ON s.group_id = n.group_id WHERE {due} ORDER BY s.group_id, s.id"
             f") GROUP BY group_id", {"now": now_epoch})
         distinct = cursor.execute("SELECT DISTINCT rules FROM temp.refresh_group").fetchall()
         cache: dict = {}
@@ -201,14 +214,28 @@ def _refresh_in_bulk(connection: sqlite3.Connection, due: str, now: datetime, no
                 rules.append(found)
             results.append((signature, *next_start(rules, now, cache)))
         cursor.executemany("INSERT INTO temp.refresh_rules (rules, start_utc, zone) VALUES (?, ?, ?)", results)
+        # Each group's new next meeting, in the order of the table's rows.
+        cursor.execute("CREATE TEMP TABLE refresh_next (group_id INTEGER PRIMARY KEY, start_utc INTEGER, zone TEXT)")
+        cursor.execute("INSERT INTO temp.refresh_next (group_id, start_utc, zone) SELECT g.group_id, r.start_utc, r.zone "
+                       "FROM temp.refresh_group AS g JOIN temp.refresh_rules AS r ON r.rules = g.rules ORDER BY g.group_id")
+        changing = first_value(connection, "SELECT count(*) FROM temp.refresh_next")
+        total = first_value(connection, "SELECT count(*) FROM directory_next_meeting")
+        # When most rows change, their indexes are made again afterwards (their own SQL, as the
+        # migrations made them): updating the entries one by one, in the random order of the
+        # new times, cost twice the update itself.
+        indexes = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'directory_next_meeting' "
+            "AND sql IS NOT NULL").fetchall() if 2 * changing > total else []
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(
-            "UPDATE directory_group SET (next_start_utc, next_timezone, next_computed_utc) = "
-            "(SELECT r.start_utc, r.zone, ? FROM temp.refresh_group AS g "
-            " JOIN temp.refresh_rules AS r ON r.rules = g.rules WHERE g.group_id = directory_group.id) "
-            "WHERE id IN (SELECT group_id FROM temp.refresh_group)", (now_epoch,))
+            "UPDATE directory_next_meeting SET start_utc = r.start_utc, timezone = r.zone, computed_utc = ? "
+            "FROM temp.refresh_next AS r WHERE r.group_id = directory_next_meeting.group_id", (now_epoch,))
         changed = cursor.rowcount
-        cursor.execute("DROP TABLE temp.refresh_group")
-        cursor.execute("DROP TABLE temp.refresh_rules")
+        for _name, sql in indexes:
+            cursor.execute(sql)
+        for table in ("refresh_group", "refresh_rules", "refresh_next"):
+            cursor.execute(f"DROP TABLE temp.{table}")
     finally:
         cursor.close()
     return changed

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.directory import places
 from services.directory.model import ATTENDANCES, COSTS, GroupSummary, NextMeeting, SearchPage
-from services.directory.rows import epoch, first_value, named_rows, refresh_next_meetings, rules_for, tag_value, tags_for
+from services.directory.rows import (epoch, first_value, named_rows, next_meetings_for, refresh_next_meetings, rules_for, tag_value,
+                                     tags_for)
 from services.directory.schedule import describe_rule, local_zone_name, valid_zone, zone
 from services.directory.vocabulary import tags_for_word
 
@@ -211,7 +212,7 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
             raise SearchError(f"unknown window {query.meets_within!r}; use 24h or 7d")
         params["now"] = epoch(now)
         params["until"] = epoch(now) + MEETS_WITHIN[query.meets_within]
-        where.append("g.next_start_utc >= :now AND g.next_start_utc < :until")
+        where.append("n.start_utc >= :now AND n.start_utc < :until")
 
     distance_sql = "NULL"
     if query.near is not None:
@@ -236,9 +237,9 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
 
     if query.sort == "soonest" and query.meets_within:
         # Every match has a next meeting: the same order, read straight off the index.
-        order = "g.next_start_utc, g.id"
+        order = "n.start_utc, g.id"
     elif query.sort == "soonest":
-        order = "g.next_start_utc IS NULL, g.next_start_utc, g.id"
+        order = "n.start_utc IS NULL, n.start_utc, g.id"
     elif query.sort == "distance":
         order = "distance_km IS NULL, distance_km, g.id"
     elif match:
@@ -251,6 +252,15 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
     # On a first page, the matches' ids are read once first: when there are few (most searches
     # with text and filters), they are the count, and the page is ordered from them alone
     # instead of evaluating every filter a second time (it halved the target search).
+    # The stored next meetings, joined only when filtered or sorted on (the page's own are read
+    # by id afterwards); every group has one row there, so an inner join keeps each group, and
+    # SQLite may walk that table's start_utc index in order ("soonest", "within 24 h").
+    filtered = "directory_group AS g"  # what the conditions read (the ids read first, the count)
+    if query.meets_within:
+        filtered += " JOIN directory_next_meeting AS n ON n.group_id = g.id"
+    groups = filtered  # what the page reads, in order
+    if query.sort == "soonest" and not query.meets_within:
+        groups += " JOIN directory_next_meeting AS n ON n.group_id = g.id"
     total = None
     conditions = len(where) + len(id_sets)
     if len(id_sets) == 1:
@@ -262,16 +272,15 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
     if not offset and conditions >= 3:  # the status and two more conditions: few matches are likely
         # (with fewer, most searches match thousands and the extra read only cost: 3–10 ms more)
         found = [row[0] for row in connection.execute(
-            f"SELECT g.id FROM directory_group AS g WHERE {' AND '.join(where)} LIMIT {FEW_MATCHES + 1}", params)]
+            f"SELECT g.id FROM {filtered} WHERE {' AND '.join(where)} LIMIT {FEW_MATCHES + 1}", params)]
         if len(found) <= FEW_MATCHES:
             total = len(found)
             where = ["g.id IN (SELECT value FROM json_each(:found))"]
             params["found"] = json.dumps(found)
     sql = f"""
         SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
-               g.region, g.country, g.last_verified, s.last_imported_at,
-               g.next_start_utc, g.next_timezone, {distance_sql} AS distance_km
-        FROM directory_group AS g JOIN directory_source AS s ON s.id = g.source_id {joins}
+               g.region, g.country, g.last_verified, s.last_imported_at, {distance_sql} AS distance_km
+        FROM {groups} JOIN directory_source AS s ON s.id = g.source_id {joins}
         WHERE {' AND '.join(where)}
         ORDER BY {order}
         LIMIT :limit OFFSET :offset
@@ -282,13 +291,14 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
             total = offset + len(rows)  # the last page: every match is counted already
         elif rows or offset:
             # The text join only ranks (one row per group at most), so the count needs none.
-            count_sql = f"SELECT count(*) FROM directory_group AS g WHERE {' AND '.join(where)}"
+            count_sql = f"SELECT count(*) FROM {filtered} WHERE {' AND '.join(where)}"
             total = first_value(connection, count_sql, params) or 0
         else:
             total = 0
     ids = [row.id for row in rows]
     tags = tags_for(connection, ids)
     rules = rules_for(connection, ids)
+    next_meetings = next_meetings_for(connection, ids)
     results = []
     for row in rows:
         updated = listing_updated(row.last_verified, row.last_imported_at)
@@ -297,7 +307,7 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
             topics=tuple(tags.get(row.id, {}).get("topic", ())), leadership=row.leadership, cost=row.cost,
             status=row.status, city=row.city,
             distance_km=round(row.distance_km, 1) if row.distance_km is not None else None,
-            next_meeting=next_meeting_from(row.next_start_utc, row.next_timezone, rules.get(row.id, []), person_zone),
+            next_meeting=next_meeting_from(*next_meetings.get(row.id, (None, None)), rules.get(row.id, []), person_zone),
             schedule_note="; ".join(describe_rule(r) for r in rules.get(row.id, [])) or "No schedule given",
             times=tuple(rules.get(row.id, [])), updated=updated,
             stale=updated is not None and (now.date() - updated).days >= STALE_AFTER_DAYS,
