@@ -190,3 +190,77 @@ def test_refresh_in_bulk_matches_the_group_by_group_refresh(services, tmp_path, 
     for later in (NOW + timedelta(days=7, hours=1), NOW + timedelta(days=40)):
         assert stored[0, later][0] > 500
         assert stored[0, later] == stored[10**9, later]
+
+
+@pytest.fixture
+def mixed_times(services, tmp_path):
+    """Groups meeting at a handful of shared times (ties), groups with no fixed time, closed
+    groups and online ones: what the "soonest" order has to get right."""
+    rng = random.Random(41)
+    groups = []
+    for n in range(300):
+        group = {"id": f"m{n}", "name": f"{rng.choice(['Morning', 'Evening', 'Open'])} Circle {n}",
+                 "attendance": rng.choice(["online", "in_person", "hybrid"]),
+                 "location": {"city": "Oslo", "latitude": 59.9 + rng.uniform(-0.5, 0.5), "longitude": 10.75 + rng.uniform(-1, 1)}}
+        if n % 5:  # one in five has no fixed time
+            group["schedule"] = [{"kind": "weekly", "weekday": rng.choice(["mon", "tue", "sat"]),
+                                  "start": rng.choice(["09:00", "19:00"]), "timezone": rng.choice(["Europe/Oslo", "America/New_York"])}]
+        if n % 11 == 0:
+            group["status"] = "temporarily_closed"
+        groups.append(group)
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps({"format": "kindred-directory", "version": 1, "publisher": {"name": "t"}, "groups": groups}))
+    with services.directory_db.transaction() as session:
+        session.execute(text("DELETE FROM directory_source WHERE name = 'bundled'"))
+    services.directory.import_file(path, source="t", now=NOW)
+    return services.directory
+
+
+SOONEST_SHAPES = [
+    dict(sort="soonest"),
+    dict(sort="soonest", show_closed=False),
+    dict(text="circle", sort="soonest"),
+    dict(text="evening", attendance="in_person", sort="soonest"),
+    dict(near=OSLO, within_km=30, sort="soonest"),
+    dict(days=(0, 5), sort="soonest"),
+]
+
+
+@pytest.mark.parametrize("shape", SOONEST_SHAPES, ids=lambda v: ",".join(v))
+def test_soonest_read_off_the_index_pages_exactly_as_sorted(mixed_times, services, monkeypatch, shape):
+    """"Soonest" walks the next meetings' index in order when matches are many, and sorts every
+    match otherwise: every page (with groups that have no time after those that do, ties by
+    id) and every count must be the same both ways."""
+    from sqlalchemy import event
+
+    import services.directory.search as search
+
+    statements = []
+    event.listen(services.directory_db.engine, "checkout",
+                 lambda dbapi_connection, *rest: dbapi_connection.set_trace_callback(statements.append))
+
+    def every_page(limit):
+        pages, offset = [], 0
+        while True:
+            page = mixed_times.search(SearchQuery(limit=limit, offset=offset, timezone="UTC", **shape), now=NOW)
+            pages.append((page.total, [(r.id, r.next_meeting.start if r.next_meeting else None) for r in page.results]))
+            offset += limit
+            if offset >= page.total + limit:  # one page past the end too
+                return pages
+
+    for limit in (1, 7, 50):
+        monkeypatch.setattr(search, "INDEX_WALK_BUDGET", 10**9)  # always off the index
+        statements.clear()
+        walked = every_page(limit)
+        assert any("CROSS JOIN" in s for s in statements)
+        monkeypatch.setattr(search, "INDEX_WALK_BUDGET", 0)  # always sorted
+        statements.clear()
+        sorted_ = every_page(limit)
+        assert not any("CROSS JOIN" in s for s in statements)
+        assert walked == sorted_, limit
+    results = [row for _total, rows in sorted_ for row in rows]
+    assert len({r[0] for r in results}) == len(results) == sorted_[0][0] > 5
+    starts = [start for _id, start in results]
+    timed = sum(start is not None for start in starts)
+    assert None not in starts[:timed] and set(starts[timed:]) <= {None}  # the groups with no time last
+    assert starts[:timed] == sorted(starts[:timed])

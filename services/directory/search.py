@@ -97,6 +97,9 @@ def _longitude_reach(latitude: float, km: float) -> float | None:
     return reach * 1.01 + 0.01
 
 
+# "Soonest" walks the next meetings' index when the page is likely found within this many
+# entries (the page's end times the groups per match); else every match is sorted.
+INDEX_WALK_BUDGET = 5000
 FEW_MATCHES = 2000  # up to this many matches, their ids are the count and the page is ordered from them
 
 
@@ -277,15 +280,26 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
             total = len(found)
             where = ["g.id IN (SELECT value FROM json_each(:found))"]
             params["found"] = json.dumps(found)
-    sql = f"""
-        SELECT g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city,
-               g.region, g.country, g.last_verified, s.last_imported_at, {distance_sql} AS distance_km
-        FROM {groups} JOIN directory_source AS s ON s.id = g.source_id {joins}
-        WHERE {' AND '.join(where)}
-        ORDER BY {order}
-        LIMIT :limit OFFSET :offset
-    """
-    rows = named_rows(connection, sql, params) if total != 0 else []
+    columns = (f"g.id, g.uid, g.name, s.name AS source, g.attendance, g.leadership, g.cost, g.status, g.city, "
+               f"g.region, g.country, g.last_verified, s.last_imported_at, {distance_sql} AS distance_km")
+    by_index = False
+    if query.sort == "soonest" and not query.meets_within and total is None:
+        # Counted first, to know whether walking the next meetings' index in time order finds a
+        # page soon: with many matches it reads a few hundred entries instead of sorting them all.
+        total = first_value(connection, f"SELECT count(*) FROM {filtered} WHERE {' AND '.join(where)}", params) or 0
+        groups_stored = first_value(connection, "SELECT max(group_id) FROM directory_next_meeting") or 0
+        by_index = total > 0 and (offset + limit) * groups_stored <= total * INDEX_WALK_BUDGET
+    if by_index:
+        rows = _soonest_by_index(connection, columns, joins, where, params, limit, offset)
+    else:
+        sql = f"""
+            SELECT {columns}
+            FROM {groups} JOIN directory_source AS s ON s.id = g.source_id {joins}
+            WHERE {' AND '.join(where)}
+            ORDER BY {order}
+            LIMIT :limit OFFSET :offset
+        """
+        rows = named_rows(connection, sql, params) if total != 0 else []
     if total is None:  # not counted from the ids read first
         if rows and len(rows) < limit:
             total = offset + len(rows)  # the last page: every match is counted already
@@ -316,6 +330,31 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
             languages=tuple(tags.get(row.id, {}).get("language", ())),
         ))
     return SearchPage(total=total, results=tuple(results), limit=limit, offset=offset, origin=query.near)
+
+
+def _soonest_by_index(connection: sqlite3.Connection, columns: str, joins: str, where: list[str], params: dict,
+                      limit: int, offset: int) -> list:
+    """A "soonest" page read in time order off ``ix_directory_next_meeting_start_utc``: the groups
+    with a next meeting (by start, then id), then those without (by id) — the order of
+    ``n.start_utc IS NULL, n.start_utc, g.id``, which SQLite can only get by sorting every match.
+
+    The next meetings come first in the join (CROSS JOIN fixes the order), and the id-set
+    condition gets a unary "+" so SQLite does not start from that set instead."""
+    conditions = " AND ".join(f"+{w}" if w.startswith("g.id IN (") else w for w in where)
+    body = (f"FROM directory_next_meeting AS n CROSS JOIN directory_group AS g ON g.id = n.group_id "
+            f"JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE {{part}} AND {conditions}")
+    rows = named_rows(connection, f"SELECT {columns} {body.format(part='n.start_utc IS NOT NULL')} "
+                                  "ORDER BY n.start_utc, n.group_id LIMIT :limit OFFSET :offset", params)
+    if len(rows) == limit:
+        return rows
+    if rows or not offset:
+        timed = offset + len(rows)
+    else:  # the page starts past the timed groups: how many there are
+        timed = first_value(connection, "SELECT count(*) FROM directory_next_meeting AS n CROSS JOIN directory_group AS g "
+                                        f"ON g.id = n.group_id WHERE n.start_utc IS NOT NULL AND {conditions}", params) or 0
+    rest = {**params, "limit": limit - len(rows), "offset": max(0, offset - timed)}
+    return rows + named_rows(connection, f"SELECT {columns} {body.format(part='n.start_utc IS NULL')} "
+                                         "ORDER BY n.group_id LIMIT :limit OFFSET :offset", rest)
 
 
 def listing_updated(last_verified, last_imported_at) -> date | None:
