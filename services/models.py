@@ -213,7 +213,8 @@ class DirectoryGroup(DirectoryBase):
     """
 
     __tablename__ = "directory_group"
-    __table_args__ = (UniqueConstraint("source_id", "external_id"),)
+    __table_args__ = (UniqueConstraint("source_id", "external_id"),
+                      Index("ix_directory_group_attendance_status", "attendance", "status"))  # migration d0007
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # No index of its own: the unique (source_id, external_id) index starts with it.

@@ -264,3 +264,58 @@ def test_soonest_read_off_the_index_pages_exactly_as_sorted(mixed_times, service
     timed = sum(start is not None for start in starts)
     assert None not in starts[:timed] and set(starts[timed:]) <= {None}  # the groups with no time last
     assert starts[:timed] == sorted(starts[:timed])
+
+
+def test_the_distance_in_sql_is_the_python_distance_to_the_bit(services):
+    """SQLite's own math gives the same distances as places.distance_km (same libm calls, same
+    order), so a group is in or out of a radius, and ranked, the same either way."""
+    import sqlite3
+
+    from services.directory.search import km_sql
+
+    rng = random.Random(7)
+    connection = sqlite3.connect(":memory:")
+    points = [(rng.uniform(-89, 89), rng.uniform(-180, 180), rng.uniform(-89, 89), rng.uniform(-180, 180)) for _ in range(2000)]
+    points += [(59.91, 10.75, 59.91, 10.75), (0.0, 0.0, 0.0, 180.0), (89.9, 0.0, -89.9, 0.0), (40.0, -75.0, 40.0001, -75.0001)]
+    connection.execute("CREATE TABLE p (lat REAL, lon REAL)")
+    for lat, lon, olat, olon in points:
+        params = {"olat": olat, "olon": olon}
+        sql = km_sql(connection, "lat", "lon", params)
+        assert "kindred_km" not in sql, "this SQLite has its math functions"
+        connection.execute("DELETE FROM p")
+        connection.execute("INSERT INTO p VALUES (?, ?)", (lat, lon))
+        in_sql = connection.execute(f"SELECT {sql} FROM p", params).fetchone()[0]
+        assert in_sql == distance_km(lat, lon, olat, olon), (lat, lon, olat, olon)
+
+
+@pytest.mark.parametrize("km,sort", [(5, "distance"), (40, "distance"), (130, "distance"), (40, "relevance")])
+def test_nearest_within_a_radius_pages_the_same_every_way(spread, services, monkeypatch, km, sort):
+    """Within a radius, "nearest" reads the groups inside it, then the online ones, each in order;
+    the same pages and counts as one sort over every match, with SQLite's math or the Python
+    function (a SQLite built without math functions)."""
+    import services.directory.search as search
+
+    directory, _ = spread
+
+    def every_page(limit):
+        pages, offset = [], 0
+        while True:
+            page = directory.search(SearchQuery(near=OSLO, within_km=km, sort=sort, limit=limit, offset=offset,
+                                                timezone="UTC"), now=NOW)
+            pages.append((page.total, [(r.id, r.distance_km) for r in page.results]))
+            offset += limit
+            if offset >= page.total + limit:
+                return pages
+
+    for limit in (1, 9, 50):
+        ways = []
+        for two_parts, math_in_sql in ((True, True), (False, True), (True, False)):
+            monkeypatch.setattr(search, "RADIUS_IN_TWO_PARTS", two_parts)
+            monkeypatch.setattr(search, "_has_math_functions", (lambda _c: True) if math_in_sql else (lambda _c: False))
+            ways.append(every_page(limit))
+        assert ways[0] == ways[1] == ways[2], limit
+    results = [row for _total, rows in ways[0] for row in rows]
+    assert len({r[0] for r in results}) == len(results) == ways[0][0][0]
+    if sort == "distance":
+        near = [d for _id, d in results if d is not None]
+        assert near == sorted(near) and all(d is None for _id, d in results[len(near):])

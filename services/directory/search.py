@@ -86,6 +86,31 @@ def _km_function(dbapi_connection) -> None:
     dbapi_connection.create_function("kindred_km", 4, km, deterministic=True)
 
 
+# places.distance_km written in SQL, term for term (the same libm calls in the same order, so the
+# same bits): SQLite's own math runs several times faster than a Python function called per row.
+_KM_SQL = ("(2 * :earth_km * asin(min(1.0, sqrt(pow(sin((radians(:olat) - radians({lat})) / 2), 2) "
+           "+ cos(radians({lat})) * cos(radians(:olat)) * pow(sin(radians(:olon - {lon}) / 2), 2)))))")
+
+
+def _has_math_functions(dbapi_connection) -> bool:
+    """SQLite built with its math functions (3.35+ with SQLITE_ENABLE_MATH_FUNCTIONS, as Debian's
+    and Python's are); a build without them gets the Python function instead."""
+    try:
+        dbapi_connection.execute("SELECT asin(sqrt(pow(sin(radians(1.0)), 2)))").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def km_sql(dbapi_connection, latitude: str, longitude: str, params: dict) -> str:
+    """SQL for the distance in km from (:olat, :olon) to a row's (latitude, longitude) columns."""
+    if _has_math_functions(dbapi_connection):
+        params["earth_km"] = places.EARTH_RADIUS_KM
+        return _KM_SQL.format(lat=latitude, lon=longitude)
+    _km_function(dbapi_connection)
+    return f"kindred_km({latitude}, {longitude}, :olat, :olon)"
+
+
 def _longitude_reach(latitude: float, km: float) -> float | None:
     """The most a point within ``km`` of a place at ``latitude`` can differ from it in
     longitude, in degrees, with a margin; None where no band is that simple (near a pole)."""
@@ -100,6 +125,7 @@ def _longitude_reach(latitude: float, km: float) -> float | None:
 # "Soonest" walks the next meetings' index when the page is likely found within this many
 # entries (the page's end times the groups per match); else every match is sorted.
 INDEX_WALK_BUDGET = 5000
+RADIUS_IN_TWO_PARTS = True  # "nearest within N km" read as two ordered parts (tests compare it with one sort)
 FEW_MATCHES = 2000  # up to this many matches, their ids are the count and the page is ordered from them
 
 
@@ -183,7 +209,9 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
         for n, value in enumerate(ATTENDANCE_MATCHES[query.attendance]):
             params[f"att{n}"] = value
             names.append(f":att{n}")
-        where.append(f"g.attendance IN ({', '.join(names)})")
+        # "+": not off the attendance index — half the groups meet in person, so a filter on it
+        # is better checked per row than walked (the index is for counting online groups).
+        where.append(f"+g.attendance IN ({', '.join(names)})")
     if query.cost:
         bad = [c for c in query.cost if c not in COSTS]
         if bad:
@@ -218,11 +246,11 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
         where.append("n.start_utc >= :now AND n.start_utc < :until")
 
     distance_sql = "NULL"
+    radius = None  # (reachable from anywhere, within the radius): the two ways a group passes it
     if query.near is not None:
-        _km_function(connection)
         params["olat"], params["olon"] = query.near.latitude, query.near.longitude
         # An online group's "location" is not a place to go: it never gets a distance.
-        distance_sql = f"CASE WHEN g.attendance IN {IN_PERSON_SQL} THEN kindred_km(g.latitude, g.longitude, :olat, :olon) END"
+        distance_sql = f"CASE WHEN g.attendance IN {IN_PERSON_SQL} THEN {km_sql(connection, 'g.latitude', 'g.longitude', params)} END"
         if query.within_km is not None:
             # A bounding box on the indexed latitude first, the exact distance after. Groups
             # that meet online or by phone are reachable from anywhere, so a radius keeps them.
@@ -236,7 +264,8 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
                 # exact distance (a Python function) so that runs for a few rows, not all.
                 params["lon_lo"], params["lon_hi"] = query.near.longitude - dlon, query.near.longitude + dlon
                 box += " AND g.longitude BETWEEN :lon_lo AND :lon_hi"
-            where.append(f"(g.attendance IN {REMOTE_SQL} OR ({box} AND {distance_sql} <= :within_km))")
+            radius = (f"g.attendance IN {REMOTE_SQL}", f"{box} AND {distance_sql} <= :within_km")
+            where.append(f"({radius[0]} OR ({radius[1]}))")
 
     if query.sort == "soonest" and query.meets_within:
         # Every match has a next meeting: the same order, read straight off the index.
@@ -291,6 +320,18 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
         by_index = total > 0 and (offset + limit) * groups_stored <= total * INDEX_WALK_BUDGET
     if by_index:
         rows = _soonest_by_index(connection, columns, joins, where, params, limit, offset)
+    elif query.sort == "distance" and radius is not None and total is None and RADIUS_IN_TWO_PARTS:
+        # Nearest first within a radius: the groups inside it (found off the latitude index,
+        # a few thousand at most), then those reachable from anywhere (by id, the table's own
+        # order) — each part read only as far as the page, instead of every match sorted.
+        either = where.index(f"({radius[0]} OR ({radius[1]}))")
+        near_where = " AND ".join(where[:either] + [radius[1]] + where[either + 1:])
+        remote_where = " AND ".join(where[:either] + [radius[0]] + where[either + 1:])
+        near_total = first_value(connection, f"SELECT count(*) FROM {filtered} WHERE {near_where}", params) or 0
+        total = near_total + (first_value(connection, f"SELECT count(*) FROM {filtered} WHERE {remote_where}", params) or 0)
+        body = f"FROM {groups} JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE "
+        rows = _page_in_two_parts(connection, columns, (body + near_where, "distance_km, g.id"), (body + remote_where, "g.id"),
+                                  params, limit, offset, near_total) if total else []
     else:
         sql = f"""
             SELECT {columns}
@@ -342,19 +383,25 @@ def _soonest_by_index(connection: sqlite3.Connection, columns: str, joins: str, 
     condition gets a unary "+" so SQLite does not start from that set instead."""
     conditions = " AND ".join(f"+{w}" if w.startswith("g.id IN (") else w for w in where)
     body = (f"FROM directory_next_meeting AS n CROSS JOIN directory_group AS g ON g.id = n.group_id "
-            f"JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE {{part}} AND {conditions}")
-    rows = named_rows(connection, f"SELECT {columns} {body.format(part='n.start_utc IS NOT NULL')} "
-                                  "ORDER BY n.start_utc, n.group_id LIMIT :limit OFFSET :offset", params)
+            f"JOIN directory_source AS s ON s.id = g.source_id {joins} WHERE {conditions} AND ")
+    return _page_in_two_parts(connection, columns, (body + "n.start_utc IS NOT NULL", "n.start_utc, n.group_id"),
+                              (body + "n.start_utc IS NULL", "n.group_id"), params, limit, offset)
+
+
+def _page_in_two_parts(connection: sqlite3.Connection, columns: str, first: tuple[str, str], second: tuple[str, str],
+                       params: dict, limit: int, offset: int, first_total: int | None = None) -> list:
+    """One page of FIRST's matches in its order followed by SECOND's in theirs; each is a
+    ("FROM … WHERE …", "ORDER BY" terms) pair, and ``first_total`` how many FIRST has (counted
+    here only when the page starts past FIRST's last)."""
+    (first_body, first_order), (second_body, second_order) = first, second
+    rows = named_rows(connection, f"SELECT {columns} {first_body} ORDER BY {first_order} LIMIT :limit OFFSET :offset", params)
     if len(rows) == limit:
         return rows
-    if rows or not offset:
-        timed = offset + len(rows)
-    else:  # the page starts past the timed groups: how many there are
-        timed = first_value(connection, "SELECT count(*) FROM directory_next_meeting AS n CROSS JOIN directory_group AS g "
-                                        f"ON g.id = n.group_id WHERE n.start_utc IS NOT NULL AND {conditions}", params) or 0
-    rest = {**params, "limit": limit - len(rows), "offset": max(0, offset - timed)}
-    return rows + named_rows(connection, f"SELECT {columns} {body.format(part='n.start_utc IS NULL')} "
-                                         "ORDER BY n.group_id LIMIT :limit OFFSET :offset", rest)
+    if first_total is None:
+        first_total = offset + len(rows) if rows or not offset else (
+            first_value(connection, f"SELECT count(*) {first_body}", params) or 0)
+    rest = {**params, "limit": limit - len(rows), "offset": max(0, offset - first_total)}
+    return rows + named_rows(connection, f"SELECT {columns} {second_body} ORDER BY {second_order} LIMIT :limit OFFSET :offset", rest)
 
 
 def listing_updated(last_verified, last_imported_at) -> date | None:
