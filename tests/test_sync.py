@@ -132,6 +132,15 @@ def test_a_damaged_signature_file_is_refused(feed_server, sync, services, tmp_pa
     [outcome] = sync.sync()
     assert outcome.status == "failed" and "signature file is damaged" in outcome.message
     assert_v1_intact(services)
+    # The reason is translated with the sentence around it, as shown and as stored.
+    from services.i18n import Message, use_language
+
+    stored = Message.from_stored(sync.get_source("acme").last_error)
+    with use_language("es"):
+        for message in (outcome.message, stored):
+            assert "El archivo de firma está dañado" in message.localized(), message.localized()
+    with use_language("fr"):
+        assert "Le fichier de signature est abîmé" in stored.localized()
 
 
 def test_an_unsigned_source_is_labelled_unverified_and_never_fetches_a_signature(feed_server, sync, services, tmp_path):

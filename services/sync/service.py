@@ -490,7 +490,10 @@ class SyncService:
                    "come from the publisher (or it was changed on the way).")
             )) from None
         except signing.SigningError as error:
-            raise _Failed(Message(N_("The update was refused: {reason}"), reason=str(error))) from None
+            # The reason as composed (a Message where the signature check wrote one), so it is
+            # translated with the sentence around it.
+            reason = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+            raise _Failed(Message(N_("The update was refused: {reason}"), reason=reason)) from None
 
     @staticmethod
     def _refuse_rollback(source: SourceStatus, feed) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services import platform
-from services.i18n import _
+from services.i18n import N_, Message, _
 from services.private_files import read_limited
 
 try:
@@ -97,7 +97,7 @@ def _require_crypto() -> None:
 
 def _require_verifier() -> None:
     if not available():
-        raise SigningError("Checking feed signatures is not available in this version of Kindred.")
+        raise SigningError(Message(N_("Checking feed signatures is not available in this version of Kindred.")))
 
 
 def _raw_public(key) -> bytes:
@@ -311,7 +311,7 @@ def parse_signatures(data: bytes | str) -> list[bytes]:
     """The signatures in a ``.sig`` file (base64 lines; a bare 64-byte binary signature too)."""
     if isinstance(data, bytes):
         if len(data) > MAX_SIGNATURE_FILE:
-            raise SigningError("The signature file is far too big to be a signature.")
+            raise SigningError(Message(N_("The signature file is far too big to be a signature.")))
         if len(data) == 64:
             try:
                 data.decode("ascii")
@@ -320,7 +320,7 @@ def parse_signatures(data: bytes | str) -> list[bytes]:
         try:
             data = data.decode("ascii")
         except UnicodeDecodeError:
-            raise SigningError("The signature file is not a Kindred signature (it is not text).") from None
+            raise SigningError(Message(N_("The signature file is not a Kindred signature (it is not text)."))) from None
     signatures = []
     for line in data.splitlines():
         line = line.strip()
@@ -328,10 +328,10 @@ def parse_signatures(data: bytes | str) -> list[bytes]:
             continue
         raw = _b64decode(line)
         if raw is None or len(raw) != 64:
-            raise SigningError("The signature file is damaged: a line is not a 64-byte Ed25519 signature in base64.")
+            raise SigningError(Message(N_("The signature file is damaged: a line is not a 64-byte Ed25519 signature in base64.")))
         signatures.append(raw)
     if not signatures:
-        raise SigningError("The signature file is empty.")
+        raise SigningError(Message(N_("The signature file is empty.")))
     return signatures
 
 
