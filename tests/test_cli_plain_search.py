@@ -112,8 +112,19 @@ def test_a_damaged_directory_file_gets_the_full_ways_message(ready, capsys):
     assert code == 1 and "is damaged and cannot be opened" in err and "move it aside" in err
 
 
-def test_a_plain_search_stores_next_meetings_that_came_round_and_a_bad_one_changes_nothing(ready, capsys):
+INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+
+
+@pytest.mark.parametrize("scan_from", [10**9, 0], ids=["by-index", "in-bulk"])
+def test_a_plain_search_stores_next_meetings_that_came_round_and_a_bad_one_changes_nothing(ready, capsys, monkeypatch,
+                                                                                         scan_from):
+    from services.directory import rows
+
+    # In bulk, the refresh also drops and makes again the next meetings' indexes (most rows change).
+    monkeypatch.setattr(rows, "REFRESH_SCAN_FROM", scan_from)
     path = ready / DIRECTORY_DB_NAME
+    with sqlite3.connect(path) as connection:
+        indexes = connection.execute(INDEXES).fetchall()
     later = datetime.now(UTC) + timedelta(days=9)
     page = search_ready_directory(open_ready_directory(ready), SearchQuery(sort="soonest", limit=5, timezone="UTC"), now=later)
     assert page.results and all(r.next_meeting is None or r.next_meeting.start > later for r in page.results)
@@ -126,7 +137,11 @@ def test_a_plain_search_stores_next_meetings_that_came_round_and_a_bad_one_chang
     # A search that cannot run: a plain message, nothing stored (the refresh before it is rolled back).
     code, _, err = search(ready, capsys, "--sort", "distance", "--timezone", "Mars/Olympus")
     assert code == 1 and "'Mars/Olympus' is not an IANA time zone name" in err
+    connection, statements = open_ready_directory(ready), []
+    connection.set_trace_callback(statements.append)
     with pytest.raises(Exception, match="sorting by distance needs a place"):
-        search_ready_directory(open_ready_directory(ready), SearchQuery(sort="distance"), now=later + timedelta(days=9))
+        search_ready_directory(connection, SearchQuery(sort="distance"), now=later + timedelta(days=9))
+    assert any(s.startswith("DROP INDEX") for s in statements) == (scan_from == 0)
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT group_id, start_utc, computed_utc FROM directory_next_meeting ORDER BY group_id").fetchall() == before
+        assert connection.execute(INDEXES).fetchall() == indexes
