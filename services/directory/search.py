@@ -261,7 +261,7 @@ def run_search(connection: sqlite3.Connection, query: SearchQuery, now: datetime
             dlon = _longitude_reach(query.near.latitude, query.within_km)
             if dlon is not None and -180 <= query.near.longitude - dlon and query.near.longitude + dlon <= 180:
                 # A longitude band no point within the radius lies outside, checked before the
-                # exact distance (a Python function) so that runs for a few rows, not all.
+                # exact distance so that runs for a few rows, not all.
                 params["lon_lo"], params["lon_hi"] = query.near.longitude - dlon, query.near.longitude + dlon
                 box += " AND g.longitude BETWEEN :lon_lo AND :lon_hi"
             radius = (f"g.attendance IN {REMOTE_SQL}", f"{box} AND {distance_sql} <= :within_km")
