@@ -158,12 +158,13 @@ def tab_stops(page, limit: int = 30) -> list[dict]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         try:
-            page.wait_for_function(
-                f"(prev) => {{ const f = {FOCUSED_JS}; return f !== null && (prev === null || f.id !== prev); }}",
-                arg=previous["id"] if previous else None, timeout=3_000, polling=50)
+            # The stop is read in the same poll that saw focus move: read again afterwards, a
+            # screen still loading (Directory sources) could have taken the focus away between.
+            stop = page.wait_for_function(
+                f"(prev) => {{ const f = {FOCUSED_JS}; return f !== null && (prev === null || f.id !== prev) ? f : null; }}",
+                arg=previous["id"] if previous else None, timeout=3_000, polling=50).json_value()
         except Exception:
             break  # focus did not move: a single stop, or none
-        stop = page.evaluate(FOCUSED_JS)
         if previous is not None:
             moved = page.evaluate(BOX_JS, previous["id"])
             if moved is None:

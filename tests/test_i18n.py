@@ -945,3 +945,18 @@ async def test_no_untranslated_string_when_joining_from_another_device(services,
     unchanged = sorted(t for t in translated & english if t not in SAME_IN_BOTH and not is_data(t, data))
     assert not left_english, f"English in the {lang} join form: {left_english}"
     assert not unchanged, f"the same as in English in the {lang} join form: {unchanged}"
+
+
+def test_flutters_own_widgets_get_the_sessions_language_and_region():
+    import flet as ft
+
+    from views.models import flutter_locales
+
+    # Flutter's default already: nothing sent, so nothing is rebuilt when the browser reports it.
+    assert flutter_locales("en") is None and flutter_locales("en-US") is None
+    mexico = flutter_locales("es-MX")
+    assert mexico.current_locale == ft.Locale("es", "MX")
+    assert mexico.supported_locales == [ft.Locale("es", "MX"), ft.Locale("en"), ft.Locale("es"), ft.Locale("fr")]
+    assert flutter_locales("fr").current_locale == ft.Locale("fr")
+    assert ft.Locale("fr") in flutter_locales("fr").supported_locales
+    assert flutter_locales("en-GB").current_locale == ft.Locale("en", "GB")

@@ -33,9 +33,13 @@ PHONE_BREAKPOINT = 600  # logical px: below it a bottom navigation bar, above it
 THEME_MODES = {"system": ft.ThemeMode.SYSTEM, "light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}
 
 
-def flutter_locales(tag: str) -> ft.LocaleConfiguration:
+def flutter_locales(tag: str) -> ft.LocaleConfiguration | None:
     """Flutter's locale for ``tag`` ("es-MX", "fr", "en-GB"): that one first, then the languages
-    Kindred speaks (Flutter falls back from a region it lacks to its language)."""
+    Kindred speaks (Flutter falls back from a region it lacks to its language). None for
+    Flutter's own default (US English): nothing to change, so Flutter does not rebuild every
+    screen when the browser's locale arrives a moment after the first one is drawn."""
+    if tag in ("en", "en-US"):
+        return None
     language, _, region = tag.partition("-")
     current = ft.Locale(language, region or None)
     others = [ft.Locale(code) for code in LANGUAGES if code != language or region]
