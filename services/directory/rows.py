@@ -99,41 +99,36 @@ def _rule(key) -> ScheduleRule:
                         starts_on=stored_date(starts_on), ends_on=stored_date(ends_on), note=note[0] if note else None)
 
 
-def rules_for(connection: sqlite3.Connection, group_ids) -> dict[int, list[ScheduleRule]]:
-    """Each group's schedule rules, in the order they were stored."""
-    found: dict[int, list[ScheduleRule]] = defaultdict(list)
+def _rows_for_ids(connection: sqlite3.Connection, select: str, group_ids, order: str = ""):
+    """The rows of ``select … WHERE group_id IN (the ids)``, CHUNK ids per query (SQLite limits
+    how many values one statement binds)."""
     ids = list(group_ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        sql = f"{RULE_SELECT} WHERE group_id IN ({', '.join('?' * len(chunk))}) ORDER BY id"
-        for row in connection.execute(sql, chunk):
-            found[row[0]].append(_rule(row[1:]))
+        yield from connection.execute(f"{select} WHERE group_id IN ({', '.join('?' * len(chunk))}) {order}", chunk)
+
+
+def rules_for(connection: sqlite3.Connection, group_ids) -> dict[int, list[ScheduleRule]]:
+    """Each group's schedule rules, in the order they were stored."""
+    found: dict[int, list[ScheduleRule]] = defaultdict(list)
+    for row in _rows_for_ids(connection, RULE_SELECT, group_ids, "ORDER BY id"):
+        found[row[0]].append(_rule(row[1:]))
     return found
 
 
 def tags_for(connection: sqlite3.Connection, group_ids) -> dict[int, dict[str, list[str]]]:
     """Each group's tags by kind (topic, audience, language, accessibility), sorted."""
     found: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    ids = list(group_ids)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        sql = (f"SELECT group_id, kind, value FROM directory_group_tag WHERE group_id IN ({', '.join('?' * len(chunk))}) "
-               "ORDER BY group_id, kind, value")
-        for group_id, kind, value in connection.execute(sql, chunk):
-            found[group_id][kind].append(value)
+    for group_id, kind, value in _rows_for_ids(connection, "SELECT group_id, kind, value FROM directory_group_tag", group_ids,
+                                               "ORDER BY group_id, kind, value"):
+        found[group_id][kind].append(value)
     return found
 
 
 def next_meetings_for(connection: sqlite3.Connection, group_ids) -> dict[int, tuple[int | None, str | None]]:
     """Each group's stored next meeting: (UTC epoch seconds, zone name)."""
-    found: dict[int, tuple[int | None, str | None]] = {}
-    ids = list(group_ids)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        sql = f"SELECT group_id, start_utc, timezone FROM directory_next_meeting WHERE group_id IN ({', '.join('?' * len(chunk))})"
-        for group_id, start_utc, zone_name in connection.execute(sql, chunk):
-            found[group_id] = (start_utc, zone_name)
-    return found
+    select = "SELECT group_id, start_utc, timezone FROM directory_next_meeting"
+    return {group_id: (start_utc, zone_name) for group_id, start_utc, zone_name in _rows_for_ids(connection, select, group_ids)}
 
 
 def refresh_next_meetings(connection: sqlite3.Connection, now: datetime) -> int:

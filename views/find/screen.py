@@ -77,8 +77,7 @@ def search_runner(state, model: FindModel) -> SearchRunner:
             # only while Find is on screen: an answer landing after the person opened a group
             # (or went to another tab) is kept for "Back to results", never a jump away.
             model.applied = search
-            route = state.page.route if state.page is not None else None
-            if route is not None and is_find_route(route) and search_part(route) != search:
+            if state.page is not None and is_find_route(state.page.route) and search_part(state.page.route) != search:
                 state.page.navigate(find_route(model))
 
     def on_error(problem):
