@@ -152,6 +152,27 @@ class UI:
         await self.session.dispatch_event(control._i, name, data)
         await flush()
 
+    async def in_one_breath(self, typed: dict[str, str], then=None, event: str = "click", data=None) -> None:
+        """What the browser sends when a person types and taps before the server answers (a
+        busy phone, a slow link, a paste): every field's patch and "change", then ``event`` on
+        ``then``, read from the socket together. The server (flet_socket_server) applies each
+        patch at once and starts one task per event, in order, with no redraw in between."""
+        tasks = []
+        for label, value in typed.items():
+            control = self.field(label)
+            self.set(control, value=value)
+            tasks.append(asyncio.create_task(self.session.dispatch_event(control._i, "change", value)))
+        if then is not None:
+            tasks.append(asyncio.create_task(self.session.dispatch_event(then._i, event, data)))
+        await asyncio.gather(*tasks)
+        await flush()
+
+    async def events_in_one_breath(self, *events: tuple) -> None:
+        """Several ``(control, event name, data)`` sent together, as two quick taps are."""
+        tasks = [asyncio.create_task(self.session.dispatch_event(control._i, name, data)) for control, name, data in events]
+        await asyncio.gather(*tasks)
+        await flush()
+
     async def navigate(self, route: str) -> None:
         self.page.navigate(route)
         await flush()

@@ -12,6 +12,7 @@ from services.choose import ANY, Answers, describe_answers, rank
 from services.directory.places import miles_to_km
 from services.directory.vocabulary import TOPICS
 from services.group_text import label
+from views.live_value import use_live_value
 from views.actions import FAILED, use_actions
 from views.find.common import details_route, go, use_finding, use_saved_ids
 from views.find.route_state import find_route
@@ -29,12 +30,13 @@ def _chip(text: str, selected: bool, on_select):
     return ft.Chip(label=ft.Text(text), selected=selected, on_select=on_select, show_checkmark=True)
 
 
-def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list[tuple[str, str, list]]:
-    """(title, why it matters, chips) per step."""
+def questions(answers: Answers, update, unit: str, has_place: bool) -> list[tuple[str, str, list]]:
+    """(title, why it matters, chips) per step. ``update(change)`` applies ``change(answers)``
+    to the answers as they are when the chip is tapped (two quick taps both count)."""
 
     def one(field: str, options):
         current = getattr(answers, field)
-        return [_chip(text, current == key, lambda _e, key=key: set_answers(replace(answers, **{field: key}))) for key, text in options]
+        return [_chip(text, current == key, lambda _e, key=key: update(lambda a: replace(a, **{field: key}))) for key, text in options]
 
     travel = []
     if has_place:
@@ -42,11 +44,11 @@ def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list
             km = miles_to_km(amount) if unit == "mi" else float(amount)
             selected = answers.travel_km is not None and abs(answers.travel_km - km) < 0.01
             travel.append(_chip(_("Up to {amount} {unit}").format(amount=amount, unit=unit), selected,
-                                lambda _e, km=km, selected=selected: set_answers(replace(answers, travel_km=None if selected else km))))
+                                lambda _e, km=km, selected=selected: update(lambda a: replace(a, travel_km=None if selected else km))))
     return [
         (_("What would you like support with?"),
          _("Groups that share your experience tend to feel most understanding. Pick any that fit."),
-         [_chip(label(t), t in answers.topics, lambda _e, t=t: set_answers(replace(answers, topics=toggled(answers.topics, t))))
+         [_chip(label(t), t in answers.topics, lambda _e, t=t: update(lambda a: replace(a, topics=toggled(a.topics, t))))
           for t in TOPICS]),
         (_("In person or online?"),
          _("Online groups are easy to join from home; meeting in person can feel closer."),
@@ -65,9 +67,9 @@ def questions(answers: Answers, set_answers, unit: str, has_place: bool) -> list
          one("cost", (("free", _("Free only")), ("low", _("Free or low cost")), (ANY, _("Cost doesn't matter"))))),
         (_("When are you usually free?"),
          _("Pick days and times that tend to work. Skip this if any time is fine."),
-         [*[_chip(day_label(d, "abbreviated"), d in answers.days, lambda _e, d=d: set_answers(replace(answers, days=toggled(answers.days, d))))
+         [*[_chip(day_label(d, "abbreviated"), d in answers.days, lambda _e, d=d: update(lambda a: replace(a, days=toggled(a.days, d))))
             for d in range(7)],
-          *[_chip(time_of_day_label(t), t in answers.times, lambda _e, t=t: set_answers(replace(answers, times=toggled(answers.times, t))))
+          *[_chip(time_of_day_label(t), t in answers.times, lambda _e, t=t: update(lambda a: replace(a, times=toggled(a.times, t))))
             for t in ("morning", "afternoon", "evening")]]),
         (_("How far can you travel?"),
          _("Only for groups that meet in person.") if has_place else
@@ -82,27 +84,29 @@ def ChooseScreen():
     run = use_actions().run
     prefs = use_finding()
     saved_ids, toggle_save = use_saved_ids()
-    answers, set_answers = ft.use_state(None)
+    answers = use_live_value(None)  # None until the kept answers are read
     step, set_step = ft.use_state(0)
     results, set_results = ft.use_state(None)
 
     async def prefill():
-        if answers is None and state.finding is not None:
-            set_answers(Answers.from_dict(state.finding.choose_answers))
+        if answers.value is None and state.finding is not None:
+            answers.set(Answers.from_dict(state.finding.choose_answers))
 
     ft.use_effect(prefill, [state.finding is not None])
-    current = answers or Answers()
-    steps = questions(current, lambda a: set_answers(a), prefs.distance_unit, prefs.place is not None)
+    current = answers.value or Answers()
+    steps = questions(current, lambda change: answers.set(change(answers.value or Answers())), prefs.distance_unit,
+                      prefs.place is not None)
 
     async def finish():
+        chosen = answers.value or Answers()
         set_step(len(steps))
         set_results(None)
         session = state.session
         if session is not None:
-            kept = await run(session.set_choose_answers, current.as_dict())
+            kept = await run(session.set_choose_answers, chosen.as_dict())
             if kept is not FAILED:
                 state.finding = kept
-        ranked = await run(rank, state.services.directory, current, prefs.place)
+        ranked = await run(rank, state.services.directory, chosen, prefs.place)
         set_results(() if ranked is FAILED else tuple(ranked))
 
     title = ft.Row(spacing=4, controls=[
@@ -116,7 +120,7 @@ def ChooseScreen():
             ft.Text(_("You said: ") + ("; ".join(summary) if summary else _("nothing in particular")) + ".", color=ft.Colors.ON_SURFACE_VARIANT),
             ft.Row(wrap=True, spacing=8, controls=[
                 ft.OutlinedButton(_("Change my answers"), icon=ft.Icons.EDIT_OUTLINED, on_click=lambda: set_step(0)),
-                ft.TextButton(_("Start again"), on_click=lambda: (set_answers(Answers()), set_step(0))),
+                ft.TextButton(_("Start again"), on_click=lambda: (answers.set(Answers()), set_step(0))),
             ]),
         ]
         if results is None:

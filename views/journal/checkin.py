@@ -26,6 +26,7 @@ from views.journal.common import (
     use_write,
 )
 from views.drafts import DraftNotice, use_draft
+from views.live_value import use_live_value
 from views.widgets.bind import bind
 from views.widgets.mood_picker import MoodPicker
 from views.widgets.screen import ScreenBody
@@ -117,32 +118,34 @@ def StrategyTried(name: str, helped: str | None, on_change, on_remove):
 def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_saved=None, start_open: bool = False):
     journal = use_journal()
     write = use_write()
-    mood, set_mood = ft.use_state(initial.mood if initial else None)
+    # Live values: Save (and each tap) reads the form as it is now, with every keystroke
+    # that arrived before the tap (see views/live_value.py).
+    mood = use_live_value(initial.mood if initial else None)
     details_open, set_details_open = ft.use_state(start_open or initial is not None)
-    emotions, set_emotions = ft.use_state(tuple(initial.emotions) if initial else ())
-    energy, set_energy = ft.use_state(initial.energy if initial else None)
-    anxiety, set_anxiety = ft.use_state(initial.anxiety if initial else None)
-    sleep, set_sleep = ft.use_state("" if not initial or initial.sleep_hours is None else f"{initial.sleep_hours:g}")
-    tags, set_tags = ft.use_state(", ".join(initial.tags) if initial else "")
-    tried, set_tried = ft.use_state(tuple((s.name, s.helped) for s in initial.strategies) if initial else ())
-    note, set_note = ft.use_state(initial.note if initial else "")
-    group, set_group = ft.use_state((initial.group or "") if initial else "")
-    timing, set_timing = ft.use_state((initial.group_timing or "after") if initial else "after")
+    emotions = use_live_value(tuple(initial.emotions) if initial else ())
+    energy = use_live_value(initial.energy if initial else None)
+    anxiety = use_live_value(initial.anxiety if initial else None)
+    sleep = use_live_value("" if not initial or initial.sleep_hours is None else f"{initial.sleep_hours:g}")
+    tags = use_live_value(", ".join(initial.tags) if initial else "")
+    tried = use_live_value(tuple((s.name, s.helped) for s in initial.strategies) if initial else ())
+    note = use_live_value(initial.note if initial else "")
+    group = use_live_value((initial.group or "") if initial else "")
+    timing = use_live_value((initial.group_timing or "after") if initial else "after")
     error, set_error = ft.use_state(None)
     saving, set_saving = ft.use_state(False)
     strategy_names, _unused = use_loaded(lambda: [s.name for s in all_strategies(journal)], [])
 
     def restore(fields: dict) -> None:
-        set_mood(fields.get("mood"))
-        set_emotions(tuple(fields.get("emotions") or ()))
-        set_energy(fields.get("energy"))
-        set_anxiety(fields.get("anxiety"))
-        set_sleep(fields.get("sleep") or "")
-        set_tags(fields.get("tags") or "")
-        set_tried(tuple((n, h) for n, h in fields.get("tried") or ()))
-        set_note(fields.get("note") or "")
-        set_group(fields.get("group") or "")
-        set_timing(fields.get("timing") or "after")
+        mood.set(fields.get("mood"))
+        emotions.set(tuple(fields.get("emotions") or ()))
+        energy.set(fields.get("energy"))
+        anxiety.set(fields.get("anxiety"))
+        sleep.set(fields.get("sleep") or "")
+        tags.set(fields.get("tags") or "")
+        tried.set(tuple((n, h) for n, h in fields.get("tried") or ()))
+        note.set(fields.get("note") or "")
+        group.set(fields.get("group") or "")
+        timing.set(fields.get("timing") or "after")
         if any(fields.get(k) for k in ("emotions", "energy", "anxiety", "sleep", "tags", "tried", "note", "group")):
             set_details_open(True)
 
@@ -160,7 +163,8 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
         (initial.group_timing or "after") if initial else "after")
     # A new check-in and each entry being edited have their own draft.
     draft = use_draft(f"checkin:{initial.id}" if initial else "checkin:new", restore, untouched)
-    values = [mood, emotions, energy, anxiety, sleep, tags, tried, note, group, timing]
+    fields_now = [mood, emotions, energy, anxiety, sleep, tags, tried, note, group, timing]
+    values = [field.value for field in fields_now]
     ft.use_effect(lambda: draft.keep(form_fields(*values)), values)
 
     async def discard_draft():
@@ -168,31 +172,34 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
         restore(untouched)
 
     def pick_mood(value: int):
-        set_mood(value)
+        mood.set(value)
         set_error(None)
 
     def toggle_emotion(name: str):
-        set_emotions(tuple(e for e in emotions if e != name) if name in emotions else (*emotions, name))
+        chosen = emotions.value
+        emotions.set(tuple(e for e in chosen if e != name) if name in chosen else (*chosen, name))
 
     def add_strategy(e):
         name = e.control.value
-        if name and all(n != name for n, _unused in tried):
-            set_tried((*tried, (name, None)))
+        if name and all(n != name for n, _unused in tried.value):
+            tried.set((*tried.value, (name, None)))
 
     def rate(name: str, helped: str | None):
-        set_tried(tuple((n, helped if n == name else h) for n, h in tried))
+        tried.set(tuple((n, helped if n == name else h) for n, h in tried.value))
 
     def remove(name: str):
-        set_tried(tuple((n, h) for n, h in tried if n != name))
+        tried.set(tuple((n, h) for n, h in tried.value if n != name))
 
     async def save():
-        if mood is None:
+        if mood.value is None:
             set_error(_("Choose how you are feeling first."))
             return
+        meeting = group.value.strip()
         fields = dict(
-            mood=mood, emotions=emotions, energy=energy, anxiety=anxiety, sleep_hours=sleep.strip() or None,
-            tags=_split_tags(tags), strategies=[StrategyUse(n, h) for n, h in tried], note=note,
-            group=group.strip() or None, group_timing=timing if group.strip() else None,
+            mood=mood.value, emotions=emotions.value, energy=energy.value, anxiety=anxiety.value,
+            sleep_hours=sleep.value.strip() or None, tags=_split_tags(tags.value),
+            strategies=[StrategyUse(n, h) for n, h in tried.value], note=note.value,
+            group=meeting or None, group_timing=timing.value if meeting else None,
         )
         set_saving(True)
         if initial is None:
@@ -222,7 +229,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                             spacing=6,
                             run_spacing=6,
                             controls=[
-                                ft.Chip(label=ft.Text(_(word)), selected=word in emotions, on_select=lambda _e, w=word: toggle_emotion(w))
+                                ft.Chip(label=ft.Text(_(word)), selected=word in emotions.value, on_select=lambda _e, w=word: toggle_emotion(w))
                                 for word in words
                             ],
                         ),
@@ -230,14 +237,12 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 )
                 for quadrant, words in EMOTION_QUADRANTS.items()
             ],
-            Scale("energy", energy, set_energy),
-            Scale("anxiety", anxiety, set_anxiety),
-            TextInput(label=_("Hours slept"), value=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160,
-                         on_change=lambda e: set_sleep(e.control.value or "")),
-            TextInput(label=_("Tags (people, places, activities), separated by commas"), value=tags,
-                         on_change=lambda e: set_tags(e.control.value or "")),
+            Scale("energy", energy.value, energy.set),
+            Scale("anxiety", anxiety.value, anxiety.set),
+            TextInput(label=_("Hours slept"), text=sleep, keyboard_type=ft.KeyboardType.NUMBER, width=160),
+            TextInput(label=_("Tags (people, places, activities), separated by commas"), text=tags),
             ft.Text(_("Coping strategies you tried"), theme_style=ft.TextThemeStyle.TITLE_SMALL),
-            *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried],
+            *[StrategyTried(n, h, rate, remove, key=n) for n, h in tried.value],
             Choice(
                 label=_("Add a strategy you tried"),
                 editable=True,
@@ -248,19 +253,17 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
                 on_select=add_strategy,
                 options=[ft.DropdownOption(key=name, text=shown_name(name)) for name in (strategy_names or [])],
             ),
-            TextInput(label=_("Note"), value=note, multiline=True, min_lines=3, max_lines=10,
-                         on_change=lambda e: set_note(e.control.value or "")),
-            TextInput(label=_("Support group meeting (optional)"), value=group, hint_text=_("The group's name"),
-                         on_change=lambda e: set_group(e.control.value or "")),
+            TextInput(label=_("Note"), text=note, multiline=True, min_lines=3, max_lines=10),
+            TextInput(label=_("Support group meeting (optional)"), text=group, hint_text=_("The group's name")),
             *(
                 [ft.SegmentedButton(
-                    selected=[timing],
+                    selected=[timing.value],
                     allow_multiple_selection=False,
-                    on_change=lambda e: set_timing(next(iter(e.control.selected or ["after"]))),
+                    on_change=lambda e: timing.set(next(iter(e.control.selected or ["after"]))),
                     segments=[ft.Segment(value="before", label=ft.Text(_("Before the meeting"))),
                               ft.Segment(value="after", label=ft.Text(_("After the meeting")))],
                 )]
-                if group.strip() else []
+                if group.value.strip() else []
             ),
         ]
 
@@ -268,7 +271,7 @@ def CheckInForm(settings: JournalSettings, initial: Entry | None = None, on_save
         spacing=12,
         controls=[
             DraftNotice(draft, N_("check-in"), discard_draft),
-            MoodPicker(settings.mood_labels, mood, pick_mood),
+            MoodPicker(settings.mood_labels, mood.value, pick_mood),
             *detail_controls,
             ErrorText(error),
             ft.Row(

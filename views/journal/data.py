@@ -9,6 +9,7 @@ from datetime import date
 import flet as ft
 
 from services.journal import exchange, reminder
+from views.live_value import use_live_value
 from views.actions import FAILED, use_actions
 from views.journal.common import (
     ErrorText,
@@ -139,7 +140,7 @@ def ImportSection(settings):
         set_message(_("Imported {what} from {file}.").format(what=plan.summary(), file=file_name))
 
     def mapped(name):
-        return lambda e: set_mapping({**mapping, name: int(e.control.value)})
+        return lambda e: set_mapping(lambda now: {**now, name: int(e.control.value)})
 
     confirm = []
     if data is not None and moods is not None:
@@ -184,15 +185,17 @@ def ImportSection(settings):
 def ReminderSection(settings):
     journal = use_journal()
     write = use_write()
-    at, set_at = ft.use_state(settings.reminder_time)
-    zone, set_zone = ft.use_state(settings.time_zone or reminder.guess_time_zone())
+    at = use_live_value(settings.reminder_time)
+    zone = use_live_value(settings.time_zone or reminder.guess_time_zone())
     error, set_error = ft.use_state(None)
     zones = ft.use_memo(reminder.time_zone_names, [])
 
     async def download():
+        time_typed, zone_chosen = at.value.strip(), zone.value
+
         def make() -> bytes:
-            data = reminder.daily_reminder_ics(at.strip(), zone)
-            journal.save_settings(replace(journal.settings(), reminder_time=at.strip(), time_zone=zone))
+            data = reminder.daily_reminder_ics(time_typed, zone_chosen)
+            journal.save_settings(replace(journal.settings(), reminder_time=time_typed, time_zone=zone_chosen))
             return data
 
         data = await write(make, on_error=set_error)
@@ -208,9 +211,9 @@ def ReminderSection(settings):
             ft.Text(_("Add a daily check-in reminder to your own calendar: a repeating event with an alert. "
                     "It says only \"Kindred check-in\". Skip it any day; there's no streak to keep.")),
             ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[
-                TextInput(label=_("Time (24-hour)"), value=at, width=150, on_change=lambda e: set_at(e.control.value or "")),
-                Choice(label=_("Time zone"), value=zone, editable=True, enable_filter=True, menu_height=320, width=260,
-                            on_select=lambda e: set_zone(e.control.value or zone),
+                TextInput(label=_("Time (24-hour)"), text=at, width=150),
+                Choice(label=_("Time zone"), value=zone.value, editable=True, enable_filter=True, menu_height=320,
+                       width=260, on_select=lambda e: zone.set(e.control.value or zone.value),
                             options=[ft.DropdownOption(key=z, text=z) for z in zones]),
             ]),
             ErrorText(error),
@@ -223,11 +226,11 @@ def ReminderSection(settings):
 def MoodWordsSection(settings):
     journal = use_journal()
     write = use_write()
-    labels, set_labels = ft.use_state(dict(settings.mood_labels))
+    labels = use_live_value(dict(settings.mood_labels))
     error, set_error = ft.use_state(None)
 
     async def save():
-        if await write(lambda: journal.save_settings(replace(journal.settings(), mood_labels=labels)),
+        if await write(lambda: journal.save_settings(replace(journal.settings(), mood_labels=labels.value)),
                        on_error=set_error) is FAILED:
             return
         set_error(None)
@@ -239,8 +242,8 @@ def MoodWordsSection(settings):
             Heading(_("Your mood words")),
             ft.Text(_("Call each mood whatever fits you.")),
             *[
-                TextInput(label=_("Mood {n}").format(n=n), value=labels[n], max_length=40,
-                             on_change=lambda e, n=n: set_labels({**labels, n: e.control.value or ""}))
+                TextInput(label=_("Mood {n}").format(n=n), value=labels.value[n], max_length=40,
+                          on_change=lambda e, n=n: labels.set({**labels.value, n: e.control.value or ""}))
                 for n in (1, 2, 3, 4, 5)
             ],
             ErrorText(error),

@@ -8,6 +8,7 @@ from services.journal import safety_plan
 from views.actions import FAILED
 from views.drafts import DraftNotice, use_draft
 from views.help import open_help
+from views.live_value import use_live_value
 from views.models import use_app
 from views.journal.common import (
     ErrorText,
@@ -82,31 +83,31 @@ def SafetyPlanForm(plan):
     app = use_app()
     journal = use_journal()
     write = use_write()
-    texts, set_texts = ft.use_state({key: "\n".join(plan.steps.get(key, [])) for key, *_unused in safety_plan.STEPS})
-    reason, set_reason = ft.use_state(plan.reason_for_living)
+    texts = use_live_value({key: "\n".join(plan.steps.get(key, [])) for key, *_unused in safety_plan.STEPS})
+    reason = use_live_value(plan.reason_for_living)
     error, set_error = ft.use_state(None)
 
     def changed(key):
-        # An updater: an event handled before the last change re-rendered must not undo it.
-        return lambda e: set_texts(lambda current: {**current, key: e.control.value or ""})
+        return lambda e: texts.set({**texts.value, key: e.control.value or ""})
 
     untouched = {"steps": {key: "\n".join(plan.steps.get(key, [])) for key, *_unused in safety_plan.STEPS},
                  "reason": plan.reason_for_living}
 
     def restore(fields: dict) -> None:
         steps = fields.get("steps") or {}
-        set_texts({key: str(steps.get(key) or "") for key, *_unused in safety_plan.STEPS})
-        set_reason(str(fields.get("reason") or ""))
+        texts.set({key: str(steps.get(key) or "") for key, *_unused in safety_plan.STEPS})
+        reason.set(str(fields.get("reason") or ""))
 
     draft = use_draft("safety-plan", restore, untouched)
-    ft.use_effect(lambda: draft.keep({"steps": dict(texts), "reason": reason}), [texts, reason])
+    shown_texts, shown_reason = texts.value, reason.value
+    ft.use_effect(lambda: draft.keep({"steps": dict(shown_texts), "reason": shown_reason}), [shown_texts, shown_reason])
 
     async def discard_draft():
         await draft.discard()
         restore(untouched)
 
     async def save():
-        if await write(safety_plan.save, journal, texts, reason, on_error=set_error) is FAILED:
+        if await write(safety_plan.save, journal, texts.value, reason.value, on_error=set_error) is FAILED:
             return
         set_error(None)
         await draft.discard()
@@ -123,7 +124,7 @@ def SafetyPlanForm(plan):
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                     controls=[
                         ft.Text(_(title), theme_style=ft.TextThemeStyle.TITLE_SMALL),
-                        TextInput(label=_(title).split(". ", 1)[-1], hint_text=_(hint), value=texts[key], multiline=True,
+                        TextInput(label=_(title).split(". ", 1)[-1], hint_text=_(hint), value=shown_texts[key], multiline=True,
                                      min_lines=2, max_lines=8, on_change=changed(key)),
                         *([ft.TextButton(_("Open the crisis lines"), icon=ft.Icons.SUPPORT_AGENT, on_click=lambda: open_help(app))]
                           if key == "professionals" else []),
@@ -131,8 +132,7 @@ def SafetyPlanForm(plan):
                 )
                 for key, title, hint in safety_plan.STEPS
             ],
-            TextInput(label=_(safety_plan.REASON_TITLE), value=reason, multiline=True, min_lines=1,
-                         on_change=lambda e: set_reason(e.control.value or "")),
+            TextInput(label=_(safety_plan.REASON_TITLE), text=reason, multiline=True, min_lines=1),
             ErrorText(error),
             ft.FilledButton(_("Save my plan"), icon=ft.Icons.SAVE, on_click=save),
             ft.Text(_(safety_plan.ATTRIBUTION), size=12, color=ft.Colors.ON_SURFACE_VARIANT),

@@ -188,13 +188,13 @@ def Timeline(settings):
     def search(e):
         text = (e.control.value or "").strip()
         set_search_text(e.control.value or "")
-        set_query(TimelineQuery(**{**query.__dict__, "text": text}))
+        set_query(lambda now: TimelineQuery(**{**now.__dict__, "text": text}))
 
     def set_filter(name: str):
         def handler(e):
             value = e.control.value
             value = None if value in (None, "", ALL) else (int(value) if name == "mood" else value)
-            set_query(TimelineQuery(**{**query.__dict__, name: value}))
+            set_query(lambda now: TimelineQuery(**{**now.__dict__, name: value}))
 
         return handler
 
@@ -202,7 +202,7 @@ def Timeline(settings):
         picked = e.control.value
         if picked is not None:
             day = picked.date() if isinstance(picked, datetime) else picked
-            set_query(TimelineQuery(**{**query.__dict__, "on_or_before": day}))
+            set_query(lambda now: TimelineQuery(**{**now.__dict__, "on_or_before": day}))
 
     def open_date_picker():
         ft.context.page.show_dialog(

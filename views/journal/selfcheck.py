@@ -9,6 +9,7 @@ from datetime import date
 import flet as ft
 
 from services.journal import JournalError, selfcheck
+from views.live_value import use_live_value
 from views.actions import FAILED
 from views.help import open_help
 from views.models import use_app
@@ -85,8 +86,9 @@ def SelfCheckBody():
     journal = use_journal()
     app = use_app()
     which, set_which = ft.use_state("phq9")
-    answers, set_answers = ft.use_state((None,) * len(selfcheck.PHQ9.items))
-    difficulty, set_difficulty = ft.use_state(None)
+    # Live: two answers tapped in quick succession both count (see views/live_value.py).
+    answers = use_live_value((None,) * len(selfcheck.PHQ9.items))
+    difficulty = use_live_value(None)
     result, set_result = ft.use_state(None)
     error, set_error = ft.use_state(None)
     write = use_write()
@@ -97,13 +99,13 @@ def SelfCheckBody():
     def choose(e):
         chosen = next(iter(e.control.selected or ["phq9"]))
         set_which(chosen)
-        set_answers((None,) * len(selfcheck.QUESTIONNAIRES[chosen].items))
+        answers.set((None,) * len(selfcheck.QUESTIONNAIRES[chosen].items))
         set_result(None)
         set_error(None)
 
     async def answer(index: int, value: int):
-        now = tuple(value if i == index else a for i, a in enumerate(answers))
-        set_answers(now)
+        now = tuple(value if i == index else a for i, a in enumerate(answers.value))
+        answers.set(now)
         if which == "phq9" and index == selfcheck.PHQ9_SELF_HARM_ITEM and value > 0:
             # The crisis lines at once, over this screen: every answer stays. With all nine
             # answered, the score is saved first, so closing the lines shows it, kept.
@@ -112,11 +114,11 @@ def SelfCheckBody():
             open_help(app)
 
     async def submit(_=None):
-        await save_score(answers)
+        await save_score(answers.value)
 
     async def save_score(given: tuple):
         try:
-            scored = selfcheck.score(which, given, difficulty)
+            scored = selfcheck.score(which, given, difficulty.value)
         except JournalError as problem:
             set_error(str(problem))
             return
@@ -127,8 +129,8 @@ def SelfCheckBody():
         set_result(saved)
 
     def again():
-        set_answers((None,) * len(questionnaire.items))
-        set_difficulty(None)
+        answers.set((None,) * len(questionnaire.items))
+        difficulty.set(None)
         set_result(None)
 
     if result is not None:
@@ -152,11 +154,12 @@ def SelfCheckBody():
     else:
         body = [
             ft.Text(words.stem, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-            *[Question(i + 1, text, answers[i], answer, words.answers, key=f"{which}-{words.language}-{i}")
+            *[Question(i + 1, text, answers.value[i], answer, words.answers, key=f"{which}-{words.language}-{i}")
               for i, text in enumerate(words.items)],
             ft.Text(words.difficulty_question, weight=ft.FontWeight.W_600),
             OneOf([(str(i), text) for i, text in enumerate(words.difficulty_answers)],
-                  None if difficulty is None else str(difficulty), lambda answer: set_difficulty(int(answer))),
+                  None if difficulty.value is None else str(difficulty.value),
+                  lambda answer: difficulty.set(int(answer))),
             ErrorText(error),
             ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, on_click=submit),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from services.journal.strategies import all_strategies, library, library_note
+from views.live_value import use_live_value
 from views.actions import FAILED, use_actions
 from views.journal.common import (
     ErrorText,
@@ -108,9 +109,9 @@ def StrategiesBody():
     journal = use_journal()
     write = use_write()
     strategies, _unused = use_loaded(lambda: all_strategies(journal), [])
-    name, set_name = ft.use_state("")
-    how_to, set_how_to = ft.use_state("")
-    learned_at, set_learned_at = ft.use_state("")
+    name = use_live_value("")
+    how_to = use_live_value("")
+    learned_at = use_live_value("")
     error, set_error = ft.use_state(None)
     form_key, set_form_key = ft.use_state(0)
 
@@ -121,12 +122,12 @@ def StrategiesBody():
         await write(journal.delete_own_strategy, strategy.id, done=_("Deleted \"{name}\".").format(name=strategy.name))
 
     async def add():
-        if await write(journal.add_own_strategy, name, how_to, learned_at or None, on_error=set_error) is FAILED:
+        if await write(journal.add_own_strategy, name.value, how_to.value, learned_at.value or None,
+                       on_error=set_error) is FAILED:
             return
         set_error(None)
-        set_name("")
-        set_how_to("")
-        set_learned_at("")
+        for typed in (name, how_to, learned_at):
+            typed.set("")
         set_form_key(lambda k: k + 1)
         snack(_("Added to your strategies."))
 
@@ -141,11 +142,9 @@ def StrategiesBody():
                 key=f"form-{form_key}",
                 spacing=8,
                 controls=[
-                    TextInput(label=_("Name"), value=name, on_change=lambda e: set_name(e.control.value or "")),
-                    TextInput(label=_("How to do it (optional)"), value=how_to, multiline=True, min_lines=2,
-                                 on_change=lambda e: set_how_to(e.control.value or "")),
-                    TextInput(label=_("Learned at (a group, optional)"), value=learned_at,
-                                 on_change=lambda e: set_learned_at(e.control.value or "")),
+                    TextInput(label=_("Name"), text=name),
+                    TextInput(label=_("How to do it (optional)"), text=how_to, multiline=True, min_lines=2),
+                    TextInput(label=_("Learned at (a group, optional)"), text=learned_at),
                     ErrorText(error),
                     ft.FilledButton(_("Add strategy"), icon=ft.Icons.ADD, on_click=add),
                 ],

@@ -5,6 +5,7 @@ import flet as ft
 from services.session import MAX_ATTEMPTS
 from views.actions import use_actions
 from views.lock.common import ErrorText, Heading
+from views.live_value import use_live_value
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
@@ -16,15 +17,15 @@ def QuickUnlockContent():
     """Screen lock: the PIN (or biometrics) opens it; the passphrase is always an option."""
     state = use_app()
     actions = use_actions()
-    pin, set_pin = ft.use_state("")
+    pin = use_live_value("")
     message, set_message = ft.use_state(None)
 
     async def try_pin(_e=None):
         session = state.session
         if session is None:
             return
-        attempt = await actions.run(session.try_pin, pin)
-        set_pin("")
+        attempt = await actions.run(session.try_pin, pin.value)
+        pin.set("")
         if not attempt or attempt.ok or attempt.locked_out:
             return
         set_message(
@@ -66,9 +67,8 @@ def QuickUnlockContent():
                 password=True,
                 keyboard_type=ft.KeyboardType.NUMBER,
                 autofocus=True,
-                value=pin,
+                text=pin,
                 max_length=12,
-                on_change=lambda e: set_pin(e.control.value or ""),
                 on_submit=try_pin,
             ),
             ErrorText(message),

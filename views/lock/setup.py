@@ -12,6 +12,7 @@ from services.session import (
 )
 from views.actions import FAILED, use_actions
 from views.lock.common import STRENGTH_COLORS, ErrorText, Heading, PrivacyLink, OpenWithoutPassphrase
+from views.live_value import use_live_value
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
@@ -23,38 +24,38 @@ def SetUpContent():
     state = use_app()
     actions = use_actions()
     run = actions.run
-    first, set_first = ft.use_state("")
-    second, set_second = ft.use_state("")
+    first = use_live_value("")
+    second = use_live_value("")
     error, set_error = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
-    strength = passphrase_strength(first) if first else None
+    strength = passphrase_strength(first.value) if first.value else None
     keyring = keyring_available()
 
     async def create(_e=None):
-        if len(first) < MIN_PASSPHRASE_LENGTH:
+        if len(first.value) < MIN_PASSPHRASE_LENGTH:
             set_error(_("Choose a passphrase of at least {n} characters.").format(n=MIN_PASSPHRASE_LENGTH))
             return
-        if first != second:
+        if first.value != second.value:
             set_error(_("The two passphrases are different. Type the same one twice."))
             return
         set_error(None)
         set_busy(True)
-        opened = await run(set_up, state.services, first, state.country, on_error=set_error)
+        opened = await run(set_up, state.services, first.value, state.country, on_error=set_error)
         if opened is FAILED:
             set_busy(False)
             return
         state.opened(opened)
 
     joining, set_joining = ft.use_state(False)
-    code, set_code = ft.use_state("")
-    folder, set_folder = ft.use_state("")
+    code = use_live_value("")
+    folder = use_live_value("")
 
     def ready_to_join() -> bool:
-        if len(first) < MIN_PASSPHRASE_LENGTH or first != second:
+        if len(first.value) < MIN_PASSPHRASE_LENGTH or first.value != second.value:
             set_error(_("First choose this device's passphrase above (at least {n} characters, "
                         "typed twice).").format(n=MIN_PASSPHRASE_LENGTH))
             return False
-        if not code.strip():
+        if not code.value.strip():
             set_error(_("Type the recovery code your other device showed when you set it up."))
             return False
         set_error(None)
@@ -68,7 +69,7 @@ def SetUpContent():
             return
         data = picked[1]
         set_busy(True)
-        opened = await run(join_from_file, state.services, data, code, first, state.country, on_error=set_error)
+        opened = await run(join_from_file, state.services, data, code.value, first.value, state.country, on_error=set_error)
         set_busy(False)
         if opened is not FAILED:
             state.opened(opened)
@@ -76,11 +77,12 @@ def SetUpContent():
     async def join_with_folder(_e=None):
         if not ready_to_join():
             return
-        if not folder.strip():
+        if not folder.value.strip():
             set_error(_("Type the path of the folder your sync tool keeps in step with your other device."))
             return
         set_busy(True)
-        opened = await run(join_from_folder, state.services, folder.strip(), code, first, state.country, on_error=set_error)
+        opened = await run(join_from_folder, state.services, folder.value.strip(), code.value, first.value,
+                           state.country, on_error=set_error)
         set_busy(False)
         if opened is not FAILED:
             state.opened(opened)
@@ -94,10 +96,10 @@ def SetUpContent():
             ft.Text(_("Choose this device's passphrase above, then join with the recovery code (or a pairing code) "
                     "your other device showed, and a sync file it exported or the folder you sync with it."),
                     color=ft.Colors.ON_SURFACE_VARIANT),
-            TextInput(label=_("Recovery code"), value=code, on_change=lambda e: set_code(e.control.value or "")),
+            TextInput(label=_("Recovery code"), text=code),
             ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Join with a sync file"), icon=ft.Icons.FILE_OPEN_OUTLINED,
                                                           on_click=join_with_file, disabled=busy)]),
-            TextInput(label=_("Sync folder (optional)"), value=folder, on_change=lambda e: set_folder(e.control.value or "")),
+            TextInput(label=_("Sync folder (optional)"), text=folder),
             ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Join through this folder"), icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=join_with_folder, disabled=busy)]),
         ]
@@ -119,8 +121,7 @@ def SetUpContent():
                 password=True,
                 can_reveal_password=True,
                 autofocus=True,
-                value=first,
-                on_change=lambda e: set_first(e.control.value or ""),
+                text=first,
                 on_submit=create,
             ),
             ft.Text(
@@ -131,8 +132,7 @@ def SetUpContent():
                 label=_("Type it again"),
                 password=True,
                 can_reveal_password=True,
-                value=second,
-                on_change=lambda e: set_second(e.control.value or ""),
+                text=second,
                 on_submit=create,
             ),
             ErrorText(error),

@@ -6,6 +6,7 @@ from services import session as sessions
 from services.session import WrongSecret
 from views.actions import FAILED, use_actions
 from views.lock.common import ErrorText, Heading, OpenWithoutPassphrase
+from views.live_value import use_live_value
 from views.models import use_app
 from views.widgets.screen import ScreenBody
 from views.widgets.text_input import TextInput
@@ -17,12 +18,12 @@ def UnlockContent():
     state = use_app()
     actions = use_actions()
     use_code, set_use_code = ft.use_state(False)
-    secret, set_secret = ft.use_state("")
+    secret = use_live_value("")
     error, set_error = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
 
     async def unlock(_e=None):
-        if not secret:
+        if not secret.value:
             set_error(_("Type your recovery code.") if use_code else _("Type your passphrase."))
             return
         set_busy(True)
@@ -33,7 +34,7 @@ def UnlockContent():
         )
 
         opener = sessions.unlock_with_recovery_code if use_code else sessions.unlock
-        session = await actions.run(opener, state.services, secret, state.country, on_error=set_error,
+        session = await actions.run(opener, state.services, secret.value, state.country, on_error=set_error,
                                     messages={WrongSecret: wrong})
         if session is FAILED:
             set_busy(False)
@@ -49,7 +50,7 @@ def UnlockContent():
 
     def switch():
         set_use_code(not use_code)
-        set_secret("")
+        secret.set("")
         set_error(None)
 
     return ScreenBody(
@@ -68,8 +69,7 @@ def UnlockContent():
                 can_reveal_password=not use_code,
                 capitalization=ft.TextCapitalization.CHARACTERS if use_code else None,
                 autofocus=True,
-                value=secret,
-                on_change=lambda e: set_secret(e.control.value or ""),
+                text=secret,
                 on_submit=unlock,
             ),
             ErrorText(error),

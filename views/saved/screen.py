@@ -11,6 +11,7 @@ import flet as ft
 from services.calendar import group_ics, ics_file_name
 from services.group_text import next_meeting_text
 from services.session import SavedItem
+from views.live_value import use_live_value
 from views.actions import FAILED, use_actions
 from views.drafts import DraftNotice, use_draft
 from views.find.common import Badge, badges_for, details_route, go, use_finding
@@ -78,24 +79,25 @@ def SavedCard(item: SavedItem, prefs):
     run = actions.run
     group = item.saved
     details = item.details
-    note, set_note = ft.use_state(group.note)
+    note = use_live_value(group.note)
     error, set_error = ft.use_state(None)
 
     def session():
         return state.session
 
     untouched = {"note": group.note}
-    draft = use_draft(f"note:{group.group_id}", lambda fields: set_note(str(fields.get("note") or "")), untouched)
-    ft.use_effect(lambda: draft.keep({"note": note}), [note])
+    draft = use_draft(f"note:{group.group_id}", lambda fields: note.set(str(fields.get("note") or "")), untouched)
+    shown_note = note.value
+    ft.use_effect(lambda: draft.keep({"note": shown_note}), [shown_note])
 
     async def discard_draft():
         await draft.discard()
-        set_note(group.note)
+        note.set(group.note)
 
     async def save_note(_e=None):
         if session() is None:
             return
-        if await run(session().set_note, group.group_id, note, group.name, on_error=set_error) is FAILED:
+        if await run(session().set_note, group.group_id, note.value, group.name, on_error=set_error) is FAILED:
             return
         set_error(None)
         await draft.discard()
@@ -186,11 +188,10 @@ def SavedCard(item: SavedItem, prefs):
                         # Every saved group has a note box: each is named for its group.
                         label=ft.Text(_("Things I want to bring up"),
                                       semantics_label=_("Things I want to bring up at {name}").format(name=group.name)),
-                        value=note,
+                        text=note,
                         multiline=True,
                         min_lines=2,
                         max_lines=8,
-                        on_change=lambda e: set_note(e.control.value or ""),
                     )),
                     *([ft.Text(error, color=ft.Colors.ERROR)] if error else []),
                     ft.Row(wrap=True, spacing=8, run_spacing=8, controls=[

@@ -10,6 +10,7 @@ from __future__ import annotations
 import flet as ft
 
 from services.sync.staleness import ago
+from views.live_value import use_live_value
 from views.actions import FAILED, use_actions
 from views.models import use_app, use_sync_model
 from views.sync import reload_catalogue_source
@@ -32,7 +33,7 @@ def CatalogueSourceCard():
     run = use_actions().run
     source = sync_model.catalogue
     in_use, set_in_use = ft.use_state(None)
-    typed, set_typed = ft.use_state("")
+    typed = use_live_value("")
     error, set_error = ft.use_state(None)
     form_key, set_form_key = ft.use_state(0)
     updated_key = getattr(source, "last_updated_at", None)
@@ -50,12 +51,13 @@ def CatalogueSourceCard():
         set_error(None)
         if await run(app.services.catalogue.set_source, url, on_error=set_error) is FAILED:
             return
-        set_typed("")
+        typed.set("")
         set_form_key(lambda k: k + 1)  # a fresh, empty field
         await reload_catalogue_source(app)
 
     async def save_typed():
-        await save(typed)
+        if typed.value.strip():
+            await save(typed.value)
 
     async def forget():
         await save(None)
@@ -84,15 +86,14 @@ def CatalogueSourceCard():
     facts.append(TextInput(
         key=f"catalogue-address-{form_key}",
         label=_("Catalogue address"),
-        value=typed,
+        text=typed,
         hint_text="https://example.org/catalogue.json",
         keyboard_type=ft.KeyboardType.URL,
-        on_change=lambda e: set_typed(e.control.value or ""),
     ))
     if error:
         facts.append(ft.Semantics(live_region=True, content=ft.Text(error, color=ft.Colors.ERROR)))
     buttons = [ft.OutlinedButton(_("Save address"), icon=ft.Icons.SAVE_OUTLINED, on_click=save_typed,
-                                 disabled=not typed.strip())]
+                                 disabled=not typed.value.strip())]
     if url and not source.is_default:
         buttons.append(ft.TextButton(_("Forget this address"), icon=ft.Icons.LINK_OFF, on_click=forget))
     facts.append(ft.Row(wrap=True, controls=buttons))

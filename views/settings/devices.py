@@ -16,6 +16,7 @@ from services.session import PrivateSession
 
 from services.i18n import format_datetime
 from services.privacy.integrity import count_of, kind_name
+from views.live_value import use_live_value
 from views.actions import FAILED, use_actions
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
 from views.models import use_app, use_journal_model
@@ -47,7 +48,7 @@ def DevicesSection():
     journal_model = use_journal_model()
     session = state.session
     status, set_status = ft.use_state(None)
-    folder, set_folder = ft.use_state("")
+    folder = use_live_value("")
     message, set_message = ft.use_state(None)
     error, set_error = ft.use_state(None)
 
@@ -76,10 +77,10 @@ def DevicesSection():
         await load()
 
     async def link(_e=None):
-        if not folder.strip():
+        if not folder.value.strip():
             set_error(_("Type the path of a folder your sync tool (Syncthing, Nextcloud, Dropbox…) keeps in step."))
             return
-        result = await actions.run(session.link_sync_folder, folder.strip(), on_error=set_error)
+        result = await actions.run(session.link_sync_folder, folder.value.strip(), on_error=set_error)
         if result is FAILED:
             return
         set_error(None)
@@ -153,8 +154,7 @@ def DevicesSection():
                    "Syncthing, Nextcloud, Dropbox or a USB stick already copies between them. Kindred writes only "
                    "encrypted files there and runs no server. A second device joins with your recovery code "
                    "(`kindred devices join FOLDER`).")),
-            TextInput(label=_("Sync folder"), value=folder, on_change=lambda e: set_folder(e.control.value or ""),
-                         on_submit=link),
+            TextInput(label=_("Sync folder"), text=folder, on_submit=link),
             ft.Row(wrap=True, controls=[ft.OutlinedButton(_("Use this folder"), icon=ft.Icons.FOLDER_SHARED_OUTLINED,
                                                           on_click=link)]),
             _muted(_("No shared folder (in a browser, say)? Export a sync file here and import it there.")),
@@ -251,8 +251,8 @@ def ReportSection():
     actions = use_actions()
     session = state.session
     today = date.today()
-    start, set_start = ft.use_state((today - timedelta(days=30)).isoformat())
-    end, set_end = ft.use_state(today.isoformat())
+    start = use_live_value((today - timedelta(days=30)).isoformat())
+    end = use_live_value(today.isoformat())
     with_notes, set_with_notes = ft.use_state(False)
     message, set_message = ft.use_state(None)
     error, set_error = ft.use_state(None)
@@ -266,7 +266,7 @@ def ReportSection():
         set_message(_("Saved as {file}. It is not encrypted: share it only with people you choose.").format(file=saved or name))
 
     async def report(fmt: str):
-        first, last = _parse_day(start), _parse_day(end)
+        first, last = _parse_day(start.value), _parse_day(end.value)
         if first is None or last is None:
             set_error(_("Write the dates as YYYY-MM-DD, for example 2026-02-01."))
             return
@@ -292,8 +292,8 @@ def ReportSection():
         _muted(_("A summary of a date range, made on this device: mood over time, PHQ-9 and GAD-7 scores, "
                "strategies that helped, meetings attended, and your notes only if you choose.")),
         ft.Row(wrap=True, controls=[
-            TextInput(label=_("From"), value=start, width=150, on_change=lambda e: set_start(e.control.value or "")),
-            TextInput(label=_("To"), value=end, width=150, on_change=lambda e: set_end(e.control.value or "")),
+            TextInput(label=_("From"), text=start, width=150),
+            TextInput(label=_("To"), text=end, width=150),
         ]),
         CheckRow(_("Include my notes"), with_notes, set_with_notes),
         *([

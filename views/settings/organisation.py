@@ -25,6 +25,7 @@ from services.directory.vocabulary import AUDIENCES, TOPICS
 from services.group_text import ATTENDANCE, COST, LEADERSHIP, REGISTRATION, label
 from services.publishing.forms import monthly_rule, weekly_rule
 from services.publishing.organisation import DraftError, OrganisationEditor, preview_summary
+from views.live_value import typed_text
 from views.actions import FAILED, use_actions
 from views.find.common import GroupCard, use_finding
 from views.models import use_app
@@ -142,13 +143,6 @@ class Draft:
 def use_editor() -> OrganisationEditor:
     app = use_app()
     return OrganisationEditor(app.services.data_dir)
-
-
-def typed_text(e) -> str:
-    """What a "change" event says the field holds. Its data is the text at that keystroke;
-    ``e.control.value`` may already be a re-rendered control's older value (a key typed
-    while the form re-rendered would be lost)."""
-    return e.data if isinstance(e.data, str) else (e.control.value or "")
 
 
 @ft.component

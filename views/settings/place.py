@@ -11,6 +11,7 @@ import flet as ft
 from services.session import PlaceNeedsChoice
 from views.actions import FAILED, use_actions
 from views.find.common import use_finding
+from views.live_value import use_live_value
 from views.models import use_app
 from views.widgets.bind import bind
 from views.widgets.text_input import TextInput
@@ -49,10 +50,10 @@ def FindingSettingsSection():
     state = use_app()
     run = use_actions().run
     prefs = use_finding()
-    text, set_text = ft.use_state(None)
+    text = use_live_value(None)  # None: not edited, the saved place shows
     error, set_error = ft.use_state(None)
     choices, set_choices = ft.use_state(())
-    shown = prefs.place_text if text is None else text
+    shown = prefs.place_text if text.value is None else text.value
 
     async def change(method: str, *args, on_error=None) -> bool:
         session = state.session
@@ -68,7 +69,8 @@ def FindingSettingsSection():
         session = state.session
         if session is None:
             return
-        found = await run(_place_or_candidates, session, shown, on_error=set_error)  # on a problem, what was typed stays
+        typed = prefs.place_text if text.value is None else text.value
+        found = await run(_place_or_candidates, session, typed, on_error=set_error)  # on a problem, what was typed stays
         if found is FAILED:
             return
         if isinstance(found, list):
@@ -78,12 +80,12 @@ def FindingSettingsSection():
         state.finding = found
         set_choices(())
         set_error(None)
-        set_text(None)
+        text.set(None)
 
     async def pick(place):
         if await change("choose_place", place, place.name):
             set_choices(())
-            set_text(None)
+            text.set(None)
             set_error(None)
 
     async def use_my_location(_e=None):
@@ -101,12 +103,12 @@ def FindingSettingsSection():
             return
         if await change("set_device_location", *position, on_error=set_error):
             set_choices(())
-            set_text(None)
+            text.set(None)
             set_error(None)
 
     async def forget_place(_=None):
         if await change("set_place", ""):
-            set_text(None)
+            text.set(None)
             set_error(None)
 
     async def on_unit(e):
@@ -126,7 +128,7 @@ def FindingSettingsSection():
                 label=_("My place (city or ZIP code)"),
                 value=shown,
                 prefix_icon=ft.Icons.PLACE_OUTLINED,
-                on_change=lambda e: set_text(e.control.value or ""),
+                on_change=text.on_text_change,
                 on_submit=save_place,
                 error=error,
                 error_max_lines=3,

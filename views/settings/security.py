@@ -14,6 +14,7 @@ from services.i18n import format_datetime
 from services.privacy.integrity import count_of, kind_name
 from views.actions import FAILED, use_actions
 from views.i18n import N_, _, format_date, format_datetime, format_number, format_time, ngettext  # noqa: F401
+from views.live_value import LiveValue, use_live_value
 from views.models import use_app
 from views.widgets.one_of import OneOf
 from views.widgets.text_input import TextInput
@@ -26,16 +27,9 @@ def _kinds_text(counts: dict[str, int]) -> str:
     return ", ".join(count_of(kind, count) for kind, count in sorted(counts.items()))
 
 
-def _field(label: str, value: str, on_change, password: bool = True, **kwargs):
-    # Controlled (value= from state): a re-render must never reset what is being typed.
-    return TextInput(
-        label=label,
-        value=value,
-        password=password,
-        can_reveal_password=password,
-        on_change=lambda e: on_change(e.control.value or ""),
-        **kwargs,
-    )
+def _field(label: str, text: LiveValue, password: bool = True, **kwargs):
+    # Buttons read text.value: what is typed now, even a key that came with the click.
+    return TextInput(label=label, text=text, password=password, can_reveal_password=password, **kwargs)
 
 
 def _dialog(title: str, body: list, actions: list, on_dismiss):
@@ -72,15 +66,15 @@ def PinDialog(close):
     actions = use_actions()
     run = actions.run
     session = state.session
-    first, set_first = ft.use_state("")
-    second, set_second = ft.use_state("")
+    first = use_live_value("")
+    second = use_live_value("")
     error, set_error = ft.use_state(None)
 
     async def save(_e=None):
-        if first != second:
+        if first.value != second.value:
             set_error(_("The two PINs are different."))
             return
-        if await run(session.set_pin, first, on_error=set_error) is FAILED:
+        if await run(session.set_pin, first.value, on_error=set_error) is FAILED:
             return
         close()
 
@@ -92,8 +86,8 @@ def PinDialog(close):
                   "screen of this window again. After {n} wrong PINs, with a growing wait between tries, "
                   "your passphrase is needed. Closing Kindred always needs the passphrase.").format(n=MAX_ATTEMPTS)
             ),
-            _field(_("PIN (4 to 12 digits)"), first, set_first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
-            _field(_("Type the PIN again"), second, set_second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
+            _field(_("PIN (4 to 12 digits)"), first, keyboard_type=ft.KeyboardType.NUMBER, autofocus=True),
+            _field(_("Type the PIN again"), second, keyboard_type=ft.KeyboardType.NUMBER, on_submit=save),
             _error(error),
         ],
         [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Set PIN"), on_click=save)],
@@ -107,17 +101,17 @@ def ChangePassphraseDialog(close):
     actions = use_actions()
     run = actions.run
     session = state.session
-    current, set_current = ft.use_state("")
-    first, set_first = ft.use_state("")
-    second, set_second = ft.use_state("")
+    current = use_live_value("")
+    first = use_live_value("")
+    second = use_live_value("")
     error, set_error = ft.use_state(None)
     done, set_done = ft.use_state(False)
 
     async def change(_e=None):
-        if first != second:
+        if first.value != second.value:
             set_error(_("The two new passphrases are different."))
             return
-        changed = await run(session.change_passphrase, current, first, on_error=set_error,
+        changed = await run(session.change_passphrase, current.value, first.value, on_error=set_error,
                             messages={WrongSecret: _("Your current passphrase is not right. Nothing was changed.")})
         if changed is not FAILED:
             set_done(True)
@@ -132,9 +126,9 @@ def ChangePassphraseDialog(close):
     return _show(_dialog(
         _("Change passphrase"),
         [
-            _field(_("Current passphrase"), current, set_current, autofocus=True),
-            _field(_("New passphrase"), first, set_first),
-            _field(_("New passphrase again"), second, set_second, on_submit=change),
+            _field(_("Current passphrase"), current, autofocus=True),
+            _field(_("New passphrase"), first),
+            _field(_("New passphrase again"), second, on_submit=change),
             _error(error),
         ],
         [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Change"), on_click=change)],
@@ -148,14 +142,14 @@ def BackupDialog(close):
     actions = use_actions()
     run = actions.run
     session = state.session
-    passphrase, set_passphrase = ft.use_state("")
+    passphrase = use_live_value("")
     error, set_error = ft.use_state(None)
     saved_as, set_saved_as = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
 
     async def create(_=None):
         set_busy(True)
-        made = await run(session.create_backup, passphrase, on_error=set_error)
+        made = await run(session.create_backup, passphrase.value, on_error=set_error)
         if made is FAILED:
             set_busy(False)
             return
@@ -181,7 +175,7 @@ def BackupDialog(close):
                 _("One encrypted file with all your private data. It is locked with your current passphrase; "
                 "type it to confirm it is you.")
             ),
-            _field(_("Current passphrase"), passphrase, set_passphrase, autofocus=True, on_submit=create),
+            _field(_("Current passphrase"), passphrase, autofocus=True, on_submit=create),
             _error(error),
         ],
         [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Create backup"), on_click=create, disabled=busy)],
@@ -194,13 +188,13 @@ def RestoreDialog(close, file_name: str, data: bytes):
     state = use_app()
     actions = use_actions()
     run = actions.run
-    passphrase, set_passphrase = ft.use_state("")
+    passphrase = use_live_value("")
     error, set_error = ft.use_state(None)
     opened, set_opened = ft.use_state(None)
     result, set_result = ft.use_state(None)
 
     async def open_file(_=None):
-        backup = await run(sessions.open_backup, data, passphrase, on_error=set_error)
+        backup = await run(sessions.open_backup, data, passphrase.value, on_error=set_error)
         if backup is not FAILED:
             set_opened(backup)
             set_error(None)
@@ -211,7 +205,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
             set_result(done)
 
     async def replace(_=None):
-        done = await run(sessions.restore_backup, state.services, opened, passphrase, state.session, state.country,
+        done = await run(sessions.restore_backup, state.services, opened, passphrase.value, state.session, state.country,
                          on_error=set_error)
         if done is FAILED:
             return
@@ -265,7 +259,7 @@ def RestoreDialog(close, file_name: str, data: bytes):
         _("Open a backup"),
         [
             ft.Text(_("{file}: type the passphrase you had when this backup was made. Nothing changes yet.").format(file=file_name)),
-            _field(_("Backup passphrase"), passphrase, set_passphrase, autofocus=True, on_submit=open_file),
+            _field(_("Backup passphrase"), passphrase, autofocus=True, on_submit=open_file),
             _error(error),
         ],
         [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Open"), on_click=open_file)],
@@ -279,13 +273,13 @@ def ExportDialog(close):
     actions = use_actions()
     run = actions.run
     session = state.session
-    passphrase, set_passphrase = ft.use_state("")
+    passphrase = use_live_value("")
     fmt, set_fmt = ft.use_state("json")
     error, set_error = ft.use_state(None)
     saved_as, set_saved_as = ft.use_state(None)
 
     async def export(_e=None):
-        made = await run(session.export_saved, passphrase, fmt, on_error=set_error,
+        made = await run(session.export_saved, passphrase.value, fmt, on_error=set_error,
                          messages={WrongSecret: _("That passphrase is not right. Nothing was exported.")})
         if made is FAILED:
             return
@@ -305,7 +299,7 @@ def ExportDialog(close):
             ft.Text(_("A plain JSON or CSV file anyone can read, with your notes. Type your passphrase to confirm.")),
             ft.Semantics(container=True, label=_("File format"), content=OneOf(
                 [("json", _("JSON")), ("csv", _("CSV"))], fmt, lambda value: set_fmt(value or "json"), wrap=True)),
-            _field(_("Passphrase"), passphrase, set_passphrase, on_submit=export),
+            _field(_("Passphrase"), passphrase, on_submit=export),
             _error(error),
         ],
         [ft.TextButton(_("Cancel"), on_click=close), ft.FilledButton(_("Export"), on_click=export)],
@@ -318,10 +312,10 @@ def EraseDialog(close):
     state = use_app()
     actions = use_actions()
     run = actions.run
-    word, set_word = ft.use_state("")
+    word = use_live_value("")
 
     async def erase(_e=None):
-        if word.strip() != CONFIRM_WORD:
+        if word.value.strip() != CONFIRM_WORD:
             return
         close()
         session = state.session
@@ -340,14 +334,14 @@ def EraseDialog(close):
                 "the copies kept before restores. It cannot be undone. The public group directory, the theme and "
                 "the crisis-line country stay.")
             ),
-            _field(_("Type {word} to confirm").format(word=CONFIRM_WORD), word, set_word, password=False, on_submit=erase),
+            _field(_("Type {word} to confirm").format(word=CONFIRM_WORD), word, password=False, on_submit=erase),
         ],
         [
             ft.TextButton(_("Cancel"), on_click=close),
             ft.FilledButton(
                 _("Delete everything"),
                 on_click=erase,
-                disabled=word.strip() != CONFIRM_WORD,
+                disabled=word.value.strip() != CONFIRM_WORD,
                 style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
             ),
         ],

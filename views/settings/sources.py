@@ -16,6 +16,7 @@ from views.actions import FAILED, use_actions
 from views.find.catalogue import MoreGroupsNearYou
 from views.find.common import use_finding
 from views.settings.catalogue_source import CatalogueSourceCard
+from views.live_value import use_live_value
 from views.models import use_app, use_sync_model
 from views.sync import SyncProblem, reload_sources, start_sync, sync_sources
 from views.widgets.icon_action import IconAction
@@ -150,10 +151,10 @@ def SourceCard(source: SourceStatus):
 def AddSourceForm():
     app = use_app()
     run = use_actions().run
-    url, set_url = ft.use_state("")
-    key, set_key = ft.use_state("")
-    zone, set_zone = ft.use_state("")
-    name, set_name = ft.use_state("")
+    url = use_live_value("")
+    key = use_live_value("")
+    zone = use_live_value("")
+    name = use_live_value("")
     error, set_error = ft.use_state(None)
     busy, set_busy = ft.use_state(False)
     form_key, set_form_key = ft.use_state(0)
@@ -161,9 +162,8 @@ def AddSourceForm():
     key_fields = [
         TextInput(
             label=_("Publisher key (optional)"),
-            value=key,
+            text=key,
             hint_text=_("44 characters, from the publisher's website"),
-            on_change=lambda e: set_key(e.control.value or ""),
         ),
         ft.Text(
             _("With the publisher's key, Kindred accepts only updates the publisher signed. "
@@ -174,16 +174,18 @@ def AddSourceForm():
     ]
 
     async def add():
+        if not url.value.strip():
+            return
         set_error(None)
         set_busy(True)
-        added = await run(app.services.sync.add_source, url, public_key=key or None, timezone=zone or None,
-                          name=name or None, on_error=set_error)
+        added = await run(app.services.sync.add_source, url.value, public_key=key.value or None,
+                          timezone=zone.value or None, name=name.value or None, on_error=set_error)
         set_busy(False)
         if added is FAILED:
             return
         await reload_sources(app)
-        for setter in (set_url, set_key, set_zone, set_name):
-            setter("")
+        for typed in (url, key, zone, name):
+            typed.set("")
         set_form_key(lambda k: k + 1)  # fresh, empty fields
         start_sync(app, [added.name])
 
@@ -202,10 +204,9 @@ def AddSourceForm():
                     ),
                     TextInput(
                         label=_("Feed address"),
-                        value=url,
+                        text=url,
                         hint_text="https://example.org/groups.json",
                         keyboard_type=ft.KeyboardType.URL,
-                        on_change=lambda e: set_url(e.control.value or ""),
                     ),
                     *(key_fields if can_verify else [ft.Text(
                         _("This version of Kindred cannot check publishers' signatures, so sources added here are "
@@ -215,17 +216,15 @@ def AddSourceForm():
                     )]),
                     TextInput(
                         label=_("Time zone for groups that give none (optional)"),
-                        value=zone,
+                        text=zone,
                         hint_text=_("e.g. America/Chicago"),
-                        on_change=lambda e: set_zone(e.control.value or ""),
                     ),
                     TextInput(
                         label=_("Name (optional)"),
-                        value=name,
-                        on_change=lambda e: set_name(e.control.value or ""),
+                        text=name,
                     ),
                     ErrorNote(error),
-                    ft.FilledButton(_("Add source"), icon=ft.Icons.ADD, on_click=add, disabled=busy or not url.strip()),
+                    ft.FilledButton(_("Add source"), icon=ft.Icons.ADD, on_click=add, disabled=busy or not url.value.strip()),
                 ],
             ),
         ),

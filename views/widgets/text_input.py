@@ -6,7 +6,9 @@ is slower than the typing (a busy phone, a slow network): the browser patches th
 screen with value="A", the diff sends "A" back and the browser throws away "sk". A person
 typing a note saw "Ask howey hand" for "Ask how they handle".
 
-``TextInput`` takes the same arguments as ``ft.TextField``. At every render it keeps the
+``TextInput`` takes the same arguments as ``ft.TextField``, or ``text=`` a ``LiveValue`` (see
+``views/live_value.py``) in place of ``value`` and ``on_change``: what a screen's buttons should
+read. At every render it keeps the
 text the browser last reported (the live field's value), unless the screen deliberately
 changed ``value`` to something that was never typed (a reset after saving, a loaded draft,
 a restored search): that is shown instead.
@@ -22,6 +24,7 @@ from dataclasses import field as dataclass_field
 import flet as ft
 
 from views.i18n import _
+from views.live_value import LiveValue
 from views.widgets.icon_action import IconAction
 
 # Values the field reported that the screen may still echo back; a screen catches up
@@ -37,7 +40,15 @@ class _Memory:
 
 
 @ft.component
-def TextInput(value: str | None = "", on_change=None, **options):
+def TextInput(value: str | None = "", on_change=None, text: LiveValue | None = None, **options):
+    if text is not None:
+        value = text.value
+        also, live_value = on_change, text  # ("text" is reused below for what is shown)
+
+        def on_change(e):
+            live_value.on_text_change(e)
+            return also(e) if also is not None else None
+
     memory = ft.use_ref(_Memory).current
     shown, set_shown = ft.use_state(False)
     if options.pop("can_reveal_password", False) and options.get("password"):
