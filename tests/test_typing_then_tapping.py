@@ -126,3 +126,21 @@ async def test_two_topics_tapped_at_once_in_help_me_choose_are_both_chosen(servi
     await ui.settle()
     chosen = [str(c.label.value) for c in ui.find(ft.Chip) if c.selected]
     assert chosen == [first, second]
+
+
+async def test_two_filters_tapped_at_once_both_apply(services, tmp_path):
+    from tests.find_support import import_local
+
+    import_local(services, tmp_path)
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, passphrase=PASSPHRASE)
+    await ui.wait_for(lambda: ui.has_text("GriefShare"))
+    await ui.click(ui.button("Filters"))
+
+    def chip(name: str):
+        return ui.find(ft.Chip, lambda c: getattr(c.label, "value", None) == name)[0]
+
+    await ui.events_in_one_breath((chip("Online"), "select", True), (chip("Free"), "select", True))
+    await ui.wait_for(lambda: "meets=online" in ui.current_route() and "cost=free" in ui.current_route(),
+                      what=f"route {ui.current_route()}")
+    assert ui.state.find.filters.attendance == "online" and ui.state.find.filters.cost == ("free",)

@@ -108,7 +108,9 @@ def FindScreen():
     restoring = ft.use_ref(None)  # the offset being restored, until the list reports it
 
     def current(text_now=None, filters_now=None) -> SearchQuery:
-        return effective_query(text if text_now is None else text_now, filters if filters_now is None else filters_now, prefs.place)
+        # The model's words and filters, set at once by each event (not this drawing's copy).
+        return effective_query(model.text if text_now is None else text_now,
+                               model.filters if filters_now is None else filters_now, prefs.place)
 
     place_key = prefs.place.name if prefs.place else None
 
@@ -144,8 +146,11 @@ def FindScreen():
         model.text = value
         runner.request(current(text_now=value))
 
-    def change_filters(new: SearchQuery):
+    def change_filters(change):
+        """``change``: the new filters, or a function of the filters as they are now (two
+        chips tapped before the screen redrew must both count)."""
         state.touch()
+        new = change(model.filters) if callable(change) else change
         model.filters = new
         runner.request(current(filters_now=new), immediate=True)
 
@@ -166,7 +171,8 @@ def FindScreen():
         go(details_route(summary.id))
 
     def on_sort(e):
-        change_filters(replace(filters, sort=e.control.value or "relevance"))
+        sort = e.control.value or "relevance"
+        change_filters(lambda now: replace(now, sort=sort))
 
     chips = active_filters(current(), prefs.distance_unit)
     sorts = [(k, t) for k, t in SORTS if k != "distance" or prefs.place is not None]
@@ -210,7 +216,7 @@ def FindScreen():
         ),
         *([ft.Row(wrap=True, spacing=6, run_spacing=6, controls=[
             ft.Chip(label=ft.Text(words), delete_icon_tooltip=_("Remove filter {words}").format(words=words),
-                    on_delete=bind(change_filters, remove_filter(filters, key)), key=key)
+                    on_delete=bind(change_filters, lambda now, key=key: remove_filter(now, key)), key=key)
             for key, words in chips
         ])] if chips else []),
         PlaceLine(prefs),
@@ -222,7 +228,7 @@ def FindScreen():
     elif not loaded:
         body = [ft.Row([ft.ProgressRing(width=24, height=24), ft.Text(_("Looking…"))])]
     elif not results:
-        body = [NoResults(text, chips, lambda: change_filters(clear_filters(filters))), MoreGroupsNearYou(prefs.place, key="catalogue")]
+        body = [NoResults(text, chips, lambda: change_filters(clear_filters)), MoreGroupsNearYou(prefs.place, key="catalogue")]
     else:
         body = [
             ft.Semantics(live_region=True, content=ft.Text(
@@ -329,8 +335,19 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
         ft.use_dialog(None)
         return ft.Container(width=0, height=0)
 
-    def set_field(**changes):
-        return lambda _e=None: on_change(replace(filters, **changes))
+    # Each chip changes the filters as they are when it is tapped, not as they were drawn.
+    def one_of(field: str, key):
+        """A choice of one: tapping the chosen one clears it."""
+        return lambda _e=None: on_change(lambda now: replace(now, **{field: None if getattr(now, field) == key else key}))
+
+    def any_of(field: str, key):
+        return lambda _e=None: on_change(lambda now: replace(now, **{field: toggled(getattr(now, field), key)}))
+
+    def within(km: float):
+        def change(now: SearchQuery) -> SearchQuery:
+            chosen = now.within_km is not None and abs(now.within_km - km) < 0.01
+            return replace(now, within_km=None if chosen else km)
+        return lambda _e=None: on_change(change)
 
     def section(title: str, chips: list):
         return ft.Column(spacing=6, controls=[
@@ -344,7 +361,7 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
         for amount in DISTANCES:
             km = miles_to_km(amount) if unit == "mi" else float(amount)
             selected = filters.within_km is not None and abs(filters.within_km - km) < 0.01
-            distance_chips.append(_chip(_("Within {amount} {unit}").format(amount=amount, unit=unit), selected, set_field(within_km=None if selected else km)))
+            distance_chips.append(_chip(_("Within {amount} {unit}").format(amount=amount, unit=unit), selected, within(km)))
 
     content = ft.Column(
         scroll=ft.ScrollMode.AUTO,
@@ -356,33 +373,33 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
                 ft.Row(tight=True, spacing=8, controls=[HelpAction(), ft.FilledButton(_("Done"), on_click=on_close)]),
             ]),
             section(_("How it meets"), [
-                _chip(text, filters.attendance == key, set_field(attendance=None if filters.attendance == key else key))
+                _chip(text, filters.attendance == key, one_of("attendance", key))
                 for key, text in (("in_person", _("In person")), ("online", _("Online")))
             ]),
             section(_("Led by"), [
-                _chip(text, filters.leadership == key, set_field(leadership=None if filters.leadership == key else key))
+                _chip(text, filters.leadership == key, one_of("leadership", key))
                 for key, text in (("peer", _("Peers")), ("professional", _("A professional")))
             ]),
             section(_("What it's for"), [
-                _chip(label(topic), topic in filters.topics, set_field(topics=toggled(filters.topics, topic))) for topic in TOPICS
+                _chip(label(topic), topic in filters.topics, any_of("topics", topic)) for topic in TOPICS
             ]),
             section(_("Cost"), [
-                _chip(text, key in filters.cost, set_field(cost=toggled(filters.cost, key)))
+                _chip(text, key in filters.cost, any_of("cost", key))
                 for key, text in (("free", _("Free")), ("donation", _("Donation")), ("sliding_scale", _("Sliding scale")))
             ]),
             section(_("When"), [
-                *[_chip(text, filters.meets_within == key, set_field(meets_within=None if filters.meets_within == key else key))
+                *[_chip(text, filters.meets_within == key, one_of("meets_within", key))
                   for key, text in (("24h", _("Next 24 hours")), ("7d", _("Next 7 days")))],
-                *[_chip(time_of_day_label(key), filters.time_of_day == key, set_field(time_of_day=None if filters.time_of_day == key else key))
+                *[_chip(time_of_day_label(key), filters.time_of_day == key, one_of("time_of_day", key))
                   for key in ("morning", "afternoon", "evening")],
             ]),
-            section(_("Day"), [_chip(day_label(d, "abbreviated"), d in filters.days, set_field(days=toggled(filters.days, d))) for d in range(7)]),
-            section(_("For"), [_chip(label(a), a in filters.audience, set_field(audience=toggled(filters.audience, a))) for a in AUDIENCES]),
+            section(_("Day"), [_chip(day_label(d, "abbreviated"), d in filters.days, any_of("days", d)) for d in range(7)]),
+            section(_("For"), [_chip(label(a), a in filters.audience, any_of("audience", a)) for a in AUDIENCES]),
             section(_("Distance"), distance_chips) if distance_chips else
             ft.Text(_("Set your place in Settings to filter by distance."), color=ft.Colors.ON_SURFACE_VARIANT),
             CheckRow(_("Hide groups that are temporarily closed"), not filters.show_closed,
-                     lambda hide: on_change(replace(filters, show_closed=not hide)), switch=True),
-            ft.TextButton(_("Clear all filters"), icon=ft.Icons.FILTER_ALT_OFF, on_click=lambda: on_change(clear_filters(filters))),
+                     lambda hide: on_change(lambda now: replace(now, show_closed=not hide)), switch=True),
+            ft.TextButton(_("Clear all filters"), icon=ft.Icons.FILTER_ALT_OFF, on_click=lambda: on_change(clear_filters)),
         ],
     )
     ft.use_dialog(ft.BottomSheet(
