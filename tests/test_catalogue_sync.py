@@ -229,6 +229,16 @@ def test_the_browser_build_updates_the_catalogue_through_its_own_fetch_and_check
         catalogue.set_source(feed_server.url("/bad.json"))
         [refused] = sync.sync()
         assert refused.status == "failed" and "not signed by Kindred's catalogue key" in refused.message
+        # The whole sentence in the person's language, the reason inside it too (as shown, and as kept).
+        from services.i18n import Message, use_language
+
+        kept = catalogue.source().last_error
+        with use_language("es"):
+            for message in (refused.message, kept):
+                assert isinstance(message, Message)
+                assert "no está firmado con la clave de catálogo de Kindred" in message.localized(), message.localized()
+        with use_language("fr"):
+            assert "n'est pas signé par la clé de catalogue de Kindred" in kept.localized()
         catalogue.set_source(good)
         [outcome] = sync.sync()
         assert outcome.status == "updated", outcome.message

@@ -303,3 +303,20 @@ def test_a_picked_file_is_imported_as_a_source_named_after_it_and_replaced_when_
             directory.import_upload(name, data)
         assert "--" not in str(refused.value)  # no command-line hints for a person picking a file
     assert len(groups_of(services, "Springfield-groups")) == 5  # a refused file changes nothing
+
+    from services.i18n import use_language
+    from views.actions import message_for  # what the Sources screen shows
+
+    for name, data, spanish, french in (
+        ("notes.txt", b"hello", "elija un archivo .json", "choisissez un fichier .json"),
+        ("empty.csv", b"name,day,time\n", "la cabecera no tiene la columna id", "l'en-tête n'a pas de colonne id"),
+        ("broken.json", b"{not json", "no es JSON válido", "n'est pas un JSON valide"),
+        ("strange.json", b'{"version": 1, "groups": []}', "no se ha podido saber el formato", "impossible de reconnaître le format"),
+    ):
+        with pytest.raises(UploadRefused) as refused:
+            directory.import_upload(name, data)
+        with use_language("es"):
+            assert name in message_for(refused.value) and spanish in message_for(refused.value), message_for(refused.value)
+        with use_language("fr"):
+            assert french in message_for(refused.value), message_for(refused.value)
+        assert "--" not in message_for(refused.value)

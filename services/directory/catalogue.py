@@ -133,16 +133,19 @@ def parse_catalogue(data: bytes, origin: str) -> Catalogue:
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CatalogueError(f"the catalogue is not valid JSON ({error})") from None
+        raise CatalogueError(Message(N_("the catalogue is not valid JSON ({error})"), error=str(error))) from None
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        detail = "it does not have the expected form" if first.validator == "pattern" else first.message
-        raise CatalogueError(f"the catalogue is not valid: at {where}: {detail}")
+        if first.validator == "pattern":
+            raise CatalogueError(Message(N_("the catalogue is not valid: at {where}: it does not have the expected form"),
+                                         where=where))
+        # The schema checker's own words are technical English; the sentence around them is not.
+        raise CatalogueError(Message(N_("the catalogue is not valid: at {where}: {detail}"), where=where, detail=first.message))
     names = [entry["name"].casefold() for entry in document["entries"]]
     if len(names) != len(set(names)):
-        raise CatalogueError("the catalogue names an entry twice")
+        raise CatalogueError(Message(N_("the catalogue names an entry twice")))
     fields = CatalogueEntry.__dataclass_fields__
     entries = tuple(CatalogueEntry(**{k: v for k, v in raw.items() if k in fields}) for raw in document["entries"])
     return Catalogue(generated_at=document["generated_at"], notice=document["notice"], entries=entries, origin=origin)
@@ -262,19 +265,22 @@ class CatalogueService:
         schema and is not older than the one in use. Returns (catalogue in use, whether it
         changed). Raises CatalogueError, worded for people; the catalogue in use stays."""
         if self.data_dir is None:
-            raise CatalogueError("no data folder to keep an updated catalogue in")
+            raise CatalogueError(Message(N_("no data folder to keep an updated catalogue in")))
         try:
             signing.verify_bytes(self.public_key(), body, sig)  # in every build, the browser's too
         except signing.BadSignature:
-            raise CatalogueError("the downloaded catalogue is not signed by Kindred's catalogue key; it was not used") from None
+            raise CatalogueError(Message(N_("the downloaded catalogue is not signed by Kindred's catalogue key; "
+                                         "it was not used"))) from None
         except signing.SigningError as error:
-            raise CatalogueError(f"the downloaded catalogue's signature cannot be checked: {error}") from None
+            raise CatalogueError(Message(N_("the downloaded catalogue's signature cannot be checked: {error}"),
+                                         error=error.args[0] if error.args and isinstance(error.args[0], Message)
+                                         else str(error).rstrip("."))) from None
         fresh = parse_catalogue(body, "updated")
         current = self.load()
         if fresh.generated_at < current.generated_at:
-            raise CatalogueError(
-                f"the downloaded catalogue ({fresh.generated_at}) is older than the one in use ({current.generated_at}), "
-                "so it may be an old copy served again; kept ours")
+            raise CatalogueError(Message(
+                N_("the downloaded catalogue ({fresh}) is older than the one in use ({current}), so it may be an old "
+                   "copy served again; kept ours"), fresh=str(fresh.generated_at), current=str(current.generated_at)))
         folder = self.data_dir / UPDATED_FOLDER
         target = folder / "catalogue.json"
         if current.origin == "bundled" and _read_or_none(self.bundled) == body:
@@ -394,8 +400,8 @@ class CatalogueService:
         except FetchError as error:
             return self._sync_failed(record, Message(N_("The catalogue could not be downloaded: {reason}"), reason=error.message))
         except CatalogueError as error:
-            return self._sync_failed(record, Message(N_("The catalogue update was refused: {reason}."),
-                                                    reason=str(error).rstrip().rstrip(".")))
+            reason = error.args[0] if error.args and isinstance(error.args[0], Message) else str(error).rstrip().rstrip(".")
+            return self._sync_failed(record, Message(N_("The catalogue update was refused: {reason}."), reason=reason))
         except Exception as error:  # noqa: BLE001 - an unexpected problem must not stop the sync
             return self._sync_failed(record, Message(N_("The catalogue update could not be completed ({error})."),
                                                     error=type(error).__name__))

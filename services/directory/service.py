@@ -20,6 +20,7 @@ from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
 from services.directory.model import GroupDetails, ImportReport, NextMeeting, SearchPage, SourceInfo, WhereToLook
 from services.directory.schedule import describe_rule, local_zone_name, next_meetings, valid_zone, zone  # noqa: F401 - local_zone_name re-exported
+from services.i18n import N_, Message
 from services.directory.search import STALE_AFTER_DAYS, SearchQuery, listing_updated, search_stored
 from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
@@ -87,21 +88,24 @@ class DirectoryService:
         try:
             return self._import_upload(file_name, data, timezone, now)
         except FeedError as error:
-            # The importers' hints name command-line options; a person picking a file has none.
-            message = str(error).replace("; name it with --format", "")
+            # The message without its command-line hint: a person picking a file has no options.
+            message = error.args[0] if error.args else ""
             if "is a subscribed feed" in message:
-                message = (f"a source called \u201c{Path(Path(file_name).stem).name}\u201d is a feed you subscribed "
-                           "to; rename the file to import it beside that feed")
+                message = Message(N_("a source called \u201c{name}\u201d is a feed you subscribed to; rename the file to "
+                                     "import it beside that feed"), name=Path(Path(file_name).stem).name)
             raise UploadRefused(message) from None
 
     def _import_upload(self, file_name: str, data: bytes, timezone: str | None, now: datetime | None) -> ImportReport:
         base = Path(file_name or "").name
         suffix = Path(base).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
-            raise FeedError(f"{base or 'that file'} is not a directory file Kindred can read: choose a .json, .csv "
-                            "or .zip file (a Kindred feed, Meeting Guide JSON, Open Referral HSDS or the CSV template)")
+            what = (Message(N_("{file} is not a directory file Kindred can read"), file=base) if base
+                    else Message(N_("That file is not a directory file Kindred can read")))
+            raise FeedError(Message(N_("{problem}: choose a .json, .csv or .zip file (a Kindred feed, Meeting Guide "
+                                       "JSON, Open Referral HSDS or the CSV template)"), problem=what))
         if len(data) > MAX_UPLOAD_BYTES:
-            raise FeedError(f"{base} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so it was not imported")
+            raise FeedError(Message(N_("{file} is larger than {n} MB, so it was not imported"), file=base,
+                                    n=MAX_UPLOAD_BYTES // (1024 * 1024)))
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(base).stem).strip("-.") or "imported"
         folder = self.db.path.parent
         folder.mkdir(parents=True, exist_ok=True)
@@ -237,7 +241,10 @@ def _subscribed_message(name: str) -> str:
 def _require_groups(feed, path: Path) -> None:
     if not feed.groups:
         reasons = "; ".join(f"{s.where}: {s.reason}" for s in feed.skipped[:3])
-        raise FeedError(f"{path.name}: no usable groups, so nothing was changed" + (f" ({reasons})" if reasons else ""))
+        if reasons:  # the readers' own reasons stay as they were written (technical, English)
+            raise FeedError(Message(N_("{file}: no usable groups, so nothing was changed ({reasons})"), file=path.name,
+                                    reasons=reasons))
+        raise FeedError(Message(N_("{file}: no usable groups, so nothing was changed"), file=path.name))
 
 
 def _report(feed, name: str, replaced: int, written: bool) -> ImportReport:

@@ -519,7 +519,10 @@ class SyncService:
                 with collector_paused():  # a few hundred thousand objects that all stay alive
                     feed = read_feed(path, "auto", source.timezone)
             except FeedError as error:
-                raise _Failed(Message(N_("The feed could not be read: {reason}."), reason=str(error))) from None
+                # The reader's sentence (translated with this one), without its command-line hint.
+                reason = error.args[0] if error.args else ""
+                raise _Failed(Message(N_("The feed could not be read: {reason}."),
+                                      reason=reason if isinstance(reason, Message) else str(reason).rstrip("."))) from None
             except RecursionError:
                 raise _Failed(Message(N_("The feed could not be read: it nests lists or objects too deeply."))) from None
             except Exception as error:  # noqa: BLE001 - an importer bug must not cost data either

@@ -10,6 +10,7 @@ import os
 import stat
 from pathlib import Path
 
+from services.i18n import N_, Message
 from services.directory.importers import bmlt, bounds, csv_template, hsds, kindred, meeting_guide
 from services.directory.importers.common import FeedError, check_quotes, checked_import_zone, resolve_zones
 from services.directory.model import FEED_FORMATS, ParsedFeed
@@ -36,7 +37,7 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     except OSError as error:
         raise FeedError(f"cannot read {path}: {error.strerror or error}") from error
     if len(raw) > limit:
-        raise FeedError(f"{path.name} is larger than {limit // (1024 * 1024)} MB")
+        raise FeedError(Message(N_("{file} is larger than {n} MB"), file=path.name, n=limit // (1024 * 1024)))
     return raw
 
 
@@ -51,11 +52,13 @@ def _load_json(path: Path):
         del raw  # not kept beside the text and the parsed objects (memory, issue #14)
         return json.loads(decoded)
     except UnicodeDecodeError as error:
-        raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start})") from error
+        raise FeedError(Message(N_("{file} is not UTF-8 text (byte {byte})"), file=path.name, byte=error.start)) from error
     except json.JSONDecodeError as error:
-        raise FeedError(f"{path.name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+        # The JSON reader's own words (error.msg) are technical English; where it is, is not.
+        raise FeedError(Message(N_("{file} is not valid JSON: {problem} at line {line}, column {column}"), file=path.name,
+                                problem=error.msg, line=error.lineno, column=error.colno)) from error
     except RecursionError:
-        raise FeedError(f"{path.name} nests lists or objects too deeply to be a directory feed") from None
+        raise FeedError(_too_deep(path)) from None
 
 
 def _read_text(path: Path) -> str:
@@ -63,7 +66,8 @@ def _read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FeedError(f"{path.name} is not UTF-8 text (byte {error.start}); save the spreadsheet as 'CSV UTF-8'") from error
+        raise FeedError(Message(N_("{file} is not UTF-8 text (byte {byte}); save the spreadsheet as \u201cCSV UTF-8\u201d"),
+                                file=path.name, byte=error.start)) from error
 
 
 def detect_format(path: Path, data=None) -> str:
@@ -82,12 +86,12 @@ def detect_format(path: Path, data=None) -> str:
     if hsds.looks_like(data):
         return "hsds"
     if isinstance(data, dict) and data and all(isinstance(v, dict) and "en" in v for v in list(data.values())[:20]):
-        raise FeedError(f"{path.name} is a list of Meeting Guide type codes and their names, not a feed of meetings")
+        raise FeedError(Message(N_("{file} is a list of Meeting Guide type codes and their names, not a feed of meetings"),
+                                file=path.name))
     if isinstance(data, list) and not data:
-        raise FeedError(f"{path.name} is an empty list: no meetings to import")
-    raise FeedError(
-        f"{path.name}: could not tell the format (not a Kindred feed, Meeting Guide JSON, BMLT JSON or HSDS); "
-        "name it with --format")
+        raise FeedError(Message(N_("{file} is an empty list: no meetings to import"), file=path.name))
+    raise FeedError(Message(N_("{file}: could not tell the format (not a Kindred feed, Meeting Guide JSON, BMLT JSON or "
+                               "HSDS)"), file=path.name), hint="; name it with --format")
 
 
 def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all_services: bool = False) -> ParsedFeed:
@@ -98,7 +102,7 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
     if not (path.is_file() or path.is_dir()):
         raise FeedError(f"{path} is not a regular file (a device or pipe cannot be imported)")
     if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
-        raise FeedError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise FeedError(Message(N_("{file} is larger than {n} MB"), file=path.name, n=MAX_FILE_BYTES // (1024 * 1024)))
     if format not in FORMATS:
         raise FeedError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     import_zone = checked_import_zone(timezone)
@@ -116,11 +120,12 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
     except FeedError:
         raise
     except RecursionError:
-        raise FeedError(f"{path.name} nests lists or objects too deeply to be a directory feed") from None
+        raise FeedError(_too_deep(path)) from None
     except MemoryError:
-        raise FeedError(f"{path.name} needs more memory to read than this device has free") from None
+        raise FeedError(Message(N_("{file} needs more memory to read than this device has free"), file=path.name)) from None
     except Exception as error:  # noqa: BLE001 - a reader bug on hostile input: a sentence, never a traceback
-        raise FeedError(f"{path.name} could not be read as {detected} ({type(error).__name__}); nothing was changed") from error
+        raise FeedError(Message(N_("{file} could not be read as {format} ({error}); nothing was changed"), file=path.name,
+                                format=detected, error=type(error).__name__)) from error
     bounds.apply(feed, path.name)
     resolve_zones(feed, import_zone)
     _forget_import_caches()
@@ -128,6 +133,10 @@ def read_feed(path: Path, format: str = "auto", timezone: str | None = None, all
         feed.repairs.append(f"{feed.not_groups} service(s) are not support groups (a 211 lists every service) and were "
                             "skipped; import with --all-services to keep them")
     return feed
+
+
+def _too_deep(path: Path) -> Message:
+    return Message(N_("{file} nests lists or objects too deeply to be a directory feed"), file=path.name)
 
 
 def _forget_import_caches() -> None:
@@ -146,16 +155,18 @@ def _forget_import_caches() -> None:
 def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> None:
     if detected == "kindred":
         if not isinstance(data, dict) or not kindred.looks_like(data):
-            raise FeedError(f"{path.name} is not a Kindred feed (it needs \"format\": \"kindred-directory\")")
+            raise FeedError(Message(N_("{file} is not a Kindred feed (it needs \"format\": \"kindred-directory\")"),
+                                    file=path.name))
         kindred.parse(data, feed)
     elif detected == "meeting-guide":
         if not isinstance(data, list):
-            raise FeedError(f"{path.name} is not Meeting Guide JSON: that is a list of meetings, this is a {type(data).__name__}")
+            raise FeedError(Message(N_("{file} is not Meeting Guide JSON: that is a list of meetings, this is a {kind}"),
+                                    file=path.name, kind=type(data).__name__))
         meeting_guide.parse(data, feed)
     elif detected == "bmlt":
         if bmlt.meetings_of(data) is None:
-            raise FeedError(f"{path.name} is not BMLT GetSearchResults JSON: that is a list of meetings "
-                            "(or an object with \"meetings\"), this is a " + type(data).__name__)
+            raise FeedError(Message(N_("{file} is not BMLT GetSearchResults JSON: that is a list of meetings (or an object "
+                                       "with \"meetings\"), this is a {kind}"), file=path.name, kind=type(data).__name__))
         bmlt.parse(data, feed)
     elif detected == "hsds":
         if tabular:
@@ -163,7 +174,7 @@ def _parse(path: Path, detected: str, data, tabular: bool, feed: ParsedFeed) -> 
         elif isinstance(data, dict):
             hsds.parse_json(data, feed)
         else:
-            raise FeedError(f"{path.name} is not HSDS JSON (expected an object)")
+            raise FeedError(Message(N_("{file} is not HSDS JSON (expected an object)"), file=path.name))
     elif detected == "csv":
         if path.is_dir():
             raise FeedError(f"{path} is a folder; the CSV template is one .csv file")

@@ -10,13 +10,25 @@ import operator
 import re
 from datetime import date, datetime, time
 
+from services.i18n import N_, Message
 from services.directory import places
 from services.directory.model import GroupRecord, Location, ParsedFeed
 from services.directory.schedule import valid_zone
 
 
 class FeedError(Exception):
-    """A fatal problem with a whole file: nothing is imported. The message says what and where."""
+    """A fatal problem with a whole file: nothing is imported. The message says what and where
+    (a ``Message`` where a person picking a file in the app may read it, so it is shown in
+    their language). ``hint``: what to do on the command line, in the CLI's text only — a
+    person picking a file has no options to give."""
+
+    def __init__(self, message, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = str(self.args[0]) if self.args else ""
+        return text + self.hint if self.hint else text
 
 
 # A feed with at least this many unusable records, more of them bad than good, is refused
@@ -28,9 +40,9 @@ def refuse_if_mostly_bad(bad: int, seen: int, name: str = "the feed") -> None:
     """Stop reading once a feed is clearly mostly unusable (checked as records are read, so
     a million empty records cost milliseconds, not minutes)."""
     if bad >= MOSTLY_BAD_AFTER and bad * 2 > seen:
-        raise FeedError(
-            f"{name}: {bad:,} of the first {seen:,} records are unusable, so the feed was refused as a whole "
-            "(it is not a directory of groups Kindred can read)")
+        raise FeedError(Message(
+            N_("{name}: {bad} of the first {seen} records are unusable, so the feed was refused as a whole "
+               "(it is not a directory of groups Kindred can read)"), name=name, bad=bad, seen=seen))
 
 
 def text(value) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from services.i18n import N_, Message
 from services.directory.importers.common import FeedError, as_date, as_float, dedupe_ids, refuse_if_mostly_bad, skipped_record, split_list, text
 from services.directory.model import (
     ATTENDANCES,
@@ -59,7 +60,8 @@ def parse(content: str, feed: ParsedFeed, name: str) -> None:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise FeedError(f"{name}: the header has no {', '.join(missing)} column — see docs/feed-format.md for the CSV template")
+        raise FeedError(Message(N_("{file}: the header has no {columns} column \u2014 see docs/feed-format.md for the CSV "
+                                   "template"), file=name, columns=", ".join(missing)))
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         feed.repairs.append(f"{name}: ignored unknown column(s) {', '.join(unknown)}")
@@ -67,7 +69,8 @@ def parse(content: str, feed: ParsedFeed, name: str) -> None:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise FeedError(f"{name}: not readable CSV at line {reader.line_num}: {error}") from error
+        raise FeedError(Message(N_("{file}: not readable CSV at line {line}: {problem}"), file=name, line=reader.line_num,
+                                problem=str(error))) from error
     for index, raw in enumerate(rows):
         row = {(k or "").strip().lower(): v for k, v in raw.items()}
         try:

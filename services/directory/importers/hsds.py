@@ -19,6 +19,7 @@ import zlib
 from datetime import date
 from pathlib import Path
 
+from services.i18n import N_, Message
 from services.directory.importers.common import (
     refuse_if_mostly_bad,
     FeedError,
@@ -67,16 +68,16 @@ def services_in(data: dict, feed: ParsedFeed) -> list[tuple[dict, list[dict]]]:
                 pairs.append((service, service.get("service_at_locations") or []))
         return pairs
     if "location_type" in data and "name" in data and "service_at_locations" not in data:
-        raise FeedError(
+        raise FeedError(Message(N_(
             "this HSDS file describes a location, not services: Kindred imports services (each one a group). "
-            "Import the service_list, service or datapackage export instead")
+            "Import the service_list, service or datapackage export instead")))
     return [(data, data.get("service_at_locations") or [])]
 
 
 def parse_json(data: dict, feed: ParsedFeed) -> None:
     pairs = services_in(data, feed)
     if not pairs:
-        raise FeedError("this HSDS file holds no services")
+        raise FeedError(Message(N_("this HSDS file holds no services")))
     _services_to_groups(pairs, feed)
 
 
@@ -355,7 +356,7 @@ def read_capped(file: Path, limit: int) -> bytes:
     with open(file, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise FeedError(f"{file.name} is larger than {limit // 2**20} MB")
+        raise FeedError(Message(N_("{file} is larger than {n} MB"), file=file.name, n=limit // 2**20))
     return data
 
 
@@ -366,31 +367,34 @@ def read_zip_tables(path: Path) -> dict[str, bytes]:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ENTRIES:
-                raise FeedError(f"{path.name} holds {len(infos):,} files; a datapackage has a few tables")
+                raise FeedError(Message(N_("{file} holds {n} files; a datapackage has a few tables"), file=path.name,
+                                        n=len(infos)))
             total = 0
             for info in infos:
                 if info.is_dir() or not info.filename.lower().endswith((".csv", ".json")):
                     continue
                 if info.flag_bits & 0x1:
-                    raise FeedError(f"{path.name}: {info.filename} is encrypted (password-protected); "
-                                    "export the datapackage without a password")
+                    raise FeedError(Message(N_("{file}: {part} is encrypted (password-protected); export the datapackage "
+                                               "without a password"), file=path.name, part=info.filename))
                 out = bytearray()
                 with archive.open(info) as entry:
                     while chunk := entry.read(64 * 1024):
                         out += chunk
                         total += len(chunk)
                         if len(out) > MAX_ENTRY_BYTES:
-                            raise FeedError(f"{path.name}: {info.filename} inflates to more than "
-                                            f"{MAX_ENTRY_BYTES // 2**20} MB, so it was not read")
+                            raise FeedError(Message(N_("{file}: {part} inflates to more than {n} MB, so it was not read"),
+                                                    file=path.name, part=info.filename, n=MAX_ENTRY_BYTES // 2**20))
                         if total > MAX_TOTAL_BYTES:
-                            raise FeedError(f"{path.name} inflates to more than {MAX_TOTAL_BYTES // 2**20} MB, so it was not read")
+                            raise FeedError(Message(N_("{file} inflates to more than {n} MB, so it was not read"),
+                                                    file=path.name, n=MAX_TOTAL_BYTES // 2**20))
                         if len(out) > RATIO_FROM and len(out) > MAX_RATIO * max(info.compress_size, 1):
-                            raise FeedError(f"{path.name}: {info.filename} inflates more than {MAX_RATIO} times "
-                                            "(a zip bomb?), so it was not read")
+                            raise FeedError(Message(N_("{file}: {part} inflates more than {n} times (a zip bomb?), so it "
+                                                       "was not read"), file=path.name, part=info.filename, n=MAX_RATIO))
                 files[info.filename] = bytes(out)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError, ValueError,
             zlib.error, OSError) as error:
-        raise FeedError(f"{path.name} is not a readable .zip file ({error})") from error
+        raise FeedError(Message(N_("{file} is not a readable .zip file ({problem})"), file=path.name,
+                                problem=str(error))) from error
     return files
 
 
@@ -440,7 +444,8 @@ class _Tables:
                     data = read_capped(file, MAX_ENTRY_BYTES)
                     total += len(data)
                     if total > MAX_TOTAL_BYTES:
-                        raise FeedError(f"{path.name}: its tables add up to more than {MAX_TOTAL_BYTES // 2**20} MB")
+                        raise FeedError(Message(N_("{file}: its tables add up to more than {n} MB"), file=path.name,
+                                                n=MAX_TOTAL_BYTES // 2**20))
                     self.files[str(file.relative_to(path)).replace("\\", "/")] = data
         else:
             self.files = read_zip_tables(path)
@@ -476,12 +481,12 @@ class _Tables:
         try:
             content = self.files[name].decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise FeedError(f"{name} is not UTF-8 text ({error})") from error
+            raise FeedError(Message(N_("{file} is not UTF-8 text ({problem})"), file=name, problem=str(error))) from error
         try:
             return [{k.strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
                     for row in csv.DictReader(io.StringIO(content))]
         except csv.Error as error:
-            raise FeedError(f"{name} is not readable CSV ({error})") from error
+            raise FeedError(Message(N_("{file} is not readable CSV ({problem})"), file=name, problem=str(error))) from error
 
     def has(self, table: str) -> bool:
         return table in self.by_name
@@ -516,7 +521,7 @@ def parse_tabular(path: Path, feed: ParsedFeed) -> None:
     tables = _Tables(path, feed)
     _alias_tables(tables)
     if not tables.has("services"):
-        raise FeedError(f"{path.name}: no services.csv found — not an HSDS datapackage")
+        raise FeedError(Message(N_("{file}: no services.csv found \u2014 not an HSDS datapackage"), file=path.name))
     services = tables.rows("services")
     locations = {row["id"]: dict(row) for row in tables.rows("locations") if row.get("id")}
     for address in tables.rows("addresses") + tables.rows("physical_addresses"):
@@ -592,7 +597,7 @@ def parse_tabular(path: Path, feed: ParsedFeed) -> None:
             built["schedules"] = schedules_by_service.get(sid, [])
         pairs.append((built, sals))
     if not pairs:
-        raise FeedError(f"{path.name}: services.csv has no rows")
+        raise FeedError(Message(N_("{file}: services.csv has no rows"), file=path.name))
     _services_to_groups(pairs, feed)
 
 

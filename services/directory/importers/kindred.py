@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from services.i18n import N_, Message
 from services.directory.importers.common import FeedError, refuse_if_mostly_bad, as_date, dedupe_ids, skipped_record, text
 from services.directory.model import (
     WEEKDAY_NAMES,
@@ -109,7 +110,8 @@ def _generated_at(value) -> datetime | None:
 
 def parse(data: dict, feed: ParsedFeed) -> None:
     if data.get("version") != VERSION:
-        raise FeedError(f"this is a Kindred feed of version {data.get('version')!r}; this app reads version {VERSION}")
+        raise FeedError(Message(N_("this is a Kindred feed of version {version}; this app reads version {supported}"),
+                                version=repr(data.get("version")), supported=VERSION))
     errors = _schema_errors(data)
     bad_groups: dict[int, list[str]] = {}
     for error in errors:
@@ -117,7 +119,8 @@ def parse(data: dict, feed: ParsedFeed) -> None:
         if len(where) >= 2 and where[0] == "groups" and isinstance(where[1], int):
             bad_groups.setdefault(where[1], []).append(f"{'/'.join(str(p) for p in where[2:]) or 'the group'}: {error.message}")
         else:
-            raise FeedError(f"not a valid Kindred feed: at {_path(error)}: {error.message}")
+            raise FeedError(Message(N_("not a valid Kindred feed: at {where}: {problem}"), where=_path(error),
+                                    problem=error.message))
     feed.publisher = data["publisher"]["name"]
     feed.generated_at = _generated_at(data.get("generated_at"))
     groups = []
