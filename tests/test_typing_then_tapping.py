@@ -144,3 +144,19 @@ async def test_two_filters_tapped_at_once_both_apply(services, tmp_path):
     await ui.wait_for(lambda: "meets=online" in ui.current_route() and "cost=free" in ui.current_route(),
                       what=f"route {ui.current_route()}")
     assert ui.state.find.filters.attendance == "online" and ui.state.find.filters.cost == ("free",)
+
+
+async def test_a_mood_mapping_changed_and_imported_at_once_is_the_one_used(services):
+    daylio = ("full_date,date,weekday,time,mood,activities,note_title,note\n"
+              "2026-02-03,February 3,Tuesday,21:05,rad,,,\n"
+              "2026-02-01,February 1,Sunday,12:00,meh,,,\n").encode()
+    ui, journal = await open_journal(services, route="/journal/data")
+    ui.connection.client_methods["pick_files"] = lambda args: [
+        {"id": 1, "name": "daylio.csv", "size": len(daylio), "bytes": list(daylio)}]
+    await ui.click(ui.button("Choose a file"))
+    await ui.wait_for(lambda: ui.has_text("is a Daylio export"))
+    meh = ui.find(ft.Dropdown, lambda c: str(c.label).startswith('"meh"'))[0]
+    ui.set(meh, value="2")
+    await ui.events_in_one_breath((meh, "select", "2"), (ui.button("Import"), "click", None))
+    await ui.wait_for(lambda: ui.has_text("Imported"))
+    assert sorted(e.mood for e in journal.all_entries()) == [2, 5], "the mapping chosen just before Import"

@@ -97,7 +97,7 @@ def ImportSection(settings):
     data, set_data = ft.use_state(None)
     file_name, set_file_name = ft.use_state("")
     moods, set_moods = ft.use_state(None)  # Daylio mood names -> count, while confirming
-    mapping, set_mapping = ft.use_state({})
+    mapping = use_live_value({})  # Import reads the choices as they are when it is tapped
     error, set_error = ft.use_state(None)
     message, set_message = ft.use_state(None)
 
@@ -122,13 +122,15 @@ def ImportSection(settings):
             return
         set_moods(found)
         if found is not None:
-            set_mapping(exchange.suggested_mood_map(found))
+            mapping.set(exchange.suggested_mood_map(found))
         set_data(content)
 
     async def run_import():
         zone = settings.time_zone or reminder.guess_time_zone()
+        chosen = dict(mapping.value)
+
         def apply():
-            plan = exchange.plan_import(data, mapping, zone)
+            plan = exchange.plan_import(data, chosen, zone)
             exchange.apply(journal, plan)
             return plan
 
@@ -140,7 +142,7 @@ def ImportSection(settings):
         set_message(_("Imported {what} from {file}.").format(what=plan.summary(), file=file_name))
 
     def mapped(name):
-        return lambda e: set_mapping(lambda now: {**now, name: int(e.control.value)})
+        return lambda e: mapping.set({**mapping.value, name: int(e.control.value)})
 
     confirm = []
     if data is not None and moods is not None:
@@ -153,15 +155,15 @@ def ImportSection(settings):
             *[
                 Choice(
                     label=ngettext("\"{name}\" ({n} entry)", "\"{name}\" ({n} entries)", count).format(name=name, n=count),
-                    value=str(mapping[name]) if name in mapping else None,
+                    value=str(mapping.value[name]) if name in mapping.value else None,
                     width=260,
                     on_select=mapped(name),
                     options=[ft.DropdownOption(key=str(n), text=f"{n} – {settings.label(n)}") for n in (5, 4, 3, 2, 1)],
                 )
-                for name, count in sorted(moods.items(), key=lambda kv: -mapping.get(kv[0], 0))
+                for name, count in sorted(moods.items(), key=lambda kv: -mapping.value.get(kv[0], 0))
             ],
             ft.FilledButton(_("Import"), icon=ft.Icons.UPLOAD, on_click=run_import,
-                            disabled=any(name not in mapping for name in moods)),
+                            disabled=any(name not in mapping.value for name in moods)),
         ]
     elif data is not None:
         confirm = [ft.Text(_("{file} is a Kindred journal export.").format(file=file_name)),
