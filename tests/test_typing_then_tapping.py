@@ -160,3 +160,30 @@ async def test_a_mood_mapping_changed_and_imported_at_once_is_the_one_used(servi
     await ui.events_in_one_breath((meh, "select", "2"), (ui.button("Import"), "click", None))
     await ui.wait_for(lambda: ui.has_text("Imported"))
     assert sorted(e.mood for e in journal.all_entries()) == [2, 5], "the mapping chosen just before Import"
+
+
+async def test_notes_ticked_or_unticked_just_before_a_summary_are_honoured(services):
+    from services.journal import Journal
+    from tests.privacy_support import CANARY
+
+    services.preferences.mark_welcome_done()
+    store, _code = services.vault.set_up(PASSPHRASE)
+    Journal(store).add(mood=4, note=f"a note {CANARY}")
+    ui = await start_ui(services, passphrase=PASSPHRASE, route="/settings")
+    await ui.settle()
+    saved = {}
+    ui.connection.client_methods["save_file"] = lambda args: saved.update(args) or None
+    as_text = next(b for b in ui.find(ft.TextButton) if b.content == "As text")
+
+    def notes_box():
+        return ui.find(ft.Semantics, lambda c: c.checked is not None
+                       and any(getattr(t, "value", None) == "Include my notes" for t in c.content.content.controls))[0]
+
+    await ui.events_in_one_breath((notes_box().content, "click", None), (as_text, "click", None))
+    await ui.wait_for(lambda: bool(saved))
+    assert CANARY.encode() in bytes(saved["src_bytes"]), "ticked just before: the notes are in"
+    saved.clear()
+    as_text = next(b for b in ui.find(ft.TextButton) if b.content == "As text")
+    await ui.events_in_one_breath((notes_box().content, "click", None), (as_text, "click", None))
+    await ui.wait_for(lambda: bool(saved))
+    assert CANARY.encode() not in bytes(saved["src_bytes"]), "unticked just before: no note leaves the device"

@@ -253,7 +253,7 @@ def ReportSection():
     today = date.today()
     start = use_live_value((today - timedelta(days=30)).isoformat())
     end = use_live_value(today.isoformat())
-    with_notes, set_with_notes = ft.use_state(False)
+    with_notes = use_live_value(False)  # read when a file is made: a box unticked just before counts
     message, set_message = ft.use_state(None)
     error, set_error = ft.use_state(None)
 
@@ -270,7 +270,7 @@ def ReportSection():
         if first is None or last is None:
             set_error(_("Write the dates as YYYY-MM-DD, for example 2026-02-01."))
             return
-        await save(await actions.run(session.journal_report, first, last, with_notes, fmt, on_error=set_error))
+        await save(await actions.run(session.journal_report, first, last, with_notes.value, fmt, on_error=set_error))
 
     async def plan(fmt: str):
         await save(await actions.run(session.safety_plan_file, fmt, on_error=set_error))
@@ -295,7 +295,7 @@ def ReportSection():
             TextInput(label=_("From"), text=start, width=150),
             TextInput(label=_("To"), text=end, width=150),
         ]),
-        CheckRow(_("Include my notes"), with_notes, set_with_notes),
+        CheckRow(_("Include my notes"), with_notes.value, with_notes.set),
         *([
             ft.Row(wrap=True, controls=[
                 ft.FilledTonalButton(_("Save summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF_OUTLINED, on_click=report_pdf),

@@ -274,12 +274,12 @@ def ExportDialog(close):
     run = actions.run
     session = state.session
     passphrase = use_live_value("")
-    fmt, set_fmt = ft.use_state("json")
+    fmt = use_live_value("json")
     error, set_error = ft.use_state(None)
     saved_as, set_saved_as = ft.use_state(None)
 
     async def export(_e=None):
-        made = await run(session.export_saved, passphrase.value, fmt, on_error=set_error,
+        made = await run(session.export_saved, passphrase.value, fmt.value, on_error=set_error,
                          messages={WrongSecret: _("That passphrase is not right. Nothing was exported.")})
         if made is FAILED:
             return
@@ -298,7 +298,7 @@ def ExportDialog(close):
         [
             ft.Text(_("A plain JSON or CSV file anyone can read, with your notes. Type your passphrase to confirm.")),
             ft.Semantics(container=True, label=_("File format"), content=OneOf(
-                [("json", _("JSON")), ("csv", _("CSV"))], fmt, lambda value: set_fmt(value or "json"), wrap=True)),
+                [("json", _("JSON")), ("csv", _("CSV"))], fmt.value, lambda value: fmt.set(value or "json"), wrap=True)),
             _field(_("Passphrase"), passphrase, on_submit=export),
             _error(error),
         ],
