@@ -320,3 +320,6 @@ def test_a_picked_file_is_imported_as_a_source_named_after_it_and_replaced_when_
         with use_language("fr"):
             assert french in message_for(refused.value), message_for(refused.value)
         assert "--" not in message_for(refused.value)
+    with pytest.raises(UploadRefused) as refused:  # a position is plain digits, as an editor shows it
+        directory.import_upload("long.json", b"[\n" + b"  {},\n" * 1500 + b"  {not json\n]")
+    assert "line 1502, column" in message_for(refused.value), message_for(refused.value)

@@ -52,11 +52,12 @@ def _load_json(path: Path):
         del raw  # not kept beside the text and the parsed objects (memory, issue #14)
         return json.loads(decoded)
     except UnicodeDecodeError as error:
-        raise FeedError(Message(N_("{file} is not UTF-8 text (byte {byte})"), file=path.name, byte=error.start)) from error
+        raise FeedError(Message(N_("{file} is not UTF-8 text (byte {byte})"), file=path.name, byte=str(error.start))) from error
     except json.JSONDecodeError as error:
         # The JSON reader's own words (error.msg) are technical English; where it is, is not.
+        # Positions as plain digits: "line 1234", never "line 1,234".
         raise FeedError(Message(N_("{file} is not valid JSON: {problem} at line {line}, column {column}"), file=path.name,
-                                problem=error.msg, line=error.lineno, column=error.colno)) from error
+                                problem=error.msg, line=str(error.lineno), column=str(error.colno))) from error
     except RecursionError:
         raise FeedError(_too_deep(path)) from None
 
@@ -67,7 +68,7 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FeedError(Message(N_("{file} is not UTF-8 text (byte {byte}); save the spreadsheet as \u201cCSV UTF-8\u201d"),
-                                file=path.name, byte=error.start)) from error
+                                file=path.name, byte=str(error.start))) from error
 
 
 def detect_format(path: Path, data=None) -> str:

@@ -69,7 +69,7 @@ def parse(content: str, feed: ParsedFeed, name: str) -> None:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise FeedError(Message(N_("{file}: not readable CSV at line {line}: {problem}"), file=name, line=reader.line_num,
+        raise FeedError(Message(N_("{file}: not readable CSV at line {line}: {problem}"), file=name, line=str(reader.line_num),
                                 problem=str(error))) from error
     for index, raw in enumerate(rows):
         row = {(k or "").strip().lower(): v for k, v in raw.items()}
