@@ -288,6 +288,18 @@ def _render(msgid: str, args: dict, lang: str) -> str:
             return msgid.format(**values) if template != msgid else msgid
 
 
+def reason_of(error: BaseException, full_stop: bool = True) -> str:
+    """An exception's own sentence, to put inside another one: the Message it was raised with
+    (translated with the sentence around it), else its text. Only its first argument, so
+    extras an exception adds to its ``str()`` (a command-line hint) stay out. ``full_stop=False``
+    drops a plain text's closing full stop, for a template that ends with its own."""
+    given = error.args[0] if error.args else str(error)
+    if isinstance(given, Message):
+        return given
+    text = str(given)
+    return text if full_stop else text.rstrip().rstrip(".")
+
+
 def localized(text: str | None) -> str | None:
     """``text`` in the language being served when it is a Message; any other text as it is."""
     return text.localized() if isinstance(text, Message) else text

@@ -165,6 +165,12 @@ def test_a_file_never_takes_over_a_subscribed_key_pinned_source(services, tmp_pa
     with pytest.raises(FeedError) as caught:
         services.directory.import_file(path, source="acme", now=NOW)
     assert "subscribed feed" in str(caught.value) and "kindred sources remove acme" in str(caught.value)
+    # Picked in the app: the same refusal in a person's words, without command-line advice.
+    from services.directory.service import UploadRefused
+
+    with pytest.raises(UploadRefused) as refused:
+        services.directory.import_upload("acme.json", kindred_feed(2))
+    assert str(refused.value).startswith("a source called \u201cacme\u201d is a feed you subscribed to")
     with services.directory_db.transaction() as session:
         row = get_or_create_source(session, "acme", "feed", NOW)
         assert (row.kind, row.location, row.public_key) == ("feed", "https://example.org/groups.json", "a" * 44)

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from services.directory import places
-from services.i18n import N_, Message
+from services.i18n import N_, Message, reason_of
 from services.paths import ASSETS_DIR
 from services.sync import signing
 
@@ -273,8 +273,7 @@ class CatalogueService:
                                          "it was not used"))) from None
         except signing.SigningError as error:
             raise CatalogueError(Message(N_("the downloaded catalogue's signature cannot be checked: {error}"),
-                                         error=error.args[0] if error.args and isinstance(error.args[0], Message)
-                                         else str(error).rstrip("."))) from None
+                                         error=reason_of(error, full_stop=False))) from None
         fresh = parse_catalogue(body, "updated")
         current = self.load()
         if fresh.generated_at < current.generated_at:
@@ -400,8 +399,8 @@ class CatalogueService:
         except FetchError as error:
             return self._sync_failed(record, Message(N_("The catalogue could not be downloaded: {reason}"), reason=error.message))
         except CatalogueError as error:
-            reason = error.args[0] if error.args and isinstance(error.args[0], Message) else str(error).rstrip().rstrip(".")
-            return self._sync_failed(record, Message(N_("The catalogue update was refused: {reason}."), reason=reason))
+            return self._sync_failed(record, Message(N_("The catalogue update was refused: {reason}."),
+                                                    reason=reason_of(error, full_stop=False)))
         except Exception as error:  # noqa: BLE001 - an unexpected problem must not stop the sync
             return self._sync_failed(record, Message(N_("The catalogue update could not be completed ({error})."),
                                                     error=type(error).__name__))

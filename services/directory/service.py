@@ -20,7 +20,7 @@ from services.directory.importers import kindred as kindred_format
 from services.directory.importers import meeting_guide
 from services.directory.model import GroupDetails, ImportReport, NextMeeting, SearchPage, SourceInfo, WhereToLook
 from services.directory.schedule import describe_rule, local_zone_name, next_meetings, valid_zone, zone  # noqa: F401 - local_zone_name re-exported
-from services.i18n import N_, Message
+from services.i18n import N_, Message, reason_of
 from services.directory.search import STALE_AFTER_DAYS, SearchQuery, listing_updated, search_stored
 from services.models import DirectoryGroup, DirectorySource
 from services.paths import ASSETS_DIR
@@ -69,7 +69,7 @@ class DirectoryService:
             with self.db.transaction() as session:
                 source_row = repository.get_or_create_source(session, name, kind, now)
                 if source_row.kind == "feed" and kind != "feed":
-                    raise FeedError(_subscribed_message(name))  # subscribed meanwhile: rolled back
+                    raise SubscribedFeedName(name)  # subscribed meanwhile: rolled back
                 replaced = repository.replace_source_groups(session, source_row, feed.groups, now)
                 repository.mark_imported(session, source_row, last_imported_at=now, format=feed.format,
                                          publisher=publisher or feed.publisher, kind=kind,
@@ -87,13 +87,12 @@ class DirectoryService:
         ValueError, so the UI's action runner shows its message) and changes nothing then."""
         try:
             return self._import_upload(file_name, data, timezone, now)
+        except SubscribedFeedName:
+            raise UploadRefused(Message(N_("a source called \u201c{name}\u201d is a feed you subscribed to; rename the "
+                                           "file to import it beside that feed"), name=Path(Path(file_name).stem).name)) from None
         except FeedError as error:
             # The message without its command-line hint: a person picking a file has no options.
-            message = error.args[0] if error.args else ""
-            if "is a subscribed feed" in message:
-                message = Message(N_("a source called \u201c{name}\u201d is a feed you subscribed to; rename the file to "
-                                     "import it beside that feed"), name=Path(Path(file_name).stem).name)
-            raise UploadRefused(message) from None
+            raise UploadRefused(reason_of(error)) from None
 
     def _import_upload(self, file_name: str, data: bytes, timezone: str | None, now: datetime | None) -> ImportReport:
         base = Path(file_name or "").name
@@ -123,7 +122,7 @@ class DirectoryService:
         with self.db.transaction() as session:
             existing = session.scalar(select(DirectorySource.kind).where(DirectorySource.name == name))
         if existing == "feed":
-            raise FeedError(_subscribed_message(name))
+            raise SubscribedFeedName(name)
 
     def ensure_bundled(self, path: Path = BUNDLED_FILE, now: datetime | None = None) -> bool:
         """Load the bundled directory as source "bundled" unless this version is there already.
@@ -232,10 +231,15 @@ def check_source_name(text: str) -> str:
     return name
 
 
-def _subscribed_message(name: str) -> str:
-    return (f"{name!r} is a subscribed feed (kindred sources list): importing a file under that name would drop its "
+class SubscribedFeedName(FeedError):
+    """A file imported under the name of a subscribed feed (worded for the command line)."""
+
+    def __init__(self, name: str):
+        super().__init__(
+            f"{name!r} is a subscribed feed (kindred sources list): importing a file under that name would drop its "
             "address, its pinned publisher key and its verified groups. Import under another --source name, or "
             f"remove the subscription first (kindred sources remove {name}).")
+        self.name = name
 
 
 def _require_groups(feed, path: Path) -> None:

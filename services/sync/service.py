@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select, update
 
-from services.i18n import N_, Message, _
+from services.i18n import N_, Message, _, reason_of
 from services.directory import repository
 from services.directory.importers import FeedError, read_feed
 from services.storage import collector_paused
@@ -490,10 +490,7 @@ class SyncService:
                    "come from the publisher (or it was changed on the way).")
             )) from None
         except signing.SigningError as error:
-            # The reason as composed (a Message where the signature check wrote one), so it is
-            # translated with the sentence around it.
-            reason = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
-            raise _Failed(Message(N_("The update was refused: {reason}"), reason=reason)) from None
+            raise _Failed(Message(N_("The update was refused: {reason}"), reason=reason_of(error))) from None
 
     @staticmethod
     def _refuse_rollback(source: SourceStatus, feed) -> None:
@@ -519,10 +516,8 @@ class SyncService:
                 with collector_paused():  # a few hundred thousand objects that all stay alive
                     feed = read_feed(path, "auto", source.timezone)
             except FeedError as error:
-                # The reader's sentence (translated with this one), without its command-line hint.
-                reason = error.args[0] if error.args else ""
                 raise _Failed(Message(N_("The feed could not be read: {reason}."),
-                                      reason=reason if isinstance(reason, Message) else str(reason).rstrip("."))) from None
+                                      reason=reason_of(error, full_stop=False))) from None
             except RecursionError:
                 raise _Failed(Message(N_("The feed could not be read: it nests lists or objects too deeply."))) from None
             except Exception as error:  # noqa: BLE001 - an importer bug must not cost data either

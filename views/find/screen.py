@@ -328,6 +328,11 @@ def _chip(text: str, selected: bool, on_select):
     return ft.Chip(label=ft.Text(text), selected=selected, on_select=on_select, show_checkmark=True)
 
 
+def _is_within(query: SearchQuery, km: float) -> bool:
+    """Whether ``km`` is the chosen distance (miles are stored as km, so not exactly equal)."""
+    return query.within_km is not None and abs(query.within_km - km) < 0.01
+
+
 @ft.component
 def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close):
     """The directory's filters as chips. Each tap applies at once; Done closes."""
@@ -345,8 +350,7 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
 
     def within(km: float):
         def change(now: SearchQuery) -> SearchQuery:
-            chosen = now.within_km is not None and abs(now.within_km - km) < 0.01
-            return replace(now, within_km=None if chosen else km)
+            return replace(now, within_km=None if _is_within(now, km) else km)
         return lambda _e=None: on_change(change)
 
     def section(title: str, chips: list):
@@ -360,8 +364,8 @@ def FilterSheet(is_open: bool, filters: SearchQuery, prefs, on_change, on_close)
     if prefs.place is not None:
         for amount in DISTANCES:
             km = miles_to_km(amount) if unit == "mi" else float(amount)
-            selected = filters.within_km is not None and abs(filters.within_km - km) < 0.01
-            distance_chips.append(_chip(_("Within {amount} {unit}").format(amount=amount, unit=unit), selected, within(km)))
+            distance_chips.append(_chip(_("Within {amount} {unit}").format(amount=amount, unit=unit), _is_within(filters, km),
+                                        within(km)))
 
     content = ft.Column(
         scroll=ft.ScrollMode.AUTO,

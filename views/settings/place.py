@@ -53,7 +53,10 @@ def FindingSettingsSection():
     text = use_live_value(None)  # None: not edited, the saved place shows
     error, set_error = ft.use_state(None)
     choices, set_choices = ft.use_state(())
-    shown = prefs.place_text if text.value is None else text.value
+    def typed_place() -> str:
+        return prefs.place_text if text.value is None else text.value
+
+    shown = typed_place()
 
     async def change(method: str, *args, on_error=None) -> bool:
         session = state.session
@@ -69,8 +72,7 @@ def FindingSettingsSection():
         session = state.session
         if session is None:
             return
-        typed = prefs.place_text if text.value is None else text.value
-        found = await run(_place_or_candidates, session, typed, on_error=set_error)  # on a problem, what was typed stays
+        found = await run(_place_or_candidates, session, typed_place(), on_error=set_error)  # on a problem, what was typed stays
         if found is FAILED:
             return
         if isinstance(found, list):
