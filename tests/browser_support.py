@@ -90,6 +90,23 @@ def wait_until_settled(page, timeout: float = 20_000) -> None:
     page.wait_for_function(SETTLED_JS, polling=50, timeout=timeout)
 
 
+def click_until_shown(page, button, shown, attempts: int = 3, timeout: float = 15_000) -> None:
+    """Click ``button`` once the screen is still, until ``shown`` is visible. A click that lands
+    while Flutter rebuilds its accessibility tree (just after a screen changed, on a loaded
+    machine) can be lost: a person taps again, and so does this."""
+    from playwright.sync_api import expect
+
+    for attempt in range(attempts):
+        wait_until_settled(page)
+        button.click()
+        try:
+            expect(shown).to_be_visible(timeout=timeout)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 def still_screenshot(page, attempts: int = 20) -> bytes:
     """A screenshot taken once two in a row are identical (animations have finished)."""
     previous = page.screenshot()

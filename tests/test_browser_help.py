@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, save_screenshot, type_into
+from tests.browser_support import DESKTOP, PHONE, click_until_shown, save_screenshot, type_into
 
 LOCAL = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/")
 
@@ -38,8 +38,7 @@ def test_unknown_locale_asks_for_the_country_and_shows_an_emergency_number_offli
     # The server's own locale names a country; the browser's does not: the browser's wins.
     with running_app(data_dir, env={"LANG": "en_GB.UTF-8", "LC_ALL": "en_GB.UTF-8"}) as app:
         context, page, _blocked = open_offline(browser, app.url, viewport, locale="en")
-        page.get_by_role("button", name="Get help now").first.click()
-        expect(page.get_by_text("Which country are you in?")).to_be_visible(timeout=30_000)
+        click_until_shown(page, page.get_by_role("button", name="Get help now").first, page.get_by_text("Which country are you in?"))
         expect(page.get_by_role("button", name="Call 112")).to_be_visible()
         expect(page.get_by_text("Samaritans")).to_have_count(0)  # not the server's country
 
@@ -59,8 +58,7 @@ def test_unknown_locale_asks_for_the_country_and_shows_an_emergency_number_offli
 def test_the_browsers_locale_chooses_the_country(browser, data_dir):
     with running_app(data_dir, env={"LANG": "en_GB.UTF-8", "LC_ALL": "en_GB.UTF-8"}) as app:
         context, page, _blocked = open_offline(browser, app.url, PHONE, locale="en-NZ")
-        page.get_by_role("button", name="Get help now").first.click()
-        expect(page.get_by_role("button", name="Call 111")).to_be_visible(timeout=30_000)
+        click_until_shown(page, page.get_by_role("button", name="Get help now").first, page.get_by_role("button", name="Call 111"))
         expect(page.get_by_text("Crisis lines for New Zealand")).to_be_visible()
         expect(page.get_by_text("Which country are you in?")).to_have_count(0)
         context.close()

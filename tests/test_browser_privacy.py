@@ -26,7 +26,7 @@ from services.privacy import settings as private_settings
 from services.privacy.backup import read_backup
 from services.saved import SavedGroups
 from tests.app_process import running_app
-from tests.browser_support import PHONE, open_app, open_destination, save_screenshot, type_into, unlock
+from tests.browser_support import PHONE, click_until_shown, open_app, open_destination, save_screenshot, type_into, unlock
 from tests.privacy_support import CANARY, PASSPHRASE, raw_bytes
 
 pytestmark = pytest.mark.browser
@@ -81,8 +81,7 @@ def test_second_tab_starts_locked_backup_downloads_and_nothing_private_leaves(br
         expect(second.get_by_role("button", name="Lock now")).to_have_count(0)
         open_destination(second, "Saved")
         expect(second.get_by_text("Kindred is locked")).to_be_visible()
-        second.get_by_role("button", name="Get help now").click()
-        expect(second.get_by_text("Samaritans")).to_be_visible()
+        click_until_shown(second, second.get_by_role("button", name="Get help now"), second.get_by_text("Samaritans"))
         second.close()
 
         # The first tab is still open; make a backup and download it.

@@ -9,6 +9,7 @@ from tests.app_process import running_app
 from tests.browser_support import (
     DESKTOP,
     PHONE,
+    click_until_shown,
     open_app,
     open_destination,
     save_screenshot,
@@ -41,8 +42,8 @@ def test_welcome_destinations_and_crisis_lines(browser, data_dir, size, viewport
                 small = small_touch_targets(page)
                 assert small == [], f"touch targets under 48 px on {destination}: {small}"
 
-        page.get_by_role("button", name="Get help now").click()
-        expect(page.get_by_role("group", name=re.compile(r"^Samaritans For: "))).to_be_visible()
+        click_until_shown(page, page.get_by_role("button", name="Get help now"),
+                          page.get_by_role("group", name=re.compile(r"^Samaritans For: ")))
         expect(page.get_by_role("button", name="Call 116 123")).to_be_visible()
         expect(page.get_by_role("button", name="Call 999")).to_be_visible()
         save_screenshot(page, f"help-{size}")
@@ -79,8 +80,8 @@ def test_dark_theme_and_country_choice_survive_a_restart(browser, data_dir):
 
         png = page.screenshot()
         assert _is_dark(BytesIO(png)), "the dark theme was not applied after restart"
-        page.get_by_role("button", name="Get help now").click()
-        expect(page.get_by_role("group", name=re.compile(r"^Lifeline For: "))).to_be_visible()
+        click_until_shown(page, page.get_by_role("button", name="Get help now"),
+                          page.get_by_role("group", name=re.compile(r"^Lifeline For: ")))
         expect(page.get_by_role("button", name="Call 000")).to_be_visible()
         page.close()
 
