@@ -270,6 +270,20 @@ class DirectoryNextMeeting(DirectoryBase):
     timezone: Mapped[str | None] = mapped_column(String(64))
     # the moment start_utc was worked out for: a clock earlier than this works it out again
     computed_utc: Mapped[int | None] = mapped_column(Integer, index=True)
+    # the group's set of schedule rules (directory_rule_set.id): a refresh after time away works
+    # out each set once and writes its groups by this number (migration d0008). NULL until the
+    # first refresh that needs it, for groups stored before d0008.
+    rule_set: Mapped[int | None] = mapped_column(Integer)
+
+
+class DirectoryRuleSet(DirectoryBase):
+    """A distinct set of schedule rules, as the JSON list ``rows.rule_set_signature`` makes: tens
+    of thousands of meetings share a few thousand sets ("Tuesday 19:00 in New York")."""
+
+    __tablename__ = "directory_rule_set"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rules: Mapped[str] = mapped_column(Text, unique=True)
 
 
 class DirectorySchedule(DirectoryBase):

@@ -48,9 +48,14 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
     # keeps every rule alive, so an id is not reused meanwhile): its row and its next meeting.
     per_rule: dict = {}
     tags: dict = {}  # (kind, values) → the values as stored
+    rule_sets = _RuleSets(cursor)
     try:
         for first in range(0, len(groups), INSERT_BATCH):
-            _insert_groups(cursor, source, groups[first:first + INSERT_BATCH], next_id + first, now, cache, per_rule, tags)
+            _insert_groups(cursor, source, groups[first:first + INSERT_BATCH], next_id + first, now, cache, per_rule, tags,
+                           rule_sets)
+        # Sets no group has any more (this source's old groups were their last).
+        cursor.execute("DELETE FROM directory_rule_set WHERE id NOT IN "
+                       "(SELECT rule_set FROM directory_next_meeting WHERE rule_set IS NOT NULL)")
         if bulk is not None:
             bulk.rebuild(cursor)
     finally:
@@ -58,27 +63,57 @@ def replace_source_groups(session: Session, source: DirectorySource, groups: lis
     return before
 
 
+class _RuleSets:
+    """Numbers for the distinct sets of rules of the groups being written (migration d0008):
+    the ones stored already, then new ones, each saved once."""
+
+    def __init__(self, cursor) -> None:
+        self.by_signature: dict[str, int] = dict(cursor.execute("SELECT rules, id FROM directory_rule_set"))
+        self.next_id = max(self.by_signature.values(), default=0) + 1
+        self.by_rules: dict[tuple, int] = {}  # the rules' identities (as per_rule) → number
+        self.new: list[tuple[int, str]] = []
+
+    def number(self, rules: tuple, entries) -> int:
+        """The number of the set ``rules`` (their ids); ``entries``: their per_rule entries."""
+        found = self.by_rules.get(rules)
+        if found is None:
+            signature = rows.rule_set_signature(entry[3] for entry in entries)
+            found = self.by_signature.get(signature)
+            if found is None:
+                found = self.by_signature[signature] = self.next_id
+                self.next_id += 1
+                self.new.append((found, signature))
+            self.by_rules[rules] = found
+        return found
+
+    def save_new(self, cursor) -> None:
+        cursor.executemany("INSERT INTO directory_rule_set (id, rules) VALUES (?, ?)", self.new)
+        self.new = []
+
+
 INSERT_BATCH = 5000
 
 
 def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], next_id: int, now: datetime, cache: dict,
-                   per_rule: dict | None = None, tags: dict | None = None) -> None:
-    per_rule = {} if per_rule is None else per_rule
-    tags = {} if tags is None else tags
+                   per_rule: dict, tags: dict, rule_sets: _RuleSets) -> None:
     group_rows, next_rows, rule_rows, tag_rows = [], [], [], []
     source_id, prefix, now_epoch = source.id, f"{source.name}/", epoch(now)
     for offset, record in enumerate(groups):
         gid = next_id + offset
         # next_start(record.schedule, now, cache), with each rule's part worked out once
         start_utc = zone_name = None
+        entries = []
         for rule in record.schedule:
             entry = per_rule.get(id(rule))
             if entry is None:
-                entry = per_rule[id(rule)] = (rule, _rule_values(rule), next_start((rule,), now, cache))
+                values = _rule_values(rule)
+                entry = per_rule[id(rule)] = (rule, values, next_start((rule,), now, cache), _rule_json(values))
+            entries.append(entry)
             found = entry[2]
             if found[0] is not None and (start_utc is None or found[0] < start_utc):
                 start_utc, zone_name = found
             rule_rows.append((gid, *entry[1]))
+        rule_set = rule_sets.number(tuple(id(entry[0]) for entry in entries), entries)
         loc, online, contact = record.location, record.online, record.contact
         group_rows.append((
             gid, source_id, record.external_id, prefix + record.external_id, record.name,
@@ -89,7 +124,7 @@ def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], n
             contact.website, record.status, _iso(record.last_verified), record.timezone_origin,
             ",".join(record.type_codes) or None,
         ))
-        next_rows.append((gid, start_utc, zone_name, now_epoch))
+        next_rows.append((gid, start_utc, zone_name, now_epoch, rule_set))
         for kind, values in (("topic", record.topics), ("audience", record.audience), ("language", record.languages),
                              ("accessibility", record.accessibility)):
             if not values:
@@ -101,8 +136,9 @@ def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], n
             for value in stored:
                 tag_rows.append((gid, kind, value))
     cursor.executemany(f"INSERT INTO directory_group ({', '.join(GROUP_COLUMNS)}) VALUES ({', '.join('?' * len(GROUP_COLUMNS))})", group_rows)
-    cursor.executemany("INSERT INTO directory_next_meeting (group_id, start_utc, timezone, computed_utc) VALUES (?, ?, ?, ?)",
-                       next_rows)
+    rule_sets.save_new(cursor)
+    cursor.executemany("INSERT INTO directory_next_meeting (group_id, start_utc, timezone, computed_utc, rule_set) "
+                       "VALUES (?, ?, ?, ?, ?)", next_rows)
     cursor.executemany(f"INSERT INTO directory_schedule ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))})", rule_rows)
     cursor.executemany("INSERT INTO directory_group_tag (group_id, kind, value) VALUES (?, ?, ?)", tag_rows)
 
@@ -111,6 +147,12 @@ def _rule_values(rule: ScheduleRule) -> tuple:
     """A rule's directory_schedule columns after group_id."""
     return (rule.kind, rule.weekday, rule.interval_weeks, rule.ordinal, _minutes(rule.start), _minutes(rule.end),
             rule.timezone, _iso(rule.anchor_date), _iso(rule.starts_on), _iso(rule.ends_on), rule.note)
+
+
+def _rule_json(values: tuple) -> str:
+    """rows.rule_json of a rule's _rule_values."""
+    kind, weekday, interval, ordinal, start, end, zone, anchor, starts_on, ends_on, _note = values
+    return rows.rule_json(kind, weekday, start, end, zone, interval, ordinal, anchor, starts_on, ends_on)
 
 
 BULK_MIN_CHANGES = 2000
