@@ -194,6 +194,8 @@ def make_page_handler(services):
 
         async def on_keyboard(e: ft.KeyboardEvent) -> None:
             state.touch()  # typing counts as use for the auto-lock
+            if e.key == "Tab" and not state.keyboard_navigation:
+                state.keyboard_navigation = True
             if e.key == "Escape":
                 await close_top_overlay(page)
 
