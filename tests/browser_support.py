@@ -160,9 +160,9 @@ def field_name(label: str) -> re.Pattern:
 
 
 def type_into(page, label: str, text: str, attempts: int = 3) -> None:
-    """Flutter text fields: click, then type (fill() leaves them empty). Typing is checked:
-    if a key was lost (the field was rebuilt under the cursor), the field is cleared and
-    typed again."""
+    """Flutter text fields: click, then type (fill() leaves them empty), into an emptied
+    field. Typing is checked: if a key was lost (the field was rebuilt under the cursor), the
+    field is cleared and typed again."""
     from playwright.sync_api import expect
 
     field = page.get_by_role("textbox", name=field_name(label))
@@ -175,9 +175,7 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
             # before the field takes focus: click again.
             field.click()
             expect(field).to_be_focused()
-        if attempt:
-            page.keyboard.press("Control+A")
-            page.keyboard.press("Delete")
+        clear_focused(page, field)
         page.keyboard.type(text, delay=10)
         try:
             expect(field).to_have_value(text, timeout=5_000)
@@ -185,6 +183,35 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
         except AssertionError:
             if attempt == attempts - 1:
                 raise
+
+
+def clear_focused(page, field, attempts: int = 5) -> None:
+    """Empty the focused text ``field``. Select-all and Delete first; in Chromium that
+    sometimes leaves the text (the selection is gone by the time Delete arrives: seen in
+    Find's search field, with the old shell too), so then Backspace and Delete, as many times
+    as there are characters, until the field says it is empty."""
+    from playwright.sync_api import expect
+
+    for _ in range(attempts):
+        if not field.input_value():
+            return
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        try:
+            expect(field).to_have_value("", timeout=2_000)
+            return
+        except AssertionError:
+            # Wherever the caret is (End goes to the visual end of right-to-left text): as many
+            # Backspaces and Deletes as there are characters.
+            for _ in range(len(field.input_value())):
+                page.keyboard.press("Backspace")
+                page.keyboard.press("Delete")
+            try:
+                expect(field).to_have_value("", timeout=2_000)
+                return
+            except AssertionError:
+                continue
+    raise AssertionError(f"the field could not be emptied: {field.input_value()!r}")
 
 
 def on_a_private_screen(page, asking: str) -> bool:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from services.app import open_services
 from services.directory.search import SearchQuery
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot
+from tests.browser_support import DESKTOP, PHONE, clear_focused, open_app, open_destination, save_screenshot
 from tests.browser_support import unlock as unlock_app
 
 pytestmark = pytest.mark.browser
@@ -55,8 +55,7 @@ def type_into(page, label: str, text: str, attempts: int = 5) -> None:
                 break
             except (AssertionError, PlaywrightTimeout):
                 continue
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Delete")
+        clear_focused(page, field)
         page.keyboard.type(text, delay=40)
         try:
             expect(field).to_have_value(text, timeout=8_000)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import field_name, CLOCK, launch_chromium, scroll_into_view
+from tests.browser_support import CLOCK, clear_focused, field_name, launch_chromium, scroll_into_view
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -180,9 +180,7 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
     field = page.get_by_role("textbox", name=field_name(label))
     for attempt in range(attempts):
         field.click()
-        if attempt:
-            page.keyboard.press("Control+A")
-            page.keyboard.press("Delete")
+        clear_focused(page, field)
         page.keyboard.type(text, delay=10)
         try:
             expect(field).to_have_value(text, timeout=10_000)
@@ -631,10 +629,7 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
 def _replace_text(page, label: str, text: str) -> None:
     field = page.get_by_role("textbox", name=field_name(label))
     scroll_into_view(page, field)
-    field.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    type_into(page, label, text)
+    type_into(page, label, text)  # (into an emptied field)
 
 
 def test_a_summary_pdf_is_made_offline_in_the_browser_and_holds_the_range_figures(browser, served, site, slow_expect, tmp_path):
