@@ -195,12 +195,6 @@ def focus_order_problems(page) -> list[str]:
              .map(e => e.getBoundingClientRect()).filter(r => r.top > 56 && r.left < 10).map(r => r.right))""",
         list(DESTINATIONS),
     )
-    # The first Tab of a session moves a phone's destination bar above the page (views/shell.py):
-    # the walk starts once the screen has settled after it.
-    from tests.browser_support import wait_until_settled
-
-    page.keyboard.press("Tab")
-    wait_until_settled(page)
     stops = tab_stops(page)
     if stops:  # begin the round at the top of the screen
         first = min(range(len(stops)), key=lambda i: (round(stops[i]["page_y"] - stops[0]["page_y"] + stops[0]["y"]), stops[i]["x"]))

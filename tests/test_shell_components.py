@@ -71,55 +71,6 @@ async def test_resizing_moves_the_navigation_bar_to_the_bottom(services):
     assert [v for v in ui.find(ft.View) if isinstance(v.navigation_bar, ft.NavigationBar)]
 
 
-def bar_at_the_bottom(ui) -> bool:
-    return any(isinstance(view.navigation_bar, ft.NavigationBar) for view in ui.find(ft.View))
-
-
-def bar_on_top(ui) -> bool:
-    """A destination bar inside the page's column, shown (under the app bar)."""
-    return any(row.visible is not False and any(isinstance(c.content, ft.NavigationBar) for c in row.controls
-                                                 if isinstance(c, ft.Container))
-               for row in ui.find(ft.Row))
-
-
-async def test_tab_moves_a_phones_bar_on_top_and_nothing_typed_is_lost(services):
-    """Flutter orders Tab by position: with the bar at the bottom, Tab went from the rows on
-    screen to "Find" and back into the rows below. Once Tab is pressed, the bar sits under
-    the app bar for the rest of the session — and the screen under it stays mounted: a
-    half-typed note is still there, in the same field. Crossing the phone width likewise."""
-    from services.journal import Journal  # noqa: F401 - the journal screens need it imported
-
-    services.preferences.mark_welcome_done()
-    store, _ = services.vault.set_up(PASSPHRASE)
-    ui = await start_ui(services, width=390, route="/journal")
-    ui.open_with(store)
-    await ui.settle()
-    await ui.click(ui.labelled("Mood 2 of 5, Low"))
-    await ui.click(ui.button("Add details"))
-    await ui.settle()
-    await ui.type("Note", "half a thought")
-    note = ui.field("Note")._i  # the client's control: a new one would be a new, empty field
-    assert bar_at_the_bottom(ui) and not bar_on_top(ui)
-
-    await ui.event(ui.page, "keyboard_event", {"key": "a", "shift": False, "ctrl": False, "alt": False, "meta": False})
-    assert bar_at_the_bottom(ui), "typing letters leaves the bar where the thumb is"
-    await ui.event(ui.page, "keyboard_event", {"key": "Tab", "shift": False, "ctrl": False, "alt": False, "meta": False})
-    await ui.settle()
-    assert bar_on_top(ui) and not bar_at_the_bottom(ui)
-    assert ui.field("Note")._i == note and ui.field("Note").value == "half a thought"
-
-    # Wider and narrower again: the same field, the bar stays on top for the keyboard.
-    await ui.event(ui.page, "resize", {"width": 1280, "height": 800})
-    assert ui.field("Note")._i == note
-    await ui.event(ui.page, "resize", {"width": 390, "height": 844})
-    assert bar_on_top(ui) and ui.field("Note")._i == note and ui.field("Note").value == "half a thought"
-    # The bar on top works: Settings, and back.
-    [bar] = [c.content for c in ui.find(ft.Container) if isinstance(c.content, ft.NavigationBar)]
-    ui.set(bar, selected_index=3)
-    await ui.event(bar, "change")
-    assert ui.has_text("Settings")
-
-
 async def test_help_is_in_the_app_bar_everywhere_and_shows_the_countrys_lines(services):
     services.preferences.mark_welcome_done()
     services.preferences.set_country("GB")

@@ -9,7 +9,7 @@ from views.actions import ActionRunner, ActionsContext
 from views.find.choose import ChooseScreen
 from views.find.group import GroupDetailsScreen
 from views.find.screen import FindScreen
-from views.guard import AuthGuard, full_screen_gate
+from views.guard import AuthGuard
 from views.help import HelpScreen
 from views.journal.checkin import EditEntryScreen
 from views.journal.data import DataScreen
@@ -194,11 +194,6 @@ def make_page_handler(services):
 
         async def on_keyboard(e: ft.KeyboardEvent) -> None:
             state.touch()  # typing counts as use for the auto-lock
-            if e.key == "Tab" and not state.keyboard_navigation and state.is_phone and full_screen_gate(state) is None:
-                # Only where it moves the phone's destination bar (views/shell.py): a change of
-                # the model redraws the screen, and a redraw for nothing can drop the focus Tab
-                # has just moved (seen on the welcome screen's "Get started").
-                state.keyboard_navigation = True
             if e.key == "Escape":
                 await close_top_overlay(page)
 

@@ -120,9 +120,6 @@ class AppModel:
     # "Get help now" is an overlay over whatever is on screen: closing it returns exactly
     # there, with every half-typed answer and draft still in place.
     help_open: bool = False
-    # Tab was pressed on a phone-sized window showing the destinations: they move above the page
-    # (views/shell.py), so keyboard focus goes app bar → destinations → page, top to bottom.
-    keyboard_navigation: bool = False
     # Set-up or unlock asked over a public screen (why, in a few words), and what to do once open.
     asking_private: str | None = None
     _after_open: object = field(default=None, repr=False)

@@ -1,7 +1,7 @@
 """The app shell: app bar with "Get help now", and Find / Journal / Saved / Settings.
 
 Phones get a bottom navigation bar, wider windows the same bar under the app bar (not a side
-rail: see below). A phone-sized window moves it under the app bar too once Tab is pressed.
+rail: see below).
 """
 
 import flet as ft
@@ -67,42 +67,48 @@ def Shell():
         # Back to Find is back to the search as it was (words, filters, sort, place in the list).
         ft.context.page.navigate(find_route(state.find) if route == "/" else route)
 
-    def destination_bar(**style) -> ft.NavigationBar:
-        return ft.NavigationBar(
-            selected_index=selected,
-            on_change=go,
-            destinations=[
-                ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label), tooltip=NO_TOOLTIP)
-                for _route, label, icon, selected_icon in DESTINATIONS
-            ],
-            **style,
+    if state.is_phone:
+        return ft.View(
+            route="/",  # one key for every tab: switching tabs is not a push
+            can_pop=False,
+            appbar=appbar,
+            padding=0,
+            navigation_bar=ft.NavigationBar(
+                selected_index=selected,
+                on_change=go,
+                destinations=[
+                    ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label), tooltip=NO_TOOLTIP)
+                    for _route, label, icon, selected_icon in DESTINATIONS
+                ],
+            ),
+            controls=[outlet, HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")],
         )
-
-    # Where the destinations go. Wider windows: a bar under the app bar, not a side rail —
-    # Flutter moves keyboard focus in reading order *by position*, and Flet has no
-    # focus-traversal group, so a rail beside the page made Tab weave between the rail and the
-    # page; a bar above it is read (and tabbed) first, then the page, top to bottom. Phones: a
-    # bar at the bottom, where a thumb is — until Tab is pressed in this session: with the bar
-    # at the bottom, Tab went from the rows on screen to "Find" and back to the rows scrolled
-    # below it, so for a keyboard the bar moves on top.
-    on_top = not state.is_phone or state.keyboard_navigation
-    # One tree for both: the page (and whatever is half-typed on it) stays mounted when the bar
-    # moves, or the window crosses the phone width.
+    # Wider windows: the destinations in a bar under the app bar, not a side rail. Flutter
+    # moves keyboard focus in reading order by position, so a rail beside the page made Tab
+    # weave between the rail and the page; a bar above it is read (and tabbed) first, then
+    # the page, top to bottom.
     return ft.View(
-        route="/",  # one key for every tab: switching tabs is not a push
+        route="/",
         can_pop=False,
         appbar=appbar,
         padding=0,
         spacing=0,
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,  # the page's own column centres its content
-        navigation_bar=None if on_top else destination_bar(),
         controls=[
-            ft.Row(visible=on_top, alignment=ft.MainAxisAlignment.CENTER, controls=[ft.Container(
-                width=None if state.is_phone else DESTINATION_BAR_WIDTH,
-                expand=state.is_phone,
-                content=destination_bar(height=64, bgcolor=ft.Colors.SURFACE) if on_top else None,
+            ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[ft.Container(
+                width=DESTINATION_BAR_WIDTH,
+                content=ft.NavigationBar(
+                    selected_index=selected,
+                    on_change=go,
+                    height=64,
+                    bgcolor=ft.Colors.SURFACE,
+                    destinations=[
+                        ft.NavigationBarDestination(icon=icon, selected_icon=selected_icon, label=_(label), tooltip=NO_TOOLTIP)
+                        for _route, label, icon, selected_icon in DESTINATIONS
+                    ],
+                ),
             )]),
-            ft.Divider(height=1, visible=on_top),
+            ft.Divider(height=1),
             ft.Container(expand=True, content=outlet),
             HelpOverlay(key="help"),
             PrivateGateDialog(key="private-gate"),
