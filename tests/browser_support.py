@@ -192,25 +192,27 @@ def clear_focused(page, field, attempts: int = 5) -> None:
     as there are characters, until the field says it is empty."""
     from playwright.sync_api import expect
 
+    def emptied() -> bool:
+        try:
+            expect(field).to_have_value("", timeout=2_000)
+            return True
+        except AssertionError:
+            return False
+
     for _ in range(attempts):
         if not field.input_value():
             return
         page.keyboard.press("Control+A")
         page.keyboard.press("Delete")
-        try:
-            expect(field).to_have_value("", timeout=2_000)
+        if emptied():
             return
-        except AssertionError:
-            # Wherever the caret is (End goes to the visual end of right-to-left text): as many
-            # Backspaces and Deletes as there are characters.
-            for _ in range(len(field.input_value())):
-                page.keyboard.press("Backspace")
-                page.keyboard.press("Delete")
-            try:
-                expect(field).to_have_value("", timeout=2_000)
-                return
-            except AssertionError:
-                continue
+        # Wherever the caret is (End goes to the visual end of right-to-left text): as many
+        # Backspaces and Deletes as there are characters.
+        for _ in range(len(field.input_value())):
+            page.keyboard.press("Backspace")
+            page.keyboard.press("Delete")
+        if emptied():
+            return
     raise AssertionError(f"the field could not be emptied: {field.input_value()!r}")
 
 

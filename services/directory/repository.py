@@ -73,8 +73,9 @@ class _RuleSets:
         self.by_rules: dict[tuple, int] = {}  # the rules' identities (as per_rule) → number
         self.new: list[tuple[int, str]] = []
 
-    def number(self, rules: tuple, entries) -> int:
-        """The number of the set ``rules`` (their ids); ``entries``: their per_rule entries."""
+    def number(self, entries: list) -> int:
+        """The number of the set of rules whose per_rule entries are ``entries``."""
+        rules = tuple(id(entry[0]) for entry in entries)
         found = self.by_rules.get(rules)
         if found is None:
             signature = rows.rule_set_signature(entry[3] for entry in entries)
@@ -113,7 +114,7 @@ def _insert_groups(cursor, source: DirectorySource, groups: list[GroupRecord], n
             if found[0] is not None and (start_utc is None or found[0] < start_utc):
                 start_utc, zone_name = found
             rule_rows.append((gid, *entry[1]))
-        rule_set = rule_sets.number(tuple(id(entry[0]) for entry in entries), entries)
+        rule_set = rule_sets.number(entries)
         loc, online, contact = record.location, record.online, record.contact
         group_rows.append((
             gid, source_id, record.external_id, prefix + record.external_id, record.name,
