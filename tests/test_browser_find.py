@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, tap, type_into, unlock
+from tests.browser_support import DESKTOP, PHONE, open_app, open_destination, save_screenshot, tap, type_into, unlock, wait_until_settled
 from tests.find_support import import_local
 
 pytestmark = pytest.mark.browser
@@ -115,3 +115,37 @@ def test_find_details_and_saved_at_desktop_size(browser, set_up_data_dir):
         expect(labelled(page, "Next: Thu 6:00 PM · ")).to_be_visible()
         save_screenshot(page, "saved-list-desktop")
         page.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_key_of_one_search_after_another_reaches_the_field(browser, set_up_data_dir, viewport):
+    """A person clears the search field and types the next words while the last answer lands.
+    The address used to follow each answer at once, and a change of address while typing made
+    the browser drop every key after it ("anxie" of "anxiety peer group", or nothing): it now
+    follows when they leave the field or open a result. Keys go straight to the keyboard here
+    (no per-key checking and retyping, as ``type_into`` does) — as a person types."""
+    with running_app(set_up_data_dir, env=ENV) as app:
+        page = open_app(browser, app.url, viewport)
+        expect(page.get_by_text("Find a group", exact=True)).to_be_visible(timeout=60_000)
+        wait_until_settled(page)
+        field = page.get_by_role("textbox", name=re.compile(r"^Search groups"))
+        for words in ("grief support circle", "anxiety peer group", "evening grief", "online", "grief"):
+            field.click()
+            expect(field).to_be_focused()
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
+            for _ in range(25):  # whatever select-all left
+                page.keyboard.press("Backspace")
+            page.keyboard.type(words, delay=10)
+            wait_until_settled(page)
+            expect(field).to_have_value(words)
+        # The address follows once the person leaves the field, and a result opens from it.
+        page.get_by_role("heading", name="Kindred").click()
+        expect(page).to_have_url(re.compile(r"q=grief($|&)"))
+        card(page, "GriefShare").first.click()
+        expect(page.get_by_role("button", name="Back to results")).to_be_visible()
+        page.get_by_role("button", name="Back to results").click()
+        # (A Flutter field's text reaches the DOM only with the focus: the words are checked
+        # through the address and the results they give.)
+        expect(page).to_have_url(re.compile(r"q=grief($|&)"))
+        expect(card(page, "GriefShare").first).to_be_visible()

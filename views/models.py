@@ -64,6 +64,10 @@ class FindModel:
     _scroll: float = 0.0  # pixels; not observed (scrolling never re-renders)
     _runner: object = None  # the screen's SearchRunner, kept with the results it fills in
     _more_pending: bool = False
+    # The search field has the focus, and results of typing came while it had: the address
+    # follows once the person leaves the field (views/find/screen.py says why).
+    _search_focused: bool = False
+    _route_pending: bool = False
 
 
 @ft.observable

@@ -77,8 +77,13 @@ def search_runner(state, model: FindModel) -> SearchRunner:
             # only while Find is on screen: an answer landing after the person opened a group
             # (or went to another tab) is kept for "Back to results", never a jump away.
             model.applied = search
-            if state.page is not None and is_find_route(state.page.route) and search_part(state.page.route) != search:
-                state.page.navigate(find_route(model))
+            if model._search_focused:
+                # Changing the address while the person types in the search field makes the
+                # browser drop the keys that follow (measured: "anxie" of "anxiety peer group",
+                # or nothing at all): it follows when they leave the field or open a result.
+                model._route_pending = True
+            else:
+                address_follows_search(state, model)
 
     def on_error(problem):
         model._more_pending = False
@@ -88,6 +93,14 @@ def search_runner(state, model: FindModel) -> SearchRunner:
 
     model._runner = SearchRunner(state.services.directory.search, on_result, on_error)
     return model._runner
+
+
+def address_follows_search(state, model) -> None:
+    """Show the search in the address (for back, reload and a shared link), while Find is on
+    screen: an answer landing after the person opened a group is kept for "Back to results"."""
+    model._route_pending = False
+    if state.page is not None and is_find_route(state.page.route) and search_part(state.page.route) != (model.applied or ""):
+        state.page.navigate(find_route(model))
 
 
 @ft.component
@@ -168,7 +181,17 @@ def FindScreen():
             load_more()
 
     def open_group(summary):
+        if model._route_pending:  # so that back from the group comes to these results
+            address_follows_search(state, model)
         go(details_route(summary.id))
+
+    def on_search_focus(_=None):
+        model._search_focused = True
+
+    def on_search_blur(_=None):
+        model._search_focused = False
+        if model._route_pending:
+            address_follows_search(state, model)
 
     def on_sort(e):
         sort = e.control.value or "relevance"
@@ -194,6 +217,8 @@ def FindScreen():
             prefix_icon=ft.Icons.SEARCH,
             on_change=on_type,
             on_submit=on_type,
+            on_focus=on_search_focus,
+            on_blur=on_search_blur,
         ),
         ft.Row(
             wrap=True,
