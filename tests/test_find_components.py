@@ -429,3 +429,27 @@ async def test_escape_closes_a_modal_dialog_and_leaves_the_others_to_flutter(loc
     assert await close_top_overlay(ui.page)
     await wait_for(ui, lambda: dismissed == [1])
     assert sheets(), "only the top overlay closes"
+
+
+@pytest.mark.asyncio
+async def test_the_address_waits_while_the_search_field_has_the_focus(local_services):
+    """In a browser, a change of address while the person types made it drop the keys that
+    followed: while the field has the focus the address waits, and follows when it is left
+    or a result is opened. A field that left the screen focused does not hold it up later."""
+    ui = await start_ui(local_services, passphrase=PASSPHRASE)
+    await ui.settle()
+    await ui.event(ui.field("Search groups"), "focus")
+    await ui.type("Search groups", "grief")
+    await ui.wait_for(lambda: ui.state.find.applied == "q=grief", what="the answer")
+    await ui.settle()
+    assert ui.current_route() == "/", "the address changed under the typing"
+    await ui.event(ui.field("Search groups"), "blur")
+    await ui.wait_for(lambda: ui.current_route() == "/?q=grief", what=f"the address, now {ui.current_route()}")
+
+    # Focused again, then Find leaves the screen without a "blur" (browser back while typing).
+    await ui.event(ui.field("Search groups"), "focus")
+    await ui.navigate("/saved")
+    await ui.navigate("/?q=grief")
+    await ui.wait_for(lambda: ui.has_text("Find a group"), what="Find again")
+    await ui.type("Search groups", "anxiety")  # (no focus event: typed by a test, not a person)
+    await ui.wait_for(lambda: ui.current_route() == "/?q=anxiety", what=f"the address, now {ui.current_route()}")

@@ -142,6 +142,13 @@ def FindScreen():
 
     ft.use_effect(follow_route, [route_search, place_key])
 
+    def forget_focus():
+        # A field taken off screen with the focus (browser back while typing) may never say
+        # "blur": a new one starts without it, or the address would wait for ever.
+        model._search_focused = False
+
+    ft.use_effect(forget_focus, [])
+
     async def restore_scroll(offset: float):
         # The browser may not have laid the list out yet when the screen comes back: a jump
         # asked for too early is lost. Ask again until a scroll report says it got there.
