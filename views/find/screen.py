@@ -187,9 +187,14 @@ def FindScreen():
         if e.max_scroll_extent and e.pixels >= e.max_scroll_extent - 300:
             load_more()
 
-    def open_group(summary):
-        if model._route_pending:  # so that back from the group comes to these results
+    def catch_up_address():
+        # Only what waited: state.page.route lags a navigation still under way, and a second
+        # push of the same address would put it twice into the browser's history.
+        if model._route_pending:
             address_follows_search(state, model)
+
+    def open_group(summary):
+        catch_up_address()  # so that back from the group comes to these results
         go(details_route(summary.id))
 
     def on_search_focus(_=None):
@@ -197,8 +202,7 @@ def FindScreen():
 
     def on_search_blur(_=None):
         model._search_focused = False
-        if model._route_pending:
-            address_follows_search(state, model)
+        catch_up_address()
 
     def on_sort(e):
         sort = e.control.value or "relevance"
