@@ -15,6 +15,9 @@ from services.models import DevicePreference
 from services.storage import Database
 
 THEME_MODES = ("system", "light", "dark")
+# Where a phone-sized window shows the destinations: "auto" is at the bottom on a touch screen
+# (for a thumb) and under the app bar elsewhere (for a keyboard: see views/models.py).
+NAVIGATION_PLACES = ("auto", "bottom", "top")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Preferences:
     welcome_done: bool = False
     # The UI language chosen in Settings ("en", "es", "fr"); None: the browser's or system's.
     language: str | None = None
+    navigation_place: str = "auto"
 
 
 class PreferenceStore:
@@ -39,6 +43,7 @@ class PreferenceStore:
             country=values.get("country") or None,
             welcome_done=values.get("welcome_done") == "1",
             language=values.get("language") if values.get("language") in LANGUAGES else None,
+            navigation_place=values.get("navigation_place") if values.get("navigation_place") in NAVIGATION_PLACES else "auto",
         )
 
     def _put(self, key: str, value: str) -> None:
@@ -60,6 +65,12 @@ class PreferenceStore:
         if code and code not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
         self._put("language", code or "")
+        return self.load()
+
+    def set_navigation_place(self, place: str) -> Preferences:
+        if place not in NAVIGATION_PLACES:
+            raise ValueError(f"navigation place must be one of {', '.join(NAVIGATION_PLACES)}")
+        self._put("navigation_place", place)
         return self.load()
 
     def mark_welcome_done(self) -> Preferences:

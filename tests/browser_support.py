@@ -49,14 +49,42 @@ CLOCK = r"\d{1,2}:\d\d(?:\s?[AP]M)?"
 EXPECT_TIMEOUT = 20_000  # ms: the longest an expect() waits for its condition (tests/conftest.py)
 
 
-def open_app(browser, url: str, viewport: dict, locale: str | None = None):
+# A phone's browser: Flutter's web engine takes the system from the user agent (Android: a
+# touch screen, so Kindred puts the destinations at the bottom), and Chromium emulates touch.
+ANDROID_PHONE = {
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/131.0.0.0 Mobile Safari/537.36",
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def open_app(browser, url: str, viewport: dict, locale: str | None = None, touch: bool | None = None):
     """A new page with the Flutter accessibility tree switched on; ``locale``: the browser's
-    language (e.g. "en-GB"), which is where the crisis help takes the country from."""
-    page = browser.new_page(viewport=viewport, locale=locale)
+    language (e.g. "en-GB"), which is where the crisis help takes the country from. ``touch``:
+    a phone's browser (Android); by default, for a phone-sized viewport (a phone is what people
+    open Kindred in at that size). ``touch=False``: a computer's window of that size."""
+    if touch is None:
+        touch = viewport["width"] < 600
+    page = browser.new_page(viewport=viewport, locale=locale, **(ANDROID_PHONE if touch else {}))
     page.set_default_timeout(20_000)
     page.goto(url)
     page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    if touch:
+        # On a phone Flutter switches the tree on for a tap in the very middle of its placeholder
+        # (within a pixel), made once the page has stopped moving; tapped again until it is on.
+        for _attempt in range(10):
+            box = page.locator("flt-semantics-placeholder").bounding_box()
+            if box is None:
+                break
+            page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            try:
+                page.wait_for_selector("flt-semantics[role]", state="attached", timeout=3_000)
+                break
+            except Exception:  # noqa: BLE001 — Playwright's TimeoutError: tap again
+                continue
+    else:
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
     return page
 
 

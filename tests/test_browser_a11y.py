@@ -45,7 +45,9 @@ class Audit:
         """A new tab at phone size (a new session: private screens unlock first)."""
         if self.page is not None:
             self.page.close()
-        page = self.page = open_app(self.browser, self.url, PHONE, locale="en-US")
+        # A computer's window at phone size (a phone's browser puts the destinations at the
+        # bottom: tests/test_browser_shell.py); the walk is a keyboard's.
+        page = self.page = open_app(self.browser, self.url, PHONE, locale="en-US", touch=False)
         self.size = "phone"
         if private:
             unlock(page, PASSPHRASE)
@@ -129,13 +131,13 @@ def test_focus_ring_and_escape(browser, data_dir):
     closes the filter sheet; the sheet leaves "Get help now" usable: it opens over the
     sheet, and Escape closes the help first, leaving the sheet."""
     with running_app(data_dir, env=ENV) as app:
-        page = open_app(browser, app.url, PHONE, locale="en-US")
+        page = open_app(browser, app.url, PHONE, locale="en-US", touch=False)
         expect(page.get_by_text("Welcome to Kindred")).to_be_visible()
         wait_until_settled(page)
         ring = measured_focus_ring(page, "Get started")
         assert ring >= 3.0, f"the focus ring on a button has {ring:.2f}:1 contrast (at least 3:1 needed)"
         page.close()
-        page = open_app(browser, app.url, PHONE, locale="en-US")
+        page = open_app(browser, app.url, PHONE, locale="en-US", touch=False)
         click(page, page.get_by_role("button", name="Get started"))
         click(page, page.get_by_role("button", name=re.compile(r"^Filters")))
         expect(page.get_by_role("button", name="Done")).to_be_visible()
@@ -177,10 +179,11 @@ def audited(browser, data_dir):
     assert not audit.problems, (f"accessibility problems on {len(audit.problems)} of {2 * len(audit.screens)} screens:\n"
                                 f"{audit.report(audit.problems)}")
     if audit.order_problems:
-        # Known and open (README, Accessibility): Flutter orders Tab by position, so on a phone
-        # the bottom navigation bar comes between the rows above it and the rows scrolled below
-        # it, and Flet offers no focus-traversal group to keep them apart. Everything above
-        # (axe, names, sizes) must pass; the order is reported here until it is fixed.
+        # Known and open (README, Accessibility): Flutter orders Tab by position and Flet offers
+        # no focus-traversal group, so on a few long pages Tab from the last row wraps to the
+        # page's first row, scrolled off the top. (On a computer the destinations stay above
+        # the page at every width; a phone's bottom bar, which Tab passed between rows, is for
+        # touch.) Everything above (axe, names, sizes) must pass; the order is reported here.
         pytest.xfail(f"Tab order weaves or goes back up on {len(audit.order_problems)} of {2 * len(audit.screens)} "
                      f"screens:\n{audit.report(audit.order_problems)}")
 

@@ -20,15 +20,24 @@ def test_preferences_start_with_defaults_and_persist(services, data_dir):
     services.preferences.set_theme_mode("dark")
     services.preferences.set_country("gb")
     services.preferences.mark_welcome_done()
+    services.preferences.set_navigation_place("top")
     services.close()
 
     from services.app import open_services
 
     reopened = open_services(data_dir)
     try:
-        assert reopened.preferences.load() == Preferences(theme_mode="dark", country="GB", welcome_done=True)
+        assert reopened.preferences.load() == Preferences(theme_mode="dark", country="GB", welcome_done=True,
+                                                           navigation_place="top")
     finally:
         reopened.close()
+
+
+def test_an_unknown_navigation_place_is_refused_and_changes_nothing(services):
+    services.preferences.set_navigation_place("bottom")
+    with pytest.raises(ValueError):
+        services.preferences.set_navigation_place("left")
+    assert services.preferences.load().navigation_place == "bottom"
 
 
 def test_an_unknown_theme_is_refused_and_changes_nothing(services):

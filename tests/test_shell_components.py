@@ -63,12 +63,68 @@ async def test_every_destination_opens_at_phone_and_desktop_width(services, widt
         assert ui.find(navigation)[0].selected_index == index
 
 
-async def test_resizing_moves_the_navigation_bar_to_the_bottom(services):
+async def choose(ui, dropdown, value: str) -> None:
+    ui.set(dropdown, value=value)
+    await ui.event(dropdown, "select", value)
+    await ui.settle()
+
+
+def bottom_bars(ui) -> list:
+    return [v for v in ui.find(ft.View) if isinstance(v.navigation_bar, ft.NavigationBar)]
+
+
+async def test_resizing_a_touch_screen_moves_the_navigation_bar_to_the_bottom(services):
     services.preferences.mark_welcome_done()
-    ui = await start_ui(services, width=1280, passphrase=PASSPHRASE)
-    assert ui.find(ft.NavigationBar) and not [v for v in ui.find(ft.View) if v.navigation_bar is not None]
+    ui = await start_ui(services, width=1280, passphrase=PASSPHRASE, platform=ft.PagePlatform.ANDROID)
+    assert ui.find(ft.NavigationBar) and not bottom_bars(ui)
     await ui.event(ui.page, "resize", {"width": 390, "height": 844})
-    assert [v for v in ui.find(ft.View) if isinstance(v.navigation_bar, ft.NavigationBar)]
+    assert bottom_bars(ui) and len(ui.find(ft.NavigationBar)) == 1
+
+
+@pytest.mark.parametrize("platform", [ft.PagePlatform.IOS, ft.PagePlatform.ANDROID])
+async def test_a_phone_shows_the_destinations_at_the_bottom(services, platform):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, width=390, platform=platform)
+    assert bottom_bars(ui) and len(ui.find(ft.NavigationBar)) == 1
+
+
+async def test_a_narrow_window_on_a_computer_keeps_the_destinations_on_top_and_its_page_across_resizes(services):
+    """Tab goes by position in Flutter: a bar at the bottom came between the rows on screen and
+    the rows scrolled below it. On a computer (a keyboard) the bar stays above the page at every
+    width, and the page is the same one when the window crosses the phone width."""
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, width=390, passphrase=PASSPHRASE, route="/journal")
+    assert ui.find(ft.NavigationBar) and not bottom_bars(ui)
+    await ui.wait_for(lambda: bool(ui.find(ft.TextField)))
+    field = ui.find(ft.TextField)[0]
+    ui.set(field, value="half a thought")
+    await ui.event(field, "change", "half a thought")
+    await ui.settle()
+    for width in (1280, 390, 1280):
+        await ui.event(ui.page, "resize", {"width": width, "height": 800})
+        await ui.settle()
+        assert ui.find(ft.NavigationBar) and not bottom_bars(ui), width
+        # (Each drawing makes new Python objects; the client's control, its number, is kept.)
+        assert ui.find(ft.TextField)[0]._i == field._i, f"the page was built anew at {width} px"
+        assert ui.find(ft.TextField)[0].value == "half a thought"
+
+
+async def test_settings_choose_where_the_destinations_go_on_a_narrow_screen(services):
+    services.preferences.mark_welcome_done()
+    ui = await start_ui(services, width=390, route="/settings", passphrase=PASSPHRASE, platform=ft.PagePlatform.ANDROID)
+    assert bottom_bars(ui)
+    choice = ui.find(ft.Dropdown, lambda d: d.label == "Navigation on a narrow screen")[0]
+    assert choice.value == "auto"
+    await choose(ui, choice, "top")
+    assert not bottom_bars(ui) and ui.find(ft.NavigationBar)
+    assert services.preferences.load().navigation_place == "top"
+    computer = await start_ui(services, width=390, route="/settings", passphrase=PASSPHRASE)
+    assert not bottom_bars(computer)
+    await choose(computer, computer.find(ft.Dropdown, lambda d: d.label == "Navigation on a narrow screen")[0], "bottom")
+    assert bottom_bars(computer)
+    # Wider windows keep the bar under the app bar whatever the choice.
+    await computer.event(computer.page, "resize", {"width": 1280, "height": 800})
+    assert not bottom_bars(computer) and computer.find(ft.NavigationBar)
 
 
 async def test_help_is_in_the_app_bar_everywhere_and_shows_the_countrys_lines(services):

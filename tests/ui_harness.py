@@ -234,10 +234,11 @@ def device_info(locales: tuple[str, ...]) -> dict:
 
 
 async def start_ui(services: KindredServices, width: float = 390, route: str = "/", passphrase: str | None = None,
-                   locales: tuple[str, ...] = ("en",)) -> UI:
+                   locales: tuple[str, ...] = ("en",), platform: ft.PagePlatform = ft.PagePlatform.LINUX) -> UI:
     """A new UI session. With ``passphrase``: Kindred is set up (if it is not yet) and this
     session is unlocked with it, the way the unlock screen does. ``locales``: the browser's
-    languages, most preferred first (the default "en" names no country)."""
+    languages, most preferred first (the default "en" names no country). ``platform``: the
+    system the browser runs on (Android, iOS: a touch screen)."""
     if passphrase is not None and not services.vault.is_set_up():
         services.vault.set_up(passphrase)
     connection = RecordingConnection()
@@ -248,9 +249,9 @@ async def start_ui(services: KindredServices, width: float = 390, route: str = "
     page = session.page
     page.width = width
     page.route = route
-    # What a browser on this machine reports: the web client, on Linux.
+    # What a browser on this machine reports: the web client, on Linux (by default).
     page.web = True
-    page.platform = ft.PagePlatform.LINUX
+    page.platform = platform
     connection.page_url = "http://127.0.0.1:8550"  # what page.url reads
     _context_page.set(page)
     # The real server runs this too: it flushes queued updates (dialogs) and effects.

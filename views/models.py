@@ -28,7 +28,9 @@ from services.session import (
 
 log = logging.getLogger(__name__)
 
-PHONE_BREAKPOINT = 600  # logical px: below it a bottom navigation bar, above it a rail
+PHONE_BREAKPOINT = 600  # logical px: below it a phone's layout (destinations at the bottom on a touch screen)
+# Where a thumb holds the device: Flutter's web engine reports the browser's own system.
+TOUCH_PLATFORMS = frozenset({ft.PagePlatform.ANDROID.value, ft.PagePlatform.IOS.value})
 
 THEME_MODES = {"system": ft.ThemeMode.SYSTEM, "light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}
 
@@ -149,6 +151,20 @@ class AppModel:
     @property
     def is_phone(self) -> bool:
         return self.width < PHONE_BREAKPOINT
+
+    @property
+    def destinations_at_bottom(self) -> bool:
+        """A phone-sized window on a touch screen shows the destinations at the bottom, where a
+        thumb is. A narrow window on a computer keeps them under the app bar, as wider windows
+        do: Flutter moves keyboard focus by position (Flet has no focus-traversal group), and a
+        bar at the bottom came between the rows on screen and the rows scrolled below it.
+        Settings can choose either place (a phone with a keyboard: the top)."""
+        if not self.is_phone:
+            return False
+        if self.preferences.navigation_place != "auto":
+            return self.preferences.navigation_place == "bottom"
+        platform = self.page.platform if self.page is not None else None
+        return platform is None or getattr(platform, "value", platform) in TOUCH_PLATFORMS
 
     @property
     def country(self) -> str | None:

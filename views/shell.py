@@ -1,7 +1,7 @@
 """The app shell: app bar with "Get help now", and Find / Journal / Saved / Settings.
 
-Phones get a bottom navigation bar, wider windows the same bar under the app bar (not a side
-rail: see below).
+A phone-sized window on a touch screen gets a bottom navigation bar; every other window the
+same bar under the app bar (not a side rail, and not at the bottom for a keyboard: see below).
 """
 
 import flet as ft
@@ -67,7 +67,7 @@ def Shell():
         # Back to Find is back to the search as it was (words, filters, sort, place in the list).
         ft.context.page.navigate(find_route(state.find) if route == "/" else route)
 
-    if state.is_phone:
+    if state.destinations_at_bottom:
         return ft.View(
             route="/",  # one key for every tab: switching tabs is not a push
             can_pop=False,
@@ -83,10 +83,13 @@ def Shell():
             ),
             controls=[outlet, HelpOverlay(key="help"), PrivateGateDialog(key="private-gate")],
         )
-    # Wider windows: the destinations in a bar under the app bar, not a side rail. Flutter
-    # moves keyboard focus in reading order by position, so a rail beside the page made Tab
-    # weave between the rail and the page; a bar above it is read (and tabbed) first, then
-    # the page, top to bottom.
+    # Wider windows, and narrow ones without a touch screen: the destinations in a bar under
+    # the app bar, not a side rail, nor at the bottom. Flutter moves keyboard focus in reading
+    # order by position, so a rail beside the page made Tab weave between the rail and the
+    # page, and a bar at the bottom came between the rows on screen and the rows scrolled
+    # below it; a bar above the page is read (and tabbed) first, then the page, top to bottom.
+    # The same tree at every width: a narrow window widened (or the reverse) keeps its page,
+    # its half-typed text, focus and scroll.
     return ft.View(
         route="/",
         can_pop=False,
@@ -96,7 +99,8 @@ def Shell():
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,  # the page's own column centres its content
         controls=[
             ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[ft.Container(
-                width=DESTINATION_BAR_WIDTH,
+                width=None if state.is_phone else DESTINATION_BAR_WIDTH,
+                expand=state.is_phone,
                 content=ft.NavigationBar(
                     selected_index=selected,
                     on_change=go,

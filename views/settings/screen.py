@@ -27,6 +27,12 @@ from views.widgets.screen import ScreenBody
 from views.widgets.choice import Choice
 from views.widgets.check_row import CheckRow
 
+# Where Find, Journal, Saved and Settings go on a phone-sized window (views/models.py).
+NAVIGATION_CHOICES = [
+    ("auto", N_("Automatic: at the bottom on a touch screen")),
+    ("bottom", N_("At the bottom, for a thumb")),
+    ("top", N_("At the top, for a keyboard")),
+]
 THEME_CHOICES = [("system", N_("System"), ft.Icons.BRIGHTNESS_AUTO), ("light", N_("Light"), ft.Icons.LIGHT_MODE), ("dark", N_("Dark"), ft.Icons.DARK_MODE)]
 
 
@@ -117,6 +123,9 @@ def SettingsScreen():
         selected = next(iter(e.control.selected or []), "system")
         await actions.set_preferences(state.services.preferences.set_theme_mode, selected)
 
+    async def on_navigation_place(e):
+        await actions.set_preferences(state.services.preferences.set_navigation_place, e.control.value)
+
     async def on_country(e):
         await actions.set_preferences(state.services.preferences.set_country, e.control.value)
 
@@ -148,6 +157,12 @@ def SettingsScreen():
                     ft.Segment(value=value, label=ft.Text(_(label)))
                     for value, label, _icon in THEME_CHOICES
                 ],
+            ),
+            Choice(
+                label=_("Navigation on a narrow screen"),
+                value=state.preferences.navigation_place,
+                on_select=on_navigation_place,
+                options=[ft.DropdownOption(key=place, text=_(label)) for place, label in NAVIGATION_CHOICES],
             ),
             FindingSettingsSection(),
             SectionTitle(_("Crisis lines")),
