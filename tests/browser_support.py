@@ -59,6 +59,27 @@ ANDROID_PHONE = {
 }
 
 
+def enable_accessibility(page) -> None:
+    """Switch on Flutter's accessibility tree (the DOM the tests read) once the app has loaded,
+    and again after every reload."""
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+    if not page.evaluate("navigator.maxTouchPoints > 0"):
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        return
+    # On a phone Flutter switches it on for a tap in the very middle of its placeholder (within
+    # a pixel), made once the page has stopped moving; tapped again until it is on.
+    for _attempt in range(10):
+        box = page.locator("flt-semantics-placeholder").bounding_box()
+        if box is None:
+            return
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        try:
+            page.wait_for_selector("flt-semantics[role]", state="attached", timeout=3_000)
+            return
+        except Exception:  # noqa: BLE001 — Playwright's TimeoutError: tap again
+            continue
+
+
 def open_app(browser, url: str, viewport: dict, locale: str | None = None, touch: bool | None = None):
     """A new page with the Flutter accessibility tree switched on; ``locale``: the browser's
     language (e.g. "en-GB"), which is where the crisis help takes the country from. ``touch``:
@@ -69,22 +90,7 @@ def open_app(browser, url: str, viewport: dict, locale: str | None = None, touch
     page = browser.new_page(viewport=viewport, locale=locale, **(ANDROID_PHONE if touch else {}))
     page.set_default_timeout(20_000)
     page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-    if touch:
-        # On a phone Flutter switches the tree on for a tap in the very middle of its placeholder
-        # (within a pixel), made once the page has stopped moving; tapped again until it is on.
-        for _attempt in range(10):
-            box = page.locator("flt-semantics-placeholder").bounding_box()
-            if box is None:
-                break
-            page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            try:
-                page.wait_for_selector("flt-semantics[role]", state="attached", timeout=3_000)
-                break
-            except Exception:  # noqa: BLE001 — Playwright's TimeoutError: tap again
-                continue
-    else:
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    enable_accessibility(page)
     return page
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from services.app import open_services
 from services.journal import Journal
 from tests.app_process import running_app
-from tests.browser_support import KDF_WAIT, PHONE, on_a_private_screen, open_destination, type_into, unlock
+from tests.browser_support import KDF_WAIT, PHONE, enable_accessibility, on_a_private_screen, open_destination, type_into, unlock
 from tests.privacy_support import CANARY, PASSPHRASE
 
 pytestmark = pytest.mark.browser
@@ -24,8 +24,7 @@ def _open(context, url: str):
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    enable_accessibility(page)
     return page
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app_process import running_app
-from tests.browser_support import DESKTOP, PHONE, click_until_shown, save_screenshot, type_into
+from tests.browser_support import DESKTOP, PHONE, click_until_shown, enable_accessibility, save_screenshot, type_into
 
 LOCAL = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/")
 
@@ -28,8 +28,7 @@ def open_offline(browser, url: str, viewport: dict, locale: str):
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    enable_accessibility(page)
     return context, page, blocked
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import CLOCK, DESKTOP, PHONE, open_app, open_destination, save_screenshot, set_up_before_launch, unlock
+from tests.browser_support import CLOCK, DESKTOP, PHONE, enable_accessibility, open_app, open_destination, save_screenshot, set_up_before_launch, unlock
 
 pytestmark = pytest.mark.browser
 
@@ -122,8 +122,7 @@ def test_a_half_written_check_in_survives_leaving_and_a_reload(browser, set_up_d
         expect(page.locator("textarea:focus, input:focus").first).to_have_value(note)
 
         page.reload()
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        enable_accessibility(page)
         open_destination(page, "Journal")
         locked = page.get_by_text("Kindred is locked")
         expect(locked.or_(unsaved_notice(page)).first).to_be_visible()

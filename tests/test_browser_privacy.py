@@ -26,7 +26,7 @@ from services.privacy import settings as private_settings
 from services.privacy.backup import read_backup
 from services.saved import SavedGroups
 from tests.app_process import running_app
-from tests.browser_support import PHONE, click_until_shown, open_app, open_destination, save_screenshot, type_into, unlock
+from tests.browser_support import PHONE, click_until_shown, enable_accessibility, open_app, open_destination, save_screenshot, type_into, unlock
 from tests.privacy_support import CANARY, PASSPHRASE, raw_bytes
 
 pytestmark = pytest.mark.browser
@@ -126,8 +126,7 @@ def test_second_tab_starts_locked_backup_downloads_and_nothing_private_leaves(br
 def open_app_on(page, url):
     page.set_default_timeout(20_000)
     page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    enable_accessibility(page)
     return page
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import PHONE, open_app, open_destination, set_up_passphrase, type_into, unlock, wait_until_settled
+from tests.browser_support import PHONE, enable_accessibility, open_app, open_destination, set_up_passphrase, type_into, unlock, wait_until_settled
 from tests.find_support import import_local
 
 pytestmark = pytest.mark.browser
@@ -168,13 +168,11 @@ def test_find_keeps_its_place_across_a_group_back_and_reload(browser, local_data
 
         # Reload on a group's route shows that group; a shared search link shows the search.
         page.goto(group_url)
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        enable_accessibility(page)
         expect(page.get_by_text("Your first time", exact=True)).to_be_visible()
         expect(page.get_by_text("Evening Grief Circle").first).to_be_visible()
         page.goto(app.url.rstrip("/") + "/?q=grief&meets=online")
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        enable_accessibility(page)
         expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
         expect(card(page, "Evening Grief Circle")).to_be_visible()
         expect(card(page, "Anxiety Support Philadelphia")).to_have_count(0)

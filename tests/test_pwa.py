@@ -447,6 +447,27 @@ def _opened_app(browser, served):
     return context, page
 
 
+# The controls a person must always reach that lie under the save-failure banner (names).
+COVERED_BY_THE_BANNER = """() => {
+  const b = document.getElementById('kindred-save-failure').getBoundingClientRect();
+  const name = (e) => (e.getAttribute('aria-label') || e.innerText || '').trim();
+  return Array.from(document.querySelectorAll('flt-semantics[role=tab], flt-semantics[role=button]'))
+    .filter((e) => /^(Get help now|Lock now|Find|Journal|Saved|Settings)$/.test(name(e)))
+    .filter((e) => { const r = e.getBoundingClientRect();
+                     return r.bottom > b.top && r.top < b.bottom && r.right > b.left && r.left < b.right; })
+    .map(name);
+}"""
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    """Polls ``condition`` until it holds (a worker's state has no Playwright expect)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen in {timeout} s")
+        time.sleep(0.2)
+
+
 def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, slow_expect):
     expect = slow_expect
     context, page = _opened_app(browser, served)
@@ -476,6 +497,14 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     assert worker.evaluate("self.__failedPuts") >= 1  # every attempt was cut off
     assert worker.evaluate("kindredBridge.saveFailure")
     assert page.evaluate(IDB_TIMESTAMP) == saved
+    # It covers neither "Get help now" nor the destinations (it sat over the app bar once).
+    assert page.evaluate(COVERED_BY_THE_BANNER) == []
+    # "Hide" puts it away, and the next failed retry (every 15 s) does not bring it back.
+    page.locator("#kindred-save-failure-hide").click()
+    expect(banner).to_be_hidden()
+    tried = worker.evaluate("self.__failedPuts")
+    wait_for(lambda: worker.evaluate("self.__failedPuts") > tried, timeout=60, what="another failed retry")
+    expect(banner).to_be_hidden()
     # Settings says so too (services.storage_status), beside the browser's durable-storage answer.
     page.get_by_role("tab", name="Settings", exact=True).click()
     note = page.locator('[flt-semantics-identifier="browser-storage"]')

@@ -29,7 +29,7 @@ from views.widgets.check_row import CheckRow
 
 # Where Find, Journal, Saved and Settings go on a phone-sized window (views/models.py).
 NAVIGATION_CHOICES = [
-    ("auto", N_("Automatic: at the bottom on a touch screen")),
+    ("auto", N_("Automatic")),
     ("bottom", N_("At the bottom, for a thumb")),
     ("top", N_("At the top, for a keyboard")),
 ]
@@ -164,6 +164,8 @@ def SettingsScreen():
                 on_select=on_navigation_place,
                 options=[ft.DropdownOption(key=place, text=_(label)) for place, label in NAVIGATION_CHOICES],
             ),
+            ft.Text(_("Automatic: at the bottom on a phone's touch screen, at the top in a computer's window, "
+                      "where Tab then goes from the top of the window down."), color=ft.Colors.ON_SURFACE_VARIANT),
             FindingSettingsSection(),
             SectionTitle(_("Crisis lines")),
             ft.Text(
