@@ -94,11 +94,21 @@ def open_app(browser, url: str, viewport: dict, locale: str | None = None, touch
     return page
 
 
-def open_destination(page, name: str) -> None:
-    """Phones show tabs in a navigation bar; wider windows a rail of buttons."""
+def open_destination(page, name: str, attempts: int = 3) -> None:
+    """A tap on one of the destinations (Find, Journal, Saved, Settings: tabs in a bar, at the
+    bottom of a phone or under the app bar), again if it was not heard: a tap made while
+    Flutter builds the first screen can be lost (seen on a fresh tab), and a person taps again."""
+    from playwright.sync_api import expect
+
     tab = page.get_by_role("tab", name=name, exact=True)
-    rail_button = page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}\b"))
-    tab.or_(rail_button).first.click()
+    for attempt in range(attempts):
+        tab.click()
+        try:
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
 
 
 # True once the accessibility tree's boxes have not moved for five polls in a row (polled

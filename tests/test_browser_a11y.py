@@ -57,6 +57,14 @@ class Audit:
         if size != self.size:
             self.page.set_viewport_size(SIZES[size])
             self.size = size
+            # The page outlives the resize (on a computer the layout is the same at every width)
+            # and keeps where the walk at the last size scrolled it: back to the top, where the
+            # walk starts (mouse wheel over the page, as a person would).
+            viewport = SIZES[size]
+            self.page.mouse.move(viewport["width"] / 2, viewport["height"] / 2)
+            for _ in range(3):
+                self.page.mouse.wheel(0, -10_000)
+                wait_until_settled(self.page)
 
     def check(self, screen: str, marker, rest: bool = True) -> None:
         """Measure the screen at the current size, then at the other (ending there)."""

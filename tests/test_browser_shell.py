@@ -89,8 +89,14 @@ def test_a_narrow_window_on_a_computer_has_the_destinations_on_top_unless_chosen
                                ".some(t => t.getBoundingClientRect().y > 700)", polling=100, timeout=20_000)
         assert tab_top(page, "Settings") > PHONE["height"] * 0.8
         page.set_viewport_size(DESKTOP)  # wider windows: under the app bar whatever the choice
-        page.wait_for_function("() => Array.from(document.querySelectorAll('flt-semantics[role=tab]'))"
-                               ".every(t => t.getBoundingClientRect().y < 200)", polling=100, timeout=20_000)
+        try:
+            page.wait_for_function("() => Array.from(document.querySelectorAll('flt-semantics[role=tab]'))"
+                                   ".every(t => t.getBoundingClientRect().y < 200)", polling=100, timeout=20_000)
+        except Exception as problem:
+            tabs = page.evaluate("Array.from(document.querySelectorAll('flt-semantics[role=tab]'))"
+                                 ".map(t => [t.getAttribute('aria-label') || t.innerText, Math.round(t.getBoundingClientRect().y)])")
+            page.screenshot(path="/tmp/exp/fail-desktop.png")
+            raise AssertionError(f"the destinations at desktop size: {tabs}") from problem
         page.close()
     from services.app import open_services
 

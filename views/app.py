@@ -5,6 +5,7 @@ import asyncio
 import flet as ft
 
 from services.session import is_set_up
+from views import update_guard
 from views.actions import ActionRunner, ActionsContext
 from views.find.choose import ChooseScreen
 from views.find.group import GroupDetailsScreen
@@ -175,6 +176,8 @@ def make_page_handler(services):
     """``services``: the process's KindredServices (services/app.py)."""
     quiet_message_repr()
     """The function Flet calls once for every new UI session (window or browser tab)."""
+
+    update_guard.install()  # one bad redraw must not freeze a tab (views/update_guard.py)
 
     async def start_session(page: ft.Page) -> None:
         page.title = "Kindred"

@@ -436,10 +436,15 @@ class AppModel:
 AppContext = ft.create_context(None)
 
 
+class OutsideTheApp(RuntimeError):
+    """A component drawn with no app above it: a leftover of a move in the tree (see
+    views/update_guard.py), or a programming error."""
+
+
 def use_app() -> AppModel:
     app = ft.use_context(AppContext)
-    if app is None:  # pragma: no cover - a programming error, not a user one
-        raise RuntimeError("use_app() outside of the Kindred app")
+    if app is None:
+        raise OutsideTheApp("use_app() outside of the Kindred app")
     return app
 
 
