@@ -95,7 +95,6 @@ def test_a_narrow_window_on_a_computer_has_the_destinations_on_top_unless_chosen
         except Exception as problem:
             tabs = page.evaluate("Array.from(document.querySelectorAll('flt-semantics[role=tab]'))"
                                  ".map(t => [t.getAttribute('aria-label') || t.innerText, Math.round(t.getBoundingClientRect().y)])")
-            page.screenshot(path="/tmp/exp/fail-desktop.png")
             raise AssertionError(f"the destinations at desktop size: {tabs}") from problem
         page.close()
     from services.app import open_services
