@@ -111,10 +111,18 @@ def read_line(stream, timeout: float) -> str:
     return stream.readline()
 
 
+# How views/update_guard.py logs a redraw that raised (one that would have frozen the tab).
+FAILED_REDRAW = "; the tab goes on"
+
+
 @contextmanager
 def running_app(data_dir: Path, **kwargs):
+    """The app for the ``with`` block. Once the block has passed, the app's log must hold no
+    failed redraw: the guard keeps the tab going, but the screen missed a change."""
     app = start_app(data_dir, **kwargs)
     try:
         yield app
     finally:
         app.stop()
+    failed = [line for line in app.log().splitlines() if FAILED_REDRAW in line]
+    assert not failed, "redraws failed in the app:\n" + "\n".join(failed)

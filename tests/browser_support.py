@@ -323,8 +323,8 @@ def unlock(page, passphrase: str, screenshot: str | None = None) -> None:
 def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
     """Buttons on screen smaller than a thumb-sized target (48 px), with their names.
 
-    Rows cut off by the bottom edge or the navigation bar are left out: Flutter reports only
-    their visible slice. A dropdown's arrow is left out too: its field is the real target.
+    Rows cut off by the bottom edge, the navigation bar or a scrolling list's edge are left
+    out: Flutter reports only their visible slice. A dropdown's arrow is left out too: its field is the real target.
     """
     sizes = page.evaluate(
         """(() => {
@@ -336,6 +336,16 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
                .filter(e => !e.parentElement.querySelector(':scope > input'))
                .map(e => [e, e.getBoundingClientRect()])
                .filter(([e, r]) => e.getAttribute('role') === 'tab' || (r.top > 1 && r.bottom < edge - 1))
+               // cut by the edge of a scrolling ancestor (the page's list ends a little above the bar)
+               .filter(([e, r]) => {
+                 for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {
+                   const style = getComputedStyle(a);
+                   if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+                   const c = a.getBoundingClientRect();
+                   if ((r.top < c.top + 1 && r.bottom > c.top - 1) || (r.top < c.bottom + 1 && r.bottom > c.bottom - 1)) return false;
+                 }
+                 return true;
+               })
                .map(([e, r]) => [(e.getAttribute('aria-label') || e.innerText || '').trim().slice(0, 40),
                                  Math.round(Math.min(r.height, r.width))]);
            })()"""
