@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+from tests.browser_support import CLIPPED_JS
+
 SERIOUS = ("serious", "critical")
 
 # Roles a person can operate; a flt-semantics element with a tabindex is focusable too.
@@ -95,21 +97,9 @@ def small_targets(page, minimum: int = 44) -> list[str]:
     return page.evaluate(
         f"""(() => {{
              const name = {NAME_JS};
-             // At or across an edge: Flutter reports only the slice inside, whose far side then
-             // lies on the edge. A control wholly out of sight keeps its whole box and is measured.
-             // (Sideways only a control across an edge counts: rows often start at a list's left edge.)
-             const touches = (r, lo, hi, a, b) => (r[lo] < a + 1 && r[hi] > a - 1) || (r[lo] < b + 1 && r[hi] > b - 1);
-             const crosses = (r, lo, hi, a, b) => (r[lo] < a - 1 && r[hi] > a + 1) || (r[lo] < b - 1 && r[hi] > b + 1);
-             const straddles = (r, c) => touches(r, 'top', 'bottom', c.top, c.bottom) || crosses(r, 'left', 'right', c.left, c.right);
-             // Across the edge of a scrolling ancestor (a list, a sheet, a dialog's content)?
-             const clipped = (e, r) => {{
-               for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {{
-                 const style = getComputedStyle(a);
-                 if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
-                 if (straddles(r, a.getBoundingClientRect())) return true;
-               }}
-               return false;
-             }};
+             // At or across an edge: only the slice inside is reported (browser_support.CLIPPED_JS).
+             // A control wholly out of sight keeps its whole box and is measured.
+             {CLIPPED_JS}
              // the bottom navigation bar (phones); a destination bar at the top (wide windows) is no lower edge
              const bars = Array.from(document.querySelectorAll('flt-semantics[role=tab]')).map(t => t.getBoundingClientRect().top)
                .filter(top => top >= window.innerHeight / 2);

@@ -94,21 +94,12 @@ def open_app(browser, url: str, viewport: dict, locale: str | None = None, touch
     return page
 
 
-def open_destination(page, name: str, attempts: int = 3) -> None:
+def open_destination(page, name: str) -> None:
     """A tap on one of the destinations (Find, Journal, Saved, Settings: tabs in a bar, at the
     bottom of a phone or under the app bar), again if it was not heard: a tap made while
     Flutter builds the first screen can be lost (seen on a fresh tab), and a person taps again."""
-    from playwright.sync_api import expect
-
-    tab = page.get_by_role("tab", name=name, exact=True)
-    for attempt in range(attempts):
-        tab.click()
-        try:
-            expect(tab).to_have_attribute("aria-selected", "true", timeout=5_000)
-            return
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise
+    click_until_shown(page, page.get_by_role("tab", name=name, exact=True),
+                      page.get_by_role("tab", name=name, exact=True, selected=True), timeout=5_000)
 
 
 # True once the accessibility tree's boxes have not moved for five polls in a row (polled
@@ -320,6 +311,25 @@ def unlock(page, passphrase: str, screenshot: str | None = None) -> None:
         open_destination(page, "Find")
 
 
+# JavaScript: ``straddles(r, c)`` — box ``r`` at or across an edge of box ``c`` (Flutter reports
+# only the slice inside, whose far side then lies on the edge; sideways only a box *across* an
+# edge counts: rows often start at a list's left edge); ``clipped(e, r)`` — element ``e``'s box
+# ``r`` straddles the edge of a scrolling ancestor (a list, a sheet, a dialog's content).
+CLIPPED_JS = """
+  const touches = (r, lo, hi, a, b) => (r[lo] < a + 1 && r[hi] > a - 1) || (r[lo] < b + 1 && r[hi] > b - 1);
+  const crosses = (r, lo, hi, a, b) => (r[lo] < a - 1 && r[hi] > a + 1) || (r[lo] < b - 1 && r[hi] > b + 1);
+  const straddles = (r, c) => touches(r, 'top', 'bottom', c.top, c.bottom) || crosses(r, 'left', 'right', c.left, c.right);
+  const clipped = (e, r) => {
+    for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      if (straddles(r, a.getBoundingClientRect())) return true;
+    }
+    return false;
+  };
+"""
+
+
 def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
     """Buttons on screen smaller than a thumb-sized target (48 px), with their names.
 
@@ -328,6 +338,7 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
     """
     sizes = page.evaluate(
         """(() => {
+             """ + CLIPPED_JS + """
              const tabs = Array.from(document.querySelectorAll('flt-semantics[role=tab]'));
              // the bottom navigation bar (phones); a destination bar at the top (wide windows) is no lower edge
              const edge = Math.min(window.innerHeight, ...tabs.map(t => t.getBoundingClientRect().top).filter(top => top >= window.innerHeight / 2));
@@ -337,15 +348,7 @@ def small_touch_targets(page, minimum: int = 48) -> list[tuple[str, int]]:
                .map(e => [e, e.getBoundingClientRect()])
                .filter(([e, r]) => e.getAttribute('role') === 'tab' || (r.top > 1 && r.bottom < edge - 1))
                // cut by the edge of a scrolling ancestor (the page's list ends a little above the bar)
-               .filter(([e, r]) => {
-                 for (let a = e.parentElement; a && a.tagName !== 'FLT-SEMANTICS-HOST'; a = a.parentElement) {
-                   const style = getComputedStyle(a);
-                   if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
-                   const c = a.getBoundingClientRect();
-                   if ((r.top < c.top + 1 && r.bottom > c.top - 1) || (r.top < c.bottom + 1 && r.bottom > c.bottom - 1)) return false;
-                 }
-                 return true;
-               })
+               .filter(([e, r]) => !clipped(e, r))
                .map(([e, r]) => [(e.getAttribute('aria-label') || e.innerText || '').trim().slice(0, 40),
                                  Math.round(Math.min(r.height, r.width))]);
            })()"""

@@ -459,13 +459,17 @@ COVERED_BY_THE_BANNER = """() => {
 }"""
 
 
-def wait_for(condition, timeout: float, what: str) -> None:
-    """Polls ``condition`` until it holds (a worker's state has no Playwright expect)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen in {timeout} s")
-        time.sleep(0.2)
+# Resolves in the worker once a write has failed more than ``tried`` times (a worker has no
+# Playwright wait_for_function); rejects after 60 s.
+NEXT_FAILED_PUT = """(tried) => new Promise((resolve, reject) => {
+  const started = Date.now();
+  const check = () => {
+    if (self.__failedPuts > tried) return resolve(true);
+    if (Date.now() - started > 60000) return reject(new Error("no failed retry in 60 s"));
+    setTimeout(check, 100);
+  };
+  check();
+})"""
 
 
 def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, slow_expect):
@@ -503,7 +507,7 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     page.locator("#kindred-save-failure-hide").click()
     expect(banner).to_be_hidden()
     tried = worker.evaluate("self.__failedPuts")
-    wait_for(lambda: worker.evaluate("self.__failedPuts") > tried, timeout=60, what="another failed retry")
+    worker.evaluate(NEXT_FAILED_PUT, tried)
     expect(banner).to_be_hidden()
     # Settings says so too (services.storage_status), beside the browser's durable-storage answer.
     page.get_by_role("tab", name="Settings", exact=True).click()
