@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from services.app import open_services
 from tests.app_process import running_app
-from tests.browser_support import PHONE, enable_accessibility, open_app, open_destination, set_up_passphrase, type_into, unlock, wait_until_settled
+from tests.browser_support import PHONE, enable_accessibility, open_app, open_destination, press_unlock, set_up_passphrase, type_into, unlock, wait_until_settled
 from tests.find_support import import_local
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def test_a_stale_tab_locks_itself_on_its_next_save_and_nothing_is_lost(browser, 
         expect(tab_a.get_by_text(CRASH)).to_have_count(0)
         # The new passphrase opens it; the journal works, with tab B's check-in and nothing else.
         type_into(tab_a, "Passphrase", NEW_PASSPHRASE)
-        tab_a.get_by_role("button", name="Unlock", exact=True).click()
+        press_unlock(tab_a)
         expect(tab_a.get_by_role("group", name=re.compile(r"^Okay · "))).to_be_visible()
         expect(tab_a.get_by_role("group", name=re.compile(r"^Good · "))).to_have_count(0)
         # Backups work after.

@@ -1,7 +1,12 @@
 """Locking, unlocking, PIN, auto-lock, backups and erasing, rendered in-process."""
 
+import asyncio
+import threading
+
 import flet as ft
 import pytest
+
+from services import session as sessions
 
 from services.privacy.backup import read_backup
 from services.saved import SavedGroups
@@ -33,6 +38,31 @@ async def test_wrong_passphrase_is_refused_plainly_and_the_right_one_opens(ready
     await ui.settle()
     assert ui.state.unlocked and ui.has_text("Saved groups")
     assert SavedGroups(ui.state.session.store()).get("a:1").note == CANARY
+
+
+async def test_unlocking_says_so_while_the_key_is_made(ready, monkeypatch):
+    """Opening takes seconds on a slow phone: the tap is answered at once, not by a silent
+    greyed button."""
+    services, _ = ready
+    release = threading.Event()
+    real_unlock = sessions.unlock
+
+    def slow_unlock(*args, **kwargs):
+        release.wait(60)
+        return real_unlock(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "unlock", slow_unlock)
+    ui = await start_ui(services, route="/saved")
+    await ui.type("Passphrase", PASSPHRASE)
+    pressed = asyncio.create_task(ui.click(ui.button("Unlock")))  # its handler runs until unlocked
+    try:
+        await ui.wait_for(lambda: ui.has_text("Unlocking…"), what="Unlocking… shown")
+        assert ui.button("Unlock").disabled and not ui.state.unlocked
+    finally:
+        release.set()
+    await pressed
+    await ui.settle()
+    assert ui.state.unlocked and ui.has_text("Saved groups") and not ui.has_text("Unlocking…")
 
 
 async def test_recovery_code_instead(ready):

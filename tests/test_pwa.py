@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CLOCK, clear_focused, field_name, launch_chromium, scroll_into_view
+from tests.browser_support import CLOCK, clear_focused, field_name, launch_chromium, press_unlock, scroll_into_view
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -249,7 +249,7 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
-    page.get_by_role("button", name="Unlock", exact=True).click()
+    press_unlock(page)
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(card).to_be_visible()
     assert page.evaluate("navigator.onLine") is False
@@ -342,15 +342,16 @@ def _reopen_offline_in_journal(context, page, expect) -> None:
     context.set_offline(True)
     _reload(page)
     _wait_app_ready(page)
+    # Unlocking leaves it on the Journal. No second tap on the Journal's tab: under Pyodide it
+    # can be handled after the test's next change of address, and bring the Journal back.
     _unlock(page, expect)
-    page.get_by_role("tab", name="Journal", exact=True).click()
 
 
 def _unlock(page, expect) -> None:
     page.get_by_role("tab", name="Journal", exact=True).click()
     expect(page.get_by_text("Kindred is locked")).to_be_visible()
     type_into(page, "Passphrase", PASSPHRASE)
-    page.get_by_role("button", name="Unlock", exact=True).click()
+    press_unlock(page)
 
 
 def _check_in(page, expect, mood: str, number: int) -> None:

@@ -74,6 +74,9 @@ def UnlockContent():
             ),
             ErrorText(error),
             ft.FilledButton(_("Unlock"), icon=ft.Icons.LOCK_OPEN, on_click=unlock, disabled=busy),
+            # Opening takes seconds on a slow phone (the key is made slow on purpose): say that
+            # the tap was heard, or a person taps again and wonders.
+            *([ft.Row([ft.ProgressRing(width=20, height=20), ft.Text(_("Unlocking…"))])] if busy else []),
             *(
                 [ft.OutlinedButton(_("Unlock with system keychain"), icon=ft.Icons.KEY, on_click=with_keyring)]
                 if state.keyring_unlock_available
