@@ -233,8 +233,8 @@ def data_strings() -> set[str]:
 
 
 def english_by_design() -> set[str]:
-    """The PHQ-9 and GAD-7 keep their published English wording in every language (the screen
-    says so): no authoritative Spanish or French text is bundled yet."""
+    """The PHQ-9 and GAD-7 keep their published English wording in a language whose published
+    translation is not bundled (the screen says so)."""
     from services.journal import selfcheck
 
     found = set(selfcheck.ANSWERS) | set(selfcheck.DIFFICULTY_ANSWERS) | {selfcheck.DIFFICULTY_QUESTION}
@@ -856,11 +856,30 @@ def test_the_published_spanish_phq9_matches_the_english_item_for_item():
     # The wording never changes a score or a band.
     assert selfcheck.score("phq9", [1] * 8 + [2]).score == 10
     # Where no published translation is bundled, the English wording (and the screen says so).
-    for questionnaire, lang in (("gad7", "es"), ("phq9", "fr"), ("gad7", "fr")):
+    for questionnaire, lang in (("gad7", "es"), ("gad7", "fr")):
         assert selfcheck.wording(questionnaire, lang).language == "en"
 
 
-@pytest.mark.parametrize(("lang", "phq9_in", "gad7_in"), [("es", "es", "en"), ("fr", "en", "en")])
+def test_the_published_french_phq9_matches_the_english_item_for_item():
+    """The French PHQ-9 ("French for France") is the publisher's own form, word for word: nine
+    items in the English order (item 9, the self-harm one, opens the crisis lines; its
+    words must be the form's), four answers and four difficulty answers, its own footer."""
+    from services.journal import selfcheck
+
+    french, english = selfcheck.wording("phq9", "fr"), selfcheck.wording("phq9", "en")
+    assert french.language == "fr" and len(french.items) == len(english.items) == 9
+    assert len(french.answers) == len(french.difficulty_answers) == 4
+    assert french.items[0] == "Peu d’intérêt ou de plaisir à faire les choses"
+    assert french.items[selfcheck.PHQ9_SELF_HARM_ITEM].startswith("Penser qu’il vaudrait mieux mourir")
+    assert french.answers[2] == "Plus de la moitié du temps"  # the form's words, not "des jours"
+    assert "Pfizer Inc." in french.attribution and "sont autorisés" in french.attribution
+    assert "French for France" in french.edition and "phqscreeners.com" in french.source
+    assert dt.date.fromisoformat(french.checked)
+    # One family of apostrophes, the form's own (a straight one would mean a re-typed copy).
+    assert not any("'" in text for text in (*french.items, french.stem, french.attribution, french.difficulty_question))
+
+
+@pytest.mark.parametrize(("lang", "phq9_in", "gad7_in"), [("es", "es", "en"), ("fr", "fr", "en")])
 @pytest.mark.asyncio
 async def test_the_self_check_screen_shows_the_published_translation_or_says_it_is_english(
         services, lang, phq9_in, gad7_in):
@@ -885,8 +904,8 @@ async def test_the_self_check_screen_shows_the_published_translation_or_says_it_
         assert english_note == (shown_in == "en"), questionnaire
         if shown_in != "en":
             assert words.attribution in strings
-            assert any("phqscreeners.com" in t and "Spanish for the USA" in t for t in strings)
-    # Answered in Spanish, the score is the same number the English answers give.
+            assert any("phqscreeners.com" in t and words.edition in t for t in strings)
+    # Answered in the translation, the score is the same number the English answers give.
     switch = ui.find(ft.SegmentedButton)[0]
     ui.set(switch, selected=["phq9"])
     await ui.event(switch, "change")

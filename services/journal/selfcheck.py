@@ -117,8 +117,9 @@ class Wording:
 
 # The publisher's own translations (Pfizer Inc.; free to reproduce, translate, display or
 # distribute). Copied word for word, typography aside (the form prints the title in capitals).
-# Found and checked so far: the PHQ-9 in Spanish. Not found in a source that can be cited yet:
-# the GAD-7 in Spanish, and the PHQ-9 and GAD-7 in French (they stay in English, with the note).
+# Found and checked so far: the PHQ-9 in Spanish and in French. Not found complete in a source
+# that can be cited yet: the GAD-7 in Spanish (its title, difficulty question and footer) and in
+# French (copies disagree on item 5); they stay in English, with the note.
 PUBLISHED: dict[tuple[str, str], Wording] = {
     ("phq9", "es"): Wording(
         language="es",
@@ -153,6 +154,47 @@ PUBLISHED: dict[tuple[str, str], Wording] = {
         source="https://es.studenta.com/content/129686767/patient-health-questionnaire-9-spanish "
                "(a copy of the form PatientHealthQuestionnaire9_Spanish from phqscreeners.com)",
         checked="2026-12-03",
+    ),
+    # The form prints the typographic apostrophe (’); kept. The space before "?" is a no-break
+    # one, as French typography has it (else a "?" wraps onto a line of its own). Its "(Veuillez
+    # cocher (✔) votre réponse)" is for paper, where one ticks; here one taps: left out.
+    ("phq9", "fr"): Wording(
+        language="fr",
+        title="Questionnaire sur la Santé du Patient – 9 (PHQ-9)",
+        stem="Au cours des 2 dernières semaines, selon quelle fréquence avez-vous été gêné(e) par les problèmes "
+             "suivants\u00a0?",
+        items=(
+            "Peu d’intérêt ou de plaisir à faire les choses",
+            "Être triste, déprimé(e) ou désespéré(e)",
+            "Difficultés à s’endormir ou à rester endormi(e), ou dormir trop",
+            "Se sentir fatigué(e) ou manquer d’énergie",
+            "Avoir peu d’appétit ou manger trop",
+            "Avoir une mauvaise opinion de soi-même, ou avoir le sentiment d’être nul(le), ou d’avoir déçu sa "
+            "famille ou s’être déçu(e) soi-même",
+            "Avoir du mal à se concentrer, par exemple, pour lire le journal ou regarder la télévision",
+            "Bouger ou parler si lentement que les autres auraient pu le remarquer. Ou au contraire, être si "
+            "agité(e) que vous avez eu du mal à tenir en place par rapport à d’habitude",
+            "Penser qu’il vaudrait mieux mourir ou envisager de vous faire du mal d’une manière ou d’une autre",
+        ),
+        answers=("Jamais", "Plusieurs jours", "Plus de la moitié du temps", "Presque tous les jours"),
+        difficulty_question=(
+            "Si vous avez coché au moins un des problèmes évoqués, à quel point ce(s) problème(s) a-t-il "
+            "(ont-ils) rendu votre travail, vos tâches à la maison ou votre capacité à vous entendre avec les "
+            "autres difficile(s)\u00a0?"
+        ),
+        difficulty_answers=("Pas du tout difficile(s)", "Assez difficile(s)", "Très difficile(s)",
+                            "Extrêmement difficile(s)"),
+        attribution=(
+            "Développé par les Dr Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke et leurs collègues grâce à "
+            "une allocation d’études de Pfizer Inc. La reproduction, la traduction, l’affichage ou la distribution "
+            "de ce document sont autorisés."
+        ),
+        edition="PHQ-9, French for France; © Pfizer Inc.",
+        source="https://www.phqscreeners.com/images/sites/g/files/g10060481/f/201412/PHQ9_French%20for%20France.pdf "
+               "(read in three transcriptions that agree word for word: KaerOrg/Kaer docs/instruments/phq9.md, "
+               "which cites that file; one cites the same form at prevention-depression.lu; one taken from the "
+               "PDF's text layer)",
+        checked="2026-12-04",
     ),
 }
 
