@@ -197,7 +197,7 @@ def field_name(label: str) -> re.Pattern:
 def type_into(page, label: str, text: str, attempts: int = 3) -> None:
     """Flutter text fields: click, then type (fill() leaves them empty), into an emptied
     field. Typing is checked: if a key was lost (the field was rebuilt under the cursor), the
-    field is cleared and typed again."""
+    field is cleared and typed again. On a phone the keyboard is then closed (close_keyboard)."""
     from playwright.sync_api import expect
 
     field = page.get_by_role("textbox", name=field_name(label))
@@ -214,10 +214,30 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
         page.keyboard.type(text, delay=10)
         try:
             expect(field).to_have_value(text, timeout=5_000)
-            return
         except AssertionError:
             if attempt == attempts - 1:
                 raise
+            continue
+        if on_a_touch_screen(page):
+            close_keyboard(page, field)
+        return
+
+
+def on_a_touch_screen(page) -> bool:
+    return bool(page.evaluate("navigator.maxTouchPoints > 0"))
+
+
+def close_keyboard(page, field) -> None:
+    """On a phone, typing ends with the on-screen keyboard closed (the back gesture): the field
+    loses focus and keeps its text. Without this, Flutter under Chromium's touch emulation now
+    and then took the next tap elsewhere for closing the keyboard and dropped it (CI lost taps
+    on "Unlock", the editor's "Online" and "Add source", each right after typing)."""
+    from playwright.sync_api import expect
+
+    text = field.input_value()
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    expect(field).not_to_be_focused()
+    expect(field).to_have_value(text)
 
 
 def clear_focused(page, field, attempts: int = 5) -> None:
