@@ -13,6 +13,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from views.update_guard import FAILED_REDRAW  # how a redraw that raised is logged
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 180
 _started: list[subprocess.Popen] = []
@@ -109,10 +111,6 @@ def read_line(stream, timeout: float) -> str:
         if not selector.select(timeout):
             return ""
     return stream.readline()
-
-
-# How views/update_guard.py logs a redraw that raised (one that would have frozen the tab).
-FAILED_REDRAW = "; the tab goes on"
 
 
 @contextmanager

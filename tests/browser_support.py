@@ -219,7 +219,7 @@ def type_into(page, label: str, text: str, attempts: int = 3) -> None:
                 raise
             continue
         if on_a_touch_screen(page):
-            close_keyboard(page, field)
+            close_keyboard(page, field, text)
         return
 
 
@@ -227,14 +227,13 @@ def on_a_touch_screen(page) -> bool:
     return bool(page.evaluate("navigator.maxTouchPoints > 0"))
 
 
-def close_keyboard(page, field) -> None:
+def close_keyboard(page, field, text: str) -> None:
     """On a phone, typing ends with the on-screen keyboard closed (the back gesture): the field
     loses focus and keeps its text. Without this, Flutter under Chromium's touch emulation now
     and then took the next tap elsewhere for closing the keyboard and dropped it (CI lost taps
     on "Unlock", the editor's "Online" and "Add source", each right after typing)."""
     from playwright.sync_api import expect
 
-    text = field.input_value()
     page.evaluate("document.activeElement && document.activeElement.blur()")
     expect(field).not_to_be_focused()
     expect(field).to_have_value(text)
@@ -318,9 +317,8 @@ def set_up_passphrase(page, passphrase: str, screenshot: str | None = None) -> s
 
 
 def press_unlock(page) -> None:
-    """Tap "Unlock", again if the tap was not heard: on a phone's browser Flutter can take the
-    first tap after typing for closing the keyboard (seen in CI: the lock screen still up 90 s
-    later, the button never pressed). Heard means "Unlocking…" shows, or unlocking is done."""
+    """Tap "Unlock", again if the tap was not heard (click_until_shown). Heard means
+    "Unlocking…" shows, or unlocking is done."""
     heard = page.get_by_text("Unlocking…").or_(page.get_by_role("button", name="Lock now", exact=True)).first
     click_until_shown(page, page.get_by_role("button", name="Unlock", exact=True), heard)
 

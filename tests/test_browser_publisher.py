@@ -51,8 +51,6 @@ def add_group(page, name: str, when: str, *, online_url: str | None = None, addr
     if online_url:
         online = page.get_by_role("button", name="Online", exact=True)
         reveal(page, online)
-        # On a phone the first tap after typing can be taken for closing the keyboard (seen in
-        # CI: "In person" still chosen); a person taps again.
         click_until_shown(page, online, page.get_by_role("button", name="Online, selected", exact=True), timeout=5_000)
         wait_until_settled(page)
         fill(page, "Online link", online_url)

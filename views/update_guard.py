@@ -43,6 +43,10 @@ def on_screen(component: Component) -> bool:
     return session.index.get(component._i) is component
 
 
+# Ends the log line of a failed redraw; tests/app_process.py fails a test whose app logged one.
+FAILED_REDRAW = "; the tab goes on"
+
+
 def guarded_update(self: Component) -> None:
     if not on_screen(self):
         log.debug("skipped the update of a leftover %s", getattr(self.fn, "__name__", "component"))
@@ -53,7 +57,7 @@ def guarded_update(self: Component) -> None:
         log.debug("skipped the update of a leftover %s (no app above it)", getattr(self.fn, "__name__", "component"))
     except Exception as problem:  # noqa: BLE001 — one bad redraw must not end the tab's updates
         where = traceback.extract_tb(problem.__traceback__)[-1]
-        log.error("a redraw of %s failed (%s at %s:%s); the tab goes on",
+        log.error("a redraw of %s failed (%s at %s:%s)" + FAILED_REDRAW,
                   getattr(self.fn, "__name__", "component"), type(problem).__name__, where.filename, where.lineno)
 
 
