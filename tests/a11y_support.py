@@ -251,19 +251,24 @@ def measured_focus_ring(page, name: str, attempts: int = 20) -> float:
 
     from tests.browser_support import still_screenshot
 
+    # Flutter paints its focus at once and moves the DOM's focus to the matching node later: on
+    # a busy machine the DOM named the stop before for a moment (3 of 12 runs under load; CI
+    # measured the ring on the wrong box, 1:1). So each Tab waits for the DOM's focus to move.
+    frames(page)
+    unfocused = still_screenshot(page)  # the control as it looks before the Tab that reaches it
+    previous = page.evaluate(FOCUSED_JS)
     for _ in range(attempts):
         page.keyboard.press("Tab")
-        page.wait_for_function(f"() => {FOCUSED_JS} !== null", timeout=5_000)
-        focused = page.evaluate(FOCUSED_JS)
+        focused = page.wait_for_function(
+            f"(prev) => {{ const f = {FOCUSED_JS}; return f !== null && f.id !== prev ? f : null; }}",
+            arg=previous["id"] if previous else None, timeout=5_000, polling=50).json_value()
+        frames(page)
+        shown = still_screenshot(page)
         if focused["name"] == name:
             break
+        unfocused, previous = shown, focused
     else:
         raise AssertionError(f"Tab never reached {name!r}")
-    frames(page)
-    after = still_screenshot(page)
-    # Then focus on the next control: the same box without the indicator.
-    page.keyboard.press("Tab")
-    page.wait_for_function(f"(id) => {{ const f = {FOCUSED_JS}; return f !== null && f.id !== id; }}", arg=focused["id"], timeout=5_000)
     margin = 8
     box = (max(0, int(focused["x"]) - margin), max(0, int(focused["y"]) - margin),
            int(focused["x"] + focused["w"]) + margin, int(focused["y"] + focused["h"]) + margin)
@@ -273,9 +278,19 @@ def measured_focus_ring(page, name: str, attempts: int = 20) -> float:
         Image.open(BytesIO(png)).crop(box).save(out, format="PNG")
         return out.getvalue()
 
-    # On a busy machine Flutter can take longer than a few frames to repaint the box without
-    # the ring: wait (a bounded number of times) for the box to change. If it never does,
-    # nothing marked the focus, and the contrast measured is 1:1.
+    # Wait (a bounded number of times) for the ring to show: the box changes from how it
+    # looked before the Tab.
+    after = shown
+    for _ in range(attempts):
+        if crop(after) != crop(unfocused):
+            break
+        frames(page)
+        after = still_screenshot(page)
+    # Then focus on the next control: the same box without the indicator.
+    page.keyboard.press("Tab")
+    page.wait_for_function(f"(id) => {{ const f = {FOCUSED_JS}; return f !== null && f.id !== id; }}", arg=focused["id"], timeout=5_000)
+    # The same wait for the ring to go. If the box never changes, nothing marked the focus, and
+    # the contrast measured is 1:1.
     for _ in range(attempts):
         frames(page)
         before = still_screenshot(page)
