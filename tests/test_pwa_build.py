@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 import zipfile
 
@@ -17,8 +18,10 @@ from pwa.build import (
     compact_city_list,
     crisis_splash_data,
     repack_app_archive,
+    PWA_DIR,
     splash_html,
 )
+from pwa.splash_words import WORDS, splash_words_by_language
 
 
 def _write(folder, name, data) -> None:
@@ -68,6 +71,47 @@ def test_the_start_screen_data_cannot_end_its_script_tag(tmp_path):
     html = splash_html(tmp_path)
     payload = html.split('id="kindred-crisis-data">', 1)[1].split("</script>", 1)[0]
     assert "<" not in payload and json.loads(payload)["note"].startswith("</script>")
+
+
+def test_every_word_of_the_start_screen_is_in_every_language():
+    """The page's words come from the app's catalogues: each translated, with its {names}, and
+    every word the page's script and markup use is one of them (none left hard-coded)."""
+    words = splash_words_by_language()
+    assert set(words) == {"en", "es", "fr"} and words["en"] == WORDS
+    for lang in ("es", "fr"):
+        for key, english in WORDS.items():
+            said = words[lang][key]
+            assert said and said != english, (lang, key)
+            assert sorted(re.findall(r"\{\w+\}", said)) == sorted(re.findall(r"\{\w+\}", english)), (lang, key)
+    page = (PWA_DIR / "splash.html").read_text(encoding="utf-8")
+    used = {*re.findall(r'data-k(?:-label)?="(\w+)"', page), *re.findall(r'\bt\("(\w+)"', page),
+            *re.findall(r'\[\d, "(\w+)"\]', page)}
+    assert used == set(WORDS)
+    # What the script writes on screen is a word looked up, never an English literal.
+    assert re.findall(r'textContent = "[A-Za-z]', page) == []
+
+
+def test_the_start_screen_carries_the_crisis_lines_own_translations(tmp_path):
+    _write(tmp_path, "crisis_lines.json", {
+        "note": "Free lines.", "countries": {"GB": {"emergency": "999", "lines": [{
+            "name": "Samaritans", "description": "Any time.", "hours": "24/7",
+            "actions": [{"kind": "call", "label": "Call 116 123", "number": "116 123"}]}]}},
+        "everywhere": {"name": "Find A Helpline", "description": "Lines worldwide.", "actions": []},
+    })
+    (tmp_path / "i18n").mkdir()
+    _write(tmp_path / "i18n", "crisis_lines.json", {
+        "about": "translations keyed by the English text",
+        "es": {"Any time.": "Siempre.", "Call 116 123": "Llamar al 116 123", "Free lines.": "Líneas gratuitas.",
+               "Not on this screen.": "No."},
+        "fr": {"Lines worldwide.": "Des lignes partout."},
+    })
+    data = crisis_splash_data(tmp_path)
+    assert data["line_words"] == {
+        "es": {"Any time.": "Siempre.", "Call 116 123": "Llamar al 116 123", "Free lines.": "Líneas gratuitas."},
+        "fr": {"Lines worldwide.": "Des lignes partout."}}
+    payload = json.loads(splash_html(tmp_path).split('id="kindred-crisis-data">', 1)[1].split("</script>", 1)[0])
+    assert payload["words"]["es"]["help_title"] == "¿Necesitas ayuda ahora?"
+    assert payload["line_words"]["es"]["Any time."] == "Siempre."
 
 
 def test_compact_city_list_keeps_what_places_reads():

@@ -18,3 +18,14 @@ def test_each_answer_in_plain_words():
     failing = BrowserStorage("granted", "QuotaExceededError: full").describe()
     assert "could not save your latest changes" in failing and "QuotaExceededError" in failing
     assert "promised to keep" in failing  # the durability answer stays in view beside the failure
+
+
+def test_the_words_are_in_the_language_being_served():
+    from services.i18n import use_language
+
+    with use_language("es"):
+        failing = BrowserStorage("not-granted", "QuotaExceededError").describe()
+    assert failing.startswith("Kindred no pudo guardar tus últimos cambios") and "(QuotaExceededError)" in failing
+    assert "Este navegador puede borrar los datos de Kindred" in failing
+    with use_language("fr"):
+        assert BrowserStorage("granted", None).describe().startswith("Ce navigateur s'est engagé")

@@ -1,6 +1,6 @@
 """The UI's translations (gettext, through Babel's own commands).
 
-    uv run python tools/i18n.py extract   # views/ and services/ → locale/kindred.pot
+    uv run python tools/i18n.py extract   # views/, services/ and pwa/ (the start-up screen) → locale/kindred.pot
     uv run python tools/i18n.py update    # merge the template into each locale/<lang>/LC_MESSAGES/kindred.po
     uv run python tools/i18n.py compile   # .po → .mo (committed, so a fresh clone runs as is)
     uv run python tools/i18n.py all       # the three in order
@@ -33,7 +33,7 @@ def babel(*args: str) -> None:
 def extract() -> None:
     babel("extract", "--no-default-keywords", *KEYWORDS, "--sort-by-file", "--no-wrap",
           "--project", "Kindred", "--copyright-holder", "Kindred contributors",
-          "-o", str(POT), "views", "services")
+          "-o", str(POT), "views", "services", "pwa")
 
 
 def update() -> None:

@@ -18,7 +18,7 @@ import flet as ft
 from services import session as sessions
 from services.crisis import country_from_locales, guess_country
 from services.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_from_tags, system_language
-from services.preferences import Preferences
+from services.preferences import Preferences, tell_start_screen_language
 from services.session import (
     FindingPrefs,
     KindredServices,
@@ -249,6 +249,7 @@ class AppModel:
         self.page.theme_mode = THEME_MODES[self.preferences.theme_mode]
         self.page.locale_configuration = flutter_locales(self.locale_tag)
         self.page.update()
+        tell_start_screen_language(self.preferences.language)
 
     def touch(self) -> None:
         """Interaction: resets the auto-lock timer."""
