@@ -567,27 +567,22 @@ def crisis_splash_data(assets: Path = ROOT / "assets") -> dict:
         "everywhere": everywhere,
         "note": raw.get("note", ""),
         "last_checked": raw.get("last_checked", ""),
-        "line_words": _crisis_line_words(assets, [raw.get("note", ""), *_line_texts(everywhere),
-                                                  *(text for found in lines.values() for line in found for text in _line_texts(line))]),
+        "line_words": _crisis_line_words(assets, raw.get("note", ""), [everywhere, *sum(lines.values(), [])]),
     }
 
 
-def _line_texts(line: dict | None) -> list[str]:
-    if not line:
-        return []
-    return [line["description"], line.get("hours") or "", *(action["label"] for action in line["actions"])]
-
-
-def _crisis_line_words(assets: Path, texts: list[str]) -> dict[str, dict[str, str]]:
+def _crisis_line_words(assets: Path, note: str, lines: list[dict | None]) -> dict[str, dict[str, str]]:
     """The crisis lines' own translations (``assets/i18n/crisis_lines.json``, keyed by the English
-    text, what the app shows too) of the texts the start-up screen shows; names, numbers and
-    links are never translated."""
+    text, what the app shows too) of the texts the start-up screen shows: the note, and each
+    line's description, hours and buttons. Names, numbers and links are never translated."""
     path = assets / "i18n" / "crisis_lines.json"
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    wanted = {text for text in texts if text}
+    wanted = {note} | {text for line in lines if line
+                       for text in (line["description"], line.get("hours"), *(a["label"] for a in line["actions"]))}
+    wanted -= {"", None}
     return {lang: {text: words[text] for text in sorted(wanted) if isinstance(words.get(text), str)}
             for lang, words in table.items() if isinstance(words, dict) and lang != "about"}
 

@@ -136,6 +136,18 @@ BOX_JS = """(id) => { const e = document.getElementById(id); if (!e) return null
 DESTINATIONS = ("Find", "Journal", "Saved", "Settings")
 
 
+def tab_to_next(page, previous: dict | None, timeout: float = 5_000) -> dict:
+    """Press Tab and return the stop it reached, once the DOM's focus has moved off ``previous``.
+    Flutter paints its focus at once and moves the DOM's focus to the matching node later: on a
+    busy machine the DOM named the stop before for a moment (CI measured a ring on the wrong box).
+    The stop is read in the same poll that saw the focus move (a later read could see a screen
+    still loading take it elsewhere)."""
+    page.keyboard.press("Tab")
+    return page.wait_for_function(
+        f"(prev) => {{ const f = {FOCUSED_JS}; return f !== null && (prev === null || f.id !== prev) ? f : null; }}",
+        arg=previous["id"] if previous else None, timeout=timeout, polling=50).json_value()
+
+
 def tab_stops(page, limit: int = 30) -> list[dict]:
     """Press Tab until focus comes back round (or ``limit``
     stops): each stop's name, role and box, its ``y`` in page coordinates (a list that
@@ -146,13 +158,8 @@ def tab_stops(page, limit: int = 30) -> list[dict]:
     offset = 0.0
     previous = None
     for _ in range(limit):
-        page.keyboard.press("Tab")
         try:
-            # The stop is read in the same poll that saw focus move: read again afterwards, a
-            # screen still loading (Directory sources) could have taken the focus away between.
-            stop = page.wait_for_function(
-                f"(prev) => {{ const f = {FOCUSED_JS}; return f !== null && (prev === null || f.id !== prev) ? f : null; }}",
-                arg=previous["id"] if previous else None, timeout=3_000, polling=50).json_value()
+            stop = tab_to_next(page, previous, timeout=3_000)
         except Exception:
             break  # focus did not move: a single stop, or none
         if previous is not None:
@@ -251,17 +258,11 @@ def measured_focus_ring(page, name: str, attempts: int = 20) -> float:
 
     from tests.browser_support import still_screenshot
 
-    # Flutter paints its focus at once and moves the DOM's focus to the matching node later: on
-    # a busy machine the DOM named the stop before for a moment (3 of 12 runs under load; CI
-    # measured the ring on the wrong box, 1:1). So each Tab waits for the DOM's focus to move.
     frames(page)
     unfocused = still_screenshot(page)  # the control as it looks before the Tab that reaches it
     previous = page.evaluate(FOCUSED_JS)
     for _ in range(attempts):
-        page.keyboard.press("Tab")
-        focused = page.wait_for_function(
-            f"(prev) => {{ const f = {FOCUSED_JS}; return f !== null && f.id !== prev ? f : null; }}",
-            arg=previous["id"] if previous else None, timeout=5_000, polling=50).json_value()
+        focused = tab_to_next(page, previous)  # (waits for the DOM's focus: see there)
         frames(page)
         shown = still_screenshot(page)
         if focused["name"] == name:
@@ -287,8 +288,7 @@ def measured_focus_ring(page, name: str, attempts: int = 20) -> float:
         frames(page)
         after = still_screenshot(page)
     # Then focus on the next control: the same box without the indicator.
-    page.keyboard.press("Tab")
-    page.wait_for_function(f"(id) => {{ const f = {FOCUSED_JS}; return f !== null && f.id !== id; }}", arg=focused["id"], timeout=5_000)
+    tab_to_next(page, focused)
     # The same wait for the ring to go. If the box never changes, nothing marked the focus, and
     # the contrast measured is 1:1.
     for _ in range(attempts):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CLOCK, clear_focused, field_name, launch_chromium, press_unlock, scroll_into_view
+from tests.browser_support import CLOCK, clear_focused, field_name, launch_chromium, press_unlock, reveal, scroll_into_view
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("KINDRED_SKIP_PWA") == "1", reason="KINDRED_SKIP_PWA=1"),
@@ -259,6 +259,22 @@ def _check_in_then_reload_offline(browser, served, expect) -> None:
 # ---------------------------------------------------------------------------- help before Python
 
 
+def _only_the_page(context, served) -> list[str]:
+    """Every request but the page's own fails, as with the network cut mid-load. Returns the
+    list of every address asked for, filled as the page loads."""
+    requested: list[str] = []
+
+    def route(route, request):
+        requested.append(request.url)
+        if request.url.rstrip("/") == served.rstrip("/") or request.url.endswith("/index.html"):
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    return requested
+
+
 def test_crisis_lines_are_on_the_start_screen_before_python_with_the_network_cut(browser, served, tmp_path):
     """Only index.html arrives (every other request fails, as with the network cut mid-load):
     the start-up screen still shows the crisis lines for the country of the browser's locale,
@@ -268,16 +284,7 @@ def test_crisis_lines_are_on_the_start_screen_before_python_with_the_network_cut
     shots = {}
     for name, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 800})):
         context = browser.new_context(viewport=viewport, locale="en-GB", service_workers="block")
-        requested = []
-
-        def only_the_page(route, request, requested=requested):
-            requested.append(request.url)
-            if request.url.rstrip("/") == served.rstrip("/") or request.url.endswith("/index.html"):
-                route.continue_()
-            else:
-                route.abort("internetdisconnected")
-
-        context.route("**/*", only_the_page)
+        requested = _only_the_page(context, served)
         page = context.new_page()
         page.goto(served)
         expect(page.get_by_role("heading", name="Need help now?")).to_be_visible()
@@ -304,17 +311,6 @@ def test_crisis_lines_are_on_the_start_screen_before_python_with_the_network_cut
     if os.environ.get("KINDRED_UPDATE_SCREENSHOTS") == "1":
         for name, path in shots.items():
             (Path(__file__).resolve().parent.parent / "docs" / "screenshots" / f"pwa-start-{name}.png").write_bytes(path.read_bytes())
-
-
-def _only_the_page(context, served) -> None:
-    """Every request but the page's own fails, as with the network cut mid-load."""
-    def route(route, request):
-        if request.url.rstrip("/") == served.rstrip("/") or request.url.endswith("/index.html"):
-            route.continue_()
-        else:
-            route.abort("internetdisconnected")
-
-    context.route("**/*", route)
 
 
 def _english_on_the_start_screen(page) -> list[str]:
@@ -574,7 +570,7 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     # Settings says so too (services.storage_status), beside the browser's durable-storage answer.
     page.get_by_role("tab", name="Settings", exact=True).click()
     note = page.locator('[flt-semantics-identifier="browser-storage"]')
-    _scroll_to(page, note, expect)
+    reveal(page, note)
     expect(note).to_contain_text("could not save your latest changes")
     # …and, beside it, the browser's answer to navigator.storage.persist().
     expect(note).to_contain_text(re.compile("promised to keep Kindred's data|may clear Kindred's data"))
@@ -591,17 +587,6 @@ def test_failed_saves_are_retried_shown_and_never_half_written(browser, served, 
     context.close()
 
 
-def _scroll_to(page, locator, expect) -> None:
-    """Scroll the page under the mouse until ``locator`` is built into the accessibility tree."""
-    page.mouse.move(180, 400)
-    for _ in range(30):
-        if locator.count():
-            break
-        page.mouse.wheel(0, 600)
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(true)))")
-    expect(locator).to_be_visible()
-
-
 def test_the_language_chosen_in_settings_reaches_the_storage_note_and_the_next_start_screen(browser, served, slow_expect):
     """Settings → Language → Español in the browser build, with a browser that asks for English:
     Settings' words about the browser's storage are Spanish (services/storage_status.py), and
@@ -615,7 +600,7 @@ def test_the_language_chosen_in_settings_reaches_the_storage_note_and_the_next_s
     expect(page.get_by_text("Apariencia", exact=True)).to_be_visible()
     page.wait_for_function("() => localStorage.getItem('kindred-language') === 'es'")
     note = page.locator('[flt-semantics-identifier="browser-storage"]')
-    _scroll_to(page, note, expect)
+    reveal(page, note)
     expect(note).to_contain_text(re.compile(r"^Este navegador"))
     _reload(page)
     expect(page.locator("#kindred-splash")).to_have_attribute("lang", "es")
@@ -698,7 +683,6 @@ def test_directory_sync_through_the_browser_and_a_file_import_survive_an_offline
         # too (@noble/curves, as for the sources): a copy signed by another key is refused in plain
         # words and the catalogue that came with the app stays.
         from services.sync import signing
-        from tests.browser_support import reveal
 
         stranger = signing.generate_keypair(tmp_path / "stranger")
         document = json.loads((Path(__file__).resolve().parent.parent / "assets" / "catalogue.json").read_text())
